@@ -1,0 +1,75 @@
+# lvslab build: one static library of every layer, the lvslab command, one
+# Criterion binary per tests/test_*.c, and the benchmarks under bench/.
+#
+#   make            optimised build (-O2 -g) into build/
+#   make test       unit tests, then integration tests (tests/*.sh)
+#   make check      the same tests built with ASan and UBSan into build-san/
+#   make bench      every benchmark, one line per case
+#   make demo       the main job: the default scenario comparing the four modes
+#   make clean
+
+BUILD   ?= build
+CC      ?= gcc
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS  ?=
+CFLAGS  += -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -MMD -MP -I.
+LDFLAGS += $(SAN)
+LIBS    := -lpcap -lnet -llua5.4 -ljansson -lev -lm
+
+# Every layer's sources go into one library; sim/main.c is the command.
+LIB_SRC := $(sort $(wildcard engine/*.c net/*.c lvs/*.c lvs/*/*.c apps/*.c \
+                             sim/*.c emu/*.c reports/*.c))
+LIB_SRC := $(filter-out sim/main.c,$(LIB_SRC))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB     := $(BUILD)/liblvslab.a
+
+BIN     := $(BUILD)/lvslab
+BIN_SRC := $(wildcard sim/main.c)
+
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_BIN := $(TEST_SRC:%.c=$(BUILD)/%)
+TEST_SH  := $(sort $(wildcard tests/*.sh))
+
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all test unit integration check bench demo clean
+all: $(LIB) $(if $(BIN_SRC),$(BIN)) $(TEST_BIN) $(BENCH_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/sim/main.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LIBS) -lcriterion -o $@
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+
+# Unit tests: every Criterion binary; integration tests: every tests/*.sh,
+# which find the build through LVSLAB_BUILD.
+test: all
+	@scripts/run-tests.sh $(BUILD) $(TEST_BIN) -- $(TEST_SH)
+
+check:
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+bench: all
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+demo: all
+	@scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf build build-san out
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d)

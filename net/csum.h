@@ -1,0 +1,53 @@
+/*
+ * The internet checksum (RFC 1071), the IPv4 pseudo-header, and incremental
+ * update after a field changes (RFC 1624), as NAT rewriting needs.
+ */
+#ifndef NET_CSUM_H
+#define NET_CSUM_H
+
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Add the bytes to a running 32-bit one's-complement sum (not folded). */
+uint32_t csum_partial(const void *buf, size_t len, uint32_t sum);
+
+static inline uint16_t csum_fold(uint32_t sum)
+{
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/* The checksum of a buffer, as stored in a header (network order in memory). */
+static inline uint16_t csum_buf(const void *buf, size_t len) { return csum_fold(csum_partial(buf, len, 0)); }
+
+/* The IPv4 pseudo-header sum; addresses in network order, len in host order. */
+static inline uint32_t csum_pseudo(uint32_t saddr_be, uint32_t daddr_be, uint8_t proto, uint16_t len)
+{
+    uint64_t s = (uint64_t)(saddr_be >> 16) + (saddr_be & 0xffff) + (daddr_be >> 16) + (daddr_be & 0xffff);
+    /* proto and length are summed as the big-endian 16-bit words they are */
+    uint16_t w1 = htons(proto);
+    uint16_t w2 = htons(len);
+    s += w1 + w2;
+    s = (s & 0xffffffff) + (s >> 32);
+    return (uint32_t)s;
+}
+
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), on a stored checksum and 16/32-bit
+ * fields, all in network order as in memory. */
+static inline void csum_replace2(uint16_t *check, uint16_t old, uint16_t new_)
+{
+    uint32_t s = (uint16_t)~*check + (uint32_t)(uint16_t)~old + new_;
+    *check = csum_fold(s);
+}
+
+static inline void csum_replace4(uint16_t *check, uint32_t old, uint32_t new_)
+{
+    uint32_t s = (uint16_t)~*check;
+    s += (uint16_t)~(old >> 16) + (uint32_t)(uint16_t)~(old & 0xffff);
+    s += (new_ >> 16) + (new_ & 0xffff);
+    *check = csum_fold(s);
+}
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * One host's network stack: its interfaces, and the state of each protocol
+ * module, reached from here and nowhere else (no global state: a simulation
+ * holds hundreds of hosts). The protocol modules keep their own state behind
+ * the opaque pointers; host.c creates and frees them.
+ *
+ * Packet path: netif_input() -> Ethernet -> ARP or IPv4 -> hooks ->
+ * transport handler registered with host_set_proto(). A handler is given the
+ * packet with data at the transport header (pkt_l3() gives the IP header) and
+ * owns it from then on.
+ */
+#ifndef NET_HOST_H
+#define NET_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/rng.h"
+#include "engine/runtime.h"
+#include "net/netif.h"
+#include "net/pkt.h"
+
+#define HOST_NAME_MAX_ 32
+#define HOST_MAX_IFS 16
+#define HOST_MAX_HOOKS 4
+
+/* Why a packet was dropped; counted per host in host->drops[]. */
+enum host_drop {
+    DROP_ETH_SHORT, DROP_ETH_NOT_FOR_US, DROP_ETH_TYPE,
+    DROP_ARP_BAD, DROP_ARP_QUEUE_FULL, DROP_ARP_UNRESOLVED,
+    DROP_IP_SHORT, DROP_IP_VERSION, DROP_IP_HDR_LEN, DROP_IP_LEN, DROP_IP_CSUM,
+    DROP_IP_OPTIONS, DROP_IP_NOT_FOR_US, DROP_IP_NO_ROUTE, DROP_IP_TTL, DROP_IP_RP_FILTER,
+    DROP_IP_FRAG_OVERLAP, DROP_IP_FRAG_TIMEOUT, DROP_IP_FRAG_TOO_BIG, DROP_IP_DF_TOO_BIG,
+    DROP_IP_NO_PROTO, DROP_IP_MARTIAN,
+    DROP_ICMP_SHORT, DROP_ICMP_CSUM, DROP_ICMP_TYPE,
+    DROP_UDP_SHORT, DROP_UDP_CSUM, DROP_UDP_NO_PORT,
+    DROP_TCP_SHORT, DROP_TCP_CSUM, DROP_TCP_BAD_OFF, DROP_TCP_NO_SOCKET, DROP_TCP_OUT_OF_WINDOW,
+    DROP_TCP_BAD_RST, DROP_TCP_BAD_ACK, DROP_TCP_BACKLOG, DROP_TCP_BAD_FLAGS,
+    DROP_IPIP_BAD, DROP_HOOK, DROP_NO_BUFFER, DROP_IF_DOWN,
+    DROP_REASONS
+};
+
+const char *host_drop_name(enum host_drop reason);
+
+/* Netfilter-like hook points, where the director plugs in (IPVS uses LOCAL_IN
+ * for requests to a virtual service and FORWARD for NAT replies). */
+enum host_hook_point { HOOK_PRE_ROUTING, HOOK_LOCAL_IN, HOOK_FORWARD, HOOK_LOCAL_OUT, HOOK_POINTS };
+enum host_verdict { VERDICT_ACCEPT, VERDICT_STOLEN, VERDICT_DROP };
+
+/* Called with data at the IPv4 header. STOLEN: the hook now owns the packet;
+ * DROP: the stack frees and counts it; ACCEPT: the stack goes on. */
+typedef enum host_verdict (*host_hook_fn)(void *ctx, struct host *h, struct pkt *p);
+
+/* A transport protocol's input (data at its header) and its ICMP error input
+ * (the quoted IP header and at least 8 bytes of its payload, for PMTU and
+ * unreachable handling). */
+typedef void (*host_proto_input_fn)(void *ctx, struct host *h, struct pkt *p);
+typedef void (*host_proto_error_fn)(void *ctx, struct host *h, uint8_t type, uint8_t code,
+                                    uint32_t info, const uint8_t *quoted, uint32_t quoted_len);
+
+struct host_proto {
+    host_proto_input_fn input;
+    host_proto_error_fn error;
+    void *ctx;
+};
+
+struct host_hook {
+    host_hook_fn fn;
+    void *ctx;
+};
+
+struct route_table;
+struct arp_cache;
+struct ipv4_reasm;
+struct udp_stack;
+struct tcp_stack;
+
+struct host {
+    char name[HOST_NAME_MAX_];
+    struct rt *rt;             /* the clock seam */
+    struct pkt_pool *pool;     /* shared with the world */
+    struct rng rng;            /* ISNs, ephemeral ports, IP ids */
+    struct netif *ifs[HOST_MAX_IFS];
+    int nifs;
+    bool ip_forward;           /* net.ipv4.ip_forward */
+    uint16_t ip_id;
+    struct route_table *routes;
+    struct arp_cache *arp;
+    struct ipv4_reasm *reasm;
+    struct udp_stack *udp;
+    struct tcp_stack *tcp;
+    struct host_proto proto[256];
+    struct host_hook hooks[HOOK_POINTS][HOST_MAX_HOOKS];
+    uint64_t drops[DROP_REASONS];
+};
+
+/* A host named `name` on the clock `rt`, drawing packets from `pool`, its RNG
+ * stream derived from (seed, name). It starts with a loopback interface "lo"
+ * holding 127.0.0.1/8. */
+struct host *host_new(const char *name, struct rt *rt, struct pkt_pool *pool, uint64_t seed);
+void host_free(struct host *h);
+
+/* A new Ethernet interface (UP, MTU 1500) whose frames leave through xmit. */
+struct netif *host_add_netif(struct host *h, const char *name, const uint8_t mac[6],
+                             netif_xmit_fn xmit, void *xmit_ctx);
+struct netif *host_netif(struct host *h, const char *name);
+
+void host_set_proto(struct host *h, uint8_t proto, host_proto_input_fn input,
+                    host_proto_error_fn error, void *ctx);
+bool host_add_hook(struct host *h, enum host_hook_point at, host_hook_fn fn, void *ctx);
+
+/* Count a drop and free the packet. */
+void host_drop(struct host *h, struct pkt *p, enum host_drop reason);
+
+/* Is addr one of this host's addresses (on any interface, lo included)? */
+bool host_is_local(const struct host *h, uint32_t addr);
+
+#endif

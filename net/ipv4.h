@@ -1,0 +1,43 @@
+/*
+ * IPv4: input (checks, reassembly, local delivery or forwarding) and output
+ * (routing, header, fragmentation, neighbour resolution). Addresses are in
+ * host byte order in every argument.
+ */
+#ifndef NET_IPV4_H
+#define NET_IPV4_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/host.h"
+
+#define IPV4_DEFAULT_TTL 64
+
+/* Input from Ethernet: data at the IPv4 header; takes ownership. */
+void ipv4_input(struct host *h, struct netif *in, struct pkt *p);
+
+/* Send a transport payload (data at the transport header, headroom for the IP
+ * and Ethernet headers). src 0 picks the source for the route. Builds the
+ * header (id, TTL, checksum), routes, fragments unless df, resolves the next
+ * hop and transmits. Always takes ownership; returns 0, or -1 when the packet
+ * was dropped here (no route, DF and too big, ...; counted in h->drops). */
+int ipv4_send(struct host *h, struct pkt *p, uint32_t src, uint32_t dst,
+              uint8_t proto, uint8_t tos, bool df);
+
+/* Send a complete IPv4 packet (data at its header, checksum correct) by
+ * routing its destination, as a forwarder does after a rewrite. Used by the
+ * director's NAT and FULLNAT transmit. Takes ownership; 0 or -1 as above. */
+int ipv4_route_out(struct host *h, struct pkt *p);
+
+/* Send a complete IPv4 packet to the given next hop on the interface that
+ * reaches it, unchanged (the director's DR transmit). */
+int ipv4_send_to_nexthop(struct host *h, struct pkt *p, uint32_t nexthop);
+
+/* The source address this host would use towards dst; 0 if no route. */
+uint32_t ipv4_select_src(struct host *h, uint32_t dst);
+
+/* The MTU towards dst: the route's interface MTU, lowered by what ICMP
+ * fragmentation-needed messages taught (the path-MTU cache). 0 if no route. */
+uint32_t ipv4_path_mtu(struct host *h, uint32_t dst);
+
+#endif

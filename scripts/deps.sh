@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian 12 packages lvslab builds, tests and runs with.
+# Safe to run twice: apt-get skips what is already there, and the package
+# index is refreshed only when a package is missing.
+set -eu
+
+packages="build-essential pkg-config
+libcriterion-dev libev-dev libpcap-dev libnet1-dev liblua5.4-dev lua5.4
+libjansson-dev gnuplot-nox tshark python3"
+
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+fi
