@@ -25,11 +25,10 @@ static void hold_fire(void *arg)
 {
     struct hold_event *ev = arg;
     struct hold *h = ev->hold;
-    if (h->left == 0) {
+    if (--h->left == 0) {
         sched_stop(h->sched);
         return;
     }
-    h->left--;
     sim_time_t delay = (sim_time_t)rng_below(&h->rng, SIM_MS + 1);
     sched_arm(h->sched, &ev->timer, sched_now(h->sched) + delay);
 }
@@ -43,9 +42,9 @@ static double wall_now(void)
 
 static void run_case(uint64_t pending, uint64_t events)
 {
-    struct sched s;
+    static struct sched s;
     sched_init(&s);
-    struct hold h = { .sched = &s, .left = events - pending };
+    struct hold h = { .sched = &s, .left = events };
     rng_init(&h.rng, 1, "hold");
     struct hold_event *ev = calloc(pending, sizeof *ev);
     for (uint64_t i = 0; i < pending; i++) {

@@ -1,8 +1,6 @@
 /*
- * The discrete-event scheduler: a radix heap (keys never go below the last
- * minimum, as simulated time never goes back) over entries that point at
- * timers through slots, so a cancelled timer's memory may be freed while its
- * stale entry still waits in the heap.
+ * The discrete-event scheduler: an implicit 4-ary heap (a node's four
+ * children share one cache line) of (time, order << 24 | slot) entries.
  */
 #include "engine/sched.h"
 
@@ -20,6 +18,10 @@ struct sched_call {
 };
 
 #define CALL_CHUNK 256
+#define SLOT_MASK (SCHED_MAX_SLOTS - 1)
+#define ORDER_LIMIT (1ull << (64 - SCHED_SLOT_BITS))
+
+static void heap_resize(struct sched *s, uint32_t cap);
 
 static sim_time_t rt_sched_now(struct rt *rt) { return ((struct sched *)rt)->now; }
 static void rt_sched_arm(struct rt *rt, struct rt_timer *t, sim_time_t when)
@@ -40,14 +42,15 @@ void sched_init(struct sched *s)
 {
     memset(s, 0, sizeof *s);
     s->rt.ops = &sched_rt_ops;
+    heap_resize(s, 1024);
+    s->slots_cap = 1024;
+    s->slots = xmalloc(s->slots_cap * sizeof *s->slots);
     s->nslots = 1;            /* slot 0 means "no slot" */
-    s->slots = xcalloc(s->nslots, sizeof *s->slots);
 }
 
 void sched_destroy(struct sched *s)
 {
-    for (int i = 0; i < SCHED_BUCKETS; i++)
-        free(s->bucket[i].v);
+    free(s->heap_mem);
     free(s->slots);
     for (size_t i = 0; i < s->ncall_chunks; i++)
         free(s->call_chunks[i]);
@@ -55,33 +58,104 @@ void sched_destroy(struct sched *s)
     memset(s, 0, sizeof *s);
 }
 
-static inline unsigned bucket_of(const struct sched *s, uint64_t time)
+/* ---- the heap ---- */
+
+static inline sim_time_t entry_time(sched_entry_t e) { return (sim_time_t)(uint64_t)(e >> 64); }
+static inline uint32_t entry_slot(sched_entry_t e) { return (uint32_t)e & SLOT_MASK; }
+static inline uint64_t entry_order(sched_entry_t e) { return (uint64_t)e >> SCHED_SLOT_BITS; }
+
+static inline sched_entry_t entry_of(sim_time_t when, uint64_t order, uint32_t slot)
 {
-    uint64_t diff = time ^ s->last;
-    return diff ? 64u - (unsigned)__builtin_clzll(diff) : 0u;
+    return (sched_entry_t)(uint64_t)when << 64 | (sched_entry_t)(order << SCHED_SLOT_BITS | slot);
 }
 
-static inline void bucket_push(struct sched *s, unsigned i, struct sched_entry e)
+/* The heap array starts 3 entries into a 64-byte aligned block, so each
+ * node's four children fill exactly one cache line. */
+static void heap_resize(struct sched *s, uint32_t cap)
 {
-    struct sched_bucket *b = &s->bucket[i];
-    if (b->len == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 64;
-        b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+    void *mem = NULL;
+    if (posix_memalign(&mem, 64, ((size_t)cap + 3) * sizeof(sched_entry_t)))
+        xalloc_fail("scheduler heap");
+    sched_entry_t *heap = (sched_entry_t *)mem + 3;
+    if (s->heap)
+        memcpy(heap, s->heap, s->len * sizeof *heap);
+    free(s->heap_mem);
+    s->heap_mem = mem;
+    s->heap = heap;
+    s->cap = cap;
+}
+
+static inline void sift_up(sched_entry_t *h, uint32_t i, sched_entry_t e)
+{
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 4;
+        if (h[parent] <= e)
+            break;
+        h[i] = h[parent];
+        i = parent;
     }
-    b->v[b->len++] = e;
-    if (i)
-        s->nonempty |= 1ull << (i - 1);
+    h[i] = e;
 }
 
-static uint32_t slot_take(struct sched *s, struct rt_timer *t)
+static inline void sift_down(sched_entry_t *h, uint32_t n, uint32_t i, sched_entry_t e)
+{
+    for (;;) {
+        uint32_t c = 4 * i + 1;
+        uint32_t best;
+        if (c + 3 < n) {
+            uint32_t a = h[c + 1] < h[c] ? c + 1 : c;
+            uint32_t b = h[c + 3] < h[c + 2] ? c + 3 : c + 2;
+            best = h[b] < h[a] ? b : a;
+        } else if (c < n) {
+            best = c;
+            for (uint32_t k = c + 1; k < n; k++)
+                if (h[k] < h[best])
+                    best = k;
+        } else {
+            break;
+        }
+        if (e <= h[best])
+            break;
+        h[i] = h[best];
+        i = best;
+    }
+    h[i] = e;
+}
+
+static void heap_push(struct sched *s, sched_entry_t e)
+{
+    if (s->len == s->cap)
+        heap_resize(s, s->cap * 2);
+    sift_up(s->heap, s->len++, e);
+}
+
+static inline void heap_pop(struct sched *s)
+{
+    sched_entry_t last = s->heap[--s->len];
+    if (s->len)
+        sift_down(s->heap, s->len, 0, last);
+}
+
+static inline void heap_replace_top(struct sched *s, sched_entry_t e)
+{
+    sift_down(s->heap, s->len, 0, e);
+}
+
+/* ---- slots and orders ---- */
+
+static inline uint32_t slot_take(struct sched *s, struct rt_timer *t)
 {
     uint32_t i = s->free_slot;
     if (i) {
         s->free_slot = s->slots[i].next_free;
     } else {
+        if (s->nslots == s->slots_cap) {
+            if (s->slots_cap == SCHED_MAX_SLOTS)
+                xalloc_fail("scheduler slots (more than 16M queued timers)");
+            s->slots_cap *= 2;
+            s->slots = xrealloc(s->slots, s->slots_cap * sizeof *s->slots);
+        }
         i = s->nslots++;
-        if ((i & (i - 1)) == 0)   /* grown to a power of two: double */
-            s->slots = xrealloc(s->slots, 2 * (size_t)i * sizeof *s->slots);
     }
     s->slots[i].timer = t;
     return i;
@@ -94,13 +168,63 @@ static inline void slot_release(struct sched *s, uint32_t i)
     s->free_slot = i;
 }
 
-static void enqueue(struct sched *s, struct rt_timer *t, sim_time_t when, uint64_t order)
+static int cmp_u64(const void *a, const void *b)
 {
-    t->slot = slot_take(s, t);
-    t->qtime = when;
-    struct sched_entry e = { .time = (uint64_t)when, .order = order, .slot = t->slot };
-    bucket_push(s, bucket_of(s, e.time), e);
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
 }
+
+static uint64_t rank_of(const uint64_t *sorted, size_t n, uint64_t order)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sorted[mid] < order)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo + 1;
+}
+
+/* Arm orders are about to run out of bits: map every order in use (in
+ * entries and in armed timers) onto 1..n, keeping their sequence, so the heap
+ * stays a heap and ties still break the same way. Once per 2^40 arms. */
+static void renumber_orders(struct sched *s)
+{
+    size_t n = 0;
+    uint64_t *all = xmalloc(((size_t)s->len + s->nslots) * sizeof *all);
+    for (uint32_t i = 0; i < s->len; i++)
+        all[n++] = entry_order(s->heap[i]);
+    for (uint32_t i = 1; i < s->nslots; i++)
+        if (s->slots[i].timer)
+            all[n++] = s->slots[i].timer->order;
+    qsort(all, n, sizeof *all, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || all[u - 1] != all[i])
+            all[u++] = all[i];
+    for (uint32_t i = 0; i < s->len; i++) {
+        sched_entry_t e = s->heap[i];
+        s->heap[i] = entry_of(entry_time(e), rank_of(all, u, entry_order(e)), entry_slot(e));
+    }
+    for (uint32_t i = 1; i < s->nslots; i++) {
+        struct rt_timer *t = s->slots[i].timer;
+        if (t && t->slot == i)
+            t->order = rank_of(all, u, t->order);
+    }
+    s->next_order = u;
+    free(all);
+}
+
+static inline uint64_t new_order(struct sched *s)
+{
+    if (__builtin_expect(s->next_order + 1 >= ORDER_LIMIT, 0))
+        renumber_orders(s);
+    return ++s->next_order;
+}
+
+/* ---- arm and cancel ---- */
 
 void sched_arm(struct sched *s, struct rt_timer *t, sim_time_t when)
 {
@@ -109,16 +233,24 @@ void sched_arm(struct sched *s, struct rt_timer *t, sim_time_t when)
     if (t->when == SIM_UNARMED)
         s->pending++;
     t->when = when;
-    t->order = ++s->next_order;
+    t->order = new_order(s);
     if (t->slot) {
         /* An entry earlier than the new deadline re-queues itself when it
          * comes up; an equal or later one must give way to a fresh entry. */
         if (t->qtime < when)
             return;
         s->slots[t->slot].timer = NULL;
-        t->slot = 0;
     }
-    enqueue(s, t, when, t->order);
+    t->qtime = when;
+    if (t == s->running && !s->rearmed) {
+        /* Re-armed from its own callback: take over the top entry. */
+        s->rearmed = true;
+        t->slot = entry_slot(s->heap[0]);
+        s->slots[t->slot].timer = t;
+        return;
+    }
+    t->slot = slot_take(s, t);
+    heap_push(s, entry_of(when, t->order, t->slot));
 }
 
 void sched_cancel(struct sched *s, struct rt_timer *t)
@@ -133,133 +265,72 @@ void sched_cancel(struct sched *s, struct rt_timer *t)
     }
 }
 
-static void sort_by_order(struct sched_entry *v, uint32_t n)
-{
-    for (uint32_t i = 1; i < n; i++) {
-        struct sched_entry e = v[i];
-        uint32_t j = i;
-        while (j > 0 && v[j - 1].order > e.order) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = e;
-    }
-}
+/* ---- running ---- */
 
-/*
- * The minimum of the lowest non-empty bucket above 0 is the minimum of the
- * whole heap when bucket 0 is empty. Drops the dead entries it passes; returns
- * the bucket's index, or 0 when the heap is empty.
- */
-static unsigned lowest_bucket(struct sched *s, uint64_t *min_out)
+/* Is the top entry live? Drops dead entries and re-queues timers that moved
+ * later on the way; false when the heap is empty. */
+static inline bool live_top(struct sched *s)
 {
-    while (s->nonempty) {
-        unsigned i = (unsigned)__builtin_ctzll(s->nonempty) + 1;
-        struct sched_bucket *b = &s->bucket[i];
-        uint64_t min = UINT64_MAX;
-        uint32_t live = 0;
-        for (uint32_t k = 0; k < b->len; k++) {
-            struct sched_entry e = b->v[k];
-            if (!s->slots[e.slot].timer) {
-                slot_release(s, e.slot);
-                continue;
-            }
-            b->v[live++] = e;
-            if (e.time < min)
-                min = e.time;
-        }
-        b->len = live;
-        if (live) {
-            *min_out = min;
-            return i;
-        }
-        s->nonempty &= ~(1ull << (i - 1));
-    }
-    return 0;
-}
-
-/* Refill bucket 0 with the heap's minimum entries, if that minimum is not
- * after `until`: `last` never passes the time the run may reach, so a timer
- * armed at `now` afterwards still sorts correctly. */
-static bool refill(struct sched *s, sim_time_t until)
-{
-    uint64_t min;
-    unsigned i = lowest_bucket(s, &min);
-    if (!i || (sim_time_t)min > until)
-        return false;
-    struct sched_bucket *b = &s->bucket[i];
-    struct sched_bucket *b0 = &s->bucket[0];
-    b0->len = 0;
-    s->head0 = 0;
-    s->nonempty &= ~(1ull << (i - 1));
-    s->last = min;
-    for (uint32_t k = 0; k < b->len; k++)   /* every entry lands below i */
-        bucket_push(s, bucket_of(s, b->v[k].time), b->v[k]);
-    b->len = 0;
-    sort_by_order(b0->v, b0->len);
-    return true;
-}
-
-/* The first live entry of bucket 0, dropping dead ones and re-queueing the
- * timers that moved later; NULL when bucket 0 is used up. */
-static struct sched_entry *first_live0(struct sched *s)
-{
-    struct sched_bucket *b0 = &s->bucket[0];
-    while (s->head0 < b0->len) {
-        struct sched_entry *e = &b0->v[s->head0];
-        struct rt_timer *t = s->slots[e->slot].timer;
-        if (t && t->when == (sim_time_t)e->time)
-            return e;
-        s->head0++;
-        slot_release(s, e->slot);
-        if (t) {
-            t->slot = 0;
-            enqueue(s, t, t->when, t->order);
+    while (s->len) {
+        sched_entry_t e = s->heap[0];
+        uint32_t slot = entry_slot(e);
+        struct rt_timer *t = s->slots[slot].timer;
+        if (t && t->when == entry_time(e))
+            return true;
+        if (t) {              /* moved later: same slot, new place */
+            t->qtime = t->when;
+            heap_replace_top(s, entry_of(t->when, t->order, slot));
+        } else {
+            slot_release(s, slot);
+            heap_pop(s);
         }
     }
-    return NULL;
-}
-
-/* The next live entry not after `until`, left in place; NULL if none. */
-static struct sched_entry *peek(struct sched *s, sim_time_t until)
-{
-    struct sched_entry *e;
-    while (!(e = first_live0(s)))
-        if (!refill(s, until))
-            return NULL;
-    return (sim_time_t)e->time <= until ? e : NULL;
+    return false;
 }
 
 sim_time_t sched_next_time(struct sched *s)
 {
-    struct sched_entry *e = first_live0(s);
-    if (e)
-        return (sim_time_t)e->time;
-    uint64_t min;
-    /* A moved timer's entry may stand below its deadline: the bound is early,
-     * never late, which is what a caller that sleeps until then needs. */
-    return lowest_bucket(s, &min) ? (sim_time_t)min : SIM_NEVER;
+    return live_top(s) ? entry_time(s->heap[0]) : SIM_NEVER;
 }
 
 uint64_t sched_run_until(struct sched *s, sim_time_t until)
 {
     uint64_t ran = 0;
     s->stopped = false;
-    while (!s->stopped) {
-        struct sched_entry *e = peek(s, until);
-        if (!e)
+    while (!s->stopped && live_top(s)) {
+        sched_entry_t e = s->heap[0];
+        if (entry_time(e) > until)
             break;
-        struct rt_timer *t = s->slots[e->slot].timer;
-        s->head0++;
-        slot_release(s, e->slot);
+        uint32_t slot = entry_slot(e);
+        struct rt_timer *t = s->slots[slot].timer;
+        if (s->len > 4) {     /* the next top is most likely a child of this one */
+            for (int k = 1; k <= 4; k++) {
+                const struct sched_slot *next = &s->slots[entry_slot(s->heap[k])];
+                __builtin_prefetch(next);
+                __builtin_prefetch(next->timer);
+            }
+        }
+        /* The fired entry stays on top while the callback runs: everything
+         * armed meanwhile sorts after it. */
+        s->slots[slot].timer = NULL;
         t->slot = 0;
         t->when = SIM_UNARMED;
-        s->now = (sim_time_t)e->time;
+        s->now = entry_time(e);
         s->pending--;
-        s->executed++;
+        s->running = t;
+        s->rearmed = false;
         ran++;
         t->fn(t->arg);
+        s->running = NULL;
+        struct rt_timer *again = s->slots[slot].timer;
+        if (s->rearmed && again)
+            heap_replace_top(s, entry_of(again->qtime, again->order, slot));
+        else {
+            slot_release(s, slot);
+            heap_pop(s);
+        }
     }
+    s->executed += ran;
     if (!s->stopped && until != SIM_NEVER && s->now < until)
         s->now = until;
     return ran;
@@ -268,6 +339,8 @@ uint64_t sched_run_until(struct sched *s, sim_time_t until)
 uint64_t sched_run(struct sched *s) { return sched_run_until(s, SIM_NEVER); }
 
 void sched_stop(struct sched *s) { s->stopped = true; }
+
+/* ---- one-shot calls ---- */
 
 static void call_fire(void *arg)
 {
@@ -302,13 +375,6 @@ void sched_call_at(struct sched *s, sim_time_t when, rt_timer_fn fn, void *arg)
 
 size_t sched_memory(const struct sched *s)
 {
-    size_t bytes = 0;
-    for (int i = 0; i < SCHED_BUCKETS; i++)
-        bytes += s->bucket[i].cap * sizeof(struct sched_entry);
-    uint32_t slot_cap = 1;
-    while (slot_cap < s->nslots)
-        slot_cap *= 2;
-    bytes += slot_cap * sizeof(struct sched_slot);
-    bytes += s->ncall_chunks * CALL_CHUNK * sizeof(struct sched_call);
-    return bytes;
+    return ((size_t)s->cap + 3) * sizeof *s->heap + s->slots_cap * sizeof *s->slots +
+           s->ncall_chunks * CALL_CHUNK * sizeof(struct sched_call);
 }

@@ -1,10 +1,15 @@
 /*
- * The discrete-event scheduler: a monotone radix heap of timer entries keyed by
- * (time, arm order), so events at equal times run in the order they were
- * armed. Cancel is lazy: an entry whose timer was cancelled or moved is
- * dropped when the heap reaches it. Moving a timer later keeps its entry and
- * re-queues it when that entry comes up, so timers that are pushed back on
- * every packet (TCP's RTO) cost O(1) per re-arm.
+ * The discrete-event scheduler: an implicit 4-ary min-heap of 16-byte entries
+ * keyed by (time, arm order), so events at equal times run in the order they
+ * were armed.
+ *
+ * Cancel is lazy: an entry whose timer was cancelled or moved is dropped when
+ * it reaches the top. Entries reach timers through slots, so a cancelled
+ * timer's memory may be freed at once. Moving a timer later keeps its entry,
+ * which re-queues the timer when it comes up, so timers pushed back on every
+ * packet (TCP's RTO) cost O(1) per re-arm. A timer that re-arms itself from
+ * its own callback (a link's next packet, a periodic sampler) replaces the
+ * top entry with one sift-down instead of a pop and a push.
  *
  * It implements the clock seam (engine/runtime.h) for the simulator.
  */
@@ -15,18 +20,14 @@
 #include <stddef.h>
 #include "engine/runtime.h"
 
-#define SCHED_BUCKETS 65
+/* key = arm order << SCHED_SLOT_BITS | slot; orders are renumbered before
+ * they run out of bits. */
+#define SCHED_SLOT_BITS 24
+#define SCHED_MAX_SLOTS (1u << SCHED_SLOT_BITS)
 
-struct sched_entry {
-    uint64_t time;
-    uint64_t order;
-    uint32_t slot;
-};
-
-struct sched_bucket {
-    struct sched_entry *v;
-    uint32_t len, cap;
-};
+/* An entry is one 128-bit key: time << 64 | order << 24 | slot, so the heap
+ * compares entries with one integer comparison. */
+typedef unsigned __int128 sched_entry_t;
 
 struct sched_slot {
     struct rt_timer *timer;   /* NULL once the timer let go of this entry */
@@ -38,13 +39,14 @@ struct sched_call;
 struct sched {
     struct rt rt;             /* the clock seam; sched_rt() hands it out */
     sim_time_t now;
-    uint64_t last;            /* radix heap reference: the latest minimum */
     uint64_t next_order;
-    uint64_t nonempty;        /* bit i-1 set when bucket i (1..64) has entries */
-    uint32_t head0;           /* next entry to run in bucket 0 */
-    struct sched_bucket bucket[SCHED_BUCKETS];
+    sched_entry_t *heap;       /* heap[0] is the top; children of i at 4i+1.. */
+    void *heap_mem;
+    uint32_t len, cap;
     struct sched_slot *slots;
-    uint32_t nslots, free_slot;
+    uint32_t nslots, slots_cap, free_slot;
+    struct rt_timer *running; /* the timer whose callback runs now */
+    bool rearmed;             /* ... and it re-armed itself: top to replace */
     uint64_t pending;         /* armed timers */
     uint64_t executed;
     bool stopped;
@@ -76,10 +78,11 @@ void sched_stop(struct sched *s);
 static inline uint64_t sched_pending(const struct sched *s) { return s->pending; }
 static inline uint64_t sched_executed(const struct sched *s) { return s->executed; }
 
-/* Time of the earliest armed timer, or SIM_NEVER; drops dead entries it meets. */
+/* A lower bound on the time of the earliest armed timer (exact unless a timer
+ * was moved later), or SIM_NEVER when none is armed. */
 sim_time_t sched_next_time(struct sched *s);
 
-/* Bytes of heap memory the scheduler holds (buckets, slots, call pool). */
+/* Bytes of heap memory the scheduler holds (entries, slots, call pool). */
 size_t sched_memory(const struct sched *s);
 
 #endif

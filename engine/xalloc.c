@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Noreturn void xalloc_fail(const char *what)
+{
+    fprintf(stderr, "lvslab: out of memory: %s\n", what);
+    abort();
+}
+
 static void out_of_memory(size_t n)
 {
     fprintf(stderr, "lvslab: out of memory (asked for %zu bytes)\n", n);

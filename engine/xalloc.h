@@ -9,4 +9,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* Abort with "lvslab: out of memory: <what>". */
+_Noreturn void xalloc_fail(const char *what);
+
 #endif
