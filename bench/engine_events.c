@@ -2,6 +2,7 @@
  * Engine benchmark, the hold model of ../shared/bench/ns3/events.cc: P timers
  * stay pending, each re-arms itself at now + U(0, 1 ms) when it fires, until N
  * events have run. One line per case.
+ *   engine_events [EVENTS [P]]   default: 10,000,000 events at P = 1,000 and 100,000
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,11 @@ static void run_case(uint64_t pending, uint64_t events)
 int main(int argc, char **argv)
 {
     uint64_t events = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000;
-    run_case(1000, events);
-    run_case(100000, events);
+    if (argc > 2) {
+        run_case(strtoull(argv[2], NULL, 10), events);
+    } else {
+        run_case(1000, events);
+        run_case(100000, events);
+    }
     return 0;
 }

@@ -2,11 +2,14 @@
 # Installs the Debian 12 packages lvslab builds, tests and runs with.
 # Safe to run twice: apt-get skips what is already there, and the package
 # index is refreshed only when a package is missing.
+#   scripts/deps.sh           what the build, the tests and the demo need
+#   scripts/deps.sh --bench   also ns-3, to run bench/vs-ns3.sh
 set -eu
 
 packages="build-essential pkg-config
 libcriterion-dev libev-dev libpcap-dev libnet1-dev liblua5.4-dev lua5.4
 libjansson-dev gnuplot-nox tshark python3"
+[ "${1:-}" = --bench ] && packages="$packages g++ libns3-dev libgsl-dev"
 
 missing=""
 for p in $packages; do
