@@ -1,0 +1,45 @@
+/* NewReno's window arithmetic (RFC 5681): slow start below ssthresh, then
+ * one SMSS per cwnd of acked bytes; ssthresh = max(FlightSize / 2, 2 SMSS). */
+#include "net/tcp_cc.h"
+
+struct reno_priv {
+    uint32_t acked_acc;    /* bytes acked since cwnd last grew in CA */
+};
+
+static void reno_init(struct tcp_cc *c)
+{
+    struct reno_priv *r = (struct reno_priv *)c->priv;
+    r->acked_acc = 0;
+}
+
+static void reno_cong_avoid(struct tcp_cc *c, uint32_t acked, sim_time_t now, sim_time_t srtt)
+{
+    (void)now;
+    (void)srtt;
+    struct reno_priv *r = (struct reno_priv *)c->priv;
+    if (c->cwnd < c->ssthresh) {
+        tcp_cc_slow_start(c, acked);
+        return;
+    }
+    r->acked_acc += acked;
+    if (r->acked_acc >= c->cwnd) {
+        r->acked_acc -= c->cwnd;
+        c->cwnd += c->mss;
+    }
+}
+
+static uint32_t reno_ssthresh(struct tcp_cc *c, uint32_t in_flight, sim_time_t now)
+{
+    (void)now;
+    struct reno_priv *r = (struct reno_priv *)c->priv;
+    r->acked_acc = 0;
+    uint32_t half = in_flight / 2;
+    return half > 2 * c->mss ? half : 2 * c->mss;
+}
+
+const struct tcp_cc_ops tcp_cc_newreno = {
+    .name = "newreno",
+    .init = reno_init,
+    .cong_avoid = reno_cong_avoid,
+    .ssthresh = reno_ssthresh,
+};

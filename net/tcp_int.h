@@ -1,0 +1,162 @@
+/*
+ * TCP internals shared by tcp_sock.c (tables, open/close), tcp_input.c,
+ * tcp_output.c and tcp_timer.c: the socket and stack structs and the
+ * functions the files call in one another. Not for applications.
+ */
+#ifndef NET_TCP_INT_H
+#define NET_TCP_INT_H
+
+#include "engine/runtime.h"
+#include "net/hdr.h"
+#include "net/host.h"
+#include "net/tcp.h"
+#include "net/tcp_cc.h"
+#include "net/tcp_opts.h"
+#include "net/tcp_reasm.h"
+#include "net/tcp_ring.h"
+#include "net/tcp_rtt.h"
+#include "net/tcp_seq.h"
+
+#define TCP_PROTO 6
+#define TCP_TS_OPT_LEN 12          /* NOP NOP TS */
+#define TCP_LISTEN_BUCKETS 256
+#define TCP_DEFAULT_MSS 536
+
+enum tcp_timer_mode { TCP_TM_NONE, TCP_TM_RTO, TCP_TM_PERSIST, TCP_TM_TIME_WAIT, TCP_TM_FIN_WAIT_2 };
+
+struct tcp_sock {
+    struct tcp_stack *st;
+    struct tcp_sock *hnext;        /* hash chain (connections or listeners) */
+    enum tcp_state state;
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+
+    const struct tcp_callbacks *cb;   /* NULL: no callbacks (let go, or not accepted yet) */
+    void *ctx;
+    bool orphan;                   /* the app closed it: data that still comes gets RST */
+
+    /* listeners */
+    int backlog, pending;          /* handshakes in progress */
+    struct tcp_sock *listener;     /* a SYN_RECEIVED child's listener */
+    bool passive;                  /* made by a listener */
+
+    /* send side */
+    uint32_t iss, snd_una, snd_nxt, snd_max;
+    uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
+    uint32_t fin_seq;              /* valid when fin_queued */
+    bool fin_queued;
+    struct tcp_ring sbuf;
+    uint32_t sndbuf;
+    bool want_writable;
+
+    /* receive side */
+    uint32_t irs, rcv_nxt, rcv_adv;   /* rcv_adv: right edge advertised */
+    struct tcp_ring rbuf;
+    uint32_t rcvbuf;
+    struct tcp_reasm ooo;
+    bool fin_rcvd;                 /* a FIN was seen at rcv_fin_seq */
+    uint32_t rcv_fin_seq;
+    bool eof_done, eof_pending, paused;
+    unsigned delack_segs;          /* full segments not yet acked */
+    bool ack_now;
+
+    /* options */
+    uint16_t mss;                  /* send MSS (no options subtracted) */
+    uint16_t adv_mss;              /* what we announced */
+    uint16_t mss_clamp;
+    uint8_t snd_wscale, rcv_wscale;
+    bool ws_ok, sack_ok, ts_ok, nodelay;
+    uint32_t ts_recent;
+
+    /* timing and congestion */
+    struct tcp_rtt rtt;
+    bool rtt_timing;
+    uint32_t rtt_seq;
+    sim_time_t rtt_start;
+    const struct tcp_cc_ops *cc_ops;
+    struct tcp_cc cc;
+    bool in_recovery;
+    uint32_t recover;
+    unsigned dupacks;
+    unsigned retries;              /* consecutive timeouts */
+
+    struct rt_timer rtx_timer;     /* RTO, SYN retry, persist, TIME_WAIT, FIN_WAIT_2 */
+    enum tcp_timer_mode tmode;
+    struct rt_timer delack_timer;
+
+    unsigned busy;                 /* inside stack code: defer the free */
+    bool dead;
+    struct tcp_sock_stats stats;
+};
+
+struct tcp_stack {
+    struct host *h;
+    struct tcp_config cfg;
+    struct tcp_sock **conns;       /* hash by 4-tuple, chained */
+    uint32_t conn_mask, nconns;
+    struct tcp_sock *listeners[TCP_LISTEN_BUCKETS];
+    struct tcp_stack_stats stats;
+};
+
+static inline struct rt *tcp_rt(const struct tcp_sock *s) { return s->st->h->rt; }
+static inline sim_time_t tcp_now(const struct tcp_sock *s) { return rt_now(s->st->h->rt); }
+/* Entry points (input, timers, app calls that may free) hold the socket so a
+ * free from inside a callback is deferred until they return. */
+static inline void tcp_hold(struct tcp_sock *s) { s->busy++; }
+void tcp_release(struct tcp_sock *s);
+
+static inline bool tcp_synchronized(const struct tcp_sock *s) { return s->state >= TCP_ESTABLISHED; }
+
+/* tcp_sock.c */
+struct tcp_stack *tcp_stack_of(struct host *h);
+struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_sock_opts *o);
+void tcp_sock_hash(struct tcp_sock *s);
+struct tcp_sock *tcp_lookup(struct tcp_stack *st, uint32_t laddr, uint16_t lport,
+                            uint32_t raddr, uint16_t rport);
+struct tcp_sock *tcp_lookup_listener(struct tcp_stack *st, uint32_t laddr, uint16_t lport);
+/* The connection is over: report it (if the app still listens) and free. */
+void tcp_sock_done(struct tcp_sock *s, enum tcp_close_reason why);
+/* Free without a report (unhash, cancel timers; deferred while busy). */
+void tcp_sock_destroy(struct tcp_sock *s);
+/* Enter TIME_WAIT: report a normal close, drop buffers, arm 2 MSL. */
+void tcp_enter_time_wait(struct tcp_sock *s);
+/* Leaving SYN_RECEIVED (or dying in it): release the listener's slot. */
+void tcp_detach_listener(struct tcp_sock *s);
+/* Pick the MSS values and window scale for a new connection. */
+void tcp_setup_mss(struct tcp_sock *s);
+void tcp_cc_start(struct tcp_sock *s);
+/* Deliver buffered data to the app (unless paused), then eof if due. */
+void tcp_deliver(struct tcp_sock *s);
+void tcp_check_writable(struct tcp_sock *s);
+/* The handshake completed: ESTABLISHED (or FIN_WAIT_1 if shut down early). */
+void tcp_become_established(struct tcp_sock *s);
+
+/* tcp_output.c */
+uint32_t tcp_rcv_window(struct tcp_sock *s);
+/* One segment: payload [seq, seq + len) from the send buffer. */
+void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags);
+void tcp_output(struct tcp_sock *s);
+void tcp_send_ack(struct tcp_sock *s);
+void tcp_send_syn(struct tcp_sock *s);      /* SYN or SYN-ACK by state */
+void tcp_send_rst(struct tcp_sock *s);
+/* Retransmit the segment at snd_una. */
+void tcp_retransmit_head(struct tcp_sock *s);
+/* RST answering a segment that has no connection (data at the TCP header). */
+void tcp_send_reset_reply(struct tcp_stack *st, const struct pkt *in, uint32_t tcp_len);
+/* Payload room of a full segment now (MSS less the options). */
+uint32_t tcp_seg_room(const struct tcp_sock *s);
+
+/* tcp_timer.c */
+void tcp_timers_init(struct tcp_sock *s);
+void tcp_timers_cancel(struct tcp_sock *s);
+void tcp_arm_rto(struct tcp_sock *s);       /* (re)arm from now */
+void tcp_arm_mode(struct tcp_sock *s, enum tcp_timer_mode m, sim_time_t delay);
+void tcp_stop_rtx(struct tcp_sock *s);
+void tcp_schedule_ack(struct tcp_sock *s);  /* delayed ACK bookkeeping */
+
+/* tcp_input.c */
+void tcp_input(void *ctx, struct host *h, struct pkt *p);
+void tcp_icmp_error(void *ctx, struct host *h, uint8_t type, uint8_t code, uint32_t info,
+                    const uint8_t *quoted, uint32_t quoted_len);
+
+#endif

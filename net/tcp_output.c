@@ -1,0 +1,253 @@
+/*
+ * TCP output: segments built by copying from the send ring into pool
+ * packets (headroom for IP and Ethernet), options, checksum, ipv4_send.
+ * tcp_output() sends what the congestion and receive windows allow, with
+ * Nagle and sender-side silly window avoidance (RFC 1122), and the FIN.
+ */
+#include "net/tcp_int.h"
+
+#include <string.h>
+
+#include "net/csum.h"
+#include "net/ipv4.h"
+
+static inline uint32_t ts_clock(const struct tcp_sock *s)
+{
+    return (uint32_t)(tcp_now(s) / SIM_MS);  /* 1 ms ticks, as Linux */
+}
+
+static unsigned sack_blocks_to_send(const struct tcp_sock *s)
+{
+    if (!s->sack_ok || tcp_reasm_empty(&s->ooo))
+        return 0;
+    unsigned max = s->ts_ok ? 3 : 4;
+    return s->ooo.n < max ? s->ooo.n : max;
+}
+
+uint32_t tcp_seg_room(const struct tcp_sock *s)
+{
+    uint32_t opt = s->ts_ok ? TCP_TS_OPT_LEN : 0;
+    unsigned k = sack_blocks_to_send(s);
+    if (k)
+        opt += 4 + 8 * k;
+    return s->mss > opt ? s->mss - opt : 1;
+}
+
+uint32_t tcp_rcv_window(struct tcp_sock *s)
+{
+    uint32_t used = s->rbuf.len;
+    uint32_t free_ = s->rcvbuf > used ? s->rcvbuf - used : 0;
+    /* receiver silly window avoidance (RFC 1122 4.2.3.3) */
+    if (free_ < s->rcvbuf / 4 && free_ < s->mss)
+        free_ = 0;
+    uint32_t max = 65535u << s->rcv_wscale;
+    if (free_ > max)
+        free_ = max;
+    uint32_t gran = 1u << s->rcv_wscale;
+    uint32_t wnd = free_ & ~(gran - 1);
+    /* never shrink the window already announced */
+    uint32_t cur = tcp_seq_gt(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
+    if (wnd < cur)
+        wnd = (cur + gran - 1) & ~(gran - 1);
+    s->rcv_adv = s->rcv_nxt + wnd;
+    return wnd;
+}
+
+void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
+{
+    struct host *h = s->st->h;
+    struct tcp_opts o = { .wscale = -1 };
+    if (flags & TCP_SYN) {
+        o.mss = s->adv_mss;
+        if (s->ws_ok)
+            o.wscale = (int8_t)s->rcv_wscale;
+        o.sack_ok = s->sack_ok;
+    }
+    if (s->ts_ok && !(flags & TCP_RST)) {
+        o.ts = true;
+        o.tsval = ts_clock(s);
+        o.tsecr = (flags & TCP_ACK) ? s->ts_recent : 0;
+    }
+    if (!(flags & (TCP_SYN | TCP_RST)))
+        o.nsack = (uint8_t)tcp_reasm_sack(&s->ooo, o.sack, sack_blocks_to_send(s));
+    uint8_t optbuf[TCP_MAX_OPT_LEN];
+    unsigned olen = tcp_opts_build(optbuf, &o);
+    unsigned hlen = TCP_HLEN + olen;
+
+    struct pkt *p = pkt_alloc(h->pool, hlen + len);
+    if (!p)
+        return;
+    struct tcp_hdr *th = (struct tcp_hdr *)p->data;
+    th->sport = htons(s->lport);
+    th->dport = htons(s->rport);
+    th->seq = htonl(seq);
+    th->ack = (flags & TCP_ACK) ? htonl(s->rcv_nxt) : 0;
+    th->doff = (uint8_t)((hlen / 4) << 4);
+    th->flags = flags;
+    uint32_t wnd;
+    if (flags & TCP_SYN) {
+        wnd = s->rcvbuf < 65535 ? s->rcvbuf : 65535;
+        if (flags & TCP_ACK)
+            s->rcv_adv = s->rcv_nxt + wnd;
+    } else if (flags & TCP_RST) {
+        wnd = 0;
+    } else {
+        wnd = tcp_rcv_window(s) >> s->rcv_wscale;
+    }
+    th->window = htons((uint16_t)wnd);
+    th->check = 0;
+    th->urg = 0;
+    memcpy(p->data + TCP_HLEN, optbuf, olen);
+    if (len)
+        tcp_ring_read_at(&s->sbuf, seq - s->snd_una, p->data + hlen, len);
+    uint32_t sum = csum_pseudo(htonl(s->laddr), htonl(s->raddr), TCP_PROTO, (uint16_t)(hlen + len));
+    th->check = csum_fold(csum_partial(p->data, hlen + len, sum));
+    pkt_set_l4(p);
+
+    s->stats.segs_out++;
+    s->st->stats.segs_out++;
+    if (flags & TCP_ACK) {
+        s->ack_now = false;
+        s->delack_segs = 0;
+        if (rt_timer_armed(&s->delack_timer))
+            rt_timer_cancel(tcp_rt(s), &s->delack_timer);
+    }
+    ipv4_send(h, p, s->laddr, s->raddr, TCP_PROTO, 0, true);
+}
+
+void tcp_send_ack(struct tcp_sock *s) { tcp_xmit(s, s->snd_nxt, 0, TCP_ACK); }
+
+void tcp_send_rst(struct tcp_sock *s) { tcp_xmit(s, s->snd_nxt, 0, TCP_RST | TCP_ACK); }
+
+void tcp_send_syn(struct tcp_sock *s)
+{
+    uint8_t flags = s->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK;
+    if (s->retries == 0) {
+        s->rtt_timing = true;
+        s->rtt_seq = s->iss;
+        s->rtt_start = tcp_now(s);
+    } else {
+        s->rtt_timing = false;
+        s->stats.retransmits++;
+        s->st->stats.retransmits++;
+    }
+    tcp_xmit(s, s->iss, 0, flags);
+    s->snd_nxt = s->snd_max = s->iss + 1;
+}
+
+void tcp_retransmit_head(struct tcp_sock *s)
+{
+    uint32_t data_end = s->snd_una + s->sbuf.len;
+    uint32_t avail = tcp_seq_lt(s->snd_una, data_end) ? data_end - s->snd_una : 0;
+    uint32_t room = tcp_seg_room(s);
+    uint32_t len = avail < room ? avail : room;
+    uint8_t flags = TCP_ACK;
+    if (s->fin_queued && s->snd_una + len == s->fin_seq && tcp_seq_gt(s->snd_max, s->fin_seq))
+        flags |= TCP_FIN;
+    if (!len && !(flags & TCP_FIN))
+        return;
+    if (len == avail && len)
+        flags |= TCP_PSH;
+    s->rtt_timing = false;         /* Karn */
+    s->stats.retransmits++;
+    s->st->stats.retransmits++;
+    tcp_xmit(s, s->snd_una, len, flags);
+}
+
+void tcp_output(struct tcp_sock *s)
+{
+    if (!tcp_synchronized(s) || s->state == TCP_TIME_WAIT || s->dead)
+        return;
+    for (;;) {
+        uint32_t data_end = s->snd_una + s->sbuf.len;
+        bool fin_pending = s->fin_queued && !tcp_seq_gt(s->snd_nxt, s->fin_seq);
+        uint32_t avail = tcp_seq_lt(s->snd_nxt, data_end) ? data_end - s->snd_nxt : 0;
+        if (!avail && !fin_pending)
+            break;
+        uint32_t wnd = s->cc.cwnd < s->snd_wnd ? s->cc.cwnd : s->snd_wnd;
+        uint32_t flight = s->snd_nxt - s->snd_una;
+        uint32_t usable = wnd > flight ? wnd - flight : 0;
+        uint32_t room = tcp_seg_room(s);
+        uint32_t len = avail < room ? avail : room;
+        if (len > usable)
+            len = usable;
+        if (avail && !len) {
+            /* window-limited; a zero window with nothing in flight is probed */
+            if (flight == 0 && s->snd_wnd == 0 && s->tmode != TCP_TM_PERSIST)
+                tcp_arm_mode(s, TCP_TM_PERSIST, s->rtt.rto);
+            break;
+        }
+        /* sender silly window avoidance: a piece cut by the window waits
+         * unless it is half the largest window seen or nothing is in flight */
+        if (len < avail && len < room && flight > 0 && len < s->max_snd_wnd / 2)
+            break;
+        /* Nagle: a small last piece waits for the ACK of what is in flight */
+        if (len && len == avail && len < room && !s->nodelay && flight > 0 && !fin_pending)
+            break;
+        bool with_fin = fin_pending && len == avail;
+        uint8_t flags = TCP_ACK;
+        if (len && len == avail)
+            flags |= TCP_PSH;
+        if (with_fin)
+            flags |= TCP_FIN;
+        uint32_t end = s->snd_nxt + len;
+        if (tcp_seq_gt(end, s->snd_max)) {
+            uint32_t fresh = end - (tcp_seq_gt(s->snd_nxt, s->snd_max) ? s->snd_nxt : s->snd_max);
+            s->stats.bytes_sent += fresh;
+            if (fresh < len) {
+                s->stats.retransmits++;
+                s->st->stats.retransmits++;
+            }
+            if (!s->rtt_timing && !tcp_seq_lt(s->snd_nxt, s->snd_max) && len) {
+                s->rtt_timing = true;
+                s->rtt_seq = s->snd_nxt;
+                s->rtt_start = tcp_now(s);
+            }
+        } else if (len || (with_fin && tcp_seq_lt(s->snd_nxt, s->snd_max))) {
+            s->stats.retransmits++;
+            s->st->stats.retransmits++;
+        }
+        tcp_xmit(s, s->snd_nxt, len, flags);
+        s->snd_nxt = end + (with_fin ? 1 : 0);
+        s->snd_max = tcp_seq_max(s->snd_max, s->snd_nxt);
+        if (s->tmode != TCP_TM_RTO)
+            tcp_arm_rto(s);
+        if (with_fin)
+            break;
+    }
+}
+
+void tcp_send_reset_reply(struct tcp_stack *st, const struct pkt *in, uint32_t tcp_len)
+{
+    struct host *h = st->h;
+    const struct tcp_hdr *ith = (const struct tcp_hdr *)in->data;
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)pkt_l3(in);
+    if (ith->flags & TCP_RST)
+        return;
+    struct pkt *p = pkt_alloc(h->pool, TCP_HLEN);
+    if (!p)
+        return;
+    struct tcp_hdr *th = (struct tcp_hdr *)p->data;
+    memset(th, 0, TCP_HLEN);
+    th->sport = ith->dport;
+    th->dport = ith->sport;
+    if (ith->flags & TCP_ACK) {
+        th->seq = ith->ack;
+        th->flags = TCP_RST;
+    } else {
+        uint32_t seg_len = tcp_len - tcp_hdr_len(ith);
+        if (ith->flags & TCP_SYN)
+            seg_len++;
+        if (ith->flags & TCP_FIN)
+            seg_len++;
+        th->ack = htonl(ntohl(ith->seq) + seg_len);
+        th->flags = TCP_RST | TCP_ACK;
+    }
+    th->doff = (TCP_HLEN / 4) << 4;
+    uint32_t sum = csum_pseudo(ip->daddr, ip->saddr, TCP_PROTO, TCP_HLEN);
+    th->check = csum_fold(csum_partial(th, TCP_HLEN, sum));
+    pkt_set_l4(p);
+    st->stats.resets_sent++;
+    st->stats.segs_out++;
+    ipv4_send(h, p, ntohl(ip->daddr), ntohl(ip->saddr), TCP_PROTO, 0, true);
+}

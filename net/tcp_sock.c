@@ -1,0 +1,626 @@
+/*
+ * TCP sockets: the per-host stack (connection hash by 4-tuple, listeners by
+ * port, settings), ephemeral ports and ISNs from the host's RNG, and the
+ * application calls: listen, connect, send, shutdown, close, abort, pause.
+ *
+ * TIME_WAIT lasts 2 MSL with MSL a per-stack setting; the default MSL is
+ * 30 s so that TIME_WAIT is Linux's fixed 60 s (TCP_TIMEWAIT_LEN).
+ */
+#include "net/tcp_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/xalloc.h"
+#include "net/ipv4.h"
+
+#define EPHEMERAL_LO 32768u        /* Linux ip_local_port_range */
+#define EPHEMERAL_HI 60999u
+
+static const char *const state_names[TCP_STATES] = {
+    "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
+    "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT",
+};
+
+const char *tcp_state_name(enum tcp_state st)
+{
+    return st < TCP_STATES ? state_names[st] : "?";
+}
+
+const char *tcp_close_reason_name(enum tcp_close_reason r)
+{
+    switch (r) {
+    case TCP_CLOSE_NORMAL: return "normal";
+    case TCP_CLOSE_RESET: return "reset";
+    case TCP_CLOSE_TIMEOUT: return "timeout";
+    case TCP_CLOSE_REFUSED: return "refused";
+    }
+    return "?";
+}
+
+/* ---- the stack ---- */
+
+static void config_defaults(struct tcp_config *c)
+{
+    *c = (struct tcp_config){
+        .sndbuf = 256 * 1024, .rcvbuf = 256 * 1024,
+        .nodelay = false, .mss_clamp = 0,
+        .window_scaling = true, .sack = true, .timestamps = true,
+        .syn_retries = 6, .synack_retries = 5, .retries2 = 15,
+        .init_cwnd_segs = 10,
+        .msl = 30 * SIM_S,
+        .delack = 40 * SIM_MS,
+        .rto_init = TCP_RTO_INIT, .rto_min = TCP_RTO_MIN, .rto_max = TCP_RTO_MAX,
+        .fin_timeout = 60 * SIM_S,
+    };
+    strcpy(c->cc, "newreno");
+}
+
+void tcp_stack_init(struct host *h)
+{
+    if (h->tcp)
+        return;
+    struct tcp_stack *st = xcalloc(1, sizeof *st);
+    st->h = h;
+    config_defaults(&st->cfg);
+    st->conn_mask = 255;
+    st->conns = xcalloc(st->conn_mask + 1, sizeof *st->conns);
+    h->tcp = st;
+    host_set_proto(h, TCP_PROTO, tcp_input, tcp_icmp_error, st);
+}
+
+struct tcp_stack *tcp_stack_of(struct host *h)
+{
+    if (!h->tcp)
+        tcp_stack_init(h);
+    return h->tcp;
+}
+
+static void sock_free_now(struct tcp_sock *s)
+{
+    tcp_timers_cancel(s);
+    tcp_ring_free(&s->sbuf);
+    tcp_ring_free(&s->rbuf);
+    free(s);
+}
+
+void tcp_stack_free(struct host *h)
+{
+    struct tcp_stack *st = h->tcp;
+    if (!st)
+        return;
+    for (uint32_t i = 0; i <= st->conn_mask; i++) {
+        struct tcp_sock *s = st->conns[i], *n;
+        for (; s; s = n) {
+            n = s->hnext;
+            sock_free_now(s);
+        }
+    }
+    for (int i = 0; i < TCP_LISTEN_BUCKETS; i++) {
+        struct tcp_sock *s = st->listeners[i], *n;
+        for (; s; s = n) {
+            n = s->hnext;
+            sock_free_now(s);
+        }
+    }
+    free(st->conns);
+    free(st);
+    h->tcp = NULL;
+}
+
+struct tcp_config *tcp_stack_config(struct host *h) { return &tcp_stack_of(h)->cfg; }
+const struct tcp_stack_stats *tcp_stack_stats(struct host *h) { return &tcp_stack_of(h)->stats; }
+
+/* ---- tables ---- */
+
+static inline uint32_t tuple_hash(uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp)
+{
+    uint64_t x = ((uint64_t)la << 32 | ra) ^ (((uint64_t)lp << 16 | rp) * 0x9e3779b97f4a7c15ull);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 32;
+    return (uint32_t)x;
+}
+
+static void conns_grow(struct tcp_stack *st)
+{
+    uint32_t nmask = st->conn_mask * 2 + 1;
+    struct tcp_sock **nt = xcalloc(nmask + 1, sizeof *nt);
+    for (uint32_t i = 0; i <= st->conn_mask; i++) {
+        struct tcp_sock *s = st->conns[i], *n;
+        for (; s; s = n) {
+            n = s->hnext;
+            uint32_t b = tuple_hash(s->laddr, s->lport, s->raddr, s->rport) & nmask;
+            s->hnext = nt[b];
+            nt[b] = s;
+        }
+    }
+    free(st->conns);
+    st->conns = nt;
+    st->conn_mask = nmask;
+}
+
+void tcp_sock_hash(struct tcp_sock *s)
+{
+    struct tcp_stack *st = s->st;
+    if (s->state == TCP_LISTEN) {
+        struct tcp_sock **b = &st->listeners[s->lport % TCP_LISTEN_BUCKETS];
+        s->hnext = *b;
+        *b = s;
+        return;
+    }
+    if (st->nconns >= st->conn_mask + 1)
+        conns_grow(st);
+    uint32_t b = tuple_hash(s->laddr, s->lport, s->raddr, s->rport) & st->conn_mask;
+    s->hnext = st->conns[b];
+    st->conns[b] = s;
+    st->nconns++;
+}
+
+static void sock_unhash(struct tcp_sock *s)
+{
+    struct tcp_stack *st = s->st;
+    struct tcp_sock **pp;
+    if (s->state == TCP_LISTEN)
+        pp = &st->listeners[s->lport % TCP_LISTEN_BUCKETS];
+    else
+        pp = &st->conns[tuple_hash(s->laddr, s->lport, s->raddr, s->rport) & st->conn_mask];
+    for (; *pp; pp = &(*pp)->hnext) {
+        if (*pp == s) {
+            *pp = s->hnext;
+            s->hnext = NULL;
+            if (s->state != TCP_LISTEN)
+                st->nconns--;
+            return;
+        }
+    }
+}
+
+struct tcp_sock *tcp_lookup(struct tcp_stack *st, uint32_t laddr, uint16_t lport,
+                            uint32_t raddr, uint16_t rport)
+{
+    struct tcp_sock *s = st->conns[tuple_hash(laddr, lport, raddr, rport) & st->conn_mask];
+    for (; s; s = s->hnext)
+        if (s->lport == lport && s->rport == rport && s->laddr == laddr && s->raddr == raddr)
+            return s;
+    return NULL;
+}
+
+struct tcp_sock *tcp_lookup_listener(struct tcp_stack *st, uint32_t laddr, uint16_t lport)
+{
+    struct tcp_sock *any = NULL;
+    for (struct tcp_sock *s = st->listeners[lport % TCP_LISTEN_BUCKETS]; s; s = s->hnext) {
+        if (s->lport != lport)
+            continue;
+        if (s->laddr == laddr)
+            return s;
+        if (s->laddr == 0)
+            any = s;
+    }
+    return any;
+}
+
+/* ---- socket life ---- */
+
+struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_sock_opts *o)
+{
+    const struct tcp_config *c = &st->cfg;
+    struct tcp_sock *s = xcalloc(1, sizeof *s);
+    s->st = st;
+    s->sndbuf = o && o->sndbuf ? o->sndbuf : c->sndbuf;
+    s->rcvbuf = o && o->rcvbuf ? o->rcvbuf : c->rcvbuf;
+    if (s->rcvbuf < 2048)
+        s->rcvbuf = 2048;
+    if (s->sndbuf < 2048)
+        s->sndbuf = 2048;
+    s->mss_clamp = o && o->mss_clamp ? o->mss_clamp : c->mss_clamp;
+    s->nodelay = o && o->nodelay ? o->nodelay > 0 : c->nodelay;
+    const char *ccn = o && o->cc ? o->cc : c->cc;
+    s->cc_ops = tcp_cc_find(ccn);
+    if (!s->cc_ops)
+        s->cc_ops = &tcp_cc_newreno;
+    tcp_ring_init(&s->sbuf, s->sndbuf);
+    tcp_reasm_init(&s->ooo);
+    tcp_rtt_init(&s->rtt, c->rto_init, c->rto_min, c->rto_max);
+    tcp_timers_init(s);
+    s->st->stats.conns++;
+    return s;
+}
+
+void tcp_release(struct tcp_sock *s)
+{
+    if (--s->busy == 0 && s->dead)
+        free(s);
+}
+
+void tcp_detach_listener(struct tcp_sock *s)
+{
+    if (s->listener) {
+        s->listener->pending--;
+        s->listener = NULL;
+    }
+}
+
+void tcp_sock_destroy(struct tcp_sock *s)
+{
+    if (s->dead)
+        return;
+    sock_unhash(s);
+    tcp_detach_listener(s);
+    tcp_timers_cancel(s);
+    tcp_ring_free(&s->sbuf);
+    tcp_ring_free(&s->rbuf);
+    s->st->stats.conns--;
+    s->state = TCP_CLOSED;
+    s->cb = NULL;
+    s->dead = true;
+    if (!s->busy)
+        free(s);
+}
+
+void tcp_sock_done(struct tcp_sock *s, enum tcp_close_reason why)
+{
+    const struct tcp_callbacks *cb = s->cb;
+    void *ctx = s->ctx;
+    tcp_hold(s);
+    tcp_sock_destroy(s);
+    if (cb && cb->closed)
+        cb->closed(ctx, s, why);
+    tcp_release(s);
+}
+
+void tcp_enter_time_wait(struct tcp_sock *s)
+{
+    const struct tcp_callbacks *cb = s->cb;
+    void *ctx = s->ctx;
+    s->state = TCP_TIME_WAIT;
+    s->cb = NULL;
+    s->orphan = true;
+    rt_timer_cancel(tcp_rt(s), &s->delack_timer);
+    tcp_ring_free(&s->sbuf);
+    tcp_ring_free(&s->rbuf);
+    tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * s->st->cfg.msl);
+    if (cb && cb->closed) {
+        tcp_hold(s);
+        cb->closed(ctx, s, TCP_CLOSE_NORMAL);
+        tcp_release(s);
+    }
+}
+
+void tcp_setup_mss(struct tcp_sock *s)
+{
+    uint32_t mtu = ipv4_path_mtu(s->st->h, s->raddr);
+    if (mtu < 576)
+        mtu = 576;
+    uint32_t mss = mtu - 40;
+    if (mss > 65495)
+        mss = 65495;
+    if (s->mss_clamp && mss > s->mss_clamp)
+        mss = s->mss_clamp;
+    if (mss < 88)
+        mss = 88;
+    s->adv_mss = (uint16_t)mss;
+    s->mss = (uint16_t)mss;
+    s->rcv_wscale = 0;
+    if (s->st->cfg.window_scaling)
+        while (s->rcv_wscale < TCP_MAX_WSCALE && (s->rcvbuf >> s->rcv_wscale) > 65535)
+            s->rcv_wscale++;
+    tcp_ring_init(&s->rbuf, s->rcvbuf + (1u << s->rcv_wscale));
+}
+
+void tcp_cc_start(struct tcp_sock *s)
+{
+    uint32_t room = s->mss - (s->ts_ok ? TCP_TS_OPT_LEN : 0);
+    s->cc.mss = room;
+    s->cc.cwnd = s->st->cfg.init_cwnd_segs * room;
+    s->cc.ssthresh = 0x7fffffff;
+    s->cc_ops->init(&s->cc);
+}
+
+void tcp_become_established(struct tcp_sock *s)
+{
+    tcp_detach_listener(s);
+    s->st->stats.established++;
+    s->retries = 0;
+    if (s->fin_queued) {
+        s->fin_seq = s->snd_una + s->sbuf.len;
+        s->state = TCP_FIN_WAIT_1;
+    } else {
+        s->state = TCP_ESTABLISHED;
+    }
+}
+
+void tcp_deliver(struct tcp_sock *s)
+{
+    while (!s->paused && s->rbuf.len) {
+        if (!s->cb || !s->cb->received) {
+            tcp_ring_consume(&s->rbuf, s->rbuf.len);
+            break;
+        }
+        const uint8_t *p;
+        uint32_t n = tcp_ring_contig(&s->rbuf, &p);
+        size_t took = s->cb->received(s->ctx, s, p, n);
+        if (s->dead)
+            return;
+        if (took > n)
+            took = n;
+        tcp_ring_consume(&s->rbuf, (uint32_t)took);
+        if (took < n)
+            s->paused = true;
+    }
+    if (s->fin_rcvd && !s->eof_done && s->rbuf.len == 0 && s->rcv_nxt == s->rcv_fin_seq + 1) {
+        s->eof_done = true;
+        if (s->cb && s->cb->eof)
+            s->cb->eof(s->ctx, s);
+    }
+}
+
+void tcp_check_writable(struct tcp_sock *s)
+{
+    if (!s->want_writable || s->fin_queued)
+        return;
+    if (s->sndbuf - s->sbuf.len < s->sndbuf / 4)
+        return;
+    s->want_writable = false;
+    if (s->cb && s->cb->writable)
+        s->cb->writable(s->ctx, s);
+}
+
+/* ---- application calls ---- */
+
+static bool port_in_use(struct tcp_stack *st, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                        uint16_t rport)
+{
+    return tcp_lookup_listener(st, laddr, lport) || tcp_lookup(st, laddr, lport, raddr, rport);
+}
+
+struct tcp_sock *tcp_listen_opts(struct host *h, uint32_t addr, uint16_t port, int backlog,
+                                 const struct tcp_callbacks *cb, void *ctx,
+                                 const struct tcp_sock_opts *o)
+{
+    struct tcp_stack *st = tcp_stack_of(h);
+    for (struct tcp_sock *l = st->listeners[port % TCP_LISTEN_BUCKETS]; l; l = l->hnext)
+        if (l->lport == port && (l->laddr == addr || l->laddr == 0 || addr == 0))
+            return NULL;
+    struct tcp_sock *s = tcp_sock_alloc(st, o);
+    s->state = TCP_LISTEN;
+    s->laddr = addr;
+    s->lport = port;
+    s->backlog = backlog > 0 ? backlog : 1;
+    s->cb = cb;
+    s->ctx = ctx;
+    tcp_sock_hash(s);
+    return s;
+}
+
+struct tcp_sock *tcp_listen(struct host *h, uint32_t addr, uint16_t port, int backlog,
+                            const struct tcp_callbacks *cb, void *ctx)
+{
+    return tcp_listen_opts(h, addr, port, backlog, cb, ctx, NULL);
+}
+
+struct tcp_sock *tcp_connect_opts(struct host *h, uint32_t src, uint16_t sport, uint32_t dst,
+                                  uint16_t dport, const struct tcp_callbacks *cb, void *ctx,
+                                  const struct tcp_sock_opts *o)
+{
+    struct tcp_stack *st = tcp_stack_of(h);
+    if (!src)
+        src = ipv4_select_src(h, dst);
+    if (!src || !dport)
+        return NULL;
+    if (sport) {
+        if (port_in_use(st, src, sport, dst, dport))
+            return NULL;
+    } else {
+        uint32_t range = EPHEMERAL_HI - EPHEMERAL_LO + 1;
+        uint32_t start = (uint32_t)rng_below(&h->rng, range);
+        for (uint32_t i = 0; i < range && !sport; i++) {
+            uint16_t p = (uint16_t)(EPHEMERAL_LO + (start + i) % range);
+            if (!port_in_use(st, src, p, dst, dport))
+                sport = p;
+        }
+        if (!sport)
+            return NULL;
+    }
+    struct tcp_sock *s = tcp_sock_alloc(st, o);
+    s->state = TCP_SYN_SENT;
+    s->laddr = src;
+    s->lport = sport;
+    s->raddr = dst;
+    s->rport = dport;
+    s->cb = cb;
+    s->ctx = ctx;
+    s->iss = (uint32_t)rng_next(&h->rng);
+    s->snd_una = s->snd_nxt = s->snd_max = s->iss;
+    s->recover = s->iss;
+    tcp_setup_mss(s);
+    s->ws_ok = st->cfg.window_scaling;
+    s->sack_ok = st->cfg.sack;
+    s->ts_ok = st->cfg.timestamps;
+    tcp_sock_hash(s);
+    st->stats.active_opens++;
+    tcp_hold(s);
+    tcp_send_syn(s);
+    tcp_arm_mode(s, TCP_TM_RTO, s->rtt.rto);
+    tcp_release(s);
+    return s;
+}
+
+struct tcp_sock *tcp_connect(struct host *h, uint32_t src, uint32_t dst, uint16_t dport,
+                             const struct tcp_callbacks *cb, void *ctx)
+{
+    return tcp_connect_opts(h, src, 0, dst, dport, cb, ctx, NULL);
+}
+
+size_t tcp_send_space(const struct tcp_sock *s)
+{
+    if (s->fin_queued || s->orphan || s->state == TCP_LISTEN || s->state == TCP_CLOSED ||
+        s->state == TCP_TIME_WAIT)
+        return 0;
+    return s->sndbuf - s->sbuf.len;
+}
+
+size_t tcp_send(struct tcp_sock *s, const void *data, size_t len)
+{
+    if (!tcp_send_space(s) || s->state > TCP_CLOSE_WAIT) {
+        if (len)
+            s->want_writable = true;
+        return 0;
+    }
+    uint32_t n = tcp_ring_append(&s->sbuf, data, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
+                                 s->sndbuf);
+    if (n < len)
+        s->want_writable = true;
+    if (tcp_synchronized(s) && n) {
+        tcp_hold(s);
+        tcp_output(s);
+        tcp_release(s);
+    }
+    return n;
+}
+
+void tcp_shutdown(struct tcp_sock *s)
+{
+    if (s->fin_queued)
+        return;
+    switch (s->state) {
+    case TCP_SYN_SENT:
+    case TCP_SYN_RECEIVED:
+        s->fin_queued = true;          /* sent once established */
+        return;
+    case TCP_ESTABLISHED:
+        s->state = TCP_FIN_WAIT_1;
+        break;
+    case TCP_CLOSE_WAIT:
+        s->state = TCP_LAST_ACK;
+        break;
+    default:
+        return;
+    }
+    s->fin_queued = true;
+    s->fin_seq = s->snd_una + s->sbuf.len;
+    tcp_hold(s);
+    tcp_output(s);
+    tcp_release(s);
+}
+
+void tcp_abort(struct tcp_sock *s)
+{
+    if (s->dead)
+        return;
+    if (s->state == TCP_LISTEN) {
+        tcp_close(s);
+        return;
+    }
+    if (s->state >= TCP_SYN_RECEIVED && s->state != TCP_TIME_WAIT) {
+        tcp_send_rst(s);
+        s->st->stats.resets_sent++;
+    }
+    s->cb = NULL;
+    tcp_sock_destroy(s);
+}
+
+void tcp_close(struct tcp_sock *s)
+{
+    if (s->dead)
+        return;
+    struct tcp_stack *st = s->st;
+    if (s->state == TCP_LISTEN) {
+        /* handshakes in progress die with their listener */
+        for (uint32_t i = 0; i <= st->conn_mask; i++) {
+            struct tcp_sock *c = st->conns[i], *n;
+            for (; c; c = n) {
+                n = c->hnext;
+                if (c->listener == s)
+                    tcp_abort(c);
+            }
+        }
+        s->cb = NULL;
+        tcp_sock_destroy(s);
+        return;
+    }
+    if (s->state == TCP_SYN_SENT || s->state == TCP_CLOSED) {
+        s->cb = NULL;
+        tcp_sock_destroy(s);
+        return;
+    }
+    if (s->rbuf.len || !tcp_reasm_empty(&s->ooo)) {
+        tcp_abort(s);                  /* unread data: RST, as Linux */
+        return;
+    }
+    s->cb = NULL;
+    s->orphan = true;
+    tcp_hold(s);
+    tcp_shutdown(s);
+    if (s->state == TCP_FIN_WAIT_2)
+        tcp_arm_mode(s, TCP_TM_FIN_WAIT_2, st->cfg.fin_timeout);
+    tcp_release(s);
+}
+
+void tcp_recv_pause(struct tcp_sock *s) { s->paused = true; }
+
+void tcp_recv_resume(struct tcp_sock *s)
+{
+    if (!s->paused || s->dead)
+        return;
+    s->paused = false;
+    if (s->state == TCP_LISTEN || s->state == TCP_TIME_WAIT)
+        return;
+    uint32_t before = s->rcv_adv - s->rcv_nxt;
+    tcp_hold(s);
+    tcp_deliver(s);
+    /* a window that opens by two segments or from below one is announced */
+    if (!s->dead && tcp_synchronized(s)) {
+        uint32_t now = tcp_rcv_window(s);
+        if (now >= before + 2u * s->mss || (before < s->mss && now >= s->mss))
+            tcp_send_ack(s);
+    }
+    tcp_release(s);
+}
+
+void tcp_set_callbacks(struct tcp_sock *s, const struct tcp_callbacks *cb, void *ctx)
+{
+    s->cb = cb;
+    s->ctx = ctx;
+}
+
+void tcp_set_nodelay(struct tcp_sock *s, bool on) { s->nodelay = on; }
+
+bool tcp_set_cc(struct tcp_sock *s, const char *name)
+{
+    const struct tcp_cc_ops *ops = tcp_cc_find(name);
+    if (!ops)
+        return false;
+    s->cc_ops = ops;
+    ops->init(&s->cc);
+    return true;
+}
+
+void tcp_sock_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)
+{
+    *out = s->stats;
+    out->state = s->state;
+    out->srtt = s->rtt.srtt;
+    out->rttvar = s->rtt.rttvar;
+    out->rto = s->rtt.rto;
+    out->cwnd = s->cc.cwnd;
+    out->ssthresh = s->cc.ssthresh;
+    out->mss = s->mss;
+    out->snd_wnd = s->snd_wnd;
+    out->rcv_wnd = s->rcv_adv - s->rcv_nxt;
+}
+
+enum tcp_state tcp_sock_state(const struct tcp_sock *s) { return s->state; }
+
+void tcp_sock_addrs(const struct tcp_sock *s, uint32_t *laddr, uint16_t *lport,
+                    uint32_t *raddr, uint16_t *rport)
+{
+    if (laddr)
+        *laddr = s->laddr;
+    if (lport)
+        *lport = s->lport;
+    if (raddr)
+        *raddr = s->raddr;
+    if (rport)
+        *rport = s->rport;
+}

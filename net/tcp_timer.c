@@ -1,0 +1,124 @@
+/*
+ * TCP timers, two per socket (rt_timer embedded): the retransmission timer,
+ * which by mode is the RTO (SYN retries included), the zero-window persist
+ * probe, TIME_WAIT's 2 MSL or an orphan's FIN_WAIT_2 timeout; and the
+ * delayed ACK (40 ms, as Linux's minimum).
+ */
+#include "net/tcp_int.h"
+
+static void rto_expired(struct tcp_sock *s)
+{
+    const struct tcp_config *c = &s->st->cfg;
+    s->stats.timeouts++;
+    s->retries++;
+    tcp_rtt_backoff(&s->rtt);
+    if (s->state == TCP_SYN_SENT || s->state == TCP_SYN_RECEIVED) {
+        int limit = s->state == TCP_SYN_SENT ? c->syn_retries : c->synack_retries;
+        if ((int)s->retries > limit) {
+            if (s->passive)
+                tcp_sock_destroy(s);
+            else
+                tcp_sock_done(s, TCP_CLOSE_TIMEOUT);
+            return;
+        }
+        tcp_send_syn(s);
+        tcp_arm_rto(s);
+        return;
+    }
+    if ((int)s->retries > c->retries2) {
+        tcp_sock_done(s, TCP_CLOSE_TIMEOUT);
+        return;
+    }
+    /* RFC 5681 3.1 and RFC 6582: loss window, go back to snd_una */
+    if (s->retries == 1 || s->in_recovery)
+        s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, tcp_now(s));
+    s->cc.cwnd = s->cc.mss;
+    s->in_recovery = false;
+    s->dupacks = 0;
+    s->recover = s->snd_max;
+    s->rtt_timing = false;
+    s->snd_nxt = s->snd_una;
+    tcp_output(s);
+    if (s->snd_nxt == s->snd_una)
+        tcp_retransmit_head(s);    /* window closed meanwhile: still retransmit */
+    tcp_arm_rto(s);
+}
+
+static void rtx_fire(void *arg)
+{
+    struct tcp_sock *s = arg;
+    tcp_hold(s);
+    enum tcp_timer_mode m = s->tmode;
+    s->tmode = TCP_TM_NONE;
+    switch (m) {
+    case TCP_TM_TIME_WAIT:
+    case TCP_TM_FIN_WAIT_2:
+        tcp_sock_destroy(s);
+        break;
+    case TCP_TM_PERSIST: {
+        /* a window probe: an old byte's sequence number, as Linux */
+        s->stats.zero_window_probes++;
+        tcp_xmit(s, s->snd_una - 1, 0, TCP_ACK);
+        s->retries++;
+        sim_time_t d = s->rtt.rto << (s->retries < 10 ? s->retries : 10);
+        if (d > s->rtt.rto_max)
+            d = s->rtt.rto_max;
+        tcp_arm_mode(s, TCP_TM_PERSIST, d);
+        break;
+    }
+    case TCP_TM_RTO:
+        rto_expired(s);
+        break;
+    case TCP_TM_NONE:
+        break;
+    }
+    tcp_release(s);
+}
+
+static void delack_fire(void *arg)
+{
+    struct tcp_sock *s = arg;
+    tcp_hold(s);
+    if (tcp_synchronized(s) && s->state != TCP_TIME_WAIT)
+        tcp_send_ack(s);
+    tcp_release(s);
+}
+
+void tcp_timers_init(struct tcp_sock *s)
+{
+    rt_timer_init(&s->rtx_timer, rtx_fire, s);
+    rt_timer_init(&s->delack_timer, delack_fire, s);
+    s->tmode = TCP_TM_NONE;
+}
+
+void tcp_timers_cancel(struct tcp_sock *s)
+{
+    struct rt *rt = tcp_rt(s);
+    rt_timer_cancel(rt, &s->rtx_timer);
+    rt_timer_cancel(rt, &s->delack_timer);
+    s->tmode = TCP_TM_NONE;
+}
+
+void tcp_arm_mode(struct tcp_sock *s, enum tcp_timer_mode m, sim_time_t delay)
+{
+    s->tmode = m;
+    rt_timer_arm_in(tcp_rt(s), &s->rtx_timer, delay);
+}
+
+void tcp_arm_rto(struct tcp_sock *s) { tcp_arm_mode(s, TCP_TM_RTO, s->rtt.rto); }
+
+void tcp_stop_rtx(struct tcp_sock *s)
+{
+    s->tmode = TCP_TM_NONE;
+    rt_timer_cancel(tcp_rt(s), &s->rtx_timer);
+}
+
+void tcp_schedule_ack(struct tcp_sock *s)
+{
+    if (s->ack_now) {
+        tcp_send_ack(s);
+        return;
+    }
+    if (s->delack_segs && !rt_timer_armed(&s->delack_timer))
+        rt_timer_arm_in(tcp_rt(s), &s->delack_timer, s->st->cfg.delack);
+}
