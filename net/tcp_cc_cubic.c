@@ -78,7 +78,7 @@ static uint32_t cubic_ssthresh(struct tcp_cc *c, uint32_t in_flight, sim_time_t 
         p->w_max = cwnd;
     p->epoch = 0;
     p->cwnd_acc = 0;
-    uint32_t th = (uint32_t)(c->cwnd * CUBIC_BETA);
+    uint32_t th = (uint32_t)((uint64_t)c->cwnd * 7 / 10);   /* beta = 0.7 */
     return th > 2 * c->mss ? th : 2 * c->mss;
 }
 

@@ -1,0 +1,109 @@
+/* Unit tests: congestion control arithmetic (NewReno, CUBIC) and the RFC
+ * 6298 RTO estimator. */
+#include <criterion/criterion.h>
+
+#include "net/tcp_cc.h"
+#include "net/tcp_rtt.h"
+
+static struct tcp_cc fresh(const struct tcp_cc_ops *ops)
+{
+    struct tcp_cc c = { .mss = 1000, .cwnd = 10000, .ssthresh = 0x7fffffff };
+    ops->init(&c);
+    return c;
+}
+
+Test(tcp_cc, registry_by_name)
+{
+    cr_assert_eq(tcp_cc_find("newreno"), &tcp_cc_newreno);
+    cr_assert_eq(tcp_cc_find("cubic"), &tcp_cc_cubic);
+    cr_assert_null(tcp_cc_find("bbr"));
+    cr_assert_null(tcp_cc_find(NULL));
+}
+
+Test(tcp_cc, newreno_slow_start_then_linear)
+{
+    struct tcp_cc c = fresh(&tcp_cc_newreno);
+    /* slow start: +acked, at most 2 SMSS per ACK (RFC 3465 L = 2) */
+    tcp_cc_newreno.cong_avoid(&c, 1000, 0, 0);
+    cr_assert_eq(c.cwnd, 11000);
+    tcp_cc_newreno.cong_avoid(&c, 5000, 0, 0);
+    cr_assert_eq(c.cwnd, 13000);
+    /* loss: ssthresh = max(flight / 2, 2 SMSS) */
+    cr_assert_eq(tcp_cc_newreno.ssthresh(&c, 13000, 0), 6500);
+    cr_assert_eq(tcp_cc_newreno.ssthresh(&c, 3000, 0), 2000);
+    c.ssthresh = 6500;
+    c.cwnd = 6500;
+    /* congestion avoidance: one SMSS per cwnd of acked bytes */
+    for (int i = 0; i < 6; i++)
+        tcp_cc_newreno.cong_avoid(&c, 1000, 0, 0);
+    cr_assert_eq(c.cwnd, 6500);
+    tcp_cc_newreno.cong_avoid(&c, 1000, 0, 0);
+    cr_assert_eq(c.cwnd, 7500);
+}
+
+Test(tcp_cc, cubic_backs_off_by_beta_and_regains_wmax_near_k)
+{
+    struct tcp_cc c = fresh(&tcp_cc_cubic);
+    c.cwnd = 100000;                     /* 100 segments */
+    uint32_t th = tcp_cc_cubic.ssthresh(&c, 100000, 0);
+    cr_assert_eq(th, 70000, "beta = 0.7");
+    c.ssthresh = th;
+    c.cwnd = th;
+    /* K = cbrt(W_max (1 - beta) / C) = cbrt(30 / 0.4) = 4.217 s: ack a full
+     * window every 100 ms RTT (CUBIC, not Reno-friendly, region) and look at the window around K */
+    sim_time_t rtt = 100 * SIM_MS;
+    sim_time_t t = SIM_S;
+    uint32_t at_2s = 0;
+    for (; t < SIM_S + 4217 * SIM_MS; t += rtt) {
+        uint32_t w = c.cwnd;
+        for (uint32_t acked = 0; acked < w; acked += c.mss)
+            tcp_cc_cubic.cong_avoid(&c, c.mss, t, rtt);
+        if (!at_2s && t >= 3 * SIM_S)
+            at_2s = c.cwnd;
+    }
+    cr_assert_gt(at_2s, 80000, "concave growth: well on the way after 2 s (%u)", at_2s);
+    cr_assert_lt(at_2s, 100000);
+    cr_assert_geq(c.cwnd, 97000, "about W_max at K (%u)", c.cwnd);
+    cr_assert_leq(c.cwnd, 103000, "about W_max at K (%u)", c.cwnd);
+    /* a second loss below W_max: fast convergence lowers W_max */
+    c.cwnd = 90000;
+    cr_assert_eq(tcp_cc_cubic.ssthresh(&c, 90000, t), 63000);
+    c.cwnd = c.ssthresh = 63000;
+    /* W_max is now 90 (1 + 0.7) / 2 = 76.5 segments, K = cbrt(13.5 / 0.4) = 3.23 s:
+     * at K the window is near 76.5, not 90 */
+    for (sim_time_t u = t + rtt; u < t + 3230 * SIM_MS; u += rtt) {
+        uint32_t w = c.cwnd;
+        for (uint32_t acked = 0; acked < w; acked += c.mss)
+            tcp_cc_cubic.cong_avoid(&c, c.mss, u, rtt);
+    }
+    cr_assert_geq(c.cwnd, 74000, "%u", c.cwnd);
+    cr_assert_leq(c.cwnd, 80000, "%u", c.cwnd);
+}
+
+Test(tcp_rtt, rfc6298_estimator)
+{
+    struct tcp_rtt e;
+    tcp_rtt_init(&e, TCP_RTO_INIT, TCP_RTO_MIN, TCP_RTO_MAX);
+    cr_assert_eq(e.rto, SIM_S);
+    tcp_rtt_sample(&e, 100 * SIM_MS);
+    cr_assert_eq(e.srtt, 100 * SIM_MS);
+    cr_assert_eq(e.rttvar, 50 * SIM_MS);
+    cr_assert_eq(e.rto, 300 * SIM_MS);
+    tcp_rtt_sample(&e, 200 * SIM_MS);
+    /* rttvar = 3/4 50 + 1/4 100 = 62.5; srtt = 7/8 100 + 1/8 200 = 112.5 */
+    cr_assert_eq(e.rttvar, 62500 * SIM_US);
+    cr_assert_eq(e.srtt, 112500 * SIM_US);
+    cr_assert_eq(e.rto, 362500 * SIM_US);
+    tcp_rtt_backoff(&e);
+    tcp_rtt_backoff(&e);
+    cr_assert_eq(e.rto, 1450 * SIM_MS);
+    cr_assert_eq(e.backoff, 2);
+    for (int i = 0; i < 20; i++)
+        tcp_rtt_backoff(&e);
+    cr_assert_eq(e.rto, TCP_RTO_MAX);
+    /* a tiny RTT is held at Linux's 200 ms floor */
+    for (int i = 0; i < 50; i++)
+        tcp_rtt_sample(&e, 100 * SIM_US);
+    cr_assert_eq(e.rto, TCP_RTO_MIN);
+    cr_assert_eq(e.backoff, 0);
+}
