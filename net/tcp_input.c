@@ -221,6 +221,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
 
     if (tcp_seq_gt(ack, s->snd_una)) {
         uint32_t acked = ack - s->snd_una;
+        uint32_t prior_flight = s->snd_max - s->snd_una;
         bool fin_acked = s->fin_queued && tcp_seq_gt(ack, s->fin_seq);
         uint32_t data_acked = acked - (fin_acked ? 1 : 0);
         if (data_acked > s->sbuf.len)
@@ -232,6 +233,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
             s->snd_nxt = ack;
         s->retries = 0;
         rtt_ack(s, ack);
+        tcp_rtt_reset_backoff(&s->rtt);
         bool partial = false;
         if (s->in_recovery) {
             if (tcp_seq_geq(ack, s->recover)) {
@@ -252,7 +254,12 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
             }
         } else {
             s->dupacks = 0;
-            s->cc_ops->cong_avoid(&s->cc, acked, now, s->rtt.srtt);
+            /* grow only a window in use (Linux tcp_is_cwnd_limited): slow
+             * start up to twice what is in flight, then only when full */
+            bool limited = s->cc.cwnd < s->cc.ssthresh ? 2 * prior_flight >= s->cc.cwnd
+                                                      : prior_flight + s->cc.mss >= s->cc.cwnd;
+            if (limited)
+                s->cc_ops->cong_avoid(&s->cc, acked, now, s->rtt.srtt);
         }
         if (s->snd_una == s->snd_max)
             tcp_stop_rtx(s);

@@ -164,7 +164,12 @@ void tcp_output(struct tcp_sock *s)
         uint32_t avail = tcp_seq_lt(s->snd_nxt, data_end) ? data_end - s->snd_nxt : 0;
         if (!avail && !fin_pending)
             break;
-        uint32_t wnd = s->cc.cwnd < s->snd_wnd ? s->cc.cwnd : s->snd_wnd;
+        /* limited transmit (RFC 3042): each of the first two dupacks lets
+         * one new segment out */
+        uint32_t cwnd = s->cc.cwnd;
+        if (!s->in_recovery && s->dupacks && s->dupacks < 3)
+            cwnd += s->dupacks * s->cc.mss;
+        uint32_t wnd = cwnd < s->snd_wnd ? cwnd : s->snd_wnd;
         uint32_t flight = s->snd_nxt - s->snd_una;
         uint32_t usable = wnd > flight ? wnd - flight : 0;
         uint32_t room = tcp_seg_room(s);

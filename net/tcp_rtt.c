@@ -16,6 +16,14 @@ void tcp_rtt_init(struct tcp_rtt *e, sim_time_t rto_init, sim_time_t rto_min, si
     e->rto = clamp(e, rto_init);
 }
 
+static sim_time_t estimate(const struct tcp_rtt *e)
+{
+    sim_time_t var = 4 * e->rttvar;
+    if (var < TCP_RTT_GRANULARITY)
+        var = TCP_RTT_GRANULARITY;
+    return clamp(e, e->srtt + var);
+}
+
 void tcp_rtt_sample(struct tcp_rtt *e, sim_time_t r)
 {
     if (r < 0)
@@ -31,11 +39,16 @@ void tcp_rtt_sample(struct tcp_rtt *e, sim_time_t r)
         e->rttvar = e->rttvar - e->rttvar / 4 + err / 4;   /* beta 1/4 */
         e->srtt = e->srtt - e->srtt / 8 + r / 8;            /* alpha 1/8 */
     }
-    sim_time_t var = 4 * e->rttvar;
-    if (var < TCP_RTT_GRANULARITY)
-        var = TCP_RTT_GRANULARITY;
     e->backoff = 0;
-    e->rto = clamp(e, e->srtt + var);
+    e->rto = estimate(e);
+}
+
+void tcp_rtt_reset_backoff(struct tcp_rtt *e)
+{
+    if (!e->backoff || !e->has_sample)
+        return;
+    e->backoff = 0;
+    e->rto = estimate(e);
 }
 
 void tcp_rtt_backoff(struct tcp_rtt *e)

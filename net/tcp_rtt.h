@@ -32,5 +32,8 @@ void tcp_rtt_init(struct tcp_rtt *e, sim_time_t rto_init, sim_time_t rto_min, si
 void tcp_rtt_sample(struct tcp_rtt *e, sim_time_t r);
 /* A timeout: double the RTO (up to the maximum). */
 void tcp_rtt_backoff(struct tcp_rtt *e);
+/* New data was acked: drop the backoff and return to the estimate, as
+ * Linux does in tcp_ack() (RFC 6298 5.7 allows keeping it until a sample). */
+void tcp_rtt_reset_backoff(struct tcp_rtt *e);
 
 #endif
