@@ -219,6 +219,16 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
     uint32_t win = (uint32_t)g->wnd << s->snd_wscale;
     sim_time_t now = tcp_now(s);
 
+    /* SACK blocks into the scoreboard (only what lies in flight) */
+    if (s->sack_ok) {
+        for (unsigned i = 0; i < g->opt.nsack; i++) {
+            uint32_t a = g->opt.sack[i].start, b = g->opt.sack[i].end;
+            if (!tcp_seq_lt(a, b) || !tcp_seq_leq(b, s->snd_max) || !tcp_seq_gt(b, ack))
+                continue;
+            tcp_reasm_add(&s->sacked, tcp_seq_max(a, ack), b);
+        }
+    }
+
     if (tcp_seq_gt(ack, s->snd_una)) {
         uint32_t acked = ack - s->snd_una;
         uint32_t prior_flight = s->snd_max - s->snd_una;
@@ -229,6 +239,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         tcp_ring_consume(&s->sbuf, data_acked);
         s->stats.bytes_acked += data_acked;
         s->snd_una = ack;
+        tcp_reasm_drop_below(&s->sacked, ack);
         if (tcp_seq_lt(s->snd_nxt, ack))
             s->snd_nxt = ack;
         s->retries = 0;
@@ -246,7 +257,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
             } else {
                 /* partial ACK: retransmit the next hole, partial deflation */
                 partial = true;
-                tcp_retransmit_head(s);
+                tcp_retransmit_next(s);
                 s->cc.cwnd = s->cc.cwnd > acked ? s->cc.cwnd - acked : s->cc.mss;
                 if (acked >= s->cc.mss)
                     s->cc.cwnd += s->cc.mss;
@@ -287,13 +298,18 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         s->stats.dupacks_in++;
         s->dupacks++;
         if (s->in_recovery) {
-            s->cc.cwnd += s->cc.mss;           /* inflate */
-        } else if (s->dupacks == 3 && tcp_seq_geq(ack, s->recover)) {
+            /* a segment left the network: it pays for a hole's
+             * retransmission (SACK) or inflates the window (RFC 6582) */
+            if (!tcp_retransmit_next(s))
+                s->cc.cwnd += s->cc.mss;
+        } else if ((s->dupacks == 3 || tcp_reasm_bytes(&s->sacked) >= 3 * s->cc.mss) &&
+                   tcp_seq_geq(ack, s->recover)) {
             s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, now);
             s->recover = s->snd_max;
             s->in_recovery = true;
             s->stats.fast_retransmits++;
-            tcp_retransmit_head(s);
+            s->rexmit_nxt = s->snd_una;
+            tcp_retransmit_next(s);
             s->cc.cwnd = s->cc.ssthresh + 3 * s->cc.mss;
             tcp_arm_rto(s);
         }

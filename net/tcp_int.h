@@ -77,6 +77,8 @@ struct tcp_sock {
     struct tcp_cc cc;
     bool in_recovery;
     uint32_t recover;
+    struct tcp_reasm sacked;       /* SACK scoreboard: ranges above snd_una */
+    uint32_t rexmit_nxt;           /* holes below it were retransmitted this recovery */
     unsigned dupacks;
     unsigned retries;              /* consecutive timeouts */
 
@@ -141,6 +143,9 @@ void tcp_send_syn(struct tcp_sock *s);      /* SYN or SYN-ACK by state */
 void tcp_send_rst(struct tcp_sock *s);
 /* Retransmit the segment at snd_una. */
 void tcp_retransmit_head(struct tcp_sock *s);
+/* Retransmit the next hole not yet retransmitted in this recovery: below
+ * the highest SACKed byte, or at snd_una without SACK; false if none. */
+bool tcp_retransmit_next(struct tcp_sock *s);
 /* RST answering a segment that has no connection (data at the TCP header). */
 void tcp_send_reset_reply(struct tcp_stack *st, const struct pkt *in, uint32_t tcp_len);
 /* Payload room of a full segment now (MSS less the options). */

@@ -154,12 +154,75 @@ void tcp_retransmit_head(struct tcp_sock *s)
     tcp_xmit(s, s->snd_una, len, flags);
 }
 
+bool tcp_retransmit_next(struct tcp_sock *s)
+{
+    uint32_t h = tcp_seq_max(s->rexmit_nxt, s->snd_una);
+    uint32_t limit = s->snd_max;
+    if (tcp_reasm_empty(&s->sacked)) {
+        if (h != s->snd_una)
+            return false;
+    } else {
+        bool found = false;
+        for (uint32_t i = 0; i < s->sacked.n && !found; i++) {
+            const struct tcp_range *r = &s->sacked.r[i];
+            if (tcp_seq_lt(h, r->start)) {
+                limit = r->start;
+                found = true;
+            } else if (tcp_seq_lt(h, r->end)) {
+                h = r->end;
+            }
+        }
+        if (!found)
+            return false;          /* nothing above it is known to have arrived */
+    }
+    uint32_t data_end = s->snd_una + s->sbuf.len;
+    uint32_t len = tcp_seq_lt(h, data_end) ? data_end - h : 0;
+    uint32_t room = tcp_seg_room(s);
+    if (len > room)
+        len = room;
+    if (len > limit - h)
+        len = limit - h;
+    uint8_t flags = TCP_ACK;
+    if (s->fin_queued && h + len == s->fin_seq && tcp_seq_gt(s->snd_max, s->fin_seq))
+        flags |= TCP_FIN;
+    if (!len && !(flags & TCP_FIN))
+        return false;
+    if (len && h + len == data_end)
+        flags |= TCP_PSH;
+    s->rtt_timing = false;
+    s->stats.retransmits++;
+    s->st->stats.retransmits++;
+    tcp_xmit(s, h, len, flags);
+    s->rexmit_nxt = h + len + ((flags & TCP_FIN) ? 1 : 0);
+    return true;
+}
+
+/* Going back after a timeout, data the peer SACKed is not sent again. */
+static uint32_t skip_sacked(struct tcp_sock *s, uint32_t *len)
+{
+    for (uint32_t i = 0; i < s->sacked.n; i++) {
+        const struct tcp_range *r = &s->sacked.r[i];
+        if (tcp_seq_in(s->snd_nxt, r->start, r->end))
+            s->snd_nxt = r->end;
+        else if (tcp_seq_lt(s->snd_nxt, r->start)) {
+            if (*len > r->start - s->snd_nxt)
+                *len = r->start - s->snd_nxt;
+            break;
+        }
+    }
+    return *len;
+}
+
 void tcp_output(struct tcp_sock *s)
 {
     if (!tcp_synchronized(s) || s->state == TCP_TIME_WAIT || s->dead)
         return;
     for (;;) {
         uint32_t data_end = s->snd_una + s->sbuf.len;
+        if (!tcp_reasm_empty(&s->sacked) && tcp_seq_lt(s->snd_nxt, s->snd_max)) {
+            uint32_t dummy = UINT32_MAX;
+            skip_sacked(s, &dummy);
+        }
         bool fin_pending = s->fin_queued && !tcp_seq_gt(s->snd_nxt, s->fin_seq);
         uint32_t avail = tcp_seq_lt(s->snd_nxt, data_end) ? data_end - s->snd_nxt : 0;
         if (!avail && !fin_pending)
@@ -176,6 +239,8 @@ void tcp_output(struct tcp_sock *s)
         uint32_t len = avail < room ? avail : room;
         if (len > usable)
             len = usable;
+        if (len && !tcp_reasm_empty(&s->sacked) && tcp_seq_lt(s->snd_nxt, s->snd_max))
+            skip_sacked(s, &len);
         if (avail && !len) {
             /* window-limited; a zero window with nothing in flight is probed */
             if (flight == 0 && s->snd_wnd == 0 && s->tmode != TCP_TM_PERSIST)
@@ -184,7 +249,8 @@ void tcp_output(struct tcp_sock *s)
         }
         /* sender silly window avoidance: a piece cut by the window waits
          * unless it is half the largest window seen or nothing is in flight */
-        if (len < avail && len < room && flight > 0 && len < s->max_snd_wnd / 2)
+        if (len < avail && len < room && flight > 0 && len < s->max_snd_wnd / 2 &&
+            !tcp_seq_lt(s->snd_nxt, s->snd_max))
             break;
         /* Nagle: a small last piece waits for the ACK of what is in flight */
         if (len && len == avail && len < room && !s->nodelay && flight > 0 && !fin_pending)

@@ -1,4 +1,5 @@
-/* Out-of-order ranges: insert with merge, advance, SACK block list. */
+/* Out-of-order ranges: insert with merge, advance, SACK block list; also a
+ * sender's SACK scoreboard. */
 #include "net/tcp_reasm.h"
 
 #include <string.h>
@@ -60,4 +61,25 @@ unsigned tcp_reasm_sack(const struct tcp_reasm *q, struct tcp_range *out, unsign
         if ((int)i != first)
             out[n++] = q->r[i];
     return n;
+}
+
+void tcp_reasm_drop_below(struct tcp_reasm *q, uint32_t seq)
+{
+    uint32_t k = 0;
+    while (k < q->n && tcp_seq_leq(q->r[k].end, seq))
+        k++;
+    if (k) {
+        memmove(&q->r[0], &q->r[k], (q->n - k) * sizeof q->r[0]);
+        q->n -= k;
+    }
+    if (q->n && tcp_seq_lt(q->r[0].start, seq))
+        q->r[0].start = seq;
+}
+
+uint32_t tcp_reasm_bytes(const struct tcp_reasm *q)
+{
+    uint32_t b = 0;
+    for (uint32_t i = 0; i < q->n; i++)
+        b += q->r[i].end - q->r[i].start;
+    return b;
 }

@@ -33,6 +33,12 @@ bool tcp_reasm_add(struct tcp_reasm *q, uint32_t start, uint32_t end);
  * touches it, take it out and return its end; else return nxt. */
 uint32_t tcp_reasm_advance(struct tcp_reasm *q, uint32_t nxt);
 
+/* Forget everything below seq (a sender's scoreboard after a cumulative ACK). */
+void tcp_reasm_drop_below(struct tcp_reasm *q, uint32_t seq);
+
+/* Bytes covered by the ranges. */
+uint32_t tcp_reasm_bytes(const struct tcp_reasm *q);
+
 /* Up to max SACK blocks, the most recent first; returns the count. */
 unsigned tcp_reasm_sack(const struct tcp_reasm *q, struct tcp_range *out, unsigned max);
 

@@ -37,6 +37,10 @@ static void rto_expired(struct tcp_sock *s)
     s->dupacks = 0;
     s->recover = s->snd_max;
     s->rtt_timing = false;
+    s->rexmit_nxt = s->snd_una;
+    /* a second timeout in a row: the peer may have reneged on its SACKs */
+    if (s->retries > 1)
+        tcp_reasm_init(&s->sacked);
     s->snd_nxt = s->snd_una;
     tcp_output(s);
     if (s->snd_nxt == s->snd_una)

@@ -78,3 +78,20 @@ Test(tcp_ring, grows_wraps_and_keeps_bytes_past_len)
     cr_assert_eq(p[0], src[2500]);
     tcp_ring_free(&r);
 }
+
+Test(tcp_reasm, scoreboard_drop_below_and_bytes)
+{
+    struct tcp_reasm q;
+    tcp_reasm_init(&q);
+    cr_assert(tcp_reasm_add(&q, 100, 200));
+    cr_assert(tcp_reasm_add(&q, 300, 400));
+    cr_assert_eq(tcp_reasm_bytes(&q), 200);
+    tcp_reasm_drop_below(&q, 150);
+    cr_assert_eq(q.r[0].start, 150);
+    cr_assert_eq(tcp_reasm_bytes(&q), 150);
+    tcp_reasm_drop_below(&q, 350);
+    cr_assert_eq(q.n, 1);
+    cr_assert_eq(q.r[0].start, 350);
+    tcp_reasm_drop_below(&q, 400);
+    cr_assert(tcp_reasm_empty(&q));
+}
