@@ -69,7 +69,7 @@ struct tcp_config {
     int synack_retries;        /* 5, as Linux */
     int retries2;              /* 15 data retransmissions before giving up */
     uint32_t init_cwnd_segs;   /* 10 (RFC 6928, Linux) */
-    sim_time_t msl;            /* 60 s: TIME_WAIT lasts 2 MSL... see tcp_sock.c */
+    sim_time_t msl;            /* 30 s, so TIME_WAIT (2 MSL) lasts Linux's 60 s */
     sim_time_t delack;         /* 40 ms (Linux TCP_DELACK_MIN) */
     sim_time_t rto_init, rto_min, rto_max;   /* 1 s, 200 ms (Linux), 120 s */
     sim_time_t fin_timeout;    /* orphaned FIN_WAIT_2 lifetime, 60 s */
