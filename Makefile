@@ -34,7 +34,8 @@ TEST_SH  := $(sort $(wildcard tests/*.sh))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all test unit integration check bench demo clean
+.PHONY: all test check bench demo clean
+.SECONDARY:    # keep test and bench objects: incremental builds
 all: $(LIB) $(if $(BIN_SRC),$(BIN)) $(TEST_BIN) $(BENCH_BIN)
 
 $(BUILD)/%.o: %.c
