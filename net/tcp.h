@@ -103,8 +103,9 @@ struct tcp_stack_stats {
     uint64_t active_opens, passive_opens, established;
     uint64_t resets_sent, resets_received, challenge_acks;
     uint64_t segs_in, segs_out, retransmits;
-    uint64_t backlog_drops, syn_cookies_unused;
+    uint64_t backlog_drops;
     uint64_t time_wait_reuse;
+    uint64_t paws_rejects;     /* old timestamps (RFC 7323 PAWS) */
     uint64_t conns;            /* sockets alive now (TIME_WAIT included) */
 };
 

@@ -453,6 +453,14 @@ static void conn_input(struct tcp_sock *s, struct pkt *p, const struct tcp_seg *
         pkt_free(p);
         return;
     }
+    /* PAWS (RFC 7323 5): a timestamp older than the last one in order is
+     * an old duplicate */
+    if (s->ts_ok && g->opt.ts && tcp_seq_lt(g->opt.tsval, s->ts_recent)) {
+        st->stats.paws_rejects++;
+        tcp_send_ack(s);
+        host_drop(h, p, DROP_TCP_OUT_OF_WINDOW);
+        return;
+    }
     if (!acceptable(s, g, wnd)) {
         tcp_send_ack(s);
         host_drop(h, p, DROP_TCP_OUT_OF_WINDOW);
@@ -468,7 +476,7 @@ static void conn_input(struct tcp_sock *s, struct pkt *p, const struct tcp_seg *
         host_drop(h, p, DROP_TCP_BAD_FLAGS);
         return;
     }
-    /* timestamps: remember the peer's clock for echoing (no PAWS check) */
+    /* timestamps: remember the peer's clock for echoing */
     if (s->ts_ok && g->opt.ts && tcp_seq_leq(g->seq, s->rcv_nxt))
         s->ts_recent = g->opt.tsval;
 
