@@ -13,7 +13,8 @@ CC      ?= gcc
 OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS  ?=
-CFLAGS  += -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -MMD -MP -I.
+CFLAGS  += -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -MMD -MP -I. \
+           $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LDFLAGS += $(SAN)
 LIBS    := -lpcap -lnet -llua5.4 -ljansson -lev -lm
 
