@@ -25,7 +25,12 @@ struct tcp_seg {
 static void challenge_ack(struct tcp_sock *s)
 {
     s->st->stats.challenge_acks++;
-    tcp_send_ack(s);
+    tcp_send_oow_ack(s, false);
+}
+
+static bool seg_has_data(const struct tcp_seg *g)
+{
+    return (g->len || (g->flags & TCP_FIN)) && !(g->flags & TCP_SYN);
 }
 
 static void rtt_ack(struct tcp_sock *s, uint32_t ack)
@@ -201,7 +206,7 @@ static void time_wait_input(struct tcp_sock *s, struct pkt *p, const struct tcp_
         return;
     }
     /* a retransmitted FIN (or anything else): ACK, and restart 2 MSL on a FIN */
-    tcp_send_ack(s);
+    tcp_send_oow_ack(s, seg_has_data(g));
     if (g->flags & TCP_FIN) {
         tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * st->cfg.msl);
         pkt_free(p);
@@ -457,12 +462,12 @@ static void conn_input(struct tcp_sock *s, struct pkt *p, const struct tcp_seg *
      * an old duplicate */
     if (s->ts_ok && g->opt.ts && tcp_seq_lt(g->opt.tsval, s->ts_recent)) {
         st->stats.paws_rejects++;
-        tcp_send_ack(s);
+        tcp_send_oow_ack(s, seg_has_data(g));
         host_drop(h, p, DROP_TCP_OUT_OF_WINDOW);
         return;
     }
     if (!acceptable(s, g, wnd)) {
-        tcp_send_ack(s);
+        tcp_send_oow_ack(s, seg_has_data(g));
         host_drop(h, p, DROP_TCP_OUT_OF_WINDOW);
         return;
     }
@@ -515,7 +520,7 @@ static void conn_input(struct tcp_sock *s, struct pkt *p, const struct tcp_seg *
         }
     }
     if (tcp_seq_gt(g->ack, s->snd_max)) {
-        tcp_send_ack(s);
+        tcp_send_oow_ack(s, seg_has_data(g));
         host_drop(h, p, DROP_TCP_BAD_ACK);
         return;
     }

@@ -86,6 +86,7 @@ struct tcp_sock {
     enum tcp_timer_mode tmode;
     struct rt_timer delack_timer;
 
+    sim_time_t last_oow_ack;       /* rate limit of ACKs to invalid segments */
     unsigned busy;                 /* inside stack code: defer the free */
     bool dead;
     struct tcp_sock_stats stats;
@@ -139,6 +140,10 @@ uint32_t tcp_rcv_window(struct tcp_sock *s);
 void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags);
 void tcp_output(struct tcp_sock *s);
 void tcp_send_ack(struct tcp_sock *s);
+/* An ACK answering an invalid segment (out of window, bad ACK, challenge):
+ * for segments without data at most one per 500 ms, as Linux's
+ * tcp_invalid_ratelimit, so two confused ends cannot ACK each other forever. */
+void tcp_send_oow_ack(struct tcp_sock *s, bool seg_has_data);
 void tcp_send_syn(struct tcp_sock *s);      /* SYN or SYN-ACK by state */
 void tcp_send_rst(struct tcp_sock *s);
 /* Retransmit the segment at snd_una. */

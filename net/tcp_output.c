@@ -117,6 +117,19 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
 
 void tcp_send_ack(struct tcp_sock *s) { tcp_xmit(s, s->snd_nxt, 0, TCP_ACK); }
 
+#define TCP_OOW_RATELIMIT (500 * SIM_MS)
+
+void tcp_send_oow_ack(struct tcp_sock *s, bool seg_has_data)
+{
+    if (!seg_has_data) {
+        sim_time_t now = tcp_now(s);
+        if (s->last_oow_ack && now - s->last_oow_ack < TCP_OOW_RATELIMIT)
+            return;
+        s->last_oow_ack = now ? now : 1;
+    }
+    tcp_send_ack(s);
+}
+
 void tcp_send_rst(struct tcp_sock *s) { tcp_xmit(s, s->snd_nxt, 0, TCP_RST | TCP_ACK); }
 
 void tcp_send_syn(struct tcp_sock *s)
