@@ -366,6 +366,25 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
         len = limit > off ? limit - off : 0;
         fin = false;
     }
+    uint32_t end = seq + len;
+    if (len && off == 0 && s->rbuf.len == 0 && tcp_reasm_empty(&s->ooo) && !s->paused &&
+        s->cb && s->cb->received) {
+        /* in order into an empty buffer: straight from the packet to the
+         * app, and only what it leaves goes into the ring */
+        s->rcv_nxt = end;
+        s->stats.bytes_received += len;
+        if (++s->delack_segs >= 2)
+            s->ack_now = true;
+        size_t took = s->cb->received(s->ctx, s, d, len);
+        if (s->dead)
+            return;
+        if (took < len && tcp_ring_reserve(&s->rbuf, len - (uint32_t)took)) {
+            tcp_ring_write_at(&s->rbuf, 0, d + took, len - (uint32_t)took);
+            s->rbuf.len = len - (uint32_t)took;
+            s->paused = true;
+        }
+        len = 0;
+    }
     if (len) {
         uint32_t at = s->rbuf.len + off;
         if (!tcp_ring_reserve(&s->rbuf, at + len)) {
@@ -396,7 +415,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
     }
     if (fin) {
         s->fin_rcvd = true;
-        s->rcv_fin_seq = seq + len;
+        s->rcv_fin_seq = end;
     }
     bool fin_now = s->fin_rcvd && s->rcv_nxt == s->rcv_fin_seq;
     if (fin_now) {
