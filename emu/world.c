@@ -1,0 +1,407 @@
+/* Building and removing an emulated world: namespaces, bridges, veths,
+ * addresses, routes, sysctls, real-server set-up and server processes. */
+#include "emu/world.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emu/exec.h"
+#include "engine/xalloc.h"
+
+#define TUN_DEV "tunl-lvs"
+
+/* ---- the state file: one made thing per line ---- */
+
+static int record(struct emu_world *w, const char *kind, const char *name, char *err, size_t errlen)
+{
+    FILE *f = fopen(w->state_path, "a");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", w->state_path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "%s %s\n", kind, name);
+    fclose(f);
+    return 0;
+}
+
+static const char *ip_text(uint32_t a, char *buf)
+{
+    struct in_addr in = { .s_addr = htonl(a) };
+    return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+}
+
+/* ---- pieces ---- */
+
+static int make_ns(struct emu_world *w, int n, char *err, size_t errlen)
+{
+    const struct scn_node *node = &w->topo->nodes[n];
+    snprintf(w->ns[n], sizeof w->ns[n], "lvslab-%s-%s", w->tag, node->name);
+    if (emu_execl(NULL, err, errlen, "ip", "netns", "add", w->ns[n], NULL) < 0)
+        return -1;
+    if (record(w, "ns", w->ns[n], err, errlen) < 0)
+        return -1;
+    const char *ns = w->ns[n];
+    char v[8];
+    if (emu_execl(ns, err, errlen, "ip", "link", "set", "lo", "up", NULL) < 0)
+        return -1;
+    snprintf(v, sizeof v, "%d", node->forward ? 1 : 0);
+    char kv[64];
+    snprintf(kv, sizeof kv, "net.ipv4.ip_forward=%s", v);
+    if (emu_execl(ns, err, errlen, "sysctl", "-qw", kv, NULL) < 0)
+        return -1;
+    static const char *const knobs[] = { "arp_ignore", "arp_announce", "rp_filter" };
+    int values[] = { node->arp_ignore, node->arp_announce, node->rp_filter };
+    for (int k = 0; k < 3; k++) {
+        snprintf(kv, sizeof kv, "net.ipv4.conf.all.%s=%d", knobs[k], values[k]);
+        if (emu_execl(ns, err, errlen, "sysctl", "-qw", kv, NULL) < 0)
+            return -1;
+        snprintf(kv, sizeof kv, "net.ipv4.conf.default.%s=%d", knobs[k], values[k]);
+        if (emu_execl(ns, err, errlen, "sysctl", "-qw", kv, NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int make_bridge(struct emu_world *w, const char *name, char *err, size_t errlen)
+{
+    if (emu_execl(NULL, err, errlen, "ip", "link", "add", name, "type", "bridge", NULL) < 0 ||
+        record(w, "link", name, err, errlen) < 0)
+        return -1;
+    /* forward at once: no STP delay, no ageing surprises in short tests */
+    return emu_execl(NULL, err, errlen, "ip", "link", "set", name, "type", "bridge",
+                     "forward_delay", "0", "stp_state", "0", NULL) < 0 ||
+                   emu_execl(NULL, err, errlen, "ip", "link", "set", name, "up", NULL) < 0
+               ? -1
+               : 0;
+}
+
+/* One end of a link: (namespace, interface name), or a root-namespace port
+ * on a bridge. */
+struct link_end {
+    const char *ns;            /* NULL: the root namespace */
+    char ifname[16];
+    const char *bridge;        /* root-namespace ends join this bridge */
+};
+
+static int make_veth(struct emu_world *w, struct link_end *a, struct link_end *b, char *err, size_t errlen)
+{
+    char *argv[16];
+    int n = 0;
+    argv[n++] = "ip";
+    argv[n++] = "link";
+    argv[n++] = "add";
+    argv[n++] = a->ifname;
+    if (a->ns) {
+        argv[n++] = "netns";
+        argv[n++] = (char *)a->ns;
+    }
+    argv[n++] = "type";
+    argv[n++] = "veth";
+    argv[n++] = "peer";
+    argv[n++] = "name";
+    argv[n++] = b->ifname;
+    if (b->ns) {
+        argv[n++] = "netns";
+        argv[n++] = (char *)b->ns;
+    }
+    argv[n] = NULL;
+    if (emu_exec(NULL, argv, err, errlen) < 0)
+        return -1;
+    if (!a->ns && record(w, "link", a->ifname, err, errlen) < 0)
+        return -1;
+    if (!b->ns && a->ns && record(w, "link", b->ifname, err, errlen) < 0)
+        return -1;
+    struct link_end *ends[2] = { a, b };
+    for (int i = 0; i < 2; i++) {
+        struct link_end *e = ends[i];
+        if (e->bridge && emu_execl(NULL, err, errlen, "ip", "link", "set", e->ifname, "master",
+                                   e->bridge, NULL) < 0)
+            return -1;
+        if (emu_execl(e->ns, err, errlen, "ip", "link", "set", e->ifname, "up", NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int make_link(struct emu_world *w, int l, char *err, size_t errlen)
+{
+    const struct scn_link *k = &w->topo->links[l];
+    struct link_end ends[2];
+    for (int i = 0; i < 2; i++) {
+        int n = k->node[i];
+        const struct scn_node *node = &w->topo->nodes[n];
+        struct link_end *e = &ends[i];
+        memset(e, 0, sizeof *e);
+        if (node->kind == SCN_SWITCH) {
+            snprintf(e->ifname, sizeof e->ifname, "lv%.4s%d%c", w->tag, l % 10000, 'a' + i);
+            e->bridge = w->bridge[n];
+        } else if (w->ns[n][0]) {
+            e->ns = w->ns[n];
+            snprintf(e->ifname, sizeof e->ifname, "%s", node->ifs[k->iface[i]].name);
+        } else {
+            snprintf(err, errlen, "%s: node %s has no namespace in the emulated world",
+                     k->where.text, node->name);
+            return -1;
+        }
+    }
+    return make_veth(w, &ends[0], &ends[1], err, errlen);
+}
+
+static int add_addresses_and_routes(struct emu_world *w, int n, char *err, size_t errlen)
+{
+    const struct scn_node *node = &w->topo->nodes[n];
+    char a[INET_ADDRSTRLEN], via[INET_ADDRSTRLEN], cidr[40];
+    for (int i = 0; i < node->nifs; i++) {
+        const struct scn_iface *f = &node->ifs[i];
+        for (int k = 0; k < f->naddrs; k++) {
+            if (!strcmp(f->name, "lo") && f->addr[k] == 0x7f000001)
+                continue;
+            snprintf(cidr, sizeof cidr, "%s/%u", ip_text(f->addr[k], a), f->prefix_len[k]);
+            if (emu_execl(w->ns[n], err, errlen, "ip", "addr", "add", cidr, "dev", f->name, NULL) < 0)
+                return -1;
+        }
+    }
+    for (int r = 0; r < node->nroutes; r++) {
+        const struct scn_route *rt = &node->routes[r];
+        if (rt->prefix_len == 0)
+            snprintf(cidr, sizeof cidr, "default");
+        else
+            snprintf(cidr, sizeof cidr, "%s/%u", ip_text(rt->prefix, a), rt->prefix_len);
+        if (emu_execl(w->ns[n], err, errlen, "ip", "route", "add", cidr, "via",
+                      ip_text(rt->via, via), NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int sysctl_ns(const char *ns, const char *key, int value, char *err, size_t errlen)
+{
+    char kv[160];
+    snprintf(kv, sizeof kv, "%s=%d", key, value);
+    return emu_execl(ns, err, errlen, "sysctl", "-qw", kv, NULL);
+}
+
+static int wait_for_device(const char *ns, const char *dev, char *err, size_t errlen)
+{
+    for (int i = 0; i < 50; i++) {
+        char ignored[64];
+        if (emu_execl(ns, ignored, sizeof ignored, "ip", "link", "show", dev, NULL) == 0)
+            return 0;
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    snprintf(err, errlen, "%s: device %s did not appear within 5 s", ns, dev);
+    return -1;
+}
+
+static int spawn_recorded(struct emu_world *w, const char *ns, char *const argv[], const char *log,
+                          char *err, size_t errlen)
+{
+    pid_t pid = emu_spawn(ns, argv, log, err, errlen);
+    if (pid < 0)
+        return -1;
+    char text[24];
+    snprintf(text, sizeof text, "%d", (int)pid);
+    return record(w, "pid", text, err, errlen);
+}
+
+/* The Linux side of each mode (see topologies/lan.lua for the why). */
+static int setup_realserver(struct emu_world *w, const struct scn_realserver *rs, char *err, size_t errlen)
+{
+    const char *ns = w->ns[rs->node];
+    const struct scn_node *node = &w->topo->nodes[rs->node];
+    char vip[INET_ADDRSTRLEN], cidr[40], key[128];
+    snprintf(cidr, sizeof cidr, "%s/32", ip_text(rs->vip, vip));
+    switch (rs->mode) {
+    case SCN_DR:
+        if (emu_execl(ns, err, errlen, "ip", "addr", "add", cidr, "dev", "lo", NULL) < 0)
+            return -1;
+        if (!rs->arp_fix)
+            return 0;
+        if (sysctl_ns(ns, "net.ipv4.conf.all.arp_ignore", 1, err, errlen) < 0 ||
+            sysctl_ns(ns, "net.ipv4.conf.all.arp_announce", 2, err, errlen) < 0)
+            return -1;
+        for (int i = 0; i < node->nifs; i++) {
+            if (node->ifs[i].link < 0)
+                continue;
+            snprintf(key, sizeof key, "net.ipv4.conf.%s.arp_ignore", node->ifs[i].name);
+            if (sysctl_ns(ns, key, 1, err, errlen) < 0)
+                return -1;
+            snprintf(key, sizeof key, "net.ipv4.conf.%s.arp_announce", node->ifs[i].name);
+            if (sysctl_ns(ns, key, 2, err, errlen) < 0)
+                return -1;
+        }
+        return 0;
+    case SCN_TUN: {
+        /* no ipip module here: the userspace endpoint decapsulates */
+        char log[192];
+        snprintf(log, sizeof log, "%s/%s-tun-endpoint.log", w->workdir, node->name);
+        char *argv[] = { (char *)w->lvslab, "emu", "tun-endpoint", TUN_DEV, NULL };
+        if (spawn_recorded(w, ns, argv, log, err, errlen) < 0 ||
+            wait_for_device(ns, TUN_DEV, err, errlen) < 0 ||
+            emu_execl(ns, err, errlen, "ip", "addr", "add", cidr, "dev", TUN_DEV, NULL) < 0 ||
+            sysctl_ns(ns, "net.ipv4.conf.all.rp_filter", 0, err, errlen) < 0 ||
+            sysctl_ns(ns, "net.ipv4.conf." TUN_DEV ".rp_filter", 0, err, errlen) < 0)
+            return -1;
+        return 0;
+    }
+    case SCN_NAT:                 /* the default route via the director is in the topology */
+    case SCN_FULLNAT:             /* nothing: replies go to the director's local address */
+    case SCN_MODES:
+        return 0;
+    }
+    return 0;
+}
+
+static int start_server_app(struct emu_world *w, const struct scn_server_app *app, char *err, size_t errlen)
+{
+    const struct scn_node *node = &w->topo->nodes[app->node];
+    if (app->kind != SCN_APP_HTTP) {
+        snprintf(err, errlen, "%s: serve kind %s has no emulated server yet (http has)",
+                 app->where.text, app->kind == SCN_APP_BULK ? "bulk" : "udp");
+        return -1;
+    }
+    char port[8], log[192];
+    snprintf(port, sizeof port, "%u", app->port);
+    snprintf(log, sizeof log, "%s/%s-http.log", w->workdir, node->name);
+    /* bind 0.0.0.0: packets for the VIP arrive in DR and TUN mode */
+    char *argv[] = { "python3", "-m", "http.server", port, "--bind", "0.0.0.0", "--directory",
+                     w->workdir, NULL };
+    return spawn_recorded(w, w->ns[app->node], argv, log, err, errlen);
+}
+
+/* ---- up and down ---- */
+
+const char *emu_world_ns(const struct emu_world *w, const char *node)
+{
+    int n = scn_topo_node(w->topo, node);
+    return n >= 0 && w->ns[n][0] ? w->ns[n] : NULL;
+}
+
+int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
+                 const char *lvslab_path, char *err, size_t errlen)
+{
+    memset(w, 0, sizeof *w);
+    if (!*tag || strlen(tag) > 4 || strspn(tag, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(tag)) {
+        snprintf(err, errlen, "emulation tag \"%s\": 1-4 lower-case letters or digits", tag);
+        return -1;
+    }
+    snprintf(w->tag, sizeof w->tag, "%s", tag);
+    w->topo = t;
+    w->lvslab = lvslab_path;
+    w->ns = xcalloc((size_t)t->nnodes, sizeof *w->ns);
+    w->bridge = xcalloc((size_t)t->nnodes, sizeof *w->bridge);
+    mkdir(EMU_STATE_DIR, 0755);
+    snprintf(w->state_path, sizeof w->state_path, EMU_STATE_DIR "/%s.state", tag);
+    snprintf(w->workdir, sizeof w->workdir, EMU_STATE_DIR "/%s", tag);
+    if (access(w->state_path, F_OK) == 0) {
+        snprintf(err, errlen, "emulated world \"%s\" is up already (lvslab emu down %s)", tag, tag);
+        return -1;
+    }
+    if (mkdir(w->workdir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: %s", w->workdir, strerror(errno));
+        return -1;
+    }
+    if (record(w, "dir", w->workdir, err, errlen) < 0)
+        return -1;
+
+    int rc = 0;
+    for (int n = 0; n < t->nnodes && !rc; n++) {
+        if (t->nodes[n].kind == SCN_SWITCH) {
+            snprintf(w->bridge[n], sizeof w->bridge[n], "lb%.4s%d", tag, n % 100000);
+            rc = make_bridge(w, w->bridge[n], err, errlen);
+        } else if (n != t->director.node) {
+            rc = make_ns(w, n, err, errlen);
+        }
+    }
+    for (int l = 0; l < t->nlinks && !rc; l++) {
+        int d = t->director.node;
+        if (d >= 0 && (t->links[l].node[0] == d || t->links[l].node[1] == d))
+            continue;         /* the director's TAPs join when it starts */
+        rc = make_link(w, l, err, errlen);
+    }
+    for (int n = 0; n < t->nnodes && !rc; n++)
+        if (w->ns[n][0])
+            rc = add_addresses_and_routes(w, n, err, errlen);
+    for (int i = 0; i < t->nrealservers && !rc; i++)
+        rc = setup_realserver(w, &t->realservers[i], err, errlen);
+    for (int i = 0; i < t->napps && !rc; i++)
+        rc = start_server_app(w, &t->apps[i], err, errlen);
+    if (rc) {
+        char ignored[256];
+        emu_world_down(tag, ignored, sizeof ignored);
+    }
+    return rc;
+}
+
+/* Undo in reverse: processes, then root-namespace links, then namespaces. */
+int emu_world_down(const char *tag, char *err, size_t errlen)
+{
+    char path[128];
+    snprintf(path, sizeof path, EMU_STATE_DIR "/%s.state", tag);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "no emulated world \"%s\" (%s: %s)", tag, path, strerror(errno));
+        return -1;
+    }
+    char kind[8], name[160];
+    char (*items)[2][160] = NULL;
+    int n = 0;
+    while (fscanf(f, "%7s %159s", kind, name) == 2) {
+        items = xrealloc(items, ((size_t)n + 1) * sizeof *items);
+        snprintf(items[n][0], 160, "%s", kind);
+        snprintf(items[n][1], 160, "%s", name);
+        n++;
+    }
+    fclose(f);
+    int rc = 0;
+    static const char *const order[] = { "pid", "link", "ns", "dir" };
+    for (int pass = 0; pass < 4; pass++)
+        for (int i = n - 1; i >= 0; i--) {
+            if (strcmp(items[i][0], order[pass]))
+                continue;
+            char e[256];
+            if (pass == 0) {
+                pid_t pid = (pid_t)atoi(items[i][1]);
+                if (pid > 1 && kill(-pid, SIGTERM) == 0) {
+                    for (int k = 0; k < 30 && waitpid(pid, NULL, WNOHANG) == 0; k++) {
+                        struct timespec ts = { 0, 100 * 1000 * 1000 };
+                        nanosleep(&ts, NULL);
+                    }
+                    kill(-pid, SIGKILL);
+                    waitpid(pid, NULL, WNOHANG);
+                }
+            } else if (pass == 1) {
+                emu_execl(NULL, e, sizeof e, "ip", "link", "del", items[i][1], NULL);
+            } else if (pass == 2) {
+                if (emu_execl(NULL, e, sizeof e, "ip", "netns", "del", items[i][1], NULL) < 0) {
+                    snprintf(err, errlen, "%s", e);
+                    rc = -1;
+                }
+            } else {
+                char *argv[] = { "rm", "-rf", "--", items[i][1], NULL };
+                if (!strncmp(items[i][1], EMU_STATE_DIR "/", strlen(EMU_STATE_DIR) + 1))
+                    emu_exec(NULL, argv, e, sizeof e);
+            }
+        }
+    free(items);
+    if (rc == 0)
+        unlink(path);
+    return rc;
+}
+
+void emu_world_free(struct emu_world *w)
+{
+    free(w->ns);
+    free(w->bridge);
+    w->ns = NULL;
+    w->bridge = NULL;
+}

@@ -1,0 +1,40 @@
+/* Small helpers on a scenario's data: mode names, node look-up, freeing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/scenario.h"
+
+static const char *const mode_names[SCN_MODES] = { "nat", "tun", "dr", "fullnat" };
+
+const char *scn_mode_name(enum scn_mode m) { return m < SCN_MODES ? mode_names[m] : "?"; }
+
+int scn_mode_parse(const char *name)
+{
+    for (int m = 0; m < SCN_MODES; m++)
+        if (!strcmp(name, mode_names[m]))
+            return m;
+    return -1;
+}
+
+int scn_topo_node(const struct scn_topo *topo, const char *name)
+{
+    for (int i = 0; i < topo->nnodes; i++)
+        if (!strcmp(topo->nodes[i].name, name))
+            return i;
+    return -1;
+}
+
+void scn_topo_free(struct scn_topo *topo)
+{
+    free(topo->nodes);
+    free(topo->links);
+    free(topo->director.ipvsadm);
+    free(topo->realservers);
+    free(topo->apps);
+    for (int i = 0; i < topo->nworkloads; i++)
+        free(topo->workloads[i].from);
+    free(topo->workloads);
+    free(topo->events);
+    memset(topo, 0, sizeof *topo);
+    topo->director.node = -1;
+}

@@ -1,0 +1,81 @@
+-- One switched LAN behind a router: clients reach the VIP through the
+-- router; the director and the real servers share the LAN (and so an L2
+-- segment, as DR needs). The same wiring serves all four modes; what differs
+-- is each real server's set-up:
+--   nat      default route via the director (one-armed NAT)
+--   dr       VIP on lo, arp_ignore=1 / arp_announce=2, default route via the router
+--   tun      VIP on tunl0, default route via the router
+--   fullnat  nothing special: replies go to the director's local address
+--
+-- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=,
+--           director_cpu={...}, server_cpu={...}, service_time=}
+-- returns {clients = {names}, servers = {names}, director = name, vip = addr}
+local lan = {}
+
+local VIP = "10.0.0.100"
+local ROUTER_LAN, DIRECTOR = "10.0.0.1", "10.0.0.2"
+
+local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
+                client_rate = true, director_cpu = true, server_cpu = true,
+                service_time = true }
+
+function lan.build(o)
+  for k in pairs(o) do
+    if not known[k] then error(("lan.build: unknown key %q"):format(k), 2) end
+  end
+  local rate, delay = o.rate or "1Gbps", o.delay or "50us"
+  local out = { clients = {}, servers = {}, director = "director", vip = VIP }
+
+  router("router")
+  switch("lan")
+  local r_lan = link("router", "lan", { rate = rate, delay = delay })
+  addr("router", r_lan, ROUTER_LAN .. "/24")
+
+  host("director", o.director_cpu)
+  local d_if = link("director", "lan", { rate = rate, delay = delay })
+  addr("director", d_if, DIRECTOR .. "/24")
+  route("director", "default", ROUTER_LAN)
+
+  for i = 1, o.clients or 4 do
+    local c = "client" .. i
+    host(c)
+    local c_if, r_if = link(c, "router", { rate = o.client_rate or rate, delay = delay })
+    addr(c, c_if, ("10.%d.0.2/24"):format(100 + i))
+    addr("router", r_if, ("10.%d.0.1/24"):format(100 + i))
+    route(c, "default", ("10.%d.0.1"):format(100 + i))
+    out.clients[i] = c
+  end
+
+  for i = 1, o.servers or 4 do
+    local s = "rs" .. i
+    local ip = ("10.0.0.%d"):format(10 + i)
+    host(s, o.server_cpu)
+    local s_if = link(s, "lan", { rate = rate, delay = delay })
+    addr(s, s_if, ip .. "/24")
+    local mode = o.mode
+    if mode == "nat" then
+      route(s, "default", DIRECTOR)
+      realserver(s, { mode = "nat", vip = VIP, gateway = DIRECTOR })
+    else
+      route(s, "default", ROUTER_LAN)
+      realserver(s, { mode = mode, vip = VIP })
+    end
+    serve(s, { kind = "http", port = 80, service_time = o.service_time or "0" })
+    out.servers[i] = s
+  end
+  return out
+end
+
+-- The ipvsadm lines for a service on the VIP with every real server in the
+-- run's mode (-m NAT, -g DR, -i TUN, --fullnat FULLNAT).
+local flag = { nat = "-m", dr = "-g", tun = "-i", fullnat = "--fullnat" }
+
+function lan.rules(t, mode, scheduler)
+  local lines = { ("-A -t %s:80 -s %s"):format(t.vip, scheduler or "wlc") }
+  for i = 1, #t.servers do
+    lines[#lines + 1] = ("-a -t %s:80 -r 10.0.0.%d:80 %s -w 1"):format(t.vip, 10 + i, flag[mode])
+  end
+  return lines
+end
+
+return lan
