@@ -19,7 +19,7 @@
 #define SCN_NAME_MAX 32
 #define SCN_WHERE_MAX 96
 #define SCN_IF_NAME_MAX 16
-#define SCN_MAX_IFS 16
+#define SCN_MAX_IFS 64        /* a switch has one per port */
 #define SCN_MAX_ADDRS 4
 #define SCN_MAX_ROUTES 16
 #define SCN_MAX_SWEEP 32
