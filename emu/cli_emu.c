@@ -1,9 +1,13 @@
 /* `lvslab emu ...`: the emulated world's subcommands. */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emu/ipip_endpoint.h"
+#include "emu/world.h"
 #include "sim/cli.h"
+#include "sim/scenario.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -36,12 +40,112 @@ static int tun_endpoint(int argc, char **argv, FILE *out, FILE *err)
     return CLI_OK;
 }
 
+static int up_usage(FILE *f, int rc)
+{
+    fprintf(f, "usage: lvslab emu up SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG]\n"
+               "  Build one run of SCENARIO (the first mode and sweep value unless --mode or\n"
+               "  --set pick another) out of network namespaces, bridges and veth pairs, set\n"
+               "  the real servers up for the mode and start their servers. TAG (1-4 lower-case\n"
+               "  letters or digits, default lv) names everything made; 'lvslab emu down TAG'\n"
+               "  removes it.\n");
+    return rc;
+}
+
+static int up(int argc, char **argv, FILE *out, FILE *err)
+{
+    const char *script = NULL, *mode = NULL, *tag = "lv";
+    const char *sets[32];
+    int nsets = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help"))
+            return up_usage(out, CLI_OK);
+        if (!strcmp(argv[i], "--mode") && i + 1 < argc)
+            mode = argv[++i];
+        else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
+            tag = argv[++i];
+        else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 32)
+            sets[nsets++] = argv[++i];
+        else if (argv[i][0] != '-' && !script)
+            script = argv[i];
+        else
+            return up_usage(err, CLI_USAGE);
+    }
+    if (!script)
+        return up_usage(err, CLI_USAGE);
+    struct scenario sc;
+    char msg[512];
+    if (scenario_load(&sc, script, sets, nsets, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab emu up: %s\n", msg);
+        return CLI_USAGE;
+    }
+    struct scn_run runs[SCN_MODES * SCN_MAX_SWEEP];
+    int nruns = scenario_runs(&sc, runs, SCN_MODES * SCN_MAX_SWEEP), pick = 0;
+    if (mode) {
+        int m = scn_mode_parse(mode);
+        for (pick = 0; pick < nruns && (int)runs[pick].mode != m; pick++)
+            ;
+        if (pick == nruns) {
+            fprintf(err, "lvslab emu up: %s does not compare mode \"%s\"\n", script, mode);
+            scenario_free(&sc);
+            return CLI_USAGE;
+        }
+    }
+    struct scn_topo topo;
+    if (scenario_build(&sc, &runs[pick], &topo, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab emu up: %s\n", msg);
+        scenario_free(&sc);
+        return CLI_USAGE;
+    }
+    char self[256];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = '\0';
+    struct emu_world w;
+    int rc = emu_world_up(&w, &topo, tag, self, msg, sizeof msg);
+    if (rc < 0) {
+        fprintf(err, "lvslab emu up: %s\n", msg);
+    } else {
+        fprintf(out, "%s (%s): up as \"%s\"\n", sc.name, scn_mode_name(runs[pick].mode), tag);
+        for (int i = 0; i < topo.nnodes; i++)
+            if (w.ns[i][0])
+                fprintf(out, "  %-12s ip netns exec %s ...\n", topo.nodes[i].name, w.ns[i]);
+        if (topo.director.node >= 0)
+            fprintf(out, "  %-12s not started: the emulated director is not built yet\n",
+                    topo.nodes[topo.director.node].name);
+    }
+    emu_world_free(&w);
+    scn_topo_free(&topo);
+    scenario_free(&sc);
+    return rc < 0 ? CLI_FAILED : CLI_OK;
+}
+
+static int down(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(argc == 2 ? out : err, "usage: lvslab emu down TAG\n"
+                "  Remove what 'lvslab emu up' made under TAG.\n");
+        return argc == 2 ? CLI_OK : CLI_USAGE;
+    }
+    char msg[512];
+    if (emu_world_down(argv[1], msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab emu down: %s\n", msg);
+        return CLI_FAILED;
+    }
+    fprintf(out, "%s: down\n", argv[1]);
+    return CLI_OK;
+}
+
 static int emu_main(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc >= 2 && !strcmp(argv[1], "tun-endpoint"))
         return tun_endpoint(argc - 1, argv + 1, out, err);
+    if (argc >= 2 && !strcmp(argv[1], "up"))
+        return up(argc - 1, argv + 1, out, err);
+    if (argc >= 2 && !strcmp(argv[1], "down"))
+        return down(argc - 1, argv + 1, out, err);
     fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? out : err,
             "usage: lvslab emu SUBCOMMAND\n"
+            "  up SCENARIO ...       build one run of a scenario from namespaces and bridges\n"
+            "  down TAG              remove it\n"
             "  tun-endpoint DEVICE   userspace IP-in-IP decapsulation for a TUN-mode real server\n");
     return argc >= 2 && !strcmp(argv[1], "--help") ? CLI_OK : CLI_USAGE;
 }
