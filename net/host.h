@@ -72,8 +72,12 @@ struct host_hook {
 struct route_table;
 struct arp_cache;
 struct ipv4_reasm;
+struct icmp_state;
 struct udp_stack;
 struct tcp_stack;
+struct ipip_state;
+
+#define HOST_MAX_GROUPS 8
 
 struct host {
     char name[HOST_NAME_MAX_];
@@ -83,12 +87,21 @@ struct host {
     struct netif *ifs[HOST_MAX_IFS];
     int nifs;
     bool ip_forward;           /* net.ipv4.ip_forward */
+    /* net.ipv4.conf.all.*: the kernel applies max(all, interface) */
+    int arp_ignore_all, arp_announce_all, rp_filter_all;
     uint16_t ip_id;
+    uint32_t groups[HOST_MAX_GROUPS];   /* multicast groups joined (VRRP, IPVS sync) */
+    int ngroups;
+    struct netif *lo;
+    struct pkt_queue lo_queue;          /* sent to ourselves, delivered next */
+    struct rt_timer lo_timer;
     struct route_table *routes;
     struct arp_cache *arp;
     struct ipv4_reasm *reasm;
+    struct icmp_state *icmp;
     struct udp_stack *udp;
     struct tcp_stack *tcp;
+    struct ipip_state *ipip;
     struct host_proto proto[256];
     struct host_hook hooks[HOOK_POINTS][HOST_MAX_HOOKS];
     uint64_t drops[DROP_REASONS];
@@ -114,5 +127,10 @@ void host_drop(struct host *h, struct pkt *p, enum host_drop reason);
 
 /* Is addr one of this host's addresses (on any interface, lo included)? */
 bool host_is_local(const struct host *h, uint32_t addr);
+/* Join a multicast group (224.0.0.0/4): its packets are delivered locally. */
+bool host_join_group(struct host *h, uint32_t group);
+bool host_in_group(const struct host *h, uint32_t group);
+/* Run the hooks at a point: VERDICT_ACCEPT when all accept. */
+enum host_verdict host_run_hooks(struct host *h, enum host_hook_point at, struct pkt *p);
 
 #endif

@@ -40,4 +40,21 @@ uint32_t ipv4_select_src(struct host *h, uint32_t dst);
  * fragmentation-needed messages taught (the path-MTU cache). 0 if no route. */
 uint32_t ipv4_path_mtu(struct host *h, uint32_t dst);
 
+/* Everything ipv4_send sets, for senders that need more (VRRP: TTL 255 on
+ * a given interface). dev NULL: the route's. */
+struct ipv4_tx {
+    uint32_t src, dst;
+    uint8_t proto, tos, ttl;
+    bool df;
+    struct netif *dev;
+};
+int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx);
+
+/* Set the header checksum of the IPv4 header at hdr. */
+void ipv4_set_checksum(uint8_t *hdr);
+
+/* Packets a host sends to itself go through lo on the next event. */
+void ipv4_loopback_init(struct host *h);
+void ipv4_loopback_free(struct host *h);
+
 #endif

@@ -1,0 +1,175 @@
+/*
+ * IPv4 input: header checks (each failure dropped and counted), options
+ * validated and skipped, strict reverse-path filtering, then local
+ * delivery (reassembly, LOCAL_IN hooks, the transport) or forwarding
+ * (FORWARD hooks, TTL, route, MTU).
+ */
+#include "net/ipv4.h"
+
+#include <string.h>
+
+#include "net/csum.h"
+#include "net/hdr.h"
+#include "net/icmp.h"
+#include "net/ipv4_frag.h"
+#include "net/ipv4_int.h"
+#include "net/route.h"
+
+/* RFC 791 options: every option well-formed within the header. */
+static bool options_valid(const uint8_t *opt, unsigned len)
+{
+    unsigned i = 0;
+    while (i < len) {
+        uint8_t type = opt[i];
+        if (type == 0)             /* end of options */
+            return true;
+        if (type == 1) {           /* no-op */
+            i++;
+            continue;
+        }
+        if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+            return false;
+        i += opt[i + 1];
+    }
+    return true;
+}
+
+static bool is_broadcast_for(const struct host *h, uint32_t dst)
+{
+    if (dst == 0xffffffff)
+        return true;
+    for (int i = 0; i < h->nifs; i++)
+        for (int k = 0; k < h->ifs[i]->naddrs; k++) {
+            const struct netif_addr *a = &h->ifs[i]->addrs[k];
+            if (a->prefix_len < 31 && (dst | route_mask(a->prefix_len)) == dst &&
+                ((dst ^ a->addr) & route_mask(a->prefix_len)) == 0)
+                return true;
+        }
+    return false;
+}
+
+void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
+{
+    if (p->len < IPV4_HLEN) {
+        host_drop(h, p, DROP_IP_SHORT);
+        return;
+    }
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    unsigned ihl = ipv4_hdr_len(ip);
+    unsigned total = ntohs(ip->tot_len);
+    if ((ip->ver_ihl >> 4) != 4) {
+        host_drop(h, p, DROP_IP_VERSION);
+        return;
+    }
+    if (ihl < IPV4_HLEN || ihl > p->len) {
+        host_drop(h, p, DROP_IP_HDR_LEN);
+        return;
+    }
+    if (total < ihl || total > p->len) {
+        host_drop(h, p, DROP_IP_LEN);
+        return;
+    }
+    pkt_trim(p, total);            /* Ethernet pads short frames */
+    if (csum_buf(ip, ihl) != 0) {
+        host_drop(h, p, DROP_IP_CSUM);
+        return;
+    }
+    if (ihl > IPV4_HLEN && !options_valid(p->data + IPV4_HLEN, ihl - IPV4_HLEN)) {
+        host_drop(h, p, DROP_IP_OPTIONS);
+        return;
+    }
+    uint32_t src = ntohl(ip->saddr), dst = ntohl(ip->daddr);
+    bool from_lo = in && (in->flags & NETIF_LOOPBACK);
+    if (!from_lo && ((src >> 24) == 127 || (src >> 28) == 0xe || src == 0xffffffff ||
+                     (dst >> 24) == 127)) {
+        host_drop(h, p, DROP_IP_MARTIAN);
+        return;
+    }
+    p->in_if = in;
+    pkt_set_l3(p);
+    enum host_verdict v = host_run_hooks(h, HOOK_PRE_ROUTING, p);
+    if (v != VERDICT_ACCEPT) {
+        if (v == VERDICT_DROP)
+            host_drop(h, p, DROP_HOOK);
+        return;                    /* or stolen: the hook owns it */
+    }
+    if (!from_lo && in && ipv4_eff(h->rp_filter_all, in->rp_filter) == 1 && src) {
+        const struct route *back = route_lookup(h, src);
+        if (!back || back->dev != in) {
+            host_drop(h, p, DROP_IP_RP_FILTER);
+            return;
+        }
+    }
+    if (host_is_local(h, dst) || is_broadcast_for(h, dst) ||
+        ((dst >> 28) == 0xe && host_in_group(h, dst))) {
+        ipv4_local_deliver(h, p);
+        return;
+    }
+    if ((dst >> 28) == 0xe || !h->ip_forward) {
+        host_drop(h, p, DROP_IP_NOT_FOR_US);
+        return;
+    }
+    ipv4_forward(h, p);
+}
+
+void ipv4_local_deliver(struct host *h, struct pkt *p)
+{
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    if (ntohs(ip->frag_off) & (IPV4_MF | IPV4_OFFMASK)) {
+        p = ipv4_reasm_add(h, p);
+        if (!p)
+            return;               /* waiting for the rest, or dropped */
+        ip = (struct ipv4_hdr *)p->data;
+    }
+    pkt_set_l3(p);
+    enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_IN, p);
+    if (v == VERDICT_STOLEN)
+        return;
+    if (v == VERDICT_DROP) {
+        host_drop(h, p, DROP_HOOK);
+        return;
+    }
+    const struct host_proto *proto = &h->proto[ip->proto];
+    if (!proto->input) {
+        uint32_t dst = ntohl(ip->daddr);
+        if (host_is_local(h, dst))  /* not to broadcast or multicast */
+            icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
+        host_drop(h, p, DROP_IP_NO_PROTO);
+        return;
+    }
+    pkt_pull(p, ipv4_hdr_len(ip));
+    pkt_set_l4(p);
+    proto->input(proto->ctx, h, p);
+}
+
+void ipv4_forward(struct host *h, struct pkt *p)
+{
+    enum host_verdict v = host_run_hooks(h, HOOK_FORWARD, p);
+    if (v == VERDICT_STOLEN)
+        return;
+    if (v == VERDICT_DROP) {
+        host_drop(h, p, DROP_HOOK);
+        return;
+    }
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    if (ip->ttl <= 1) {
+        icmp_send_error(h, p, ICMP_TIME_EXCEEDED, 0, 0);
+        host_drop(h, p, DROP_IP_TTL);
+        return;
+    }
+    uint32_t dst = ntohl(ip->daddr);
+    const struct route *r = route_lookup(h, dst);
+    if (!r) {
+        icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
+        host_drop(h, p, DROP_IP_NO_ROUTE);
+        return;
+    }
+    /* TTL and protocol make one 16-bit word of the checksum */
+    uint16_t old, now, check = ip->check;
+    memcpy(&old, &ip->ttl, 2);
+    ip->ttl--;
+    memcpy(&now, &ip->ttl, 2);
+    csum_replace2(&check, old, now);
+    ip->check = check;
+    ipv4_transmit(h, p, r->dev, r->gateway ? r->gateway : dst, true);
+}

@@ -1,0 +1,215 @@
+/*
+ * IPv4 output: headers for transport payloads, routing (or loopback for our
+ * own addresses), LOCAL_OUT hooks, fragmentation or DF handling, and the
+ * neighbour step (ARP, broadcast and multicast MACs).
+ */
+#include "net/ipv4.h"
+
+#include <string.h>
+
+#include "net/arp.h"
+#include "net/csum.h"
+#include "net/eth.h"
+#include "net/hdr.h"
+#include "net/icmp.h"
+#include "net/ipv4_frag.h"
+#include "net/ipv4_int.h"
+#include "net/route.h"
+
+void ipv4_set_checksum(uint8_t *hdr)
+{
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)hdr;
+    ip->check = 0;
+    ip->check = csum_buf(hdr, ipv4_hdr_len(ip));
+}
+
+/* ---- loopback: what we send ourselves arrives on lo, one event later ---- */
+
+static void loopback_deliver(void *arg)
+{
+    struct host *h = arg;
+    struct pkt_queue q = h->lo_queue;   /* what arrived meanwhile waits for the next turn */
+    h->lo_queue = (struct pkt_queue){ 0 };
+    struct pkt *p;
+    while ((p = pkt_queue_pop(&q))) {
+        h->lo->stats.rx_packets++;
+        h->lo->stats.rx_bytes += p->len;
+        ipv4_input(h, h->lo, p);
+    }
+}
+
+void ipv4_loopback_init(struct host *h) { rt_timer_init(&h->lo_timer, loopback_deliver, h); }
+
+void ipv4_loopback_free(struct host *h)
+{
+    rt_timer_cancel(h->rt, &h->lo_timer);
+    pkt_queue_purge(&h->lo_queue);
+}
+
+static int loopback(struct host *h, struct pkt *p)
+{
+    h->lo->stats.tx_packets++;
+    h->lo->stats.tx_bytes += p->len;
+    pkt_queue_push(&h->lo_queue, p);
+    if (!rt_timer_armed(&h->lo_timer))
+        rt_timer_arm_in(h->rt, &h->lo_timer, 0);
+    return 0;
+}
+
+/* ---- the last step ---- */
+
+static void neighbour_out(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh)
+{
+    (void)h;
+    uint32_t dst = ntohl(((const struct ipv4_hdr *)p->data)->daddr);
+    if ((dst >> 28) == 0xe) {
+        uint8_t mac[6];
+        eth_mcast_mac(dst, mac);
+        eth_output(dev, p, mac, ETH_P_IP);
+    } else if (dst == 0xffffffff) {
+        eth_output(dev, p, eth_broadcast, ETH_P_IP);
+    } else {
+        arp_output(dev, p, nh);
+    }
+}
+
+struct frag_out {
+    struct netif *dev;
+    uint32_t nh;
+};
+
+static void fragment_out(struct host *h, struct pkt *p, void *ctx)
+{
+    struct frag_out *o = ctx;
+    neighbour_out(h, p, o->dev, o->nh);
+}
+
+int ipv4_transmit(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh, bool forwarded)
+{
+    if (!(dev->flags & NETIF_UP)) {
+        host_drop(h, p, DROP_IF_DOWN);
+        return -1;
+    }
+    if (p->len <= dev->mtu) {
+        neighbour_out(h, p, dev, nh);
+        return 0;
+    }
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
+    if (ntohs(ip->frag_off) & IPV4_DF) {
+        if (forwarded)
+            icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, dev->mtu);
+        host_drop(h, p, DROP_IP_DF_TOO_BIG);
+        return -1;
+    }
+    struct frag_out o = { dev, nh };
+    return ipv4_fragment(h, p, dev->mtu, fragment_out, &o);
+}
+
+/* ---- the entry points ---- */
+
+int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
+{
+    bool local = host_is_local(h, tx->dst);
+    const struct route *r = NULL;
+    struct netif *dev = tx->dev;
+    if (!local && !dev) {
+        r = route_lookup(h, tx->dst);
+        if (!r) {
+            host_drop(h, p, DROP_IP_NO_ROUTE);
+            return -1;
+        }
+        dev = r->dev;
+    }
+    uint32_t src = tx->src;
+    if (!src)
+        src = tx->dev ? (dev->naddrs ? dev->addrs[0].addr : 0) : ipv4_select_src(h, tx->dst);
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)pkt_push(p, IPV4_HLEN);
+    if (!ip) {
+        host_drop(h, p, DROP_NO_BUFFER);
+        return -1;
+    }
+    ip->ver_ihl = 0x45;
+    ip->tos = tx->tos;
+    ip->tot_len = htons((uint16_t)p->len);
+    ip->id = htons(h->ip_id++);
+    ip->frag_off = htons(tx->df ? IPV4_DF : 0);
+    ip->ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
+    ip->proto = tx->proto;
+    ip->saddr = htonl(src);
+    ip->daddr = htonl(tx->dst);
+    ipv4_set_checksum(p->data);
+    pkt_set_l3(p);
+    enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_OUT, p);
+    if (v == VERDICT_STOLEN)
+        return 0;
+    if (v == VERDICT_DROP) {
+        host_drop(h, p, DROP_HOOK);
+        return -1;
+    }
+    if (local)
+        return loopback(h, p);
+    return ipv4_transmit(h, p, dev, r && r->gateway ? r->gateway : tx->dst, false);
+}
+
+int ipv4_send(struct host *h, struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos,
+              bool df)
+{
+    struct ipv4_tx tx = { .src = src, .dst = dst, .proto = proto, .tos = tos, .df = df };
+    return ipv4_send_tx(h, p, &tx);
+}
+
+int ipv4_route_out(struct host *h, struct pkt *p)
+{
+    uint32_t dst = ntohl(((const struct ipv4_hdr *)p->data)->daddr);
+    pkt_set_l3(p);
+    if (host_is_local(h, dst))
+        return loopback(h, p);
+    const struct route *r = route_lookup(h, dst);
+    if (!r) {
+        host_drop(h, p, DROP_IP_NO_ROUTE);
+        return -1;
+    }
+    return ipv4_transmit(h, p, r->dev, r->gateway ? r->gateway : dst, false);
+}
+
+int ipv4_send_to_nexthop(struct host *h, struct pkt *p, uint32_t nexthop)
+{
+    const struct route *r = route_lookup(h, nexthop);
+    pkt_set_l3(p);
+    if (!r || r->gateway) {       /* the next hop must be on a link of ours */
+        host_drop(h, p, DROP_IP_NO_ROUTE);
+        return -1;
+    }
+    return ipv4_transmit(h, p, r->dev, nexthop, false);
+}
+
+uint32_t ipv4_select_src(struct host *h, uint32_t dst)
+{
+    if (host_is_local(h, dst))
+        return dst;
+    const struct route *r = route_lookup(h, dst);
+    if (!r || !r->dev->naddrs)
+        return 0;
+    if (r->src)
+        return r->src;
+    const struct netif *dev = r->dev;
+    for (int i = 0; i < dev->naddrs; i++)  /* an address in the destination's subnet first */
+        if (((dev->addrs[i].addr ^ dst) & route_mask(dev->addrs[i].prefix_len)) == 0)
+            return dev->addrs[i].addr;
+    uint32_t via = r->gateway ? r->gateway : dst;
+    for (int i = 0; i < dev->naddrs; i++)
+        if (((dev->addrs[i].addr ^ via) & route_mask(dev->addrs[i].prefix_len)) == 0)
+            return dev->addrs[i].addr;
+    return dev->addrs[0].addr;
+}
+
+uint32_t ipv4_path_mtu(struct host *h, uint32_t dst)
+{
+    if (host_is_local(h, dst))
+        return h->lo->mtu;
+    const struct route *r = route_lookup(h, dst);
+    if (!r)
+        return 0;
+    uint32_t learnt = route_pmtu(h, dst);
+    return learnt && learnt < r->dev->mtu ? learnt : r->dev->mtu;
+}

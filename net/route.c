@@ -1,0 +1,83 @@
+/* Routing: routes kept sorted by prefix length (longest first) so the first
+ * match is the longest; a small path-MTU cache beside them. */
+#include "net/route.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/xalloc.h"
+
+#define ROUTES_MAX 256
+#define PMTU_SLOTS 64
+#define PMTU_LIFETIME (600 * SIM_S)
+
+struct pmtu_entry {
+    uint32_t dst;
+    uint32_t mtu;
+    sim_time_t expires;
+};
+
+struct route_table {
+    struct route r[ROUTES_MAX];
+    int n;
+    struct pmtu_entry pmtu[PMTU_SLOTS];
+};
+
+struct route_table *route_table_new(void) { return xcalloc(1, sizeof(struct route_table)); }
+
+void route_table_free(struct route_table *t) { free(t); }
+
+int route_add(struct host *h, uint32_t prefix, uint8_t len, uint32_t gateway, struct netif *dev)
+{
+    struct route_table *t = h->routes;
+    if (!dev && gateway) {
+        for (int i = 0; i < t->n && !dev; i++)
+            if (!t->r[i].gateway && ((gateway ^ t->r[i].prefix) & route_mask(t->r[i].prefix_len)) == 0)
+                dev = t->r[i].dev;
+    }
+    if (!dev || t->n == ROUTES_MAX || len > 32)
+        return -1;
+    struct route nr = { .prefix = prefix & route_mask(len), .prefix_len = len, .gateway = gateway,
+                        .dev = dev };
+    int i = t->n;
+    while (i > 0 && t->r[i - 1].prefix_len < len) {
+        t->r[i] = t->r[i - 1];
+        i--;
+    }
+    t->r[i] = nr;
+    t->n++;
+    return 0;
+}
+
+void route_del(struct host *h, uint32_t prefix, uint8_t len, struct netif *dev)
+{
+    struct route_table *t = h->routes;
+    int w = 0;
+    for (int i = 0; i < t->n; i++)
+        if (!(t->r[i].dev == dev && t->r[i].prefix_len == len &&
+              t->r[i].prefix == (prefix & route_mask(len)) && !t->r[i].gateway))
+            t->r[w++] = t->r[i];
+    t->n = w;
+}
+
+const struct route *route_lookup(struct host *h, uint32_t dst)
+{
+    struct route_table *t = h->routes;
+    for (int i = 0; i < t->n; i++)
+        if (((dst ^ t->r[i].prefix) & route_mask(t->r[i].prefix_len)) == 0 &&
+            (t->r[i].dev->flags & NETIF_UP))
+            return &t->r[i];
+    return NULL;
+}
+
+uint32_t route_pmtu(struct host *h, uint32_t dst)
+{
+    struct pmtu_entry *e = &h->routes->pmtu[(dst * 2654435761u) >> 26];
+    return e->dst == dst && e->expires > rt_now(h->rt) ? e->mtu : 0;
+}
+
+void route_pmtu_learn(struct host *h, uint32_t dst, uint32_t mtu)
+{
+    struct pmtu_entry *e = &h->routes->pmtu[(dst * 2654435761u) >> 26];
+    *e = (struct pmtu_entry){ .dst = dst, .mtu = mtu, .expires = rt_now(h->rt) + PMTU_LIFETIME };
+}

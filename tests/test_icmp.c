@@ -1,0 +1,111 @@
+/* ICMP over two hosts back to back: ping resolves ARP and gets replies;
+ * port and protocol unreachable come back; errors are not sent about
+ * errors or broadcasts; a bad checksum is dropped and counted. */
+#include <criterion/criterion.h>
+
+#include "net/hdr.h"
+#include "net/icmp.h"
+#include "net/ipv4.h"
+#include "net/udp.h"
+#include "support/wire.h"
+
+static struct sched s;
+static struct pkt_pool *pool;
+static struct host *a, *b;
+static struct wire w;
+
+static void setup(void)
+{
+    sched_init(&s);
+    pool = pkt_pool_new();
+    a = wire_host("a", &s, pool, 1, IP4(10, 0, 0, 1), 24);
+    b = wire_host("b", &s, pool, 2, IP4(10, 0, 0, 2), 24);
+    wire_join(&w, &s, host_netif(a, "eth0"), host_netif(b, "eth0"), 10 * SIM_US, 1);
+}
+
+static void teardown(void)
+{
+    sched_run(&s);
+    host_free(a);
+    host_free(b);
+    cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
+    sched_destroy(&s);
+}
+
+TestSuite(icmp, .init = setup, .fini = teardown);
+
+static int replies;
+static sim_time_t last_rtt;
+
+static void on_reply(void *ctx, uint32_t from, uint16_t id, uint16_t seq, sim_time_t rtt)
+{
+    (void)ctx;
+    (void)id;
+    cr_assert_eq(from, IP4(10, 0, 0, 2));
+    cr_assert_eq(seq, replies + 1);
+    replies++;
+    last_rtt = rtt;
+}
+
+Test(icmp, ping_resolves_and_gets_replies)
+{
+    replies = 0;
+    icmp_set_echo_handler(a, on_reply, NULL);
+    for (uint16_t seq = 1; seq <= 3; seq++) {
+        cr_assert_eq(icmp_ping(a, IP4(10, 0, 0, 2), 7, seq, 56, false), 0);
+        sched_run(&s);
+    }
+    cr_assert_eq(replies, 3);
+    cr_assert_eq(last_rtt, 20 * SIM_US, "rtt %lld", (long long)last_rtt);
+    cr_assert_eq(icmp_stats(b)->echo_requests, 3);
+}
+
+Test(icmp, ping_to_a_local_address_loops_back)
+{
+    icmp_ping(a, IP4(10, 0, 0, 1), 7, 1, 56, false);
+    sched_run(&s);
+    cr_assert_eq(icmp_stats(a)->echo_replies, 1);
+    cr_assert_eq(w.frames[0], 0, "a packet to ourselves went on the wire");
+}
+
+static int port_unreach;
+
+static void count_error(void *ctx, struct host *h, uint8_t type, uint8_t code, uint32_t info,
+                        const uint8_t *quoted, uint32_t len)
+{
+    (void)ctx, (void)h, (void)info, (void)quoted, (void)len;
+    if (type == ICMP_DEST_UNREACH && code == ICMP_PORT_UNREACH)
+        port_unreach++;
+}
+
+static void ignore(void *ctx, struct udp_sock *s, uint32_t src, uint16_t sport, uint32_t dst,
+                   const uint8_t *data, size_t len)
+{
+    (void)ctx, (void)s, (void)src, (void)sport, (void)dst, (void)data, (void)len;
+}
+
+Test(icmp, udp_to_a_closed_port_is_answered_port_unreachable)
+{
+    port_unreach = 0;
+    struct udp_sock *u = udp_bind(a, 0, 5000, ignore, NULL);
+    /* watch errors that quote UDP: wrap the UDP handler's error slot */
+    a->proto[17].error = count_error;
+    udp_sendto(u, IP4(10, 0, 0, 2), 9999, "x", 1);
+    sched_run(&s);
+    cr_assert_eq(port_unreach, 1);
+    cr_assert_eq(b->drops[DROP_UDP_NO_PORT], 1);
+    udp_close(u);
+}
+
+Test(icmp, bad_checksum_is_dropped_and_counted)
+{
+    struct pkt *p = pkt_alloc(pool, 8);
+    struct icmp_hdr *ic = (struct icmp_hdr *)p->data;
+    memset(ic, 0, 8);
+    ic->type = ICMP_ECHO;
+    ic->check = 0x1234;       /* wrong */
+    ipv4_send(a, p, 0, IP4(10, 0, 0, 2), 1, 0, false);
+    sched_run(&s);
+    cr_assert_eq(b->drops[DROP_ICMP_CSUM], 1);
+    cr_assert_eq(icmp_stats(b)->echo_requests, 0);
+}
