@@ -1,0 +1,152 @@
+/* TCP end to end: 10 MB between two hosts joined back to back (10 Gbit/s,
+ * 50 us), without loss and with 1% loss each way: every byte arrives in
+ * order, both ends close normally, no packet is left. With LVSLAB_TCP_PCAP /
+ * LVSLAB_TCP_PCAP_LOSS set, the frames go to those pcaps (tests/tcp_pcap.sh
+ * checks them with tshark). */
+#include <criterion/criterion.h>
+#include <pcap/pcap.h>
+#include <stdlib.h>
+
+#include "net/tcp.h"
+#include "support/wire.h"
+
+#define TOTAL (10u * 1000 * 1000)
+#define PORT 5001
+
+static uint8_t pattern(uint64_t i) { return (uint8_t)((i * 2654435761u) >> 13); }
+
+struct xfer {
+    struct tcp_sock *client;
+    uint64_t sent, received, bad_bytes;
+    int closed_normal, closed_other;
+    bool shut;
+};
+
+static void *on_accept(void *ctx, struct tcp_sock *l, struct tcp_sock *s)
+{
+    (void)l, (void)s;
+    return ctx;
+}
+
+static size_t on_recv(void *ctx, struct tcp_sock *s, const uint8_t *data, size_t len)
+{
+    (void)s;
+    struct xfer *x = ctx;
+    for (size_t i = 0; i < len; i++)
+        x->bad_bytes += data[i] != pattern(x->received + i);
+    x->received += len;
+    return len;
+}
+
+static void on_eof(void *ctx, struct tcp_sock *s)
+{
+    (void)ctx;
+    tcp_shutdown(s);          /* the server closes its side when the client is done */
+}
+
+static void pump(struct xfer *x)
+{
+    uint8_t buf[16384];
+    while (x->sent < TOTAL) {
+        size_t n = TOTAL - x->sent < sizeof buf ? TOTAL - x->sent : sizeof buf;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = pattern(x->sent + i);
+        size_t took = tcp_send(x->client, buf, n);
+        x->sent += took;
+        if (took < n)
+            return;           /* writable() calls back */
+    }
+    if (!x->shut) {
+        x->shut = true;
+        tcp_shutdown(x->client);
+    }
+}
+
+static void on_connected(void *ctx, struct tcp_sock *s)
+{
+    (void)s;
+    pump(ctx);
+}
+
+static void on_writable(void *ctx, struct tcp_sock *s)
+{
+    (void)s;
+    pump(ctx);
+}
+
+static void on_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
+{
+    (void)s;
+    struct xfer *x = ctx;
+    if (why == TCP_CLOSE_NORMAL)
+        x->closed_normal++;
+    else
+        x->closed_other++;
+}
+
+static const struct tcp_callbacks server_cb = {
+    .accepted = on_accept, .received = on_recv, .eof = on_eof, .closed = on_closed,
+};
+static const struct tcp_callbacks client_cb = {
+    .connected = on_connected, .writable = on_writable, .closed = on_closed,
+};
+
+static void capture(void *ctx, const struct pkt *frame, sim_time_t t)
+{
+    struct pcap_pkthdr ph = { .ts = { .tv_sec = t / SIM_S, .tv_usec = (t % SIM_S) / SIM_US },
+                              .caplen = frame->len, .len = frame->len };
+    pcap_dump(ctx, &ph, frame->data);
+}
+
+static void transfer(double loss, const char *pcap_env)
+{
+    static struct sched s;
+    sched_init(&s);
+    struct pkt_pool *pool = pkt_pool_new();
+    struct host *a = wire_host("a", &s, pool, 1, IP4(10, 0, 0, 1), 24);
+    struct host *b = wire_host("b", &s, pool, 2, IP4(10, 0, 0, 2), 24);
+    struct wire w;
+    wire_join(&w, &s, host_netif(a, "eth0"), host_netif(b, "eth0"), 50 * SIM_US, 7);
+    w.rate_bps = 10000000000ull;
+    w.loss = loss;
+    pcap_t *dead = NULL;
+    pcap_dumper_t *dump = NULL;
+    const char *path = getenv(pcap_env);
+    if (path) {
+        dead = pcap_open_dead(DLT_EN10MB, 65535);
+        dump = pcap_dump_open(dead, path);
+        cr_assert_not_null(dump, "%s: %s", path, pcap_geterr(dead));
+        w.capture = capture;
+        w.capture_ctx = dump;
+    }
+    struct xfer server = { 0 }, client = { 0 };
+    cr_assert_not_null(tcp_listen(b, 0, PORT, 16, &server_cb, &server));
+    client.client = tcp_connect(a, 0, IP4(10, 0, 0, 2), PORT, &client_cb, &client);
+    cr_assert_not_null(client.client);
+    sched_run(&s);            /* to the end of TIME_WAIT */
+
+    cr_assert_eq(server.received, TOTAL, "received %llu of %u bytes",
+                 (unsigned long long)server.received, TOTAL);
+    cr_assert_eq(server.bad_bytes, 0, "%llu bytes differ", (unsigned long long)server.bad_bytes);
+    cr_assert_eq(client.closed_normal, 1, "client closes: %d normal, %d other",
+                 client.closed_normal, client.closed_other);
+    cr_assert_eq(server.closed_normal, 1, "server closes: %d normal, %d other",
+                 server.closed_normal, server.closed_other);
+    if (loss > 0)
+        cr_assert_gt(w.lost[0] + w.lost[1], 0);
+    if (dump) {
+        pcap_dump_close(dump);
+        pcap_close(dead);
+    }
+    host_free(a);
+    host_free(b);
+    cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
+    sched_destroy(&s);
+}
+
+Test(tcp_transfer, ten_megabytes_without_loss, .timeout = 60) { transfer(0, "LVSLAB_TCP_PCAP"); }
+
+Test(tcp_transfer, ten_megabytes_with_one_percent_loss, .timeout = 120)
+{
+    transfer(0.01, "LVSLAB_TCP_PCAP_LOSS");
+}
