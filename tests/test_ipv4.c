@@ -1,0 +1,174 @@
+/* IPv4: a router forwards between subnets and decrements TTL, answers TTL
+ * expiry with time exceeded; bad headers (short, version, header length,
+ * total length, checksum, options) are dropped and counted; strict
+ * rp_filter drops packets from the wrong side; a packet not for us on a
+ * host that does not forward is dropped. */
+#include <criterion/criterion.h>
+
+#include "net/csum.h"
+#include "net/hdr.h"
+#include "net/icmp.h"
+#include "net/ipv4.h"
+#include "net/route.h"
+#include "support/wire.h"
+
+static struct sched s;
+static struct pkt_pool *pool;
+
+static void setup(void)
+{
+    sched_init(&s);
+    pool = pkt_pool_new();
+}
+
+static void teardown(void)
+{
+    cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
+    sched_destroy(&s);
+}
+
+TestSuite(ipv4, .init = setup, .fini = teardown);
+
+static uint8_t seen_ttl;
+static int seen_count;
+
+static void capture_ttl(void *ctx, const struct pkt *frame, sim_time_t t)
+{
+    (void)ctx, (void)t;
+    const struct eth_hdr *eh = (const struct eth_hdr *)frame->data;
+    if (ntohs(eh->type) == ETH_P_IP) {
+        if (!seen_count)           /* the first: the request, forwarded by the router */
+            seen_ttl = frame->data[ETH_HLEN + 8];
+        seen_count++;
+    }
+}
+
+Test(ipv4, a_router_forwards_between_subnets_and_decrements_ttl)
+{
+    struct host *a = wire_host("a", &s, pool, 1, IP4(10, 1, 0, 2), 24);
+    struct host *b = wire_host("b", &s, pool, 2, IP4(10, 2, 0, 2), 24);
+    struct host *r = host_new("r", sched_rt(&s), pool, 1);
+    r->ip_forward = true;
+    const uint8_t m1[6] = { 2, 0, 0, 0, 1, 1 }, m2[6] = { 2, 0, 0, 0, 1, 2 };
+    struct netif *r1 = host_add_netif(r, "eth0", m1, NULL, NULL);
+    struct netif *r2 = host_add_netif(r, "eth1", m2, NULL, NULL);
+    netif_add_addr(r1, IP4(10, 1, 0, 1), 24);
+    netif_add_addr(r2, IP4(10, 2, 0, 1), 24);
+    route_add(a, 0, 0, IP4(10, 1, 0, 1), NULL);
+    route_add(b, 0, 0, IP4(10, 2, 0, 1), NULL);
+    struct wire wa, wb;
+    wire_join(&wa, &s, host_netif(a, "eth0"), r1, 10 * SIM_US, 1);
+    wire_join(&wb, &s, r2, host_netif(b, "eth0"), 10 * SIM_US, 2);
+    wb.capture = capture_ttl;
+    seen_count = 0;
+    icmp_ping(a, IP4(10, 2, 0, 2), 1, 1, 32, false);
+    sched_run(&s);
+    cr_assert_eq(icmp_stats(a)->echo_replies, 1);
+    cr_assert_eq(seen_ttl, 63, "the request reached b with TTL %u, not 63", seen_ttl);
+
+    /* TTL 1: the router answers time exceeded instead of forwarding */
+    struct pkt *p = pkt_alloc(pool, 8);
+    memset(p->data, 0, 8);
+    struct ipv4_tx tx = { .dst = IP4(10, 2, 0, 2), .proto = 17, .ttl = 1 };
+    int before = seen_count;
+    ipv4_send_tx(a, p, &tx);
+    sched_run(&s);
+    cr_assert_eq(r->drops[DROP_IP_TTL], 1);
+    cr_assert_eq(seen_count, before, "a TTL-1 packet was forwarded");
+    cr_assert_eq(icmp_stats(r)->errors_sent, 1);
+    cr_assert_eq(icmp_stats(a)->errors_received, 1);
+    host_free(a);
+    host_free(b);
+    host_free(r);
+}
+
+/* Hand h a raw IPv4 packet (a copy of hdr + payload) on eth0, its Ethernet
+ * header for h's MAC. */
+static void inject(struct host *h, const uint8_t *ip, uint32_t len)
+{
+    struct pkt *p = pkt_alloc(pool, ETH_HLEN + len);
+    struct eth_hdr *eh = (struct eth_hdr *)p->data;
+    memcpy(eh->dst, host_netif(h, "eth0")->mac, 6);
+    memset(eh->src, 0x02, 6);
+    eh->type = htons(ETH_P_IP);
+    memcpy(p->data + ETH_HLEN, ip, len);
+    netif_input(host_netif(h, "eth0"), p);
+}
+
+static uint32_t make(uint8_t *buf, unsigned ihl, unsigned total, uint32_t dst)
+{
+    memset(buf, 0, total);
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)buf;
+    ip->ver_ihl = (uint8_t)(0x40 | ihl / 4);
+    ip->tot_len = htons((uint16_t)total);
+    ip->ttl = 64;
+    ip->proto = 200;           /* nobody's: reaching delivery shows as ip_no_proto */
+    ip->saddr = htonl(IP4(10, 0, 0, 1));
+    ip->daddr = htonl(dst);
+    ip->check = csum_buf(buf, ihl);
+    return total;
+}
+
+Test(ipv4, bad_headers_are_dropped_and_counted)
+{
+    struct host *h = wire_host("h", &s, pool, 2, IP4(10, 0, 0, 2), 24);
+    struct fake_dev dev;
+    fake_attach(&dev, host_netif(h, "eth0"));
+    uint8_t b[64];
+    const uint32_t me = IP4(10, 0, 0, 2);
+
+    inject(h, b, make(b, 20, 40, me) - 30);                 /* 10 bytes: short */
+    cr_assert_eq(h->drops[DROP_IP_SHORT], 1);
+    make(b, 20, 40, me);
+    b[0] = 0x65;                                            /* version 6 */
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_VERSION], 1);
+    make(b, 20, 40, me);
+    b[0] = 0x44;                                            /* IHL 16 bytes */
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_HDR_LEN], 1);
+    inject(h, b, make(b, 20, 60, me) - 20);                 /* says 60, has 40 */
+    cr_assert_eq(h->drops[DROP_IP_LEN], 1);
+    make(b, 20, 40, me);
+    b[10] ^= 0xff;                                          /* checksum */
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_CSUM], 1);
+    make(b, 24, 40, me);
+    b[20] = 0x44;                                           /* timestamp option, length 200 */
+    b[21] = 200;
+    ((struct ipv4_hdr *)b)->check = 0;
+    ((struct ipv4_hdr *)b)->check = csum_buf(b, 24);
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_OPTIONS], 1);
+    make(b, 24, 40, me);
+    b[20] = 1, b[21] = 1, b[22] = 1, b[23] = 0;             /* NOPs and end: fine */
+    ((struct ipv4_hdr *)b)->check = 0;
+    ((struct ipv4_hdr *)b)->check = csum_buf(b, 24);
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 1, "a packet with valid options was not delivered");
+    inject(h, b, make(b, 20, 40, IP4(10, 0, 0, 77)));       /* not ours, no forwarding */
+    cr_assert_eq(h->drops[DROP_IP_NOT_FOR_US], 1);
+    sched_run(&s);
+    pkt_queue_purge(&dev.frames);
+    host_free(h);
+}
+
+Test(ipv4, strict_rp_filter_drops_packets_from_the_wrong_side)
+{
+    struct host *h = wire_host("h", &s, pool, 2, IP4(10, 0, 0, 2), 24);
+    struct fake_dev dev;
+    fake_attach(&dev, host_netif(h, "eth0"));
+    uint8_t b[40];
+    make(b, 20, 40, IP4(10, 0, 0, 2));
+    ((struct ipv4_hdr *)b)->saddr = htonl(IP4(192, 168, 5, 5));   /* no route back */
+    ((struct ipv4_hdr *)b)->check = 0;
+    ((struct ipv4_hdr *)b)->check = csum_buf(b, 20);
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_RP_FILTER], 0, "rp_filter is off by default");
+    h->rp_filter_all = 1;
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_RP_FILTER], 1);
+    sched_run(&s);
+    pkt_queue_purge(&dev.frames);
+    host_free(h);
+}
