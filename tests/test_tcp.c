@@ -5,7 +5,7 @@
  * (truncated, bad offset, bad checksum, bad flags, outside the window, bad
  * ACK, RSTs with bad sequence numbers, PAWS), the backlog, simultaneous open
  * and close, TIME_WAIT and its reuse, zero-window probing, delayed ACKs,
- * Nagle, back-pressure, ICMP fragmentation-needed, thousands of
+ * Nagle, back-pressure, ICMP fragmentation-needed, MSS clamps, thousands of
  * connections, random segments; and the 10 MB transfer without and with 1%
  * loss (tcp_transfer suite; with LVSLAB_TCP_PCAP / LVSLAB_TCP_PCAP_LOSS set
  * its frames go to pcaps that tests/tcp_pcap.sh checks with tshark).
@@ -1088,3 +1088,29 @@ static void run_transfer(double loss, const char *pcap_env)
 
 Test(tcp_transfer, ten_mb_no_loss, .init = pattern_init, .timeout = 60) { run_transfer(0, "LVSLAB_TCP_PCAP"); }
 Test(tcp_transfer, ten_mb_one_percent_loss, .init = pattern_init, .timeout = 60) { run_transfer(0.01, "LVSLAB_TCP_PCAP_LOSS"); }
+
+Test(tcp, mss_clamp_per_stack_and_per_socket)
+{
+    struct pair P;
+    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    tcp_stack_config(P.a)->mss_clamp = 1400;      /* the TUN lesson's lower MSS */
+    struct app ca = { 0 }, sa = { 0 };
+    struct tcp_sock *c = establish(&P, &ca, &sa);
+    struct tcp_sock_stats st, ss;
+    tcp_sock_stats(c, &st);
+    tcp_sock_stats(sa.s, &ss);
+    cr_assert_eq(st.mss, 1400);
+    cr_assert_eq(ss.mss, 1400, "the server obeys the MSS the client announced");
+    tcp_abort(c);
+    /* per socket, below the stack's setting */
+    struct tcp_sock_opts o = { .mss_clamp = 1000 };
+    struct app cb = { .sc = &P.sc };
+    struct tcp_sock *d = tcp_connect_opts(P.a, 0, 0, P.addr_b, 80, &app_cb, &cb, &o);
+    sched_run_until(&P.sc, sched_now(&P.sc) + 10 * SIM_MS);
+    tcp_sock_stats(d, &st);
+    cr_assert_eq(st.mss, 1000);
+    cr_assert_eq(cb.connected, 1);
+    tcp_abort(d);
+    sched_run(&P.sc);
+    finish(&P);
+}
