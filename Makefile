@@ -62,7 +62,7 @@ test: all
 	@scripts/run-tests.sh $(BUILD) $(TEST_BIN) -- $(TEST_SH)
 
 check:
-	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 bench: all
