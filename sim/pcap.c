@@ -5,13 +5,20 @@
 
 pcap_dumper_t *sim_pcap_open(const char *path)
 {
-    pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
-    if (!dead)
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "lvslab: cannot write %s: %m\n", path);
         return NULL;
-    pcap_dumper_t *d = pcap_dump_open(dead, path);
-    if (!d)
-        fprintf(stderr, "lvslab: cannot write %s: %s\n", path, pcap_geterr(dead));
-    pcap_close(dead);          /* the dumper keeps what it needs */
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 20);   /* big writes: a frame costs a copy, not a system call */
+    pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
+    pcap_dumper_t *d = dead ? pcap_dump_fopen(dead, f) : NULL;
+    if (!d) {
+        fprintf(stderr, "lvslab: cannot write %s: %s\n", path, dead ? pcap_geterr(dead) : "libpcap");
+        fclose(f);
+    }
+    if (dead)
+        pcap_close(dead);      /* the dumper keeps what it needs */
     return d;
 }
 
