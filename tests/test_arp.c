@@ -10,22 +10,7 @@
 #include "net/ipv4.h"
 #include "support/wire.h"
 
-static struct sched s;
-static struct pkt_pool *pool;
-
-static void setup(void)
-{
-    sched_init(&s);
-    pool = pkt_pool_new();
-}
-
-static void teardown(void)
-{
-    cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
-    sched_destroy(&s);
-}
-
-TestSuite(arp, .init = setup, .fini = teardown);
+WIRE_SUITE(arp);
 
 Test(arp, packets_wait_for_resolution_then_leave)
 {

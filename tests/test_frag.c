@@ -14,22 +14,7 @@
 #include "net/udp.h"
 #include "support/wire.h"
 
-static struct sched s;
-static struct pkt_pool *pool;
-
-static void setup(void)
-{
-    sched_init(&s);
-    pool = pkt_pool_new();
-}
-
-static void teardown(void)
-{
-    cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
-    sched_destroy(&s);
-}
-
-TestSuite(frag, .init = setup, .fini = teardown);
+WIRE_SUITE(frag);
 
 static size_t got_len;
 static int got_ok;
@@ -71,21 +56,10 @@ Test(frag, a_large_datagram_arrives_whole)
 Test(frag, df_and_too_big)
 {
     /* a -- r (MTU 1500 | 1000) -- b: forwarded DF packets get fragmentation-needed */
-    struct host *a = wire_host("a", &s, pool, 1, IP4(10, 1, 0, 2), 24);
-    struct host *b = wire_host("b", &s, pool, 2, IP4(10, 2, 0, 2), 24);
-    struct host *r = host_new("r", sched_rt(&s), pool, 1);
-    r->ip_forward = true;
-    const uint8_t m1[6] = { 2, 0, 0, 0, 1, 1 }, m2[6] = { 2, 0, 0, 0, 1, 2 };
-    struct netif *r1 = host_add_netif(r, "eth0", m1, NULL, NULL);
-    struct netif *r2 = host_add_netif(r, "eth1", m2, NULL, NULL);
-    r2->mtu = 1000;
-    netif_add_addr(r1, IP4(10, 1, 0, 1), 24);
-    netif_add_addr(r2, IP4(10, 2, 0, 1), 24);
-    route_add(a, 0, 0, IP4(10, 1, 0, 1), NULL);
-    route_add(b, 0, 0, IP4(10, 2, 0, 1), NULL);
-    struct wire wa, wb;
-    wire_join(&wa, &s, host_netif(a, "eth0"), r1, 10 * SIM_US, 1);
-    wire_join(&wb, &s, r2, host_netif(b, "eth0"), 10 * SIM_US, 2);
+    struct wire_routed t;
+    wire_routed(&t, &s, pool);
+    struct host *a = t.a, *r = t.r;
+    host_netif(r, "eth1")->mtu = 1000;
 
     cr_assert_eq(ipv4_path_mtu(a, IP4(10, 2, 0, 2)), 1500);
     cr_assert_eq(icmp_ping(a, IP4(10, 2, 0, 2), 1, 1, 1400, true), 0);
@@ -100,9 +74,7 @@ Test(frag, df_and_too_big)
     cr_assert_eq(icmp_ping(a, IP4(10, 2, 0, 2), 1, 3, 1400, false), 0);
     sched_run(&s);
     cr_assert_eq(icmp_stats(a)->echo_replies, 1);
-    host_free(a);
-    host_free(b);
-    host_free(r);
+    wire_routed_free(&t);
 }
 
 static void inject_fragment(struct host *h, uint16_t id, uint32_t offset, uint32_t len, bool more)

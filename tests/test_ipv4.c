@@ -12,22 +12,7 @@
 #include "net/route.h"
 #include "support/wire.h"
 
-static struct sched s;
-static struct pkt_pool *pool;
-
-static void setup(void)
-{
-    sched_init(&s);
-    pool = pkt_pool_new();
-}
-
-static void teardown(void)
-{
-    cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
-    sched_destroy(&s);
-}
-
-TestSuite(ipv4, .init = setup, .fini = teardown);
+WIRE_SUITE(ipv4);
 
 static uint8_t seen_ttl;
 static int seen_count;
@@ -45,21 +30,10 @@ static void capture_ttl(void *ctx, const struct pkt *frame, sim_time_t t)
 
 Test(ipv4, a_router_forwards_between_subnets_and_decrements_ttl)
 {
-    struct host *a = wire_host("a", &s, pool, 1, IP4(10, 1, 0, 2), 24);
-    struct host *b = wire_host("b", &s, pool, 2, IP4(10, 2, 0, 2), 24);
-    struct host *r = host_new("r", sched_rt(&s), pool, 1);
-    r->ip_forward = true;
-    const uint8_t m1[6] = { 2, 0, 0, 0, 1, 1 }, m2[6] = { 2, 0, 0, 0, 1, 2 };
-    struct netif *r1 = host_add_netif(r, "eth0", m1, NULL, NULL);
-    struct netif *r2 = host_add_netif(r, "eth1", m2, NULL, NULL);
-    netif_add_addr(r1, IP4(10, 1, 0, 1), 24);
-    netif_add_addr(r2, IP4(10, 2, 0, 1), 24);
-    route_add(a, 0, 0, IP4(10, 1, 0, 1), NULL);
-    route_add(b, 0, 0, IP4(10, 2, 0, 1), NULL);
-    struct wire wa, wb;
-    wire_join(&wa, &s, host_netif(a, "eth0"), r1, 10 * SIM_US, 1);
-    wire_join(&wb, &s, r2, host_netif(b, "eth0"), 10 * SIM_US, 2);
-    wb.capture = capture_ttl;
+    struct wire_routed t;
+    wire_routed(&t, &s, pool);
+    struct host *a = t.a, *r = t.r;
+    t.wb.capture = capture_ttl;
     seen_count = 0;
     icmp_ping(a, IP4(10, 2, 0, 2), 1, 1, 32, false);
     sched_run(&s);
@@ -77,9 +51,7 @@ Test(ipv4, a_router_forwards_between_subnets_and_decrements_ttl)
     cr_assert_eq(seen_count, before, "a TTL-1 packet was forwarded");
     cr_assert_eq(icmp_stats(r)->errors_sent, 1);
     cr_assert_eq(icmp_stats(a)->errors_received, 1);
-    host_free(a);
-    host_free(b);
-    host_free(r);
+    wire_routed_free(&t);
 }
 
 /* Hand h a raw IPv4 packet (a copy of hdr + payload) on eth0, its Ethernet

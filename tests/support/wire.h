@@ -15,6 +15,7 @@
 #include "engine/sched.h"
 #include "net/host.h"
 #include "net/netif.h"
+#include "net/route.h"
 
 struct wire {
     struct sched *sched;
@@ -86,6 +87,54 @@ static inline struct host *wire_host(const char *name, struct sched *s, struct p
     netif_add_addr(nif, addr, len);
     return h;
 }
+
+/* a (10.1.0.2) -- r -- b (10.2.0.2): two hosts on /24s joined by a router
+ * (10.1.0.1 / 10.2.0.1) over two wires; default routes via the router. */
+struct wire_routed {
+    struct host *a, *r, *b;
+    struct wire wa, wb;
+};
+
+static inline void wire_routed(struct wire_routed *t, struct sched *s, struct pkt_pool *pool)
+{
+    t->a = wire_host("a", s, pool, 1, 0x0a010002, 24);
+    t->b = wire_host("b", s, pool, 2, 0x0a020002, 24);
+    t->r = host_new("r", sched_rt(s), pool, 1);
+    t->r->ip_forward = true;
+    const uint8_t m1[6] = { 2, 0, 0, 0, 1, 1 }, m2[6] = { 2, 0, 0, 0, 1, 2 };
+    struct netif *r1 = host_add_netif(t->r, "eth0", m1, NULL, NULL);
+    struct netif *r2 = host_add_netif(t->r, "eth1", m2, NULL, NULL);
+    netif_add_addr(r1, 0x0a010001, 24);
+    netif_add_addr(r2, 0x0a020001, 24);
+    route_add(t->a, 0, 0, 0x0a010001, NULL);
+    route_add(t->b, 0, 0, 0x0a020001, NULL);
+    wire_join(&t->wa, s, host_netif(t->a, "eth0"), r1, 10 * SIM_US, 1);
+    wire_join(&t->wb, s, r2, host_netif(t->b, "eth0"), 10 * SIM_US, 2);
+}
+
+static inline void wire_routed_free(struct wire_routed *t)
+{
+    host_free(t->a);
+    host_free(t->b);
+    host_free(t->r);
+}
+
+/* A Criterion suite whose tests share `s` and `pool`, checking at teardown
+ * that no packet is still live. */
+#define WIRE_SUITE(name)                                                      \
+    static struct sched s;                                                    \
+    static struct pkt_pool *pool;                                             \
+    static void wire_suite_init(void)                                         \
+    {                                                                         \
+        sched_init(&s);                                                       \
+        pool = pkt_pool_new();                                                \
+    }                                                                         \
+    static void wire_suite_fini(void)                                         \
+    {                                                                         \
+        cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown"); \
+        sched_destroy(&s);                                                    \
+    }                                                                         \
+    TestSuite(name, .init = wire_suite_init, .fini = wire_suite_fini)
 
 struct fake_dev {
     struct pkt_queue frames;
