@@ -111,7 +111,7 @@ Test(sim, the_switch_learns_and_stops_flooding)
     struct sim_node *sw = sim_add_switch(w, "sw");
     struct sim_node *h[3];
     for (int i = 0; i < 3; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "h%d", i);
         h[i] = sim_add_host(w, name);
         sim_connect(w, h[i], sw, &gig);
