@@ -80,7 +80,7 @@ static int run(double sim_s, int pcap)
                                           .queue_pkts = 100 };
     struct sim_node *r = sim_add_router(w, "router");
     struct sim_node *c[CLIENTS], *s[SERVERS];
-    char name[16];
+    char name[SIM_NAME_MAX];
     for (int i = 0; i < CLIENTS; i++) {
         snprintf(name, sizeof name, "client%d", i + 1);
         c[i] = sim_add_host(w, name);
