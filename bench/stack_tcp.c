@@ -61,10 +61,9 @@ int main(void)
     static struct sched s;
     sched_init(&s);
     struct pkt_pool *pool = pkt_pool_new();
-    struct host *a = wire_host("a", &s, pool, 1, IP4(10, 0, 0, 1), 24);
-    struct host *b = wire_host("b", &s, pool, 2, IP4(10, 0, 0, 2), 24);
-    struct wire w;
-    wire_join(&w, &s, host_netif(a, "eth0"), host_netif(b, "eth0"), 50 * SIM_US, 1);
+    struct wire_pair pair;
+    wire_pair(&pair, &s, pool, 50 * SIM_US, 1);
+    struct host *a = pair.a, *b = pair.b;
     struct bench server = { .s = &s }, client = { .s = &s };
     tcp_listen(b, 0, 5001, 16, &server_cb, &server);
     struct timespec t0, t1;
@@ -77,8 +76,7 @@ int main(void)
            wall, (double)server.received * 8 / wall / 1e9);
     int ok = server.received == TOTAL;
     sched_run(&s);            /* let both ends finish before freeing */
-    host_free(a);
-    host_free(b);
+    wire_pair_free(&pair);
     pkt_pool_free(pool);
     sched_destroy(&s);
     return ok ? 0 : 1;

@@ -68,11 +68,11 @@ Test(build, frames_match_libnet)
     static struct sched s;
     sched_init(&s);
     struct pkt_pool *pool = pkt_pool_new();
-    struct host *a = wire_host("a", &s, pool, 1, IP4(10, 0, 0, 1), 24);
-    struct host *b = wire_host("b", &s, pool, 2, IP4(10, 0, 0, 2), 24);
-    struct wire w;
-    wire_join(&w, &s, host_netif(a, "eth0"), host_netif(b, "eth0"), 10 * SIM_US, 1);
-    w.capture = keep;
+    struct wire_pair pair;
+    wire_pair(&pair, &s, pool, 10 * SIM_US, 1);
+    struct host *a = pair.a, *b = pair.b;
+    struct wire *w = &pair.w;
+    w->capture = keep;
     seen.n = 0;
     struct udp_sock *u = udp_bind(a, 0, 4000, quiet, NULL);
     udp_bind(b, 0, 53, quiet, NULL);
@@ -140,8 +140,7 @@ Test(build, frames_match_libnet)
     libnet_destroy(l);
 
     udp_close(u);
-    host_free(a);
-    host_free(b);
+    wire_pair_free(&pair);
     cr_assert_eq(pkt_pool_free(pool), 0);
     sched_destroy(&s);
 }

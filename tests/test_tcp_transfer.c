@@ -103,12 +103,12 @@ static void transfer(double loss, const char *pcap_env)
     static struct sched s;
     sched_init(&s);
     struct pkt_pool *pool = pkt_pool_new();
-    struct host *a = wire_host("a", &s, pool, 1, IP4(10, 0, 0, 1), 24);
-    struct host *b = wire_host("b", &s, pool, 2, IP4(10, 0, 0, 2), 24);
-    struct wire w;
-    wire_join(&w, &s, host_netif(a, "eth0"), host_netif(b, "eth0"), 50 * SIM_US, 7);
-    w.rate_bps = 10000000000ull;
-    w.loss = loss;
+    struct wire_pair pair;
+    wire_pair(&pair, &s, pool, 50 * SIM_US, 7);
+    struct host *a = pair.a, *b = pair.b;
+    struct wire *w = &pair.w;
+    w->rate_bps = 10000000000ull;
+    w->loss = loss;
     pcap_t *dead = NULL;
     pcap_dumper_t *dump = NULL;
     const char *path = getenv(pcap_env);
@@ -116,8 +116,8 @@ static void transfer(double loss, const char *pcap_env)
         dead = pcap_open_dead(DLT_EN10MB, 65535);
         dump = pcap_dump_open(dead, path);
         cr_assert_not_null(dump, "%s: %s", path, pcap_geterr(dead));
-        w.capture = capture;
-        w.capture_ctx = dump;
+        w->capture = capture;
+        w->capture_ctx = dump;
     }
     struct xfer server = { 0 }, client = { 0 };
     cr_assert_not_null(tcp_listen(b, 0, PORT, 16, &server_cb, &server));
@@ -133,13 +133,12 @@ static void transfer(double loss, const char *pcap_env)
     cr_assert_eq(server.closed_normal, 1, "server closes: %d normal, %d other",
                  server.closed_normal, server.closed_other);
     if (loss > 0)
-        cr_assert_gt(w.lost[0] + w.lost[1], 0);
+        cr_assert_gt(w->lost[0] + w->lost[1], 0);
     if (dump) {
         pcap_dump_close(dump);
         pcap_close(dead);
     }
-    host_free(a);
-    host_free(b);
+    wire_pair_free(&pair);
     cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
     sched_destroy(&s);
 }

@@ -88,6 +88,26 @@ static inline struct host *wire_host(const char *name, struct sched *s, struct p
     return h;
 }
 
+/* a (10.0.0.1) and b (10.0.0.2) on one /24, joined by a wire. */
+struct wire_pair {
+    struct host *a, *b;
+    struct wire w;
+};
+
+static inline void wire_pair(struct wire_pair *p, struct sched *s, struct pkt_pool *pool,
+                             sim_time_t delay, uint64_t seed)
+{
+    p->a = wire_host("a", s, pool, 1, 0x0a000001, 24);
+    p->b = wire_host("b", s, pool, 2, 0x0a000002, 24);
+    wire_join(&p->w, s, host_netif(p->a, "eth0"), host_netif(p->b, "eth0"), delay, seed);
+}
+
+static inline void wire_pair_free(struct wire_pair *p)
+{
+    host_free(p->a);
+    host_free(p->b);
+}
+
 /* a (10.1.0.2) -- r -- b (10.2.0.2): two hosts on /24s joined by a router
  * (10.1.0.1 / 10.2.0.1) over two wires; default routes via the router. */
 struct wire_routed {
