@@ -181,6 +181,15 @@ void arp_output(struct netif *nif, struct pkt *p, uint32_t nh)
         eth_output(nif, p, e->mac, ETH_P_IP);
         return;
     }
+    if (e && e->nif != nif && e->state != ARP_INCOMPLETE) {
+        /* the neighbour is now reached through another interface: ask again there */
+        e->nif = nif;
+        e->state = ARP_INCOMPLETE;
+        e->probes = 0;
+        e->probe_src = request_source(nif, nh, 0);
+        send_request(e);
+        rt_timer_arm_in(h->rt, &e->timer, ARP_RETRANS_TIME);
+    }
     if (!e) {
         e = create(c, nif, nh);
         const uint8_t *ip = p->data;
