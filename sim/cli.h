@@ -14,5 +14,6 @@ struct cli_command {
 };
 
 extern const struct cli_command cli_emu;
+extern const struct cli_command cli_pcap;
 
 #endif

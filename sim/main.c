@@ -9,6 +9,7 @@
 
 static const struct cli_command *const commands[] = {
     &cli_emu,
+    &cli_pcap,
 };
 
 static void usage(FILE *out)
