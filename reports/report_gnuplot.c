@@ -1,0 +1,96 @@
+/* Reports: running gnuplot (svg terminal) on a script fed through a pipe and
+ * returning the SVG element for inlining: the XML prologue, DOCTYPE and
+ * namespace URLs are dropped (an inline <svg> needs none of them). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reports/report_int.h"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = nb;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = 0;
+    return buf;
+}
+
+/* Removes every ` attr="..."` whose name starts with prefix. */
+static void drop_attr(char *s, const char *prefix)
+{
+    char *p;
+    while ((p = strstr(s, prefix))) {
+        char *q = strchr(p, '"');
+        q = q ? strchr(q + 1, '"') : NULL;
+        if (!q)
+            return;
+        memmove(p, q + 1, strlen(q + 1) + 1);
+    }
+}
+
+char *report_gnuplot_svg(const char *script, char *err, size_t errlen)
+{
+    char svg[] = "/tmp/lvslab-plot-XXXXXX", cmd[128], errpath[64];
+    int fd = mkstemp(svg);
+    if (fd < 0) {
+        snprintf(err, errlen, "gnuplot: temporary file: %s", strerror(errno));
+        return NULL;
+    }
+    close(fd);
+    snprintf(errpath, sizeof errpath, "%s.err", svg);
+    snprintf(cmd, sizeof cmd, "gnuplot >/dev/null 2>%s", errpath);
+    FILE *p = popen(cmd, "w");
+    if (!p) {
+        snprintf(err, errlen, "gnuplot: %s", strerror(errno));
+        unlink(svg);
+        return NULL;
+    }
+    fprintf(p, "set terminal svg size 760,420 dynamic noenhanced font 'Helvetica,13' "
+               "background '#ffffff'\nset output '%s'\n%s\nset output\n", svg, script);
+    int st = pclose(p);
+    char *out = NULL;
+    if (st != 0) {
+        char *e = slurp(errpath);
+        char *line = NULL;   /* the last non-empty line: gnuplot's error */
+        for (char *t = e ? strtok(e, "\n") : NULL; t; t = strtok(NULL, "\n"))
+            if (t[strspn(t, " \t^")])
+                line = t + strspn(t, " \t");
+        snprintf(err, errlen, "gnuplot failed (status %d): %s", st,
+                 line && *line ? line : "is gnuplot installed?");
+        free(e);
+    } else if (!(out = slurp(svg))) {
+        snprintf(err, errlen, "gnuplot: no output");
+    } else {
+        char *start = strstr(out, "<svg");
+        if (!start) {
+            snprintf(err, errlen, "gnuplot: output is not SVG");
+            free(out);
+            out = NULL;
+        } else {
+            memmove(out, start, strlen(start) + 1);
+            drop_attr(out, " xmlns");
+        }
+    }
+    unlink(svg);
+    unlink(errpath);
+    return out;
+}

@@ -1,0 +1,276 @@
+/* Reports: index.html, one self-contained page (inline CSS, inline SVG
+ * charts from gnuplot, no script, no external URL): the comparison table,
+ * the five charts, the per-run table, events and links to the pcaps. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report_int.h"
+
+static void hstr(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("n/a", f);
+        return;
+    }
+    for (; *s; s++)
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+static void hnum(FILE *f, double v) { report_fnum(f, v, "n/a"); }
+
+static void hpct(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("n/a", f);
+    else
+        fprintf(f, "%.0f%%", v * 100);
+}
+
+static const char css[] =
+    "body{font-family:Georgia,'Times New Roman',serif;color:#222;max-width:1060px;"
+    "margin:2em auto;padding:0 1.5em;line-height:1.45;background:#fff}"
+    "h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.3em;margin-top:1.8em;"
+    "border-bottom:1px solid #ccc;padding-bottom:.2em}"
+    ".meta{color:#555;font-size:.95em}"
+    "table{border-collapse:collapse;margin:1em 0;font-size:.88em;"
+    "font-family:Helvetica,Arial,sans-serif}"
+    "th,td{border-top:1px solid #ddd;border-bottom:1px solid #ddd;padding:.35em .6em;"
+    "text-align:left;vertical-align:top}"
+    "thead th{border-bottom:2px solid #444;border-top:2px solid #444}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "tbody th{font-weight:600;background:#f7f7f7}"
+    "figure{margin:1.5em 0;page-break-inside:avoid}"
+    "figure svg{width:100%;height:auto;max-width:900px;display:block}"
+    "figcaption{font-size:.92em;color:#333;margin-top:.3em}"
+    "figcaption b{font-weight:600}"
+    ".note{font-size:.9em;color:#555}code{font-size:.9em}";
+
+static void comparison(FILE *f, json_t *root)
+{
+    json_t *modes = json_object_get(json_object_get(root, "scenario"), "modes"), *m;
+    size_t i;
+    const char *param = report_sweep_param(root);
+
+    fputs("<h2>Comparison of the modes</h2>\n<table class=\"cmp\">\n<thead><tr><th></th>", f);
+    json_array_foreach(modes, i, m) {
+        fputs("<th>", f);
+        hstr(f, json_string_value(m));
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    const char *rows[] = { "Servers supported before the director saturates",
+                           "Peak goodput (Mbit/s)", "Analytic bound at peak (Mbit/s)",
+                           "Requests/s at peak", "p99 latency at peak (ms)",
+                           "Director CPU at peak", "Limited by",
+                           "Director as gateway for replies", "Client address visible to servers",
+                           "Security exposure", "Configuration complexity", "Real server OS" };
+    for (size_t row = 0; row < sizeof rows / sizeof *rows; row++) {
+        fprintf(f, "<tr><th>%s</th>", rows[row]);
+        json_array_foreach(modes, i, m) {
+            const char *mode = json_string_value(m);
+            const struct report_mode_facts *q = report_mode_facts(mode);
+            json_t *peak;
+            double sat = report_saturation(root, mode, &peak);
+            fputs(row >= 1 && row <= 5 ? "<td class=\"n\">" : "<td>", f);
+            switch (row) {
+            case 0:
+                if (!param)
+                    fputs("n/a (no sweep)", f);
+                else if (isnan(sat))
+                    fputs("more than the largest tried (still scaling)", f);
+                else
+                    hnum(f, sat);
+                break;
+            case 1: hnum(f, peak ? report_num(peak, "goodput_mbps") : NAN); break;
+            case 2: hnum(f, peak ? report_num(peak, "bound.goodput_mbps") : NAN); break;
+            case 3: hnum(f, peak ? report_num(peak, "requests_per_s") : NAN); break;
+            case 4: hnum(f, peak ? report_num(peak, "latency_ms.p99") : NAN); break;
+            case 5: hpct(f, peak ? report_num(peak, "director.cpu_util") : NAN); break;
+            case 6: hstr(f, peak ? report_str(peak, "bound.limited_by") : NULL); break;
+            case 7: hstr(f, q->gateway); break;
+            case 8: hstr(f, q->client_ip); break;
+            case 9: hstr(f, q->security); break;
+            case 10: hstr(f, q->complexity); break;
+            case 11: hstr(f, q->servers_os); break;
+            }
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table>\n<p class=\"note\">Measured: the first seven rows (saturation is "
+          "the smallest ", f);
+    hstr(f, param ? param : "sweep value");
+    fputs(" at which goodput grows by at most 10% to the next sweep point or reaches 90% of "
+          "the analytic bound). Fixed properties of each mode: the last five rows.</p>\n", f);
+}
+
+static void runs_table(FILE *f, json_t *root)
+{
+    json_t *r;
+    size_t i;
+    const char *param = report_sweep_param(root);
+    fputs("<h2>Runs</h2>\n<table>\n<thead><tr><th>run</th><th>mode</th><th>world</th>", f);
+    if (param) {
+        fputs("<th>", f);
+        hstr(f, param);
+        fputs("</th>", f);
+    }
+    fputs("<th>goodput (Mbit/s)</th><th>bound (Mbit/s)</th><th>limited by</th><th>req/s</th>"
+          "<th>p50 (ms)</th><th>p99 (ms)</th><th>p99.9 (ms)</th><th>completed</th>"
+          "<th>failed</th><th>Jain</th><th>director CPU</th><th>director NIC</th>"
+          "</tr></thead>\n<tbody>\n", f);
+    json_array_foreach(json_object_get(root, "runs"), i, r) {
+        fprintf(f, "<tr><td class=\"n\">%zu</td><td>", i);
+        hstr(f, report_str(r, "mode"));
+        fputs("</td><td>", f);
+        hstr(f, report_str(r, "world"));
+        fputs("</td>", f);
+        if (param) {
+            fputs("<td class=\"n\">", f);
+            hnum(f, report_sweep_value(root, r));
+            fputs("</td>", f);
+        }
+        const char *cols[] = { "goodput_mbps", "bound.goodput_mbps", NULL, "requests_per_s",
+                               "latency_ms.p50", "latency_ms.p99", "latency_ms.p999",
+                               "requests.completed", "requests.failed", "jain" };
+        for (size_t k = 0; k < sizeof cols / sizeof *cols; k++) {
+            if (cols[k]) {
+                fputs("<td class=\"n\">", f);
+                hnum(f, report_num(r, cols[k]));
+            } else {
+                fputs("<td>", f);
+                hstr(f, report_str(r, "bound.limited_by"));
+            }
+            fputs("</td>", f);
+        }
+        fputs("<td class=\"n\">", f);
+        hpct(f, report_num(r, "director.cpu_util"));
+        fputs("</td><td class=\"n\">", f);
+        hpct(f, report_num(r, "director.nic_util"));
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+static void events_pcaps(FILE *f, json_t *root)
+{
+    json_t *r, *e;
+    size_t i, j, n = 0;
+    fputs("<h2>Events</h2>\n", f);
+    json_array_foreach(json_object_get(root, "runs"), i, r)
+        json_array_foreach(json_object_get(r, "events"), j, e) {
+            if (!n++)
+                fputs("<table><thead><tr><th>run</th><th>mode</th><th>t (s)</th><th>kind</th>"
+                      "<th>what</th><th>detail</th></tr></thead>\n<tbody>\n", f);
+            fprintf(f, "<tr><td class=\"n\">%zu</td><td>", i);
+            hstr(f, report_str(r, "mode"));
+            fputs("</td><td class=\"n\">", f);
+            hnum(f, report_num(e, "t_s"));
+            const char *cols[] = { "kind", "what", "detail" };
+            for (size_t k = 0; k < 3; k++) {
+                fputs("</td><td>", f);
+                hstr(f, report_str(e, cols[k]));
+            }
+            fputs("</td></tr>\n", f);
+        }
+    fputs(n ? "</tbody></table>\n" : "<p>No events.</p>\n", f);
+    fputs("<h2>Packet captures</h2>\n", f);
+    n = 0;
+    json_array_foreach(json_object_get(root, "runs"), i, r)
+        json_array_foreach(json_object_get(r, "pcaps"), j, e) {
+            const char *p = json_string_value(e);
+            if (!n++)
+                fputs("<ul>\n", f);
+            fprintf(f, "<li>run %zu (", i);
+            hstr(f, report_str(r, "mode"));
+            fputs("): <a href=\"", f);
+            for (const char *c = p; *c; c++)   /* relative link, percent-encoded */
+                if ((unsigned char)*c <= ' ' || strchr("\"'<>&%#?:\\", *c) || (unsigned char)*c >= 0x7f)
+                    fprintf(f, "%%%02X", (unsigned char)*c);
+                else
+                    fputc(*c, f);
+            fputs("\"><code>", f);
+            hstr(f, p);
+            fputs("</code></a></li>\n", f);
+        }
+    fputs(n ? "</ul>\n" : "<p>None (run with <code>--pcap</code> to capture).</p>\n", f);
+}
+
+static const char *captions[REPORT_NCHARTS] = {
+    "<b>Figure 1.</b> Goodput versus the number of real servers, per mode; dashed: the analytic bound (director NIC and CPU; bounds above the plotted range are in the table).",
+    "<b>Figure 2.</b> Latency CDF per mode, at each mode's peak-goodput run.",
+    "<b>Figure 3.</b> Share of requests per real server, at each mode's peak-goodput run.",
+    "<b>Figure 4.</b> Director CPU utilisation versus the number of real servers, per mode.",
+    "<b>Figure 5.</b> Goodput over time per mode; dotted vertical lines: failure and health-check events.",
+};
+
+int report_html(json_t *root, const char *dir, char *err, size_t errlen)
+{
+    char *svg[REPORT_NCHARTS] = { 0 };
+    int rc = -1;
+    for (int k = 0; k < REPORT_NCHARTS; k++) {
+        char *script = report_chart_script(root, k);
+        if (!script) {
+            snprintf(err, errlen, "chart %d: out of memory", k + 1);
+            goto out;
+        }
+        svg[k] = report_gnuplot_svg(script, err, errlen);
+        free(script);
+        if (!svg[k])
+            goto out;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>lvslab: ", f);
+    hstr(f, report_str(root, "scenario.name"));
+    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>lvslab: ", css);
+    hstr(f, report_str(root, "scenario.name"));
+    fputs("</h1>\n", f);
+    if (report_str(root, "scenario.description")) {
+        fputs("<p>", f);
+        hstr(f, report_str(root, "scenario.description"));
+        fputs("</p>\n", f);
+    }
+    fputs("<p class=\"meta\">Scenario <code>", f);
+    hstr(f, report_str(root, "scenario.file"));
+    fprintf(f, "</code>, seed %.0f, world ", report_num(root, "lvslab.seed"));
+    hstr(f, report_str(root, "lvslab.world"));
+    fprintf(f, ", %g s per run, lvslab ", report_num(root, "scenario.duration_s"));
+    hstr(f, report_str(root, "lvslab.version"));
+    fputs(". n/a: not measured. Data: <a href=\"results.json\">results.json</a>, "
+          "<a href=\"runs.csv\">runs.csv</a>, <a href=\"servers.csv\">servers.csv</a>, "
+          "<a href=\"timeseries.csv\">timeseries.csv</a>, <a href=\"events.csv\">events.csv</a>.</p>\n", f);
+    comparison(f, root);
+    fputs("<h2>Charts</h2>\n", f);
+    for (int k = 0; k < REPORT_NCHARTS; k++)
+        fprintf(f, "<figure id=\"fig%d\">\n%s\n<figcaption>%s</figcaption>\n</figure>\n",
+                k + 1, svg[k], captions[k]);
+    runs_table(f, root);
+    events_pcaps(f, root);
+    fputs("</body>\n</html>\n", f);
+    if (ferror(f) | fclose(f)) {
+        snprintf(err, errlen, "%s: write failed", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    for (int k = 0; k < REPORT_NCHARTS; k++)
+        free(svg[k]);
+    return rc;
+}

@@ -1,0 +1,48 @@
+/* Reports, internal: the validated record and the helpers each writer uses. */
+#ifndef LVSLAB_REPORT_INT_H
+#define LVSLAB_REPORT_INT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Checks a parsed results.json against docs/results-schema.md; on error
+ * writes "<JSON path>: <problem>" into err and returns -1. */
+int report_validate(json_t *root, char *err, size_t errlen);
+
+/* Number at a dotted path below o ("latency_ms.p99"); NAN when null. */
+double report_num(json_t *o, const char *path);
+/* String at a dotted path, or NULL when null. */
+const char *report_str(json_t *o, const char *path);
+/* The sweep value of run for the scenario's sweep parameter, NAN if none. */
+double report_sweep_value(json_t *root, json_t *run);
+const char *report_sweep_param(json_t *root);
+
+/* Writes a number for CSV/Markdown: "" (csv) or "n/a" (md) when NAN. */
+void report_fnum(FILE *f, double v, const char *missing);
+
+/* Writers; each returns 0 or -1 with err set. */
+int report_csv(json_t *root, const char *dir, char *err, size_t errlen);
+int report_md(json_t *root, const char *dir, char *err, size_t errlen);
+int report_html(json_t *root, const char *dir, char *err, size_t errlen);
+
+/* Runs gnuplot on script (which must not set the terminal or output) and
+ * returns the malloc'd <svg>...</svg> text, or NULL with err set. */
+char *report_gnuplot_svg(const char *script, char *err, size_t errlen);
+
+/* The gnuplot script of chart k (0 throughput, 1 latency CDF, 2 server
+ * share, 3 director CPU, 4 time series), malloc'd. */
+#define REPORT_NCHARTS 5
+char *report_chart_script(json_t *root, int k);
+
+/* Per-mode fixed qualitative facts (the classic LVS comparison table). */
+struct report_mode_facts {
+    const char *mode, *gateway, *client_ip, *security, *complexity, *servers_os;
+};
+const struct report_mode_facts *report_mode_facts(const char *mode);
+
+/* The smallest sweep value where the mode saturates (goodput grows by at
+ * most 10% to the next point, or reaches 90% of the bound); NAN if it keeps
+ * scaling. *peak gets the run with the highest goodput. */
+double report_saturation(json_t *root, const char *mode, json_t **peak);
+
+#endif
