@@ -1,0 +1,224 @@
+/* Reports: from fixture results.json files (a 4-mode x 3-point comparison,
+ * an emulated run with nulls, and bad records) to the CSV files, summary.md
+ * and index.html; bad input gives the exact error with file and JSON path. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reports/report.h"
+
+#define FIX "tests/fixtures/reports/"
+
+static char dir[64], path[128], err[1024];
+
+/* Copies fixture name into a fresh directory as results.json. */
+static void stage(const char *name)
+{
+    snprintf(dir, sizeof dir, "/tmp/lvslab-report-XXXXXX");
+    cr_assert(mkdtemp(dir));
+    char src[256];
+    snprintf(src, sizeof src, FIX "%s", name);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    FILE *in = fopen(src, "r"), *out = fopen(path, "w");
+    cr_assert(in && out, "%s", src);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(in);
+    fclose(out);
+}
+
+static char *slurp(const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "r");
+    cr_assert(f, "%s missing", p);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+static void cleanup(void)
+{
+    const char *files[] = { "results.json", "runs.csv", "servers.csv", "timeseries.csv",
+                            "events.csv", "summary.md", "index.html" };
+    char p[256];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* Every line of csv has the header's number of fields (no quoted commas in
+ * the fixtures); returns the number of data rows. */
+static size_t csv_rows(const char *csv, size_t want_fields)
+{
+    size_t rows = 0;
+    for (const char *l = csv; *l; rows++) {
+        const char *e = strchr(l, '\n');
+        cr_assert(e, "unterminated line");
+        size_t fields = 1;
+        for (const char *c = l; c < e; c++)
+            fields += *c == ',';
+        cr_assert_eq(fields, want_fields, "line %zu: %zu fields: %.*s", rows, fields, (int)(e - l), l);
+        l = e + 1;
+    }
+    return rows - 1;
+}
+
+Test(report, comparison_writes_every_file, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+
+    char *runs = slurp("runs.csv");
+    cr_assert(!strncmp(runs, "run,mode,world,servers,goodput_mbps,requests_per_s,p50_ms,p99_ms,"
+                             "p999_ms,completed,failed,jain,director_cpu_util,director_nic_util,"
+                             "bound_goodput_mbps,limited_by\n", strlen("run,mode,world,servers,")), "%s", runs);
+    cr_assert_eq(csv_rows(runs, 16), 12);
+    cr_assert(strstr(runs, "\n0,nat,sim,1,196,"), "%s", runs);
+    cr_assert(strstr(runs, "\n11,fullnat,sim,4,436.5,"), "%s", runs);
+    free(runs);
+
+    char *sv = slurp("servers.csv");
+    cr_assert_eq(csv_rows(sv, 8), 4 * (1 + 2 + 4));
+    cr_assert(strstr(sv, "\n2,nat,sim,4,rs4,"));
+    free(sv);
+
+    char *ts = slurp("timeseries.csv");
+    cr_assert_eq(csv_rows(ts, 8), 12 * 21);
+    free(ts);
+
+    char *ev = slurp("events.csv");
+    cr_assert_eq(csv_rows(ev, 8), 4 * 2);
+    cr_assert(strstr(ev, "\n2,nat,sim,4,3.2,rs_down,rs2,TCP_CHECK failed 3 times\n"), "%s", ev);
+    free(ev);
+
+    char *md = slurp("summary.md");
+    cr_assert(strstr(md, "| | nat | tun | dr | fullnat |\n|---|---|---|---|---|\n"), "%s", md);
+    /* NAT and FULLNAT saturate at 4 servers (90% of the bound), DR and TUN
+     * still scale at the largest point */
+    cr_assert(strstr(md, "| Servers supported before the director saturates | 4 | more than the "
+                         "largest tried (still scaling) | more than the largest tried (still "
+                         "scaling) | 4 |"), "%s", md);
+    cr_assert(strstr(md, "| Peak goodput (Mbit/s) | 455.9 | 772.2 | 784 | 436.5 |"), "%s", md);
+    cr_assert(strstr(md, "| Director CPU at peak | 92% | 9% | 9% | 92% |"), "%s", md);
+    cr_assert(strstr(md, "| Director as gateway for replies | yes"), "%s", md);
+    cr_assert(strstr(md, "[pcap/nat/director-eth0.pcap](pcap/nat/director-eth0.pcap)"), "%s", md);
+    cr_assert(strstr(md, "rs\\_down"), "%s", md);
+    free(md);
+
+    char *html = slurp("index.html");
+    cr_assert_eq(count(html, "<svg"), 5);
+    cr_assert_eq(count(html, "</svg>"), 5);
+    cr_assert_eq(count(html, "<figure"), 5);
+    cr_assert_eq(count(html, "http://"), 0, "external reference");
+    cr_assert_eq(count(html, "https://"), 0, "external reference");
+    cr_assert_eq(count(html, "<script"), 0);
+    cr_assert_eq(count(html, "src="), 0);
+    cr_assert_eq(count(html, "<?xml"), 0);
+    cr_assert(strstr(html, "<a href=\"pcap/nat/director-eth0.pcap\">"));
+    cr_assert(strstr(html, "nat bound"), "bound line titled");
+    cr_assert(strstr(html, "rs_down rs2"), "event marked on the time series");
+    free(html);
+}
+
+Test(report, emulated_run_with_nulls, .fini = cleanup)
+{
+    stage("emu.json");
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    char *runs = slurp("runs.csv");
+    /* no sweep: no sweep column; nulls are empty cells, never zeros */
+    cr_assert(strstr(runs, "\n0,dr,emu,392,980,0.6,1.92,,9800,0,,,,,\n"), "%s", runs);
+    free(runs);
+    char *md = slurp("summary.md");
+    cr_assert(strstr(md, "| Servers supported before the director saturates | n/a (no sweep) |"), "%s", md);
+    cr_assert(strstr(md, "| Director CPU at peak | n/a |"), "%s", md);
+    free(md);
+    char *html = slurp("index.html");
+    cr_assert_eq(count(html, "<svg"), 5);
+    cr_assert(strstr(html, "not measured"));
+    free(html);
+    char *ts = slurp("timeseries.csv");
+    cr_assert_eq(csv_rows(ts, 7), 0);
+    free(ts);
+}
+
+static void bad(const char *name, const char *want)
+{
+    stage(name);
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    char full[512];
+    snprintf(full, sizeof full, "%s: %s", path, want);
+    cr_assert_str_eq(err, full);
+    char p[256];
+    snprintf(p, sizeof p, "%s/index.html", dir);
+    cr_assert(access(p, F_OK) != 0, "nothing written for a bad record");
+}
+
+Test(report, missing_field, .fini = cleanup)
+{
+    bad("bad-missing.json", "runs[5].latency_ms.p99: missing (expected number or null)");
+}
+
+Test(report, wrong_type, .fini = cleanup)
+{
+    bad("bad-type.json", "runs[2].servers[1].share: expected number or null, got string");
+}
+
+Test(report, not_json, .fini = cleanup)
+{
+    stage("bad-notjson.json");
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    char want[512];
+    snprintf(want, sizeof want, "%s:1:30: not JSON: string or '}' expected near '}'", path);
+    cr_assert_str_eq(err, want);
+}
+
+Test(report, missing_file)
+{
+    cr_assert_eq(report_write("/nonexistent/results.json", err, sizeof err), -1);
+    cr_assert(!strncmp(err, "/nonexistent/results.json: unable to open", 41), "%s", err);
+}
+
+Test(report, cli, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    char *outbuf = NULL, *errbuf = NULL;
+    size_t ol = 0, el = 0;
+    FILE *out = open_memstream(&outbuf, &ol), *er = open_memstream(&errbuf, &el);
+    char *argv[] = { "report", dir, NULL };
+    cr_assert_eq(report_cli(2, argv, out, er), 0);
+    char *none[] = { "report", NULL };
+    cr_assert_eq(report_cli(1, none, out, er), 2);
+    char *help[] = { "report", "--help", NULL };
+    cr_assert_eq(report_cli(2, help, out, er), 0);
+    char *missing[] = { "report", "/nonexistent", NULL };
+    cr_assert_eq(report_cli(2, missing, out, er), 1);
+    fclose(out);
+    fclose(er);
+    cr_assert(strstr(outbuf, "index.html"));
+    cr_assert(strstr(outbuf, "usage: lvslab report DIR"));
+    cr_assert(strstr(errbuf, "usage: lvslab report DIR"));
+    cr_assert(strstr(errbuf, "lvslab report: /nonexistent: unable to open"), "%s", errbuf);
+    free(outbuf);
+    free(errbuf);
+}
