@@ -222,3 +222,25 @@ Test(report, cli, .fini = cleanup)
     free(outbuf);
     free(errbuf);
 }
+
+/* For tests/report_html.sh: with LVSLAB_REPORT_KEEP=DIR, the comparison
+ * report is written into DIR and kept (skipped otherwise). */
+Test(report, keep)
+{
+    const char *keep = getenv("LVSLAB_REPORT_KEEP");
+    if (!keep)
+        cr_skip_test("LVSLAB_REPORT_KEEP not set");
+    snprintf(dir, sizeof dir, "%s", keep);
+    char src[256];
+    snprintf(src, sizeof src, FIX "%s", getenv("LVSLAB_REPORT_FIXTURE") ? getenv("LVSLAB_REPORT_FIXTURE") : "compare-modes.json");
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    FILE *in = fopen(src, "r"), *out = fopen(path, "w");
+    cr_assert(in && out, "%s", src);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(in);
+    fclose(out);
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+}
