@@ -99,7 +99,7 @@ static void versus_servers(FILE *f, json_t *root, int what)
         else
             fputs("set yrange [0:*]\n", f);
     }
-    fputs("set offsets graph 0.03, graph 0.03, 0, 0\n$d << EOD\n", f);
+    fputs("set xrange [0:*]\nset offsets 0, graph 0.05, 0, 0\n$d << EOD\n", f);
     json_array_foreach(modes(root), i, m) {
         size_t n = mode_runs(root, json_string_value(m), runs, 64);
         for (size_t k = 0; k < n; k++) {
