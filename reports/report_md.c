@@ -89,9 +89,9 @@ static void comparison(FILE *f, json_t *root)
         }
         fputc('\n', f);
     }
-    fputs("\nThe first row is measured: the smallest ", f);
-    mstr(f, param ? param : "sweep value");
-    fputs(" at which goodput grows by at most 10% to the next sweep point, or reaches 90% "
+    fputs("\nMeasured: the first seven rows. Saturation is the smallest ", f);
+    mstr(f, param ? param : "sweep");
+    fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% "
           "of the analytic bound. The last five rows are fixed properties of each mode "
           "(docs/results-schema.md).\n\n", f);
 }

@@ -45,6 +45,8 @@ void report_fnum(FILE *f, double v, const char *missing)
 {
     if (isnan(v))
         fputs(missing, f);
+    else if (v == floor(v) && fabs(v) < 1e15)   /* counts and byte totals in full */
+        fprintf(f, "%.0f", v);
     else
         fprintf(f, "%.6g", v);
 }

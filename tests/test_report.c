@@ -101,6 +101,7 @@ Test(report, comparison_writes_every_file, .fini = cleanup)
     char *sv = slurp("servers.csv");
     cr_assert_eq(csv_rows(sv, 8), 4 * (1 + 2 + 4));
     cr_assert(strstr(sv, "\n2,nat,sim,4,rs4,"));
+    cr_assert(strstr(sv, "\n0,nat,sim,1,rs1,4900,245000000,1\n"), "counts in full: %s", sv);
     free(sv);
 
     char *ts = slurp("timeseries.csv");
