@@ -5,11 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/report.h"
 #include "sim/cli.h"
 
+static const struct cli_command cli_report = {
+    .name = "report",
+    .summary = "write CSV, summary.md and index.html from a results.json",
+    .main = report_cli,
+};
+
 static const struct cli_command *const commands[] = {
-    &cli_emu,
+    &cli_report,
     &cli_pcap,
+    &cli_emu,
 };
 
 static void usage(FILE *out)
