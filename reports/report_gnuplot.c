@@ -47,7 +47,37 @@ static void drop_attr(char *s, const char *prefix)
     }
 }
 
-char *report_gnuplot_svg(const char *script, char *err, size_t errlen)
+/* Every id and local reference (id='x', href='#x', url(#x)) gets prefix, so
+ * several inlined charts do not share ids. Returns a new string. */
+static char *prefix_ids(const char *svg, const char *prefix)
+{
+    static const char *const marks[] = { "id='", "id=\"", "href='#", "href=\"#", "url(#" };
+    size_t n = 0;
+    for (const char *p = svg; *p; p++)
+        for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+            n += !strncmp(p, marks[k], strlen(marks[k]));
+    char *out = malloc(strlen(svg) + n * strlen(prefix) + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = svg; *p;) {
+        size_t m = 0;
+        for (size_t k = 0; k < sizeof marks / sizeof *marks && !m; k++)
+            if (!strncmp(p, marks[k], strlen(marks[k])))
+                m = strlen(marks[k]);
+        if (m) {
+            memcpy(o, p, m);
+            o += m;
+            p += m;
+            o = stpcpy(o, prefix);
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, size_t errlen)
 {
     char svg[] = "/tmp/lvslab-plot-XXXXXX", cmd[128], errpath[64];
     int fd = mkstemp(svg);
@@ -88,6 +118,11 @@ char *report_gnuplot_svg(const char *script, char *err, size_t errlen)
         } else {
             memmove(out, start, strlen(start) + 1);
             drop_attr(out, " xmlns");
+            char *pre = prefix_ids(out, idprefix);
+            free(out);
+            out = pre;
+            if (!out)
+                snprintf(err, errlen, "gnuplot: out of memory");
         }
     }
     unlink(svg);

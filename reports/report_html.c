@@ -224,7 +224,9 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
             snprintf(err, errlen, "chart %d: out of memory", k + 1);
             goto out;
         }
-        svg[k] = report_gnuplot_svg(script, err, errlen);
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "fig%d-", k + 1);
+        svg[k] = report_gnuplot_svg(script, prefix, err, errlen);
         free(script);
         if (!svg[k])
             goto out;

@@ -26,8 +26,9 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen);
 int report_html(json_t *root, const char *dir, char *err, size_t errlen);
 
 /* Runs gnuplot on script (which must not set the terminal or output) and
- * returns the malloc'd <svg>...</svg> text, or NULL with err set. */
-char *report_gnuplot_svg(const char *script, char *err, size_t errlen);
+ * returns the malloc'd <svg>...</svg> text, its ids prefixed with idprefix,
+ * or NULL with err set. */
+char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, size_t errlen);
 
 /* The gnuplot script of chart k (0 throughput, 1 latency CDF, 2 server
  * share, 3 director CPU, 4 time series), malloc'd. */
