@@ -136,10 +136,10 @@ Test(report, comparison_writes_every_file, .fini = cleanup)
     cr_assert_eq(count(html, "<script"), 0);
     cr_assert_eq(count(html, "src="), 0);
     cr_assert_eq(count(html, "<?xml"), 0);
-    cr_assert_eq(count(html, "id='gnuplot_canvas'"), 0, "ids are per chart");
+    cr_assert_eq(count(html, "id=\"gnuplot_canvas\""), 0, "ids are per chart");
     for (int k = 1; k <= 5; k++) {
         char id[32];
-        snprintf(id, sizeof id, "id='fig%d-gnuplot_canvas'", k);
+        snprintf(id, sizeof id, "id=\"fig%d-gnuplot_canvas\"", k);
         cr_assert_eq(count(html, id), 1, "%s", id);
     }
     cr_assert(strstr(html, "<a href=\"pcap/nat/director-eth0.pcap\">"));
