@@ -2,9 +2,11 @@
  * returning the SVG element for inlining: the XML prologue, DOCTYPE and
  * namespace URLs are dropped (an inline <svg> needs none of them). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "reports/report_int.h"
@@ -88,15 +90,21 @@ char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, si
     close(fd);
     snprintf(errpath, sizeof errpath, "%s.err", svg);
     snprintf(cmd, sizeof cmd, "gnuplot >/dev/null 2>%s", errpath);
+    /* a gnuplot that stops early must not kill us with SIGPIPE */
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &old);
     FILE *p = popen(cmd, "w");
     if (!p) {
         snprintf(err, errlen, "gnuplot: %s", strerror(errno));
+        sigaction(SIGPIPE, &old, NULL);
         unlink(svg);
         return NULL;
     }
     fprintf(p, "set terminal svg size 760,420 dynamic noenhanced font 'Helvetica,13' "
                "background '#ffffff'\nset output '%s'\n%s\nset output\n", svg, script);
     int st = pclose(p);
+    sigaction(SIGPIPE, &old, NULL);
     char *out = NULL;
     if (st != 0) {
         char *e = slurp(errpath);
@@ -104,7 +112,8 @@ char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, si
         for (char *t = e ? strtok(e, "\n") : NULL; t; t = strtok(NULL, "\n"))
             if (t[strspn(t, " \t^")])
                 line = t + strspn(t, " \t");
-        snprintf(err, errlen, "gnuplot failed (status %d): %s", st,
+        snprintf(err, errlen, "gnuplot failed (exit status %d): %s",
+                 WIFEXITED(st) ? WEXITSTATUS(st) : -1,
                  line && *line ? line : "is gnuplot installed?");
         free(e);
     } else if (!(out = slurp(svg))) {

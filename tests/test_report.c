@@ -251,3 +251,11 @@ Test(report, keep)
     fclose(out);
     cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
 }
+
+Test(report, gnuplot_missing, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    setenv("PATH", "/nonexistent", 1);
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    cr_assert(strstr(err, "gnuplot failed (exit status 127): ") && strstr(err, "not found"), "%s", err);
+}
