@@ -256,7 +256,7 @@ static void timeseries(FILE *f, json_t *root)
 {
     json_t *m, *r, *e;
     size_t i, j, narrow = 0, ok[64] = { 0 };
-    fputs(COLOURS "set xlabel 'time (s)'\nset ylabel 'goodput (Mbit/s)'\nset yrange [0:*]\n"
+    fputs(COLOURS "set xlabel 'time (s)'\nset ylabel 'goodput (Mbit/s)'\nset yrange [0:*]\nset offsets 0, 0, graph 0.12, 0\n"
           "set key outside right top\n", f);
     json_array_foreach(modes(root), i, m) {
         r = series_run(root, json_string_value(m));

@@ -138,7 +138,7 @@ Test(report, comparison_writes_every_file, .fini = cleanup)
     cr_assert_eq(count(html, "<?xml"), 0);
     cr_assert_eq(count(html, "id=\"gnuplot_canvas\""), 0, "ids are per chart");
     for (int k = 1; k <= 5; k++) {
-        char id[32];
+        char id[64];
         snprintf(id, sizeof id, "id=\"fig%d-gnuplot_canvas\"", k);
         cr_assert_eq(count(html, id), 1, "%s", id);
     }
