@@ -1,0 +1,314 @@
+/*
+ * Virtual services and their real servers: add, edit and delete with the
+ * kernel's checks (ip_vs_ctl.c), the dest trash for dests that connections
+ * still hold, lookup of the service a packet is for, and ipvsadm's error
+ * texts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/xalloc.h"
+#include "lvs/ipvs.h"
+#include "lvs/sched.h"
+
+const char *ipvs_fwd_name(enum ipvs_fwd fwd)
+{
+    static const char *const names[IPVS_FWD_METHODS] = {
+        [IPVS_FWD_MASQ] = "Masq", [IPVS_FWD_TUNNEL] = "Tunnel",
+        [IPVS_FWD_DROUTE] = "Route", [IPVS_FWD_FULLNAT] = "FullNat",
+    };
+    return (unsigned)fwd < IPVS_FWD_METHODS ? names[fwd] : "?";
+}
+
+static bool same_service(const struct ipvs_service *s, const struct ipvs_service_conf *c)
+{
+    if (c->fwmark)
+        return s->fwmark == c->fwmark;
+    return !s->fwmark && s->protocol == c->protocol && s->addr == c->addr && s->port == c->port;
+}
+
+static struct ipvs_service *find_conf(struct ipvs *ipvs, const struct ipvs_service_conf *c)
+{
+    for (struct ipvs_service *s = ipvs->services; s; s = s->next)
+        if (same_service(s, c))
+            return s;
+    return NULL;
+}
+
+struct ipvs_service *ipvs_service_find(struct ipvs *ipvs, uint8_t protocol, uint32_t addr,
+                                       uint16_t port, uint32_t fwmark)
+{
+    struct ipvs_service_conf c = { .protocol = protocol, .addr = addr, .port = port, .fwmark = fwmark };
+    return find_conf(ipvs, &c);
+}
+
+struct ipvs_dest *ipvs_dest_find(struct ipvs_service *svc, uint32_t addr, uint16_t port)
+{
+    for (struct ipvs_dest *d = svc->dests; d; d = d->next)
+        if (d->addr == addr && d->port == port)
+            return d;
+    return NULL;
+}
+
+static void service_put(struct ipvs_service *svc)
+{
+    if (--svc->refcnt == 0)
+        free(svc);
+}
+
+static void set_service(struct ipvs_service *s, const struct ipvs_service_conf *c)
+{
+    s->flags = c->flags;
+    s->timeout = c->timeout;
+    s->netmask = c->netmask ? c->netmask : 0xffffffffu;
+}
+
+int ipvs_service_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
+{
+    const struct ipvs_sched_ops *sched = ipvs_sched_find(conf->sched_name);
+    if (!sched)
+        return -ENOENT;
+    if (find_conf(ipvs, conf))
+        return -EEXIST;
+    struct ipvs_service *s = xcalloc(1, sizeof *s);
+    *s = (struct ipvs_service){ .ipvs = ipvs, .protocol = conf->fwmark ? 0 : conf->protocol,
+                                .addr = conf->fwmark ? 0 : conf->addr,
+                                .port = conf->fwmark ? 0 : conf->port, .fwmark = conf->fwmark,
+                                .sched = sched, .refcnt = 1 };
+    set_service(s, conf);
+    if (sched->init_service && sched->init_service(s) < 0) {
+        free(s);
+        return -ENOMEM;
+    }
+    struct ipvs_service **tail = &ipvs->services;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = s;
+    ipvs->num_services++;
+    return 0;
+}
+
+/* A new scheduler sees the dests in list order, as the kernel's bind. */
+static int bind_scheduler(struct ipvs_service *s, const struct ipvs_sched_ops *sched)
+{
+    s->sched = sched;
+    s->sched_data = NULL;
+    if (sched->init_service && sched->init_service(s) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+int ipvs_service_edit(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
+{
+    const struct ipvs_sched_ops *sched = ipvs_sched_find(conf->sched_name);
+    if (!sched)
+        return -ENOENT;
+    struct ipvs_service *s = find_conf(ipvs, conf);
+    if (!s)
+        return -ESRCH;
+    if (sched != s->sched) {
+        if (s->sched->done_service)
+            s->sched->done_service(s);
+        if (bind_scheduler(s, sched) < 0)
+            return -ENOMEM;
+    }
+    set_service(s, conf);
+    return 0;
+}
+
+/* Unlink a dest from its service; connections that hold it keep it in the
+ * trash until the last one lets go. */
+static void unlink_dest(struct ipvs *ipvs, struct ipvs_service *svc, struct ipvs_dest *d)
+{
+    struct ipvs_dest **pp = &svc->dests;
+    while (*pp != d)
+        pp = &(*pp)->next;
+    *pp = d->next;
+    svc->num_dests--;
+    if (svc->sched->del_dest)
+        svc->sched->del_dest(svc, d);
+    d->available = false;
+    if (d->refcnt) {
+        d->next = ipvs->trash;
+        ipvs->trash = d;
+    } else {
+        service_put(svc);
+        free(d);
+    }
+}
+
+int ipvs_service_del(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
+{
+    struct ipvs_service **pp = &ipvs->services;
+    while (*pp && !same_service(*pp, conf))
+        pp = &(*pp)->next;
+    struct ipvs_service *s = *pp;
+    if (!s)
+        return -ESRCH;
+    *pp = s->next;
+    ipvs->num_services--;
+    while (s->dests)
+        unlink_dest(ipvs, s, s->dests);
+    if (s->sched->done_service)
+        s->sched->done_service(s);
+    s->sched = NULL;
+    service_put(s);
+    return 0;
+}
+
+void ipvs_flush(struct ipvs *ipvs)
+{
+    while (ipvs->services) {
+        struct ipvs_service_conf c = { .protocol = ipvs->services->protocol, .addr = ipvs->services->addr,
+                                       .port = ipvs->services->port, .fwmark = ipvs->services->fwmark };
+        ipvs_service_del(ipvs, &c);
+    }
+}
+
+void ipvs_zero(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
+{
+    for (struct ipvs_service *s = ipvs->services; s; s = s->next) {
+        if (conf && !same_service(s, conf))
+            continue;
+        s->stats = (struct ipvs_stats){ 0 };
+        s->est = (struct ipvs_est){ 0 };
+        for (struct ipvs_dest *d = s->dests; d; d = d->next) {
+            d->stats = (struct ipvs_stats){ 0 };
+            d->est = (struct ipvs_est){ 0 };
+        }
+    }
+    if (!conf)
+        ipvs->stats = (struct ipvs_stats){ 0 };
+}
+
+static int check_dest(const struct ipvs_dest_conf *c)
+{
+    if (c->weight < 0 || (c->u_threshold && c->l_threshold > c->u_threshold))
+        return -ERANGE;
+    return 0;
+}
+
+static void set_dest(struct ipvs_dest *d, const struct ipvs_dest_conf *c)
+{
+    d->fwd = c->fwd;
+    d->weight = c->weight;
+    d->available = true;
+    /* as __ip_vs_update_dest: a raised or removed upper threshold lifts the overload */
+    if (c->u_threshold == 0 || c->u_threshold > d->u_threshold)
+        d->overloaded = false;
+    d->u_threshold = c->u_threshold;
+    d->l_threshold = c->l_threshold;
+}
+
+/* A dest of this service waiting in the trash, taken out of it. */
+static struct ipvs_dest *trash_take(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_dest_conf *c)
+{
+    for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next) {
+        struct ipvs_dest *d = *pp;
+        if (d->svc == svc && d->addr == c->addr && d->port == c->port) {
+            *pp = d->next;
+            return d;
+        }
+    }
+    return NULL;
+}
+
+int ipvs_dest_add(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const struct ipvs_dest_conf *conf)
+{
+    int err = check_dest(conf);
+    if (err)
+        return err;
+    struct ipvs_service *svc = find_conf(ipvs, sc);
+    if (!svc)
+        return -ESRCH;
+    if (ipvs_dest_find(svc, conf->addr, conf->port))
+        return -EEXIST;
+    struct ipvs_dest *d = trash_take(ipvs, svc, conf);
+    if (!d) {
+        d = xcalloc(1, sizeof *d);
+        *d = (struct ipvs_dest){ .svc = svc, .addr = conf->addr, .port = conf->port };
+        svc->refcnt++;
+    }
+    set_dest(d, conf);
+    d->next = svc->dests;          /* list_add_rcu: at the head */
+    svc->dests = d;
+    svc->num_dests++;
+    if (svc->sched->add_dest)
+        svc->sched->add_dest(svc, d);
+    return 0;
+}
+
+int ipvs_dest_edit(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const struct ipvs_dest_conf *conf)
+{
+    int err = check_dest(conf);
+    if (err)
+        return err;
+    struct ipvs_service *svc = find_conf(ipvs, sc);
+    if (!svc)
+        return -ESRCH;
+    struct ipvs_dest *d = ipvs_dest_find(svc, conf->addr, conf->port);
+    if (!d)
+        return -ENOENT;
+    set_dest(d, conf);
+    if (svc->sched->upd_dest)
+        svc->sched->upd_dest(svc, d);
+    return 0;
+}
+
+int ipvs_dest_del(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const struct ipvs_dest_conf *conf)
+{
+    struct ipvs_service *svc = find_conf(ipvs, sc);
+    if (!svc)
+        return -ESRCH;
+    struct ipvs_dest *d = ipvs_dest_find(svc, conf->addr, conf->port);
+    if (!d)
+        return -ENOENT;
+    unlink_dest(ipvs, svc, d);
+    return 0;
+}
+
+void ipvs_dest_hold(struct ipvs_dest *d)
+{
+    d->refcnt++;
+}
+
+void ipvs_dest_put(struct ipvs *ipvs, struct ipvs_dest *d)
+{
+    if (--d->refcnt || d->available)
+        return;
+    for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next)
+        if (*pp == d) {
+            *pp = d->next;
+            break;
+        }
+    service_put(d->svc);
+    free(d);
+}
+
+const char *ipvs_strerror(enum ipvs_op op, int err)
+{
+    static const struct { enum ipvs_op op; int err; const char *text; } table[] = {
+        { IPVS_OP_ADD_SERVICE, EEXIST, "Service already exists" },
+        { IPVS_OP_ADD_SERVICE, ENOENT, "Scheduler or persistence engine not found" },
+        { IPVS_OP_EDIT_SERVICE, ESRCH, "No such service" },
+        { IPVS_OP_EDIT_SERVICE, ENOENT, "Scheduler or persistence engine not found" },
+        { IPVS_OP_DEL_SERVICE, ESRCH, "No such service" },
+        { IPVS_OP_ZERO, ESRCH, "No such service" },
+        { IPVS_OP_ADD_DEST, ESRCH, "Service not defined" },
+        { IPVS_OP_ADD_DEST, EEXIST, "Destination already exists" },
+        { IPVS_OP_EDIT_DEST, ESRCH, "Service not defined" },
+        { IPVS_OP_EDIT_DEST, ENOENT, "No such destination" },
+        { IPVS_OP_DEL_DEST, ESRCH, "Service not defined" },
+        { IPVS_OP_DEL_DEST, ENOENT, "No such destination" },
+    };
+    int e = err < 0 ? -err : err;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].op == op && table[i].err == e)
+            return table[i].text;
+    if (e == EINVAL)
+        return "Invalid operation.  Possibly wrong module version, address not unicast, ...";
+    if (e == ENOMEM)
+        return "Memory allocation problem";
+    return strerror(e);
+}
