@@ -94,12 +94,19 @@ struct ipvs_sysctl {
     int sloppy_tcp;                  /* create conns on any TCP packet, not just SYN */
 };
 
+/* ipvsadm --set: the timeouts of TCP ESTABLISHED, TCP FIN_WAIT and UDP, in
+ * seconds (the kernel's 900, 120, 300). */
+struct ipvs_timeouts {
+    uint32_t tcp, tcpfin, udp;
+};
+
 struct ipvs {
     struct host *host;               /* the director's host stack */
     struct rt *rt;
     struct ipvs_service *services;
     int num_services;
     struct ipvs_sysctl sysctl;
+    struct ipvs_timeouts timeouts;
     struct ipvs_conn_table *conns;
     struct ipvs_dest *trash;         /* deleted dests still held by connections */
     struct ipvs_stats stats;         /* the director's totals */
@@ -111,6 +118,12 @@ struct ipvs_tuple {
     uint32_t saddr, daddr;
     uint16_t sport, dport;
 };
+
+/* An empty director on a host, with the kernel's defaults; ipvs_destroy
+ * frees its services (ipvs_flush). The connection table and the packet
+ * hooks are attached by lvs/director. */
+void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt);
+void ipvs_destroy(struct ipvs *ipvs);
 
 /* What the user asked for in -A/-E (a service) or -a/-e (a dest). */
 struct ipvs_service_conf {

@@ -21,6 +21,20 @@ const char *ipvs_fwd_name(enum ipvs_fwd fwd)
     return (unsigned)fwd < IPVS_FWD_METHODS ? names[fwd] : "?";
 }
 
+void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt)
+{
+    *ipvs = (struct ipvs){
+        .host = host, .rt = rt,
+        .sysctl = { .conn_reuse_mode = 1 },
+        .timeouts = { .tcp = 900, .tcpfin = 120, .udp = 300 },
+    };
+}
+
+void ipvs_destroy(struct ipvs *ipvs)
+{
+    ipvs_flush(ipvs);
+}
+
 static bool same_service(const struct ipvs_service *s, const struct ipvs_service_conf *c)
 {
     if (c->fwmark)
