@@ -46,6 +46,9 @@ struct ipvs_est {
 #define IPVS_SVC_PERSISTENT 0x0001u
 
 #define IPVS_SCHED_NAME_MAX 16
+#define IPVS_MAX_LADDRS 8
+#define IPVS_LPORT_MIN 5000            /* FULLNAT local ports, as the Alibaba patch */
+#define IPVS_LPORT_MAX 65535
 
 struct ipvs_service;
 
@@ -82,6 +85,10 @@ struct ipvs_service {
     struct ipvs_stats stats;
     struct ipvs_est est;
     uint32_t refcnt;                 /* 1 while in the table, plus one per dest */
+    /* FULLNAT: the local addresses connections leave from (ipvsadm -P -z) */
+    uint32_t laddrs[IPVS_MAX_LADDRS];
+    uint16_t lport_next[IPVS_MAX_LADDRS];
+    int nladdrs, laddr_next;
 };
 
 /* Protocol timeouts (ipvsadm --set tcp tcpfin udp) live in the state table

@@ -162,6 +162,10 @@ bool tcp_set_cc(struct tcp_sock *s, const char *name);
 
 void tcp_sock_stats(const struct tcp_sock *s, struct tcp_sock_stats *out);
 enum tcp_state tcp_sock_state(const struct tcp_sock *s);
+/* The client's address and port that a FULLNAT director passed in a TOA
+ * option (what Alibaba's toa module gives getpeername on a real server);
+ * false when no segment carried one. */
+bool tcp_sock_toa(const struct tcp_sock *s, uint32_t *addr, uint16_t *port);
 /* The 4-tuple, host order. */
 void tcp_sock_addrs(const struct tcp_sock *s, uint32_t *laddr, uint16_t *lport,
                     uint32_t *raddr, uint16_t *rport);

@@ -628,6 +628,11 @@ void tcp_input(void *ctx, struct host *h, struct pkt *p)
     }
     tcp_hold(s);
     s->stats.segs_in++;
+    if (g.opt.toa && !s->toa_seen) {
+        s->toa_seen = true;
+        s->toa_addr = g.opt.toa_addr;
+        s->toa_port = g.opt.toa_port;
+    }
     switch (s->state) {
     case TCP_SYN_SENT:
         syn_sent_input(s, p, &g);

@@ -31,6 +31,10 @@ struct tcp_sock {
     uint32_t laddr, raddr;
     uint16_t lport, rport;
 
+    bool toa_seen;                 /* a TOA option came: the client behind a FULLNAT director */
+    uint16_t toa_port;
+    uint32_t toa_addr;
+
     const struct tcp_callbacks *cb;   /* NULL: no callbacks (let go, or not accepted yet) */
     void *ctx;
     bool orphan;                   /* the app closed it: data that still comes gets RST */

@@ -69,6 +69,13 @@ bool tcp_opts_parse(const uint8_t *p, unsigned len, struct tcp_opts *o)
                 o->nsack++;
             }
             break;
+        case TCPOPT_TOA:
+            if (olen != TCPOLEN_TOA)
+                return false;
+            o->toa = true;
+            o->toa_port = (uint16_t)(v[0] << 8 | v[1]);
+            o->toa_addr = get32(v + 2);
+            break;
         default:
             break;         /* unknown options are skipped */
         }

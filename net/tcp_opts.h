@@ -24,6 +24,9 @@ struct tcp_opts {
     uint32_t tsval, tsecr;
     uint8_t nsack;
     struct tcp_range sack[TCP_MAX_SACK_BLOCKS];
+    bool toa;              /* a FULLNAT director's TOA option: the client's address */
+    uint32_t toa_addr;
+    uint16_t toa_port;
 };
 
 /* Parse len bytes of options; false if one was malformed (what was parsed

@@ -624,3 +624,12 @@ void tcp_sock_addrs(const struct tcp_sock *s, uint32_t *laddr, uint16_t *lport,
     if (rport)
         *rport = s->rport;
 }
+
+bool tcp_sock_toa(const struct tcp_sock *s, uint32_t *addr, uint16_t *port)
+{
+    if (!s->toa_seen)
+        return false;
+    *addr = s->toa_addr;
+    *port = s->toa_port;
+    return true;
+}

@@ -1,0 +1,401 @@
+/*
+ * The connection table: pooled entries, two chained hash indexes that
+ * double as they fill, dest binding with the kernel's counters and overload
+ * rule, templates, and the expiry wheel.
+ */
+#include "lvs/conn.h"
+
+#include <stdlib.h>
+
+#include "engine/xalloc.h"
+
+#define CONN_CHUNK 4096                 /* entries per pool allocation */
+#define WHEEL_SLOTS 1024u
+#define WHEEL_TICK (SIM_S / 32)         /* expiry precision: 31.25 ms */
+#define INDEX_MIN_BITS 12               /* the kernel's default table: 4096 */
+
+struct conn_index {
+    struct ipvs_conn **buckets;
+    unsigned bits;
+    size_t count;
+};
+
+struct ipvs_conn_table {
+    struct ipvs *ipvs;
+    uint64_t seed;
+    struct conn_index in, out;
+    struct ipvs_conn *free_list;
+    void **chunks;
+    size_t nchunks, live;
+    struct ipvs_conn *wheel[WHEEL_SLOTS];
+    int64_t tick;                       /* the last tick processed */
+    struct rt_timer timer;
+};
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+static inline size_t tuple_hash(const struct ipvs_conn_table *t, unsigned bits, uint8_t proto,
+                                uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2)
+{
+    uint64_t x = ((uint64_t)a1 << 32 | a2) ^ t->seed;
+    uint64_t y = (uint64_t)proto << 32 | (uint64_t)p1 << 16 | p2;
+    return (size_t)(mix64(x ^ mix64(y)) >> (64 - bits));
+}
+
+static inline size_t in_hash(const struct ipvs_conn_table *t, const struct ipvs_conn *c)
+{
+    return tuple_hash(t, t->in.bits, c->protocol, c->caddr, c->cport, c->vaddr, c->vport);
+}
+
+/* The reply tuple: from the dest to the client (NAT) or the local address (FULLNAT). */
+static inline uint32_t reply_daddr(const struct ipvs_conn *c) { return c->laddr ? c->laddr : c->caddr; }
+static inline uint16_t reply_dport(const struct ipvs_conn *c) { return c->laddr ? c->lport : c->cport; }
+
+static inline size_t out_hash(const struct ipvs_conn_table *t, const struct ipvs_conn *c)
+{
+    return tuple_hash(t, t->out.bits, c->protocol, c->daddr, c->dport, reply_daddr(c), reply_dport(c));
+}
+
+static void index_init(struct conn_index *ix)
+{
+    ix->bits = INDEX_MIN_BITS;
+    ix->buckets = xcalloc((size_t)1 << ix->bits, sizeof *ix->buckets);
+    ix->count = 0;
+}
+
+/* Double an index when it holds more entries than buckets. */
+static void index_grow(struct ipvs_conn_table *t, struct conn_index *ix, bool out)
+{
+    size_t old_n = (size_t)1 << ix->bits;
+    struct ipvs_conn **old = ix->buckets;
+    ix->bits++;
+    ix->buckets = xcalloc(old_n * 2, sizeof *ix->buckets);
+    for (size_t i = 0; i < old_n; i++) {
+        struct ipvs_conn *c = old[i], *next;
+        for (; c; c = next) {
+            struct ipvs_conn **head;
+            if (out) {
+                next = c->out_next;
+                head = &ix->buckets[out_hash(t, c)];
+                c->out_next = *head;
+            } else {
+                next = c->in_next;
+                head = &ix->buckets[in_hash(t, c)];
+                c->in_next = *head;
+            }
+            *head = c;
+        }
+    }
+    free(old);
+}
+
+static void hash_in(struct ipvs_conn_table *t, struct ipvs_conn *c)
+{
+    if (t->in.count >= (size_t)1 << t->in.bits)
+        index_grow(t, &t->in, false);
+    struct ipvs_conn **head = &t->in.buckets[in_hash(t, c)];
+    c->in_next = *head;
+    *head = c;
+    t->in.count++;
+}
+
+static void hash_out(struct ipvs_conn_table *t, struct ipvs_conn *c)
+{
+    if (t->out.count >= (size_t)1 << t->out.bits)
+        index_grow(t, &t->out, true);
+    struct ipvs_conn **head = &t->out.buckets[out_hash(t, c)];
+    c->out_next = *head;
+    *head = c;
+    c->hashed_out = true;
+    t->out.count++;
+}
+
+static void unhash(struct ipvs_conn_table *t, struct ipvs_conn *c)
+{
+    struct ipvs_conn **pp = &t->in.buckets[in_hash(t, c)];
+    while (*pp && *pp != c)
+        pp = &(*pp)->in_next;
+    if (*pp) {
+        *pp = c->in_next;
+        t->in.count--;
+    }
+    if (c->hashed_out) {
+        pp = &t->out.buckets[out_hash(t, c)];
+        while (*pp != c)
+            pp = &(*pp)->out_next;
+        *pp = c->out_next;
+        t->out.count--;
+        c->hashed_out = false;
+    }
+}
+
+static struct ipvs_conn *conn_alloc(struct ipvs_conn_table *t)
+{
+    if (!t->free_list) {
+        struct ipvs_conn *chunk = xmalloc(CONN_CHUNK * sizeof *chunk);
+        t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
+        t->chunks[t->nchunks++] = chunk;
+        for (size_t i = CONN_CHUNK; i-- > 0;) {
+            chunk[i].wheel_next = t->free_list;
+            t->free_list = &chunk[i];
+        }
+    }
+    struct ipvs_conn *c = t->free_list;
+    t->free_list = c->wheel_next;
+    t->live++;
+    return c;
+}
+
+static void conn_release(struct ipvs_conn_table *t, struct ipvs_conn *c)
+{
+    c->wheel_next = t->free_list;
+    t->free_list = c;
+    t->live--;
+}
+
+/* ip_vs_bind_dest: a new connection counts as inactive until ESTABLISHED. */
+static void bind_dest(struct ipvs_conn *c, struct ipvs_dest *d)
+{
+    ipvs_dest_hold(d);
+    c->dest = d;
+    if (c->flags & IPVS_CONN_F_TEMPLATE)
+        d->persistconns++;
+    else if (c->flags & IPVS_CONN_F_INACTIVE)
+        d->inactconns++;
+    else
+        d->activeconns++;
+    if (d->u_threshold && d->activeconns + d->inactconns >= d->u_threshold)
+        d->overloaded = true;
+}
+
+/* ip_vs_unbind_dest: counters back, and the overload lifted below the lower
+ * threshold (or 3/4 of the upper one when there is no lower). */
+static void unbind_dest(struct ipvs *ipvs, struct ipvs_conn *c)
+{
+    struct ipvs_dest *d = c->dest;
+    if (!d)
+        return;
+    if (c->flags & IPVS_CONN_F_TEMPLATE)
+        d->persistconns--;
+    else if (c->flags & IPVS_CONN_F_INACTIVE)
+        d->inactconns--;
+    else
+        d->activeconns--;
+    uint32_t total = d->activeconns + d->inactconns;
+    if (d->l_threshold) {
+        if (total < d->l_threshold)
+            d->overloaded = false;
+    } else if (d->u_threshold) {
+        if (total * 4 < d->u_threshold * 3)
+            d->overloaded = false;
+    } else {
+        d->overloaded = false;
+    }
+    c->dest = NULL;
+    ipvs_dest_put(ipvs, d);
+}
+
+static int64_t tick_of(sim_time_t t) { return (int64_t)((t + WHEEL_TICK - 1) / WHEEL_TICK); }
+
+static void wheel_file(struct ipvs_conn_table *t, struct ipvs_conn *c)
+{
+    int64_t k = tick_of(c->expires);
+    if (k <= t->tick)
+        k = t->tick + 1;
+    struct ipvs_conn **slot = &t->wheel[(uint64_t)k % WHEEL_SLOTS];
+    c->wheel_next = *slot;
+    *slot = c;
+}
+
+static void wheel_tick(void *arg);
+
+static void wheel_start(struct ipvs_conn_table *t)
+{
+    if (rt_timer_armed(&t->timer))
+        return;
+    sim_time_t now = rt_now(t->ipvs->rt);
+    t->tick = now / WHEEL_TICK;
+    rt_timer_arm(t->ipvs->rt, &t->timer, (t->tick + 1) * WHEEL_TICK);
+}
+
+/* Unhash and unbind: the entry is out of the table, its memory waits in the
+ * wheel until its slot comes up. */
+static void conn_kill(struct ipvs *ipvs, struct ipvs_conn *c)
+{
+    unhash(ipvs->conns, c);
+    unbind_dest(ipvs, c);
+    if (c->control) {
+        c->control->n_control--;
+        c->control = NULL;
+    }
+    c->timeout_ms = 0;
+    c->flags |= IPVS_CONN_F_INACTIVE;
+    c->protocol = 0;                     /* marks it dead for the wheel */
+}
+
+static void wheel_tick(void *arg)
+{
+    struct ipvs_conn_table *t = arg;
+    struct ipvs *ipvs = t->ipvs;
+    t->tick++;
+    sim_time_t now = t->tick * WHEEL_TICK;
+    struct ipvs_conn *c = t->wheel[(uint64_t)t->tick % WHEEL_SLOTS], *next;
+    t->wheel[(uint64_t)t->tick % WHEEL_SLOTS] = NULL;
+    for (; c; c = next) {
+        next = c->wheel_next;
+        if (c->protocol && c->expires <= now) {
+            if (c->n_control) {          /* a template lives while it controls */
+                ipvs_conn_touch(c, now);
+            } else {
+                conn_kill(ipvs, c);
+            }
+        }
+        if (c->protocol)
+            wheel_file(t, c);
+        else
+            conn_release(t, c);
+    }
+    if (t->live)
+        rt_timer_arm(ipvs->rt, &t->timer, (t->tick + 1) * WHEEL_TICK);
+}
+
+struct ipvs_conn_table *ipvs_conn_table_new(struct ipvs *ipvs, uint64_t hash_seed)
+{
+    struct ipvs_conn_table *t = xcalloc(1, sizeof *t);
+    t->ipvs = ipvs;
+    t->seed = mix64(hash_seed);
+    index_init(&t->in);
+    index_init(&t->out);
+    rt_timer_init(&t->timer, wheel_tick, t);
+    ipvs->conns = t;
+    return t;
+}
+
+void ipvs_conn_table_free(struct ipvs *ipvs)
+{
+    struct ipvs_conn_table *t = ipvs->conns;
+    if (!t)
+        return;
+    rt_timer_cancel(ipvs->rt, &t->timer);
+    for (unsigned s = 0; s < WHEEL_SLOTS; s++)
+        for (struct ipvs_conn *c = t->wheel[s]; c; c = c->wheel_next)
+            if (c->protocol) {
+                unbind_dest(ipvs, c);
+                c->control = NULL;
+            }
+    for (size_t i = 0; i < t->nchunks; i++)
+        free(t->chunks[i]);
+    free(t->chunks);
+    free(t->in.buckets);
+    free(t->out.buckets);
+    free(t);
+    ipvs->conns = NULL;
+}
+
+struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param *p,
+                                struct ipvs_dest *dest, uint32_t timeout_ms)
+{
+    struct ipvs_conn_table *t = ipvs->conns;
+    struct ipvs_conn *c = conn_alloc(t);
+    *c = (struct ipvs_conn){
+        .caddr = p->caddr, .vaddr = p->vaddr, .daddr = p->daddr, .laddr = p->laddr,
+        .cport = p->cport, .vport = p->vport, .dport = p->dport, .lport = p->lport,
+        .protocol = p->protocol, .flags = p->flags, .fwd = p->fwd, .timeout_ms = timeout_ms,
+    };
+    bind_dest(c, dest);
+    hash_in(t, c);
+    if (!(c->flags & (IPVS_CONN_F_NOOUTPUT | IPVS_CONN_F_TEMPLATE)))
+        hash_out(t, c);
+    wheel_start(t);
+    ipvs_conn_touch(c, rt_now(ipvs->rt));
+    wheel_file(t, c);
+    return c;
+}
+
+struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                   uint16_t cport, uint32_t vaddr, uint16_t vport)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    struct ipvs_conn *c = t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)];
+    for (; c; c = c->in_next)
+        if (c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
+            c->protocol == protocol && !(c->flags & IPVS_CONN_F_TEMPLATE))
+            return c;
+    return NULL;
+}
+
+struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
+                                    uint16_t sport, uint32_t daddr, uint16_t dport)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    struct ipvs_conn *c = t->out.buckets[tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport)];
+    for (; c; c = c->out_next)
+        if (c->daddr == saddr && c->dport == sport && reply_daddr(c) == daddr &&
+            reply_dport(c) == dport && c->protocol == protocol)
+            return c;
+    return NULL;
+}
+
+struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                         uint32_t vaddr, uint16_t vport)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    struct ipvs_conn *c = t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, 0, vaddr, vport)];
+    for (; c; c = c->in_next)
+        if (c->caddr == caddr && c->cport == 0 && c->vaddr == vaddr && c->vport == vport &&
+            c->protocol == protocol && (c->flags & IPVS_CONN_F_TEMPLATE))
+            return c;
+    return NULL;
+}
+
+bool ipvs_conn_out_taken(struct ipvs *ipvs, uint8_t protocol, uint32_t daddr, uint16_t dport,
+                         uint32_t laddr, uint16_t lport)
+{
+    return ipvs_conn_out_get(ipvs, protocol, daddr, dport, laddr, lport) != NULL;
+}
+
+void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl)
+{
+    cp->control = tmpl;
+    tmpl->n_control++;
+}
+
+void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp)
+{
+    unhash(ipvs->conns, cp);
+}
+
+void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)
+{
+    if (cp->n_control)
+        cp->expires = rt_now(ipvs->rt);
+    else
+        conn_kill(ipvs, cp);
+}
+
+size_t ipvs_conn_count(const struct ipvs *ipvs)
+{
+    return ipvs->conns->in.count;
+}
+
+size_t ipvs_conn_memory(const struct ipvs *ipvs)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    return sizeof *t + t->nchunks * (CONN_CHUNK * sizeof(struct ipvs_conn) + sizeof(void *)) +
+           (((size_t)1 << t->in.bits) + ((size_t)1 << t->out.bits)) * sizeof(struct ipvs_conn *);
+}
+
+void ipvs_conn_foreach(struct ipvs *ipvs, void (*fn)(void *ctx, const struct ipvs_conn *cp), void *ctx)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    for (size_t i = 0; i < (size_t)1 << t->in.bits; i++)
+        for (const struct ipvs_conn *c = t->in.buckets[i]; c; c = c->in_next)
+            fn(ctx, c);
+}

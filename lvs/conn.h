@@ -1,0 +1,106 @@
+/*
+ * The director's connection table (ip_vs_conn.c): an entry per client
+ * connection binding it to a dest, hashed by its client tuple (packets from
+ * the client) and, when the director sees replies (NAT, FULLNAT), by its
+ * reply tuple (packets from the real server). Persistence templates are
+ * entries too, with client port 0 and the TEMPLATE flag.
+ *
+ * Entries come from a pool in chunks (no malloc per connection) and expire
+ * through one wheel on a single timer of the clock seam: a packet only
+ * stores a new deadline, and the wheel re-files an entry whose deadline
+ * moved when its slot comes up. Memory per connection stays near 100 bytes.
+ */
+#ifndef LVS_CONN_H
+#define LVS_CONN_H
+
+#include "lvs/ipvs.h"
+
+struct pkt;
+struct ipvs_conn;
+
+/* The forwarding method bound once per connection, as ip_vs_bind_xmit:
+ * takes the packet (data at the IPv4 header) and passes it on or frees it. */
+typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p);
+
+/* Connection flags (the kernel's IP_VS_CONN_F_* that matter here). */
+#define IPVS_CONN_F_TEMPLATE   0x0001u   /* a persistence template */
+#define IPVS_CONN_F_INACTIVE   0x0002u   /* counted in the dest's inactconns */
+#define IPVS_CONN_F_NOOUTPUT   0x0004u   /* DR/TUN: replies bypass the director */
+#define IPVS_CONN_F_TOA_DONE   0x0008u   /* FULLNAT: the client address was passed */
+#define IPVS_CONN_F_NFCT       0x0010u   /* tracked by conntrack (sysctl conntrack) */
+
+struct ipvs_conn {
+    struct ipvs_conn *in_next;       /* chain in the client-tuple index */
+    struct ipvs_conn *out_next;      /* chain in the reply-tuple index */
+    struct ipvs_conn *wheel_next;    /* in its expiry slot; free list when unused */
+    struct ipvs_dest *dest;
+    struct ipvs_conn *control;       /* the template this connection was scheduled by */
+    ipvs_xmit_fn xmit;
+    sim_time_t expires;
+    uint32_t caddr, vaddr, daddr, laddr;   /* client, virtual, dest, FULLNAT local */
+    uint16_t cport, vport, dport, lport;
+    uint32_t timeout_ms;             /* of the current state */
+    uint32_t n_control;              /* connections that hold this template */
+    uint16_t flags;
+    uint8_t protocol;
+    uint8_t state;                   /* enum ipvs_tcp_state for TCP; 0 otherwise */
+    uint8_t fwd;                     /* enum ipvs_fwd, bound at creation */
+    bool hashed_out;                 /* in the reply-tuple index */
+};
+
+/* What a new connection is created from. */
+struct ipvs_conn_param {
+    uint8_t protocol;
+    uint32_t caddr, vaddr, daddr, laddr;
+    uint16_t cport, vport, dport, lport;
+    uint16_t flags;
+    uint8_t fwd;
+};
+
+struct ipvs_conn_table *ipvs_conn_table_new(struct ipvs *ipvs, uint64_t hash_seed);
+/* Frees every entry (dests are let go) and the table. */
+void ipvs_conn_table_free(struct ipvs *ipvs);
+
+/* A new entry bound to dest (counters and overload as ip_vs_bind_dest),
+ * indexed by its client tuple, and by its reply tuple unless it has
+ * NOOUTPUT; it expires after timeout_ms unless refreshed. */
+struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param *p,
+                                struct ipvs_dest *dest, uint32_t timeout_ms);
+
+/* A packet from the client: protocol, client, virtual. */
+struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                   uint16_t cport, uint32_t vaddr, uint16_t vport);
+/* A packet from a real server: protocol, its source (dest) and destination
+ * (the client under NAT, the local address under FULLNAT). */
+struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
+                                    uint16_t sport, uint32_t daddr, uint16_t dport);
+/* A template: client (masked) and virtual service, port 0 for the client. */
+struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                         uint32_t vaddr, uint16_t vport);
+/* Is this reply tuple taken (FULLNAT's clash check on a local port)? */
+bool ipvs_conn_out_taken(struct ipvs *ipvs, uint8_t protocol, uint32_t daddr, uint16_t dport,
+                         uint32_t laddr, uint16_t lport);
+
+/* Let a controlled connection hold its template. */
+void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl);
+
+/* Refresh: the entry lives timeout_ms from now. */
+static inline void ipvs_conn_touch(struct ipvs_conn *cp, sim_time_t now)
+{
+    cp->expires = now + (sim_time_t)cp->timeout_ms * SIM_MS;
+}
+/* Take a template out of the index so no new connection finds it (the
+ * kernel's invalidation); it lives on while connections hold it. */
+void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp);
+
+/* Expire at once (ip_vs_conn_expire_now): gone before the next packet. */
+void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp);
+
+/* Entries in the table (templates included), and bytes it holds. */
+size_t ipvs_conn_count(const struct ipvs *ipvs);
+size_t ipvs_conn_memory(const struct ipvs *ipvs);
+
+/* Visit every entry (for ipvsadm -L -c and connection sync), in index order. */
+void ipvs_conn_foreach(struct ipvs *ipvs, void (*fn)(void *ctx, const struct ipvs_conn *cp), void *ctx);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * IPVS's packet path on the host's hooks: connection lookup, the kernel's
+ * connection-reuse and no-dest rules, scheduling with persistence
+ * templates, FULLNAT local port allocation, state tracking, statistics and
+ * transmit.
+ */
+#include "lvs/director.h"
+
+#include <errno.h>
+
+#include "lvs/conn.h"
+#include "lvs/icmp.h"
+#include "lvs/proto_tcp.h"
+#include "lvs/sched.h"
+#include "lvs/xmit.h"
+#include "net/hdr.h"
+#include "net/host.h"
+#include "net/icmp.h"
+
+/* The first thing a new entry lives before a packet gives it a state. */
+#define IPVS_INITIAL_TIMEOUT_MS 3000
+
+struct ipvs_service *ipvs_service_lookup(struct ipvs *ipvs, uint32_t fwmark, uint8_t protocol,
+                                         uint32_t addr, uint16_t port)
+{
+    struct ipvs_service *svc;
+    if (fwmark && (svc = ipvs_service_find(ipvs, 0, 0, 0, fwmark)))
+        return svc;
+    if ((svc = ipvs_service_find(ipvs, protocol, addr, port, 0)))
+        return svc;
+    return ipvs_service_find(ipvs, protocol, addr, 0, 0);
+}
+
+int ipvs_laddr_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf, uint32_t laddr)
+{
+    struct ipvs_service *svc = ipvs_service_find(ipvs, conf->protocol, conf->addr, conf->port, conf->fwmark);
+    if (!svc)
+        return -ESRCH;
+    if (!host_is_local(ipvs->host, laddr))
+        return -EINVAL;
+    for (int i = 0; i < svc->nladdrs; i++)
+        if (svc->laddrs[i] == laddr)
+            return -EEXIST;
+    if (svc->nladdrs == IPVS_MAX_LADDRS)
+        return -ENOSPC;
+    svc->lport_next[svc->nladdrs] = IPVS_LPORT_MIN;
+    svc->laddrs[svc->nladdrs++] = laddr;
+    return 0;
+}
+
+/* A local address and port whose reply tuple no connection holds: local
+ * addresses in turn, ports upward from where the last search stopped. */
+static bool fullnat_pick(struct ipvs *ipvs, struct ipvs_service *svc, struct ipvs_conn_param *cp)
+{
+    if (!svc->nladdrs)
+        return false;
+    const uint32_t span = IPVS_LPORT_MAX - IPVS_LPORT_MIN + 1;
+    for (int a = 0; a < svc->nladdrs; a++) {
+        int i = svc->laddr_next;
+        svc->laddr_next = (svc->laddr_next + 1) % svc->nladdrs;
+        uint16_t port = svc->lport_next[i];
+        for (uint32_t n = 0; n < span; n++) {
+            uint16_t next = port == IPVS_LPORT_MAX ? IPVS_LPORT_MIN : (uint16_t)(port + 1);
+            if (!ipvs_conn_out_taken(ipvs, cp->protocol, cp->daddr, cp->dport, svc->laddrs[i], port)) {
+                cp->laddr = svc->laddrs[i];
+                cp->lport = port;
+                svc->lport_next[i] = next;
+                return true;
+            }
+            port = next;
+        }
+    }
+    return false;
+}
+
+/* ip_vs_check_template: a template's dest must still be there, and with
+ * expire_quiescent_template it must not be quiescent. */
+static bool template_valid(struct ipvs *ipvs, struct ipvs_conn *t)
+{
+    struct ipvs_dest *d = t->dest;
+    if (d && d->available && !(ipvs->sysctl.expire_quiescent_template && d->weight == 0))
+        return true;
+    ipvs_conn_unhash(ipvs, t);
+    return false;
+}
+
+/* ip_vs_sched_persist: the client's network goes where its template says,
+ * or a new template is made with the scheduler's pick. */
+static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service *svc,
+                                          const struct ipvs_tuple *t, struct ipvs_conn **tmpl_out)
+{
+    uint32_t snet = t->saddr & svc->netmask;
+    uint8_t proto = svc->fwmark || !svc->port ? 0 : t->protocol;   /* IPPROTO_IP */
+    uint32_t vaddr = svc->fwmark ? svc->fwmark : t->daddr;
+    uint16_t vport = svc->fwmark || !svc->port ? 0 : t->dport;
+    struct ipvs_conn *tmpl = ipvs_conn_template_get(ipvs, proto, snet, vaddr, vport);
+    if (!tmpl || !template_valid(ipvs, tmpl)) {
+        struct ipvs_dest *d = svc->sched->schedule(svc, t);
+        if (!d)
+            return NULL;
+        struct ipvs_conn_param tp = { .protocol = proto, .caddr = snet, .vaddr = vaddr, .vport = vport,
+                                      .daddr = d->addr, .dport = d->port, .flags = IPVS_CONN_F_TEMPLATE,
+                                      .fwd = (uint8_t)d->fwd };
+        tmpl = ipvs_conn_new(ipvs, &tp, d, svc->timeout * 1000u);
+    }
+    ipvs_conn_touch(tmpl, rt_now(ipvs->rt));
+    *tmpl_out = tmpl;
+    return tmpl->dest;
+}
+
+/* A new connection for a packet to svc, or NULL (no dest: the client was
+ * told, no local port: dropped). */
+static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_tuple *t,
+                                  struct pkt *p)
+{
+    struct ipvs_conn *tmpl = NULL;
+    struct ipvs_dest *d = svc->flags & IPVS_SVC_PERSISTENT ? schedule_persist(ipvs, svc, t, &tmpl)
+                                                          : svc->sched->schedule(svc, t);
+    if (!d) {
+        /* ip_vs_leave: the kernel answers port unreachable */
+        icmp_send_error(ipvs->host, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+        return NULL;
+    }
+    struct ipvs_conn_param cp = {
+        .protocol = t->protocol, .caddr = t->saddr, .cport = t->sport, .vaddr = t->daddr,
+        .vport = t->dport, .daddr = d->addr, .dport = d->port ? d->port : t->dport,
+        .flags = IPVS_CONN_F_INACTIVE, .fwd = (uint8_t)d->fwd,
+    };
+    if (d->fwd == IPVS_FWD_DROUTE || d->fwd == IPVS_FWD_TUNNEL)
+        cp.flags |= IPVS_CONN_F_NOOUTPUT;
+    if (ipvs->sysctl.conntrack)
+        cp.flags |= IPVS_CONN_F_NFCT;
+    if (d->fwd == IPVS_FWD_FULLNAT && !fullnat_pick(ipvs, svc, &cp))
+        return NULL;
+    struct ipvs_conn *c = ipvs_conn_new(ipvs, &cp, d, IPVS_INITIAL_TIMEOUT_MS);
+    c->xmit = ipvs_xmit_for(d->fwd);
+    if (tmpl)
+        ipvs_conn_set_control(c, tmpl);
+    d->stats.conns++;
+    svc->stats.conns++;
+    ipvs->stats.conns++;
+    return c;
+}
+
+/* The kernel's is_new_conn_expected: a SYN for a connection that is closing
+ * may start a new one. */
+static bool new_conn_expected(const struct ipvs *ipvs, const struct ipvs_conn *c)
+{
+    if (c->control)
+        return false;
+    if (c->protocol != IPPROTO_TCP)
+        return false;
+    return c->state == IPVS_TCP_TIME_WAIT || c->state == IPVS_TCP_CLOSE ||
+           ((ipvs->sysctl.conn_reuse_mode & 2) && c->state == IPVS_TCP_FIN_WAIT &&
+            (c->flags & IPVS_CONN_F_NOOUTPUT));
+}
+
+enum reuse { REUSE_KEEP, REUSE_RESCHEDULE, REUSE_DROP };
+
+/* conn_reuse_mode: a SYN on an old entry reschedules it, unless conntrack
+ * still tracks the old flow; then the kernel drops the SYN and the client
+ * retries a second later (the kube-proxy stall). */
+static enum reuse conn_reuse(struct ipvs *ipvs, struct ipvs_conn *c)
+{
+    bool resched = false;
+    if (ipvs->sysctl.expire_nodest_conn && c->dest && c->dest->weight == 0)
+        resched = true;
+    else if (new_conn_expected(ipvs, c))
+        resched = !c->n_control || !(c->flags & IPVS_CONN_F_NFCT);
+    if (!resched)
+        return REUSE_KEEP;
+    bool old_ct = c->flags & IPVS_CONN_F_NFCT;
+    if (!c->n_control)
+        ipvs_conn_expire_now(ipvs, c);
+    return old_ct ? REUSE_DROP : REUSE_RESCHEDULE;
+}
+
+static void count(struct ipvs *ipvs, struct ipvs_conn *c, uint32_t bytes, bool in)
+{
+    struct ipvs_dest *d = c->dest;
+    struct ipvs_stats *s[3] = { &ipvs->stats, d ? &d->stats : NULL, d ? &d->svc->stats : NULL };
+    for (int i = 0; i < 3; i++) {
+        if (!s[i])
+            continue;
+        if (in) {
+            s[i]->inpkts++;
+            s[i]->inbytes += bytes;
+        } else {
+            s[i]->outpkts++;
+            s[i]->outbytes += bytes;
+        }
+    }
+}
+
+/* State and timeout after a packet of the connection. */
+static void track(struct ipvs *ipvs, struct ipvs_conn *c, enum ipvs_dir dir, uint8_t tcp_flags)
+{
+    if (c->protocol == IPPROTO_TCP)
+        ipvs_tcp_transition(ipvs, c, dir, tcp_flags);
+    else
+        c->timeout_ms = ipvs->timeouts.udp * 1000u;
+    ipvs_conn_touch(c, rt_now(ipvs->rt));
+}
+
+/* The tuple of a TCP or UDP packet, false when its header is cut short. */
+static bool parse(const struct pkt *p, struct ipvs_tuple *t, uint8_t *tcp_flags)
+{
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
+    if (ip->proto != IPPROTO_TCP && ip->proto != IPPROTO_UDP)
+        return false;
+    unsigned ihl = ipv4_hdr_len(ip);
+    if (ntohs(ip->frag_off) & IPV4_OFFMASK)
+        return false;                 /* not the first fragment: no ports */
+    unsigned need = ip->proto == IPPROTO_TCP ? TCP_HLEN : sizeof(struct udp_hdr);
+    if (p->len < ihl + need)
+        return false;
+    const uint8_t *l4 = p->data + ihl;
+    t->protocol = ip->proto;
+    t->saddr = ntohl(ip->saddr);
+    t->daddr = ntohl(ip->daddr);
+    t->sport = (uint16_t)(l4[0] << 8 | l4[1]);
+    t->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+    *tcp_flags = ip->proto == IPPROTO_TCP ? ((const struct tcp_hdr *)l4)->flags : 0;
+    return true;
+}
+
+static enum host_verdict reply(struct ipvs *ipvs, struct ipvs_conn *c, struct pkt *p, uint8_t tcp_flags)
+{
+    count(ipvs, c, p->len, false);
+    track(ipvs, c, IPVS_DIR_OUTPUT, tcp_flags);
+    ipvs_xmit_reply(ipvs, c, p);
+    return VERDICT_STOLEN;
+}
+
+/* LOCAL_IN: requests to a virtual service, FULLNAT replies. */
+static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
+{
+    (void)h;
+    struct ipvs *ipvs = ctx;
+    struct ipvs_tuple t;
+    uint8_t flags;
+    if (!ipvs->conns)
+        return VERDICT_ACCEPT;        /* destroyed: the hooks stay, inert */
+    if (!parse(p, &t, &flags)) {
+        const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
+        return ip->proto == IPPROTO_ICMP_ ? ipvs_icmp_in(ipvs, p) : VERDICT_ACCEPT;
+    }
+    struct ipvs_conn *c = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    if (c && c->fwd == IPVS_FWD_FULLNAT)
+        return reply(ipvs, c, p, flags);
+    c = ipvs_conn_in_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    bool syn = t.protocol == IPPROTO_TCP && (flags & (TCP_SYN | TCP_RST)) == TCP_SYN;
+    if (c && syn && ipvs->sysctl.conn_reuse_mode) {
+        enum reuse r = conn_reuse(ipvs, c);
+        if (r == REUSE_DROP)
+            return VERDICT_DROP;
+        if (r == REUSE_RESCHEDULE)
+            c = NULL;
+    }
+    if (!c) {
+        struct ipvs_service *svc = ipvs_service_lookup(ipvs, p->mark, t.protocol, t.daddr, t.dport);
+        if (!svc)
+            return VERDICT_ACCEPT;
+        if (t.protocol == IPPROTO_TCP && !syn && !(ipvs->sysctl.sloppy_tcp && !(flags & TCP_RST)))
+            return VERDICT_ACCEPT;    /* no entry and no SYN: the host's own stack answers */
+        c = schedule(ipvs, svc, &t, p);
+        if (!c)
+            return VERDICT_DROP;
+        if (c->fwd == IPVS_FWD_FULLNAT && t.protocol == IPPROTO_TCP)
+            ipvs_fullnat_adjust_mss(p);
+    }
+    if (c->dest && !c->dest->available) {
+        /* the dest was deleted: its packets are dropped, the entry expired at once if asked */
+        if (ipvs->sysctl.expire_nodest_conn)
+            ipvs_conn_expire_now(ipvs, c);
+        return VERDICT_DROP;
+    }
+    count(ipvs, c, p->len, true);
+    track(ipvs, c, IPVS_DIR_INPUT, flags);
+    c->xmit(ipvs, c, p);
+    return VERDICT_STOLEN;
+}
+
+/* FORWARD: NAT replies from the real servers, on their way to the client. */
+static enum host_verdict hook_forward(void *ctx, struct host *h, struct pkt *p)
+{
+    (void)h;
+    struct ipvs *ipvs = ctx;
+    struct ipvs_tuple t;
+    uint8_t flags;
+    if (!ipvs->conns)
+        return VERDICT_ACCEPT;
+    if (!parse(p, &t, &flags)) {
+        const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
+        return ip->proto == IPPROTO_ICMP_ ? ipvs_icmp_forward(ipvs, p) : VERDICT_ACCEPT;
+    }
+    struct ipvs_conn *c = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    if (!c || c->fwd != IPVS_FWD_MASQ)
+        return VERDICT_ACCEPT;
+    return reply(ipvs, c, p, flags);
+}
+
+void ipvs_director_init(struct ipvs *ipvs, struct host *host)
+{
+    ipvs_init(ipvs, host, host->rt);
+    ipvs_conn_table_new(ipvs, rng_next(&host->rng));
+    host_add_hook(host, HOOK_LOCAL_IN, hook_in, ipvs);
+    host_add_hook(host, HOOK_FORWARD, hook_forward, ipvs);
+}
+
+void ipvs_director_destroy(struct ipvs *ipvs)
+{
+    ipvs_conn_table_free(ipvs);
+    ipvs_destroy(ipvs);
+}
