@@ -6,10 +6,13 @@
 #include "lvs/conn.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "engine/xalloc.h"
 
-#define CONN_CHUNK 4096                 /* entries per pool allocation */
+#define HUGE_PAGE (2u << 20)
+#define CONN_CHUNK (HUGE_PAGE / sizeof(struct ipvs_conn))   /* entries per pool allocation */
 #define WHEEL_SLOTS 1024u
 #define WHEEL_TICK (SIM_S / 32)         /* expiry precision: 31.25 ms */
 #define INDEX_MIN_BITS 12               /* the kernel's default table: 4096 */
@@ -63,10 +66,26 @@ static inline size_t out_hash(const struct ipvs_conn_table *t, const struct ipvs
     return tuple_hash(t, t->out.bits, c->protocol, c->daddr, c->dport, reply_daddr(c), reply_dport(c));
 }
 
+/* Zeroed memory on 2 MB pages where it is that large: a million
+ * connections touched at random would otherwise miss the TLB on most
+ * lookups. */
+static void *big_zalloc(size_t bytes)
+{
+    if (bytes < HUGE_PAGE)
+        return xcalloc(1, bytes);
+    size_t rounded = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, rounded);
+    if (!p)
+        xalloc_fail("connection table");
+    madvise(p, rounded, MADV_HUGEPAGE);
+    memset(p, 0, bytes);
+    return p;
+}
+
 static void index_init(struct conn_index *ix)
 {
     ix->bits = INDEX_MIN_BITS;
-    ix->buckets = xcalloc((size_t)1 << ix->bits, sizeof *ix->buckets);
+    ix->buckets = big_zalloc(sizeof *ix->buckets << ix->bits);
     ix->count = 0;
 }
 
@@ -76,7 +95,7 @@ static void index_grow(struct ipvs_conn_table *t, struct conn_index *ix, bool ou
     size_t old_n = (size_t)1 << ix->bits;
     struct ipvs_conn **old = ix->buckets;
     ix->bits++;
-    ix->buckets = xcalloc(old_n * 2, sizeof *ix->buckets);
+    ix->buckets = big_zalloc(old_n * 2 * sizeof *ix->buckets);
     for (size_t i = 0; i < old_n; i++) {
         struct ipvs_conn *c = old[i], *next;
         for (; c; c = next) {
@@ -139,7 +158,7 @@ static void unhash(struct ipvs_conn_table *t, struct ipvs_conn *c)
 static struct ipvs_conn *conn_alloc(struct ipvs_conn_table *t)
 {
     if (!t->free_list) {
-        struct ipvs_conn *chunk = xmalloc(CONN_CHUNK * sizeof *chunk);
+        struct ipvs_conn *chunk = big_zalloc(CONN_CHUNK * sizeof *chunk);
         t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
         t->chunks[t->nchunks++] = chunk;
         for (size_t i = CONN_CHUNK; i-- > 0;) {
@@ -329,6 +348,19 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t
             c->protocol == protocol && !(c->flags & IPVS_CONN_F_TEMPLATE))
             return c;
     return NULL;
+}
+
+void ipvs_conn_prefetch(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr, uint16_t cport,
+                        uint32_t vaddr, uint16_t vport, int stage)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    struct ipvs_conn *const *bucket = &t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)];
+    if (stage == 0) {
+        __builtin_prefetch(bucket);
+    } else if (*bucket) {
+        __builtin_prefetch(*bucket);
+        __builtin_prefetch((const char *)*bucket + 63);   /* entries straddle lines */
+    }
 }
 
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,

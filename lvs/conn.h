@@ -30,22 +30,25 @@ typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt
 #define IPVS_CONN_F_NFCT       0x0010u   /* tracked by conntrack (sysctl conntrack) */
 
 struct ipvs_conn {
+    /* what a lookup reads comes first: one cache line on most entries */
     struct ipvs_conn *in_next;       /* chain in the client-tuple index */
+    uint32_t caddr, vaddr;           /* client, virtual */
+    uint16_t cport, vport;
+    uint8_t protocol;
+    uint8_t state;                   /* enum ipvs_tcp_state for TCP; 0 otherwise */
+    uint8_t fwd;                     /* enum ipvs_fwd, bound at creation */
+    bool hashed_out;                 /* in the reply-tuple index */
+    uint16_t flags;
+    uint16_t dport, lport;
+    uint32_t daddr, laddr;           /* dest, FULLNAT local */
     struct ipvs_conn *out_next;      /* chain in the reply-tuple index */
     struct ipvs_conn *wheel_next;    /* in its expiry slot; free list when unused */
     struct ipvs_dest *dest;
     struct ipvs_conn *control;       /* the template this connection was scheduled by */
     ipvs_xmit_fn xmit;
     sim_time_t expires;
-    uint32_t caddr, vaddr, daddr, laddr;   /* client, virtual, dest, FULLNAT local */
-    uint16_t cport, vport, dport, lport;
     uint32_t timeout_ms;             /* of the current state */
     uint32_t n_control;              /* connections that hold this template */
-    uint16_t flags;
-    uint8_t protocol;
-    uint8_t state;                   /* enum ipvs_tcp_state for TCP; 0 otherwise */
-    uint8_t fwd;                     /* enum ipvs_fwd, bound at creation */
-    bool hashed_out;                 /* in the reply-tuple index */
 };
 
 /* What a new connection is created from. */
@@ -74,6 +77,10 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t
  * (the client under NAT, the local address under FULLNAT). */
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
                                     uint16_t sport, uint32_t daddr, uint16_t dport);
+/* Prefetch for a packet from the client: stage 0 its index bucket, stage
+ * 1 the first entry there (see host_prefetch). */
+void ipvs_conn_prefetch(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr, uint16_t cport,
+                        uint32_t vaddr, uint16_t vport, int stage);
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                          uint32_t vaddr, uint16_t vport);

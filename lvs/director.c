@@ -45,6 +45,7 @@ int ipvs_laddr_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf, uint
         return -ENOSPC;
     svc->lport_next[svc->nladdrs] = IPVS_LPORT_MIN;
     svc->laddrs[svc->nladdrs++] = laddr;
+    ipvs->fullnat_laddrs++;
     return 0;
 }
 
@@ -245,10 +246,12 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
         return ip->proto == IPPROTO_ICMP_ ? ipvs_icmp_in(ipvs, p) : VERDICT_ACCEPT;
     }
-    struct ipvs_conn *c = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
-    if (c && c->fwd == IPVS_FWD_FULLNAT)
-        return reply(ipvs, c, p, flags);
-    c = ipvs_conn_in_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    struct ipvs_conn *c = ipvs_conn_in_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    if (!c && ipvs->fullnat_laddrs) {
+        struct ipvs_conn *r = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+        if (r && r->fwd == IPVS_FWD_FULLNAT)
+            return reply(ipvs, r, p, flags);
+    }
     bool syn = t.protocol == IPPROTO_TCP && (flags & (TCP_SYN | TCP_RST)) == TCP_SYN;
     if (c && syn && ipvs->sysctl.conn_reuse_mode) {
         enum reuse r = conn_reuse(ipvs, c);
@@ -300,12 +303,30 @@ static enum host_verdict hook_forward(void *ctx, struct host *h, struct pkt *p)
     return reply(ipvs, c, p, flags);
 }
 
+/* The host's look ahead at a burst: the connection a client's segment
+ * will look up. Reads headers only as far as they are there. */
+static void prefetch(void *ctx, const struct pkt *frame, int stage)
+{
+    const struct ipvs *ipvs = ctx;
+    const uint8_t *d = frame->data;
+    if (!ipvs->conns || frame->len < ETH_HLEN + IPV4_HLEN + 4 || d[12] != 0x08 || d[13] != 0x00)
+        return;
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)(d + ETH_HLEN);
+    unsigned ihl = ipv4_hdr_len(ip);
+    if ((ip->proto != IPPROTO_TCP && ip->proto != IPPROTO_UDP) || frame->len < ETH_HLEN + ihl + 4)
+        return;
+    const uint8_t *l4 = d + ETH_HLEN + ihl;
+    ipvs_conn_prefetch(ipvs, ip->proto, ntohl(ip->saddr), (uint16_t)(l4[0] << 8 | l4[1]),
+                       ntohl(ip->daddr), (uint16_t)(l4[2] << 8 | l4[3]), stage);
+}
+
 void ipvs_director_init(struct ipvs *ipvs, struct host *host)
 {
     ipvs_init(ipvs, host, host->rt);
     ipvs_conn_table_new(ipvs, rng_next(&host->rng));
     host_add_hook(host, HOOK_LOCAL_IN, hook_in, ipvs);
     host_add_hook(host, HOOK_FORWARD, hook_forward, ipvs);
+    host->prefetch = (struct host_prefetch){ .fn = prefetch, .ctx = ipvs };
 }
 
 void ipvs_director_destroy(struct ipvs *ipvs)

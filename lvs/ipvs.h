@@ -116,6 +116,7 @@ struct ipvs {
     struct ipvs_timeouts timeouts;
     struct ipvs_conn_table *conns;
     struct ipvs_dest *trash;         /* deleted dests still held by connections */
+    int fullnat_laddrs;              /* local addresses of all services: replies may come to them */
     struct ipvs_stats stats;         /* the director's totals */
 };
 

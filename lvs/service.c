@@ -162,6 +162,7 @@ int ipvs_service_del(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
         return -ESRCH;
     *pp = s->next;
     ipvs->num_services--;
+    ipvs->fullnat_laddrs -= s->nladdrs;
     while (s->dests)
         unlink_dest(ipvs, s, s->dests);
     if (s->sched->done_service)

@@ -69,6 +69,15 @@ struct host_hook {
     void *ctx;
 };
 
+/* A look ahead at frames of a burst before any is processed (data at the
+ * Ethernet header, nothing may change): stage 0 can prefetch what the
+ * frame's headers lead to, stage 1 what that memory points to. */
+#define HOST_PREFETCH_STAGES 2
+struct host_prefetch {
+    void (*fn)(void *ctx, const struct pkt *frame, int stage);
+    void *ctx;
+};
+
 struct route_table;
 struct arp_cache;
 struct ipv4_reasm;
@@ -104,6 +113,7 @@ struct host {
     struct ipip_state *ipip;
     struct host_proto proto[256];
     struct host_hook hooks[HOOK_POINTS][HOST_MAX_HOOKS];
+    struct host_prefetch prefetch;      /* the director's, on a director */
     uint64_t drops[DROP_REASONS];
 };
 

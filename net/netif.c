@@ -17,6 +17,17 @@ void netif_input(struct netif *nif, struct pkt *frame)
     eth_input(nif, frame);
 }
 
+void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
+{
+    const struct host_prefetch *pf = &nif->host->prefetch;
+    if (pf->fn)
+        for (int stage = 0; stage < HOST_PREFETCH_STAGES; stage++)
+            for (unsigned i = 0; i < n; i++)
+                pf->fn(pf->ctx, frames[i], stage);
+    for (unsigned i = 0; i < n; i++)
+        netif_input(nif, frames[i]);
+}
+
 bool netif_has_addr(const struct netif *nif, uint32_t addr)
 {
     for (int i = 0; i < nif->naddrs; i++)

@@ -59,6 +59,10 @@ struct netif {
 
 /* The world hands an incoming Ethernet frame to the interface's host. */
 void netif_input(struct netif *nif, struct pkt *frame);
+/* Several frames that arrived together (a TAP read loop, a NIC ring): the
+ * host's prefetch hook sees them all first, so the table lookups they will
+ * need overlap instead of waiting for memory one after another. */
+void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n);
 
 /* Add an address; false when the table is full or it is there already. */
 bool netif_add_addr(struct netif *nif, uint32_t addr, uint8_t prefix_len);
