@@ -230,7 +230,23 @@ static void wheel_file(struct ipvs_conn_table *t, struct ipvs_conn *c)
         k = t->tick + 1;
     struct ipvs_conn **slot = &t->wheel[(uint64_t)k % WHEEL_SLOTS];
     c->wheel_next = *slot;
+    if (*slot)
+        (*slot)->wheel_pprev = &c->wheel_next;
+    c->wheel_pprev = slot;
     *slot = c;
+}
+
+static void wheel_unlink(struct ipvs_conn *c)
+{
+    *c->wheel_pprev = c->wheel_next;
+    if (c->wheel_next)
+        c->wheel_next->wheel_pprev = c->wheel_pprev;
+}
+
+void ipvs_conn_touch_slow(struct ipvs *ipvs, struct ipvs_conn *cp)
+{
+    wheel_unlink(cp);
+    wheel_file(ipvs->conns, cp);
 }
 
 static void wheel_tick(void *arg);
@@ -265,16 +281,19 @@ static void wheel_tick(void *arg)
     struct ipvs *ipvs = t->ipvs;
     t->tick++;
     sim_time_t now = t->tick * WHEEL_TICK;
-    struct ipvs_conn *c = t->wheel[(uint64_t)t->tick % WHEEL_SLOTS], *next;
-    t->wheel[(uint64_t)t->tick % WHEEL_SLOTS] = NULL;
-    for (; c; c = next) {
-        next = c->wheel_next;
+    /* detach the slot: entries due a whole turn later come back into it */
+    struct ipvs_conn **slot = &t->wheel[(uint64_t)t->tick % WHEEL_SLOTS], *due = *slot;
+    *slot = NULL;
+    if (due)
+        due->wheel_pprev = &due;
+    while (due) {
+        struct ipvs_conn *c = due;
+        wheel_unlink(c);
         if (c->protocol && c->expires <= now) {
-            if (c->n_control) {          /* a template lives while it controls */
-                ipvs_conn_touch(c, now);
-            } else {
+            if (c->n_control)            /* a template lives while it controls */
+                c->expires = now + (sim_time_t)c->timeout_ms * SIM_MS;
+            else
                 conn_kill(ipvs, c);
-            }
         }
         if (c->protocol)
             wheel_file(t, c);
@@ -333,7 +352,7 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
     if (!(c->flags & (IPVS_CONN_F_NOOUTPUT | IPVS_CONN_F_TEMPLATE)))
         hash_out(t, c);
     wheel_start(t);
-    ipvs_conn_touch(c, rt_now(ipvs->rt));
+    c->expires = rt_now(ipvs->rt) + (sim_time_t)timeout_ms * SIM_MS;
     wheel_file(t, c);
     return c;
 }
@@ -406,10 +425,12 @@ void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp)
 
 void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)
 {
-    if (cp->n_control)
-        cp->expires = rt_now(ipvs->rt);
-    else
+    if (cp->n_control) {
+        cp->timeout_ms = 0;
+        ipvs_conn_touch(ipvs, cp, rt_now(ipvs->rt));
+    } else {
         conn_kill(ipvs, cp);
+    }
 }
 
 size_t ipvs_conn_count(const struct ipvs *ipvs)

@@ -6,9 +6,9 @@
  * entries too, with client port 0 and the TEMPLATE flag.
  *
  * Entries come from a pool in chunks (no malloc per connection) and expire
- * through one wheel on a single timer of the clock seam: a packet only
- * stores a new deadline, and the wheel re-files an entry whose deadline
- * moved when its slot comes up. Memory per connection stays near 100 bytes.
+ * through one wheel on a single timer of the clock seam: a packet that
+ * pushes a deadline back only stores it, and the wheel re-files the entry
+ * when its slot comes up. Memory per connection stays near 110 bytes.
  */
 #ifndef LVS_CONN_H
 #define LVS_CONN_H
@@ -43,6 +43,7 @@ struct ipvs_conn {
     uint32_t daddr, laddr;           /* dest, FULLNAT local */
     struct ipvs_conn *out_next;      /* chain in the reply-tuple index */
     struct ipvs_conn *wheel_next;    /* in its expiry slot; free list when unused */
+    struct ipvs_conn **wheel_pprev;  /* the link that points at it there */
     struct ipvs_dest *dest;
     struct ipvs_conn *control;       /* the template this connection was scheduled by */
     ipvs_xmit_fn xmit;
@@ -91,10 +92,16 @@ bool ipvs_conn_out_taken(struct ipvs *ipvs, uint8_t protocol, uint32_t daddr, ui
 /* Let a controlled connection hold its template. */
 void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl);
 
-/* Refresh: the entry lives timeout_ms from now. */
-static inline void ipvs_conn_touch(struct ipvs_conn *cp, sim_time_t now)
+/* Refresh: the entry lives timeout_ms from now. A later deadline only
+ * changes a field (the wheel re-files the entry when its slot comes up); an
+ * earlier one moves the entry to an earlier slot at once. */
+void ipvs_conn_touch_slow(struct ipvs *ipvs, struct ipvs_conn *cp);
+static inline void ipvs_conn_touch(struct ipvs *ipvs, struct ipvs_conn *cp, sim_time_t now)
 {
+    sim_time_t old = cp->expires;
     cp->expires = now + (sim_time_t)cp->timeout_ms * SIM_MS;
+    if (cp->expires < old)
+        ipvs_conn_touch_slow(ipvs, cp);
 }
 /* Take a template out of the index so no new connection finds it (the
  * kernel's invalidation); it lives on while connections hold it. */

@@ -104,7 +104,7 @@ static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service
                                       .fwd = (uint8_t)d->fwd };
         tmpl = ipvs_conn_new(ipvs, &tp, d, svc->timeout * 1000u);
     }
-    ipvs_conn_touch(tmpl, rt_now(ipvs->rt));
+    ipvs_conn_touch(ipvs, tmpl, rt_now(ipvs->rt));
     *tmpl_out = tmpl;
     return tmpl->dest;
 }
@@ -200,7 +200,7 @@ static void track(struct ipvs *ipvs, struct ipvs_conn *c, enum ipvs_dir dir, uin
         ipvs_tcp_transition(ipvs, c, dir, tcp_flags);
     else
         c->timeout_ms = ipvs->timeouts.udp * 1000u;
-    ipvs_conn_touch(c, rt_now(ipvs->rt));
+    ipvs_conn_touch(ipvs, c, rt_now(ipvs->rt));
 }
 
 /* The tuple of a TCP or UDP packet, false when its header is cut short. */

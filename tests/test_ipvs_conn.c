@@ -1,0 +1,293 @@
+/*
+ * The director's connection rules on crafted segments: the kernel's state
+ * table in each direction and its active/inactive counts, timeouts (and
+ * ipvsadm --set) through the expiry wheel, the upper and lower thresholds,
+ * persistence templates with a netmask, expire_quiescent_template,
+ * expire_nodest_conn, and conn_reuse_mode with and without conntrack.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+
+#include "lvs/proto_tcp.h"
+#include "tests/support/director_rig.h"
+
+static struct rig r;
+
+static struct ipvs_conn *conn_of(uint32_t k)
+{
+    return ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(k), rig_cport(k), RIG_VIP, RIG_PORT);
+}
+
+static struct ipvs_dest *dest(int i)
+{
+    struct ipvs_service *svc = ipvs_service_find(&r.ipvs, IPPROTO_TCP, RIG_VIP, RIG_PORT, 0);
+    return ipvs_dest_find(svc, RIG_RIP(i), RIG_PORT);
+}
+
+static void run_to(sim_time_t t)
+{
+    sched_run_until(&r.clock, t);
+}
+
+static void teardown(void)
+{
+    cr_assert_eq(rig_free(&r), 0, "packets still live");
+}
+
+TestSuite(ipvs_conn, .fini = teardown);
+
+Test(ipvs_conn, dr_states_follow_the_input_only_table)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    struct ipvs_conn *c = conn_of(0);
+    cr_assert_not_null(c);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "SYN_RECV");
+    cr_assert(dest(0)->inactconns == 1 && dest(0)->activeconns == 0);
+    cr_assert_eq(c->timeout_ms, 60000);
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "ESTABLISHED");
+    cr_assert(dest(0)->inactconns == 0 && dest(0)->activeconns == 1);
+    cr_assert_eq(c->timeout_ms, 900000);
+    rig_send(&r, 0, TCP_FIN | TCP_ACK);      /* FIN beats ACK in the flag order */
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "FIN_WAIT");
+    cr_assert(dest(0)->inactconns == 1 && dest(0)->activeconns == 0);
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "FIN_WAIT");
+    rig_send(&r, 0, TCP_RST);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "CLOSE");
+    cr_assert_eq(c->timeout_ms, 10000);
+    rig_send(&r, 0, 0);                        /* no flag the table knows: CLOSE */
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "CLOSE");
+}
+
+Test(ipvs_conn, nat_states_see_both_directions)
+{
+    rig_init(&r, IPVS_FWD_MASQ, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    struct ipvs_conn *c = conn_of(0);
+    rig_reply(&r, 0, 0, TCP_SYN | TCP_ACK);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "SYN_RECV");
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "ESTABLISHED");
+    rig_reply(&r, 0, 0, TCP_FIN | TCP_ACK);    /* the server closes first */
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "FIN_WAIT");
+    rig_send(&r, 0, TCP_FIN | TCP_ACK);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "TIME_WAIT");
+    cr_assert_eq(c->timeout_ms, 120000);
+    cr_assert_eq(r.ipvs.stats.inpkts, 3);
+    cr_assert_eq(r.ipvs.stats.outpkts, 2);
+    cr_assert_eq(r.back_dev.frames, 3 + 1, "3 segments and the ARP reply on the back");
+}
+
+Test(ipvs_conn, entries_expire_on_their_state_timeout)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);                  /* SYN_RECV: 60 s */
+    run_to(59 * SIM_S + 900 * SIM_MS);
+    cr_assert_not_null(conn_of(0));
+    run_to(60 * SIM_S + 100 * SIM_MS);
+    cr_assert_null(conn_of(0));
+    cr_assert_eq(dest(0)->inactconns, 0);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
+}
+
+Test(ipvs_conn, a_packet_pushes_the_deadline_back)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    run_to(50 * SIM_S);
+    rig_send(&r, 0, TCP_SYN);                  /* SYN again at 50 s: now until 110 s */
+    run_to(100 * SIM_S);
+    cr_assert_not_null(conn_of(0));
+    run_to(111 * SIM_S);
+    cr_assert_null(conn_of(0));
+}
+
+Test(ipvs_conn, set_timeouts_apply_to_established_and_udp)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    r.ipvs.timeouts = (struct ipvs_timeouts){ .tcp = 5, .tcpfin = 3, .udp = 2 };
+    struct ipvs_service_conf u = { .protocol = IPPROTO_UDP, .addr = RIG_VIP, .port = 53, .sched_name = "rr" };
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &u), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &u, &(struct ipvs_dest_conf){ .addr = RIG_RIP(0), .port = 53,
+                                                                       .fwd = IPVS_FWD_DROUTE, .weight = 1 }), 0);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_ACK);
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(1), 5353, RIG_VIP, 53, IPPROTO_UDP, 0, 30));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 2);
+    run_to(2 * SIM_S + 100 * SIM_MS);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 1, "the UDP entry lives 2 s");
+    cr_assert_not_null(conn_of(0));
+    run_to(5 * SIM_S + 100 * SIM_MS);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0, "ESTABLISHED lives 5 s");
+}
+
+Test(ipvs_conn, upper_threshold_overloads_and_lower_lifts)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
+    /* dest 1 (added last, so first in the list) takes at most 2 */
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(1), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 1,
+                                 .u_threshold = 2, .l_threshold = 1 };
+    cr_assert_eq(ipvs_dest_edit(&r.ipvs, &r.svc, &dc), 0);
+    for (uint32_t k = 0; k < 6; k++)
+        rig_send(&r, k, TCP_SYN);
+    cr_assert(dest(1)->overloaded);
+    cr_assert_eq(dest(1)->inactconns, 2);
+    cr_assert_eq(dest(0)->inactconns, 4);
+    /* below the lower threshold the overload is lifted */
+    for (uint32_t k = 0; k <= 2; k += 2) {    /* k=0 and k=2 went to dest 1 */
+        rig_send(&r, k, TCP_RST);              /* a client RST leaves SYN_RECV as it is */
+        cr_assert_str_eq(ipvs_tcp_state_name(conn_of(k)->state), "SYN_RECV");
+        rig_send(&r, k, TCP_ACK);
+        rig_send(&r, k, TCP_RST);              /* from ESTABLISHED it is CLOSE: 10 s */
+        cr_assert_str_eq(ipvs_tcp_state_name(conn_of(k)->state), "CLOSE");
+    }
+    run_to(11 * SIM_S);
+    cr_assert_eq(dest(1)->inactconns, 0);
+    cr_assert(!dest(1)->overloaded);
+}
+
+Test(ipvs_conn, no_usable_dest_answers_port_unreachable)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", true);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(0), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 0 };
+    cr_assert_eq(ipvs_dest_edit(&r.ipvs, &r.svc, &dc), 0);
+    rig_send(&r, 0, TCP_SYN);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
+    struct pkt *icmp = r.front_dev.last;
+    cr_assert_not_null(icmp);
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)(icmp->data + ETH_HLEN);
+    const struct icmp_hdr *ic = (const struct icmp_hdr *)((const uint8_t *)ip + ipv4_hdr_len(ip));
+    cr_assert_eq(ip->proto, IPPROTO_ICMP_);
+    cr_assert_eq(ntohl(ip->daddr), rig_client(0));
+    cr_assert(ic->type == ICMP_DEST_UNREACH && ic->code == ICMP_PORT_UNREACH);
+}
+
+Test(ipvs_conn, persistence_keeps_a_client_network_on_one_dest)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 3, "rr", false);
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    r.svc.netmask = 0xffffff00;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    for (uint32_t k = 0; k < 5; k++)           /* one client, five ports */
+        rig_send(&r, k, TCP_SYN);
+    uint32_t first = conn_of(0)->daddr;
+    for (uint32_t k = 1; k < 5; k++)
+        cr_assert_eq(conn_of(k)->daddr, first);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 6, "five connections and one template");
+    struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0) & 0xffffff00, RIG_VIP, RIG_PORT);
+    cr_assert_not_null(t);
+    cr_assert_eq(t->n_control, 5);
+    cr_assert_eq(ipvs_dest_find(ipvs_service_find(&r.ipvs, IPPROTO_TCP, RIG_VIP, RIG_PORT, 0), first,
+                                RIG_PORT)->persistconns, 1);
+    /* client 1 << 20 is 172.16.1.0, another /24: the scheduler picks again */
+    rig_send(&r, 1u << 20, TCP_SYN);
+    cr_assert_neq(conn_of(1u << 20)->daddr, first);
+    /* the template outlives its connections by its own timeout */
+    run_to(70 * SIM_S);                        /* the SYN_RECV entries are gone */
+    cr_assert_null(conn_of(0));
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0) & 0xffffff00, RIG_VIP, RIG_PORT));
+    run_to(400 * SIM_S);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
+}
+
+static void quiescent_case(bool expire_quiescent, bool expect_same)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
+    r.ipvs.sysctl.expire_quiescent_template = expire_quiescent;
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    ipvs_service_edit(&r.ipvs, &r.svc);
+    rig_send(&r, 0, TCP_SYN);
+    uint32_t first = conn_of(0)->daddr;
+    struct ipvs_dest_conf dc = { .addr = first, .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 0 };
+    cr_assert_eq(ipvs_dest_edit(&r.ipvs, &r.svc, &dc), 0);
+    rig_send(&r, 1, TCP_SYN);
+    cr_assert_eq(conn_of(1)->daddr == first, expect_same);
+}
+
+Test(ipvs_conn, a_quiescent_dest_keeps_its_persistent_clients)
+{
+    quiescent_case(false, true);
+}
+
+Test(ipvs_conn, expire_quiescent_template_moves_them)
+{
+    quiescent_case(true, false);
+}
+
+static void nodest_case(bool expire_nodest)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
+    r.ipvs.sysctl.expire_nodest_conn = expire_nodest;
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_ACK);
+    struct ipvs_conn *c = conn_of(0);
+    struct ipvs_dest_conf dc = { .addr = c->daddr, .port = RIG_PORT };
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_not_null(r.ipvs.trash, "the deleted dest waits in the trash");
+    uint64_t out = r.back_dev.frames;
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(r.back_dev.frames, out, "a packet for a deleted dest is dropped");
+    cr_assert_eq(conn_of(0) == NULL, expire_nodest);
+    cr_assert_eq(r.ipvs.trash == NULL, expire_nodest, "the trash empties with the last connection");
+}
+
+Test(ipvs_conn, without_expire_nodest_conn_the_entry_stays)
+{
+    nodest_case(false);
+}
+
+Test(ipvs_conn, expire_nodest_conn_drops_the_entry)
+{
+    nodest_case(true);
+}
+
+Test(ipvs_conn, a_readded_dest_comes_back_from_the_trash)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(0), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 3 };
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_null(r.ipvs.trash);
+    cr_assert_eq(dest(0)->inactconns, 1, "its connection came back with it");
+    cr_assert_eq(dest(0)->weight, 3);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), -EEXIST);
+}
+
+/* A client reuses its port while the director still holds the old entry
+ * in TIME_WAIT, as kube-proxy's clients do. */
+static struct ipvs_conn *reuse_case(bool conntrack)
+{
+    rig_init(&r, IPVS_FWD_MASQ, 2, "rr", false);
+    r.ipvs.sysctl.conntrack = conntrack;
+    rig_send(&r, 0, TCP_SYN);
+    rig_reply(&r, 1, 0, TCP_SYN | TCP_ACK);
+    rig_send(&r, 0, TCP_ACK);
+    rig_send(&r, 0, TCP_FIN | TCP_ACK);
+    rig_reply(&r, 1, 0, TCP_FIN | TCP_ACK);
+    cr_assert_str_eq(ipvs_tcp_state_name(conn_of(0)->state), "TIME_WAIT");
+    rig_send(&r, 0, TCP_SYN);
+    return conn_of(0);
+}
+
+Test(ipvs_conn, conn_reuse_reschedules_a_syn_on_a_closing_entry)
+{
+    struct ipvs_conn *c = reuse_case(false);
+    cr_assert_not_null(c);
+    cr_assert_str_eq(ipvs_tcp_state_name(c->state), "SYN_RECV");
+    cr_assert_eq(c->daddr, RIG_RIP(0), "round robin moved on");
+}
+
+Test(ipvs_conn, with_conntrack_the_reusing_syn_is_dropped)
+{
+    uint64_t drops_before = 0;
+    struct ipvs_conn *c = reuse_case(true);
+    cr_assert_null(c, "the SYN was dropped and the old entry expired");
+    cr_assert_gt(r.h->drops[DROP_HOOK], drops_before);
+    rig_send(&r, 0, TCP_SYN);                  /* the client's retry a second later */
+    cr_assert_not_null(conn_of(0));
+}
