@@ -44,6 +44,8 @@ static struct ipvs_service *find_service(struct ipvs *ipvs, const struct ipvs_se
 static int list(struct ipvs *ipvs, const struct ipvsadm_cmd *c, const struct ipvsadm_io *io, char *err,
                 size_t errlen)
 {
+    if (!io || !io->out)
+        return fail(err, errlen, "a listing needs an output");
     if (c->options & (1u << IPVSADM_OPT_CONNECTION)) {
         ipvsadm_list_conns(io->conns, io->conns_arg, c->format, io->out);
     } else if (c->options & (1u << IPVSADM_OPT_SERVICE)) {

@@ -499,6 +499,8 @@ Test(ipvsadm, errors_name_where_the_line_came_from)
     cr_assert_str_eq(err, "lab.lua:12: Zero port specified for non-persistent service");
     cr_assert_eq(ipvsadm_run(&ipvs, "ipvsadm -D -t 10.0.0.1:80", "lab.lua:13", &io, err, sizeof err), -1);
     cr_assert_str_eq(err, "lab.lua:13: No such service");
+    cr_assert_eq(ipvsadm_run(&ipvs, "-L -n", NULL, NULL, err, sizeof err), -1);
+    cr_assert_str_eq(err, "a listing needs an output");
 }
 
 /* ---- the estimator ---- */
