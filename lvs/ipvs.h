@@ -41,6 +41,7 @@ struct ipvs_est {
 /* Scheduler flags (ipvsadm -b): sh-fallback, sh-port, mh-fallback, mh-port. */
 #define IPVS_SCHED_FLAG_1 0x0008u   /* sh-fallback, mh-fallback */
 #define IPVS_SCHED_FLAG_2 0x0010u   /* sh-port, mh-port */
+#define IPVS_SCHED_FLAG_3 0x0020u   /* flag-3 */
 
 /* Service flags. */
 #define IPVS_SVC_PERSISTENT 0x0001u
@@ -118,6 +119,7 @@ struct ipvs {
     struct ipvs_dest *trash;         /* deleted dests still held by connections */
     int fullnat_laddrs;              /* local addresses of all services: replies may come to them */
     struct ipvs_stats stats;         /* the director's totals */
+    struct rt_timer est_timer;       /* lvs/est.c: the 2 s rate estimator tick */
 };
 
 /* A packet's tuple as the schedulers and lookups see it. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/xalloc.h"
+#include "lvs/est.h"
 #include "lvs/ipvs.h"
 #include "lvs/sched.h"
 
@@ -32,6 +33,7 @@ void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt)
 
 void ipvs_destroy(struct ipvs *ipvs)
 {
+    ipvs_est_stop(ipvs);
     ipvs_flush(ipvs);
 }
 
