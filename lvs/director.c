@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "lvs/conn.h"
+#include "lvs/est.h"
 #include "lvs/icmp.h"
 #include "lvs/proto_tcp.h"
 #include "lvs/sched.h"
@@ -327,6 +328,35 @@ void ipvs_director_init(struct ipvs *ipvs, struct host *host)
     host_add_hook(host, HOOK_LOCAL_IN, hook_in, ipvs);
     host_add_hook(host, HOOK_FORWARD, hook_forward, ipvs);
     host->prefetch = (struct host_prefetch){ .fn = prefetch, .ctx = ipvs };
+    ipvs_est_start(ipvs);
+}
+
+struct rows {
+    struct ipvs *ipvs;
+    ipvsadm_conn_emit emit;
+    void *sink;
+};
+
+static void conn_row(void *ctx, const struct ipvs_conn *c)
+{
+    const struct rows *r = ctx;
+    sim_time_t left = c->expires - rt_now(r->ipvs->rt);
+    struct ipvsadm_conn_row row = {
+        .protocol = c->protocol,
+        .state = c->protocol == IPPROTO_TCP ? ipvs_tcp_state_name(c->state)
+                 : c->protocol == IPPROTO_UDP ? "UDP" : "NONE",
+        .expire_s = left > 0 ? (uint32_t)((left + SIM_S - 1) / SIM_S) : 0,
+        .caddr = c->caddr, .vaddr = c->vaddr, .daddr = c->daddr,
+        .cport = c->cport, .vport = c->vport, .dport = c->dport,
+    };
+    r->emit(r->sink, &row);
+}
+
+void ipvs_director_conn_rows(void *arg, ipvsadm_conn_emit emit, void *sink)
+{
+    struct rows r = { .ipvs = arg, .emit = emit, .sink = sink };
+    if (r.ipvs->conns)
+        ipvs_conn_foreach(r.ipvs, conn_row, &r);
 }
 
 void ipvs_director_destroy(struct ipvs *ipvs)

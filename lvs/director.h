@@ -9,13 +9,18 @@
 #define LVS_DIRECTOR_H
 
 #include "lvs/ipvs.h"
+#include "lvs/ipvsadm.h"
 
 /* Make the host a director: an empty ipvs with the kernel's defaults, its
- * connection table, and its hooks on the host. The host should forward
+ * connection table, its hooks on the host, and the rate estimator ticking. The host should forward
  * (ip_forward) when NAT replies pass through it. */
 void ipvs_director_init(struct ipvs *ipvs, struct host *host);
 /* Frees the connections and services (the hooks stay, inert, until the host goes). */
 void ipvs_director_destroy(struct ipvs *ipvs);
+
+/* The connection table as `ipvsadm -L -c` rows (an ipvsadm_conn_walk;
+ * arg is the struct ipvs). */
+void ipvs_director_conn_rows(void *arg, ipvsadm_conn_emit emit, void *sink);
 
 /* FULLNAT: a local address a service's connections leave from (ipvsadm -P
  * -z); it must be one of the director's addresses. 0 or -errno. */

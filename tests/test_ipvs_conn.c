@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 
+#include "lvs/ipvsadm.h"
 #include "lvs/proto_tcp.h"
 #include "tests/support/director_rig.h"
 
@@ -290,4 +291,87 @@ Test(ipvs_conn, with_conntrack_the_reusing_syn_is_dropped)
     cr_assert_gt(r.h->drops[DROP_HOOK], drops_before);
     rig_send(&r, 0, TCP_SYN);                  /* the client's retry a second later */
     cr_assert_not_null(conn_of(0));
+}
+
+Test(ipvs_conn, connections_list_as_ipvsadm_lc)
+{
+    rig_init(&r, IPVS_FWD_MASQ, 2, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 1, TCP_SYN);
+    rig_send(&r, 1, TCP_ACK);
+    run_to(1 * SIM_S);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ipvsadm_list_conns(ipvs_director_conn_rows, &r.ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_NOSORT, out);
+    fclose(out);
+    cr_assert(strstr(text, "IPVS connection entries\n"), "%s", text);
+    cr_assert(strstr(text, "TCP 00:59  SYN_RECV    172.16.0.0:1024    10.1.0.100:80      10.2.0.12:80"), "%s", text);
+    cr_assert(strstr(text, "TCP 14:59  ESTABLISHED 172.16.0.0:1025    10.1.0.100:80      10.2.0.11:80"), "%s", text);
+    free(text);
+}
+
+static const struct ipv4_hdr *sent_ip(const struct rig_dev *d)
+{
+    cr_assert_not_null(d->last);
+    return (const struct ipv4_hdr *)(d->last->data + ETH_HLEN);
+}
+
+Test(ipvs_conn, tun_answers_frag_needed_for_a_df_packet_that_no_longer_fits)
+{
+    rig_init(&r, IPVS_FWD_TUNNEL, 1, "rr", true);
+    rig_send(&r, 0, TCP_SYN);
+    uint64_t back = r.back_dev.frames;
+    struct pkt *p = rig_segment(&r, 0, TCP_ACK, 1460);       /* a 1500-byte IP packet */
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)(p->data + ETH_HLEN);
+    ip->frag_off = htons(IPV4_DF);
+    ipv4_set_checksum((uint8_t *)ip);
+    netif_input(r.front, p);
+    cr_assert_eq(r.back_dev.frames, back, "nothing went to the server");
+    const struct ipv4_hdr *err = sent_ip(&r.front_dev);
+    const struct icmp_hdr *ic = (const struct icmp_hdr *)((const uint8_t *)err + ipv4_hdr_len(err));
+    cr_assert_eq(err->proto, IPPROTO_ICMP_);
+    cr_assert(ic->type == ICMP_DEST_UNREACH && ic->code == ICMP_FRAG_NEEDED);
+    cr_assert_eq(ntohs(ic->un.frag.mtu), 1480);
+    cr_assert_eq(ntohl(err->daddr), rig_client(0));
+    /* a packet that fits goes out inside an outer header of protocol 4 */
+    netif_input(r.front, rig_segment(&r, 0, TCP_ACK, 1000));
+    const struct ipv4_hdr *outer = sent_ip(&r.back_dev);
+    cr_assert_eq(outer->proto, IPPROTO_IPIP);
+    cr_assert_eq(ntohl(outer->daddr), RIG_RIP(0));
+    cr_assert_eq(csum_buf(outer, IPV4_HLEN), 0, "outer checksum");
+}
+
+Test(ipvs_conn, nat_server_icmp_error_reaches_the_client_as_from_the_vip)
+{
+    rig_init(&r, IPVS_FWD_MASQ, 1, "rr", true);
+    rig_send(&r, 0, TCP_SYN);
+    /* the server answers port unreachable, quoting the client's segment to its RIP */
+    struct pkt *quoted = rig_frame(&r, r.back->mac, rig_client(0), rig_cport(0), RIG_RIP(0), RIG_PORT,
+                                   IPPROTO_TCP, TCP_SYN, 0);
+    uint32_t qlen = IPV4_HLEN + 8, len = ETH_HLEN + IPV4_HLEN + 8 + qlen;
+    struct pkt *p = rig_frame(&r, r.back->mac, RIG_RIP(0), 0, rig_client(0), 0, IPPROTO_UDP, 0, 0);
+    pkt_put(p, len - p->len);
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)(p->data + ETH_HLEN);
+    ip->proto = IPPROTO_ICMP_;
+    ip->tot_len = htons((uint16_t)(len - ETH_HLEN));
+    ipv4_set_checksum((uint8_t *)ip);
+    uint8_t *icmp = (uint8_t *)(ip + 1);
+    memset(icmp, 0, 8);
+    icmp[0] = ICMP_DEST_UNREACH;
+    icmp[1] = ICMP_PORT_UNREACH;
+    memcpy(icmp + 8, quoted->data + ETH_HLEN, qlen);
+    pkt_free(quoted);
+    uint16_t check = csum_buf(icmp, 8 + qlen);
+    memcpy(icmp + 2, &check, 2);
+    netif_input(r.back, p);
+    const struct ipv4_hdr *out = sent_ip(&r.front_dev);
+    cr_assert_eq(out->proto, IPPROTO_ICMP_);
+    cr_assert_eq(ntohl(out->saddr), RIG_VIP);
+    cr_assert_eq(ntohl(out->daddr), rig_client(0));
+    const struct ipv4_hdr *q = (const struct ipv4_hdr *)((const uint8_t *)out + IPV4_HLEN + 8);
+    cr_assert_eq(ntohl(q->daddr), RIG_VIP, "the quoted segment went to the VIP");
+    cr_assert_eq(csum_buf(out, IPV4_HLEN), 0);
+    cr_assert_eq(csum_buf(q, IPV4_HLEN), 0);
+    cr_assert_eq(csum_buf((const uint8_t *)out + IPV4_HLEN, 8 + qlen), 0, "ICMP checksum");
 }
