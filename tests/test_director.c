@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lvs/conn.h"
+#include "net/arp.h"
 #include "net/hdr.h"
 #include "tests/support/lvs_lab.h"
 
@@ -162,4 +163,70 @@ Test(director, fullnat_sources_from_the_local_address_with_toa)
     cr_assert_gt(s.from_laddr, 0);
     cr_assert_eq(s.tcp_to_rip, 0);
     cr_assert_geq(s.toa_with_client, 2, "TOA on %d segments to rs1", s.toa_with_client);
+}
+
+/* A client that reuses its port while the director still holds the old
+ * connection in TIME_WAIT (120 s, the client's own is over): with
+ * conntrack the kernel drops the SYN and the client waits out its 1 s SYN
+ * retry, the stall kube-proxy users met; without, the SYN is rescheduled. */
+static sim_time_t reuse_connect_time(bool conntrack)
+{
+    struct lab l;
+    lab_init(&l, IPVS_FWD_MASQ, "rr", "");
+    l.ipvs.sysctl.conntrack = conntrack;
+    struct lab_fetch *first = lab_fetch_from(&l, 10 * SIM_MS, 40000);
+    struct lab_fetch *again = lab_fetch_from(&l, 5 * SIM_S, 40000);
+    sched_run_until(&l.w->sched, 10 * SIM_S);
+    cr_assert(first->done && again->done, "fetches done: %d %d", first->done, again->done);
+    cr_assert_eq(again->got, l.response);
+    sim_time_t t = again->connected - again->started;
+    cr_assert_eq(lab_free(&l), 0);
+    return t;
+}
+
+Test(director, conn_reuse_with_conntrack_stalls_a_reused_port_for_a_second)
+{
+    sim_time_t stalled = reuse_connect_time(true), prompt = reuse_connect_time(false);
+    cr_assert(stalled >= 1 * SIM_S && stalled < 1100 * SIM_MS, "with conntrack: %lld ns", (long long)stalled);
+    cr_assert(prompt < 1 * SIM_MS, "without: %lld ns", (long long)prompt);
+}
+
+/* The DR "ARP problem": real servers that answer ARP for the VIP they hold
+ * on lo take the client's traffic away from the director. */
+Test(director, dr_without_the_arp_fix_loses_the_vip_to_a_real_server)
+{
+    struct lab l;
+    lab_init_quirks(&l, IPVS_FWD_DROUTE, "rr", "", LAB_NO_ARP_FIX);
+    lab_fetches(&l, 6, 10 * SIM_MS, 2 * SIM_MS);
+    sched_run_until(&l.w->sched, 3 * SIM_S);
+    uint8_t mac[6];
+    cr_assert(arp_lookup(l.client->host, l.vip, mac));
+    cr_assert_neq(memcmp(mac, l.director->nics[0]->nif->mac, 6), 0, "the client learnt a server's MAC");
+    /* the first SYN may leave on the first answer, the director's; the rest
+     * follow the last answer, a server's */
+    cr_assert_leq(l.ipvs.stats.conns, 1, "the director saw %llu connections",
+                  (unsigned long long)l.ipvs.stats.conns);
+    int served = 0;
+    for (int i = 0; i < l.nfetch; i++)
+        served += l.fetch[i].done;
+    cr_assert_eq(served, 6, "the servers answered the rest themselves");
+    cr_assert_eq(lab_free(&l), 0);
+}
+
+/* NAT needs the director as the servers' way back: without it the replies
+ * have nowhere to go, and the fetches hang. */
+Test(director, nat_without_the_gateway_breaks_replies)
+{
+    struct lab l;
+    lab_init_quirks(&l, IPVS_FWD_MASQ, "rr", "", LAB_NO_GATEWAY);
+    lab_fetches(&l, 3, 10 * SIM_MS, 2 * SIM_MS);
+    sched_run_until(&l.w->sched, 3 * SIM_S);
+    uint64_t unroutable = 0;
+    for (int i = 0; i < LAB_SERVERS; i++)
+        unroutable += l.rs[i]->host->drops[DROP_IP_NO_ROUTE];
+    for (int i = 0; i < l.nfetch; i++)
+        cr_assert(!l.fetch[i].done && l.fetch[i].got == 0);
+    cr_assert_gt(unroutable, 0, "the servers' replies had no route");
+    cr_assert_eq(l.ipvs.stats.outpkts, 0);
+    cr_assert_eq(lab_free(&l), 0);
 }

@@ -30,6 +30,8 @@
 struct lab_fetch {
     struct lab *lab;
     struct tcp_sock *s;
+    uint16_t sport;            /* 0: an ephemeral port */
+    sim_time_t started, connected;
     size_t got;
     int server;                /* the first response byte: which server answered */
     bool bad_byte, done;
@@ -128,7 +130,8 @@ static const struct tcp_callbacks lab_srv_listen_cb = { .accepted = lab_srv_acce
 
 static void lab_fetch_connected(void *ctx, struct tcp_sock *s)
 {
-    (void)ctx;
+    struct lab_fetch *f = ctx;
+    f->connected = sched_now(&f->lab->w->sched);
     uint8_t req[LAB_REQUEST];
     memset(req, 'q', sizeof req);
     tcp_send(s, req, sizeof req);
@@ -171,7 +174,17 @@ static void lab_fetch_start(void *arg)
 {
     struct lab_fetch *f = arg;
     struct lab *l = f->lab;
-    f->s = tcp_connect(l->client->host, 0, l->vip, LAB_PORT, &lab_fetch_cb, f);
+    f->started = sched_now(&l->w->sched);
+    f->s = tcp_connect_opts(l->client->host, 0, f->sport, l->vip, LAB_PORT, &lab_fetch_cb, f, NULL);
+}
+
+/* One fetch at `at` from a chosen client port. */
+static struct lab_fetch *lab_fetch_from(struct lab *l, sim_time_t at, uint16_t sport)
+{
+    struct lab_fetch *f = &l->fetch[l->nfetch++];
+    *f = (struct lab_fetch){ .lab = l, .server = -1, .sport = sport };
+    sched_call_at(&l->w->sched, at, lab_fetch_start, f);
+    return f;
 }
 
 /* Start n fetches from the client, spaced `gap` apart from `at`. */
@@ -197,8 +210,15 @@ static struct sim_node *lab_host(struct lab *l, const char *name, struct sim_nod
     return n;
 }
 
+/* Set-up mistakes a lab can be built with, to show what they break. */
+enum lab_quirk {
+    LAB_NO_ARP_FIX = 1 << 0,   /* DR/TUN servers keep arp_ignore/arp_announce at 0 */
+    LAB_NO_GATEWAY = 1 << 1,   /* NAT servers lack the route back through the director */
+};
+
 /* A lab for fwd with the scheduler sched; pcap_dir "" for no capture. */
-static void lab_init(struct lab *l, enum ipvs_fwd fwd, const char *sched, const char *pcap_dir)
+static void lab_init_quirks(struct lab *l, enum ipvs_fwd fwd, const char *sched, const char *pcap_dir,
+                            unsigned quirks)
 {
     memset(l, 0, sizeof *l);
     l->fwd = fwd;
@@ -230,15 +250,16 @@ static void lab_init(struct lab *l, enum ipvs_fwd fwd, const char *sched, const 
         l->rip[i] = back_net + 11 + (uint32_t)i;
         l->rs[i] = lab_host(l, name, back, l->rip[i]);
         struct host *h = l->rs[i]->host;
-        if (fwd == IPVS_FWD_DROUTE) {
-            netif_add_addr(h->lo, l->vip, 32);
-            h->arp_ignore_all = 1;
-            h->arp_announce_all = 2;
-        } else if (fwd == IPVS_FWD_TUNNEL) {
-            netif_add_addr(ipip_add_tunnel(h, "tunl0"), l->vip, 32);
-            h->arp_ignore_all = 1;
-            h->arp_announce_all = 2;
-        } else if (fwd == IPVS_FWD_MASQ) {
+        if (lan) {
+            if (fwd == IPVS_FWD_DROUTE)
+                netif_add_addr(h->lo, l->vip, 32);
+            else
+                netif_add_addr(ipip_add_tunnel(h, "tunl0"), l->vip, 32);
+            if (!(quirks & LAB_NO_ARP_FIX)) {
+                h->arp_ignore_all = 1;
+                h->arp_announce_all = 2;
+            }
+        } else if (fwd == IPVS_FWD_MASQ && !(quirks & LAB_NO_GATEWAY)) {
             route_add(h, 0, 0, back_net + 1, NULL);
         }
         l->srv[i] = (struct lab_server){ .lab = l, .id = i + 1 };
@@ -254,6 +275,11 @@ static void lab_init(struct lab *l, enum ipvs_fwd fwd, const char *sched, const 
     }
     if (fwd == IPVS_FWD_FULLNAT)
         ipvs_laddr_add(&l->ipvs, &l->svc, l->laddr);
+}
+
+static void lab_init(struct lab *l, enum ipvs_fwd fwd, const char *sched, const char *pcap_dir)
+{
+    lab_init_quirks(l, fwd, sched, pcap_dir, 0);
 }
 
 /* Frees the lab; the packets still live (0 expected). */
