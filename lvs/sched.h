@@ -33,4 +33,10 @@ static inline bool ipvs_dest_usable(const struct ipvs_dest *d)
     return d->weight > 0 && !d->overloaded;
 }
 
+/* Whether a protocol has ports where sh-port and mh-port read them: TCP, UDP, SCTP. */
+static inline bool ipvs_sched_has_ports(uint8_t protocol)
+{
+    return protocol == 6 || protocol == 17 || protocol == 132;
+}
+
 #endif
