@@ -9,6 +9,8 @@
 #ifndef LVS_SCHED_H
 #define LVS_SCHED_H
 
+#include <netinet/in.h>
+
 #include "lvs/ipvs.h"
 
 struct ipvs_sched_ops {
@@ -36,7 +38,7 @@ static inline bool ipvs_dest_usable(const struct ipvs_dest *d)
 /* Whether a protocol has ports where sh-port and mh-port read them: TCP, UDP, SCTP. */
 static inline bool ipvs_sched_has_ports(uint8_t protocol)
 {
-    return protocol == 6 || protocol == 17 || protocol == 132;
+    return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP || protocol == IPPROTO_SCTP;
 }
 
 #endif

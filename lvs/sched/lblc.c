@@ -27,7 +27,7 @@ struct lblc_table {
     struct ipvs_service *svc;
     struct lblc_entry *bucket[IPVS_LOC_TAB_SIZE];
     struct rt_timer periodic;
-    int entries, max_size, rover, counter;
+    struct ipvs_loc_gc gc;
 };
 
 static unsigned lblc_hashkey(uint32_t addr)
@@ -48,7 +48,7 @@ static void lblc_del(struct lblc_table *tbl, struct lblc_entry **pp)
 {
     struct lblc_entry *en = *pp;
     *pp = en->next;
-    tbl->entries--;
+    tbl->gc.entries--;
     ipvs_dest_put(tbl->svc->ipvs, en->dest);
     free(en);
 }
@@ -68,12 +68,13 @@ static void lblc_new(struct lblc_table *tbl, uint32_t addr, struct ipvs_dest *de
                                .lastuse = ipvs_loc_now(tbl->svc) };
     ipvs_dest_hold(dest);
     *pp = en;
-    tbl->entries++;
+    tbl->gc.entries++;
 }
 
 /* Drop the entries of bucket j unused for `age` (lastuse + age <= now). */
-static int lblc_expire_bucket(struct lblc_table *tbl, int j, sim_time_t now, sim_time_t age)
+static int lblc_expire_bucket(void *table, int j, sim_time_t now, sim_time_t age)
 {
+    struct lblc_table *tbl = table;
     int dropped = 0;
     for (struct lblc_entry **pp = &tbl->bucket[j]; *pp;) {
         if (now < (*pp)->lastuse + age) {
@@ -90,28 +91,7 @@ static void lblc_check_expire(void *arg)
 {
     struct lblc_table *tbl = arg;
     sim_time_t now = ipvs_loc_now(tbl->svc);
-    int j = tbl->rover;
-    if (tbl->counter % IPVS_LOC_COUNT_FOR_FULL == 0) {
-        for (int i = 0; i < IPVS_LOC_TAB_SIZE; i++) {
-            j = (j + 1) & IPVS_LOC_TAB_MASK;
-            lblc_expire_bucket(tbl, j, now, IPVS_LOC_EXPIRATION);
-        }
-        tbl->rover = j;
-        tbl->counter = 1;
-    } else if (tbl->entries <= tbl->max_size) {
-        tbl->counter++;
-    } else {
-        int goal = (tbl->entries - tbl->max_size) * 4 / 3;
-        if (goal > tbl->max_size / 2)
-            goal = tbl->max_size / 2;
-        for (int i = 0; i < IPVS_LOC_TAB_SIZE; i++) {
-            j = (j + 1) & IPVS_LOC_TAB_MASK;
-            goal -= lblc_expire_bucket(tbl, j, now, IPVS_LOC_ENTRY_TIMEOUT);
-            if (goal <= 0)
-                break;
-        }
-        tbl->rover = j;
-    }
+    ipvs_loc_gc_run(&tbl->gc, now, lblc_expire_bucket, tbl);
     rt_timer_arm(ipvs_loc_rt(tbl->svc), &tbl->periodic, now + IPVS_LOC_CHECK_EXPIRE_INTERVAL);
 }
 
@@ -119,8 +99,7 @@ static int lblc_init_service(struct ipvs_service *svc)
 {
     struct lblc_table *tbl = xcalloc(1, sizeof *tbl);
     tbl->svc = svc;
-    tbl->max_size = IPVS_LOC_TAB_SIZE * 16;
-    tbl->counter = 1;
+    ipvs_loc_gc_init(&tbl->gc);
     rt_timer_init(&tbl->periodic, lblc_check_expire, tbl);
     if (ipvs_loc_rt(svc))
         rt_timer_arm_in(ipvs_loc_rt(svc), &tbl->periodic, IPVS_LOC_CHECK_EXPIRE_INTERVAL);

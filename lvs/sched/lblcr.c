@@ -38,7 +38,7 @@ struct lblcr_table {
     struct ipvs_service *svc;
     struct lblcr_entry *bucket[IPVS_LOC_TAB_SIZE];
     struct rt_timer periodic;
-    int entries, max_size, rover, counter;
+    struct ipvs_loc_gc gc;
 };
 
 static void set_insert(struct lblcr_set *set, struct ipvs_dest *dest, bool check, sim_time_t now)
@@ -131,7 +131,7 @@ static void lblcr_free(struct lblcr_table *tbl, struct lblcr_entry **pp)
 {
     struct lblcr_entry *en = *pp;
     *pp = en->next;
-    tbl->entries--;
+    tbl->gc.entries--;
     while (en->set.list) {
         struct lblcr_elem *e = en->set.list;
         en->set.list = e->next;
@@ -141,8 +141,9 @@ static void lblcr_free(struct lblcr_table *tbl, struct lblcr_entry **pp)
     free(en);
 }
 
-static int lblcr_expire_bucket(struct lblcr_table *tbl, int j, sim_time_t now, sim_time_t age)
+static int lblcr_expire_bucket(void *table, int j, sim_time_t now, sim_time_t age)
 {
+    struct lblcr_table *tbl = table;
     int dropped = 0;
     for (struct lblcr_entry **pp = &tbl->bucket[j]; *pp;) {
         if (now < (*pp)->lastuse + age) {
@@ -159,28 +160,7 @@ static void lblcr_check_expire(void *arg)
 {
     struct lblcr_table *tbl = arg;
     sim_time_t now = ipvs_loc_now(tbl->svc);
-    int j = tbl->rover;
-    if (tbl->counter % IPVS_LOC_COUNT_FOR_FULL == 0) {
-        for (int i = 0; i < IPVS_LOC_TAB_SIZE; i++) {
-            j = (j + 1) & IPVS_LOC_TAB_MASK;
-            lblcr_expire_bucket(tbl, j, now, IPVS_LOC_EXPIRATION);
-        }
-        tbl->rover = j;
-        tbl->counter = 1;
-    } else if (tbl->entries <= tbl->max_size) {
-        tbl->counter++;
-    } else {
-        int goal = (tbl->entries - tbl->max_size) * 4 / 3;
-        if (goal > tbl->max_size / 2)
-            goal = tbl->max_size / 2;
-        for (int i = 0; i < IPVS_LOC_TAB_SIZE; i++) {
-            j = (j + 1) & IPVS_LOC_TAB_MASK;
-            goal -= lblcr_expire_bucket(tbl, j, now, IPVS_LOC_ENTRY_TIMEOUT);
-            if (goal <= 0)
-                break;
-        }
-        tbl->rover = j;
-    }
+    ipvs_loc_gc_run(&tbl->gc, now, lblcr_expire_bucket, tbl);
     rt_timer_arm(ipvs_loc_rt(tbl->svc), &tbl->periodic, now + IPVS_LOC_CHECK_EXPIRE_INTERVAL);
 }
 
@@ -188,8 +168,7 @@ static int lblcr_init_service(struct ipvs_service *svc)
 {
     struct lblcr_table *tbl = xcalloc(1, sizeof *tbl);
     tbl->svc = svc;
-    tbl->max_size = IPVS_LOC_TAB_SIZE * 16;
-    tbl->counter = 1;
+    ipvs_loc_gc_init(&tbl->gc);
     rt_timer_init(&tbl->periodic, lblcr_check_expire, tbl);
     if (ipvs_loc_rt(svc))
         rt_timer_arm_in(ipvs_loc_rt(svc), &tbl->periodic, IPVS_LOC_CHECK_EXPIRE_INTERVAL);
@@ -240,7 +219,7 @@ static struct ipvs_dest *lblcr_schedule(struct ipvs_service *svc, const struct i
     *en = (struct lblcr_entry){ .next = *pp, .addr = t->daddr, .lastuse = now };
     set_insert(&en->set, d, false, now);
     *pp = en;
-    tbl->entries++;
+    tbl->gc.entries++;
     return d;
 }
 

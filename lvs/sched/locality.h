@@ -1,8 +1,9 @@
 /*
  * What lblc and lblcr share: their clock (the director's runtime; a
  * service without one sees time stand still at 0 and arms no timer), the
- * kernel's timing constants and table size, and their test of a cached
- * dest that is busier than its weight while another is under half of its.
+ * kernel's timing constants and table size, the collector of stale entries,
+ * and their test of a cached dest that is busier than its weight while
+ * another is under half of its.
  */
 #ifndef LVS_SCHED_LOCALITY_H
 #define LVS_SCHED_LOCALITY_H
@@ -28,6 +29,23 @@ static inline sim_time_t ipvs_loc_now(const struct ipvs_service *svc)
     struct rt *rt = ipvs_loc_rt(svc);
     return rt ? rt_now(rt) : 0;
 }
+
+/* The collector's state: entries counted, the limit (16 per bucket), the
+ * bucket where the last walk stopped and the periods since a full check. */
+struct ipvs_loc_gc {
+    int entries, max_size, rover, counter;
+};
+
+/* Drops the entries of one bucket unused for `age` (lastuse + age <= now),
+ * counting them off gc->entries; returns how many went. */
+typedef int (*ipvs_loc_expire_fn)(void *table, int bucket, sim_time_t now, sim_time_t age);
+
+void ipvs_loc_gc_init(struct ipvs_loc_gc *gc);
+
+/* One period of the collector (ip_vs_lblc_check_expire): every 30th a full
+ * walk with the expiration; between, past the limit, a walk with the 6 min
+ * timeout that stops once 4/3 of the excess (at most half the limit) went. */
+void ipvs_loc_gc_run(struct ipvs_loc_gc *gc, sim_time_t now, ipvs_loc_expire_fn expire, void *table);
 
 /* The kernel's is_overloaded() of lblc and lblcr (it ignores the
  * threshold flag): more active connections than weight, and some dest of
