@@ -214,3 +214,16 @@ Test(lvs_sched_hash, mh_port)
         s[i] = from(CLIENT(1), (uint16_t)(1000 + i));
     cr_expect(count_of(s, 'A') > 5 && count_of(s, 'B') > 5 && count_of(s, 'C') > 5, "%s", s);
 }
+
+/* Turns are weight / gcd shifted right so the largest fits 6 bits: weights
+ * 1 and 200 give turns 1 and 50 (shift 2), so A holds 1 slot in 51, not 1
+ * in 201. */
+Test(lvs_sched_hash, mh_large_weights_are_shifted)
+{
+    static char s[4001];
+    tsvc_init(&t, "mh", 0);
+    tsvc_add_all(&t, "AB", (int[]){ 1, 200 });
+    mh_record(s, 4000, 0);
+    int a = count_of(s, 'A');
+    cr_expect(a > 50 && a < 110, "A got %d of 4000 clients; 1 in 51 is about 78", a);
+}

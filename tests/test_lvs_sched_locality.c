@@ -125,6 +125,19 @@ Test(lvs_sched_locality, lblc_collector_trims_a_full_table)
     cr_expect_eq(16684u - held(), dropped);   /* under the limit now */
 }
 
+/* Another scheduler on the service: the cache goes and lets go of its dests. */
+Test(lvs_sched_locality, lblc_cache_freed_on_scheduler_change)
+{
+    setup("lblc");
+    cr_expect_str_eq(picks_to(X, 1, false), "C");
+    tsvc_del(&t, 'C');                            /* C waits in the trash */
+    cr_expect_eq(tsvc_dest(&t, 'B')->refcnt, 0);
+    strcpy(t.sc.sched_name, "rr");
+    cr_assert_eq(ipvs_service_edit(&t.ipvs, &t.sc), 0);
+    cr_expect_null(t.ipvs.trash);
+    cr_expect_str_eq(picks_to(X, 2, false), "BA");
+}
+
 /* ---- lblcr ---- */
 
 /* A set per address: its least loaded member serves until overloaded, then
