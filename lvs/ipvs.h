@@ -60,6 +60,7 @@ struct ipvs_dest {
     uint16_t port;
     enum ipvs_fwd fwd;
     int weight;
+    int last_weight;                 /* the latest non-zero weight (mh's table keeps it) */
     uint32_t u_threshold, l_threshold;   /* -x, -y; 0 = none */
     uint32_t activeconns, inactconns, persistconns;
     bool available;                  /* false once deleted while connections hold it */

@@ -9,6 +9,8 @@
 #ifndef LVS_SCHED_H
 #define LVS_SCHED_H
 
+#include <netinet/in.h>
+
 #include "lvs/ipvs.h"
 
 struct ipvs_sched_ops {
@@ -31,6 +33,12 @@ extern const struct ipvs_sched_ops *const ipvs_schedulers[];
 static inline bool ipvs_dest_usable(const struct ipvs_dest *d)
 {
     return d->weight > 0 && !d->overloaded;
+}
+
+/* Whether a protocol has ports where sh-port and mh-port read them: TCP, UDP, SCTP. */
+static inline bool ipvs_sched_has_ports(uint8_t protocol)
+{
+    return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP || protocol == IPPROTO_SCTP;
 }
 
 #endif

@@ -206,8 +206,10 @@ static int check_dest(const struct ipvs_dest_conf *c)
     return 0;
 }
 
-static void set_dest(struct ipvs_dest *d, const struct ipvs_dest_conf *c)
+static void set_dest(struct ipvs_dest *d, const struct ipvs_dest_conf *c, bool add)
 {
+    if (add || c->weight != 0)      /* as __ip_vs_update_dest: the latest non-zero weight */
+        d->last_weight = c->weight;
     d->fwd = c->fwd;
     d->weight = c->weight;
     d->available = true;
@@ -247,7 +249,7 @@ int ipvs_dest_add(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const s
         *d = (struct ipvs_dest){ .svc = svc, .addr = conf->addr, .port = conf->port };
         svc->refcnt++;
     }
-    set_dest(d, conf);
+    set_dest(d, conf, true);
     d->next = svc->dests;          /* list_add_rcu: at the head */
     svc->dests = d;
     svc->num_dests++;
@@ -267,7 +269,7 @@ int ipvs_dest_edit(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const 
     struct ipvs_dest *d = ipvs_dest_find(svc, conf->addr, conf->port);
     if (!d)
         return -ENOENT;
-    set_dest(d, conf);
+    set_dest(d, conf, false);
     if (svc->sched->upd_dest)
         svc->sched->upd_dest(svc, d);
     return 0;

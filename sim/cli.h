@@ -15,5 +15,6 @@ struct cli_command {
 
 extern const struct cli_command cli_emu;
 extern const struct cli_command cli_pcap;
+extern const struct cli_command cli_sched;
 
 #endif
