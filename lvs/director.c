@@ -324,6 +324,7 @@ static void prefetch(void *ctx, const struct pkt *frame, int stage)
 void ipvs_director_init(struct ipvs *ipvs, struct host *host)
 {
     ipvs_init(ipvs, host, host->rt);
+    ipvs->seed = rng_next(&host->rng);       /* the host's stream follows the run's seed */
     ipvs_conn_table_new(ipvs, rng_next(&host->rng));
     host_add_hook(host, HOOK_LOCAL_IN, hook_in, ipvs);
     host_add_hook(host, HOOK_FORWARD, hook_forward, ipvs);

@@ -116,6 +116,7 @@ struct ipvs {
     int num_services;
     struct ipvs_sysctl sysctl;
     struct ipvs_timeouts timeouts;
+    uint64_t seed;                   /* random schedulers' streams derive from it (the run's seed) */
     struct ipvs_conn_table *conns;
     struct ipvs_dest *trash;         /* deleted dests still held by connections */
     int fullnat_laddrs;              /* local addresses of all services: replies may come to them */

@@ -4,7 +4,8 @@
  * with the lower overhead / weight (compared by multiplication) wins, the
  * first draw on a tie. The draws come from a deterministic stream per
  * service (engine/rng.h) instead of the kernel's prandom_u32: its seed is
- * IPVS_TWOS_SEED and its name the host's name and the service's identity.
+ * the director's (which follows the run's seed) mixed with IPVS_TWOS_SEED,
+ * its name the service's identity.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,18 +13,16 @@
 #include "engine/rng.h"
 #include "engine/xalloc.h"
 #include "lvs/sched.h"
-#include "net/host.h"
 
 #define IPVS_TWOS_SEED 0x74776f73u   /* "twos" */
 
 static int twos_init_service(struct ipvs_service *svc)
 {
     struct rng *r = xcalloc(1, sizeof *r);
-    char name[HOST_NAME_MAX_ + 64];
-    const char *host = svc->ipvs && svc->ipvs->host ? svc->ipvs->host->name : "";
-    snprintf(name, sizeof name, "ipvs-twos/%s/%u/%08x:%u/%u", host, svc->protocol,
-             (unsigned)svc->addr, svc->port, (unsigned)svc->fwmark);
-    rng_init(r, IPVS_TWOS_SEED, name);
+    char name[64];
+    snprintf(name, sizeof name, "ipvs-twos/%u/%08x:%u/%u", svc->protocol, (unsigned)svc->addr,
+             svc->port, (unsigned)svc->fwmark);
+    rng_init(r, IPVS_TWOS_SEED ^ (svc->ipvs ? svc->ipvs->seed : 0), name);
     svc->sched_data = r;
     return 0;
 }
