@@ -17,6 +17,7 @@ static const struct cli_command cli_report = {
 static const struct cli_command *const commands[] = {
     &cli_report,
     &cli_pcap,
+    &cli_ipvsadm,
     &cli_sched,
     &cli_emu,
 };
