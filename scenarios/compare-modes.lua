@@ -23,7 +23,8 @@ function build(run)
     server_cpu = { cores = 1 },
     service_time = "exp(200us)",
   }
-  director(t.director, { vip = t.vip, rules = lan.rules(t, run.mode, "wlc") })
+  director(t.director, { vip = t.vip, rules = lan.rules(t, run.mode, "wlc"),
+                        laddrs = run.mode == "fullnat" and t.laddrs or nil })
   load("web", {
     kind = "http", from = t.clients, to = t.vip .. ":80",
     users = run.users, think = "0", request = "200", response = "exp(50KB)",

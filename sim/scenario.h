@@ -84,9 +84,13 @@ struct scn_link {
     struct scn_where where;
 };
 
+#define SCN_MAX_LADDRS 8
+
 struct scn_director {
     int node;                  /* -1: none declared */
     uint32_t vip;
+    uint32_t laddrs[SCN_MAX_LADDRS];   /* FULLNAT local addresses */
+    int nladdrs;
     char (*ipvsadm)[SCN_LINE_MAX];  /* rules, in order */
     int nipvsadm;
     char keepalived[256];      /* path of a keepalived.conf, or "" */

@@ -415,7 +415,7 @@ static int api_sysctl(lua_State *L)
     return 0;
 }
 
-/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file"}) */
+/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}}) */
 static int api_director(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "director");
@@ -424,7 +424,7 @@ static int api_director(lua_State *L)
     snprintf(what, sizeof what, "director %s", t->nodes[n].name);
     if (t->director.node >= 0)
         fail(L, "%s: the run has a director already (%s)", what, t->nodes[t->director.node].name);
-    static const char *const keys[] = { "vip", "rules", "keepalived", NULL };
+    static const char *const keys[] = { "vip", "rules", "keepalived", "laddrs", NULL };
     check_keys(L, 2, what, keys);
     struct scn_director *d = &t->director;
     d->node = n;
@@ -445,6 +445,21 @@ static int api_director(lua_State *L)
                 fail(L, "%s: rules[%lld] is longer than %d characters", what, (long long)i,
                      SCN_LINE_MAX - 1);
             snprintf(*GROW(d->ipvsadm, d->nipvsadm), SCN_LINE_MAX, "%s", line);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    if (opt(L, 2, "laddrs")) {
+        if (!lua_istable(L, -1))
+            fail(L, "%s: laddrs is a list of the director's addresses for FULLNAT", what);
+        lua_Integer count = luaL_len(L, -1);
+        if (count > SCN_MAX_LADDRS)
+            fail(L, "%s: at most %d local addresses", what, SCN_MAX_LADDRS);
+        for (lua_Integer i = 1; i <= count; i++) {
+            lua_rawgeti(L, -1, i);
+            if (lua_type(L, -1) != LUA_TSTRING)
+                fail(L, "%s: laddrs[%lld] is not an address", what, (long long)i);
+            d->laddrs[d->nladdrs++] = parse_addr(L, lua_tostring(L, -1), what);
             lua_pop(L, 1);
         }
         lua_pop(L, 1);

@@ -2,14 +2,15 @@
 -- router; the director and the real servers share the LAN (and so an L2
 -- segment, as DR needs). The same wiring serves all four modes; what differs
 -- is each real server's set-up:
---   nat      default route via the director (one-armed NAT)
+--   nat      default route via the director (one-armed NAT), which forwards
 --   dr       VIP on lo, arp_ignore=1 / arp_announce=2, default route via the router
 --   tun      VIP on tunl0, default route via the router
 --   fullnat  nothing special: replies go to the director's local address
 --
 -- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=,
 --           director_cpu={...}, server_cpu={...}, service_time=}
--- returns {clients = {names}, servers = {names}, director = name, vip = addr}
+-- returns {clients = {names}, servers = {names}, director = name, vip = addr,
+--          laddrs = {the director's LAN address, FULLNAT's local address}}
 local lan = {}
 
 local VIP = "10.0.0.100"
@@ -24,7 +25,7 @@ function lan.build(o)
     if not known[k] then error(("lan.build: unknown key %q"):format(k), 2) end
   end
   local rate, delay = o.rate or "1Gbps", o.delay or "50us"
-  local out = { clients = {}, servers = {}, director = "director", vip = VIP }
+  local out = { clients = {}, servers = {}, director = "director", vip = VIP, laddrs = { DIRECTOR } }
 
   router("router")
   switch("lan")
@@ -35,6 +36,9 @@ function lan.build(o)
   local d_if = link("director", "lan", { rate = rate, delay = delay })
   addr("director", d_if, DIRECTOR .. "/24")
   route("director", "default", ROUTER_LAN)
+  if o.mode == "nat" then
+    sysctl("director", { ip_forward = true })   -- NAT replies pass through it
+  end
 
   for i = 1, o.clients or 4 do
     local c = "client" .. i
