@@ -369,17 +369,13 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t
     return NULL;
 }
 
-void ipvs_conn_prefetch(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr, uint16_t cport,
-                        uint32_t vaddr, uint16_t vport, int stage)
+const void *ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                      uint16_t cport, uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
     struct ipvs_conn *const *bucket = &t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)];
-    if (stage == 0) {
-        __builtin_prefetch(bucket);
-    } else if (*bucket) {
-        __builtin_prefetch(*bucket);
-        __builtin_prefetch((const char *)*bucket + 63);   /* entries straddle lines */
-    }
+    __builtin_prefetch(bucket);
+    return bucket;
 }
 
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,

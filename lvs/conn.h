@@ -78,10 +78,19 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t
  * (the client under NAT, the local address under FULLNAT). */
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
                                     uint16_t sport, uint32_t daddr, uint16_t dport);
-/* Prefetch for a packet from the client: stage 0 its index bucket, stage
- * 1 the first entry there (see host_prefetch). */
-void ipvs_conn_prefetch(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr, uint16_t cport,
-                        uint32_t vaddr, uint16_t vport, int stage);
+/* Prefetch for a packet from the client: its index bucket, whose address
+ * is returned; then, given that address, the first entry there (see
+ * host_prefetch). */
+const void *ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                      uint16_t cport, uint32_t vaddr, uint16_t vport);
+static inline void ipvs_conn_prefetch_entry(const void *bucket)
+{
+    const struct ipvs_conn *c = *(struct ipvs_conn *const *)bucket;
+    if (c) {
+        __builtin_prefetch(c);
+        __builtin_prefetch((const char *)c + 63);   /* entries straddle lines */
+    }
+}
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                          uint32_t vaddr, uint16_t vport);

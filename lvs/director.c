@@ -304,21 +304,27 @@ static enum host_verdict hook_forward(void *ctx, struct host *h, struct pkt *p)
     return reply(ipvs, c, p, flags);
 }
 
-/* The host's look ahead at a burst: the connection a client's segment
- * will look up. Reads headers only as far as they are there. */
-static void prefetch(void *ctx, const struct pkt *frame, int stage)
+/* The host's look ahead at a burst: the index bucket a client's segment
+ * will look up, then the entry it holds. Reads headers only as far as
+ * they are there. */
+static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr_t bucket)
 {
+    if (stage == 1) {
+        if (bucket)
+            ipvs_conn_prefetch_entry((const void *)bucket);
+        return bucket;
+    }
     const struct ipvs *ipvs = ctx;
     const uint8_t *d = frame->data;
     if (!ipvs->conns || frame->len < ETH_HLEN + IPV4_HLEN + 4 || d[12] != 0x08 || d[13] != 0x00)
-        return;
+        return 0;
     const struct ipv4_hdr *ip = (const struct ipv4_hdr *)(d + ETH_HLEN);
     unsigned ihl = ipv4_hdr_len(ip);
     if ((ip->proto != IPPROTO_TCP && ip->proto != IPPROTO_UDP) || frame->len < ETH_HLEN + ihl + 4)
-        return;
+        return 0;
     const uint8_t *l4 = d + ETH_HLEN + ihl;
-    ipvs_conn_prefetch(ipvs, ip->proto, ntohl(ip->saddr), (uint16_t)(l4[0] << 8 | l4[1]),
-                       ntohl(ip->daddr), (uint16_t)(l4[2] << 8 | l4[3]), stage);
+    return (uintptr_t)ipvs_conn_prefetch_bucket(ipvs, ip->proto, ntohl(ip->saddr), (uint16_t)(l4[0] << 8 | l4[1]),
+                                                ntohl(ip->daddr), (uint16_t)(l4[2] << 8 | l4[3]));
 }
 
 void ipvs_director_init(struct ipvs *ipvs, struct host *host)

@@ -159,14 +159,21 @@ enum host_verdict host_run_hooks(struct host *h, enum host_hook_point at, struct
 
 bool host_is_local(const struct host *h, uint32_t addr)
 {
-    for (int i = 0; i < h->nifs; i++) {
-        const struct netif *nif = h->ifs[i];
-        if ((nif->flags & NETIF_LOOPBACK) && (addr >> 24) == 127)
+    if ((addr >> 24) == 127)
+        return h->lo != NULL;
+    for (int i = 0; i < h->nlocal; i++)
+        if (h->local[i] == addr)
             return true;
-        if (netif_has_addr(nif, addr))
-            return true;
-    }
     return false;
+}
+
+void host_forget_local(struct host *h, uint32_t addr)
+{
+    for (int i = 0; i < h->nlocal; i++)
+        if (h->local[i] == addr) {
+            h->local[i] = h->local[--h->nlocal];
+            return;
+        }
 }
 
 bool host_join_group(struct host *h, uint32_t group)

@@ -71,10 +71,12 @@ struct host_hook {
 
 /* A look ahead at frames of a burst before any is processed (data at the
  * Ethernet header, nothing may change): stage 0 can prefetch what the
- * frame's headers lead to, stage 1 what that memory points to. */
+ * frame's headers lead to and return a cookie (say, the address it
+ * prefetched), which stage 1 gets back to prefetch what that memory points
+ * to. */
 #define HOST_PREFETCH_STAGES 2
 struct host_prefetch {
-    void (*fn)(void *ctx, const struct pkt *frame, int stage);
+    uintptr_t (*fn)(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie);
     void *ctx;
 };
 
@@ -95,6 +97,10 @@ struct host {
     struct rng rng;            /* ISNs, ephemeral ports, IP ids */
     struct netif *ifs[HOST_MAX_IFS];
     int nifs;
+    /* every interface's addresses in one array: host_is_local on each
+     * packet scans this instead of walking the interfaces */
+    uint32_t local[HOST_MAX_IFS * NETIF_MAX_ADDRS];
+    int nlocal;
     bool ip_forward;           /* net.ipv4.ip_forward */
     /* net.ipv4.conf.all.*: the kernel applies max(all, interface) */
     int arp_ignore_all, arp_announce_all, rp_filter_all;
@@ -137,6 +143,8 @@ void host_drop(struct host *h, struct pkt *p, enum host_drop reason);
 
 /* Is addr one of this host's addresses (on any interface, lo included)? */
 bool host_is_local(const struct host *h, uint32_t addr);
+/* An address left an interface (netif_del_addr keeps h->local in step). */
+void host_forget_local(struct host *h, uint32_t addr);
 /* Join a multicast group (224.0.0.0/4): its packets are delivered locally. */
 bool host_join_group(struct host *h, uint32_t group);
 bool host_in_group(const struct host *h, uint32_t group);

@@ -19,13 +19,20 @@ void netif_input(struct netif *nif, struct pkt *frame)
 
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
 {
+    enum { CHUNK = 64 };
     const struct host_prefetch *pf = &nif->host->prefetch;
-    if (pf->fn)
-        for (int stage = 0; stage < HOST_PREFETCH_STAGES; stage++)
-            for (unsigned i = 0; i < n; i++)
-                pf->fn(pf->ctx, frames[i], stage);
-    for (unsigned i = 0; i < n; i++)
-        netif_input(nif, frames[i]);
+    for (unsigned first = 0; first < n; first += CHUNK) {
+        unsigned count = n - first < CHUNK ? n - first : CHUNK;
+        struct pkt **f = frames + first;
+        if (pf->fn) {
+            uintptr_t cookie[CHUNK] = { 0 };
+            for (int stage = 0; stage < HOST_PREFETCH_STAGES; stage++)
+                for (unsigned i = 0; i < count; i++)
+                    cookie[i] = pf->fn(pf->ctx, f[i], stage, cookie[i]);
+        }
+        for (unsigned i = 0; i < count; i++)
+            netif_input(nif, f[i]);
+    }
 }
 
 bool netif_has_addr(const struct netif *nif, uint32_t addr)
@@ -41,6 +48,8 @@ bool netif_add_addr(struct netif *nif, uint32_t addr, uint8_t prefix_len)
     if (nif->naddrs == NETIF_MAX_ADDRS || netif_has_addr(nif, addr) || prefix_len > 32)
         return false;
     nif->addrs[nif->naddrs++] = (struct netif_addr){ .addr = addr, .prefix_len = prefix_len };
+    if (nif->host)
+        nif->host->local[nif->host->nlocal++] = addr;
     /* the connected route, unless this subnet is already routed here (a /32 VIP adds none) */
     if (nif->host && prefix_len < 32 && !(nif->flags & NETIF_LOOPBACK)) {
         const struct route *r = route_lookup(nif->host, addr);
@@ -56,6 +65,8 @@ bool netif_del_addr(struct netif *nif, uint32_t addr)
         if (nif->addrs[i].addr == addr) {
             uint8_t len = nif->addrs[i].prefix_len;
             nif->addrs[i] = nif->addrs[--nif->naddrs];
+            if (nif->host)
+                host_forget_local(nif->host, addr);
             bool still = false;
             for (int k = 0; k < nif->naddrs; k++)
                 still |= nif->addrs[k].prefix_len == len &&
