@@ -107,11 +107,13 @@ static int run(double sim_s, int pcap)
     double t0 = wall_now();
     sched_run_until(&w->sched, (sim_time_t)(sim_s * SIM_S));
     double wall = wall_now() - t0;
-    printf("sim dumbbell pcap=%d sim_s=%.3f wall_s=%.3f events=%llu goodput_mbps=%.1f\n", pcap, sim_s,
-           wall, (unsigned long long)sched_executed(&w->sched),
-           (double)delivered * 8 / (sim_s - 0.01) / 1e6);
-    fflush(stdout);
+    unsigned long long events = sched_executed(&w->sched);
+    /* teardown closes the taps: what is still buffered or in flight reaches the file */
     sim_world_free(w);
+    double teardown = wall_now() - t0 - wall;
+    printf("sim dumbbell pcap=%d sim_s=%.3f wall_s=%.3f teardown_s=%.3f events=%llu goodput_mbps=%.1f\n", pcap,
+           sim_s, wall, teardown, events, (double)delivered * 8 / (sim_s - 0.01) / 1e6);
+    fflush(stdout);
     if (pcap) {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

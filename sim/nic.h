@@ -8,8 +8,7 @@
 #ifndef SIM_NIC_H
 #define SIM_NIC_H
 
-#include <pcap/pcap.h>
-
+#include "sim/pcap.h"
 #include "sim/world.h"
 
 struct sim_nic_stats {
@@ -37,7 +36,7 @@ struct sim_nic {
     uint32_t txq_limit;
     struct pkt *sending;       /* on the wire now */
     struct rt_timer tx_done;
-    pcap_dumper_t *pcap;
+    struct sim_pcap *pcap;     /* a tap on what it sends and receives, or NULL */
     struct sim_nic_stats stats;
 };
 
