@@ -87,6 +87,7 @@ struct icmp_state;
 struct udp_stack;
 struct tcp_stack;
 struct ipip_state;
+struct mark_table;
 
 #define HOST_MAX_GROUPS 8
 
@@ -117,6 +118,7 @@ struct host {
     struct udp_stack *udp;
     struct tcp_stack *tcp;
     struct ipip_state *ipip;
+    struct mark_table *marks;           /* firewall-mark rules (net/mark.h) */
     struct host_proto proto[256];
     struct host_hook hooks[HOOK_POINTS][HOST_MAX_HOOKS];
     struct host_prefetch prefetch;      /* the director's, on a director */

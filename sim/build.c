@@ -11,6 +11,7 @@
 #include "lvs/director.h"
 #include "lvs/ipvsadm.h"
 #include "net/ipip.h"
+#include "net/mark.h"
 #include "net/route.h"
 #include "sim/nic.h"
 
@@ -77,6 +78,14 @@ static int build_addrs(struct sim_build *b, const struct scn_topo *topo, char *e
                                 ifc->addr[a] >> 8 & 255, ifc->addr[a] & 255);
         }
     }
+    for (int n = 0; n < topo->nnodes; n++)
+        for (int m = 0; m < topo->nodes[n].nmarks; m++) {
+            const struct scn_mark *k = &topo->nodes[n].marks[m];
+            struct mark_rule rule = { .protocol = k->protocol, .daddr = k->daddr, .prefix_len = k->prefix_len,
+                                      .dport_lo = k->dport_lo, .dport_hi = k->dport_hi, .mark = k->mark };
+            if (mark_rule_add(b->nodes[n]->host, &rule) < 0)
+                return fail(err, errlen, &k->where, "%s: no room for another mark rule", topo->nodes[n].name);
+        }
     for (int n = 0; n < topo->nnodes; n++)
         for (int r = 0; r < topo->nodes[n].nroutes; r++) {
             const struct scn_route *rt = &topo->nodes[n].routes[r];

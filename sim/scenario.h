@@ -61,6 +61,18 @@ struct scn_route {
     struct scn_where where;
 };
 
+#define SCN_MAX_MARKS 16
+
+/* A firewall-mark rule (iptables -t mangle ... -j MARK). */
+struct scn_mark {
+    uint8_t protocol;          /* 0: any */
+    uint32_t daddr;
+    uint8_t prefix_len;
+    uint16_t dport_lo, dport_hi;   /* 0, 0: any */
+    uint32_t mark;
+    struct scn_where where;
+};
+
 struct scn_node {
     char name[SCN_NAME_MAX];
     enum scn_node_kind kind;
@@ -71,6 +83,8 @@ struct scn_node {
     struct scn_route routes[SCN_MAX_ROUTES];
     int nroutes;
     bool forward;              /* routers forward; hosts do not */
+    struct scn_mark marks[SCN_MAX_MARKS];
+    int nmarks;
     int arp_ignore, arp_announce, rp_filter;   /* host-wide ("all") values */
 };
 

@@ -415,6 +415,49 @@ static int api_sysctl(lua_State *L)
     return 0;
 }
 
+/* mark(node, {mark, proto = "tcp"|"udp", dst = "a.b.c.d/len", dport = "80" | "80-89"}) */
+static int api_mark(lua_State *L)
+{
+    struct scn_topo *t = topo_of(L, "mark");
+    int n = node_arg(L, t, 1, "mark");
+    struct scn_node *node = &t->nodes[n];
+    char what[64];
+    snprintf(what, sizeof what, "mark %s", node->name);
+    if (node->kind == SCN_SWITCH)
+        fail(L, "%s: a switch marks nothing", what);
+    if (node->nmarks == SCN_MAX_MARKS)
+        fail(L, "%s: a node holds at most %d mark rules", what, SCN_MAX_MARKS);
+    static const char *const keys[] = { "mark", "proto", "dst", "dport", NULL };
+    check_keys(L, 2, what, keys);
+    struct scn_mark m = { .mark = (uint32_t)opt_int(L, 2, "mark", what, 0, 1, 0xffffffffL) };
+    script_where(L, &m.where);
+    const char *proto = opt_string(L, 2, "proto", what, "");
+    if (!strcmp(proto, "tcp"))
+        m.protocol = IPPROTO_TCP;
+    else if (!strcmp(proto, "udp"))
+        m.protocol = IPPROTO_UDP;
+    else if (*proto)
+        fail(L, "%s: proto \"%s\" is not tcp or udp", what, proto);
+    const char *dst = opt_string(L, 2, "dst", what, "");
+    if (*dst)
+        m.daddr = parse_prefix(L, dst, &m.prefix_len, what);
+    const char *dport = opt_string(L, 2, "dport", what, "");
+    if (*dport) {
+        char *end;
+        long lo = strtol(dport, &end, 10), hi = lo;
+        if (*end == '-')
+            hi = strtol(end + 1, &end, 10);
+        if (*end || lo < 1 || hi < lo || hi > 65535)
+            fail(L, "%s: dport \"%s\" is not a port or a range lo-hi", what, dport);
+        if (!m.protocol)
+            fail(L, "%s: a dport needs proto = \"tcp\" or \"udp\"", what);
+        m.dport_lo = (uint16_t)lo;
+        m.dport_hi = (uint16_t)hi;
+    }
+    node->marks[node->nmarks++] = m;
+    return 0;
+}
+
 /* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}}) */
 static int api_director(lua_State *L)
 {
@@ -723,7 +766,7 @@ void scn_api_register(lua_State *L, struct scenario *sc)
         { "switch", api_switch },     { "link", api_link },       { "addr", api_addr },
         { "route", api_route },       { "sysctl", api_sysctl },   { "director", api_director },
         { "realserver", api_realserver }, { "serve", api_serve }, { "load", api_load },
-        { "at", api_at },             { NULL, NULL },
+        { "at", api_at },             { "mark", api_mark },       { NULL, NULL },
     };
     lua_pushglobaltable(L);
     luaL_setfuncs(L, api, 0);

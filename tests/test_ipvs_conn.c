@@ -10,6 +10,7 @@
 
 #include "lvs/ipvsadm.h"
 #include "lvs/proto_tcp.h"
+#include "net/mark.h"
 #include "tests/support/director_rig.h"
 
 static struct rig r;
@@ -374,4 +375,34 @@ Test(ipvs_conn, nat_server_icmp_error_reaches_the_client_as_from_the_vip)
     cr_assert_eq(csum_buf(out, IPV4_HLEN), 0);
     cr_assert_eq(csum_buf(q, IPV4_HLEN), 0);
     cr_assert_eq(csum_buf((const uint8_t *)out + IPV4_HLEN, 8 + qlen), 0, "ICMP checksum");
+}
+
+/* A firewall-mark service takes what the mangle rule marks: ports 80-81 of
+ * the VIP, one persistent template for both (protocol 0, port 0). */
+Test(ipvs_conn, fwmark_service_takes_marked_packets)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 0, "rr", false);
+    struct ipvs_service_conf fw = { .fwmark = 7, .sched_name = "rr", .flags = IPVS_SVC_PERSISTENT,
+                                    .timeout = 60 };
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &fw), 0);
+    for (int d = 0; d < 2; d++)
+        cr_assert_eq(ipvs_dest_add(&r.ipvs, &fw, &(struct ipvs_dest_conf){ .addr = RIG_RIP(d), .fwd = IPVS_FWD_DROUTE,
+                                                                           .weight = 1 }), 0);
+    rig_introduce(&r, r.back, RIG_RIP(0), 11);
+    rig_introduce(&r, r.back, RIG_RIP(1), 12);
+    struct mark_rule rule = { .protocol = IPPROTO_TCP, .daddr = RIG_VIP, .prefix_len = 32,
+                              .dport_lo = 80, .dport_hi = 81, .mark = 7 };
+    cr_assert_eq(mark_rule_add(r.h, &rule), 0);
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1000, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1001, RIG_VIP, 81, IPPROTO_TCP, TCP_SYN, 0));
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1002, RIG_VIP, 82, IPPROTO_TCP, TCP_SYN, 0));
+    struct ipvs_conn *a = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1000, RIG_VIP, 80);
+    struct ipvs_conn *b = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1001, RIG_VIP, 81);
+    cr_assert(a && b, "marked SYNs make connections");
+    cr_assert_eq(a->daddr, b->daddr, "one template for the client across the marked ports");
+    cr_assert_eq(a->dport, 80, "a port-less dest takes the packet's port");
+    cr_assert_eq(b->dport, 81);
+    cr_assert_null(ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1002, RIG_VIP, 82), "port 82 is unmarked");
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 3, "two connections and the template");
 }

@@ -1,7 +1,7 @@
 /*
  * A scenario's run built as a simulated world: the main scenario's LAN in
  * each mode carries fetches from a client through the director to every
- * real server; a FULLNAT run without local addresses, a bad ipvsadm rule
+ * real server (also as a firewall-mark service); a FULLNAT run without local addresses, a bad ipvsadm rule
  * and a keepalived.conf (not supported yet) are refused with the script's
  * line.
  */
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lvs/director.h"
+#include "net/hdr.h"
 #include "net/tcp.h"
 #include "sim/build.h"
 
@@ -74,11 +75,24 @@ static void build_run(enum scn_mode mode, const char *const *set, int nset, stru
     cr_assert_eq(scenario_build(&sc, &run, t, err, sizeof err), 0, "%s", err);
 }
 
-static void fetch_through(enum scn_mode mode)
+/* As a firewall-mark service: -f 5 on what the director marks (TCP to the VIP:80). */
+static void use_fwmark(struct scn_topo *t)
+{
+    snprintf(t->director.ipvsadm[0], SCN_LINE_MAX, "-A -f 5 -s wlc");
+    for (int i = 1; i < t->director.nipvsadm; i++)
+        snprintf(t->director.ipvsadm[i], SCN_LINE_MAX, "-a -f 5 -r 10.0.0.%d -g", 10 + i);
+    struct scn_node *d = &t->nodes[t->director.node];
+    d->marks[d->nmarks++] = (struct scn_mark){ .protocol = IPPROTO_TCP, .daddr = t->director.vip,
+                                                .prefix_len = 32, .dport_lo = 80, .dport_hi = 80, .mark = 5 };
+}
+
+static void fetch_through(enum scn_mode mode, bool fwmark)
 {
     const char *set[] = { "servers=3" };
     struct scn_topo t;
     build_run(mode, set, 1, &t);
+    if (fwmark)
+        use_fwmark(&t);
     struct sim_build b;
     cr_assert_eq(sim_build(&b, &t, 1, "", err, sizeof err), 0, "%s: %s", scn_mode_name(mode), err);
     for (int i = 1; i <= 3; i++) {
@@ -101,10 +115,11 @@ static void fetch_through(enum scn_mode mode)
     scenario_free(&sc);
 }
 
-Test(sim_build, nat_carries_fetches) { fetch_through(SCN_NAT); }
-Test(sim_build, dr_carries_fetches) { fetch_through(SCN_DR); }
-Test(sim_build, tun_carries_fetches) { fetch_through(SCN_TUN); }
-Test(sim_build, fullnat_carries_fetches) { fetch_through(SCN_FULLNAT); }
+Test(sim_build, nat_carries_fetches) { fetch_through(SCN_NAT, false); }
+Test(sim_build, dr_carries_fetches) { fetch_through(SCN_DR, false); }
+Test(sim_build, tun_carries_fetches) { fetch_through(SCN_TUN, false); }
+Test(sim_build, fullnat_carries_fetches) { fetch_through(SCN_FULLNAT, false); }
+Test(sim_build, a_fwmark_service_carries_marked_fetches) { fetch_through(SCN_DR, true); }
 
 static void refused(struct scn_topo *t, const char *expect)
 {
