@@ -8,7 +8,8 @@
  * ahead, Ethernet and IPv4 input, the
  * director's lookup, state and statistics, the rewrite or encapsulation,
  * routing, the neighbour and the device. One line per case.
- *   director [CONNS [PKTS]]   default: 1,000 and 1,000,000 connections, 10,000,000 packets
+ *   director [CONNS [PKTS [MODE]]]   default: 1,000 and 1,000,000 connections,
+ *                                    10,000,000 packets, every mode (nat, tun, dr, fullnat)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@ static double wall_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+static const char *mode_name(enum ipvs_fwd fwd);
 
 static void run_case(enum ipvs_fwd fwd, uint32_t conns, uint64_t pkts)
 {
@@ -50,9 +53,7 @@ static void run_case(enum ipvs_fwd fwd, uint32_t conns, uint64_t pkts)
         timed += wall_now() - t0;
     }
     uint64_t sent = r.front_dev.frames + r.back_dev.frames - before;
-    printf("director mode=%s conns=%u pkts=%llu ns_per_pkt=%.1f bytes_per_conn=%zu\n",
-           fwd == IPVS_FWD_MASQ ? "nat" : fwd == IPVS_FWD_DROUTE ? "dr" : fwd == IPVS_FWD_TUNNEL ? "tun" : "fullnat",
-           conns, (unsigned long long)pkts, timed * 1e9 / (double)pkts, per_conn);
+    printf("director mode=%s conns=%u pkts=%llu ns_per_pkt=%.1f bytes_per_conn=%zu\n", mode_name(fwd), conns, (unsigned long long)pkts, timed * 1e9 / (double)pkts, per_conn);
     fflush(stdout);
     if (ipvs_conn_count(&r.ipvs) != conns || sent < pkts)
         fprintf(stderr, "director bench: %zu connections, %llu packets sent: the path dropped some\n",
@@ -60,12 +61,24 @@ static void run_case(enum ipvs_fwd fwd, uint32_t conns, uint64_t pkts)
     rig_free(&r);
 }
 
+static const char *mode_name(enum ipvs_fwd fwd)
+{
+    static const char *const names[IPVS_FWD_METHODS] = {
+        [IPVS_FWD_MASQ] = "nat", [IPVS_FWD_TUNNEL] = "tun", [IPVS_FWD_DROUTE] = "dr",
+        [IPVS_FWD_FULLNAT] = "fullnat",
+    };
+    return names[fwd];
+}
+
 int main(int argc, char **argv)
 {
     uint32_t conns = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 0;
     uint64_t pkts = argc > 2 ? strtoull(argv[2], NULL, 10) : 10000000;
+    const char *only = argc > 3 ? argv[3] : NULL;
     static const enum ipvs_fwd modes[] = { IPVS_FWD_MASQ, IPVS_FWD_TUNNEL, IPVS_FWD_DROUTE, IPVS_FWD_FULLNAT };
     for (int m = 0; m < 4; m++) {
+        if (only && strcmp(only, mode_name(modes[m])))
+            continue;
         if (conns) {
             run_case(modes[m], conns, pkts);
         } else {
