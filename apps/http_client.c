@@ -132,6 +132,7 @@ static void attempt(struct hc_req *r)
         req_fail(r, APP_FAIL_LOCAL);
         return;
     }
+    tcp_set_nodelay(k->s, true);
     LIST_INSERT_HEAD(&c->conns, k, link);
     c->nconns++;
     c->stats.conns_opened++;

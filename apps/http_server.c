@@ -171,6 +171,7 @@ static void *on_accepted(void *ctx, struct tcp_sock *l, struct tcp_sock *s)
         tcp_sock_addrs(s, &laddr, &lport, &raddr, &rport);
         k->id = laddr;
     }
+    tcp_set_nodelay(s, true);
     LIST_INSERT_HEAD(&srv->conns, k, link);
     srv->stats.accepted++;
     return k;
