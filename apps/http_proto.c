@@ -16,30 +16,20 @@ uint32_t http_len_clamp(double v)
     return (uint32_t)(v + 0.5);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 void http_hdr_put(uint8_t out[HTTP_HDR_LEN], const struct http_hdr *h)
 {
-    put32(out, h->magic);
-    put32(out + 4, h->len);
-    put32(out + 8, h->arg);
-    put32(out + 12, h->seq);
+    http_put32(out, h->magic);
+    http_put32(out + 4, h->len);
+    http_put32(out + 8, h->arg);
+    http_put32(out + 12, h->seq);
 }
 
 void http_hdr_get(const uint8_t in[HTTP_HDR_LEN], struct http_hdr *h)
 {
-    h->magic = get32(in);
-    h->len = get32(in + 4);
-    h->arg = get32(in + 8);
-    h->seq = get32(in + 12);
+    h->magic = http_get32(in);
+    h->len = http_get32(in + 4);
+    h->arg = http_get32(in + 8);
+    h->seq = http_get32(in + 12);
 }
 
 /* Bytes [off, off + n) of message h. */

@@ -26,6 +26,16 @@ struct http_hdr {
     uint32_t magic, len, arg, seq;
 };
 
+static inline void http_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+static inline uint32_t http_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* A message length drawn from a distribution, made a valid one. */
 uint32_t http_len_clamp(double v);
 /* The body byte at offset off (>= HTTP_HDR_LEN) of message seq. */

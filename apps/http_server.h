@@ -23,7 +23,8 @@ struct http_server_cfg {
     uint32_t addr;             /* 0: any local address */
     uint16_t port;
     int backlog;               /* handshakes in progress; 0: 128 */
-    uint32_t id;               /* sent in each response; 0: the connection's local address */
+    uint32_t id;               /* sent in each response; 0: the connection's local
+                                  address (the VIP on DR/TUN servers: set the RIP) */
     struct dist service;       /* CPU time per request, ns */
     const struct app_cpu *cpu; /* NULL: infinitely fast; must outlive the server */
 };

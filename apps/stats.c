@@ -82,6 +82,7 @@ void app_stats_merge(struct app_stats *into, const struct app_stats *from)
     into->bytes_sent += from->bytes_sent;
     into->bytes_received += from->bytes_received;
     into->bad_bytes += from->bad_bytes;
+    into->late += from->late;
     into->win_completed += from->win_completed;
     into->win_bytes += from->win_bytes;
     hist_merge(&into->latency, &from->latency);

@@ -37,6 +37,7 @@ struct app_stats {
     uint64_t conns_opened;
     uint64_t bytes_sent, bytes_received;
     uint64_t bad_bytes;               /* received bytes that differ from what was sent */
+    uint64_t late;                    /* UDP answers to requests already given up or unknown */
     uint64_t win_completed, win_bytes;   /* within the window */
     struct histogram latency;         /* ns, completions within the window */
     struct app_server_count servers[APP_MAX_SERVERS];
