@@ -19,6 +19,7 @@
 
 /* What a real server's capture shows of the frames the director sent it. */
 struct seen {
+    uint8_t rs_mac[6];         /* rs1's, kept before the world goes */
     int tcp_to_rip, tcp_to_vip_at_mac, ipip_with_client_inside, from_laddr, toa_with_client;
     int client_frames, client_not_vip;
 };
@@ -32,7 +33,7 @@ static void scan_server(struct lab *l, const uint8_t *frame, uint32_t len, struc
         return;
     const struct ipv4_hdr *ip = (const struct ipv4_hdr *)(frame + ETH_HLEN);
     uint32_t src = ntohl(ip->saddr), dst = ntohl(ip->daddr);
-    const uint8_t *rs_mac = l->rs[0]->nics[0]->nif->mac;
+    const uint8_t *rs_mac = s->rs_mac;
     if (ip->proto == IPPROTO_IPIP && dst == l->rip[0]) {
         const struct ipv4_hdr *in = (const struct ipv4_hdr *)((const uint8_t *)ip + ipv4_hdr_len(ip));
         if (ntohl(in->daddr) == l->vip && ntohl(in->saddr) == l->client_addr)
@@ -119,8 +120,9 @@ static void run_mode(enum ipvs_fwd fwd, struct seen *seen)
         for (int s = 0; s < LAB_SERVERS; s++)
             cr_assert(l.srv[s].toa_ok == 2 && l.srv[s].toa_missing == 0, "rs%d: TOA %d ok, %d missing",
                       s + 1, l.srv[s].toa_ok, l.srv[s].toa_missing);
-    cr_assert_eq(lab_free(&l), 0, "packets leaked");
     *seen = (struct seen){ 0 };
+    memcpy(seen->rs_mac, l.rs[0]->nics[0]->nif->mac, 6);
+    cr_assert_eq(lab_free(&l), 0, "packets leaked");
     scan(&l, "rs1", seen, scan_server);
     scan(&l, "client", seen, scan_client);
     cr_assert(seen->client_frames > 0);
