@@ -257,3 +257,36 @@ Test(apps_http, same_seed_same_numbers)
     cr_assert(a.issued != c.issued || a.bytes_received != c.bytes_received,
               "another seed should give other numbers");
 }
+
+struct raw {
+    int closed_reset;
+};
+
+static void raw_connected(void *ctx, struct tcp_sock *s)
+{
+    (void)ctx;
+    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+    tcp_send(s, req, sizeof req - 1);
+}
+
+static void raw_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
+{
+    (void)s;
+    struct raw *r = ctx;
+    r->closed_reset += why == TCP_CLOSE_RESET;
+}
+
+/* A request in another framing is refused with a reset and counted. */
+Test(apps_http, bad_request_reset)
+{
+    struct rig r;
+    rig_setup(&r, 0, 0, 0);
+    static const struct tcp_callbacks cb = { .connected = raw_connected, .closed = raw_closed };
+    struct raw raw = { 0 };
+    cr_assert_not_null(tcp_connect(r.p.a, 0, IP4(10, 0, 0, 2), PORT, &cb, &raw));
+    sched_run_until(&s, 1 * SIM_S);
+    cr_assert_eq(http_server_stats(r.srv)->bad, 1);
+    cr_assert_eq(http_server_stats(r.srv)->requests, 0);
+    cr_assert_eq(raw.closed_reset, 1);
+    rig_free(&r);
+}
