@@ -227,7 +227,7 @@ static void server_recv(void *ctx, struct udp_sock *s, uint32_t src, uint16_t sp
     j->srv = srv;
     j->client = src;
     j->cport = sport;
-    uint32_t len = h.arg < HTTP_HDR_LEN ? HTTP_HDR_LEN : h.arg > UDPRR_MAX_LEN ? UDPRR_MAX_LEN : h.arg;
+    uint32_t len = clamp_len(h.arg);
     j->resp = (struct http_hdr){ HTTP_MAGIC_RESP, len, srv->cfg.id ? srv->cfg.id : dst, h.seq };
     LIST_INSERT_HEAD(&srv->jobs, j, link);
     sim_time_t cost = (sim_time_t)(dist_sample(&srv->cfg.service, &srv->rng) + 0.5);
@@ -256,7 +256,10 @@ struct udprr_server *udprr_server_new(struct host *h, const struct udprr_server_
     return srv;
 }
 
-const struct udprr_server_stats *udprr_server_stats(const struct udprr_server *s) { return &s->stats; }
+const struct udprr_server_stats *udprr_server_stats(const struct udprr_server *s)
+{
+    return &s->stats;
+}
 
 void udprr_server_free(struct udprr_server *srv)
 {

@@ -138,7 +138,7 @@ Test(apps_http, one_connection_per_request)
               "median latency %llu ns, two RTTs are %lld", (unsigned long long)p50,
               (long long)(4 * DELAY));
     cr_assert_eq(st->bad_bytes, 0);
-    cr_assert_eq(http_server_stats(r.srv)->accepted, st->conns_opened, "accepted %llu opened %llu issued %llu completed %llu", (unsigned long long)http_server_stats(r.srv)->accepted, (unsigned long long)st->conns_opened, (unsigned long long)st->issued, (unsigned long long)st->completed);
+    cr_assert_eq(http_server_stats(r.srv)->accepted, st->conns_opened);
     rig_free(&r);
 }
 
