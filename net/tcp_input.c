@@ -156,6 +156,7 @@ static void syn_sent_input(struct tcp_sock *s, struct pkt *p, const struct tcp_s
     }
     s->irs = g->seq;
     s->rcv_nxt = g->seq + 1;
+    s->rcv_adv = s->rcv_nxt;   /* nothing announced yet: the first window is not measured from 0 */
     apply_syn_opts(s, g);
     if (!s->ws_ok)
         tcp_ring_init(&s->rbuf, s->rcvbuf);

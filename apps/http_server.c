@@ -1,0 +1,218 @@
+/* The HTTP-like server: a request, its CPU time, the answer; one at a time per connection. */
+#include "apps/http_server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/queue.h>
+
+#include "apps/http_proto.h"
+#include "engine/xalloc.h"
+#include "net/tcp.h"
+
+enum hs_state { HS_READING, HS_SERVING, HS_SENDING };
+
+struct hs_conn {
+    struct http_server *srv;
+    LIST_ENTRY(hs_conn) link;
+    struct tcp_sock *s;        /* NULL once the socket is gone while serving */
+    enum hs_state state;
+    bool close_after, peer_eof;
+    uint32_t id;
+    struct http_rx rx;
+    struct http_tx tx;
+};
+
+struct http_server {
+    struct host *h;
+    struct http_server_cfg cfg;
+    struct rng rng;
+    struct tcp_sock *listener;
+    LIST_HEAD(, hs_conn) conns;
+    struct http_server_stats stats;
+};
+
+static void conn_free(struct hs_conn *k)
+{
+    LIST_REMOVE(k, link);
+    free(k);
+}
+
+static void conn_reset(struct hs_conn *k)
+{
+    tcp_abort(k->s);
+    conn_free(k);
+}
+
+/* The whole answer is queued: close if asked to or the client is done,
+ * else read the next request (resume may deliver it at once). */
+static void sent_all(struct hs_conn *k)
+{
+    k->srv->stats.responses++;
+    k->state = HS_READING;
+    http_rx_reset(&k->rx);
+    if (k->close_after || k->peer_eof) {
+        tcp_close(k->s);
+        conn_free(k);
+        return;
+    }
+    tcp_recv_resume(k->s);
+}
+
+static void send_more(struct hs_conn *k)
+{
+    uint64_t before = k->tx.sent;
+    bool all = http_tx_pump(&k->tx, k->s);
+    k->srv->stats.bytes_out += k->tx.sent - before;
+    if (all)
+        sent_all(k);
+}
+
+static void served(void *arg)
+{
+    struct hs_conn *k = arg;
+    if (!k->s) {
+        conn_free(k);
+        return;
+    }
+    k->state = HS_SENDING;
+    send_more(k);
+}
+
+/* Returns false when the connection was let go of. */
+static bool request_done(struct hs_conn *k)
+{
+    struct http_server *srv = k->srv;
+    if (k->rx.bad) {
+        srv->stats.bad++;
+        conn_reset(k);
+        return false;
+    }
+    srv->stats.requests++;
+    k->close_after = k->rx.h.arg & HTTP_REQ_CLOSE;
+    struct http_hdr resp = { HTTP_MAGIC_RESP, k->rx.h.arg & ~HTTP_REQ_CLOSE, k->id, k->rx.h.seq };
+    if (resp.len < HTTP_HDR_LEN)
+        resp.len = HTTP_HDR_LEN;
+    http_tx_init(&k->tx, &resp);
+    k->state = HS_SERVING;
+    sim_time_t cost = (sim_time_t)(dist_sample(&srv->cfg.service, &srv->rng) + 0.5);
+    if (!app_cpu_run(srv->cfg.cpu, cost, served, k)) {
+        srv->stats.refused++;
+        conn_reset(k);
+        return false;
+    }
+    return true;
+}
+
+/* Requests are read one at a time: bytes after a request stay in the
+ * socket (returning less pauses delivery) until its answer is queued. */
+static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *data, size_t len)
+{
+    (void)s;
+    struct hs_conn *k = ctx;
+    size_t off = 0;
+    while (off < len && k->state == HS_READING) {
+        size_t used;
+        enum http_rx_status st = http_rx_feed(&k->rx, HTTP_MAGIC_REQ, data + off, len - off, &used);
+        k->srv->stats.bytes_in += used;
+        off += used;
+        if (st == HTTP_RX_BAD) {
+            k->srv->stats.bad++;
+            conn_reset(k);
+            return len;
+        }
+        if (st == HTTP_RX_DONE && !request_done(k))
+            return len;
+    }
+    return off;
+}
+
+static void on_writable(void *ctx, struct tcp_sock *s)
+{
+    (void)s;
+    struct hs_conn *k = ctx;
+    if (k->state == HS_SENDING)
+        send_more(k);
+}
+
+static void on_eof(void *ctx, struct tcp_sock *s)
+{
+    (void)s;
+    struct hs_conn *k = ctx;
+    k->peer_eof = true;
+    if (k->state == HS_READING) {
+        if (k->rx.got)
+            k->srv->stats.bad++;       /* a request cut short */
+        tcp_close(k->s);
+        conn_free(k);
+    }
+}
+
+static void on_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
+{
+    (void)s, (void)why;
+    struct hs_conn *k = ctx;
+    if (k->state == HS_SERVING)
+        k->s = NULL;           /* served() frees it when the CPU is done */
+    else
+        conn_free(k);
+}
+
+static void *on_accepted(void *ctx, struct tcp_sock *l, struct tcp_sock *s)
+{
+    (void)l;
+    struct http_server *srv = ctx;
+    struct hs_conn *k = xcalloc(1, sizeof *k);
+    k->srv = srv;
+    k->s = s;
+    k->id = srv->cfg.id;
+    if (!k->id) {
+        uint32_t laddr, raddr;
+        uint16_t lport, rport;
+        tcp_sock_addrs(s, &laddr, &lport, &raddr, &rport);
+        k->id = laddr;
+    }
+    tcp_set_nodelay(s, true);
+    LIST_INSERT_HEAD(&srv->conns, k, link);
+    srv->stats.accepted++;
+    return k;
+}
+
+static const struct tcp_callbacks server_cb = {
+    .accepted = on_accepted, .received = on_received, .eof = on_eof,
+    .writable = on_writable, .closed = on_closed,
+};
+
+struct http_server *http_server_new(struct host *h, const struct http_server_cfg *cfg)
+{
+    struct http_server *srv = xcalloc(1, sizeof *srv);
+    srv->h = h;
+    srv->cfg = *cfg;
+    LIST_INIT(&srv->conns);
+    char name[128];
+    snprintf(name, sizeof name, "%s@%s", cfg->name, h->name);
+    rng_init(&srv->rng, cfg->seed, name);
+    srv->listener = tcp_listen(h, cfg->addr, cfg->port, cfg->backlog > 0 ? cfg->backlog : 128,
+                               &server_cb, srv);
+    if (!srv->listener) {
+        free(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+const struct http_server_stats *http_server_stats(const struct http_server *s) { return &s->stats; }
+
+void http_server_free(struct http_server *srv)
+{
+    if (!srv)
+        return;
+    tcp_close(srv->listener);
+    struct hs_conn *k;
+    while ((k = LIST_FIRST(&srv->conns))) {
+        app_cpu_cancel(srv->cfg.cpu, k);
+        if (k->s)
+            tcp_abort(k->s);
+        conn_free(k);
+    }
+    free(srv);
+}

@@ -1,0 +1,47 @@
+/*
+ * The HTTP-like server on one host: reads a request (apps/http_proto.h),
+ * charges a service time drawn from a distribution on the node's CPU
+ * (apps/cpu.h), then answers with the length asked for and its id in the
+ * header, so clients behind a VIP count each real server's share. Kept-alive
+ * connections serve requests one after another; a request that asks for
+ * close is answered and the server closes first. Work the CPU refuses
+ * (backlog full) resets the connection, as an overloaded server's dropped
+ * accept queue would. Service times draw from the stream "<name>@<host>".
+ */
+#ifndef APPS_HTTP_SERVER_H
+#define APPS_HTTP_SERVER_H
+
+#include <stdint.h>
+
+#include "apps/cpu.h"
+#include "engine/dist.h"
+#include "net/host.h"
+
+struct http_server_cfg {
+    const char *name;
+    uint64_t seed;
+    uint32_t addr;             /* 0: any local address */
+    uint16_t port;
+    int backlog;               /* handshakes in progress; 0: 128 */
+    uint32_t id;               /* sent in each response; 0: the connection's local
+                                  address (the VIP on DR/TUN servers: set the RIP) */
+    struct dist service;       /* CPU time per request, ns */
+    const struct app_cpu *cpu; /* NULL: infinitely fast; must outlive the server */
+};
+
+struct http_server_stats {
+    uint64_t accepted, requests, responses;
+    uint64_t refused;          /* requests the CPU refused (connection reset) */
+    uint64_t bad;              /* malformed requests or bodies (connection reset) */
+    uint64_t bytes_in, bytes_out;
+};
+
+struct http_server;
+
+/* NULL if the port is taken. */
+struct http_server *http_server_new(struct host *h, const struct http_server_cfg *cfg);
+const struct http_server_stats *http_server_stats(const struct http_server *s);
+/* Stop listening, cancel CPU work, abort connections, free; before the host. */
+void http_server_free(struct http_server *s);
+
+#endif
