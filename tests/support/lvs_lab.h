@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lvs/director.h"
+#include "net/hdr.h"
 #include "net/ipip.h"
 #include "net/route.h"
 #include "net/tcp.h"
