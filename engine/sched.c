@@ -22,6 +22,13 @@ struct sched_call {
 /* Runs are rarely longer: then the run never grows, in any steady state up
  * to about a million pending events a millisecond ahead. */
 #define MIN_RUN 1024
+/* Runs of this many entries pay for their refill and let timers be fetched
+ * ahead; the window is halved or doubled to stay within. */
+#define RUN_SHORT 8
+#define RUN_LONG 64
+#define MAX_SHIFT 40
+#define PREFETCH_SLOTS 8
+#define PREFETCH_TIMERS 2
 #define SLOT_MASK (SCHED_MAX_SLOTS - 1)
 #define ORDER_LIMIT (1ull << (64 - SCHED_SLOT_BITS))
 
@@ -44,6 +51,7 @@ void sched_init(struct sched *s)
 {
     memset(s, 0, sizeof *s);
     s->rt.ops = &sched_rt_ops;
+    s->shift = 8;
     s->run_cap = MIN_RUN;
     s->run = xmalloc(s->run_cap * sizeof *s->run);
     s->spare = xmalloc(s->run_cap * sizeof *s->spare);
@@ -178,21 +186,27 @@ static void insertion_sort(sched_key_t *a, uint32_t n)
     }
 }
 
-/* The run was filled from one window in bucket order. A stable counting sort
- * on byte 0 of the time orders it by time, and arm order within a time
- * already follows bucket order except for re-queued timers, which the
- * insertion pass puts back in place. */
+/* The top 8 bits of a time's offset in the run's window. */
+static inline unsigned run_digit(const struct sched *s, sched_key_t k)
+{
+    unsigned down = s->shift > 8 ? s->shift - 8 : 0;
+    return (unsigned)(((uint64_t)key_time(k) & ((1ull << s->shift) - 1)) >> down);
+}
+
+/* The run was filled from one window. A stable counting sort on the top
+ * bits of the time's offset orders it by time but for a few neighbours, and
+ * the insertion pass finishes the job by (time, arm order). */
 static void run_sort(struct sched *s)
 {
     uint32_t n = s->run_len;
     if (n > 32) {
         uint32_t count[SCHED_BUCKETS + 1] = { 0 };
         for (uint32_t i = 0; i < n; i++)
-            count[(uint8_t)key_time(s->run[i]) + 1]++;
+            count[run_digit(s, s->run[i]) + 1]++;
         for (uint32_t b = 1; b <= SCHED_BUCKETS; b++)
             count[b] += count[b - 1];
         for (uint32_t i = 0; i < n; i++)
-            s->spare[count[(uint8_t)key_time(s->run[i])]++] = s->run[i];
+            s->spare[count[run_digit(s, s->run[i])]++] = s->run[i];
         sched_key_t *t = s->run;
         s->run = s->spare;
         s->spare = t;
@@ -226,16 +240,23 @@ static inline unsigned first_marked(const uint64_t *w)
     return i * 64 + (unsigned)__builtin_ctzll(w[i]);
 }
 
-/* The level of a time: the highest byte in which it differs from `last`. */
+/* The level of a time: the highest byte above the window in which it
+ * differs from `last`, 0 for the run. */
 static inline unsigned level_of(const struct sched *s, sim_time_t when)
 {
-    uint64_t diff = (uint64_t)when ^ s->last;
-    return diff ? (63 - (unsigned)__builtin_clzll(diff)) / 8 : 0;
+    uint64_t diff = ((uint64_t)when ^ s->last) >> s->shift;
+    return diff ? (63 - (unsigned)__builtin_clzll(diff)) / 8 + 1 : 0;
+}
+
+/* Where level `level`'s byte starts. */
+static inline unsigned level_bit(const struct sched *s, unsigned level)
+{
+    return s->shift + 8 * (level - 1);
 }
 
 static inline void bucket_add(struct sched *s, unsigned level, sched_key_t k)
 {
-    unsigned byte = (unsigned)((uint64_t)key_time(k) >> (8 * level)) % SCHED_BUCKETS;
+    unsigned byte = (unsigned)((uint64_t)key_time(k) >> level_bit(s, level)) % SCHED_BUCKETS;
     bucket_push(s, &s->wheel[level - 1][byte], k);
     mark(s, level, byte);
 }
@@ -272,22 +293,59 @@ static void cascade(struct sched *s, unsigned level, unsigned byte, uint64_t sta
     }
 }
 
+/* Places every queued entry anew after the window changed. The run is
+ * empty; a bucket may be visited twice, which only moves its keys again. */
+static void rebuild(struct sched *s, unsigned shift)
+{
+    s->shift = shift;
+    for (unsigned level = 1; level <= SCHED_LEVELS; level++)
+        for (unsigned byte = 0; byte < SCHED_BUCKETS; byte++)
+            if (s->wheel[level - 1][byte].head)
+                cascade(s, level, byte, s->last);
+}
+
+/* Sizes the window from the runs seen since it was last sized. That
+ * happens only once a sixteenth as many entries have run as are pending, so
+ * a rebuild costs at most 16 moves per event run, and only while the load
+ * changes. */
+static void size_window(struct sched *s)
+{
+    uint64_t mean = s->refilled / s->refills;
+    unsigned shift = s->shift;
+    if (mean > RUN_LONG && shift > 0)
+        shift--;
+    else if (mean < RUN_SHORT && shift < MAX_SHIFT)
+        shift++;
+    s->refills = s->refilled = 0;
+    if (shift != s->shift)
+        rebuild(s, shift);
+}
+
 /* The run is used up: refill it from the first bucket if that starts at or
  * before `limit`, never moving `last` past `limit`. */
 static bool refill(struct sched *s, sim_time_t limit)
 {
     s->run_head = s->run_len = 0;
+    if (s->refilled > s->pending / 16 && s->refills >= RUN_LONG)
+        size_window(s);
     while (s->levels && !s->run_len) {
         unsigned level = (unsigned)__builtin_ctz(s->levels) + 1;
         unsigned byte = first_marked(s->bits[level - 1]);
-        uint64_t start = (s->last & ~low_bits(8 * level + 8)) | (uint64_t)byte << (8 * level);
+        uint64_t start = (s->last & ~low_bits(level_bit(s, level) + 8)) |
+                         (uint64_t)byte << level_bit(s, level);
         if ((sim_time_t)start > limit)
-            return false;
+            break;
         cascade(s, level, byte, start);
     }
+    if (!s->run_len)
+        return false;
+    s->refills++;
+    s->refilled += s->run_len;
     if (s->run_len > 1)
         run_sort(s);
-    return s->run_len != 0;
+    for (uint32_t i = 0; i < s->run_len && i < PREFETCH_SLOTS; i++)
+        __builtin_prefetch(&s->slots[key_slot(s->run[i])]);
+    return true;
 }
 
 /* ---- slots and orders ---- */
@@ -432,11 +490,12 @@ uint64_t sched_run_until(struct sched *s, sim_time_t until)
         if (key_time(k) > until)
             break;
         s->run_head++;
-        /* Slots and timers are scattered: fetch a few events ahead. */
-        if (s->run_head + 8 < s->run_len)
-            __builtin_prefetch(&s->slots[key_slot(s->run[s->run_head + 8])]);
-        if (s->run_head + 4 < s->run_len)
-            __builtin_prefetch(s->slots[key_slot(s->run[s->run_head + 4])].timer);
+        /* Slots and timers are scattered: fetch them a few events ahead,
+         * the slot first as it says where the timer is. */
+        if (s->run_head + PREFETCH_SLOTS - 1 < s->run_len)
+            __builtin_prefetch(&s->slots[key_slot(s->run[s->run_head + PREFETCH_SLOTS - 1])]);
+        if (s->run_head + PREFETCH_TIMERS - 1 < s->run_len)
+            __builtin_prefetch(s->slots[key_slot(s->run[s->run_head + PREFETCH_TIMERS - 1])].timer);
         uint32_t slot = key_slot(k);
         struct rt_timer *t = s->slots[slot].timer;
         if (!t) {

@@ -5,15 +5,17 @@
  * armed.
  *
  * `last` is the wheel's position; no queued time is below it. The run holds,
- * sorted, the entries whose time differs from `last` only in byte 0 (a
- * window of 256 ns). Level L holds those whose time first differs in byte L,
- * in 256 buckets indexed by that byte, unsorted. When the run is used up,
- * `last` moves to the start of the first non-empty bucket of the lowest
- * level, whose entries spread over the levels below and into the run, which
- * is then sorted. An entry armed a millisecond ahead moves about twice, by
- * sequential copies, so large queues stay cache-friendly. Buckets are lists
- * of fixed-size chunks from one pool that grows only with the number of
- * queued entries.
+ * sorted, the entries whose time differs from `last` only in the low `shift`
+ * bits (its window). Level L holds those whose time first differs in the L-th
+ * byte above the window, in 256 buckets indexed by that byte, unsorted. When
+ * the run is used up, `last` moves to the start of the first non-empty bucket
+ * of the lowest level, whose entries spread over the levels below and into
+ * the run, which is then sorted. An entry moves about twice, by sequential
+ * copies, so large queues stay cache-friendly, and runs are long enough to
+ * fetch timers ahead of their events. The window follows the event density,
+ * so that a run holds some tens of events whatever the load. Buckets are
+ * lists of fixed-size chunks from one pool that grows only with the number
+ * of queued entries.
  *
  * Cancel is lazy: an entry whose timer was cancelled or moved is dropped when
  * it comes up. Entries reach timers through slots, so a cancelled timer's
@@ -36,7 +38,7 @@
 #define SCHED_MAX_SLOTS (1u << SCHED_SLOT_BITS)
 typedef unsigned __int128 sched_key_t;
 
-#define SCHED_LEVELS 7            /* bytes 1..7 of a time; byte 0 is the run's */
+#define SCHED_LEVELS 8            /* bytes above the run's window */
 #define SCHED_BUCKETS 256
 #define SCHED_CHUNK_KEYS 31       /* a chunk is 512 bytes */
 
@@ -63,6 +65,8 @@ struct sched {
     sim_time_t now;
     uint64_t next_order;
     uint64_t last;            /* the wheel's position */
+    unsigned shift;           /* the run's window is 2^shift ns */
+    uint64_t refills, refilled; /* runs and their entries since the window was sized */
     sched_key_t *run, *spare; /* run[head..len) sorted; spare for sorting */
     uint32_t run_head, run_len, run_cap;
     uint32_t levels;          /* bit L: level L + 1 has a non-empty bucket */
