@@ -24,8 +24,8 @@ struct sched_call {
 #define MIN_RUN 1024
 /* Runs of this many entries pay for their refill and let timers be fetched
  * ahead; the window is halved or doubled to stay within. */
-#define RUN_SHORT 8
-#define RUN_LONG 64
+#define RUN_SHORT 16
+#define RUN_LONG 128
 #define MAX_SHIFT 40
 #define PREFETCH_SLOTS 8
 #define PREFETCH_TIMERS 2
@@ -82,7 +82,7 @@ void sched_destroy(struct sched *s)
 
 /* The pool doubles, so it grows only when more entries are queued than ever
  * before, never from churn. */
-static void chunks_grow(struct sched *s)
+__attribute__((cold, noinline)) static void chunks_grow(struct sched *s)
 {
     size_t n = s->nchunks < MIN_CHUNK_BLOCK ? MIN_CHUNK_BLOCK : s->nchunks;
     struct sched_chunk *block = xmalloc(n * sizeof *block);
@@ -144,7 +144,9 @@ static inline sched_key_t key_of(sim_time_t when, uint64_t order, uint32_t slot)
 
 /* ---- the run ---- */
 
-static void run_grow(struct sched *s)
+static inline uint64_t low_bits(unsigned n) { return n >= 64 ? ~0ull : (1ull << n) - 1; }
+
+__attribute__((cold, noinline)) static void run_grow(struct sched *s)
 {
     s->run_cap *= 2;
     s->run = xrealloc(s->run, s->run_cap * sizeof *s->run);
@@ -186,27 +188,29 @@ static void insertion_sort(sched_key_t *a, uint32_t n)
     }
 }
 
-/* The top 8 bits of a time's offset in the run's window. */
-static inline unsigned run_digit(const struct sched *s, sched_key_t k)
-{
-    unsigned down = s->shift > 8 ? s->shift - 8 : 0;
-    return (unsigned)(((uint64_t)key_time(k) & ((1ull << s->shift) - 1)) >> down);
-}
-
 /* The run was filled from one window. A stable counting sort on the top
- * bits of the time's offset orders it by time but for a few neighbours, and
- * the insertion pass finishes the job by (time, arm order). */
+ * bits of the times' offsets in the window, with about as many digits as
+ * entries, leaves only neighbours out of order; the insertion pass puts them
+ * in place by (time, arm order), re-queued timers among them. */
 static void run_sort(struct sched *s)
 {
     uint32_t n = s->run_len;
-    if (n > 32) {
-        uint32_t count[SCHED_BUCKETS + 1] = { 0 };
+    unsigned bits = 32 - (unsigned)__builtin_clz(n);
+    if (bits > 8)
+        bits = 8;
+    if (bits > s->shift)
+        bits = s->shift;
+    if (bits >= 3) {
+        uint64_t offset = low_bits(s->shift);
+        unsigned down = s->shift - bits;
+        uint32_t count[SCHED_BUCKETS + 1];
+        memset(count, 0, ((1u << bits) + 1) * sizeof *count);
         for (uint32_t i = 0; i < n; i++)
-            count[run_digit(s, s->run[i]) + 1]++;
-        for (uint32_t b = 1; b <= SCHED_BUCKETS; b++)
-            count[b] += count[b - 1];
+            count[(((uint64_t)key_time(s->run[i]) & offset) >> down) + 1]++;
+        for (uint32_t d = 1; d <= 1u << bits; d++)
+            count[d] += count[d - 1];
         for (uint32_t i = 0; i < n; i++)
-            s->spare[count[run_digit(s, s->run[i])]++] = s->run[i];
+            s->spare[count[((uint64_t)key_time(s->run[i]) & offset) >> down]++] = s->run[i];
         sched_key_t *t = s->run;
         s->run = s->spare;
         s->spare = t;
@@ -215,8 +219,6 @@ static void run_sort(struct sched *s)
 }
 
 /* ---- the wheel ---- */
-
-static inline uint64_t low_bits(unsigned n) { return n >= 64 ? ~0ull : (1ull << n) - 1; }
 
 static inline void mark(struct sched *s, unsigned level, unsigned byte)
 {
@@ -350,18 +352,22 @@ static bool refill(struct sched *s, sim_time_t limit)
 
 /* ---- slots and orders ---- */
 
+__attribute__((cold, noinline)) static void slots_grow(struct sched *s)
+{
+    if (s->slots_cap == SCHED_MAX_SLOTS)
+        xalloc_fail("scheduler slots (more than 16M queued timers)");
+    s->slots_cap *= 2;
+    s->slots = xrealloc(s->slots, s->slots_cap * sizeof *s->slots);
+}
+
 static inline uint32_t slot_take(struct sched *s, struct rt_timer *t)
 {
     uint32_t i = s->free_slot;
     if (i) {
         s->free_slot = s->slots[i].next_free;
     } else {
-        if (s->nslots == s->slots_cap) {
-            if (s->slots_cap == SCHED_MAX_SLOTS)
-                xalloc_fail("scheduler slots (more than 16M queued timers)");
-            s->slots_cap *= 2;
-            s->slots = xrealloc(s->slots, s->slots_cap * sizeof *s->slots);
-        }
+        if (s->nslots == s->slots_cap)
+            slots_grow(s);
         i = s->nslots++;
     }
     s->slots[i].timer = t;
@@ -403,7 +409,7 @@ static inline sched_key_t renumbered(const uint64_t *sorted, size_t n, sched_key
 /* Arm orders are about to run out of bits: map every order in use (in queued
  * keys and in armed timers) onto 1..n, keeping their sequence, so runs stay
  * sorted and ties still break the same way. Once per 2^40 arms. */
-static void renumber_orders(struct sched *s)
+__attribute__((cold, noinline)) static void renumber_orders(struct sched *s)
 {
     size_t n = 0, queued = (size_t)s->nchunks * SCHED_CHUNK_KEYS + s->run_len;
     uint64_t *all = xmalloc((queued + s->nslots) * sizeof *all);
