@@ -19,8 +19,9 @@ struct sched_call {
 
 #define CALL_CHUNK 256
 #define MIN_CHUNK_BLOCK 64
-/* Runs are rarely longer: then the run never grows, in any steady state up
- * to about a million pending events a millisecond ahead. */
+/* Runs hold RUN_SHORT..RUN_LONG entries once the window is sized, and a few
+ * hundred before with a million events pending a millisecond ahead: the run
+ * does not grow in a steady state. */
 #define MIN_RUN 1024
 /* Runs of this many entries pay for their refill and let timers be fetched
  * ahead; the window is halved or doubled to stay within. */
@@ -115,7 +116,7 @@ static inline void bucket_push(struct sched *s, struct sched_bucket *b, sched_ke
 {
     if (!b->head) {
         b->head = b->tail = chunk_take(s);
-        b->first = b->end = 0;
+        b->end = 0;
     } else if (b->end == SCHED_CHUNK_KEYS) {
         b->tail->next = chunk_take(s);
         b->tail = b->tail->next;
@@ -127,8 +128,7 @@ static inline void bucket_push(struct sched *s, struct sched_bucket *b, sched_ke
 /* Visits the keys of a bucket in order: key c->key[i]. */
 #define BUCKET_FOR_EACH(b, c, i)                                                    \
     for (struct sched_chunk *c = (b)->head; c; c = c->next)                         \
-        for (uint32_t i = c == (b)->head ? (b)->first : 0,                          \
-                      i##_end = c == (b)->tail ? (b)->end : SCHED_CHUNK_KEYS;       \
+        for (uint32_t i = 0, i##_end = c == (b)->tail ? (b)->end : SCHED_CHUNK_KEYS; \
              i < i##_end; i++)
 
 /* ---- keys ---- */
@@ -160,11 +160,19 @@ static inline void run_append(struct sched *s, sched_key_t k)
     s->run[s->run_len++] = k;
 }
 
-/* An arm inside the run's window: most go at or near the end. */
+/* An arm inside the run's window: most go at or near the end. The run's
+ * used head is dropped before the run grows, and these arms count in its
+ * length, so a window that keeps taking arms narrows rather than grows. */
 static void run_insert(struct sched *s, sched_key_t k)
 {
-    if (s->run_len == s->run_cap)
-        run_grow(s);
+    if (s->run_len == s->run_cap) {
+        memmove(s->run, s->run + s->run_head, (s->run_len - s->run_head) * sizeof *s->run);
+        s->run_len -= s->run_head;
+        s->run_head = 0;
+        if (s->run_len == s->run_cap)
+            run_grow(s);
+    }
+    s->refilled++;
     uint32_t i = s->run_len++;
     while (i > s->run_head && s->run[i - 1] > k) {
         s->run[i] = s->run[i - 1];
@@ -282,7 +290,7 @@ static void cascade(struct sched *s, unsigned level, unsigned byte, uint64_t sta
     s->last = start;
     for (struct sched_chunk *c = b.head, *next; c; c = next) {
         uint32_t end = c == b.tail ? b.end : SCHED_CHUNK_KEYS;
-        for (uint32_t i = c == b.head ? b.first : 0; i < end; i++) {
+        for (uint32_t i = 0; i < end; i++) {
             sched_key_t k = c->key[i];
             unsigned to = level_of(s, key_time(k));
             if (to)

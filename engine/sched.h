@@ -47,10 +47,11 @@ struct sched_chunk {
     sched_key_t key[SCHED_CHUNK_KEYS];
 };
 
-/* Keys from head->key[first] to tail->key[end - 1]; head is NULL when empty. */
+/* Keys from head->key[0] to tail->key[end - 1]; head is NULL when empty.
+ * A bucket is only ever emptied whole. */
 struct sched_bucket {
     struct sched_chunk *head, *tail;
-    uint32_t first, end;
+    uint32_t end;
 };
 
 struct sched_slot {

@@ -2,7 +2,7 @@
  * every combination, run limits, stop, one-shot calls, a million pending
  * timers, flat memory under the hold model, arm orders renumbered before
  * they run out of bits, and ties in arm order while the run's window
- * follows a changing load. */
+ * follows a changing load or keeps taking arms. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
@@ -360,4 +360,28 @@ Test(sched, ties_keep_arm_order_while_the_window_resizes, .timeout = 120)
     for (int i = 0; i < N; i++)
         sched_cancel(&s, &ord[i].timer);
     free(ord);
+}
+
+static uint64_t again_left;
+
+static void again_now(void *arg)
+{
+    if (--again_left > 0)
+        sched_arm(&s, arg, sched_now(&s));
+}
+
+Test(sched, rearming_at_now_over_and_over_keeps_memory_flat)
+{
+    struct rt_timer t;
+    rt_timer_init(&t, again_now, &t);
+    again_left = 1000;
+    sched_arm(&s, &t, 5);
+    sched_run(&s);
+    size_t before = sched_memory(&s);
+    again_left = 1000000;
+    sched_arm(&s, &t, 10);
+    cr_assert_eq(sched_run(&s), 1000000);
+    cr_assert_eq(sched_now(&s), 10);
+    cr_assert_eq(sched_memory(&s), before, "memory grew from %zu to %zu bytes", before,
+                 sched_memory(&s));
 }
