@@ -27,6 +27,7 @@ struct sched_call {
  * ahead; the window is halved or doubled to stay within. */
 #define RUN_SHORT 16
 #define RUN_LONG 128
+#define WINDOW_SAMPLES 64     /* runs seen before the window is sized */
 #define MAX_SHIFT 40
 #define PREFETCH_SLOTS 8
 #define PREFETCH_TIMERS 2
@@ -336,7 +337,7 @@ static void size_window(struct sched *s)
 static bool refill(struct sched *s, sim_time_t limit)
 {
     s->run_head = s->run_len = 0;
-    if (s->refilled > s->pending / 16 && s->refills >= RUN_LONG)
+    if (s->refilled > s->pending / 16 && s->refills >= WINDOW_SAMPLES)
         size_window(s);
     while (s->levels && !s->run_len) {
         unsigned level = (unsigned)__builtin_ctz(s->levels) + 1;
