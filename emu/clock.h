@@ -1,6 +1,6 @@
 /*
  * The clock seam on libev, for the emulated world. Timers live in the same
- * scheduler as in the simulator (one heap ordered by time and arm order, so
+ * scheduler as in the simulator (one queue ordered by time and arm order, so
  * equal times fire in the same order in both worlds); one ev_timer wakes the
  * loop when the earliest is due, and an ev_prepare re-aims it before the loop
  * sleeps. now() is the loop's time (ev_now) in nanoseconds since the clock

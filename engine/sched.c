@@ -1,6 +1,6 @@
 /*
- * The discrete-event scheduler: an implicit 4-ary heap (a node's four
- * children share one cache line) of (time, order << 24 | slot) entries.
+ * The discrete-event scheduler: a timing wheel of chunked buckets over a
+ * sorted run (see sched.h), and slots between entries and timers.
  */
 #include "engine/sched.h"
 
@@ -18,10 +18,21 @@ struct sched_call {
 };
 
 #define CALL_CHUNK 256
+#define MIN_CHUNK_BLOCK 64
+/* Runs hold RUN_SHORT..RUN_LONG entries once the window is sized, and a few
+ * hundred before with a million events pending a millisecond ahead: the run
+ * does not grow in a steady state. */
+#define MIN_RUN 1024
+/* Runs of this many entries pay for their refill and let timers be fetched
+ * ahead; the window is halved or doubled to stay within. */
+#define RUN_SHORT 16
+#define RUN_LONG 128
+#define WINDOW_SAMPLES 64     /* runs seen before the window is sized */
+#define MAX_SHIFT 40
+#define PREFETCH_SLOTS 8
+#define PREFETCH_TIMERS 2
 #define SLOT_MASK (SCHED_MAX_SLOTS - 1)
 #define ORDER_LIMIT (1ull << (64 - SCHED_SLOT_BITS))
-
-static void heap_resize(struct sched *s, uint32_t cap);
 
 static sim_time_t rt_sched_now(struct rt *rt) { return ((struct sched *)rt)->now; }
 static void rt_sched_arm(struct rt *rt, struct rt_timer *t, sim_time_t when)
@@ -42,7 +53,12 @@ void sched_init(struct sched *s)
 {
     memset(s, 0, sizeof *s);
     s->rt.ops = &sched_rt_ops;
-    heap_resize(s, 1024);
+    s->shift = 8;
+    s->run_cap = MIN_RUN;
+    s->run = xmalloc(s->run_cap * sizeof *s->run);
+    s->spare = xmalloc(s->run_cap * sizeof *s->spare);
+    s->bits = xcalloc(SCHED_LEVELS, sizeof *s->bits);
+    s->wheel = xcalloc(SCHED_LEVELS, sizeof *s->wheel);
     s->slots_cap = 1024;
     s->slots = xmalloc(s->slots_cap * sizeof *s->slots);
     s->nslots = 1;            /* slot 0 means "no slot" */
@@ -50,7 +66,13 @@ void sched_init(struct sched *s)
 
 void sched_destroy(struct sched *s)
 {
-    free(s->heap_mem);
+    free(s->bits);
+    free(s->wheel);
+    for (size_t i = 0; i < s->nchunk_blocks; i++)
+        free(s->chunk_blocks[i]);
+    free(s->chunk_blocks);
+    free(s->run);
+    free(s->spare);
     free(s->slots);
     for (size_t i = 0; i < s->ncall_chunks; i++)
         free(s->call_chunks[i]);
@@ -58,90 +80,294 @@ void sched_destroy(struct sched *s)
     memset(s, 0, sizeof *s);
 }
 
-/* ---- the heap ---- */
+/* ---- chunks and buckets ---- */
 
-static inline sim_time_t entry_time(sched_entry_t e) { return (sim_time_t)(uint64_t)(e >> 64); }
-static inline uint32_t entry_slot(sched_entry_t e) { return (uint32_t)e & SLOT_MASK; }
-static inline uint64_t entry_order(sched_entry_t e) { return (uint64_t)e >> SCHED_SLOT_BITS; }
-
-static inline sched_entry_t entry_of(sim_time_t when, uint64_t order, uint32_t slot)
+/* The pool doubles, so it grows only when more entries are queued than ever
+ * before, never from churn. */
+__attribute__((cold, noinline)) static void chunks_grow(struct sched *s)
 {
-    return (sched_entry_t)(uint64_t)when << 64 | (sched_entry_t)(order << SCHED_SLOT_BITS | slot);
-}
-
-/* The heap array starts 3 entries into a 64-byte aligned block, so each
- * node's four children fill exactly one cache line. */
-static void heap_resize(struct sched *s, uint32_t cap)
-{
-    void *mem = NULL;
-    if (posix_memalign(&mem, 64, ((size_t)cap + 3) * sizeof(sched_entry_t)))
-        xalloc_fail("scheduler heap");
-    sched_entry_t *heap = (sched_entry_t *)mem + 3;
-    if (s->heap)
-        memcpy(heap, s->heap, s->len * sizeof *heap);
-    free(s->heap_mem);
-    s->heap_mem = mem;
-    s->heap = heap;
-    s->cap = cap;
-}
-
-static inline void sift_up(sched_entry_t *h, uint32_t i, sched_entry_t e)
-{
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 4;
-        if (h[parent] <= e)
-            break;
-        h[i] = h[parent];
-        i = parent;
+    size_t n = s->nchunks < MIN_CHUNK_BLOCK ? MIN_CHUNK_BLOCK : s->nchunks;
+    struct sched_chunk *block = xmalloc(n * sizeof *block);
+    s->chunk_blocks = xrealloc(s->chunk_blocks, (s->nchunk_blocks + 1) * sizeof *s->chunk_blocks);
+    s->chunk_blocks[s->nchunk_blocks++] = block;
+    s->nchunks += n;
+    for (size_t i = 0; i < n; i++) {
+        block[i].next = s->free_chunks;
+        s->free_chunks = &block[i];
     }
-    h[i] = e;
 }
 
-static inline void sift_down(sched_entry_t *h, uint32_t n, uint32_t i, sched_entry_t e)
+static inline struct sched_chunk *chunk_take(struct sched *s)
 {
-    for (;;) {
-        uint32_t c = 4 * i + 1;
-        uint32_t best;
-        if (c + 3 < n) {
-            uint32_t a = h[c + 1] < h[c] ? c + 1 : c;
-            uint32_t b = h[c + 3] < h[c + 2] ? c + 3 : c + 2;
-            best = h[b] < h[a] ? b : a;
-        } else if (c < n) {
-            best = c;
-            for (uint32_t k = c + 1; k < n; k++)
-                if (h[k] < h[best])
-                    best = k;
-        } else {
-            break;
+    if (!s->free_chunks)
+        chunks_grow(s);
+    struct sched_chunk *c = s->free_chunks;
+    s->free_chunks = c->next;
+    c->next = NULL;
+    return c;
+}
+
+static inline void chunk_put(struct sched *s, struct sched_chunk *c)
+{
+    c->next = s->free_chunks;
+    s->free_chunks = c;
+}
+
+static inline void bucket_push(struct sched *s, struct sched_bucket *b, sched_key_t k)
+{
+    if (!b->head) {
+        b->head = b->tail = chunk_take(s);
+        b->end = 0;
+    } else if (b->end == SCHED_CHUNK_KEYS) {
+        b->tail->next = chunk_take(s);
+        b->tail = b->tail->next;
+        b->end = 0;
+    }
+    b->tail->key[b->end++] = k;
+}
+
+/* Visits the keys of a bucket in order: key c->key[i]. */
+#define BUCKET_FOR_EACH(b, c, i)                                                    \
+    for (struct sched_chunk *c = (b)->head; c; c = c->next)                         \
+        for (uint32_t i = 0, i##_end = c == (b)->tail ? (b)->end : SCHED_CHUNK_KEYS; \
+             i < i##_end; i++)
+
+/* ---- keys ---- */
+
+static inline sim_time_t key_time(sched_key_t k) { return (sim_time_t)(uint64_t)(k >> 64); }
+static inline uint32_t key_slot(sched_key_t k) { return (uint32_t)k & SLOT_MASK; }
+static inline uint64_t key_order(sched_key_t k) { return (uint64_t)k >> SCHED_SLOT_BITS; }
+
+static inline sched_key_t key_of(sim_time_t when, uint64_t order, uint32_t slot)
+{
+    return (sched_key_t)(uint64_t)when << 64 | (sched_key_t)(order << SCHED_SLOT_BITS | slot);
+}
+
+/* ---- the run ---- */
+
+static inline uint64_t low_bits(unsigned n) { return n >= 64 ? ~0ull : (1ull << n) - 1; }
+
+__attribute__((cold, noinline)) static void run_grow(struct sched *s)
+{
+    s->run_cap *= 2;
+    s->run = xrealloc(s->run, s->run_cap * sizeof *s->run);
+    s->spare = xrealloc(s->spare, s->run_cap * sizeof *s->spare);
+}
+
+static inline void run_append(struct sched *s, sched_key_t k)
+{
+    if (s->run_len == s->run_cap)
+        run_grow(s);
+    s->run[s->run_len++] = k;
+}
+
+/* An arm inside the run's window: most go at or near the end. The run's
+ * used head is dropped before the run grows, and these arms count in its
+ * length, so a window that keeps taking arms narrows rather than grows. */
+static void run_insert(struct sched *s, sched_key_t k)
+{
+    if (s->run_len == s->run_cap) {
+        memmove(s->run, s->run + s->run_head, (s->run_len - s->run_head) * sizeof *s->run);
+        s->run_len -= s->run_head;
+        s->run_head = 0;
+        if (s->run_len == s->run_cap)
+            run_grow(s);
+    }
+    s->refilled++;
+    uint32_t i = s->run_len++;
+    while (i > s->run_head && s->run[i - 1] > k) {
+        s->run[i] = s->run[i - 1];
+        i--;
+    }
+    s->run[i] = k;
+}
+
+/* Insertion sort: linear on the nearly sorted runs left by run_sort's
+ * counting pass, and the fastest way to sort the few keys of a sparse run. */
+static void insertion_sort(sched_key_t *a, uint32_t n)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        sched_key_t k = a[i];
+        uint32_t j = i;
+        while (j > 0 && a[j - 1] > k) {
+            a[j] = a[j - 1];
+            j--;
         }
-        if (e <= h[best])
-            break;
-        h[i] = h[best];
-        i = best;
+        a[j] = k;
     }
-    h[i] = e;
 }
 
-static void heap_push(struct sched *s, sched_entry_t e)
+/* The run was filled from one window. A stable counting sort on the top
+ * bits of the times' offsets in the window, with about as many digits as
+ * entries, leaves only neighbours out of order; the insertion pass puts them
+ * in place by (time, arm order), re-queued timers among them. */
+static void run_sort(struct sched *s)
 {
-    if (s->len == s->cap)
-        heap_resize(s, s->cap * 2);
-    sift_up(s->heap, s->len++, e);
+    uint32_t n = s->run_len;
+    unsigned bits = 32 - (unsigned)__builtin_clz(n);
+    if (bits > 8)
+        bits = 8;
+    if (bits > s->shift)
+        bits = s->shift;
+    if (bits >= 3) {
+        uint64_t offset = low_bits(s->shift);
+        unsigned down = s->shift - bits;
+        uint32_t count[SCHED_BUCKETS + 1];
+        memset(count, 0, ((1u << bits) + 1) * sizeof *count);
+        for (uint32_t i = 0; i < n; i++)
+            count[(((uint64_t)key_time(s->run[i]) & offset) >> down) + 1]++;
+        for (uint32_t d = 1; d <= 1u << bits; d++)
+            count[d] += count[d - 1];
+        for (uint32_t i = 0; i < n; i++)
+            s->spare[count[((uint64_t)key_time(s->run[i]) & offset) >> down]++] = s->run[i];
+        sched_key_t *t = s->run;
+        s->run = s->spare;
+        s->spare = t;
+    }
+    insertion_sort(s->run, n);
 }
 
-static inline void heap_pop(struct sched *s)
+/* ---- the wheel ---- */
+
+static inline void mark(struct sched *s, unsigned level, unsigned byte)
 {
-    sched_entry_t last = s->heap[--s->len];
-    if (s->len)
-        sift_down(s->heap, s->len, 0, last);
+    s->bits[level - 1][byte / 64] |= 1ull << (byte % 64);
+    s->levels |= 1u << (level - 1);
 }
 
-static inline void heap_replace_top(struct sched *s, sched_entry_t e)
+static inline void unmark(struct sched *s, unsigned level, unsigned byte)
 {
-    sift_down(s->heap, s->len, 0, e);
+    uint64_t *w = s->bits[level - 1];
+    w[byte / 64] &= ~(1ull << (byte % 64));
+    if (!(w[0] | w[1] | w[2] | w[3]))
+        s->levels &= ~(1u << (level - 1));
+}
+
+static inline unsigned first_marked(const uint64_t *w)
+{
+    unsigned i = 0;
+    while (!w[i])
+        i++;
+    return i * 64 + (unsigned)__builtin_ctzll(w[i]);
+}
+
+/* The level of a time: the highest byte above the window in which it
+ * differs from `last`, 0 for the run. */
+static inline unsigned level_of(const struct sched *s, sim_time_t when)
+{
+    uint64_t diff = ((uint64_t)when ^ s->last) >> s->shift;
+    return diff ? (63 - (unsigned)__builtin_clzll(diff)) / 8 + 1 : 0;
+}
+
+/* Where level `level`'s byte starts. */
+static inline unsigned level_bit(const struct sched *s, unsigned level)
+{
+    return s->shift + 8 * (level - 1);
+}
+
+static inline void bucket_add(struct sched *s, unsigned level, sched_key_t k)
+{
+    unsigned byte = (unsigned)((uint64_t)key_time(k) >> level_bit(s, level)) % SCHED_BUCKETS;
+    bucket_push(s, &s->wheel[level - 1][byte], k);
+    mark(s, level, byte);
+}
+
+static inline void enqueue(struct sched *s, sched_key_t k)
+{
+    unsigned level = level_of(s, key_time(k));
+    if (level)
+        bucket_add(s, level, k);
+    else
+        run_insert(s, k);
+}
+
+/* Moves `last` to the start of a bucket and spreads its keys over the levels
+ * below and the run (unsorted until the refill is done). */
+static void cascade(struct sched *s, unsigned level, unsigned byte, uint64_t start)
+{
+    struct sched_bucket b = s->wheel[level - 1][byte];
+    s->wheel[level - 1][byte] = (struct sched_bucket){ 0 };
+    unmark(s, level, byte);
+    s->last = start;
+    for (struct sched_chunk *c = b.head, *next; c; c = next) {
+        uint32_t end = c == b.tail ? b.end : SCHED_CHUNK_KEYS;
+        for (uint32_t i = 0; i < end; i++) {
+            sched_key_t k = c->key[i];
+            unsigned to = level_of(s, key_time(k));
+            if (to)
+                bucket_add(s, to, k);
+            else
+                run_append(s, k);
+        }
+        next = c->next;
+        chunk_put(s, c);
+    }
+}
+
+/* Places every queued entry anew after the window changed. The run is
+ * empty; a bucket may be visited twice, which only moves its keys again. */
+static void rebuild(struct sched *s, unsigned shift)
+{
+    s->shift = shift;
+    for (unsigned level = 1; level <= SCHED_LEVELS; level++)
+        for (unsigned byte = 0; byte < SCHED_BUCKETS; byte++)
+            if (s->wheel[level - 1][byte].head)
+                cascade(s, level, byte, s->last);
+}
+
+/* Sizes the window from the runs seen since it was last sized. That
+ * happens only once a sixteenth as many entries have run as are pending, so
+ * a rebuild costs at most 16 moves per event run, and only while the load
+ * changes. */
+static void size_window(struct sched *s)
+{
+    uint64_t mean = s->refilled / s->refills;
+    unsigned shift = s->shift;
+    if (mean > RUN_LONG && shift > 0)
+        shift--;
+    else if (mean < RUN_SHORT && shift < MAX_SHIFT)
+        shift++;
+    s->refills = s->refilled = 0;
+    if (shift != s->shift)
+        rebuild(s, shift);
+}
+
+/* The run is used up: refill it from the first bucket if that starts at or
+ * before `limit`, never moving `last` past `limit`. */
+static bool refill(struct sched *s, sim_time_t limit)
+{
+    s->run_head = s->run_len = 0;
+    if (s->refilled > s->pending / 16 && s->refills >= WINDOW_SAMPLES)
+        size_window(s);
+    while (s->levels && !s->run_len) {
+        unsigned level = (unsigned)__builtin_ctz(s->levels) + 1;
+        unsigned byte = first_marked(s->bits[level - 1]);
+        uint64_t start = (s->last & ~low_bits(level_bit(s, level) + 8)) |
+                         (uint64_t)byte << level_bit(s, level);
+        if ((sim_time_t)start > limit)
+            break;
+        cascade(s, level, byte, start);
+    }
+    if (!s->run_len)
+        return false;
+    s->refills++;
+    s->refilled += s->run_len;
+    if (s->run_len > 1)
+        run_sort(s);
+    for (uint32_t i = 0; i < s->run_len && i < PREFETCH_SLOTS; i++)
+        __builtin_prefetch(&s->slots[key_slot(s->run[i])]);
+    return true;
 }
 
 /* ---- slots and orders ---- */
+
+__attribute__((cold, noinline)) static void slots_grow(struct sched *s)
+{
+    if (s->slots_cap == SCHED_MAX_SLOTS)
+        xalloc_fail("scheduler slots (more than 16M queued timers)");
+    s->slots_cap *= 2;
+    s->slots = xrealloc(s->slots, s->slots_cap * sizeof *s->slots);
+}
 
 static inline uint32_t slot_take(struct sched *s, struct rt_timer *t)
 {
@@ -149,12 +375,8 @@ static inline uint32_t slot_take(struct sched *s, struct rt_timer *t)
     if (i) {
         s->free_slot = s->slots[i].next_free;
     } else {
-        if (s->nslots == s->slots_cap) {
-            if (s->slots_cap == SCHED_MAX_SLOTS)
-                xalloc_fail("scheduler slots (more than 16M queued timers)");
-            s->slots_cap *= 2;
-            s->slots = xrealloc(s->slots, s->slots_cap * sizeof *s->slots);
-        }
+        if (s->nslots == s->slots_cap)
+            slots_grow(s);
         i = s->nslots++;
     }
     s->slots[i].timer = t;
@@ -187,15 +409,25 @@ static uint64_t rank_of(const uint64_t *sorted, size_t n, uint64_t order)
     return lo + 1;
 }
 
-/* Arm orders are about to run out of bits: map every order in use (in
- * entries and in armed timers) onto 1..n, keeping their sequence, so the heap
- * stays a heap and ties still break the same way. Once per 2^40 arms. */
-static void renumber_orders(struct sched *s)
+/* Maps an order onto its rank among the orders in use. */
+static inline sched_key_t renumbered(const uint64_t *sorted, size_t n, sched_key_t k)
 {
-    size_t n = 0;
-    uint64_t *all = xmalloc(((size_t)s->len + s->nslots) * sizeof *all);
-    for (uint32_t i = 0; i < s->len; i++)
-        all[n++] = entry_order(s->heap[i]);
+    return key_of(key_time(k), rank_of(sorted, n, key_order(k)), key_slot(k));
+}
+
+/* Arm orders are about to run out of bits: map every order in use (in queued
+ * keys and in armed timers) onto 1..n, keeping their sequence, so runs stay
+ * sorted and ties still break the same way. Once per 2^40 arms. */
+__attribute__((cold, noinline)) static void renumber_orders(struct sched *s)
+{
+    size_t n = 0, queued = (size_t)s->nchunks * SCHED_CHUNK_KEYS + s->run_len;
+    uint64_t *all = xmalloc((queued + s->nslots) * sizeof *all);
+    for (uint32_t i = s->run_head; i < s->run_len; i++)
+        all[n++] = key_order(s->run[i]);
+    for (unsigned l = 0; l < SCHED_LEVELS; l++)
+        for (unsigned byte = 0; byte < SCHED_BUCKETS; byte++)
+            BUCKET_FOR_EACH(&s->wheel[l][byte], c, i)
+                all[n++] = key_order(c->key[i]);
     for (uint32_t i = 1; i < s->nslots; i++)
         if (s->slots[i].timer)
             all[n++] = s->slots[i].timer->order;
@@ -204,10 +436,12 @@ static void renumber_orders(struct sched *s)
     for (size_t i = 0; i < n; i++)
         if (u == 0 || all[u - 1] != all[i])
             all[u++] = all[i];
-    for (uint32_t i = 0; i < s->len; i++) {
-        sched_entry_t e = s->heap[i];
-        s->heap[i] = entry_of(entry_time(e), rank_of(all, u, entry_order(e)), entry_slot(e));
-    }
+    for (uint32_t i = s->run_head; i < s->run_len; i++)
+        s->run[i] = renumbered(all, u, s->run[i]);
+    for (unsigned l = 0; l < SCHED_LEVELS; l++)
+        for (unsigned byte = 0; byte < SCHED_BUCKETS; byte++)
+            BUCKET_FOR_EACH(&s->wheel[l][byte], c, i)
+                c->key[i] = renumbered(all, u, c->key[i]);
     for (uint32_t i = 1; i < s->nslots; i++) {
         struct rt_timer *t = s->slots[i].timer;
         if (t && t->slot == i)
@@ -242,15 +476,8 @@ void sched_arm(struct sched *s, struct rt_timer *t, sim_time_t when)
         s->slots[t->slot].timer = NULL;
     }
     t->qtime = when;
-    if (t == s->running && !s->rearmed) {
-        /* Re-armed from its own callback: take over the top entry. */
-        s->rearmed = true;
-        t->slot = entry_slot(s->heap[0]);
-        s->slots[t->slot].timer = t;
-        return;
-    }
     t->slot = slot_take(s, t);
-    heap_push(s, entry_of(when, t->order, t->slot));
+    enqueue(s, key_of(when, t->order, t->slot));
 }
 
 void sched_cancel(struct sched *s, struct rt_timer *t)
@@ -267,78 +494,76 @@ void sched_cancel(struct sched *s, struct rt_timer *t)
 
 /* ---- running ---- */
 
-/* Is the top entry live? Drops dead entries and re-queues timers that moved
- * later on the way; false when the heap is empty. */
-static inline bool live_top(struct sched *s)
-{
-    while (s->len) {
-        sched_entry_t e = s->heap[0];
-        uint32_t slot = entry_slot(e);
-        struct rt_timer *t = s->slots[slot].timer;
-        if (t && t->when == entry_time(e))
-            return true;
-        if (t) {              /* moved later: same slot, new place */
-            t->qtime = t->when;
-            heap_replace_top(s, entry_of(t->when, t->order, slot));
-        } else {
-            slot_release(s, slot);
-            heap_pop(s);
-        }
-    }
-    return false;
-}
-
-sim_time_t sched_next_time(struct sched *s)
-{
-    return live_top(s) ? entry_time(s->heap[0]) : SIM_NEVER;
-}
-
 uint64_t sched_run_until(struct sched *s, sim_time_t until)
 {
     uint64_t ran = 0;
     s->stopped = false;
-    while (!s->stopped && live_top(s)) {
-        sched_entry_t e = s->heap[0];
-        if (entry_time(e) > until)
+    while (!s->stopped) {
+        if (s->run_head == s->run_len && !refill(s, until))
             break;
-        uint32_t slot = entry_slot(e);
+        sched_key_t k = s->run[s->run_head];
+        if (key_time(k) > until)
+            break;
+        s->run_head++;
+        /* Slots and timers are scattered: fetch them a few events ahead,
+         * the slot first as it says where the timer is. */
+        if (s->run_head + PREFETCH_SLOTS - 1 < s->run_len)
+            __builtin_prefetch(&s->slots[key_slot(s->run[s->run_head + PREFETCH_SLOTS - 1])]);
+        if (s->run_head + PREFETCH_TIMERS - 1 < s->run_len)
+            __builtin_prefetch(s->slots[key_slot(s->run[s->run_head + PREFETCH_TIMERS - 1])].timer);
+        uint32_t slot = key_slot(k);
         struct rt_timer *t = s->slots[slot].timer;
-        if (s->len > 4) {     /* the next top is most likely a child of this one */
-            for (int k = 1; k <= 4; k++) {
-                const struct sched_slot *next = &s->slots[entry_slot(s->heap[k])];
-                __builtin_prefetch(next);
-                __builtin_prefetch(next->timer);
-            }
+        if (!t) {
+            slot_release(s, slot);
+            continue;
         }
-        /* The fired entry stays on top while the callback runs: everything
-         * armed meanwhile sorts after it. */
-        s->slots[slot].timer = NULL;
+        if (t->when != key_time(k)) {     /* moved later: same slot, new place */
+            t->qtime = t->when;
+            enqueue(s, key_of(t->when, t->order, slot));
+            continue;
+        }
+        /* Released first, so a timer that re-arms itself takes the same slot. */
+        slot_release(s, slot);
         t->slot = 0;
         t->when = SIM_UNARMED;
-        s->now = entry_time(e);
+        s->now = key_time(k);
         s->pending--;
-        s->running = t;
-        s->rearmed = false;
         ran++;
         t->fn(t->arg);
-        s->running = NULL;
-        struct rt_timer *again = s->slots[slot].timer;
-        if (s->rearmed && again)
-            heap_replace_top(s, entry_of(again->qtime, again->order, slot));
-        else {
-            slot_release(s, slot);
-            heap_pop(s);
-        }
     }
     s->executed += ran;
     if (!s->stopped && until != SIM_NEVER && s->now < until)
         s->now = until;
+    /* Dead entries may have taken `last` past now; with nothing queued it
+     * comes back, as arms at now must not fall below it. */
+    if (!s->levels && s->run_head == s->run_len)
+        s->last = (uint64_t)s->now;
     return ran;
 }
 
 uint64_t sched_run(struct sched *s) { return sched_run_until(s, SIM_NEVER); }
 
 void sched_stop(struct sched *s) { s->stopped = true; }
+
+/* Searched without moving `last`, which must stay at or below now for the
+ * arms still to come: the run, then the buckets in time order. */
+sim_time_t sched_next_time(struct sched *s)
+{
+    for (uint32_t i = s->run_head; i < s->run_len; i++)
+        if (s->slots[key_slot(s->run[i])].timer)
+            return key_time(s->run[i]);
+    for (unsigned l = 0; l < SCHED_LEVELS; l++) {
+        for (unsigned byte = 0; byte < SCHED_BUCKETS; byte++) {
+            sim_time_t best = SIM_NEVER;
+            BUCKET_FOR_EACH(&s->wheel[l][byte], c, i)
+                if (s->slots[key_slot(c->key[i])].timer && key_time(c->key[i]) < best)
+                    best = key_time(c->key[i]);
+            if (best != SIM_NEVER)
+                return best;
+        }
+    }
+    return SIM_NEVER;
+}
 
 /* ---- one-shot calls ---- */
 
@@ -375,6 +600,7 @@ void sched_call_at(struct sched *s, sim_time_t when, rt_timer_fn fn, void *arg)
 
 size_t sched_memory(const struct sched *s)
 {
-    return ((size_t)s->cap + 3) * sizeof *s->heap + s->slots_cap * sizeof *s->slots +
-           s->ncall_chunks * CALL_CHUNK * sizeof(struct sched_call);
+    return SCHED_LEVELS * (sizeof *s->bits + sizeof *s->wheel) + 2 * s->run_cap * sizeof *s->run +
+           s->nchunks * sizeof(struct sched_chunk) +
+           s->slots_cap * sizeof *s->slots + s->ncall_chunks * CALL_CHUNK * sizeof(struct sched_call);
 }

@@ -1,15 +1,27 @@
 /*
- * The discrete-event scheduler: an implicit 4-ary min-heap of 16-byte entries
- * keyed by (time, arm order), so events at equal times run in the order they
- * were armed.
+ * The discrete-event scheduler: a hierarchical timing wheel over absolute
+ * times (a radix-256 heap) with a sorted run at the bottom. Entries are keyed
+ * by (time, arm order), so events at equal times run in the order they were
+ * armed.
+ *
+ * `last` is the wheel's position; no queued time is below it. The run holds,
+ * sorted, the entries whose time differs from `last` only in the low `shift`
+ * bits (its window). Level L holds those whose time first differs in the L-th
+ * byte above the window, in 256 buckets indexed by that byte, unsorted. When
+ * the run is used up, `last` moves to the start of the first non-empty bucket
+ * of the lowest level, whose entries spread over the levels below and into
+ * the run, which is then sorted. An entry moves about twice, by sequential
+ * copies, so large queues stay cache-friendly, and runs are long enough to
+ * fetch timers ahead of their events. The window follows the event density,
+ * so that a run holds some tens of events whatever the load. Buckets are
+ * lists of fixed-size chunks from one pool that grows only with the number
+ * of queued entries.
  *
  * Cancel is lazy: an entry whose timer was cancelled or moved is dropped when
- * it reaches the top. Entries reach timers through slots, so a cancelled
- * timer's memory may be freed at once. Moving a timer later keeps its entry,
- * which re-queues the timer when it comes up, so timers pushed back on every
- * packet (TCP's RTO) cost O(1) per re-arm. A timer that re-arms itself from
- * its own callback (a link's next packet, a periodic sampler) replaces the
- * top entry with one sift-down instead of a pop and a push.
+ * it comes up. Entries reach timers through slots, so a cancelled timer's
+ * memory may be freed at once. Moving a timer later keeps its entry, which
+ * re-queues the timer with its new (time, order) when it comes up, so timers
+ * pushed back on every packet (TCP's RTO) cost O(1) per re-arm.
  *
  * It implements the clock seam (engine/runtime.h) for the simulator.
  */
@@ -20,14 +32,27 @@
 #include <stddef.h>
 #include "engine/runtime.h"
 
-/* key = arm order << SCHED_SLOT_BITS | slot; orders are renumbered before
- * they run out of bits. */
+/* key = time << 64 | arm order << SCHED_SLOT_BITS | slot, compared as one
+ * integer; orders are renumbered before they run out of bits. */
 #define SCHED_SLOT_BITS 24
 #define SCHED_MAX_SLOTS (1u << SCHED_SLOT_BITS)
+typedef unsigned __int128 sched_key_t;
 
-/* An entry is one 128-bit key: time << 64 | order << 24 | slot, so the heap
- * compares entries with one integer comparison. */
-typedef unsigned __int128 sched_entry_t;
+#define SCHED_LEVELS 8            /* bytes above the run's window */
+#define SCHED_BUCKETS 256
+#define SCHED_CHUNK_KEYS 31       /* a chunk is 512 bytes */
+
+struct sched_chunk {
+    struct sched_chunk *next;
+    sched_key_t key[SCHED_CHUNK_KEYS];
+};
+
+/* Keys from head->key[0] to tail->key[end - 1]; head is NULL when empty.
+ * A bucket is only ever emptied whole. */
+struct sched_bucket {
+    struct sched_chunk *head, *tail;
+    uint32_t end;
+};
 
 struct sched_slot {
     struct rt_timer *timer;   /* NULL once the timer let go of this entry */
@@ -40,13 +65,19 @@ struct sched {
     struct rt rt;             /* the clock seam; sched_rt() hands it out */
     sim_time_t now;
     uint64_t next_order;
-    sched_entry_t *heap;       /* heap[0] is the top; children of i at 4i+1.. */
-    void *heap_mem;
-    uint32_t len, cap;
+    uint64_t last;            /* the wheel's position */
+    unsigned shift;           /* the run's window is 2^shift ns */
+    uint64_t refills, refilled; /* runs and their entries since the window was sized */
+    sched_key_t *run, *spare; /* run[head..len) sorted; spare for sorting */
+    uint32_t run_head, run_len, run_cap;
+    uint32_t levels;          /* bit L: level L + 1 has a non-empty bucket */
+    uint64_t (*bits)[SCHED_BUCKETS / 64];        /* [level - 1]: non-empty buckets */
+    struct sched_bucket (*wheel)[SCHED_BUCKETS]; /* [level - 1][byte] */
+    struct sched_chunk *free_chunks;
+    struct sched_chunk **chunk_blocks;
+    size_t nchunk_blocks, nchunks;
     struct sched_slot *slots;
     uint32_t nslots, slots_cap, free_slot;
-    struct rt_timer *running; /* the timer whose callback runs now */
-    bool rearmed;             /* ... and it re-armed itself: top to replace */
     uint64_t pending;         /* armed timers */
     uint64_t executed;
     bool stopped;

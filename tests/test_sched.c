@@ -1,7 +1,8 @@
 /* The event scheduler: order (time, then arm order), cancel and re-arm in
  * every combination, run limits, stop, one-shot calls, a million pending
- * timers, flat memory under the hold model, and arm orders renumbered
- * before they run out of bits. */
+ * timers, flat memory under the hold model, arm orders renumbered before
+ * they run out of bits, and ties in arm order while the run's window
+ * follows a changing load or keeps taking arms. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
@@ -287,4 +288,100 @@ Test(sched, arm_orders_are_renumbered_before_they_run_out)
     cr_assert_lt(s.next_order, 100);
     sched_run(&s);
     expect_order((int[]){ 0, 2, 4, 6, 1, 3, 5, 7 }, 8);
+}
+
+struct ordered {
+    struct rt_timer timer;
+    uint64_t seq;           /* the test's own count of arms: the order ties must follow */
+};
+
+static struct ordered *ord;
+static struct rng ord_rng;
+static uint64_t ord_seq, ord_last_seq, ord_bad, ord_fired, ord_n;
+static sim_time_t ord_last_time;
+
+static void ordered_arm(struct ordered *o, sim_time_t when)
+{
+    o->seq = ++ord_seq;
+    sched_arm(&s, &o->timer, when);
+}
+
+static void ordered_fire(void *arg)
+{
+    struct ordered *o = arg;
+    sim_time_t now = sched_now(&s);
+    if (now < ord_last_time || (now == ord_last_time && o->seq < ord_last_seq))
+        ord_bad++;
+    ord_last_time = now;
+    ord_last_seq = o->seq;
+    ord_fired++;
+    /* Coarse delays make many ties; every fourth event also pushes another
+     * timer later, so re-queued entries meet fresh ones at equal times. */
+    ordered_arm(o, now + (sim_time_t)rng_below(&ord_rng, 64) * SIM_US);
+    if (ord_fired % 4 == 0) {
+        struct ordered *other = &ord[rng_below(&ord_rng, ord_n)];
+        if (rt_timer_armed(&other->timer))
+            ordered_arm(other, rt_timer_when(&other->timer) + (sim_time_t)rng_below(&ord_rng, 8) * SIM_US);
+    }
+}
+
+static void ordered_run(uint64_t events)
+{
+    ord_fired = 0;
+    while (ord_fired < events && sched_run_until(&s, sched_now(&s) + SIM_MS) > 0)
+        ;
+}
+
+Test(sched, ties_keep_arm_order_while_the_window_resizes, .timeout = 120)
+{
+    enum { N = 50000, FEW = 50 };
+    ord = calloc(N, sizeof *ord);
+    rng_init(&ord_rng, 7, "ordered");
+    ord_n = N;
+    ord_seq = ord_last_seq = ord_bad = 0;
+    ord_last_time = 0;
+    for (int i = 0; i < N; i++) {
+        rt_timer_init(&ord[i].timer, ordered_fire, &ord[i]);
+        ordered_arm(&ord[i], (sim_time_t)rng_below(&ord_rng, 64) * SIM_US);
+    }
+    ordered_run(600000);            /* dense: the window narrows */
+    unsigned dense = s.shift;
+    for (int i = FEW; i < N; i++)
+        sched_cancel(&s, &ord[i].timer);
+    ord_n = FEW;
+    ordered_run(100000);            /* sparse: it widens again */
+    cr_assert_gt(s.shift, dense, "the window did not widen (%u, %u)", dense, s.shift);
+    for (int i = FEW; i < N; i++)   /* and dense once more, armed in the middle of a run */
+        ordered_arm(&ord[i], sched_now(&s) + (sim_time_t)rng_below(&ord_rng, 64) * SIM_US);
+    ord_n = N;
+    ordered_run(600000);
+    cr_assert_eq(ord_bad, 0, "%llu events out of (time, arm order)", (unsigned long long)ord_bad);
+    cr_assert_eq(sched_pending(&s), N);
+    for (int i = 0; i < N; i++)
+        sched_cancel(&s, &ord[i].timer);
+    free(ord);
+}
+
+static uint64_t again_left;
+
+static void again_now(void *arg)
+{
+    if (--again_left > 0)
+        sched_arm(&s, arg, sched_now(&s));
+}
+
+Test(sched, rearming_at_now_over_and_over_keeps_memory_flat)
+{
+    struct rt_timer t;
+    rt_timer_init(&t, again_now, &t);
+    again_left = 1000;
+    sched_arm(&s, &t, 5);
+    sched_run(&s);
+    size_t before = sched_memory(&s);
+    again_left = 1000000;
+    sched_arm(&s, &t, 10);
+    cr_assert_eq(sched_run(&s), 1000000);
+    cr_assert_eq(sched_now(&s), 10);
+    cr_assert_eq(sched_memory(&s), before, "memory grew from %zu to %zu bytes", before,
+                 sched_memory(&s));
 }
