@@ -149,3 +149,88 @@ Test(tcp_transfer, ten_megabytes_with_one_percent_loss, .timeout = 120)
 {
     transfer(0.01, "LVSLAB_TCP_PCAP_LOSS");
 }
+
+/* The other way: the connecting side only receives. Its advertised window
+ * must follow what it has taken in from the SYN-ACK on, whatever the
+ * server's ISN; four connections draw four ISNs. */
+struct download {
+    uint64_t sent, received, bad_bytes;
+    struct tcp_sock *server_sock;
+    bool done;
+};
+
+static void download_pump(struct download *d)
+{
+    uint8_t buf[16384];
+    while (d->sent < TOTAL) {
+        size_t n = TOTAL - d->sent < sizeof buf ? TOTAL - d->sent : sizeof buf;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = pattern(d->sent + i);
+        size_t took = tcp_send(d->server_sock, buf, n);
+        d->sent += took;
+        if (took < n)
+            return;
+    }
+    tcp_shutdown(d->server_sock);
+}
+
+static void *download_accept(void *ctx, struct tcp_sock *l, struct tcp_sock *s)
+{
+    (void)l;
+    struct download *d = ctx;
+    d->server_sock = s;
+    download_pump(d);
+    return ctx;
+}
+
+static void download_writable(void *ctx, struct tcp_sock *s)
+{
+    (void)s;
+    download_pump(ctx);
+}
+
+static size_t download_recv(void *ctx, struct tcp_sock *s, const uint8_t *data, size_t len)
+{
+    (void)s;
+    struct download *d = ctx;
+    for (size_t i = 0; i < len; i++)
+        d->bad_bytes += data[i] != pattern(d->received + i);
+    d->received += len;
+    return len;
+}
+
+static void download_eof(void *ctx, struct tcp_sock *s)
+{
+    ((struct download *)ctx)->done = true;
+    tcp_close(s);
+}
+
+static const struct tcp_callbacks download_server_cb = { .accepted = download_accept,
+                                                         .writable = download_writable };
+static const struct tcp_callbacks download_client_cb = { .received = download_recv, .eof = download_eof };
+
+Test(tcp_transfer, ten_megabytes_to_the_connecting_side, .timeout = 120)
+{
+    static struct sched s;
+    sched_init(&s);
+    struct pkt_pool *pool = pkt_pool_new();
+    struct wire_pair pair;
+    wire_pair(&pair, &s, pool, 50 * SIM_US, 7);
+    pair.w.rate_bps = 10000000000ull;
+    for (int round = 0; round < 4; round++) {
+        struct download d = { 0 };
+        struct tcp_sock *l = tcp_listen(pair.b, 0, (uint16_t)(PORT + round), 16, &download_server_cb, &d);
+        cr_assert_not_null(l);
+        cr_assert_not_null(tcp_connect(pair.a, 0, IP4(10, 0, 0, 2), (uint16_t)(PORT + round),
+                                       &download_client_cb, &d));
+        sched_run_until(&s, sched_now(&s) + 10 * SIM_S);
+        cr_assert(d.done && d.received == TOTAL, "round %d: received %llu of %u bytes", round,
+                  (unsigned long long)d.received, TOTAL);
+        cr_assert_eq(d.bad_bytes, 0);
+        tcp_close(l);
+    }
+    sched_run(&s);
+    wire_pair_free(&pair);
+    cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");
+    sched_destroy(&s);
+}
