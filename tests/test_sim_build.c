@@ -96,7 +96,7 @@ static void fetch_through(enum scn_mode mode, bool fwmark)
     struct sim_build b;
     cr_assert_eq(sim_build(&b, &t, 1, "", err, sizeof err), 0, "%s: %s", scn_mode_name(mode), err);
     for (int i = 1; i <= 3; i++) {
-        char name[8];
+        char name[SCN_NAME_MAX];
         snprintf(name, sizeof name, "rs%d", i);
         tcp_listen(b.nodes[scn_topo_node(&t, name)]->host, 0, 80, 64, &serve_cb, NULL);
     }
