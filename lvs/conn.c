@@ -117,7 +117,7 @@ static void index_grow(struct ipvs_conn_table *t, struct conn_index *ix, bool ou
 
 static void hash_in(struct ipvs_conn_table *t, struct ipvs_conn *c)
 {
-    if (t->in.count >= (size_t)1 << t->in.bits)
+    if (t->in.count >= (size_t)1 << (t->in.bits - 1))     /* half full: most chains hold one */
         index_grow(t, &t->in, false);
     struct ipvs_conn **head = &t->in.buckets[in_hash(t, c)];
     c->in_next = *head;
@@ -127,7 +127,7 @@ static void hash_in(struct ipvs_conn_table *t, struct ipvs_conn *c)
 
 static void hash_out(struct ipvs_conn_table *t, struct ipvs_conn *c)
 {
-    if (t->out.count >= (size_t)1 << t->out.bits)
+    if (t->out.count >= (size_t)1 << (t->out.bits - 1))
         index_grow(t, &t->out, true);
     struct ipvs_conn **head = &t->out.buckets[out_hash(t, c)];
     c->out_next = *head;
@@ -158,7 +158,7 @@ static void unhash(struct ipvs_conn_table *t, struct ipvs_conn *c)
 static struct ipvs_conn *conn_alloc(struct ipvs_conn_table *t)
 {
     if (!t->free_list) {
-        struct ipvs_conn *chunk = big_zalloc(CONN_CHUNK * sizeof *chunk);
+        struct ipvs_conn *chunk = big_zalloc(HUGE_PAGE);   /* CONN_CHUNK entries on one huge page */
         t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
         t->chunks[t->nchunks++] = chunk;
         for (size_t i = CONN_CHUNK; i-- > 0;) {

@@ -86,9 +86,10 @@ const void *ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol,
 static inline void ipvs_conn_prefetch_entry(const void *bucket)
 {
     const struct ipvs_conn *c = *(struct ipvs_conn *const *)bucket;
-    if (c) {
+    if (c) {                      /* an entry may straddle three lines */
         __builtin_prefetch(c);
-        __builtin_prefetch((const char *)c + 63);   /* entries straddle lines */
+        __builtin_prefetch((const char *)c + 63);
+        __builtin_prefetch((const char *)c + sizeof *c - 1);
     }
 }
 /* A template: client (masked) and virtual service, port 0 for the client. */
