@@ -41,4 +41,15 @@ static inline bool ipvs_sched_has_ports(uint8_t protocol)
     return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP || protocol == IPPROTO_SCTP;
 }
 
+/* Greatest common divisor of two weights (wrr's step, mh's scale). */
+static inline int ipvs_gcd(int a, int b)
+{
+    while (b) {
+        int t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
 #endif

@@ -36,16 +36,6 @@ static unsigned mh_hashkey(uint32_t addr, uint16_t port, const struct ipvs_hsiph
     return ipvs_hsiphash_u32(offset + port + addr, key);
 }
 
-static int gcd(int a, int b)
-{
-    while (b) {
-        int t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 static int fls_int(unsigned x)
 {
     return x ? 32 - __builtin_clz(x) : 0;
@@ -56,7 +46,7 @@ static void mh_weights(struct ipvs_service *svc, struct mh_state *s)
     int g = 0, max = 0;
     for (struct ipvs_dest *d = svc->dests; d; d = d->next)
         if (d->last_weight > 0) {
-            g = g > 0 ? gcd(d->last_weight, g) : d->last_weight;
+            g = g > 0 ? ipvs_gcd(d->last_weight, g) : d->last_weight;
             if (d->last_weight > max)
                 max = d->last_weight;
         }

@@ -17,22 +17,12 @@ struct wrr_mark {
     int di;                  /* gcd of the positive weights */
 };
 
-static int gcd(int a, int b)
-{
-    while (b) {
-        int t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 static void wrr_compute(struct ipvs_service *svc, struct wrr_mark *m)
 {
     int g = 0, max = 0;
     for (struct ipvs_dest *d = svc->dests; d; d = d->next) {
         if (d->weight > 0)
-            g = g > 0 ? gcd(d->weight, g) : d->weight;
+            g = g > 0 ? ipvs_gcd(d->weight, g) : d->weight;
         if (d->weight > max)
             max = d->weight;
     }
