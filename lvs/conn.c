@@ -402,12 +402,6 @@ struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, ui
     return NULL;
 }
 
-bool ipvs_conn_out_taken(struct ipvs *ipvs, uint8_t protocol, uint32_t daddr, uint16_t dport,
-                         uint32_t laddr, uint16_t lport)
-{
-    return ipvs_conn_out_get(ipvs, protocol, daddr, dport, laddr, lport) != NULL;
-}
-
 void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl)
 {
     cp->control = tmpl;

@@ -95,10 +95,6 @@ static inline void ipvs_conn_prefetch_entry(const void *bucket)
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                          uint32_t vaddr, uint16_t vport);
-/* Is this reply tuple taken (FULLNAT's clash check on a local port)? */
-bool ipvs_conn_out_taken(struct ipvs *ipvs, uint8_t protocol, uint32_t daddr, uint16_t dport,
-                         uint32_t laddr, uint16_t lport);
-
 /* Let a controlled connection hold its template. */
 void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl);
 

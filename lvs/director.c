@@ -63,7 +63,7 @@ static bool fullnat_pick(struct ipvs *ipvs, struct ipvs_service *svc, struct ipv
         uint16_t port = svc->lport_next[i];
         for (uint32_t n = 0; n < span; n++) {
             uint16_t next = port == IPVS_LPORT_MAX ? IPVS_LPORT_MIN : (uint16_t)(port + 1);
-            if (!ipvs_conn_out_taken(ipvs, cp->protocol, cp->daddr, cp->dport, svc->laddrs[i], port)) {
+            if (!ipvs_conn_out_get(ipvs, cp->protocol, cp->daddr, cp->dport, svc->laddrs[i], port)) {
                 cp->laddr = svc->laddrs[i];
                 cp->lport = port;
                 svc->lport_next[i] = next;
