@@ -96,9 +96,13 @@ struct tcp_sock {
     struct tcp_sock_stats stats;
 };
 
+#define TCP_PORT_TABLE 256         /* RFC 6056 algorithm 4's TABLE_LENGTH */
+
 struct tcp_stack {
     struct host *h;
     struct tcp_config cfg;
+    uint64_t port_secret;          /* ephemeral port selection */
+    uint32_t port_next[TCP_PORT_TABLE];
     struct tcp_sock **conns;       /* hash by 4-tuple, chained */
     uint32_t conn_mask, nconns;
     struct tcp_sock *listeners[TCP_LISTEN_BUCKETS];

@@ -1,7 +1,9 @@
 /*
  * TCP sockets: the per-host stack (connection hash by 4-tuple, listeners by
- * port, settings), ephemeral ports and ISNs from the host's RNG, and the
- * application calls: listen, connect, send, shutdown, close, abort, pause.
+ * port, settings), ephemeral ports (RFC 6056's double-hash selection, as
+ * Linux picks them: consecutive per destination from a secret offset), ISNs
+ * from the host's RNG, and the application calls: listen, connect, send,
+ * shutdown, close, abort, pause.
  *
  * TIME_WAIT lasts 2 MSL with MSL a per-stack setting; the default MSL is
  * 30 s so that TIME_WAIT is Linux's fixed 60 s (TCP_TIMEWAIT_LEN).
@@ -65,6 +67,7 @@ void tcp_stack_init(struct host *h)
     config_defaults(&st->cfg);
     st->conn_mask = 255;
     st->conns = xcalloc(st->conn_mask + 1, sizeof *st->conns);
+    st->port_secret = rng_next(&h->rng);
     h->tcp = st;
     host_set_proto(h, TCP_PROTO, tcp_input, tcp_icmp_error, st);
 }
@@ -399,6 +402,33 @@ struct tcp_sock *tcp_listen(struct host *h, uint32_t addr, uint16_t port, int ba
     return tcp_listen_opts(h, addr, port, backlog, cb, ctx, NULL);
 }
 
+static uint64_t port_hash(uint64_t secret, uint32_t src, uint32_t dst, uint16_t dport)
+{
+    uint64_t x = secret ^ ((uint64_t)src << 32 | dst) ^ ((uint64_t)dport * 0x9e3779b97f4a7c15ull);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+/* RFC 6056 algorithm 4: an offset secret per (src, dst, dport) plus a
+ * counter per hash bucket, so ports to one destination follow each other
+ * and come back only after the whole range, long after TIME_WAIT. 0 when
+ * every port is in use. */
+static uint16_t ephemeral_port(struct tcp_stack *st, uint32_t src, uint32_t dst, uint16_t dport)
+{
+    uint32_t range = EPHEMERAL_HI - EPHEMERAL_LO + 1;
+    uint64_t h = port_hash(st->port_secret, src, dst, dport);
+    uint32_t offset = (uint32_t)h, *next = &st->port_next[(h >> 32) % TCP_PORT_TABLE];
+    for (uint32_t i = 0; i < range; i++) {
+        uint16_t p = (uint16_t)(EPHEMERAL_LO + (offset + (*next)++) % range);
+        if (!port_in_use(st, src, p, dst, dport))
+            return p;
+    }
+    return 0;
+}
+
 struct tcp_sock *tcp_connect_opts(struct host *h, uint32_t src, uint16_t sport, uint32_t dst,
                                   uint16_t dport, const struct tcp_callbacks *cb, void *ctx,
                                   const struct tcp_sock_opts *o)
@@ -411,16 +441,8 @@ struct tcp_sock *tcp_connect_opts(struct host *h, uint32_t src, uint16_t sport, 
     if (sport) {
         if (port_in_use(st, src, sport, dst, dport))
             return NULL;
-    } else {
-        uint32_t range = EPHEMERAL_HI - EPHEMERAL_LO + 1;
-        uint32_t start = (uint32_t)rng_below(&h->rng, range);
-        for (uint32_t i = 0; i < range && !sport; i++) {
-            uint16_t p = (uint16_t)(EPHEMERAL_LO + (start + i) % range);
-            if (!port_in_use(st, src, p, dst, dport))
-                sport = p;
-        }
-        if (!sport)
-            return NULL;
+    } else if (!(sport = ephemeral_port(st, src, dst, dport))) {
+        return NULL;
     }
     struct tcp_sock *s = tcp_sock_alloc(st, o);
     s->state = TCP_SYN_SENT;
