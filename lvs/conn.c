@@ -27,6 +27,7 @@ struct ipvs_conn_table {
     struct ipvs *ipvs;
     uint64_t seed;
     struct conn_index in, out;
+    size_t count_max;                   /* high-water mark of in.count */
     struct ipvs_conn *free_list;
     void **chunks;
     size_t nchunks, live;
@@ -122,7 +123,8 @@ static void hash_in(struct ipvs_conn_table *t, struct ipvs_conn *c)
     struct ipvs_conn **head = &t->in.buckets[in_hash(t, c)];
     c->in_next = *head;
     *head = c;
-    t->in.count++;
+    if (++t->in.count > t->count_max)
+        t->count_max = t->in.count;
 }
 
 static void hash_out(struct ipvs_conn_table *t, struct ipvs_conn *c)
@@ -426,6 +428,16 @@ void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)
 size_t ipvs_conn_count(const struct ipvs *ipvs)
 {
     return ipvs->conns->in.count;
+}
+
+size_t ipvs_conn_count_max(const struct ipvs *ipvs)
+{
+    return ipvs->conns->count_max;
+}
+
+void ipvs_conn_count_max_reset(struct ipvs *ipvs)
+{
+    ipvs->conns->count_max = ipvs->conns->in.count;
 }
 
 size_t ipvs_conn_memory(const struct ipvs *ipvs)

@@ -118,6 +118,10 @@ void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp);
 
 /* Entries in the table (templates included), and bytes it holds. */
 size_t ipvs_conn_count(const struct ipvs *ipvs);
+/* The most entries held at once since the table was made or the mark reset
+ * (which starts it again from the entries held now). */
+size_t ipvs_conn_count_max(const struct ipvs *ipvs);
+void ipvs_conn_count_max_reset(struct ipvs *ipvs);
 size_t ipvs_conn_memory(const struct ipvs *ipvs);
 
 /* Visit every entry (for ipvsadm -L -c and connection sync), in index order. */
