@@ -17,6 +17,7 @@
 #include "engine/dist.h"
 #include "engine/units.h"
 #include "engine/xalloc.h"
+#include "lvs/ipvsadm.h"
 
 #define REG_SCENARIO "lvslab.scenario"
 #define REG_TOPO "lvslab.topo"
@@ -656,6 +657,10 @@ static int api_at(lua_State *L)
         if (strlen(line) >= SCN_LINE_MAX)
             fail(L, "at: the ipvsadm line is longer than %d characters", SCN_LINE_MAX - 1);
         snprintf(ev.line, sizeof ev.line, "%s", line);
+        struct ipvsadm_cmd cmd;
+        char perr[256];
+        if (ipvsadm_parse(line, &cmd, perr, sizeof perr) < 0)
+            fail(L, "at: ipvsadm: %s", perr);
     } else {
         fail(L, "at: \"%s\" is not fail, recover, link_down, link_up or ipvsadm", kind);
     }
