@@ -12,13 +12,13 @@ scenario {
   seed = 1,
   modes = { "nat", "tun", "dr", "fullnat" },
   sweep = { servers = { 1, 2, 4, 8, 16 } },
-  params = { clients = 4, users = 64 },
+  params = { clients = 4, users = 16 },
 }
 
 function build(run)
   local t = lan.build {
     mode = run.mode, clients = run.clients, servers = run.servers,
-    rate = "1Gbps", delay = "50us",
+    rate = "1Gbps", client_rate = "10Gbps", uplink_rate = "40Gbps", delay = "50us", queue = 1000,
     director_cpu = { cores = 1, per_packet = "1us" },
     server_cpu = { cores = 1 },
     service_time = "exp(200us)",

@@ -16,6 +16,7 @@ struct cli_command {
 extern const struct cli_command cli_emu;
 extern const struct cli_command cli_ipvsadm;
 extern const struct cli_command cli_pcap;
+extern const struct cli_command cli_run;
 extern const struct cli_command cli_sched;
 
 #endif

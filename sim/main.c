@@ -15,6 +15,7 @@ static const struct cli_command cli_report = {
 };
 
 static const struct cli_command *const commands[] = {
+    &cli_run,
     &cli_report,
     &cli_pcap,
     &cli_ipvsadm,

@@ -7,8 +7,11 @@
 --   tun      VIP on tunl0, default route via the router
 --   fullnat  nothing special: replies go to the director's local address
 --
--- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=,
---           director_cpu={...}, server_cpu={...}, service_time=}
+-- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=, uplink_rate=,
+--           queue=, director_cpu={...}, server_cpu={...}, service_time=}
+-- rate is the director's and the servers' links, client_rate the clients'
+-- and uplink_rate the router's link to the LAN (each defaults to rate);
+-- queue is every NIC's transmit queue in packets.
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
 --          laddrs = {the director's LAN address, FULLNAT's local address}}
 local lan = {}
@@ -17,23 +20,24 @@ local VIP = "10.0.0.100"
 local ROUTER_LAN, DIRECTOR = "10.0.0.1", "10.0.0.2"
 
 local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
-                client_rate = true, director_cpu = true, server_cpu = true,
-                service_time = true }
+                client_rate = true, uplink_rate = true, queue = true, director_cpu = true,
+                server_cpu = true, service_time = true }
 
 function lan.build(o)
   for k in pairs(o) do
     if not known[k] then error(("lan.build: unknown key %q"):format(k), 2) end
   end
   local rate, delay = o.rate or "1Gbps", o.delay or "50us"
+  local function wire(r) return { rate = r, delay = delay, queue = o.queue } end
   local out = { clients = {}, servers = {}, director = "director", vip = VIP, laddrs = { DIRECTOR } }
 
   router("router")
   switch("lan")
-  local r_lan = link("router", "lan", { rate = rate, delay = delay })
+  local r_lan = link("router", "lan", wire(o.uplink_rate or rate))
   addr("router", r_lan, ROUTER_LAN .. "/24")
 
   host("director", o.director_cpu)
-  local d_if = link("director", "lan", { rate = rate, delay = delay })
+  local d_if = link("director", "lan", wire(rate))
   addr("director", d_if, DIRECTOR .. "/24")
   route("director", "default", ROUTER_LAN)
   if o.mode == "nat" then
@@ -43,7 +47,7 @@ function lan.build(o)
   for i = 1, o.clients or 4 do
     local c = "client" .. i
     host(c)
-    local c_if, r_if = link(c, "router", { rate = o.client_rate or rate, delay = delay })
+    local c_if, r_if = link(c, "router", wire(o.client_rate or rate))
     addr(c, c_if, ("10.%d.0.2/24"):format(100 + i))
     addr("router", r_if, ("10.%d.0.1/24"):format(100 + i))
     route(c, "default", ("10.%d.0.1"):format(100 + i))
@@ -54,7 +58,7 @@ function lan.build(o)
     local s = "rs" .. i
     local ip = ("10.0.0.%d"):format(10 + i)
     host(s, o.server_cpu)
-    local s_if = link(s, "lan", { rate = rate, delay = delay })
+    local s_if = link(s, "lan", wire(rate))
     addr(s, s_if, ip .. "/24")
     local mode = o.mode
     if mode == "nat" then

@@ -1,0 +1,242 @@
+/*
+ * `lvslab run SCENARIO`: every run of a scenario script (each mode it
+ * compares, each value of its sweep) in the simulator, one after another,
+ * into OUT/results.json, then the report beside it (reports/report.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "reports/report.h"
+#include "sim/cli.h"
+#include "sim/progress.h"
+#include "sim/run.h"
+
+#define LVSLAB_VERSION "0.1"
+#define MAX_SETS 64
+#define MAX_RUNS (SCN_MODES * SCN_MAX_SWEEP)
+
+struct run_args {
+    const char *script;
+    const char *out;           /* NULL: out/<scenario name> */
+    const char *modes;         /* NULL: the scenario's */
+    const char *sets[MAX_SETS + 1];
+    int nsets;
+    char seed[48];
+    bool pcap, quiet;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: lvslab run SCENARIO.lua [--mode MODE,...] [--set KEY=VALUE]... [--seed N]\n"
+               "                  [--out DIR] [--pcap] [--quiet]\n"
+               "  Simulates every run of the scenario (each mode it compares, each value of its\n"
+               "  sweep) and writes DIR/results.json (default DIR: out/<scenario name>), CSV files,\n"
+               "  summary.md and index.html.\n"
+               "  --mode    only these of the scenario's modes (nat, tun, dr, fullnat)\n"
+               "  --set     override a scenario parameter, or duration, warmup or seed\n"
+               "  --seed    the same as --set seed=N: same scenario and seed, same results\n"
+               "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>]/<node>-<iface>.pcap\n"
+               "  --quiet   no progress on stderr\n"
+               "exit codes: 0 written, 1 the run or a write failed, 2 bad usage or a bad scenario\n");
+}
+
+static int parse_args(int argc, char **argv, struct run_args *a, FILE *err)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        bool has_value = i + 1 < argc;
+        if (!strcmp(arg, "--pcap")) {
+            a->pcap = true;
+        } else if (!strcmp(arg, "--quiet")) {
+            a->quiet = true;
+        } else if (!strcmp(arg, "--mode") && has_value) {
+            a->modes = argv[++i];
+        } else if (!strcmp(arg, "--out") && has_value) {
+            a->out = argv[++i];
+        } else if (!strcmp(arg, "--seed") && has_value) {
+            snprintf(a->seed, sizeof a->seed, "seed=%s", argv[++i]);
+        } else if (!strcmp(arg, "--set") && has_value) {
+            if (a->nsets == MAX_SETS) {
+                fprintf(err, "lvslab run: at most %d --set\n", MAX_SETS);
+                return -1;
+            }
+            a->sets[a->nsets++] = argv[++i];
+        } else if (arg[0] == '-' || a->script) {
+            fprintf(err, "lvslab run: %s \"%s\"\n", arg[0] == '-' ? "unknown option or missing value:"
+                                                                   : "one scenario only, not also", arg);
+            return -1;
+        } else {
+            a->script = arg;
+        }
+    }
+    if (!a->script) {
+        fprintf(err, "lvslab run: which scenario?\n");
+        return -1;
+    }
+    if (a->seed[0])
+        a->sets[a->nsets++] = a->seed;
+    return 0;
+}
+
+/* Keep the runs whose mode --mode names; -1 when it names one the scenario lacks. */
+static int select_modes(const struct scenario *sc, const char *list, struct scn_run *runs, int *n, FILE *err)
+{
+    if (!list)
+        return 0;
+    bool wanted[SCN_MODES] = { false };
+    char copy[128];
+    snprintf(copy, sizeof copy, "%s", list);
+    for (char *save, *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+        int mode = scn_mode_parse(m);
+        bool in_scenario = false;
+        for (int i = 0; mode >= 0 && i < sc->nmodes; i++)
+            in_scenario |= sc->modes[i] == (enum scn_mode)mode;
+        if (!in_scenario) {
+            fprintf(err, "lvslab run: --mode %s: not one of the scenario's modes\n", m);
+            return -1;
+        }
+        wanted[mode] = true;
+    }
+    int kept = 0;
+    for (int i = 0; i < *n; i++)
+        if (wanted[runs[i].mode])
+            runs[kept++] = runs[i];
+    *n = kept;
+    return 0;
+}
+
+static int mkdirs(const char *path)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static void run_label(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
+{
+    if (sc->sweep_param[0])
+        snprintf(out, len, "%s %s=%g", scn_mode_name(run->mode), sc->sweep_param, run->sweep_value);
+    else
+        snprintf(out, len, "%s", scn_mode_name(run->mode));
+}
+
+static json_t *scenario_record(const struct scenario *sc, const struct scn_run *runs, int nruns)
+{
+    json_t *modes = json_array();
+    for (int m = 0; m < sc->nmodes; m++)
+        for (int i = 0; i < nruns; i++)
+            if (runs[i].mode == sc->modes[m]) {
+                json_array_append_new(modes, json_string(scn_mode_name(sc->modes[m])));
+                break;
+            }
+    json_t *sweep = json_null();
+    if (sc->sweep_param[0]) {
+        json_t *values = json_array();
+        for (int i = 0; i < sc->nsweep; i++)
+            json_array_append_new(values, json_real(sc->sweep[i]));
+        sweep = json_pack("{s:s, s:o}", "param", sc->sweep_param, "values", values);
+    }
+    return json_pack("{s:s, s:s, s:o, s:f, s:o, s:o}", "name", sc->name, "file", sc->file,
+                     "description", sc->description[0] ? json_string(sc->description) : json_null(),
+                     "duration_s", sim_time_to_s(sc->duration), "modes", modes, "sweep", sweep);
+}
+
+/* Each run in turn into the "runs" array; CLI_OK or the exit code. */
+static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, const struct run_args *a,
+                   const char *dir, json_t *list, FILE *err)
+{
+    struct progress prog;
+    progress_init(&prog, err, a->quiet, nruns);
+    for (int i = 0; i < nruns; i++) {
+        char label[96], rel[160], pcap_dir[700], msg[512];
+        run_label(sc, &runs[i], label, sizeof label);
+        if (sc->sweep_param[0])
+            snprintf(rel, sizeof rel, "pcap/%s/%s-%g", scn_mode_name(runs[i].mode), sc->sweep_param,
+                     runs[i].sweep_value);
+        else
+            snprintf(rel, sizeof rel, "pcap/%s", scn_mode_name(runs[i].mode));
+        snprintf(pcap_dir, sizeof pcap_dir, "%s/%s", dir, rel);
+        if (a->pcap && mkdirs(pcap_dir) < 0) {
+            fprintf(err, "lvslab run: %s: %s\n", pcap_dir, strerror(errno));
+            return CLI_FAILED;
+        }
+        progress_run_begins(&prog, i + 1, label);
+        struct sim_run_opts o = { .pcap_dir = a->pcap ? pcap_dir : NULL, .pcap_rel = rel,
+                                  .progress = progress_update, .progress_ctx = &prog };
+        json_t *rec = sim_run(sc, &runs[i], &o, msg, sizeof msg);
+        if (!rec) {
+            fprintf(err, "%slvslab run: %s: %s\n", prog.drawn ? "\n" : "", label, msg);
+            return CLI_USAGE;
+        }
+        progress_run_ends(&prog, sc->warmup + sc->duration);
+        json_array_append_new(list, rec);
+    }
+    return CLI_OK;
+}
+
+static int run_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(out);
+        return CLI_OK;
+    }
+    struct run_args a = { 0 };
+    if (parse_args(argc, argv, &a, err) < 0) {
+        usage(err);
+        return CLI_USAGE;
+    }
+    struct scenario sc;
+    char msg[512];
+    if (scenario_load(&sc, a.script, a.sets, a.nsets, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab run: %s\n", msg);
+        return CLI_USAGE;
+    }
+    struct scn_run runs[MAX_RUNS];
+    int nruns = scenario_runs(&sc, runs, MAX_RUNS);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
+    int rc = select_modes(&sc, a.modes, runs, &nruns, err) < 0 ? CLI_USAGE : CLI_OK;
+    if (rc == CLI_OK && mkdirs(dir) < 0) {
+        fprintf(err, "lvslab run: %s: %s\n", dir, strerror(errno));
+        rc = CLI_FAILED;
+    }
+    json_t *list = json_array();
+    if (rc == CLI_OK)
+        rc = run_all(&sc, runs, nruns, &a, dir, list, err);
+    if (rc == CLI_OK) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/results.json", dir);
+        json_t *doc = json_pack("{s:{s:s, s:I, s:s}, s:o, s:O}", "lvslab", "version", LVSLAB_VERSION, "seed",
+                                (json_int_t)sc.seed, "world", "sim", "scenario",
+                                scenario_record(&sc, runs, nruns), "runs", list);
+        if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_REAL_PRECISION(9)) < 0) {
+            fprintf(err, "lvslab run: cannot write %s\n", path);
+            rc = CLI_FAILED;
+        } else if (report_write(path, msg, sizeof msg) < 0) {
+            fprintf(err, "lvslab run: %s\n", msg);
+            rc = CLI_FAILED;
+        } else if (!a.quiet) {
+            fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
+        }
+        json_decref(doc);
+    }
+    json_decref(list);
+    scenario_free(&sc);
+    return rc;
+}
+
+const struct cli_command cli_run = {
+    .name = "run",
+    .summary = "simulate a scenario's runs and write results.json and its report",
+    .main = run_main,
+};

@@ -1,0 +1,178 @@
+/* A run from start to record: build, start, simulate, measure. */
+#include "sim/run.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/build.h"
+#include "sim/run_apps.h"
+#include "sim/run_bound.h"
+#include "sim/run_events.h"
+#include "sim/run_measure.h"
+
+#define PROGRESS_STEP (10 * SIM_MS)
+
+struct running {
+    struct scn_topo topo;
+    struct sim_build b;
+    struct sim_apps *apps;
+    struct sim_events *events;
+    struct sim_measure *measure;
+};
+
+/* About a hundred samples a run, on a round number of milliseconds. */
+static sim_time_t sample_interval(sim_time_t total)
+{
+    sim_time_t ms = total / 100 / SIM_MS;
+    return (ms < 10 ? 10 : ms) * SIM_MS;
+}
+
+static json_t *latency(const struct histogram *h)
+{
+    static const double quantiles[] = { 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90,
+                                        95, 97.5, 99, 99.5, 99.9, 100 };
+    if (h->count == 0)
+        return json_pack("{s:n, s:n, s:n, s:n, s:n}", "mean", "p50", "p99", "p999", "cdf");
+    json_t *cdf = json_array();
+    json_array_append_new(cdf, json_pack("[f, f]", (double)h->min / 1e6, 0.0));
+    for (size_t i = 0; i < sizeof quantiles / sizeof *quantiles; i++)
+        json_array_append_new(cdf, json_pack("[f, f]", (double)hist_percentile(h, quantiles[i]) / 1e6,
+                                             quantiles[i] / 100));
+    return json_pack("{s:f, s:f, s:f, s:f, s:o}", "mean", hist_mean(h) / 1e6,
+                     "p50", (double)hist_percentile(h, 50) / 1e6, "p99", (double)hist_percentile(h, 99) / 1e6,
+                     "p999", (double)hist_percentile(h, 99.9) / 1e6, "cdf", cdf);
+}
+
+/* Each real server's answers as the clients counted them, its share, and Jain's index. */
+static json_t *servers(const struct running *r, const struct app_stats *st, double *jain)
+{
+    json_t *list = json_array();
+    double sum = 0, sum_sq = 0;
+    int n = sim_apps_nservers(r->apps);
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += app_stats_server_count(st, sim_apps_server_id(&r->topo, sim_apps_server_node(r->apps, i)));
+    for (int i = 0; i < n; i++) {
+        int node = sim_apps_server_node(r->apps, i);
+        uint64_t requests = app_stats_server_count(st, sim_apps_server_id(&r->topo, node)), bytes;
+        bool counted = sim_apps_server_bytes(r->apps, i, &bytes);
+        json_array_append_new(list, json_pack(
+            "{s:s, s:I, s:o, s:o}", "name", r->topo.nodes[node].name, "requests", (json_int_t)requests,
+            "bytes", counted ? json_integer((json_int_t)bytes) : json_null(),
+            "share", total ? json_real((double)requests / (double)total) : json_null()));
+        sum += (double)requests, sum_sq += (double)requests * (double)requests;
+    }
+    *jain = n > 0 && sum_sq > 0 ? sum * sum / (n * sum_sq) : -1;
+    return list;
+}
+
+static json_t *events(const struct sim_events *e)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < sim_events_count(e); i++) {
+        const struct sim_event_entry *x = sim_events_entry(e, i);
+        json_array_append_new(list, json_pack("{s:f, s:s, s:s, s:o}", "t_s", sim_time_to_s(x->t), "kind", x->kind,
+                                              "what", x->what,
+                                              "detail", x->detail[0] ? json_string(x->detail) : json_null()));
+    }
+    return list;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+
+static int is_pcap(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return n > 5 && !strcmp(d->d_name + n - 5, ".pcap");
+}
+
+static json_t *pcaps(const struct sim_run_opts *o)
+{
+    json_t *list = json_array();
+    struct dirent **names;
+    int n = o->pcap_dir ? scandir(o->pcap_dir, &names, is_pcap, by_name) : 0;
+    for (int i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", o->pcap_rel, names[i]->d_name);
+        json_array_append_new(list, json_string(path));
+        free(names[i]);
+    }
+    if (n > 0)
+        free(names);
+    return list;
+}
+
+static json_t *record(const struct scenario *sc, const struct scn_run *run, const struct running *r,
+                      const struct sim_run_opts *o)
+{
+    struct app_stats st;
+    app_stats_init(&st, sc->warmup, sc->warmup + sc->duration);
+    sim_apps_totals(r->apps, &st);
+    double s = sim_time_to_s(sc->duration), jain;
+    json_t *sweep = json_object();
+    if (sc->sweep_param[0])
+        json_object_set_new(sweep, sc->sweep_param, json_real(run->sweep_value));
+    json_t *srv = servers(r, &st, &jain);
+    return json_pack(
+        "{s:s, s:s, s:o, s:f, s:f, s:f, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "mode", scn_mode_name(run->mode), "world", "sim", "sweep", sweep, "duration_s", s,
+        "goodput_mbps", (double)st.win_bytes * 8 / s / 1e6, "requests_per_s", (double)st.win_completed / s,
+        "requests", "completed", (json_int_t)st.win_completed, "failed", (json_int_t)st.failed,
+        "latency_ms", latency(&st.latency), "servers", srv, "jain", jain > 0 ? json_real(jain) : json_null(),
+        "director", sim_measure_director(r->measure), "links", sim_measure_links(r->measure),
+        "bound", sim_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
+        "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
+}
+
+static void simulate(struct running *r, sim_time_t end, const struct sim_run_opts *o)
+{
+    struct sched *s = &r->b.w->sched;
+    for (sim_time_t t = 0; t < end;) {
+        t = t + PROGRESS_STEP < end ? t + PROGRESS_STEP : end;
+        sched_run_until(s, t);
+        if (o->progress)
+            o->progress(o->progress_ctx, t, end, sched_executed(s));
+    }
+}
+
+static void stop(struct running *r)
+{
+    sim_measure_free(r->measure);
+    sim_events_free(r->events);
+    sim_apps_free(r->apps);
+    size_t live = sim_build_free(&r->b);
+    if (live)
+        fprintf(stderr, "lvslab: warning: %zu packet buffers still live after the run\n", live);
+    scn_topo_free(&r->topo);
+}
+
+json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim_run_opts *o, char *err,
+                size_t errlen)
+{
+    struct running r = { 0 };
+    if (scenario_build(sc, run, &r.topo, err, errlen) < 0)
+        return NULL;
+    if (sim_build(&r.b, &r.topo, sc->seed, o->pcap_dir, err, errlen) < 0) {
+        scn_topo_free(&r.topo);
+        return NULL;
+    }
+    sim_time_t end = sc->warmup + sc->duration;
+    r.apps = sim_apps_start(&r.b, &r.topo, sc->seed, sc->warmup, end, err, errlen);
+    if (!r.apps) {
+        stop(&r);
+        return NULL;
+    }
+    r.events = sim_events_start(&r.b, &r.topo);
+    r.measure = sim_measure_start(&r.b, &r.topo, r.apps, sc->warmup, sample_interval(end));
+    simulate(&r, end, o);
+    sim_measure_finish(r.measure);
+    json_t *rec = NULL;
+    if (sim_events_error(r.events))
+        snprintf(err, errlen, "%s", sim_events_error(r.events));
+    else
+        rec = record(sc, run, &r, o);
+    stop(&r);
+    return rec;
+}

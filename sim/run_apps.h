@@ -1,0 +1,34 @@
+/*
+ * The applications of one run: a server for every serve() (its service time
+ * charged on a per-node CPU of the node's cores) and a client for every
+ * node of every load(), all started on the built world, with their
+ * measurements gathered over the window [win_start, win_stop).
+ */
+#ifndef SIM_RUN_APPS_H
+#define SIM_RUN_APPS_H
+
+#include "apps/stats.h"
+#include "sim/build.h"
+
+struct sim_apps;
+
+/* Creates and starts everything; NULL with "file:line: message" in err. */
+struct sim_apps *sim_apps_start(struct sim_build *b, const struct scn_topo *topo, uint64_t seed,
+                                sim_time_t win_start, sim_time_t win_stop, char *err, size_t errlen);
+/* Everything the clients measured, merged; uploads count what the servers
+ * received as delivered payload. */
+void sim_apps_totals(const struct sim_apps *a, struct app_stats *into);
+/* The id a server application answers with (its node's first address). */
+uint32_t sim_apps_server_id(const struct scn_topo *topo, int node);
+/* The server applications: how many, the node of each, and the response
+ * bytes each has sent (false for UDP servers, which do not count them). */
+int sim_apps_nservers(const struct sim_apps *a);
+int sim_apps_server_node(const struct sim_apps *a, int i);
+bool sim_apps_server_bytes(const struct sim_apps *a, int i, uint64_t *bytes);
+/* Bytes of payload delivered so far (all of the run, for time series). */
+uint64_t sim_apps_delivered(const struct sim_apps *a);
+uint64_t sim_apps_completed(const struct sim_apps *a);
+/* Stops and frees every application, before the world goes. */
+void sim_apps_free(struct sim_apps *a);
+
+#endif

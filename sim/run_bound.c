@@ -1,0 +1,227 @@
+/* The analytic bound: frames per request each way, and each resource's capacity. */
+#include "sim/run_bound.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/dist.h"
+#include "engine/rng.h"
+
+#define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
+#define SYN_FRAME 74           /* with MSS, SACK permitted, timestamps and window scale */
+#define UDP_FRAME 42           /* Ethernet 14 + IPv4 20 + UDP 8 */
+#define TS_OPTION 12
+#define IPIP_OUTER 20
+#define TOA_BYTES 8
+#define WIRE_OVERHEAD 24       /* FCS, preamble, inter-frame gap */
+#define SAMPLES 100000
+
+/* One request's average traffic, client to server and back (frames, frame bytes). */
+struct traffic {
+    double c2s_pkts, c2s_bytes, s2c_pkts, s2c_bytes;
+    double payload;            /* bytes delivered: the response (the upload) */
+};
+
+struct resource {
+    double rps;                /* requests per second it allows */
+    const char *name;
+    char detail[200];
+};
+
+static double segments(double bytes, double per_segment) { return bytes > 0 ? ceil(bytes / per_segment) : 0; }
+
+/* A TCP exchange on a new connection (one per request or transfer): SYN,
+ * ACK, the request, the response with a delayed ACK for every second
+ * segment, and the server closing first (FIN, the client's FIN+ACK, the
+ * last ACK). Kept-alive requests skip the handshake and the close. */
+static void tcp_exchange(struct traffic *t, double req, double resp, double mss, double mss_s2c, bool keepalive)
+{
+    double up = segments(req, mss - TS_OPTION), down = segments(resp, mss_s2c - TS_OPTION);
+    double up_acks = ceil(down / 2), down_acks = ceil(up / 2);
+    double c2s = up + up_acks, s2c = down + (up > 1 ? down_acks : 0);
+    double c2s_bytes = req + TCP_FRAME * c2s, s2c_bytes = resp + TCP_FRAME * s2c;
+    if (!keepalive) {
+        c2s += 3;              /* SYN, ACK, FIN */
+        s2c += 3;              /* SYN-ACK, FIN, the last ACK */
+        c2s_bytes += SYN_FRAME + 2 * TCP_FRAME;
+        s2c_bytes += SYN_FRAME + 2 * TCP_FRAME;
+    }
+    t->c2s_pkts += c2s, t->c2s_bytes += c2s_bytes;
+    t->s2c_pkts += s2c, t->s2c_bytes += s2c_bytes;
+}
+
+static void udp_exchange(struct traffic *t, double req, double resp, double mtu)
+{
+    double per_frag = floor((mtu - 20) / 8) * 8;
+    double up = segments(req + 8, per_frag), down = segments(resp + 8, per_frag);
+    t->c2s_pkts += up, t->c2s_bytes += req + UDP_FRAME + (UDP_FRAME - 8) * (up - 1);
+    t->s2c_pkts += down, t->s2c_bytes += resp + UDP_FRAME + (UDP_FRAME - 8) * (down - 1);
+}
+
+/* The average over sampled sizes; false when the workload is not modelled. */
+static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, double mtu, uint64_t seed,
+                            struct traffic *avg)
+{
+    struct dist req, resp;
+    char err[160];
+    if (dist_parse(w->request, DIST_SIZE, &req, err, sizeof err) < 0 ||
+        dist_parse(w->response, DIST_SIZE, &resp, err, sizeof err) < 0)
+        return false;
+    struct rng r;
+    rng_init(&r, seed, "bound");
+    double mss = mtu - 40, mss_s2c = mode == SCN_FULLNAT ? mss - TOA_BYTES : mss;
+    memset(avg, 0, sizeof *avg);
+    int n = w->kind == SCN_LOAD_BULK_DOWN || w->kind == SCN_LOAD_BULK_UP ? 1 : SAMPLES;
+    for (int i = 0; i < n; i++) {
+        double q = fmax(16, round(dist_sample(&req, &r))), a = fmax(16, round(dist_sample(&resp, &r)));
+        switch (w->kind) {
+        case SCN_LOAD_HTTP_CLOSED:
+        case SCN_LOAD_HTTP_OPEN:
+            tcp_exchange(avg, q, a, mss, mss_s2c, w->keepalive);
+            avg->payload += a;
+            break;
+        case SCN_LOAD_BULK_DOWN:
+            tcp_exchange(avg, 24, 8 + dist_mean(&resp), mss, mss_s2c, false);
+            avg->payload += dist_mean(&resp);
+            break;
+        case SCN_LOAD_BULK_UP: {
+            struct traffic up = { 0 };     /* the data goes client to server */
+            tcp_exchange(&up, 24 + dist_mean(&resp), 16, mss, mss_s2c, false);
+            avg->c2s_pkts += up.c2s_pkts, avg->c2s_bytes += up.c2s_bytes;
+            avg->s2c_pkts += up.s2c_pkts, avg->s2c_bytes += up.s2c_bytes;
+            avg->payload += dist_mean(&resp);
+            break;
+        }
+        case SCN_LOAD_UDP:
+            udp_exchange(avg, q, a, mtu);
+            avg->payload += a;
+            break;
+        }
+    }
+    avg->c2s_pkts /= n, avg->c2s_bytes /= n, avg->s2c_pkts /= n, avg->s2c_bytes /= n, avg->payload /= n;
+    return true;
+}
+
+/* The first interface of a node on a link: its rate and MTU. */
+static const struct scn_link *node_link(const struct scn_topo *topo, int node, int nth)
+{
+    const struct scn_node *n = &topo->nodes[node];
+    for (int i = 0; i < n->nifs; i++)
+        if (n->ifs[i].link >= 0 && nth-- == 0)
+            return &topo->links[n->ifs[i].link];
+    return NULL;
+}
+
+static bool same_shape(const struct scn_workload *a, const struct scn_workload *b)
+{
+    return a->kind == b->kind && a->keepalive == b->keepalive && !strcmp(a->request, b->request) &&
+           !strcmp(a->response, b->response);
+}
+
+static void director_nic(const struct scn_topo *topo, enum scn_mode mode, const struct traffic *t,
+                         struct resource *r)
+{
+    int d = topo->director.node;
+    const struct scn_link *first = node_link(topo, d, 0);
+    bool one_armed = !node_link(topo, d, 1);
+    bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
+    double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0;
+    double c2s = t->c2s_bytes + WIRE_OVERHEAD * t->c2s_pkts, s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
+    double busiest = !both_ways ? c2s + outer : one_armed ? c2s + s2c : fmax(c2s, s2c);
+    r->name = "director NIC";
+    r->rps = (double)first->rate_bps / 8 / busiest;
+    snprintf(r->detail, sizeof r->detail,
+             "the director's %.3g Gbit/s NIC carries %s: %.1f KB on the wire per request of %.1f KB",
+             (double)first->rate_bps / 1e9,
+             !both_ways ? "only the clients' packets" : one_armed ? "requests and replies, in and out on one port"
+                                                                  : "requests and replies",
+             busiest / 1000, t->payload / 1000);
+}
+
+static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const struct traffic *t,
+                         struct resource *r)
+{
+    const struct scn_cpu *c = &topo->nodes[topo->director.node].cpu;
+    bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
+    double pkts = t->c2s_pkts + (both_ways ? t->s2c_pkts : 0);
+    double bytes = t->c2s_bytes + (both_ways ? t->s2c_bytes : 0);
+    double cost_ns = (double)c->per_packet * pkts + c->per_byte_ns * bytes;
+    r->name = "director CPU";
+    r->rps = c->cores > 0 && cost_ns > 0 ? c->cores * 1e9 / cost_ns : INFINITY;
+    snprintf(r->detail, sizeof r->detail, "the director's %d core(s) handle %.1f packets per request at %.3g us each",
+             c->cores, pkts, pkts > 0 ? cost_ns / pkts / 1e3 : 0);
+}
+
+static void servers(const struct scn_topo *topo, const struct scn_workload *w, const struct traffic *t,
+                    struct resource *r)
+{
+    r->name = "servers";
+    r->rps = 0;
+    double s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
+    for (int i = 0; i < topo->napps; i++) {
+        const struct scn_server_app *app = &topo->apps[i];
+        const struct scn_link *l = node_link(topo, app->node, 0);
+        if (app->port != w->dport || !l)
+            continue;
+        struct dist service;
+        char err[160];
+        double cpu_rps = INFINITY;
+        const struct scn_cpu *c = &topo->nodes[app->node].cpu;
+        if (c->cores > 0 && dist_parse(app->service_time, DIST_TIME, &service, err, sizeof err) == 0 &&
+            dist_mean(&service) > 0)
+            cpu_rps = c->cores * 1e9 / dist_mean(&service);
+        r->rps += fmin(cpu_rps, (double)l->rate_bps / 8 / s2c);
+    }
+    snprintf(r->detail, sizeof r->detail,
+             "the real servers' NICs (%.1f KB on the wire per reply) and CPUs (their service time) are full",
+             s2c / 1000);
+}
+
+static void clients(const struct scn_topo *topo, const struct scn_workload *w, const struct traffic *t,
+                    struct resource *r)
+{
+    r->name = "client links";
+    r->rps = 0;
+    for (int i = 0; i < w->nfrom; i++) {
+        const struct scn_link *l = node_link(topo, w->from[i], 0);
+        if (l)
+            r->rps += (double)l->rate_bps / 8 / (t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts);
+    }
+    snprintf(r->detail, sizeof r->detail, "the %d clients' links are full", w->nfrom);
+}
+
+json_t *sim_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed)
+{
+    json_t *none = json_pack("{s:n, s:n, s:n}", "goodput_mbps", "limited_by", "detail");
+    if (topo->nworkloads == 0 || topo->director.node < 0 || !node_link(topo, topo->director.node, 0))
+        return none;
+    const struct scn_workload *w = &topo->workloads[0];
+    for (int i = 1; i < topo->nworkloads; i++)
+        if (!same_shape(w, &topo->workloads[i]) || topo->workloads[i].dport != w->dport)
+            return none;
+    struct traffic t;
+    if (!average_traffic(w, mode, node_link(topo, topo->director.node, 0)->mtu, seed, &t))
+        return none;
+    struct resource res[5] = { 0 };
+    int n = 0;
+    director_nic(topo, mode, &t, &res[n++]);
+    director_cpu(topo, mode, &t, &res[n++]);
+    servers(topo, w, &t, &res[n++]);
+    clients(topo, w, &t, &res[n++]);
+    if (w->kind == SCN_LOAD_HTTP_OPEN || w->kind == SCN_LOAD_UDP) {
+        double rate = 0;
+        for (int i = 0; i < topo->nworkloads; i++)
+            rate += topo->workloads[i].rate * topo->workloads[i].nfrom;
+        res[n] = (struct resource){ .rps = rate, .name = "offered load" };
+        snprintf(res[n].detail, sizeof res[n].detail, "the clients ask for %.0f requests per second", rate);
+        n++;
+    }
+    const struct resource *min = &res[0];
+    for (int i = 1; i < n; i++)
+        if (res[i].rps < min->rps)
+            min = &res[i];
+    json_decref(none);
+    return json_pack("{s:f, s:s, s:s}", "goodput_mbps", min->rps * t.payload * 8 / 1e6, "limited_by", min->name,
+                     "detail", min->detail);
+}

@@ -1,0 +1,216 @@
+/* Window counters of the world, and the run's time series. */
+#include "sim/run_measure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/timeseries.h"
+#include "engine/xalloc.h"
+#include "lvs/conn.h"
+#include "sim/cpu.h"
+#include "sim/nic.h"
+
+#define WIRE_OVERHEAD 24       /* FCS, preamble and inter-frame gap, as sim/nic.c serialises */
+
+struct counters {
+    sim_time_t t;
+    struct sim_nic_stats *nics;    /* every NIC: link k's ends at 2k and 2k + 1 */
+    sim_time_t cpu_busy;
+    uint64_t ipvs_pkts;
+};
+
+struct sim_measure {
+    struct sim_build *b;
+    struct sim_node *director;     /* NULL without one */
+    int director_cores;
+    const struct sim_apps *apps;
+    struct counters start, end;
+    struct rt_timer window;
+    size_t conns_max;
+    struct timeseries ts;
+    uint64_t last_bytes, last_completed;   /* at the previous sample */
+    sim_time_t last_busy;
+};
+
+static uint64_t ipvs_pkts(const struct ipvs *ipvs)
+{
+    uint64_t n = 0;
+    for (const struct ipvs_service *s = ipvs ? ipvs->services : NULL; s; s = s->next)
+        n += s->stats.inpkts + s->stats.outpkts;
+    return n;
+}
+
+static sim_time_t cpu_busy(const struct sim_node *n)
+{
+    return n && n->cpu ? sim_cpu_stats(n->cpu)->busy : 0;
+}
+
+static void take(struct sim_measure *m, struct counters *c)
+{
+    struct sim_world *w = m->b->w;
+    c->t = sched_now(&w->sched);
+    for (int k = 0; k < w->nlinks; k++)
+        for (int e = 0; e < 2; e++)
+            c->nics[2 * k + e] = w->links[k]->nic[e]->stats;
+    c->cpu_busy = cpu_busy(m->director);
+    c->ipvs_pkts = ipvs_pkts(m->b->ipvs);
+}
+
+static void window_opens(void *arg)
+{
+    struct sim_measure *m = arg;
+    struct sim_world *w = m->b->w;
+    for (int k = 0; k < w->nlinks; k++)     /* queue high-water marks count from here */
+        for (int e = 0; e < 2; e++)
+            w->links[k]->nic[e]->stats.queue_max = w->links[k]->nic[e]->txq.count;
+    if (m->b->ipvs)
+        ipvs_conn_count_max_reset(m->b->ipvs);
+    take(m, &m->start);
+}
+
+static double interval_s(const struct sim_measure *m) { return sim_time_to_s(m->ts.interval); }
+
+static double sample_goodput(void *arg)
+{
+    struct sim_measure *m = arg;
+    uint64_t now = sim_apps_delivered(m->apps), d = now - m->last_bytes;
+    m->last_bytes = now;
+    return (double)d * 8 / interval_s(m) / 1e6;
+}
+
+static double sample_requests(void *arg)
+{
+    struct sim_measure *m = arg;
+    uint64_t now = sim_apps_completed(m->apps), d = now - m->last_completed;
+    m->last_completed = now;
+    return (double)d / interval_s(m);
+}
+
+static double sample_cpu(void *arg)
+{
+    struct sim_measure *m = arg;
+    sim_time_t now = cpu_busy(m->director), d = now - m->last_busy;
+    m->last_busy = now;
+    return (double)d / ((double)m->ts.interval * m->director_cores);
+}
+
+struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo *topo,
+                                      const struct sim_apps *apps, sim_time_t warmup, sim_time_t interval)
+{
+    struct sim_measure *m = xcalloc(1, sizeof *m);
+    m->b = b;
+    m->apps = apps;
+    if (topo->director.node >= 0) {
+        m->director = b->nodes[topo->director.node];
+        m->director_cores = topo->nodes[topo->director.node].cpu.cores;
+    }
+    size_t nnics = 2 * (size_t)b->w->nlinks + 1;
+    m->start.nics = xcalloc(nnics, sizeof *m->start.nics);
+    m->end.nics = xcalloc(nnics, sizeof *m->end.nics);
+    rt_timer_init(&m->window, window_opens, m);
+    rt_timer_arm(sim_world_rt(b->w), &m->window, warmup);
+    ts_init(&m->ts, sim_world_rt(b->w), interval);
+    ts_add_gauge(&m->ts, "goodput_mbps", sample_goodput, m);
+    ts_add_gauge(&m->ts, "requests_per_s", sample_requests, m);
+    if (m->director && m->director->cpu)
+        ts_add_gauge(&m->ts, "director_cpu_util", sample_cpu, m);
+    ts_start(&m->ts);
+    return m;
+}
+
+void sim_measure_finish(struct sim_measure *m)
+{
+    ts_stop(&m->ts);
+    take(m, &m->end);
+    if (m->b->ipvs)
+        m->conns_max = ipvs_conn_count_max(m->b->ipvs);
+}
+
+static double seconds(const struct sim_measure *m) { return sim_time_to_s(m->end.t - m->start.t); }
+
+/* The fraction of a link direction's capacity that bytes and frames used. */
+static double util(uint64_t bytes, uint64_t pkts, uint64_t rate_bps, double s)
+{
+    return (double)(bytes + WIRE_OVERHEAD * pkts) * 8 / ((double)rate_bps * s);
+}
+
+static int nic_index(const struct sim_world *w, const struct sim_nic *nic)
+{
+    for (int k = 0; k < w->nlinks; k++)
+        for (int e = 0; e < 2; e++)
+            if (w->links[k]->nic[e] == nic)
+                return 2 * k + e;
+    return -1;
+}
+
+json_t *sim_measure_director(const struct sim_measure *m)
+{
+    double s = seconds(m);
+    if (!m->director || s <= 0)
+        return json_pack("{s:n, s:n, s:n, s:n, s:n}", "pkts_per_s", "mbps", "cpu_util", "conns_max", "nic_util");
+    double bits = 0, nic_util = 0;
+    for (int i = 0; i < m->director->nnics; i++) {
+        int k = nic_index(m->b->w, m->director->nics[i]);
+        if (k < 0)
+            continue;
+        const struct sim_nic_stats *a = &m->start.nics[k], *z = &m->end.nics[k];
+        uint64_t rate = m->b->w->links[k / 2]->p.rate_bps;
+        double tx = util(z->tx_bytes - a->tx_bytes, z->tx_packets - a->tx_packets, rate, s);
+        double rx = util(z->rx_bytes - a->rx_bytes, z->rx_packets - a->rx_packets, rate, s);
+        nic_util = tx > nic_util ? tx : nic_util;
+        nic_util = rx > nic_util ? rx : nic_util;
+        bits += (double)(z->tx_bytes - a->tx_bytes) * 8;
+    }
+    json_t *cpu = m->director->cpu ? json_real((double)(m->end.cpu_busy - m->start.cpu_busy) /
+                                               ((double)(m->end.t - m->start.t) * m->director_cores))
+                                   : json_null();
+    json_t *conns = m->b->ipvs ? json_integer((json_int_t)m->conns_max) : json_null();
+    return json_pack("{s:f, s:f, s:o, s:o, s:f}", "pkts_per_s", (double)(m->end.ipvs_pkts - m->start.ipvs_pkts) / s,
+                     "mbps", bits / s / 1e6, "cpu_util", cpu, "conns_max", conns, "nic_util", nic_util);
+}
+
+json_t *sim_measure_links(const struct sim_measure *m)
+{
+    json_t *links = json_array();
+    double s = seconds(m);
+    const struct sim_world *w = m->b->w;
+    for (int k = 0; k < w->nlinks; k++)
+        for (int e = 0; e < 2; e++) {
+            const struct sim_nic *nic = w->links[k]->nic[e];
+            const struct sim_nic_stats *a = &m->start.nics[2 * k + e], *z = &m->end.nics[2 * k + e];
+            uint64_t drops = (z->queue_drops - a->queue_drops) + (z->loss_drops - a->loss_drops) +
+                             (z->down_drops - a->down_drops);
+            json_array_append_new(links, json_pack(
+                "{s:s, s:o, s:I, s:I}", "name", nic->name,
+                "util", s > 0 ? json_real(util(z->tx_bytes - a->tx_bytes, z->tx_packets - a->tx_packets,
+                                              w->links[k]->p.rate_bps, s)) : json_null(),
+                "drops", (json_int_t)drops, "queue_max_pkts", (json_int_t)z->queue_max));
+        }
+    return links;
+}
+
+json_t *sim_measure_timeseries(const struct sim_measure *m)
+{
+    const struct timeseries *ts = &m->ts;
+    json_t *t = json_array(), *good = json_array(), *rps = json_array(), *cpu = json_array();
+    int cpu_series = ts_find(ts, "director_cpu_util");
+    for (size_t i = 0; i < ts->n; i++) {
+        json_array_append_new(t, json_real(sim_time_to_s(ts->t[i] - ts->interval)));
+        json_array_append_new(good, json_real(ts->series[0].values[i]));
+        json_array_append_new(rps, json_real(ts->series[1].values[i]));
+        json_array_append_new(cpu, cpu_series >= 0 ? json_real(ts->series[cpu_series].values[i]) : json_null());
+    }
+    return json_pack("{s:f, s:o, s:o, s:o, s:o}", "interval_s", interval_s(m), "t_s", t, "goodput_mbps", good,
+                     "requests_per_s", rps, "director_cpu_util", cpu);
+}
+
+void sim_measure_free(struct sim_measure *m)
+{
+    if (!m)
+        return;
+    rt_timer_cancel(sim_world_rt(m->b->w), &m->window);
+    ts_free(&m->ts);
+    free(m->start.nics);
+    free(m->end.nics);
+    free(m);
+}
