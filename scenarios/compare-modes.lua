@@ -7,12 +7,12 @@ scenario {
   name = "compare-modes",
   description = "HTTP-like load from 4 clients through one director to 1-16 real servers, " ..
                 "in each forwarding mode, on 1 Gbit/s links",
-  duration = "5s",
-  warmup = "1s",
+  duration = "2s",
+  warmup = "0.5s",
   seed = 1,
   modes = { "nat", "tun", "dr", "fullnat" },
-  sweep = { servers = { 1, 2, 4, 8, 16 } },
-  params = { clients = 4, users = 16 },
+  sweep = { servers = { 1, 2, 4, 8 } },
+  params = { clients = 4, users = 32 },
 }
 
 function build(run)

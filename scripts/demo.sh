@@ -1,10 +1,6 @@
 #!/bin/sh
-# The main job. Until the scenario layer lands it runs the engine benchmark;
-# then it runs scenarios/compare-modes.lua and writes out/compare-modes/.
-# usage: demo.sh BUILD_DIR   (DEMO_EVENTS shortens the run, as CI does)
+# The main job: the default scenario comparing NAT, TUN, DR and FULLNAT,
+# written to out/compare-modes/ (results.json, CSV, summary.md, index.html).
+# usage: demo.sh BUILD_DIR   (DEMO_ARGS adds lvslab run options)
 set -eu
-build=$1
-if "$build/lvslab" run --help >/dev/null 2>&1; then
-    exec "$build/lvslab" run scenarios/compare-modes.lua ${DEMO_ARGS:-}
-fi
-exec "$build/bench/engine_events" ${DEMO_EVENTS:-10000000}
+exec "$1/lvslab" run scenarios/compare-modes.lua ${DEMO_ARGS:-}

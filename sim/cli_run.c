@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "reports/report.h"
 #include "sim/cli.h"
@@ -25,13 +27,14 @@ struct run_args {
     const char *sets[MAX_SETS + 1];
     int nsets;
     char seed[48];
+    long jobs;                 /* runs at once, each in a process of its own */
     bool pcap, quiet;
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lvslab run SCENARIO.lua [--mode MODE,...] [--set KEY=VALUE]... [--seed N]\n"
-               "                  [--out DIR] [--pcap] [--quiet]\n"
+               "                  [--out DIR] [--pcap] [--jobs N] [--quiet]\n"
                "  Simulates every run of the scenario (each mode it compares, each value of its\n"
                "  sweep) and writes DIR/results.json (default DIR: out/<scenario name>), CSV files,\n"
                "  summary.md and index.html.\n"
@@ -39,6 +42,8 @@ static void usage(FILE *f)
                "  --set     override a scenario parameter, or duration, warmup or seed\n"
                "  --seed    the same as --set seed=N: same scenario and seed, same results\n"
                "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>]/<node>-<iface>.pcap\n"
+               "  --jobs    runs simulated at once (default: the CPUs online); the results\n"
+               "            do not depend on it\n"
                "  --quiet   no progress on stderr\n"
                "exit codes: 0 written, 1 the run or a write failed, 2 bad usage or a bad scenario\n");
 }
@@ -56,6 +61,13 @@ static int parse_args(int argc, char **argv, struct run_args *a, FILE *err)
             a->modes = argv[++i];
         } else if (!strcmp(arg, "--out") && has_value) {
             a->out = argv[++i];
+        } else if (!strcmp(arg, "--jobs") && has_value) {
+            char *end;
+            a->jobs = strtol(argv[++i], &end, 10);
+            if (*end || a->jobs < 1 || a->jobs > 256) {
+                fprintf(err, "lvslab run: --jobs %s: not a number from 1 to 256\n", argv[i]);
+                return -1;
+            }
         } else if (!strcmp(arg, "--seed") && has_value) {
             snprintf(a->seed, sizeof a->seed, "seed=%s", argv[++i]);
         } else if (!strcmp(arg, "--set") && has_value) {
@@ -151,37 +163,132 @@ static json_t *scenario_record(const struct scenario *sc, const struct scn_run *
                      "duration_s", sim_time_to_s(sc->duration), "modes", modes, "sweep", sweep);
 }
 
-/* Each run in turn into the "runs" array; CLI_OK or the exit code. */
+struct run_slot {
+    struct scn_run run;
+    char label[96], rel[160], pcap_dir[700], file[700];
+    pid_t pid;
+};
+
+static void plan_slot(const struct scenario *sc, const struct scn_run *run, const char *dir, int i,
+                      struct run_slot *slot)
+{
+    slot->run = *run;
+    run_label(sc, run, slot->label, sizeof slot->label);
+    if (sc->sweep_param[0])
+        snprintf(slot->rel, sizeof slot->rel, "pcap/%s/%s-%g", scn_mode_name(run->mode), sc->sweep_param,
+                 run->sweep_value);
+    else
+        snprintf(slot->rel, sizeof slot->rel, "pcap/%s", scn_mode_name(run->mode));
+    snprintf(slot->pcap_dir, sizeof slot->pcap_dir, "%s/%s", dir, slot->rel);
+    snprintf(slot->file, sizeof slot->file, "%s/.run-%d.json", dir, i);
+}
+
+/* One run in this process: its record, or NULL with the message in err. */
+static json_t *run_one(struct scenario *sc, const struct run_slot *slot, const struct run_args *a,
+                       struct progress *prog, int n, FILE *err)
+{
+    char msg[512];
+    if (a->pcap && mkdirs(slot->pcap_dir) < 0) {
+        fprintf(err, "lvslab run: %s: %s\n", slot->pcap_dir, strerror(errno));
+        return NULL;
+    }
+    progress_run_begins(prog, n, slot->label);
+    struct sim_run_opts o = { .pcap_dir = a->pcap ? slot->pcap_dir : NULL, .pcap_rel = slot->rel,
+                              .progress = progress_update, .progress_ctx = prog };
+    json_t *rec = sim_run(sc, &slot->run, &o, msg, sizeof msg);
+    if (!rec)
+        fprintf(err, "%slvslab run: %s: %s\n", prog->drawn ? "\n" : "", slot->label, msg);
+    else
+        progress_run_ends(prog, sc->warmup + sc->duration);
+    return rec;
+}
+
+/* A child process runs one slot and leaves its record in slot->file. */
+static pid_t spawn(struct scenario *sc, const struct run_slot *slot, const struct run_args *a, int n, int nruns,
+                   FILE *err)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    struct progress prog;
+    progress_init(&prog, err, a->quiet, nruns);
+    prog.tty = false;          /* runs side by side: a line each as they end */
+    json_t *rec = run_one(sc, slot, a, &prog, n, err);
+    int rc = rec && json_dump_file(rec, slot->file, JSON_REAL_PRECISION(17)) == 0 ? CLI_OK : CLI_USAGE;
+    fflush(NULL);
+    _exit(rc);
+}
+
+/* Wait for one child; its slot's exit code. */
+static int reap(struct run_slot *slots, int nruns, int *slot_done)
+{
+    int status;
+    pid_t pid = wait(&status);
+    for (int i = 0; i < nruns; i++)
+        if (slots[i].pid == pid) {
+            slots[i].pid = 0;
+            *slot_done = i;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : CLI_FAILED;
+        }
+    *slot_done = -1;
+    return CLI_FAILED;
+}
+
+/* Every run into the "runs" array, in order, up to jobs at once; CLI_OK or the exit code. */
 static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, const struct run_args *a,
                    const char *dir, json_t *list, FILE *err)
 {
-    struct progress prog;
-    progress_init(&prog, err, a->quiet, nruns);
-    for (int i = 0; i < nruns; i++) {
-        char label[96], rel[160], pcap_dir[700], msg[512];
-        run_label(sc, &runs[i], label, sizeof label);
-        if (sc->sweep_param[0])
-            snprintf(rel, sizeof rel, "pcap/%s/%s-%g", scn_mode_name(runs[i].mode), sc->sweep_param,
-                     runs[i].sweep_value);
-        else
-            snprintf(rel, sizeof rel, "pcap/%s", scn_mode_name(runs[i].mode));
-        snprintf(pcap_dir, sizeof pcap_dir, "%s/%s", dir, rel);
-        if (a->pcap && mkdirs(pcap_dir) < 0) {
-            fprintf(err, "lvslab run: %s: %s\n", pcap_dir, strerror(errno));
-            return CLI_FAILED;
+    struct run_slot *slots = calloc((size_t)nruns + 1, sizeof *slots);
+    for (int i = 0; i < nruns; i++)
+        plan_slot(sc, &runs[i], dir, i, &slots[i]);
+    int rc = CLI_OK;
+    if (a->jobs <= 1) {
+        struct progress prog;
+        progress_init(&prog, err, a->quiet, nruns);
+        for (int i = 0; i < nruns && rc == CLI_OK; i++) {
+            json_t *rec = run_one(sc, &slots[i], a, &prog, i + 1, err);
+            rc = rec ? CLI_OK : CLI_USAGE;
+            if (rec)
+                json_array_append_new(list, rec);
         }
-        progress_run_begins(&prog, i + 1, label);
-        struct sim_run_opts o = { .pcap_dir = a->pcap ? pcap_dir : NULL, .pcap_rel = rel,
-                                  .progress = progress_update, .progress_ctx = &prog };
-        json_t *rec = sim_run(sc, &runs[i], &o, msg, sizeof msg);
-        if (!rec) {
-            fprintf(err, "%slvslab run: %s: %s\n", prog.drawn ? "\n" : "", label, msg);
-            return CLI_USAGE;
-        }
-        progress_run_ends(&prog, sc->warmup + sc->duration);
-        json_array_append_new(list, rec);
+        free(slots);
+        return rc;
     }
-    return CLI_OK;
+    int started = 0, running = 0;
+    while (started < nruns || running > 0) {
+        if (rc == CLI_OK && started < nruns && running < a->jobs) {
+            slots[started].pid = spawn(sc, &slots[started], a, started + 1, nruns, err);
+            if (slots[started].pid < 0) {
+                fprintf(err, "lvslab run: fork: %s\n", strerror(errno));
+                rc = CLI_FAILED;
+            } else {
+                running++;
+            }
+            started++;
+            continue;
+        }
+        if (running == 0)
+            break;
+        int done, code = reap(slots, nruns, &done);
+        running--;
+        if (code != CLI_OK && rc == CLI_OK)
+            rc = code;
+    }
+    for (int i = 0; i < nruns && rc == CLI_OK; i++) {
+        json_error_t jerr;
+        json_t *rec = json_load_file(slots[i].file, 0, &jerr);
+        if (!rec) {
+            fprintf(err, "lvslab run: %s: %s\n", slots[i].file, jerr.text);
+            rc = CLI_FAILED;
+        } else {
+            json_array_append_new(list, rec);
+        }
+    }
+    for (int i = 0; i < nruns; i++)
+        unlink(slots[i].file);
+    free(slots);
+    return rc;
 }
 
 static int run_main(int argc, char **argv, FILE *out, FILE *err)
@@ -190,7 +297,8 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
         usage(out);
         return CLI_OK;
     }
-    struct run_args a = { 0 };
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    struct run_args a = { .jobs = cpus > 0 ? cpus : 1 };
     if (parse_args(argc, argv, &a, err) < 0) {
         usage(err);
         return CLI_USAGE;

@@ -32,9 +32,10 @@ struct resource {
 static double segments(double bytes, double per_segment) { return bytes > 0 ? ceil(bytes / per_segment) : 0; }
 
 /* A TCP exchange on a new connection (one per request or transfer): SYN,
- * ACK, the request, the response with a delayed ACK for every second
- * segment, and the server closing first (FIN, the client's FIN+ACK, the
- * last ACK). Kept-alive requests skip the handshake and the close. */
+ * SYN-ACK, the request (which carries the handshake's last ACK), the
+ * response with a delayed ACK for every second segment, and the server
+ * closing first (its FIN, the client's FIN+ACK, the last ACK), as the
+ * stack's pcaps show. Kept-alive requests skip the handshake and the close. */
 static void tcp_exchange(struct traffic *t, double req, double resp, double mss, double mss_s2c, bool keepalive)
 {
     double up = segments(req, mss - TS_OPTION), down = segments(resp, mss_s2c - TS_OPTION);
@@ -42,9 +43,9 @@ static void tcp_exchange(struct traffic *t, double req, double resp, double mss,
     double c2s = up + up_acks, s2c = down + (up > 1 ? down_acks : 0);
     double c2s_bytes = req + TCP_FRAME * c2s, s2c_bytes = resp + TCP_FRAME * s2c;
     if (!keepalive) {
-        c2s += 3;              /* SYN, ACK, FIN */
+        c2s += 2;              /* SYN, FIN */
         s2c += 3;              /* SYN-ACK, FIN, the last ACK */
-        c2s_bytes += SYN_FRAME + 2 * TCP_FRAME;
+        c2s_bytes += SYN_FRAME + TCP_FRAME;
         s2c_bytes += SYN_FRAME + 2 * TCP_FRAME;
     }
     t->c2s_pkts += c2s, t->c2s_bytes += c2s_bytes;
