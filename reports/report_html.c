@@ -110,8 +110,8 @@ static void comparison(FILE *f, json_t *root)
     fputs("</tbody></table>\n<p class=\"note\">Measured: the first seven rows (saturation is "
           "the smallest ", f);
     hstr(f, param ? param : "sweep");
-    fputs(" value at which goodput grows by at most 10% to the next sweep point or reaches 90% of "
-          "the analytic bound). Fixed properties of each mode: the last five rows.</p>\n", f);
+    fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% of "
+          "an analytic bound set by the director's NIC or CPU). Fixed properties of each mode: the last five rows.</p>\n", f);
 }
 
 static void runs_table(FILE *f, json_t *root)

@@ -92,7 +92,7 @@ static void comparison(FILE *f, json_t *root)
     fputs("\nMeasured: the first seven rows. Saturation is the smallest ", f);
     mstr(f, param ? param : "sweep");
     fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% "
-          "of the analytic bound. The last five rows are fixed properties of each mode "
+          "of an analytic bound set by the director's NIC or CPU. The last five rows are fixed properties of each mode "
           "(docs/results-schema.md).\n\n", f);
 }
 

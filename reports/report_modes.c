@@ -2,6 +2,7 @@
  * LVS comparison table, extended with FULLNAT) and the saturation point
  * measured from the sweep. */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "reports/report_int.h"
@@ -62,7 +63,9 @@ double report_saturation(json_t *root, const char *mode, json_t **peak)
     for (size_t k = 0; k < n; k++) {
         double g = report_num(pts[k], "goodput_mbps");
         double bound = report_num(pts[k], "bound.goodput_mbps");
-        if (!isnan(bound) && g >= 0.9 * bound)
+        json_t *by = json_object_get(json_object_get(pts[k], "bound"), "limited_by");
+        bool director_bound = json_is_string(by) && !strncmp(json_string_value(by), "director", 8);
+        if (director_bound && !isnan(bound) && g >= 0.9 * bound)
             return report_sweep_value(root, pts[k]);
         if (k + 1 < n && report_num(pts[k + 1], "goodput_mbps") <= 1.10 * g)
             return report_sweep_value(root, pts[k]);

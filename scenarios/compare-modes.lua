@@ -5,7 +5,7 @@ local lan = require "lan"
 
 scenario {
   name = "compare-modes",
-  description = "HTTP-like load from 4 clients through one director to 1-16 real servers, " ..
+  description = "HTTP-like load from 4 clients through one director to 1-8 real servers, " ..
                 "in each forwarding mode, on 1 Gbit/s links",
   duration = "2s",
   warmup = "0.5s",

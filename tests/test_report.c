@@ -2,6 +2,7 @@
  * an emulated run with nulls, and bad records) to the CSV files, summary.md
  * and index.html; bad input gives the exact error with file and JSON path. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,32 @@ static size_t csv_rows(const char *csv, size_t want_fields)
         l = e + 1;
     }
     return rows - 1;
+}
+
+/* A mode whose servers, not the director, bind it is not saturated because
+ * it meets its bound: DR at the servers' bound still scales. */
+Test(report, saturation_counts_only_a_director_bound, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr), *run;
+    cr_assert(root, "%s", jerr.text);
+    size_t i;
+    json_array_foreach(json_object_get(root, "runs"), i, run) {
+        if (strcmp(json_string_value(json_object_get(run, "mode")), "dr"))
+            continue;
+        double goodput = json_number_value(json_object_get(run, "goodput_mbps"));
+        json_object_set_new(run, "bound", json_pack("{s:f, s:s, s:s}", "goodput_mbps", goodput * 1.02,
+                                                    "limited_by", "servers", "detail", "servers are full"));
+    }
+    cr_assert_eq(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    char *md = slurp("summary.md");
+    cr_assert(strstr(md, "| Servers supported before the director saturates | 4 | more than the "
+                         "largest tried (still scaling) | more than the largest tried (still "
+                         "scaling) | 4 |"), "%s", md);
+    free(md);
 }
 
 Test(report, comparison_writes_every_file, .fini = cleanup)
