@@ -1,0 +1,68 @@
+/* The analytic bound of a run, worked by hand for fixed sizes (a 200-byte
+ * request, ten full segments of response, a connection each) on the lan
+ * topology: what each mode puts through the director and the servers. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "sim/run_bound.h"
+
+#define FIX "tests/fixtures/scenarios/"
+
+static json_t *bound_of(enum scn_mode mode, const char *per_packet)
+{
+    char set[64], err[512];
+    snprintf(set, sizeof set, "per_packet=%s", per_packet);
+    const char *sets[] = { set };
+    struct scenario sc;
+    cr_assert_eq(scenario_load(&sc, FIX "bound.lua", sets, 1, err, sizeof err), 0, "%s", err);
+    struct scn_topo topo;
+    struct scn_run run = { .mode = mode };
+    cr_assert_eq(scenario_build(&sc, &run, &topo, err, sizeof err), 0, "%s", err);
+    json_t *b = sim_bound(&topo, mode, 1);
+    scn_topo_free(&topo);
+    scenario_free(&sc);
+    return b;
+}
+
+static void expect(enum scn_mode mode, const char *per_packet, double mbps, const char *limited_by)
+{
+    json_t *b = bound_of(mode, per_packet);
+    double got = json_number_value(json_object_get(b, "goodput_mbps"));
+    cr_assert_float_eq(got, mbps, 0.05, "%s: %.3f Mbit/s, not %.3f", scn_mode_name(mode), got, mbps);
+    cr_assert_str_eq(json_string_value(json_object_get(b, "limited_by")), limited_by);
+    cr_assert(json_is_string(json_object_get(b, "detail")));
+    json_decref(b);
+}
+
+/* NAT, one-armed: the director's port carries both ways. Client to server:
+ * SYN 74, the request 200+66, 5 delayed ACKs, FIN: 8 frames, 736 bytes.
+ * Server to client: SYN-ACK 74, 10 segments 14480+660, FIN, last ACK: 13
+ * frames, 15346 bytes. With 24 bytes of FCS, preamble and gap a frame:
+ * 16586 bytes a request, so 125e6/16586 requests/s of 14480 bytes. */
+Test(run_bound, nat_is_held_by_the_directors_nic)
+{
+    expect(SCN_NAT, "1us", 125e6 / 16586 * 14480 * 8 / 1e6, "director NIC");
+}
+
+/* FULLNAT lowers the servers' MSS by 8: 11 segments of at most 1440 and 6
+ * ACKs: 9 + 14 frames, 802 + 15412 bytes, 16766 with the overhead. */
+Test(run_bound, fullnat_pays_for_the_smaller_mss)
+{
+    expect(SCN_FULLNAT, "1us", 125e6 / 16766 * 14480 * 8 / 1e6, "director NIC");
+}
+
+/* DR and TUN: the director sees 928 bytes a request (TUN 20 more a frame),
+ * so each server's 1 Gbit/s (15658 bytes a reply) binds: two servers. */
+Test(run_bound, dr_and_tun_are_held_by_the_servers)
+{
+    expect(SCN_DR, "1us", 2 * 125e6 / 15658 * 14480 * 8 / 1e6, "servers");
+    expect(SCN_TUN, "1us", 2 * 125e6 / 15658 * 14480 * 8 / 1e6, "servers");
+}
+
+/* 20 us a packet: NAT's 21 frames a request take 420 us of the one core;
+ * DR's 8 take 160 us, still above what the servers allow. */
+Test(run_bound, a_slow_director_cpu_binds_nat_first)
+{
+    expect(SCN_NAT, "20us", 1e6 / 420 * 14480 * 8 / 1e6, "director CPU");
+    expect(SCN_DR, "20us", 1e6 / 160 * 14480 * 8 / 1e6, "director CPU");
+}
