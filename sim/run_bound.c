@@ -3,10 +3,12 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/dist.h"
 #include "engine/rng.h"
+#include "sim/run_paths.h"
 
 #define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
 #define SYN_FRAME 74           /* with MSS, SACK permitted, timestamps and window scale */
@@ -104,13 +106,16 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
     return true;
 }
 
-/* The first interface of a node on a link: its rate and MTU. */
-static const struct scn_link *node_link(const struct scn_topo *topo, int node, int nth)
+/* The first interface of a node on a link: its link, and its first address. */
+static const struct scn_link *node_link(const struct scn_topo *topo, int node, uint32_t *addr)
 {
     const struct scn_node *n = &topo->nodes[node];
     for (int i = 0; i < n->nifs; i++)
-        if (n->ifs[i].link >= 0 && nth-- == 0)
+        if (n->ifs[i].link >= 0 && n->ifs[i].naddrs > 0) {
+            if (addr)
+                *addr = n->ifs[i].addr[0];
             return &topo->links[n->ifs[i].link];
+        }
     return NULL;
 }
 
@@ -120,24 +125,109 @@ static bool same_shape(const struct scn_workload *a, const struct scn_workload *
            !strcmp(a->response, b->response);
 }
 
-static void director_nic(const struct scn_topo *topo, enum scn_mode mode, const struct traffic *t,
-                         struct resource *r)
+/* Wire bytes per request on every link direction (link k sent by end e at 2k + e). */
+struct leg {
+    double *load;
+    double bytes;
+};
+
+static void load_link(void *ctx, int link, int from_end)
 {
-    int d = topo->director.node;
-    const struct scn_link *first = node_link(topo, d, 0);
-    bool one_armed = !node_link(topo, d, 1);
-    bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
-    double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0;
+    struct leg *g = ctx;
+    g->load[2 * link + from_end] += g->bytes;
+}
+
+static bool leg(const struct scn_topo *topo, int from, uint32_t to, int arrive, double bytes, double *load)
+{
+    struct leg g = { load, bytes };
+    int at = scn_path_trace(topo, from, to, load_link, &g);
+    return at >= 0 && (arrive < 0 || at == arrive);
+}
+
+static bool is_server(const struct scn_topo *topo, int node)
+{
+    for (int i = 0; i < topo->nrealservers; i++)
+        if (topo->realservers[i].node == node)
+            return true;
+    return false;
+}
+
+/* Every request's packets along their paths, client and real server taken
+ * evenly: to the VIP, on to the real server (in IP-in-IP for TUN), and the
+ * reply back (through the director's local address for FULLNAT; NAT's
+ * routes take it through the director anyway). */
+static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
+                       const struct traffic *t, double *load)
+{
+    int director = topo->director.node, nservers = 0;
+    for (int i = 0; i < topo->nrealservers; i++)
+        nservers += node_link(topo, topo->realservers[i].node, NULL) != NULL;
+    if (nservers == 0 || (mode == SCN_FULLNAT && topo->director.nladdrs == 0))
+        return false;
     double c2s = t->c2s_bytes + WIRE_OVERHEAD * t->c2s_pkts, s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
-    double busiest = !both_ways ? c2s + outer : one_armed ? c2s + s2c : fmax(c2s, s2c);
-    r->name = "director NIC";
-    r->rps = (double)first->rate_bps / 8 / busiest;
-    snprintf(r->detail, sizeof r->detail,
-             "the director's %.3g Gbit/s NIC carries %s: %.1f KB on the wire per request of %.1f KB",
-             (double)first->rate_bps / 1e9,
-             !both_ways ? "only the clients' packets" : one_armed ? "requests and replies, in and out on one port"
-                                                                  : "requests and replies",
-             busiest / 1000, t->payload / 1000);
+    double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0, share = 1.0 / (w->nfrom * nservers);
+    for (int c = 0; c < w->nfrom; c++) {
+        uint32_t client;
+        if (!node_link(topo, w->from[c], &client))
+            return false;
+        for (int i = 0; i < topo->nrealservers; i++) {
+            int rs = topo->realservers[i].node;
+            uint32_t rip;
+            if (!node_link(topo, rs, &rip))
+                continue;
+            bool ok = leg(topo, w->from[c], w->dst, director, share * c2s, load) &&
+                      leg(topo, director, rip, rs, share * (c2s + outer), load);
+            if (mode == SCN_FULLNAT)
+                ok = ok && leg(topo, rs, topo->director.laddrs[0], director, share * s2c, load) &&
+                     leg(topo, director, client, w->from[c], share * s2c, load);
+            else
+                ok = ok && leg(topo, rs, client, w->from[c], share * s2c, load);
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Which resource a link direction is, for the report: the director's NIC,
+ * the servers', the clients' links, or another link on the way. */
+static int link_rank(const struct scn_topo *topo, const struct scn_workload *w, int from, int to, const char **name)
+{
+    static const char *const names[] = { "director NIC", "servers", "client links", "a link on the way" };
+    int rank = 3;
+    for (int i = 0; i < w->nfrom; i++)
+        if (w->from[i] == from || w->from[i] == to)
+            rank = 2;
+    if (is_server(topo, from) || is_server(topo, to))
+        rank = 1;
+    if (from == topo->director.node || to == topo->director.node)
+        rank = 0;
+    *name = names[rank];
+    return rank;
+}
+
+/* The link direction that allows the fewest requests per second; of equal
+ * ones, the director's first, then the servers', then the clients'. */
+static void busiest_link(const struct scn_topo *topo, const struct scn_workload *w, const struct traffic *t,
+                         const double *load, struct resource *r)
+{
+    int best = -1, best_rank = 0;
+    for (int k = 0; k < 2 * topo->nlinks; k++) {
+        if (load[k] <= 0)
+            continue;
+        const struct scn_link *l = &topo->links[k / 2];
+        const char *name;
+        double rps = (double)l->rate_bps / 8 / load[k];
+        int rank = link_rank(topo, w, l->node[k % 2], l->node[1 - k % 2], &name);
+        bool tie = best >= 0 && fabs(rps - r->rps) <= 1e-9 * r->rps;
+        if (best < 0 || (!tie && rps < r->rps) || (tie && rank < best_rank))
+            best = k, best_rank = rank, r->rps = rps, r->name = name;
+    }
+    const struct scn_link *l = &topo->links[best / 2];
+    int from = l->node[best % 2], to = l->node[1 - best % 2];
+    snprintf(r->detail, sizeof r->detail, "the %s-%s link (%.3g Gbit/s) carries %.1f KB on the wire per request "
+             "of %.1f KB", topo->nodes[from].name, topo->nodes[to].name, (double)l->rate_bps / 1e9,
+             load[best] / 1000, t->payload / 1000);
 }
 
 static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const struct traffic *t,
@@ -154,62 +244,49 @@ static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const 
              c->cores, pkts, pkts > 0 ? cost_ns / pkts / 1e3 : 0);
 }
 
-static void servers(const struct scn_topo *topo, const struct scn_workload *w, const struct traffic *t,
-                    struct resource *r)
+/* The real servers' CPUs, each taking an even share of the requests. */
+static void server_cpus(const struct scn_topo *topo, const struct scn_workload *w, struct resource *r)
 {
-    r->name = "servers";
-    r->rps = 0;
-    double s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
+    double slowest = INFINITY;
+    int n = 0;
     for (int i = 0; i < topo->napps; i++) {
         const struct scn_server_app *app = &topo->apps[i];
-        const struct scn_link *l = node_link(topo, app->node, 0);
-        if (app->port != w->dport || !l)
-            continue;
+        const struct scn_cpu *c = &topo->nodes[app->node].cpu;
         struct dist service;
         char err[160];
-        double cpu_rps = INFINITY;
-        const struct scn_cpu *c = &topo->nodes[app->node].cpu;
+        if (app->port != w->dport)
+            continue;
+        n++;
         if (c->cores > 0 && dist_parse(app->service_time, DIST_TIME, &service, err, sizeof err) == 0 &&
             dist_mean(&service) > 0)
-            cpu_rps = c->cores * 1e9 / dist_mean(&service);
-        r->rps += fmin(cpu_rps, (double)l->rate_bps / 8 / s2c);
+            slowest = fmin(slowest, c->cores * 1e9 / dist_mean(&service));
     }
-    snprintf(r->detail, sizeof r->detail,
-             "the real servers' NICs (%.1f KB on the wire per reply) and CPUs (their service time) are full",
-             s2c / 1000);
-}
-
-static void clients(const struct scn_topo *topo, const struct scn_workload *w, const struct traffic *t,
-                    struct resource *r)
-{
-    r->name = "client links";
-    r->rps = 0;
-    for (int i = 0; i < w->nfrom; i++) {
-        const struct scn_link *l = node_link(topo, w->from[i], 0);
-        if (l)
-            r->rps += (double)l->rate_bps / 8 / (t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts);
-    }
-    snprintf(r->detail, sizeof r->detail, "the %d clients' links are full", w->nfrom);
+    r->name = "servers";
+    r->rps = n * slowest;
+    snprintf(r->detail, sizeof r->detail, "the %d real servers' CPUs are busy with their service time", n);
 }
 
 json_t *sim_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed)
 {
     json_t *none = json_pack("{s:n, s:n, s:n}", "goodput_mbps", "limited_by", "detail");
-    if (topo->nworkloads == 0 || topo->director.node < 0 || !node_link(topo, topo->director.node, 0))
+    const struct scn_link *first;
+    if (topo->nworkloads == 0 || topo->director.node < 0 || !(first = node_link(topo, topo->director.node, NULL)))
         return none;
     const struct scn_workload *w = &topo->workloads[0];
     for (int i = 1; i < topo->nworkloads; i++)
         if (!same_shape(w, &topo->workloads[i]) || topo->workloads[i].dport != w->dport)
             return none;
     struct traffic t;
-    if (!average_traffic(w, mode, node_link(topo, topo->director.node, 0)->mtu, seed, &t))
+    double *load = calloc(2 * (size_t)topo->nlinks + 1, sizeof *load);
+    if (!average_traffic(w, mode, first->mtu, seed, &t) || !load_paths(topo, mode, w, &t, load)) {
+        free(load);
         return none;
-    struct resource res[5] = { 0 };
+    }
+    struct resource res[4] = { 0 };
     int n = 0;
-    director_nic(topo, mode, &t, &res[n++]);
+    busiest_link(topo, w, &t, load, &res[n++]);
     director_cpu(topo, mode, &t, &res[n++]);
-    servers(topo, w, &t, &res[n++]);
-    clients(topo, w, &t, &res[n++]);
+    server_cpus(topo, w, &res[n++]);
     if (w->kind == SCN_LOAD_HTTP_OPEN || w->kind == SCN_LOAD_UDP) {
         double rate = 0;
         for (int i = 0; i < topo->nworkloads; i++)
@@ -218,6 +295,7 @@ json_t *sim_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
         snprintf(res[n].detail, sizeof res[n].detail, "the clients ask for %.0f requests per second", rate);
         n++;
     }
+    free(load);
     const struct resource *min = &res[0];
     for (int i = 1; i < n; i++)
         if (res[i].rps < min->rps)

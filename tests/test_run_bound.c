@@ -3,25 +3,32 @@
  * topology: what each mode puts through the director and the servers. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <math.h>
 
 #include "sim/run_bound.h"
 
 #define FIX "tests/fixtures/scenarios/"
 
-static json_t *bound_of(enum scn_mode mode, const char *per_packet)
+static json_t *bound_in(const char *script, enum scn_mode mode, double servers, const char *const *sets, int nsets)
 {
-    char set[64], err[512];
-    snprintf(set, sizeof set, "per_packet=%s", per_packet);
-    const char *sets[] = { set };
+    char err[512];
     struct scenario sc;
-    cr_assert_eq(scenario_load(&sc, FIX "bound.lua", sets, 1, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(scenario_load(&sc, script, sets, nsets, err, sizeof err), 0, "%s", err);
     struct scn_topo topo;
-    struct scn_run run = { .mode = mode };
+    struct scn_run run = { .mode = mode, .sweep_value = servers };
     cr_assert_eq(scenario_build(&sc, &run, &topo, err, sizeof err), 0, "%s", err);
     json_t *b = sim_bound(&topo, mode, 1);
     scn_topo_free(&topo);
     scenario_free(&sc);
     return b;
+}
+
+static json_t *bound_of(enum scn_mode mode, const char *per_packet)
+{
+    char set[64];
+    snprintf(set, sizeof set, "per_packet=%s", per_packet);
+    const char *sets[] = { set };
+    return bound_in(FIX "bound.lua", mode, NAN, sets, 1);
 }
 
 static void expect(enum scn_mode mode, const char *per_packet, double mbps, const char *limited_by)
@@ -65,4 +72,22 @@ Test(run_bound, a_slow_director_cpu_binds_nat_first)
 {
     expect(SCN_NAT, "20us", 1e6 / 420 * 14480 * 8 / 1e6, "director CPU");
     expect(SCN_DR, "20us", 1e6 / 160 * 14480 * 8 / 1e6, "director CPU");
+}
+
+/* The paths, not the modes' usual suspects: across a WAN the narrow link
+ * on the replies' way binds TUN; between two subnets, the director's port
+ * on the clients' side carries every reply. */
+Test(run_bound, the_narrowest_link_on_the_way_binds)
+{
+    json_t *b = bound_in("scenarios/tun-wan.lua", SCN_TUN, NAN, NULL, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(b, "limited_by")), "a link on the way");
+    cr_assert(strstr(json_string_value(json_object_get(b, "detail")), "router_b-router_a link (0.1 Gbit/s)"),
+              "%s", json_string_value(json_object_get(b, "detail")));
+    cr_assert(json_number_value(json_object_get(b, "goodput_mbps")) < 100);
+    json_decref(b);
+    b = bound_in("scenarios/nat-routed.lua", SCN_NAT, 2, NULL, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(b, "limited_by")), "director NIC");
+    cr_assert(strstr(json_string_value(json_object_get(b, "detail")), "director-public link"),
+              "%s", json_string_value(json_object_get(b, "detail")));
+    json_decref(b);
 }

@@ -1,0 +1,85 @@
+-- Two subnets with the director between them, as LVS/NAT is usually drawn:
+-- clients reach a public network (10.1.0.0/24) through a router; the
+-- director has a port on it (holding the VIP) and a port on the private
+-- network of the real servers (10.2.0.0/24), and forwards between them.
+-- Only NAT and FULLNAT make sense here: the servers are not on the
+-- director's L2 segment (no DR) and have no route to the clients but the
+-- director (no TUN).
+--   nat      real servers route everything through the director
+--   fullnat  real servers answer the director's private local address
+--
+-- routed.build{mode=, clients=, servers=, rate=, delay=, client_rate=, queue=,
+--              director_cpu={...}, server_cpu={...}, service_time=}
+-- returns {clients = {names}, servers = {names}, director = name, vip = addr,
+--          laddrs = {the director's private address}}
+local routed = {}
+
+local VIP = "10.1.0.100"
+local ROUTER, DIRECTOR_PUBLIC, DIRECTOR_PRIVATE = "10.1.0.1", "10.1.0.2", "10.2.0.1"
+
+local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
+                client_rate = true, queue = true, director_cpu = true, server_cpu = true,
+                service_time = true }
+
+function routed.build(o)
+  for k in pairs(o) do
+    if not known[k] then error(("routed.build: unknown key %q"):format(k), 2) end
+  end
+  if o.mode ~= "nat" and o.mode ~= "fullnat" then
+    error(("routed.build: mode %q needs the servers on the director's LAN or routes of their own; " ..
+           "use lan.lua (dr, tun) or wan.lua (tun)"):format(tostring(o.mode)), 2)
+  end
+  local rate, delay = o.rate or "1Gbps", o.delay or "50us"
+  local function wire(r) return { rate = r, delay = delay, queue = o.queue } end
+  local out = { clients = {}, servers = {}, director = "director", vip = VIP,
+                laddrs = { DIRECTOR_PRIVATE } }
+
+  router("router")
+  switch("public")
+  switch("private")
+  addr("router", link("router", "public", wire(rate)), ROUTER .. "/24")
+
+  host("director", o.director_cpu)
+  addr("director", link("director", "public", wire(rate)), DIRECTOR_PUBLIC .. "/24")
+  addr("director", link("director", "private", wire(rate)), DIRECTOR_PRIVATE .. "/24")
+  route("director", "default", ROUTER)
+  sysctl("director", { ip_forward = true })
+
+  for i = 1, o.clients or 4 do
+    local c = "client" .. i
+    host(c)
+    local c_if, r_if = link(c, "router", wire(o.client_rate or rate))
+    addr(c, c_if, ("10.%d.0.2/24"):format(100 + i))
+    addr("router", r_if, ("10.%d.0.1/24"):format(100 + i))
+    route(c, "default", ("10.%d.0.1"):format(100 + i))
+    out.clients[i] = c
+  end
+
+  for i = 1, o.servers or 4 do
+    local s = "rs" .. i
+    host(s, o.server_cpu)
+    addr(s, link(s, "private", wire(rate)), ("10.2.0.%d/24"):format(10 + i))
+    route(s, "default", DIRECTOR_PRIVATE)
+    if o.mode == "nat" then
+      realserver(s, { mode = "nat", vip = VIP, gateway = DIRECTOR_PRIVATE })
+    else
+      realserver(s, { mode = "fullnat", vip = VIP })
+    end
+    serve(s, { kind = "http", port = 80, service_time = o.service_time or "0" })
+    out.servers[i] = s
+  end
+  return out
+end
+
+-- The ipvsadm lines for a service on the VIP with every real server.
+local flag = { nat = "-m", fullnat = "--fullnat" }
+
+function routed.rules(t, mode, scheduler)
+  local lines = { ("-A -t %s:80 -s %s"):format(t.vip, scheduler or "wlc") }
+  for i = 1, #t.servers do
+    lines[#lines + 1] = ("-a -t %s:80 -r 10.2.0.%d:80 %s -w 1"):format(t.vip, 10 + i, flag[mode])
+  end
+  return lines
+end
+
+return routed

@@ -1,0 +1,82 @@
+-- Two sites joined by a WAN link: the clients and the director in site A,
+-- the real servers in site B's data centre. The director reaches them over
+-- the WAN; the servers answer the clients straight back over it. LVS/TUN is
+-- the mode made for this (the servers hold the VIP on tunl0 and decapsulate
+-- the director's IP-in-IP); FULLNAT works too (replies go back to the
+-- director's local address, then on to the clients).
+--
+-- wan.build{mode=, clients=, servers=, rate=, wan_rate=, wan_delay=, delay=,
+--           queue=, director_cpu={...}, server_cpu={...}, service_time=}
+-- returns {clients = {names}, servers = {names}, director = name, vip = addr,
+--          laddrs = {the director's address}}
+local wan = {}
+
+local VIP = "10.10.0.100"
+local ROUTER_A, DIRECTOR, ROUTER_B = "10.10.0.1", "10.10.0.2", "10.20.0.1"
+
+local known = { mode = true, clients = true, servers = true, rate = true, wan_rate = true,
+                wan_delay = true, delay = true, queue = true, director_cpu = true,
+                server_cpu = true, service_time = true }
+
+function wan.build(o)
+  for k in pairs(o) do
+    if not known[k] then error(("wan.build: unknown key %q"):format(k), 2) end
+  end
+  if o.mode ~= "tun" and o.mode ~= "fullnat" then
+    error(("wan.build: mode %q cannot reach servers across a WAN; use tun or fullnat")
+          :format(tostring(o.mode)), 2)
+  end
+  local rate, delay = o.rate or "1Gbps", o.delay or "50us"
+  local function wire(r, d) return { rate = r, delay = d or delay, queue = o.queue } end
+  local out = { clients = {}, servers = {}, director = "director", vip = VIP, laddrs = { DIRECTOR } }
+
+  router("router_a")
+  router("router_b")
+  switch("site_a")
+  switch("site_b")
+  local a_wan, b_wan = link("router_a", "router_b", wire(o.wan_rate or "100Mbps", o.wan_delay or "10ms"))
+  addr("router_a", a_wan, "192.168.255.1/30")
+  addr("router_b", b_wan, "192.168.255.2/30")
+  addr("router_a", link("router_a", "site_a", wire(rate)), ROUTER_A .. "/24")
+  addr("router_b", link("router_b", "site_b", wire(rate)), ROUTER_B .. "/24")
+  route("router_a", "10.20.0.0/24", "192.168.255.2")
+  route("router_b", "default", "192.168.255.1")
+
+  host("director", o.director_cpu)
+  addr("director", link("director", "site_a", wire(rate)), DIRECTOR .. "/24")
+  route("director", "default", ROUTER_A)
+
+  for i = 1, o.clients or 2 do
+    local c = "client" .. i
+    host(c)
+    local c_if, r_if = link(c, "router_a", wire(rate))
+    addr(c, c_if, ("10.%d.0.2/24"):format(100 + i))
+    addr("router_a", r_if, ("10.%d.0.1/24"):format(100 + i))
+    route(c, "default", ("10.%d.0.1"):format(100 + i))
+    out.clients[i] = c
+  end
+
+  for i = 1, o.servers or 2 do
+    local s = "rs" .. i
+    host(s, o.server_cpu)
+    addr(s, link(s, "site_b", wire(rate)), ("10.20.0.%d/24"):format(10 + i))
+    route(s, "default", ROUTER_B)
+    realserver(s, { mode = o.mode, vip = VIP })
+    serve(s, { kind = "http", port = 80, service_time = o.service_time or "0" })
+    out.servers[i] = s
+  end
+  return out
+end
+
+-- The ipvsadm lines for a service on the VIP with every real server.
+local flag = { tun = "-i", fullnat = "--fullnat" }
+
+function wan.rules(t, mode, scheduler)
+  local lines = { ("-A -t %s:80 -s %s"):format(t.vip, scheduler or "wlc") }
+  for i = 1, #t.servers do
+    lines[#lines + 1] = ("-a -t %s:80 -r 10.20.0.%d:80 %s -w 1"):format(t.vip, 10 + i, flag[mode])
+  end
+  return lines
+end
+
+return wan
