@@ -171,11 +171,13 @@ static inline void vl_download(struct vl_lab *l, uint64_t bytes, sim_time_t at)
     bulk_client_start(l->dl);
 }
 
-/* A director crashes (no priority 0, nothing more in or out), or comes
- * back and starts keepalived again. */
+/* A director crashes (no priority 0, its sync daemons gone, nothing more
+ * in or out), or comes back and starts keepalived again. */
 static inline void vl_crash(struct vl_lab *l, int k)
 {
     vrrp_daemon_stop(l->d[k].vrrp, false);
+    ipvs_sync_stop(&l->d[k].ipvs, IPVS_SYNC_MASTER);
+    ipvs_sync_stop(&l->d[k].ipvs, IPVS_SYNC_BACKUP);
     sim_node_fail(l->d[k].node, true);
 }
 
