@@ -111,12 +111,12 @@ static void vl_init(struct vl_lab *l, const char *pcap_dir)
     l->client = vl_host(l, "client", sw, VL_CLIENT);
     const uint32_t dir_addr[2] = { VL_IP4(10, 0, 0, 1), VL_IP4(10, 0, 0, 3) };
     for (int k = 0; k < 2; k++) {
-        char name[8];
+        char name[SIM_NAME_MAX];
         snprintf(name, sizeof name, "d%d", k + 1);
         l->d[k].node = vl_host(l, name, sw, dir_addr[k]);
     }
     for (int i = 0; i < VL_SERVERS; i++) {
-        char name[8];
+        char name[SIM_NAME_MAX];
         snprintf(name, sizeof name, "rs%d", i + 1);
         l->rs[i] = vl_host(l, name, sw, VL_IP4(10, 0, 0, 11 + i));
         struct host *h = l->rs[i]->host;
