@@ -349,7 +349,8 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
         .cport = p->cport, .vport = p->vport, .dport = p->dport, .lport = p->lport,
         .protocol = p->protocol, .flags = p->flags, .fwd = p->fwd, .timeout_ms = timeout_ms,
     };
-    bind_dest(c, dest);
+    if (dest)
+        bind_dest(c, dest);
     hash_in(t, c);
     if (!(c->flags & (IPVS_CONN_F_NOOUTPUT | IPVS_CONN_F_TEMPLATE)))
         hash_out(t, c);
@@ -357,6 +358,11 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
     c->expires = rt_now(ipvs->rt) + (sim_time_t)timeout_ms * SIM_MS;
     wheel_file(t, c);
     return c;
+}
+
+void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest)
+{
+    bind_dest(cp, dest);
 }
 
 struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,

@@ -28,6 +28,7 @@ typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt
 #define IPVS_CONN_F_NOOUTPUT   0x0004u   /* DR/TUN: replies bypass the director */
 #define IPVS_CONN_F_TOA_DONE   0x0008u   /* FULLNAT: the client address was passed */
 #define IPVS_CONN_F_NFCT       0x0010u   /* tracked by conntrack (sysctl conntrack) */
+#define IPVS_CONN_F_SYNC       0x0020u   /* created by connection sync on a backup */
 
 struct ipvs_conn {
     /* what a lookup reads comes first: one cache line on most entries */
@@ -40,6 +41,7 @@ struct ipvs_conn {
     bool hashed_out;                 /* in the reply-tuple index */
     uint16_t flags;
     uint16_t dport, lport;
+    uint8_t old_state;               /* the state connection sync last sent */
     uint32_t daddr, laddr;           /* dest, FULLNAT local */
     struct ipvs_conn *out_next;      /* chain in the reply-tuple index */
     struct ipvs_conn *wheel_next;    /* in its expiry slot; free list when unused */
@@ -50,6 +52,7 @@ struct ipvs_conn {
     sim_time_t expires;
     uint32_t timeout_ms;             /* of the current state */
     uint32_t n_control;              /* connections that hold this template */
+    uint32_t in_pkts;                /* packets from the client, for connection sync */
 };
 
 /* What a new connection is created from. */
@@ -67,9 +70,15 @@ void ipvs_conn_table_free(struct ipvs *ipvs);
 
 /* A new entry bound to dest (counters and overload as ip_vs_bind_dest),
  * indexed by its client tuple, and by its reply tuple unless it has
- * NOOUTPUT; it expires after timeout_ms unless refreshed. */
+ * NOOUTPUT; it expires after timeout_ms unless refreshed. dest may be NULL
+ * for an entry that connection sync made while the backup lacked the real
+ * server (the kernel keeps those unbound but forwarding). */
 struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param *p,
                                 struct ipvs_dest *dest, uint32_t timeout_ms);
+
+/* Bind an entry that connection sync made without a dest, now that the
+ * dest is there (ip_vs_try_bind_dest). */
+void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest);
 
 /* A packet from the client: protocol, client, virtual. */
 struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,

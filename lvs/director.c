@@ -13,6 +13,7 @@
 #include "lvs/icmp.h"
 #include "lvs/proto_tcp.h"
 #include "lvs/sched.h"
+#include "lvs/sync.h"
 #include "lvs/xmit.h"
 #include "net/hdr.h"
 #include "net/host.h"
@@ -282,6 +283,9 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
     count(ipvs, c, p->len, true);
     track(ipvs, c, IPVS_DIR_INPUT, flags);
     c->xmit(ipvs, c, p);
+    uint32_t pkts = ++c->in_pkts;
+    if (ipvs->sync)
+        ipvs_sync_conn(ipvs, c, pkts);
     return VERDICT_STOLEN;
 }
 
@@ -368,6 +372,7 @@ void ipvs_director_conn_rows(void *arg, ipvsadm_conn_emit emit, void *sink)
 
 void ipvs_director_destroy(struct ipvs *ipvs)
 {
+    ipvs_sync_free(ipvs);
     ipvs_conn_table_free(ipvs);
     ipvs_destroy(ipvs);
 }

@@ -20,6 +20,7 @@
 struct host;
 struct ipvs_sched_ops;
 struct ipvs_conn_table;
+struct ipvs_sync;
 
 /* Forwarding methods, as ipvsadm names them: -m, -i, -g, and FULLNAT. */
 enum ipvs_fwd { IPVS_FWD_MASQ, IPVS_FWD_TUNNEL, IPVS_FWD_DROUTE, IPVS_FWD_FULLNAT, IPVS_FWD_METHODS };
@@ -101,6 +102,9 @@ struct ipvs_sysctl {
     int conn_reuse_mode;             /* 0, 1 (default), 2 */
     bool conntrack;                  /* with mode 1 the kernel then drops the reusing SYN */
     int sloppy_tcp;                  /* create conns on any TCP packet, not just SYN */
+    /* sync_threshold = "3 50": a connection is synced at its 3rd packet
+     * from the client, then every 50 */
+    uint32_t sync_threshold, sync_period;
 };
 
 /* ipvsadm --set: the timeouts of TCP ESTABLISHED, TCP FIN_WAIT and UDP, in
@@ -122,6 +126,7 @@ struct ipvs {
     int fullnat_laddrs;              /* local addresses of all services: replies may come to them */
     struct ipvs_stats stats;         /* the director's totals */
     struct rt_timer est_timer;       /* lvs/est.c: the 2 s rate estimator tick */
+    struct ipvs_sync *sync;          /* lvs/sync: the sync daemons, NULL when none ever ran */
 };
 
 /* A packet's tuple as the schedulers and lookups see it. */

@@ -26,7 +26,7 @@ void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt)
 {
     *ipvs = (struct ipvs){
         .host = host, .rt = rt,
-        .sysctl = { .conn_reuse_mode = 1 },
+        .sysctl = { .conn_reuse_mode = 1, .sync_threshold = 3, .sync_period = 50 },
         .timeouts = { .tcp = 900, .tcpfin = 120, .udp = 300 },
     };
 }

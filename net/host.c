@@ -187,6 +187,15 @@ bool host_join_group(struct host *h, uint32_t group)
     return true;
 }
 
+void host_leave_group(struct host *h, uint32_t group)
+{
+    for (int i = 0; i < h->ngroups; i++)
+        if (h->groups[i] == group) {
+            h->groups[i] = h->groups[--h->ngroups];
+            return;
+        }
+}
+
 bool host_in_group(const struct host *h, uint32_t group)
 {
     for (int i = 0; i < h->ngroups; i++)

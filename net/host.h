@@ -149,6 +149,7 @@ bool host_is_local(const struct host *h, uint32_t addr);
 void host_forget_local(struct host *h, uint32_t addr);
 /* Join a multicast group (224.0.0.0/4): its packets are delivered locally. */
 bool host_join_group(struct host *h, uint32_t group);
+void host_leave_group(struct host *h, uint32_t group);
 bool host_in_group(const struct host *h, uint32_t group);
 /* Run the hooks at a point: VERDICT_ACCEPT when all accept. */
 enum host_verdict host_run_hooks(struct host *h, enum host_hook_point at, struct pkt *p);

@@ -21,6 +21,8 @@ struct udp_sock {
     uint16_t port;
     udp_recv_fn fn;
     void *ctx;
+    struct netif *mcast_dev;   /* NULL: the route's */
+    uint8_t mcast_ttl;
 };
 
 struct udp_stack {
@@ -114,7 +116,8 @@ struct udp_sock *udp_bind(struct host *h, uint32_t addr, uint16_t port, udp_recv
                 return NULL;
     }
     struct udp_sock *s = xcalloc(1, sizeof *s);
-    *s = (struct udp_sock){ .next = st->socks, .st = st, .addr = addr, .port = port, .fn = fn, .ctx = ctx };
+    *s = (struct udp_sock){ .next = st->socks, .st = st, .addr = addr, .port = port, .fn = fn, .ctx = ctx,
+                            .mcast_ttl = 1 };
     st->socks = s;
     return s;
 }
@@ -137,7 +140,18 @@ int udp_sendto(struct udp_sock *s, uint32_t dst, uint16_t dport, const void *dat
     uint16_t c = csum_fold(csum_partial(p->data, p->len, csum_pseudo(htonl(src), htonl(dst), 17,
                                                                         (uint16_t)p->len)));
     uh->check = c ? c : 0xffff;
-    return ipv4_send(h, p, src, dst, 17, 0, false);
+    struct ipv4_tx tx = { .src = src, .dst = dst, .proto = 17 };
+    if ((dst >> 28) == 0xe) {
+        tx.dev = s->mcast_dev;
+        tx.ttl = s->mcast_ttl;
+    }
+    return ipv4_send_tx(h, p, &tx);
+}
+
+void udp_set_multicast(struct udp_sock *s, struct netif *dev, uint8_t ttl)
+{
+    s->mcast_dev = dev;
+    s->mcast_ttl = ttl;
 }
 
 void udp_close(struct udp_sock *s)

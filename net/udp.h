@@ -22,6 +22,9 @@ struct udp_sock *udp_bind(struct host *h, uint32_t addr, uint16_t port, udp_recv
 /* Send len bytes to dst:dport from the bound address (or the route's);
  * 0, or -1 when the datagram could not leave. */
 int udp_sendto(struct udp_sock *s, uint32_t dst, uint16_t dport, const void *data, size_t len);
+/* IP_MULTICAST_IF and IP_MULTICAST_TTL: datagrams to a multicast group
+ * leave through dev with this TTL (by default: the route's device, TTL 1). */
+void udp_set_multicast(struct udp_sock *s, struct netif *dev, uint8_t ttl);
 void udp_close(struct udp_sock *s);
 uint16_t udp_sock_port(const struct udp_sock *s);
 
