@@ -273,8 +273,7 @@ static void conn_kill(struct ipvs *ipvs, struct ipvs_conn *c)
         c->control = NULL;
     }
     c->timeout_ms = 0;
-    c->flags |= IPVS_CONN_F_INACTIVE;
-    c->protocol = 0;                     /* marks it dead for the wheel */
+    c->flags |= IPVS_CONN_F_INACTIVE | IPVS_CONN_F_DEAD;
 }
 
 static void wheel_tick(void *arg)
@@ -291,16 +290,17 @@ static void wheel_tick(void *arg)
     while (due) {
         struct ipvs_conn *c = due;
         wheel_unlink(c);
-        if (c->protocol && c->expires <= now) {
+        bool dead = c->flags & IPVS_CONN_F_DEAD;
+        if (!dead && c->expires <= now) {
             if (c->n_control)            /* a template lives while it controls */
                 c->expires = now + (sim_time_t)c->timeout_ms * SIM_MS;
             else
                 conn_kill(ipvs, c);
         }
-        if (c->protocol)
-            wheel_file(t, c);
-        else
+        if (c->flags & IPVS_CONN_F_DEAD)
             conn_release(t, c);
+        else
+            wheel_file(t, c);
     }
     if (t->live)
         rt_timer_arm(ipvs->rt, &t->timer, (t->tick + 1) * WHEEL_TICK);
@@ -326,7 +326,7 @@ void ipvs_conn_table_free(struct ipvs *ipvs)
     rt_timer_cancel(ipvs->rt, &t->timer);
     for (unsigned s = 0; s < WHEEL_SLOTS; s++)
         for (struct ipvs_conn *c = t->wheel[s]; c; c = c->wheel_next)
-            if (c->protocol) {
+            if (!(c->flags & IPVS_CONN_F_DEAD)) {
                 unbind_dest(ipvs, c);
                 c->control = NULL;
             }

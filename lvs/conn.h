@@ -29,6 +29,7 @@ typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt
 #define IPVS_CONN_F_TOA_DONE   0x0008u   /* FULLNAT: the client address was passed */
 #define IPVS_CONN_F_NFCT       0x0010u   /* tracked by conntrack (sysctl conntrack) */
 #define IPVS_CONN_F_SYNC       0x0020u   /* created by connection sync on a backup */
+#define IPVS_CONN_F_DEAD       0x0040u   /* out of the table; its memory waits for its wheel slot */
 
 struct ipvs_conn {
     /* what a lookup reads comes first: one cache line on most entries */

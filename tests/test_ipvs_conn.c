@@ -405,4 +405,13 @@ Test(ipvs_conn, fwmark_service_takes_marked_packets)
     cr_assert_null(ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1002, RIG_VIP, 82), "port 82 is unmarked");
     cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0));
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 3, "two connections and the template");
+    /* the template (protocol 0) lives through a turn of the expiry wheel */
+    run_to(40 * SIM_S);
+    struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0);
+    cr_assert(t && (t->flags & IPVS_CONN_F_TEMPLATE) && t->n_control == 2, "the template is still whole");
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1003, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
+    struct ipvs_conn *c = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1003, RIG_VIP, 80);
+    cr_assert(c && c->daddr == a->daddr && c != t, "a later SYN follows the template");
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+    cr_assert_eq(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0), t);
 }
