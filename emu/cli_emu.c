@@ -108,9 +108,9 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
         for (int i = 0; i < topo.nnodes; i++)
             if (w.ns[i][0])
                 fprintf(out, "  %-12s ip netns exec %s ...\n", topo.nodes[i].name, w.ns[i]);
-        if (topo.director.node >= 0)
+        for (int i = 0; i < topo.ndirectors; i++)
             fprintf(out, "  %-12s not started: the emulated director is not built yet\n",
-                    topo.nodes[topo.director.node].name);
+                    topo.nodes[topo.directors[i].node].name);
     }
     emu_world_free(&w);
     scn_topo_free(&topo);

@@ -318,14 +318,13 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
         if (t->nodes[n].kind == SCN_SWITCH) {
             snprintf(w->bridge[n], sizeof w->bridge[n], "lb%.4s%d", tag, n % 100000);
             rc = make_bridge(w, w->bridge[n], err, errlen);
-        } else if (n != t->director.node) {
+        } else if (!scn_topo_director(t, n)) {
             rc = make_ns(w, n, err, errlen);
         }
     }
     for (int l = 0; l < t->nlinks && !rc; l++) {
-        int d = t->director.node;
-        if (d >= 0 && (t->links[l].node[0] == d || t->links[l].node[1] == d))
-            continue;         /* the director's TAPs join when it starts */
+        if (scn_topo_director(t, t->links[l].node[0]) || scn_topo_director(t, t->links[l].node[1]))
+            continue;         /* a director's TAPs join when it starts */
         rc = make_link(w, l, err, errlen);
     }
     for (int n = 0; n < t->nnodes && !rc; n++)

@@ -123,37 +123,37 @@ static int build_realserver(struct sim_build *b, const struct scn_topo *topo, co
     return 0;
 }
 
-/* The director: the VIP on the interface whose subnet holds it (or the
+/* A director: the VIP on the interface whose subnet holds it (or the
  * first), the rules, and FULLNAT's local addresses for every service. */
-static int build_director(struct sim_build *b, const struct scn_topo *topo, char *err, size_t errlen)
+static int build_director(struct sim_build *b, const struct scn_topo *topo, int i, char *err, size_t errlen)
 {
-    const struct scn_director *d = &topo->director;
+    const struct scn_director *d = &topo->directors[i];
     struct host *h = b->nodes[d->node]->host;
     if (d->keepalived[0])
         return fail(err, errlen, &d->where, "keepalived.conf is not supported yet: give rules = {ipvsadm lines}");
     struct netif *vip_dev = NULL;
-    for (int i = 0; i < h->nifs && !vip_dev; i++)
-        for (int a = 0; a < h->ifs[i]->naddrs; a++)
-            if (!(h->ifs[i]->flags & NETIF_LOOPBACK) &&
-                ((h->ifs[i]->addrs[a].addr ^ d->vip) & route_mask(h->ifs[i]->addrs[a].prefix_len)) == 0)
-                vip_dev = h->ifs[i];
+    for (int f = 0; f < h->nifs && !vip_dev; f++)
+        for (int a = 0; a < h->ifs[f]->naddrs; a++)
+            if (!(h->ifs[f]->flags & NETIF_LOOPBACK) &&
+                ((h->ifs[f]->addrs[a].addr ^ d->vip) & route_mask(h->ifs[f]->addrs[a].prefix_len)) == 0)
+                vip_dev = h->ifs[f];
     if (!vip_dev)
         vip_dev = h->nifs > 1 ? h->ifs[1] : NULL;
     if (!vip_dev)
         return fail(err, errlen, &d->where, "the director has no interface for the VIP");
     if (!host_is_local(h, d->vip))
         netif_add_addr(vip_dev, d->vip, 32);
-    b->ipvs = xcalloc(1, sizeof *b->ipvs);
-    ipvs_director_init(b->ipvs, h);
-    for (int i = 0; i < d->nipvsadm; i++) {
+    struct ipvs *ipvs = b->ipvs[i] = xcalloc(1, sizeof *ipvs);
+    ipvs_director_init(ipvs, h);
+    for (int k = 0; k < d->nipvsadm; k++) {
         char where[SCN_WHERE_MAX + 24], msg[512];
-        snprintf(where, sizeof where, "%s: rules[%d]", d->where.text, i + 1);
-        if (ipvsadm_run(b->ipvs, d->ipvsadm[i], where, &(struct ipvsadm_io){ .out = NULL }, msg, sizeof msg) < 0) {
+        snprintf(where, sizeof where, "%s: rules[%d]", d->where.text, k + 1);
+        if (ipvsadm_run(ipvs, d->ipvsadm[k], where, &(struct ipvsadm_io){ .out = NULL }, msg, sizeof msg) < 0) {
             snprintf(err, errlen, "%s", msg);
             return -1;
         }
     }
-    for (struct ipvs_service *s = b->ipvs->services; s; s = s->next) {
+    for (struct ipvs_service *s = ipvs->services; s; s = s->next) {
         bool fullnat = false;
         for (struct ipvs_dest *dst = s->dests; dst; dst = dst->next)
             fullnat |= dst->fwd == IPVS_FWD_FULLNAT;
@@ -164,7 +164,7 @@ static int build_director(struct sim_build *b, const struct scn_topo *topo, char
         struct ipvs_service_conf c = { .protocol = s->protocol, .addr = s->addr, .port = s->port,
                                        .fwmark = s->fwmark };
         for (int a = 0; a < d->nladdrs; a++) {
-            int rc = ipvs_laddr_add(b->ipvs, &c, d->laddrs[a]);
+            int rc = ipvs_laddr_add(ipvs, &c, d->laddrs[a]);
             if (rc == -EINVAL)
                 return fail(err, errlen, &d->where, "laddrs[%d] is not an address of the director", a + 1);
         }
@@ -199,8 +199,10 @@ int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, c
     int rc = build_addrs(b, topo, err, errlen);
     for (int i = 0; rc == 0 && i < topo->nrealservers; i++)
         rc = build_realserver(b, topo, &topo->realservers[i], err, errlen);
-    if (rc == 0 && topo->director.node >= 0)
-        rc = build_director(b, topo, err, errlen);
+    b->ipvs = xcalloc((size_t)topo->ndirectors + 1, sizeof *b->ipvs);
+    b->nipvs = topo->ndirectors;
+    for (int i = 0; rc == 0 && i < topo->ndirectors; i++)
+        rc = build_director(b, topo, i, err, errlen);
     if (rc < 0)
         sim_build_free(b);
     return rc;
@@ -208,10 +210,12 @@ int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, c
 
 size_t sim_build_free(struct sim_build *b)
 {
-    if (b->ipvs) {
-        ipvs_director_destroy(b->ipvs);
-        free(b->ipvs);
-    }
+    for (int i = 0; i < b->nipvs; i++)
+        if (b->ipvs[i]) {
+            ipvs_director_destroy(b->ipvs[i]);
+            free(b->ipvs[i]);
+        }
+    free(b->ipvs);
     size_t live = b->w ? sim_world_free(b->w) : 0;
     free(b->nodes);
     free(b->links);

@@ -17,7 +17,8 @@ struct sim_build {
     struct sim_node **nodes;   /* by the scenario's node index */
     int nnodes;
     struct sim_link **links;   /* by the scenario's link index */
-    struct ipvs *ipvs;         /* the director's table, or NULL */
+    struct ipvs **ipvs;        /* each director's table, in the scenario's order */
+    int nipvs;
 };
 
 /* Build the world of topo with seed; pcap_dir non-empty captures every NIC

@@ -159,10 +159,10 @@ static bool is_server(const struct scn_topo *topo, int node)
 static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
                        const struct traffic *t, double *load)
 {
-    int director = topo->director.node, nservers = 0;
+    int director = topo->directors[0].node, nservers = 0;
     for (int i = 0; i < topo->nrealservers; i++)
         nservers += node_link(topo, topo->realservers[i].node, NULL) != NULL;
-    if (nservers == 0 || (mode == SCN_FULLNAT && topo->director.nladdrs == 0))
+    if (nservers == 0 || (mode == SCN_FULLNAT && topo->directors[0].nladdrs == 0))
         return false;
     double c2s = t->c2s_bytes + WIRE_OVERHEAD * t->c2s_pkts, s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
     double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0, share = 1.0 / (w->nfrom * nservers);
@@ -178,7 +178,7 @@ static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const st
             bool ok = leg(topo, w->from[c], w->dst, director, share * c2s, load) &&
                       leg(topo, director, rip, rs, share * (c2s + outer), load);
             if (mode == SCN_FULLNAT)
-                ok = ok && leg(topo, rs, topo->director.laddrs[0], director, share * s2c, load) &&
+                ok = ok && leg(topo, rs, topo->directors[0].laddrs[0], director, share * s2c, load) &&
                      leg(topo, director, client, w->from[c], share * s2c, load);
             else
                 ok = ok && leg(topo, rs, client, w->from[c], share * s2c, load);
@@ -200,7 +200,7 @@ static int link_rank(const struct scn_topo *topo, const struct scn_workload *w, 
             rank = 2;
     if (is_server(topo, from) || is_server(topo, to))
         rank = 1;
-    if (from == topo->director.node || to == topo->director.node)
+    if (from == topo->directors[0].node || to == topo->directors[0].node)
         rank = 0;
     *name = names[rank];
     return rank;
@@ -233,7 +233,7 @@ static void busiest_link(const struct scn_topo *topo, const struct scn_workload 
 static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const struct traffic *t,
                          struct resource *r)
 {
-    const struct scn_cpu *c = &topo->nodes[topo->director.node].cpu;
+    const struct scn_cpu *c = &topo->nodes[topo->directors[0].node].cpu;
     bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
     double pkts = t->c2s_pkts + (both_ways ? t->s2c_pkts : 0);
     double bytes = t->c2s_bytes + (both_ways ? t->s2c_bytes : 0);
@@ -270,7 +270,7 @@ json_t *sim_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
 {
     json_t *none = json_pack("{s:n, s:n, s:n}", "goodput_mbps", "limited_by", "detail");
     const struct scn_link *first;
-    if (topo->nworkloads == 0 || topo->director.node < 0 || !(first = node_link(topo, topo->director.node, NULL)))
+    if (topo->nworkloads == 0 || topo->ndirectors == 0 || !(first = node_link(topo, topo->directors[0].node, NULL)))
         return none;
     const struct scn_workload *w = &topo->workloads[0];
     for (int i = 1; i < topo->nworkloads; i++)

@@ -57,7 +57,7 @@ static void fire(void *arg)
         bool failed = ev->kind == SCN_EV_FAIL;
         sim_node_fail(e->b->nodes[ev->node], failed);
         const char *kind = failed ? "node_fail" : "node_recover";
-        if (ev->node == topo->director.node)
+        if (scn_topo_director(topo, ev->node))
             kind = failed ? "director_crash" : "director_recover";
         else
             for (int i = 0; i < topo->nrealservers; i++)
@@ -72,11 +72,12 @@ static void fire(void *arg)
         link_name(topo, ev->link, name, sizeof name);
         sim_events_log(e, ev->kind == SCN_EV_LINK_UP ? "link_up" : "link_down", name, ev->where.text);
         break;
-    case SCN_EV_IPVSADM: {
+    case SCN_EV_IPVSADM: {            /* on every director, configured alike */
         char msg[256];
-        int rc = e->b->ipvs ? ipvsadm_run(e->b->ipvs, ev->line, ev->where.text,
-                                          &(struct ipvsadm_io){ .out = NULL }, msg, sizeof msg)
-                            : (snprintf(msg, sizeof msg, "%s: no director", ev->where.text), -1);
+        int rc = e->b->nipvs ? 0 : (snprintf(msg, sizeof msg, "%s: no director", ev->where.text), -1);
+        for (int i = 0; i < e->b->nipvs && rc == 0; i++)
+            rc = ipvsadm_run(e->b->ipvs[i], ev->line, ev->where.text, &(struct ipvsadm_io){ .out = NULL }, msg,
+                             sizeof msg);
         if (rc < 0 && !e->error[0])
             snprintf(e->error, sizeof e->error, "%s", msg);
         sim_events_log(e, rc < 0 ? "ipvsadm_refused" : "ipvsadm", ev->line, rc < 0 ? msg : ev->where.text);

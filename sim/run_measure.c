@@ -1,6 +1,7 @@
 /* Window counters of the world, and the run's time series. */
 #include "sim/run_measure.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,34 +16,37 @@
 struct counters {
     sim_time_t t;
     struct sim_nic_stats *nics;    /* every NIC: link k's ends at 2k and 2k + 1 */
-    sim_time_t cpu_busy;
-    uint64_t ipvs_pkts;
+    sim_time_t cpu_busy[SCN_MAX_DIRECTORS];
+    uint64_t ipvs_pkts;            /* all directors */
 };
 
 struct sim_measure {
     struct sim_build *b;
-    struct sim_node *director;     /* NULL without one */
-    int director_cores;
+    struct sim_node *directors[SCN_MAX_DIRECTORS];
+    int cores[SCN_MAX_DIRECTORS];
+    int ndirectors;
+    bool cpu_model;                /* some director has one */
     const struct sim_apps *apps;
     struct counters start, end;
     struct rt_timer window;
     size_t conns_max;
     struct timeseries ts;
     uint64_t last_bytes, last_completed;   /* at the previous sample */
-    sim_time_t last_busy;
+    sim_time_t last_busy[SCN_MAX_DIRECTORS];
 };
 
-static uint64_t ipvs_pkts(const struct ipvs *ipvs)
+static uint64_t ipvs_pkts(const struct sim_build *b)
 {
     uint64_t n = 0;
-    for (const struct ipvs_service *s = ipvs ? ipvs->services : NULL; s; s = s->next)
-        n += s->stats.inpkts + s->stats.outpkts;
+    for (int i = 0; i < b->nipvs; i++)
+        for (const struct ipvs_service *s = b->ipvs[i]->services; s; s = s->next)
+            n += s->stats.inpkts + s->stats.outpkts;
     return n;
 }
 
 static sim_time_t cpu_busy(const struct sim_node *n)
 {
-    return n && n->cpu ? sim_cpu_stats(n->cpu)->busy : 0;
+    return n->cpu ? sim_cpu_stats(n->cpu)->busy : 0;
 }
 
 static void take(struct sim_measure *m, struct counters *c)
@@ -52,8 +56,15 @@ static void take(struct sim_measure *m, struct counters *c)
     for (int k = 0; k < w->nlinks; k++)
         for (int e = 0; e < 2; e++)
             c->nics[2 * k + e] = w->links[k]->nic[e]->stats;
-    c->cpu_busy = cpu_busy(m->director);
-    c->ipvs_pkts = ipvs_pkts(m->b->ipvs);
+    for (int i = 0; i < m->ndirectors; i++)
+        c->cpu_busy[i] = cpu_busy(m->directors[i]);
+    c->ipvs_pkts = ipvs_pkts(m->b);
+}
+
+/* A director's share of its cores used over an interval. */
+static double util_of(const struct sim_measure *m, int i, sim_time_t busy, sim_time_t dt)
+{
+    return m->cores[i] > 0 && dt > 0 ? (double)busy / ((double)dt * m->cores[i]) : 0;
 }
 
 static void window_opens(void *arg)
@@ -63,8 +74,8 @@ static void window_opens(void *arg)
     for (int k = 0; k < w->nlinks; k++)     /* queue high-water marks count from here */
         for (int e = 0; e < 2; e++)
             w->links[k]->nic[e]->stats.queue_max = w->links[k]->nic[e]->txq.count;
-    if (m->b->ipvs)
-        ipvs_conn_count_max_reset(m->b->ipvs);
+    for (int i = 0; i < m->b->nipvs; i++)
+        ipvs_conn_count_max_reset(m->b->ipvs[i]);
     take(m, &m->start);
 }
 
@@ -86,12 +97,17 @@ static double sample_requests(void *arg)
     return (double)d / interval_s(m);
 }
 
+/* The busiest director's CPU over the interval. */
 static double sample_cpu(void *arg)
 {
     struct sim_measure *m = arg;
-    sim_time_t now = cpu_busy(m->director), d = now - m->last_busy;
-    m->last_busy = now;
-    return (double)d / ((double)m->ts.interval * m->director_cores);
+    double most = 0;
+    for (int i = 0; i < m->ndirectors; i++) {
+        sim_time_t now = cpu_busy(m->directors[i]);
+        most = fmax(most, util_of(m, i, now - m->last_busy[i], m->ts.interval));
+        m->last_busy[i] = now;
+    }
+    return most;
 }
 
 struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo *topo,
@@ -100,9 +116,11 @@ struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo
     struct sim_measure *m = xcalloc(1, sizeof *m);
     m->b = b;
     m->apps = apps;
-    if (topo->director.node >= 0) {
-        m->director = b->nodes[topo->director.node];
-        m->director_cores = topo->nodes[topo->director.node].cpu.cores;
+    for (int i = 0; i < topo->ndirectors; i++) {
+        m->directors[i] = b->nodes[topo->directors[i].node];
+        m->cores[i] = topo->nodes[topo->directors[i].node].cpu.cores;
+        m->cpu_model |= m->directors[i]->cpu != NULL;
+        m->ndirectors++;
     }
     size_t nnics = 2 * (size_t)b->w->nlinks + 1;
     m->start.nics = xcalloc(nnics, sizeof *m->start.nics);
@@ -112,7 +130,7 @@ struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo
     ts_init(&m->ts, sim_world_rt(b->w), interval);
     ts_add_gauge(&m->ts, "goodput_mbps", sample_goodput, m);
     ts_add_gauge(&m->ts, "requests_per_s", sample_requests, m);
-    if (m->director && m->director->cpu)
+    if (m->cpu_model)
         ts_add_gauge(&m->ts, "director_cpu_util", sample_cpu, m);
     ts_start(&m->ts);
     return m;
@@ -122,8 +140,9 @@ void sim_measure_finish(struct sim_measure *m)
 {
     ts_stop(&m->ts);
     take(m, &m->end);
-    if (m->b->ipvs)
-        m->conns_max = ipvs_conn_count_max(m->b->ipvs);
+    for (int i = 0; i < m->b->nipvs; i++)
+        if (ipvs_conn_count_max(m->b->ipvs[i]) > m->conns_max)
+            m->conns_max = ipvs_conn_count_max(m->b->ipvs[i]);
 }
 
 static double seconds(const struct sim_measure *m) { return sim_time_to_s(m->end.t - m->start.t); }
@@ -143,30 +162,31 @@ static int nic_index(const struct sim_world *w, const struct sim_nic *nic)
     return -1;
 }
 
+/* The directors together: packets and bits through all of them, the
+ * busiest one's CPU and NIC, the largest connection table. */
 json_t *sim_measure_director(const struct sim_measure *m)
 {
     double s = seconds(m);
-    if (!m->director || s <= 0)
+    if (!m->ndirectors || s <= 0)
         return json_pack("{s:n, s:n, s:n, s:n, s:n}", "pkts_per_s", "mbps", "cpu_util", "conns_max", "nic_util");
-    double bits = 0, nic_util = 0;
-    for (int i = 0; i < m->director->nnics; i++) {
-        int k = nic_index(m->b->w, m->director->nics[i]);
-        if (k < 0)
-            continue;
-        const struct sim_nic_stats *a = &m->start.nics[k], *z = &m->end.nics[k];
-        uint64_t rate = m->b->w->links[k / 2]->p.rate_bps;
-        double tx = util(z->tx_bytes - a->tx_bytes, z->tx_packets - a->tx_packets, rate, s);
-        double rx = util(z->rx_bytes - a->rx_bytes, z->rx_packets - a->rx_packets, rate, s);
-        nic_util = tx > nic_util ? tx : nic_util;
-        nic_util = rx > nic_util ? rx : nic_util;
-        bits += (double)(z->tx_bytes - a->tx_bytes) * 8;
+    double bits = 0, nic_util = 0, cpu = 0;
+    for (int d = 0; d < m->ndirectors; d++) {
+        const struct sim_node *n = m->directors[d];
+        for (int i = 0; i < n->nnics; i++) {
+            int k = nic_index(m->b->w, n->nics[i]);
+            if (k < 0)
+                continue;
+            const struct sim_nic_stats *a = &m->start.nics[k], *z = &m->end.nics[k];
+            uint64_t rate = m->b->w->links[k / 2]->p.rate_bps;
+            nic_util = fmax(nic_util, util(z->tx_bytes - a->tx_bytes, z->tx_packets - a->tx_packets, rate, s));
+            nic_util = fmax(nic_util, util(z->rx_bytes - a->rx_bytes, z->rx_packets - a->rx_packets, rate, s));
+            bits += (double)(z->tx_bytes - a->tx_bytes) * 8;
+        }
+        cpu = fmax(cpu, util_of(m, d, m->end.cpu_busy[d] - m->start.cpu_busy[d], m->end.t - m->start.t));
     }
-    json_t *cpu = m->director->cpu ? json_real((double)(m->end.cpu_busy - m->start.cpu_busy) /
-                                               ((double)(m->end.t - m->start.t) * m->director_cores))
-                                   : json_null();
-    json_t *conns = m->b->ipvs ? json_integer((json_int_t)m->conns_max) : json_null();
-    return json_pack("{s:f, s:f, s:o, s:o, s:f}", "pkts_per_s", (double)(m->end.ipvs_pkts - m->start.ipvs_pkts) / s,
-                     "mbps", bits / s / 1e6, "cpu_util", cpu, "conns_max", conns, "nic_util", nic_util);
+    return json_pack("{s:f, s:f, s:o, s:I, s:f}", "pkts_per_s", (double)(m->end.ipvs_pkts - m->start.ipvs_pkts) / s,
+                     "mbps", bits / s / 1e6, "cpu_util", m->cpu_model ? json_real(cpu) : json_null(),
+                     "conns_max", (json_int_t)m->conns_max, "nic_util", nic_util);
 }
 
 json_t *sim_measure_links(const struct sim_measure *m)

@@ -25,7 +25,7 @@ static bool node_holds(const struct scn_topo *t, int node, uint32_t addr)
     for (int i = 0; i < n->nifs; i++)
         if (holds(&n->ifs[i], addr))
             return true;
-    return node == t->director.node && addr == t->director.vip;
+    return t->ndirectors && node == t->directors[0].node && addr == t->directors[0].vip;
 }
 
 /* The interface on a link whose subnet holds addr, or -1. */
@@ -81,7 +81,7 @@ static int across_segment(const struct scn_topo *t, int first, int first_end, ui
         const struct scn_node *node = &t->nodes[at];
         if (node->kind != SCN_SWITCH) {
             const struct scn_iface *f = &node->ifs[t->links[l].iface[end]];
-            if ((!f->noarp && holds(f, addr)) || (at == t->director.node && addr == t->director.vip))
+            if ((!f->noarp && holds(f, addr)) || (t->ndirectors && at == t->directors[0].node && addr == t->directors[0].vip))
                 found = l;
             continue;
         }

@@ -99,9 +99,12 @@ struct scn_link {
 };
 
 #define SCN_MAX_LADDRS 8
+#define SCN_MAX_DIRECTORS 8
 
+/* A director; a run may have several sharing the VIP, when keepalived's
+ * VRRP decides which holds it. */
 struct scn_director {
-    int node;                  /* -1: none declared */
+    int node;
     uint32_t vip;
     uint32_t laddrs[SCN_MAX_LADDRS];   /* FULLNAT local addresses */
     int nladdrs;
@@ -166,7 +169,8 @@ struct scn_topo {
     int nnodes;
     struct scn_link *links;
     int nlinks;
-    struct scn_director director;
+    struct scn_director *directors;    /* in the order declared */
+    int ndirectors;
     struct scn_realserver *realservers;
     int nrealservers;
     struct scn_server_app *apps;
@@ -214,5 +218,12 @@ void scn_topo_free(struct scn_topo *topo);
 
 /* Find a node by name: its index, or -1. */
 int scn_topo_node(const struct scn_topo *topo, const char *name);
+/* The director on node, or NULL. */
+const struct scn_director *scn_topo_director(const struct scn_topo *topo, int node);
+/* The first director declared (the one the report measures first), or NULL. */
+static inline const struct scn_director *scn_topo_first_director(const struct scn_topo *topo)
+{
+    return topo->ndirectors ? &topo->directors[0] : NULL;
+}
 
 #endif

@@ -459,18 +459,22 @@ static int api_mark(lua_State *L)
     return 0;
 }
 
-/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}}) */
+/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}}),
+ * once per director; several share the VIP under keepalived's VRRP. */
 static int api_director(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "director");
     int n = node_arg(L, t, 1, "director");
     char what[64];
     snprintf(what, sizeof what, "director %s", t->nodes[n].name);
-    if (t->director.node >= 0)
-        fail(L, "%s: the run has a director already (%s)", what, t->nodes[t->director.node].name);
+    if (scn_topo_director(t, n))
+        fail(L, "%s: %s is a director already", what, t->nodes[n].name);
+    if (t->ndirectors == SCN_MAX_DIRECTORS)
+        fail(L, "%s: at most %d directors", what, SCN_MAX_DIRECTORS);
     static const char *const keys[] = { "vip", "rules", "keepalived", "laddrs", NULL };
     check_keys(L, 2, what, keys);
-    struct scn_director *d = &t->director;
+    struct scn_director *d = GROW(t->directors, t->ndirectors);
+    memset(d, 0, sizeof *d);
     d->node = n;
     script_where(L, &d->where);
     d->vip = parse_addr(L, opt_string(L, 2, "vip", what, ""), what);

@@ -174,40 +174,65 @@ static int check_duplicates(const struct scn_topo *t, char *err, size_t errlen)
     return 0;
 }
 
-static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, size_t errlen)
+static int check_director(const struct scn_topo *t, const struct scn_director *d, char *err, size_t errlen)
 {
     char b1[INET_ADDRSTRLEN];
-    const struct scn_director *d = &t->director;
-    if (d->node < 0) {
-        if (t->nrealservers)
-            return fail(err, errlen, &t->realservers[0].where,
-                        "realserver declared, but the run has no director");
-        return 0;
-    }
     const struct scn_node *dn = &t->nodes[d->node];
+    const struct scn_director *first = &t->directors[0];
     if (dn->kind != SCN_HOST)
         return fail(err, errlen, &d->where, "director %s: the director is a host, not a %s",
                     dn->name, dn->kind == SCN_ROUTER ? "router" : "switch");
     if (!node_reaches(dn, d->vip))
         return fail(err, errlen, &d->where, "director %s: VIP %s is outside every subnet of %s",
                     dn->name, ip(d->vip, b1), dn->name);
+    if (d->vip != first->vip)
+        return fail(err, errlen, &d->where, "director %s: VIP %s is not %s's; directors share the VIP",
+                    dn->name, ip(d->vip, b1), t->nodes[first->node].name);
+    if (t->ndirectors > 1 && !d->keepalived[0])
+        return fail(err, errlen, &d->where,
+                    "director %s: with %d directors each needs keepalived = \"file\" (VRRP decides "
+                    "which holds the VIP)", dn->name, t->ndirectors);
+    return 0;
+}
+
+static bool is_director_addr(const struct scn_topo *t, uint32_t addr)
+{
+    for (int i = 0; i < t->ndirectors; i++)
+        if (node_has(&t->nodes[t->directors[i].node], addr))
+            return true;
+    return false;
+}
+
+static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, size_t errlen)
+{
+    char b1[INET_ADDRSTRLEN];
+    if (t->ndirectors == 0) {
+        if (t->nrealservers)
+            return fail(err, errlen, &t->realservers[0].where,
+                        "realserver declared, but the run has no director");
+        return 0;
+    }
+    for (int i = 0; i < t->ndirectors; i++)
+        if (check_director(t, &t->directors[i], err, errlen) < 0)
+            return -1;
     for (int i = 0; i < t->nrealservers; i++) {
         const struct scn_realserver *rs = &t->realservers[i];
         const struct scn_node *rn = &t->nodes[rs->node];
-        if (rs->node == d->node)
-            return fail(err, errlen, &rs->where, "realserver %s is the director", rn->name);
-        if (rs->vip != d->vip)
+        if (scn_topo_director(t, rs->node))
+            return fail(err, errlen, &rs->where, "realserver %s is a director", rn->name);
+        if (rs->vip != t->directors[0].vip)
             return fail(err, errlen, &rs->where, "realserver %s: vip %s is not the director's VIP",
                         rn->name, ip(rs->vip, b1));
-        if (rs->mode == SCN_DR && !share_segment(seg, t, d->node, rs->node))
+        for (int k = 0; k < t->ndirectors; k++)
+            if (rs->mode == SCN_DR && !share_segment(seg, t, t->directors[k].node, rs->node))
+                return fail(err, errlen, &rs->where,
+                            "realserver %s (dr): not on director %s's L2 segment; DR rewrites only "
+                            "the MAC, so the director must reach it without a router",
+                            rn->name, t->nodes[t->directors[k].node].name);
+        if (rs->mode == SCN_NAT && !is_director_addr(t, rs->gateway))
             return fail(err, errlen, &rs->where,
-                        "realserver %s (dr): not on the director's L2 segment; DR rewrites only "
-                        "the MAC, so the director must reach it without a router",
-                        rn->name);
-        if (rs->mode == SCN_NAT && !node_has(dn, rs->gateway))
-            return fail(err, errlen, &rs->where,
-                        "realserver %s (nat): gateway %s is not an address of director %s",
-                        rn->name, ip(rs->gateway, b1), dn->name);
+                        "realserver %s (nat): gateway %s is not an address of a director",
+                        rn->name, ip(rs->gateway, b1));
         if (rs->gateway && !node_reaches(rn, rs->gateway))
             return fail(err, errlen, &rs->where,
                         "realserver %s: gateway %s is outside every subnet of %s", rn->name,

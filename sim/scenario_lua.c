@@ -226,7 +226,6 @@ int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_to
 {
     lua_State *L = sc->L;
     memset(topo, 0, sizeof *topo);
-    topo->director.node = -1;
     scn_api_begin(L, topo);
 
     lua_getglobal(L, "build");

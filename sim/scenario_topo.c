@@ -24,11 +24,21 @@ int scn_topo_node(const struct scn_topo *topo, const char *name)
     return -1;
 }
 
+const struct scn_director *scn_topo_director(const struct scn_topo *topo, int node)
+{
+    for (int i = 0; i < topo->ndirectors; i++)
+        if (topo->directors[i].node == node)
+            return &topo->directors[i];
+    return NULL;
+}
+
 void scn_topo_free(struct scn_topo *topo)
 {
     free(topo->nodes);
     free(topo->links);
-    free(topo->director.ipvsadm);
+    for (int i = 0; i < topo->ndirectors; i++)
+        free(topo->directors[i].ipvsadm);
+    free(topo->directors);
     free(topo->realservers);
     free(topo->apps);
     for (int i = 0; i < topo->nworkloads; i++)
@@ -36,5 +46,4 @@ void scn_topo_free(struct scn_topo *topo)
     free(topo->workloads);
     free(topo->events);
     memset(topo, 0, sizeof *topo);
-    topo->director.node = -1;
 }

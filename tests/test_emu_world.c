@@ -61,7 +61,6 @@ Test(emu_world, namespaces_bridge_router_and_dr_server_then_nothing_left, .timeo
     struct scn_link links[4];
     struct scn_realserver rs[1];
     struct scn_topo t = { .nodes = nodes, .links = links, .realservers = rs };
-    t.director.node = -1;
     int h1 = add_node(&t, "h1", SCN_HOST);
     int r1 = add_node(&t, "r1", SCN_ROUTER);
     int sw = add_node(&t, "sw", SCN_SWITCH);

@@ -44,8 +44,8 @@ Test(scenario, build_declares_the_lan_with_the_run_parameters)
     cr_assert_eq(t.nlinks, 7);
     cr_assert_eq(t.nrealservers, 3);
     cr_assert_eq(t.realservers[2].mode, SCN_DR);
-    cr_assert_eq(t.director.nipvsadm, 4);
-    cr_assert_str_eq(t.director.ipvsadm[1], "-a -t 10.0.0.100:80 -r 10.0.0.11:80 -g -w 1");
+    cr_assert_eq(t.directors[0].nipvsadm, 4);
+    cr_assert_str_eq(t.directors[0].ipvsadm[1], "-a -t 10.0.0.100:80 -r 10.0.0.11:80 -g -w 1");
     cr_assert_eq(t.nworkloads, 1);
     cr_assert_eq(t.workloads[0].nfrom, 2);
     cr_assert_eq(t.workloads[0].dport, 80);
@@ -104,7 +104,7 @@ Test(scenario, bad_scripts_name_the_line_and_the_problem)
                      FIX "bad_gateway.lua:8: route on a via 10.9.9.9: the gateway is outside "
                          "every subnet of a");
     cr_assert(strstr(first_error("bad_dr_segment.lua"),
-                     FIX "bad_dr_segment.lua:14: realserver rs1 (dr): not on the director's L2 "
+                     FIX "bad_dr_segment.lua:14: realserver rs1 (dr): not on director director's L2 "
                          "segment") == err, "%s", err);
     cr_assert_str_eq(first_error("bad_mode.lua"),
                      FIX "bad_mode.lua:1: scenario: modes[2] is not nat, tun, dr or fullnat");
@@ -113,6 +113,9 @@ Test(scenario, bad_scripts_name_the_line_and_the_problem)
     cr_assert_str_eq(first_error("bad_node.lua"), FIX "bad_node.lua:4: link: no node named \"nowhere\"");
     cr_assert_str_eq(first_error("bad_topology_key.lua"),
                      FIX "bad_topology_key.lua:4: lan.build: unknown key \"servres\"");
+    cr_assert_str_eq(first_error("bad_two_directors.lua"),
+                     FIX "bad_two_directors.lua:8: director d1: with 2 directors each needs keepalived = "
+                         "\"file\" (VRRP decides which holds the VIP)");
 }
 
 Test(scenario, a_bad_unit_names_the_text)
@@ -133,7 +136,7 @@ Test(scenario, the_main_scenario_builds_every_run)
         struct scn_topo t;
         cr_assert_eq(scenario_build(&sc, &runs[i], &t, err, sizeof err), 0, "run %d: %s", i, err);
         cr_assert_eq(t.nrealservers, (int)runs[i].sweep_value);
-        cr_assert_eq(t.director.nipvsadm, 1 + (int)runs[i].sweep_value);
+        cr_assert_eq(t.directors[0].nipvsadm, 1 + (int)runs[i].sweep_value);
         scn_topo_free(&t);
     }
     scenario_free(&sc);

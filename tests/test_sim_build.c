@@ -78,11 +78,11 @@ static void build_run(enum scn_mode mode, const char *const *set, int nset, stru
 /* As a firewall-mark service: -f 5 on what the director marks (TCP to the VIP:80). */
 static void use_fwmark(struct scn_topo *t)
 {
-    snprintf(t->director.ipvsadm[0], SCN_LINE_MAX, "-A -f 5 -s wlc");
-    for (int i = 1; i < t->director.nipvsadm; i++)
-        snprintf(t->director.ipvsadm[i], SCN_LINE_MAX, "-a -f 5 -r 10.0.0.%d -g", 10 + i);
-    struct scn_node *d = &t->nodes[t->director.node];
-    d->marks[d->nmarks++] = (struct scn_mark){ .protocol = IPPROTO_TCP, .daddr = t->director.vip,
+    snprintf(t->directors[0].ipvsadm[0], SCN_LINE_MAX, "-A -f 5 -s wlc");
+    for (int i = 1; i < t->directors[0].nipvsadm; i++)
+        snprintf(t->directors[0].ipvsadm[i], SCN_LINE_MAX, "-a -f 5 -r 10.0.0.%d -g", 10 + i);
+    struct scn_node *d = &t->nodes[t->directors[0].node];
+    d->marks[d->nmarks++] = (struct scn_mark){ .protocol = IPPROTO_TCP, .daddr = t->directors[0].vip,
                                                 .prefix_len = 32, .dport_lo = 80, .dport_hi = 80, .mark = 5 };
 }
 
@@ -103,12 +103,12 @@ static void fetch_through(enum scn_mode mode, bool fwmark)
     struct host *client = b.nodes[scn_topo_node(&t, "client1")]->host;
     struct fetch f[6] = { 0 };
     for (int i = 0; i < 6; i++)
-        tcp_connect(client, 0, t.director.vip, 80, &fetch_cb, &f[i]);
+        tcp_connect(client, 0, t.directors[0].vip, 80, &fetch_cb, &f[i]);
     sched_run_until(&b.w->sched, 2 * SIM_S);
     for (int i = 0; i < 6; i++)
         cr_assert(f[i].done && f[i].got == 5000, "%s: fetch %d got %zu", scn_mode_name(mode), i, f[i].got);
-    cr_assert_eq(b.ipvs->stats.conns, 6, "%s", scn_mode_name(mode));
-    for (struct ipvs_dest *d = b.ipvs->services->dests; d; d = d->next)
+    cr_assert_eq(b.ipvs[0]->stats.conns, 6, "%s", scn_mode_name(mode));
+    for (struct ipvs_dest *d = b.ipvs[0]->services->dests; d; d = d->next)
         cr_assert_eq(d->stats.conns, 2, "%s: wlc spreads evenly", scn_mode_name(mode));
     cr_assert_eq(sim_build_free(&b), 0);
     scn_topo_free(&t);
@@ -136,7 +136,7 @@ Test(sim_build, fullnat_without_local_addresses_is_refused)
 {
     struct scn_topo t;
     build_run(SCN_FULLNAT, NULL, 0, &t);
-    t.director.nladdrs = 0;
+    t.directors[0].nladdrs = 0;
     refused(&t, "FULLNAT real servers need laddrs");
 }
 
@@ -144,7 +144,7 @@ Test(sim_build, a_bad_rule_is_refused_with_ipvsadm_text)
 {
     struct scn_topo t;
     build_run(SCN_DR, NULL, 0, &t);
-    snprintf(t.director.ipvsadm[1], SCN_LINE_MAX, "-a -t 10.0.0.100:80 -r 10.0.0.11 -w 99999");
+    snprintf(t.directors[0].ipvsadm[1], SCN_LINE_MAX, "-a -t 10.0.0.100:80 -r 10.0.0.11 -w 99999");
     refused(&t, "rules[2]: illegal weight specified");
 }
 
@@ -152,6 +152,6 @@ Test(sim_build, keepalived_conf_is_not_taken_silently)
 {
     struct scn_topo t;
     build_run(SCN_DR, NULL, 0, &t);
-    snprintf(t.director.keepalived, sizeof t.director.keepalived, "keepalived.conf");
+    snprintf(t.directors[0].keepalived, sizeof t.directors[0].keepalived, "keepalived.conf");
     refused(&t, "keepalived.conf is not supported yet");
 }
