@@ -416,8 +416,10 @@ Test(keepalived_check, alpha_starts_servers_down)
     struct ipvs_service *s = ipvs_service_find(&k.l.ipvs, IPPROTO_TCP, k.l.vip, 80, 0);
     cr_assert_eq(s->num_dests, 0);
     cr_assert_eq(k.nev, 0);
+    cr_assert(!ka_checks_rs_alive(k.kc, 0, 0) && !ka_checks_quorum_up(k.kc, 0));
     run_until(&k, 1500 * SIM_MS);
     cr_assert_eq(count(&k, KA_EV_RS_UP), 3);
+    cr_assert(ka_checks_rs_alive(k.kc, 0, 2) && ka_checks_quorum_up(k.kc, 0));
     cr_assert_eq(s->num_dests, 3);
     cr_assert(find(&k, KA_EV_RS_UP, 0)->time >= SIM_S);
     cr_assert_not_null(find(&k, KA_EV_QUORUM_GAINED, 0));

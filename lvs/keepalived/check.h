@@ -40,6 +40,7 @@ struct ka_event {
     const char *text;         /* what keepalived would log */
 };
 
+/* The event and its strings are valid during the call only. */
 typedef void (*ka_event_fn)(void *ctx, const struct ka_event *ev);
 
 /* MISC_CHECK: the embedder's predicate stands for keepalived's script. It

@@ -9,7 +9,7 @@
 
 #include "lvs/keepalived/check_int.h"
 
-static const char *fwd_verb(const struct ka_rs *rs, bool add)
+static const char *action_verb(const struct ka_rs *rs, bool add)
 {
     if (rs->inhibit)
         return add ? "Enabling" : "Disabling";
@@ -100,7 +100,7 @@ static bool server_state(struct ka_rs *rs, bool alive)
     rs->alive = alive;
     enum ka_event_kind kind = rs->inhibit ? (alive ? KA_EV_RS_WEIGHT_RESTORED : KA_EV_RS_WEIGHT_ZERO)
                                           : (alive ? KA_EV_RS_UP : KA_EV_RS_DOWN);
-    ka_emit(vs->kc, kind, vs, rs, "%s service %s VS %s%s", fwd_verb(rs, alive),
+    ka_emit(vs->kc, kind, vs, rs, "%s service %s VS %s%s", action_verb(rs, alive),
             rs->inhibit ? "of" : alive ? "to" : "from", vs->name,
             in_table ? "" : " (the sorry server is in use: table unchanged)");
     update_quorum(vs, false);
