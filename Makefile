@@ -16,7 +16,7 @@ CFLAGS  ?=
 CFLAGS  += -std=gnu11 $(OPT) $(SAN) -Wall -Wextra -Werror -MMD -MP -I. \
            $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LDFLAGS += $(SAN)
-LIBS    := -lpcap -lnet -llua5.4 -ljansson -lev -lm
+LIBS    := -lpcap -lnet -llua5.4 -ljansson -lev -lnettle -lm
 
 # Every layer's sources go into one library; sim/main.c is the command.
 LIB_SRC := $(sort $(wildcard engine/*.c net/*.c lvs/*.c lvs/*/*.c apps/*.c \
