@@ -110,7 +110,7 @@ static void listen_input(struct tcp_sock *l, struct pkt *p, const struct tcp_seg
     c->rport = g->sport;
     c->irs = g->seq;
     c->rcv_nxt = g->seq + 1;
-    c->iss = (uint32_t)rng_next(&h->rng);
+    c->iss = tcp_isn(c);
     c->snd_una = c->snd_nxt = c->snd_max = c->iss;
     c->recover = c->iss;
     c->ws_ok = st->cfg.window_scaling;
@@ -195,8 +195,10 @@ static void time_wait_input(struct tcp_sock *s, struct pkt *p, const struct tcp_
         }
         return;
     }
-    if ((g->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && tcp_seq_gt(g->seq, s->rcv_nxt)) {
-        /* a new incarnation (RFC 9293 3.6.1): end TIME_WAIT, hand to the listener */
+    bool newer_ts = s->ts_ok && g->opt.ts && (int32_t)(s->ts_recent - g->opt.tsval) < 0;
+    if ((g->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && (tcp_seq_gt(g->seq, s->rcv_nxt) || newer_ts)) {
+        /* a new incarnation (RFC 9293 3.6.1, and RFC 6191's timestamps as
+         * Linux's tcp_timewait_state_process): end TIME_WAIT, hand to the listener */
         struct tcp_sock *l = tcp_lookup_listener(st, g->daddr, g->dport);
         tcp_sock_destroy(s);
         st->stats.time_wait_reuse++;

@@ -102,6 +102,7 @@ struct tcp_stack {
     struct host *h;
     struct tcp_config cfg;
     uint64_t port_secret;          /* ephemeral port selection */
+    uint64_t isn_secret;           /* initial sequence numbers */
     uint32_t port_next[TCP_PORT_TABLE];
     struct tcp_sock **conns;       /* hash by 4-tuple, chained */
     uint32_t conn_mask, nconns;
@@ -109,6 +110,8 @@ struct tcp_stack {
     struct tcp_stack_stats stats;
 };
 
+/* The initial send sequence number for s's 4-tuple now (RFC 6528). */
+uint32_t tcp_isn(const struct tcp_sock *s);
 static inline struct rt *tcp_rt(const struct tcp_sock *s) { return s->st->h->rt; }
 static inline sim_time_t tcp_now(const struct tcp_sock *s) { return rt_now(s->st->h->rt); }
 /* Entry points (input, timers, app calls that may free) hold the socket so a

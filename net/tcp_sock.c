@@ -2,7 +2,8 @@
  * TCP sockets: the per-host stack (connection hash by 4-tuple, listeners by
  * port, settings), ephemeral ports (RFC 6056's double-hash selection, as
  * Linux picks them: consecutive per destination from a secret offset), ISNs
- * from the host's RNG, and the application calls: listen, connect, send,
+ * as RFC 6528 and Linux make them (a secret hash of the 4-tuple plus a
+ * clock ticking every 64 ns), and the application calls: listen, connect, send,
  * shutdown, close, abort, pause.
  *
  * TIME_WAIT lasts 2 MSL with MSL a per-stack setting; the default MSL is
@@ -68,6 +69,7 @@ void tcp_stack_init(struct host *h)
     st->conn_mask = 255;
     st->conns = xcalloc(st->conn_mask + 1, sizeof *st->conns);
     st->port_secret = rng_next(&h->rng);
+    st->isn_secret = rng_next(&h->rng);
     h->tcp = st;
     host_set_proto(h, TCP_PROTO, tcp_input, tcp_icmp_error, st);
 }
@@ -402,9 +404,9 @@ struct tcp_sock *tcp_listen(struct host *h, uint32_t addr, uint16_t port, int ba
     return tcp_listen_opts(h, addr, port, backlog, cb, ctx, NULL);
 }
 
-static uint64_t port_hash(uint64_t secret, uint32_t src, uint32_t dst, uint16_t dport)
+static uint64_t secret_hash(uint64_t secret, uint32_t src, uint32_t dst, uint32_t ports)
 {
-    uint64_t x = secret ^ ((uint64_t)src << 32 | dst) ^ ((uint64_t)dport * 0x9e3779b97f4a7c15ull);
+    uint64_t x = secret ^ ((uint64_t)src << 32 | dst) ^ ((uint64_t)ports * 0x9e3779b97f4a7c15ull);
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdull;
     x ^= x >> 33;
@@ -419,7 +421,7 @@ static uint64_t port_hash(uint64_t secret, uint32_t src, uint32_t dst, uint16_t 
 static uint16_t ephemeral_port(struct tcp_stack *st, uint32_t src, uint32_t dst, uint16_t dport)
 {
     uint32_t range = EPHEMERAL_HI - EPHEMERAL_LO + 1;
-    uint64_t h = port_hash(st->port_secret, src, dst, dport);
+    uint64_t h = secret_hash(st->port_secret, src, dst, dport);
     uint32_t offset = (uint32_t)h, *next = &st->port_next[(h >> 32) % TCP_PORT_TABLE];
     for (uint32_t i = 0; i < range; i++) {
         uint16_t p = (uint16_t)(EPHEMERAL_LO + (offset + (*next)++) % range);
@@ -427,6 +429,12 @@ static uint16_t ephemeral_port(struct tcp_stack *st, uint32_t src, uint32_t dst,
             return p;
     }
     return 0;
+}
+
+uint32_t tcp_isn(const struct tcp_sock *s)
+{
+    uint64_t h = secret_hash(s->st->isn_secret, s->laddr, s->raddr, (uint32_t)s->lport << 16 | s->rport);
+    return (uint32_t)h + (uint32_t)((uint64_t)tcp_now(s) >> 6);
 }
 
 struct tcp_sock *tcp_connect_opts(struct host *h, uint32_t src, uint16_t sport, uint32_t dst,
@@ -452,7 +460,7 @@ struct tcp_sock *tcp_connect_opts(struct host *h, uint32_t src, uint16_t sport, 
     s->rport = dport;
     s->cb = cb;
     s->ctx = ctx;
-    s->iss = (uint32_t)rng_next(&h->rng);
+    s->iss = tcp_isn(s);
     s->snd_una = s->snd_nxt = s->snd_max = s->iss;
     s->recover = s->iss;
     tcp_setup_mss(s);

@@ -799,6 +799,57 @@ Test(tcp, new_syn_reuses_a_time_wait_port)
     finish(&P);
 }
 
+/* Linux's rule (RFC 6191): a SYN below rcv_nxt still ends TIME_WAIT when
+ * its timestamp is newer than the last one seen; an older one gets the
+ * old connection's ACK. */
+Test(tcp, a_newer_timestamp_reuses_a_time_wait_port)
+{
+    struct pair P;
+    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    sched_run_until(&P.sc, 5 * SIM_S);          /* timestamps well above 0 */
+    struct app ca = { 0 }, sa = { .shutdown_on_eof = true };
+    struct tcp_sock *c = establish(&P, &ca, &sa);
+    uint16_t port;
+    tcp_sock_addrs(c, NULL, &port, NULL, NULL);
+    uint32_t below = c->snd_nxt - 100000, ts = sa.s->ts_recent;
+    tcp_shutdown(sa.s);
+    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    tcp_shutdown(c);
+    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    cr_assert_eq(ca.closed, 1);
+    struct tcp_opts o = { .wscale = -1, .ts = true, .tsval = ts - 10 };
+    uint8_t opt[TCP_MAX_OPT_LEN];
+    unsigned olen = tcp_opts_build(opt, &o);
+    pair_inject(&P, P.b, craft_opt(P.pool, P.addr_a, P.addr_b, port, 80, below, 0, TCP_SYN, 1000, opt, olen,
+                                   NULL, 0));
+    cr_assert_eq(tcp_stack_stats(P.b)->time_wait_reuse, 0, "an older timestamp and a lower seq");
+    o.tsval = ts + 2000;
+    olen = tcp_opts_build(opt, &o);
+    pair_inject(&P, P.b, craft_opt(P.pool, P.addr_a, P.addr_b, port, 80, below, 0, TCP_SYN, 1000, opt, olen,
+                                   NULL, 0));
+    cr_assert_eq(tcp_stack_stats(P.b)->time_wait_reuse, 1, "a newer timestamp");
+    cr_assert_eq(tcp_stack_stats(P.b)->passive_opens, 2);
+    sched_run(&P.sc);
+    finish(&P);
+}
+
+/* RFC 6528: one 4-tuple's ISN moves with a 64 ns clock, so a later
+ * incarnation starts above an earlier one. */
+Test(tcp, isn_of_a_tuple_grows_with_the_clock)
+{
+    struct pair P;
+    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct tcp_sock *c = tcp_connect_opts(P.a, 0, 40000, P.addr_b, 80, &app_cb, NULL, NULL);
+    uint32_t first = c->iss;
+    tcp_abort(c);
+    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_S);
+    c = tcp_connect_opts(P.a, 0, 40000, P.addr_b, 80, &app_cb, NULL, NULL);
+    cr_assert_eq(c->iss - first, (uint32_t)(SIM_S / 64), "%u", c->iss - first);
+    tcp_abort(c);
+    sched_run(&P.sc);
+    finish(&P);
+}
+
 Test(tcp, paws_drops_an_old_timestamp)
 {
     struct pair P;
