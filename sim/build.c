@@ -13,6 +13,7 @@
 #include "net/ipip.h"
 #include "net/mark.h"
 #include "net/route.h"
+#include "sim/build_keepalived.h"
 #include "sim/nic.h"
 
 static int fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
@@ -123,28 +124,38 @@ static int build_realserver(struct sim_build *b, const struct scn_topo *topo, co
     return 0;
 }
 
-/* A director: the VIP on the interface whose subnet holds it (or the
- * first), the rules, and FULLNAT's local addresses for every service. */
-static int build_director(struct sim_build *b, const struct scn_topo *topo, int i, char *err, size_t errlen)
+/* The VIP on the interface whose subnet holds it (or the first), unless
+ * already there; -1 without an interface. */
+static int put_vip(struct host *h, uint32_t vip)
 {
-    const struct scn_director *d = &topo->directors[i];
-    struct host *h = b->nodes[d->node]->host;
-    if (d->keepalived[0])
-        return fail(err, errlen, &d->where, "keepalived.conf is not supported yet: give rules = {ipvsadm lines}");
     struct netif *vip_dev = NULL;
     for (int f = 0; f < h->nifs && !vip_dev; f++)
         for (int a = 0; a < h->ifs[f]->naddrs; a++)
             if (!(h->ifs[f]->flags & NETIF_LOOPBACK) &&
-                ((h->ifs[f]->addrs[a].addr ^ d->vip) & route_mask(h->ifs[f]->addrs[a].prefix_len)) == 0)
+                ((h->ifs[f]->addrs[a].addr ^ vip) & route_mask(h->ifs[f]->addrs[a].prefix_len)) == 0)
                 vip_dev = h->ifs[f];
     if (!vip_dev)
         vip_dev = h->nifs > 1 ? h->ifs[1] : NULL;
     if (!vip_dev)
+        return -1;
+    if (!host_is_local(h, vip))
+        netif_add_addr(vip_dev, vip, 32);
+    return 0;
+}
+
+/* A director's configuration: its keepalived.conf (services, checkers,
+ * VRRP), the VIP on it unless VRRP decides, the rules, and FULLNAT's local
+ * addresses for every service. */
+static int configure_director(struct sim_build *b, int i, char *err, size_t errlen)
+{
+    const struct scn_director *d = &b->topo->directors[i];
+    struct host *h = b->nodes[d->node]->host;
+    struct ipvs *ipvs = b->ipvs[i];
+    bool vrrp = false;
+    if (d->keepalived[0] && sim_keepalived_start(b, b->topo, i, &vrrp, err, errlen) < 0)
+        return -1;
+    if (!vrrp && put_vip(h, d->vip) < 0)
         return fail(err, errlen, &d->where, "the director has no interface for the VIP");
-    if (!host_is_local(h, d->vip))
-        netif_add_addr(vip_dev, d->vip, 32);
-    struct ipvs *ipvs = b->ipvs[i] = xcalloc(1, sizeof *ipvs);
-    ipvs_director_init(ipvs, h);
     for (int k = 0; k < d->nipvsadm; k++) {
         char where[SCN_WHERE_MAX + 24], msg[512];
         snprintf(where, sizeof where, "%s: rules[%d]", d->where.text, k + 1);
@@ -172,10 +183,27 @@ static int build_director(struct sim_build *b, const struct scn_topo *topo, int 
     return 0;
 }
 
+void sim_build_director_crash(struct sim_build *b, int i)
+{
+    sim_keepalived_free(b, i);
+}
+
+int sim_build_director_reboot(struct sim_build *b, int i, char *err, size_t errlen)
+{
+    char msg[256];
+    sim_keepalived_free(b, i);
+    if (ipvsadm_run(b->ipvs[i], "-C", "reboot", &(struct ipvsadm_io){ .out = NULL }, msg, sizeof msg) < 0) {
+        snprintf(err, errlen, "%s", msg);
+        return -1;
+    }
+    return configure_director(b, i, err, errlen);
+}
+
 int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, const char *pcap_dir,
               char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
+    b->topo = topo;
     b->w = sim_world_new(seed);
     if (pcap_dir && *pcap_dir)
         sim_world_capture(b->w, pcap_dir);
@@ -199,10 +227,17 @@ int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, c
     int rc = build_addrs(b, topo, err, errlen);
     for (int i = 0; rc == 0 && i < topo->nrealservers; i++)
         rc = build_realserver(b, topo, &topo->realservers[i], err, errlen);
-    b->ipvs = xcalloc((size_t)topo->ndirectors + 1, sizeof *b->ipvs);
+    size_t n = (size_t)topo->ndirectors + 1;
+    b->ipvs = xcalloc(n, sizeof *b->ipvs);
+    b->checks = xcalloc(n, sizeof *b->checks);
+    b->vrrp = xcalloc(n, sizeof *b->vrrp);
+    b->sinks = xcalloc(n, sizeof *b->sinks);
     b->nipvs = topo->ndirectors;
-    for (int i = 0; rc == 0 && i < topo->ndirectors; i++)
-        rc = build_director(b, topo, i, err, errlen);
+    for (int i = 0; rc == 0 && i < topo->ndirectors; i++) {
+        b->ipvs[i] = xcalloc(1, sizeof *b->ipvs[i]);
+        ipvs_director_init(b->ipvs[i], b->nodes[topo->directors[i].node]->host);
+        rc = configure_director(b, i, err, errlen);
+    }
     if (rc < 0)
         sim_build_free(b);
     return rc;
@@ -210,12 +245,17 @@ int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, c
 
 size_t sim_build_free(struct sim_build *b)
 {
-    for (int i = 0; i < b->nipvs; i++)
+    for (int i = 0; i < b->nipvs; i++) {
+        sim_keepalived_free(b, i);
         if (b->ipvs[i]) {
             ipvs_director_destroy(b->ipvs[i]);
             free(b->ipvs[i]);
         }
+    }
     free(b->ipvs);
+    free(b->checks);
+    free(b->vrrp);
+    free(b->sinks);
     size_t live = b->w ? sim_world_free(b->w) : 0;
     free(b->nodes);
     free(b->links);

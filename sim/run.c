@@ -126,6 +126,12 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
 }
 
+/* keepalived and VRRP report into the run's event log. */
+static void keepalived_event(void *ctx, const char *kind, const char *what, const char *detail)
+{
+    sim_events_log(ctx, kind, what, detail);
+}
+
 static void simulate(struct running *r, sim_time_t end, const struct sim_run_opts *o)
 {
     struct sched *s = &r->b.w->sched;
@@ -165,6 +171,8 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
         return NULL;
     }
     r.events = sim_events_start(&r.b, &r.topo);
+    r.b.event = keepalived_event;
+    r.b.event_ctx = r.events;
     r.measure = sim_measure_start(&r.b, &r.topo, r.apps, sc->warmup, sample_interval(end));
     simulate(&r, end, o);
     sim_measure_finish(r.measure);

@@ -140,7 +140,8 @@ static int start_client(struct sim_apps *a, struct sim_build *b, const struct sc
     case SCN_LOAD_HTTP_OPEN:
         c->http = http_client_new(h, &(struct http_client_cfg){
             .name = w->name, .seed = seed, .dst = w->dst, .dport = w->dport, .load = load,
-            .req_size = req, .resp_size = resp, .keepalive = w->keepalive, .retries = 2,
+            .req_size = req, .resp_size = resp, .keepalive = w->keepalive, .timeout = w->timeout,
+            .retries = w->retries,
             .win_start = win_start, .win_stop = win_stop });
         http_client_start(c->http);
         break;
@@ -150,13 +151,14 @@ static int start_client(struct sim_apps *a, struct sim_build *b, const struct sc
             .name = w->name, .dst = w->dst, .dport = w->dport,
             .dir = w->kind == SCN_LOAD_BULK_DOWN ? BULK_DOWN : BULK_UP,
             .bytes = (uint64_t)dist_mean(&resp), .streams = w->users > 0 ? w->users : 1,
-            .start = w->start, .win_start = win_start, .win_stop = win_stop });
+            .start = w->start, .timeout = w->stop == SIM_NEVER ? 0 : w->stop - w->start,
+            .win_start = win_start, .win_stop = win_stop });
         bulk_client_start(c->bulk);
         break;
     case SCN_LOAD_UDP:
         c->udp = udprr_client_new(h, &(struct udprr_client_cfg){
             .name = w->name, .seed = seed, .dst = w->dst, .dport = w->dport, .load = load,
-            .req_size = req, .resp_size = resp, .retries = 2,
+            .req_size = req, .resp_size = resp, .timeout = w->timeout, .retries = w->retries,
             .win_start = win_start, .win_stop = win_stop });
         if (!c->udp)
             return fail(err, errlen, &w->where, "no local UDP port is free");

@@ -57,8 +57,16 @@ static void fire(void *arg)
         bool failed = ev->kind == SCN_EV_FAIL;
         sim_node_fail(e->b->nodes[ev->node], failed);
         const char *kind = failed ? "node_fail" : "node_recover";
-        if (scn_topo_director(topo, ev->node))
+        const struct scn_director *d = scn_topo_director(topo, ev->node);
+        if (d) {
             kind = failed ? "director_crash" : "director_recover";
+            int i = (int)(d - topo->directors);
+            char msg[320];
+            if (failed)
+                sim_build_director_crash(e->b, i);
+            else if (sim_build_director_reboot(e->b, i, msg, sizeof msg) < 0 && !e->error[0])
+                snprintf(e->error, sizeof e->error, "%s", msg);
+        }
         else
             for (int i = 0; i < topo->nrealservers; i++)
                 if (topo->realservers[i].node == ev->node)

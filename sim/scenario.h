@@ -148,6 +148,8 @@ struct scn_workload {
     char think[64], request[64], response[64];   /* distributions */
     bool keepalive;
     sim_time_t start, stop;
+    sim_time_t timeout;        /* per attempt, connection set-up included */
+    int retries;               /* attempts again after a failure, then the request fails */
     struct scn_where where;
 };
 

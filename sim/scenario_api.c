@@ -479,7 +479,13 @@ static int api_director(lua_State *L)
     script_where(L, &d->where);
     d->vip = parse_addr(L, opt_string(L, 2, "vip", what, ""), what);
     const char *conf = opt_string(L, 2, "keepalived", what, "");
-    snprintf(d->keepalived, sizeof d->keepalived, "%s", conf);
+    if (*conf && *conf != '/') {       /* beside the script, as require finds modules */
+        const char *colon = strrchr(d->where.text, ':'), *slash = strrchr(d->where.text, '/');
+        int dir = slash && slash < colon ? (int)(slash - d->where.text) + 1 : 0;
+        snprintf(d->keepalived, sizeof d->keepalived, "%.*s%s", dir, d->where.text, conf);
+    } else {
+        snprintf(d->keepalived, sizeof d->keepalived, "%s", conf);
+    }
     if (opt(L, 2, "rules")) {
         if (!lua_istable(L, -1))
             fail(L, "%s: rules is a list of ipvsadm lines", what);
@@ -570,7 +576,8 @@ static int api_serve(lua_State *L)
     return 0;
 }
 
-/* load(name, {kind, from, to, users, rate, think, request, response, keepalive, start, stop}) */
+/* load(name, {kind, from, to, users, rate, think, request, response, keepalive, start, stop,
+ *             timeout, retries}) */
 static int api_load(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "load");
@@ -580,7 +587,8 @@ static int api_load(lua_State *L)
     if (!*name || strlen(name) >= SCN_NAME_MAX)
         fail(L, "%s: a workload name is 1-%d characters", what, SCN_NAME_MAX - 1);
     static const char *const keys[] = { "kind", "from", "to", "users", "rate", "think", "request",
-                                        "response", "keepalive", "start", "stop", NULL };
+                                        "response", "keepalive", "start", "stop", "timeout", "retries",
+                                        NULL };
     check_keys(L, 2, what, keys);
     struct scn_workload w = { 0 };
     snprintf(w.name, sizeof w.name, "%s", name);
@@ -629,6 +637,10 @@ static int api_load(lua_State *L)
     slot->stop = opt_time(L, 2, "stop", what, SIM_NEVER);
     if (slot->stop <= slot->start)
         fail(L, "%s: stop must come after start", what);
+    slot->timeout = opt_time(L, 2, "timeout", what, k == SCN_LOAD_UDP ? SIM_S : 10 * SIM_S);
+    if (slot->timeout <= 0)
+        fail(L, "%s: timeout must be more than 0", what);
+    slot->retries = (int)opt_int(L, 2, "retries", what, 2, 0, 100);
     return 0;
 }
 

@@ -1,9 +1,8 @@
 /*
  * A scenario's run built as a simulated world: the main scenario's LAN in
  * each mode carries fetches from a client through the director to every
- * real server (also as a firewall-mark service); a FULLNAT run without local addresses, a bad ipvsadm rule
- * and a keepalived.conf (not supported yet) are refused with the script's
- * line.
+ * real server (also as a firewall-mark service); a FULLNAT run without local addresses and a bad ipvsadm rule
+ * are refused with the script's line, a bad keepalived.conf with its own.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -148,10 +147,16 @@ Test(sim_build, a_bad_rule_is_refused_with_ipvsadm_text)
     refused(&t, "rules[2]: illegal weight specified");
 }
 
-Test(sim_build, keepalived_conf_is_not_taken_silently)
+Test(sim_build, a_bad_keepalived_conf_is_refused_with_its_line)
 {
     struct scn_topo t;
     build_run(SCN_DR, NULL, 0, &t);
-    snprintf(t.directors[0].keepalived, sizeof t.directors[0].keepalived, "keepalived.conf");
-    refused(&t, "keepalived.conf is not supported yet");
+    snprintf(t.directors[0].keepalived, sizeof t.directors[0].keepalived,
+             "tests/fixtures/keepalived/bad_unknown_keyword.conf");
+    struct sim_build b;
+    cr_assert_eq(sim_build(&b, &t, 1, "", err, sizeof err), -1);
+    cr_assert(strstr(err, "tests/fixtures/keepalived/bad_unknown_keyword.conf:") == err, "%s", err);
+    cr_assert_null(b.w);
+    scn_topo_free(&t);
+    scenario_free(&sc);
 }

@@ -8,19 +8,23 @@
 --   fullnat  nothing special: replies go to the director's local address
 --
 -- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=, uplink_rate=,
---           queue=, director_cpu={...}, server_cpu={...}, service_time=}
+--           queue=, backup_director=, director_cpu={...}, server_cpu={...}, service_time=}
 -- rate is the director's and the servers' links, client_rate the clients'
 -- and uplink_rate the router's link to the LAN (each defaults to rate);
--- queue is every NIC's transmit queue in packets.
+-- queue is every NIC's transmit queue in packets. backup_director = true
+-- adds "director2" (10.0.0.3) on the LAN beside the first, for a VRRP pair
+-- (DR and TUN: NAT servers would route through one of them only).
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
---          laddrs = {the director's LAN address, FULLNAT's local address}}
+--          laddrs = {the director's LAN address, FULLNAT's local address},
+--          directors = {names}}
 local lan = {}
 
 local VIP = "10.0.0.100"
 local ROUTER_LAN, DIRECTOR = "10.0.0.1", "10.0.0.2"
 
 local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
-                client_rate = true, uplink_rate = true, queue = true, director_cpu = true,
+                client_rate = true, uplink_rate = true, queue = true, backup_director = true,
+                director_cpu = true,
                 server_cpu = true, service_time = true }
 
 function lan.build(o)
@@ -29,7 +33,11 @@ function lan.build(o)
   end
   local rate, delay = o.rate or "1Gbps", o.delay or "50us"
   local function wire(r) return { rate = r, delay = delay, queue = o.queue } end
-  local out = { clients = {}, servers = {}, director = "director", vip = VIP, laddrs = { DIRECTOR } }
+  local out = { clients = {}, servers = {}, director = "director", vip = VIP, laddrs = { DIRECTOR },
+                directors = { "director" } }
+  if o.backup_director and (o.mode == "nat" or o.mode == "fullnat") then
+    error(("lan.build: a backup director is for dr and tun, not %s"):format(o.mode), 2)
+  end
 
   router("router")
   switch("lan")
@@ -42,6 +50,12 @@ function lan.build(o)
   route("director", "default", ROUTER_LAN)
   if o.mode == "nat" then
     sysctl("director", { ip_forward = true })   -- NAT replies pass through it
+  end
+  if o.backup_director then
+    host("director2", o.director_cpu)
+    addr("director2", link("director2", "lan", wire(rate)), "10.0.0.3/24")
+    route("director2", "default", ROUTER_LAN)
+    out.directors[2] = "director2"
   end
 
   for i = 1, o.clients or 4 do
