@@ -34,7 +34,7 @@ static struct http_client_cfg client_cfg(void)
         .keepalive = true, .timeout = 1 * SIM_S, .win_start = 0, .win_stop = 1 * SIM_S,
     };
     dist_fixed(&c.load.think, 0);
-    dist_fixed(&c.req_size, 100);
+    dist_fixed(&c.req_size, 200);      /* whole HTTP messages, longer than their headers */
     dist_fixed(&c.resp_size, 1000);
     return c;
 }
@@ -97,7 +97,7 @@ Test(apps_http, closed_loop_back_to_back)
     struct rig r;
     rig_run(&r, &cc, 0, 0, 0, 1 * SIM_S + 10 * SIM_MS);
     const struct app_stats *st = http_client_stats(r.cli);
-    sim_time_t per = 2 * DELAY + ser(100) + ser(1000);
+    sim_time_t per = 2 * DELAY + ser(200) + ser(1000);
     double expect = (double)SIM_S / (double)per;
     cr_assert_eq(st->failed, 0);
     cr_assert_eq(st->conns_opened, 1, "keep-alive opens one connection, not %llu",
@@ -276,7 +276,8 @@ static void raw_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
     r->closed_reset += why == TCP_CLOSE_RESET;
 }
 
-/* A request in another framing is refused with a reset and counted. */
+/* A plain HTTP/1.0 GET, not the workload's request, is refused with a reset
+ * and counted. */
 Test(apps_http, bad_request_reset)
 {
     struct rig r;
