@@ -265,14 +265,15 @@ Test(apps_http, same_seed_same_numbers)
 }
 
 struct raw {
+    const uint8_t *req;        /* sent once connected */
+    size_t len;
     int closed_reset;
 };
 
 static void raw_connected(void *ctx, struct tcp_sock *s)
 {
-    (void)ctx;
-    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
-    tcp_send(s, req, sizeof req - 1);
+    struct raw *r = ctx;
+    cr_assert_eq(tcp_send(s, r->req, r->len), r->len);
 }
 
 static void raw_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
@@ -282,20 +283,38 @@ static void raw_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
     r->closed_reset += why == TCP_CLOSE_RESET;
 }
 
-/* A plain HTTP/1.0 GET, not the workload's request, is refused with a reset
- * and counted. */
-Test(apps_http, bad_request_reset)
+/* The request's bytes to the server: it resets the connection and counts
+ * the request as bad. */
+static void refused_with_reset(const uint8_t *req, size_t len)
 {
     struct rig r;
     rig_setup(&r, 0, 0, 0);
     static const struct tcp_callbacks cb = { .connected = raw_connected, .closed = raw_closed };
-    struct raw raw = { 0 };
+    struct raw raw = { .req = req, .len = len };
     cr_assert_not_null(tcp_connect(r.p.a, 0, IP4(10, 0, 0, 2), PORT, &cb, &raw));
     sched_run_until(&s, 1 * SIM_S);
     cr_assert_eq(http_server_stats(r.srv)->bad, 1);
     cr_assert_eq(http_server_stats(r.srv)->requests, 0);
     cr_assert_eq(raw.closed_reset, 1);
     rig_free(&r);
+}
+
+/* A plain HTTP/1.0 GET, not the workload's request. */
+Test(apps_http, bad_request_reset)
+{
+    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+    refused_with_reset((const uint8_t *)req, sizeof req - 1);
+}
+
+/* A well-formed request whose body has one byte changed. */
+Test(apps_http, bad_body_byte_reset)
+{
+    static uint8_t req[600];
+    struct http_tx tx;
+    http_tx_init(&tx, HTTP_REQUEST, &(struct http_msg){ .seq = 1, .resp_len = 100 }, sizeof req);
+    http_tx_bytes(&tx, 0, req, sizeof req);
+    req[sizeof req - 10] ^= 1;
+    refused_with_reset(req, sizeof req);
 }
 
 /* ---- captures ---- */
