@@ -6,7 +6,7 @@
  * 8-byte hello (magic "LVBS", its id) and ends with its FIN; an upload ends
  * with the client's FIN and the server's 16-byte receipt (magic "LVBE", its
  * id, the bytes it got), so both ends agree on every byte. Data bytes follow
- * http_pattern(0, offset) and are checked where they arrive. The sender
+ * app_pattern(0, offset) and are checked where they arrive. The sender
  * looks at the clock whenever the socket takes data, so a timed transfer
  * ends within one send buffer of its duration.
  */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "apps/bulk_wire.h"
-#include "apps/http_proto.h"
 #include "engine/xalloc.h"
 #include "net/tcp.h"
 
@@ -59,8 +58,8 @@ static void on_connected(void *ctx, struct tcp_sock *s)
     struct bk_stream *k = ctx;
     struct bulk_client *c = k->c;
     uint8_t req[BULK_REQ_LEN];
-    http_put32(req, BULK_MAGIC_REQ);
-    http_put32(req + 4, c->cfg.dir);
+    bulk_put32(req, BULK_MAGIC_REQ);
+    bulk_put32(req + 4, c->cfg.dir);
     bulk_put64(req + 8, c->cfg.bytes);
     bulk_put64(req + 16, (uint64_t)c->cfg.duration);
     tcp_send(s, req, sizeof req);      /* an empty send buffer takes it whole */
@@ -83,7 +82,7 @@ static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *d, size_
     bool down = c->cfg.dir == BULK_DOWN;
     uint32_t want = down ? BULK_HELLO_LEN : BULK_RECEIPT_LEN;
     size_t used = bulk_gather(k->hdr, &k->hgot, want, d, n);
-    if (k->hgot == want && http_get32(k->hdr) != (down ? BULK_MAGIC_HELLO : BULK_MAGIC_DONE)) {
+    if (k->hgot == want && bulk_get32(k->hdr) != (down ? BULK_MAGIC_HELLO : BULK_MAGIC_DONE)) {
         stream_end(k, false, APP_FAIL_BAD, 0);
         return n;
     }
@@ -91,7 +90,7 @@ static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *d, size_
         if (used < n)          /* nothing may follow the receipt */
             stream_end(k, false, APP_FAIL_BAD, 0);
         else if (k->hgot == want)
-            stream_end(k, bulk_get64(k->hdr + 8) == k->off, APP_FAIL_BAD, http_get32(k->hdr + 4));
+            stream_end(k, bulk_get64(k->hdr + 8) == k->off, APP_FAIL_BAD, bulk_get32(k->hdr + 4));
         return n;
     }
     c->stats.bad_bytes += bulk_check_data(d + used, n - used, k->off);
@@ -108,7 +107,7 @@ static void on_eof(void *ctx, struct tcp_sock *s)
     struct bulk_client *c = k->c;
     bool ok = c->cfg.dir == BULK_DOWN && k->hgot == BULK_HELLO_LEN &&
               (!c->cfg.bytes || k->off == c->cfg.bytes);
-    stream_end(k, ok, APP_FAIL_BAD, http_get32(k->hdr + 4));
+    stream_end(k, ok, APP_FAIL_BAD, bulk_get32(k->hdr + 4));
 }
 
 static void on_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)

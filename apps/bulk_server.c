@@ -5,7 +5,6 @@
 #include <sys/queue.h>
 
 #include "apps/bulk_wire.h"
-#include "apps/http_proto.h"
 #include "engine/xalloc.h"
 #include "net/tcp.h"
 
@@ -59,8 +58,8 @@ static size_t bs_received(void *ctx, struct tcp_sock *s, const uint8_t *d, size_
     if (k->rgot < BULK_REQ_LEN)
         return n;
     if (!had) {
-        uint32_t dir = http_get32(k->req + 4);
-        if (http_get32(k->req) != BULK_MAGIC_REQ || dir > BULK_UP) {
+        uint32_t dir = bulk_get32(k->req + 4);
+        if (bulk_get32(k->req) != BULK_MAGIC_REQ || dir > BULK_UP) {
             tcp_abort(s);
             bs_free(k);
             return n;
@@ -70,8 +69,8 @@ static size_t bs_received(void *ctx, struct tcp_sock *s, const uint8_t *d, size_
         k->deadline = rt_now(srv->h->rt) + (sim_time_t)bulk_get64(k->req + 16);
         if (k->dir == BULK_DOWN) {
             uint8_t hello[BULK_HELLO_LEN];
-            http_put32(hello, BULK_MAGIC_HELLO);
-            http_put32(hello + 4, k->id);
+            bulk_put32(hello, BULK_MAGIC_HELLO);
+            bulk_put32(hello + 4, k->id);
             tcp_send(s, hello, sizeof hello);
             bs_pump(k);
             return n;
@@ -94,8 +93,8 @@ static void bs_eof(void *ctx, struct tcp_sock *s)
         return;
     }
     uint8_t receipt[BULK_RECEIPT_LEN];
-    http_put32(receipt, BULK_MAGIC_DONE);
-    http_put32(receipt + 4, k->id);
+    bulk_put32(receipt, BULK_MAGIC_DONE);
+    bulk_put32(receipt + 4, k->id);
     bulk_put64(receipt + 8, k->off);
     tcp_send(s, receipt, sizeof receipt);
     bs_finish(k);

@@ -1,18 +1,29 @@
 /* Bulk transfers on the wire: big-endian fields, patterned data sent and checked. */
 #include "apps/bulk_wire.h"
 
-#include "apps/http_proto.h"
+#include "apps/pattern.h"
 #include "net/tcp.h"
 
 #define CHUNK 16384
 
-void bulk_put64(uint8_t *p, uint64_t v)
+void bulk_put32(uint8_t *p, uint32_t v)
 {
-    http_put32(p, (uint32_t)(v >> 32));
-    http_put32(p + 4, (uint32_t)v);
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
 }
 
-uint64_t bulk_get64(const uint8_t *p) { return (uint64_t)http_get32(p) << 32 | http_get32(p + 4); }
+uint32_t bulk_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void bulk_put64(uint8_t *p, uint64_t v)
+{
+    bulk_put32(p, (uint32_t)(v >> 32));
+    bulk_put32(p + 4, (uint32_t)v);
+}
+
+uint64_t bulk_get64(const uint8_t *p) { return (uint64_t)bulk_get32(p) << 32 | bulk_get32(p + 4); }
 
 bool bulk_send_data(struct tcp_sock *s, struct rt *rt, uint64_t *off, uint64_t limit,
                     sim_time_t deadline, uint64_t *count)
@@ -28,7 +39,7 @@ bool bulk_send_data(struct tcp_sock *s, struct rt *rt, uint64_t *off, uint64_t l
         if (room && n > room)
             n = room;
         for (size_t i = 0; i < n; i++)
-            buf[i] = http_pattern(0, *off + i);
+            buf[i] = app_pattern(0, *off + i);
         size_t took = tcp_send(s, buf, n);
         *off += took;
         *count += took;
@@ -41,7 +52,7 @@ uint64_t bulk_check_data(const uint8_t *d, size_t n, uint64_t off)
 {
     uint64_t bad = 0;
     for (size_t i = 0; i < n; i++)
-        bad += d[i] != http_pattern(0, off + i);
+        bad += d[i] != app_pattern(0, off + i);
     return bad;
 }
 

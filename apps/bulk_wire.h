@@ -1,7 +1,7 @@
 /*
  * What the bulk client and server share (apps/bulk.h has the protocol):
- * message constants, 64-bit fields, sending and checking patterned data,
- * and gathering a fixed-length header from a stream.
+ * message constants, 32- and 64-bit fields, sending and checking patterned
+ * data (apps/pattern.h), and gathering a fixed-length header from a stream.
  */
 #ifndef APPS_BULK_WIRE_H
 #define APPS_BULK_WIRE_H
@@ -21,6 +21,8 @@ struct tcp_sock;
 #define BULK_HELLO_LEN 8
 #define BULK_RECEIPT_LEN 16
 
+void bulk_put32(uint8_t *p, uint32_t v);
+uint32_t bulk_get32(const uint8_t *p);
 void bulk_put64(uint8_t *p, uint64_t v);
 uint64_t bulk_get64(const uint8_t *p);
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <sys/queue.h>
 
-#include "apps/http_proto.h"
+#include "apps/http_wire.h"
 #include "engine/xalloc.h"
 #include "net/tcp.h"
 
@@ -104,9 +104,9 @@ static void send_more(struct hc_conn *k)
 static void start_send(struct hc_conn *k)
 {
     struct hc_req *r = k->req;
-    uint32_t arg = r->resp_len | (k->c->cfg.keepalive ? 0 : HTTP_REQ_CLOSE);
-    http_tx_init(&k->tx, &(struct http_hdr){ HTTP_MAGIC_REQ, r->req_len, arg, r->seq });
-    http_rx_reset(&k->rx);
+    struct http_msg req = { .seq = r->seq, .resp_len = r->resp_len, .close = !k->c->cfg.keepalive };
+    http_tx_init(&k->tx, HTTP_REQUEST, &req, r->req_len);
+    http_rx_init(&k->rx, HTTP_RESPONSE);
     send_more(k);
 }
 
@@ -190,7 +190,7 @@ static void answered(struct hc_conn *k)
     struct hc_req *r = k->req;
     k->req = NULL;
     r->conn = NULL;
-    app_stats_complete(&c->stats, r->issued, rt_now(c->h->rt), k->rx.h.arg);
+    app_stats_complete(&c->stats, r->issued, rt_now(c->h->rt), k->rx.msg.id);
     if (c->cfg.keepalive) {
         k->idle = true;
         LIST_INSERT_HEAD(&c->idle, k, idle_link);
@@ -206,11 +206,12 @@ static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *data, si
     app_stats_bytes_in(&c->stats, rt_now(c->h->rt), len);
     struct hc_req *r = k->req;
     size_t used = 0;
-    enum http_rx_status st = r ? http_rx_feed(&k->rx, HTTP_MAGIC_RESP, data, len, &used)
-                               : HTTP_RX_BAD;
+    enum http_rx_status st = r ? http_rx_feed(&k->rx, data, len, &used) : HTTP_RX_BAD;
     if (st == HTTP_RX_DONE) {
         c->stats.bad_bytes += k->rx.bad;
-        if (used == len && !k->rx.bad && k->rx.h.seq == r->seq && k->rx.h.len == r->resp_len) {
+        const struct http_msg *m = &k->rx.msg;
+        if (used == len && !k->rx.bad && m->seq == r->seq &&
+            k->rx.got == http_wire_len(HTTP_RESPONSE, m, r->resp_len)) {
             answered(k);
             return len;
         }

@@ -1,11 +1,15 @@
 /*
- * The HTTP-like client on one host: requests timed by a closed or open loop
- * (apps/load.h), each with request and response lengths drawn from
- * distributions, sent over a kept-alive connection or a new one per
- * request. Every attempt has a timeout; a failed attempt (refused, reset,
- * timed out, no route, bad answer) is retried a bounded number of times,
- * then counted as failed, so the generator never hangs. Draws come from the
- * streams "<name>@<host>/load" and "<name>@<host>/sizes" of the seed.
+ * The HTTP-like client on one host: HTTP/1.1 POST requests (apps/http_wire.h)
+ * timed by a closed or open loop (apps/load.h), each with request and
+ * response lengths drawn from distributions, sent over a kept-alive
+ * connection ("Connection: keep-alive") or a new one per request
+ * ("Connection: close", the server closing after its answer). Each answer is
+ * matched to its request by sequence number, checked byte by byte and
+ * counted for the server id it names. Every attempt has a timeout; a failed
+ * attempt (refused, reset, timed out, no route, bad answer) is retried a
+ * bounded number of times, then counted as failed, so the generator never
+ * hangs. Draws come from the streams "<name>@<host>/load" and
+ * "<name>@<host>/sizes" of the seed.
  */
 #ifndef APPS_HTTP_CLIENT_H
 #define APPS_HTTP_CLIENT_H
@@ -25,7 +29,8 @@ struct http_client_cfg {
     uint32_t dst;              /* the server or the VIP */
     uint16_t dport;
     struct app_load_cfg load;
-    struct dist req_size, resp_size;   /* whole messages, bytes (at least 16) */
+    struct dist req_size, resp_size;   /* whole messages, header included, bytes; a
+                                          size below the header gives the header alone */
     bool keepalive;            /* reuse idle connections; else one per request */
     sim_time_t timeout;        /* per attempt, connection set-up included; 0: 10 s */
     int retries;               /* attempts again after a failure */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <sys/queue.h>
 
-#include "apps/http_proto.h"
+#include "apps/http_wire.h"
 #include "engine/xalloc.h"
 #include "net/tcp.h"
 
@@ -88,11 +88,9 @@ static bool request_done(struct hs_conn *k)
         return false;
     }
     srv->stats.requests++;
-    k->close_after = k->rx.h.arg & HTTP_REQ_CLOSE;
-    struct http_hdr resp = { HTTP_MAGIC_RESP, k->rx.h.arg & ~HTTP_REQ_CLOSE, k->id, k->rx.h.seq };
-    if (resp.len < HTTP_HDR_LEN)
-        resp.len = HTTP_HDR_LEN;
-    http_tx_init(&k->tx, &resp);
+    k->close_after = k->rx.msg.close;
+    struct http_msg resp = { .seq = k->rx.msg.seq, .id = k->id, .close = k->close_after };
+    http_tx_init(&k->tx, HTTP_RESPONSE, &resp, k->rx.msg.resp_len);
     k->state = HS_SERVING;
     sim_time_t cost = (sim_time_t)(dist_sample(&srv->cfg.service, &srv->rng) + 0.5);
     if (!app_cpu_run(srv->cfg.cpu, cost, served, k)) {
@@ -112,7 +110,7 @@ static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *data, si
     size_t off = 0;
     while (off < len && k->state == HS_READING) {
         size_t used;
-        enum http_rx_status st = http_rx_feed(&k->rx, HTTP_MAGIC_REQ, data + off, len - off, &used);
+        enum http_rx_status st = http_rx_feed(&k->rx, data + off, len - off, &used);
         k->srv->stats.bytes_in += used;
         off += used;
         if (st == HTTP_RX_BAD) {
@@ -164,6 +162,7 @@ static void *on_accepted(void *ctx, struct tcp_sock *l, struct tcp_sock *s)
     struct hs_conn *k = xcalloc(1, sizeof *k);
     k->srv = srv;
     k->s = s;
+    http_rx_init(&k->rx, HTTP_REQUEST);
     k->id = srv->cfg.id;
     if (!k->id) {
         uint32_t laddr, raddr;

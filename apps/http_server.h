@@ -1,12 +1,14 @@
 /*
- * The HTTP-like server on one host: reads a request (apps/http_proto.h),
- * charges a service time drawn from a distribution on the node's CPU
- * (apps/cpu.h), then answers with the length asked for and its id in the
- * header, so clients behind a VIP count each real server's share. Kept-alive
- * connections serve requests one after another; a request that asks for
- * close is answered and the server closes first. Work the CPU refuses
- * (backlog full) resets the connection, as an overloaded server's dropped
- * accept queue would. Service times draw from the stream "<name>@<host>".
+ * The HTTP-like server on one host: reads an HTTP/1.1 request
+ * (apps/http_wire.h), charges a service time drawn from a distribution on
+ * the node's CPU (apps/cpu.h), then answers "200 OK" with the total length
+ * the request asked for and its id in the X-Lvslab field, so clients behind
+ * a VIP count each real server's share. Kept-alive connections serve
+ * requests one after another; a request with "Connection: close" is
+ * answered likewise and the server closes first. A malformed request or
+ * body resets the connection, and so does work the CPU refuses (backlog
+ * full), as an overloaded server's dropped accept queue would. Service times
+ * draw from the stream "<name>@<host>".
  */
 #ifndef APPS_HTTP_SERVER_H
 #define APPS_HTTP_SERVER_H

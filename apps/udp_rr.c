@@ -5,27 +5,11 @@
 #include <stdlib.h>
 #include <sys/queue.h>
 
-#include "apps/http_proto.h"
+#include "apps/msg_frame.h"
 #include "engine/xalloc.h"
 #include "net/udp.h"
 
-static uint32_t clamp_len(double v)
-{
-    uint32_t n = http_len_clamp(v);
-    return n > UDPRR_MAX_LEN ? UDPRR_MAX_LEN : n;
-}
-
-/* A whole datagram as one message: true if it is a valid `magic` message. */
-static bool parse(const uint8_t *d, size_t n, uint32_t magic, struct http_hdr *h, uint64_t *bad)
-{
-    struct http_rx rx = { 0 };
-    size_t used;
-    if (http_rx_feed(&rx, magic, d, n, &used) != HTTP_RX_DONE || used != n)
-        return false;
-    *h = rx.h;
-    *bad = rx.bad;
-    return true;
-}
+static uint32_t clamp_len(double v) { return msg_frame_len_clamp(v, UDPRR_MAX_LEN); }
 
 /* ---- client ---- */
 
@@ -79,7 +63,7 @@ static void req_send(struct ur_req *r)
 {
     struct udprr_client *c = r->c;
     r->attempts++;
-    http_msg_build(c->buf, &(struct http_hdr){ HTTP_MAGIC_REQ, r->req_len, r->resp_len, r->seq });
+    msg_frame_build(c->buf, &(struct msg_frame){ MSG_FRAME_MAGIC_REQ, r->req_len, r->resp_len, r->seq });
     if (udp_sendto(c->sock, c->cfg.dst, c->cfg.dport, c->buf, r->req_len) < 0) {
         req_fail(r, APP_FAIL_LOCAL);
         return;
@@ -113,9 +97,9 @@ static void client_recv(void *ctx, struct udp_sock *s, uint32_t src, uint16_t sp
     struct udprr_client *c = ctx;
     sim_time_t now = rt_now(c->h->rt);
     app_stats_bytes_in(&c->stats, now, n);
-    struct http_hdr h;
+    struct msg_frame h;
     uint64_t bad;
-    if (!parse(d, n, HTTP_MAGIC_RESP, &h, &bad)) {
+    if (!msg_frame_parse(d, n, MSG_FRAME_MAGIC_RESP, &h, &bad)) {
         c->stats.bad_bytes += n;
         return;
     }
@@ -187,7 +171,7 @@ struct ur_job {
     LIST_ENTRY(ur_job) link;
     uint32_t client;
     uint16_t cport;
-    struct http_hdr resp;
+    struct msg_frame resp;
 };
 
 struct udprr_server {
@@ -205,7 +189,7 @@ static void answer(void *arg)
     struct ur_job *j = arg;
     struct udprr_server *srv = j->srv;
     LIST_REMOVE(j, link);
-    http_msg_build(srv->buf, &j->resp);
+    msg_frame_build(srv->buf, &j->resp);
     if (udp_sendto(srv->sock, j->client, j->cport, srv->buf, j->resp.len) == 0)
         srv->stats.responses++;
     free(j);
@@ -216,9 +200,9 @@ static void server_recv(void *ctx, struct udp_sock *s, uint32_t src, uint16_t sp
 {
     (void)s;
     struct udprr_server *srv = ctx;
-    struct http_hdr h;
+    struct msg_frame h;
     uint64_t bad;
-    if (!parse(d, n, HTTP_MAGIC_REQ, &h, &bad) || bad) {
+    if (!msg_frame_parse(d, n, MSG_FRAME_MAGIC_REQ, &h, &bad) || bad) {
         srv->stats.bad++;
         return;
     }
@@ -228,7 +212,7 @@ static void server_recv(void *ctx, struct udp_sock *s, uint32_t src, uint16_t sp
     j->client = src;
     j->cport = sport;
     uint32_t len = clamp_len(h.arg);
-    j->resp = (struct http_hdr){ HTTP_MAGIC_RESP, len, srv->cfg.id ? srv->cfg.id : dst, h.seq };
+    j->resp = (struct msg_frame){ MSG_FRAME_MAGIC_RESP, len, srv->cfg.id ? srv->cfg.id : dst, h.seq };
     LIST_INSERT_HEAD(&srv->jobs, j, link);
     sim_time_t cost = (sim_time_t)(dist_sample(&srv->cfg.service, &srv->rng) + 0.5);
     if (!app_cpu_run(srv->cfg.cpu, cost, answer, j)) {

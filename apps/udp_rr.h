@@ -1,6 +1,6 @@
 /*
  * UDP request/response, DNS-like: each request is one datagram in the
- * framing of apps/http_proto.h (its length, the answer's length, a sequence
+ * framing of apps/msg_frame.h (its length, the answer's length, a sequence
  * number), each answer one datagram carrying the server's id. The client
  * times requests with a closed or open loop (apps/load.h), gives each
  * attempt a timeout and resends a bounded number of times, then counts the

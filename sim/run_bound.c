@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/http_wire.h"
+#include "apps/msg_frame.h"
+#include "apps/udp_rr.h"
 #include "engine/dist.h"
 #include "engine/rng.h"
 #include "sim/run_paths.h"
@@ -18,6 +21,7 @@
 #define TOA_BYTES 8
 #define WIRE_OVERHEAD 24       /* FCS, preamble, inter-frame gap */
 #define SAMPLES 100000
+#define REPRESENTATIVE_ID 0x0a000002u   /* 10.0.0.2: an id of 9 digits */
 
 /* One request's average traffic, client to server and back (frames, frame bytes). */
 struct traffic {
@@ -77,13 +81,20 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
     memset(avg, 0, sizeof *avg);
     int n = w->kind == SCN_LOAD_BULK_DOWN || w->kind == SCN_LOAD_BULK_UP ? 1 : SAMPLES;
     for (int i = 0; i < n; i++) {
-        double q = fmax(16, round(dist_sample(&req, &r))), a = fmax(16, round(dist_sample(&resp, &r)));
+        double q = dist_sample(&req, &r), a = dist_sample(&resp, &r);
         switch (w->kind) {
         case SCN_LOAD_HTTP_CLOSED:
-        case SCN_LOAD_HTTP_OPEN:
+        case SCN_LOAD_HTTP_OPEN: {
+            /* whole HTTP messages, at least their header: sequence numbers
+             * as the run's first requests, the server's id an address */
+            struct http_msg m = { .seq = (uint32_t)i + 1, .resp_len = http_len_clamp(a),
+                                  .id = REPRESENTATIVE_ID, .close = !w->keepalive };
+            q = http_wire_len(HTTP_REQUEST, &m, http_len_clamp(q));
+            a = http_wire_len(HTTP_RESPONSE, &m, m.resp_len);
             tcp_exchange(avg, q, a, mss, mss_s2c, w->keepalive);
             avg->payload += a;
             break;
+        }
         case SCN_LOAD_BULK_DOWN:
             tcp_exchange(avg, 24, 8 + dist_mean(&resp), mss, mss_s2c, false);
             avg->payload += dist_mean(&resp);
@@ -97,6 +108,7 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
             break;
         }
         case SCN_LOAD_UDP:
+            q = msg_frame_len_clamp(q, UDPRR_MAX_LEN), a = msg_frame_len_clamp(a, UDPRR_MAX_LEN);
             udp_exchange(avg, q, a, mtu);
             avg->payload += a;
             break;

@@ -3,7 +3,7 @@
 # sweep of 1 and 3 servers, rs1 failing at 1 s). The record validates and
 # holds every run with its measurements and the failure event; the same
 # seed gives byte-identical results.json and pcaps, whether runs go one at a
-# time or side by side; another seed gives other numbers; every pcap passes
+# time or side by side; another seed gives other captures; every pcap passes
 # tshark; bad usage and bad scripts exit 2 naming the problem.
 set -eu
 build=${LVSLAB_BUILD:-build}
@@ -53,22 +53,25 @@ for p in "$dir"/a/pcap/*/*/*.pcap; do
     cmp "$p" "$dir/b/${p#"$dir"/a/}" || fail "$p differs between two runs of one seed"
     bad=$(tshark -r "$p" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
           -Y '_ws.malformed || _ws.expert.severity == error || ip.checksum.status == 0 || tcp.checksum.status == 0' \
-          2>&1 | head -3)
+          2>&1 | grep -v '^Running as user' | head -3)   # tshark's warning when run as root
     [ -z "$bad" ] || fail "tshark: $p: $bad"
     n=$((n + 1))
 done
 [ "$n" -gt 20 ] || fail "only $n pcaps"
 
-# another seed: other numbers
+# another seed: other draws. good.lua's sizes and think time are fixed, so
+# its measurements need not move; the stacks' initial sequence numbers and
+# ephemeral ports do, and with them the bytes of every capture.
 # shellcheck disable=SC2086
-"$lvslab" run tests/fixtures/scenarios/good.lua $short --seed 7 --mode nat --out "$dir/c" || fail "seed 7 failed"
-python3 - "$dir/a/results.json" "$dir/c/results.json" <<'PY' || fail "--seed changed nothing"
+"$lvslab" run tests/fixtures/scenarios/good.lua $short --seed 7 --mode nat --pcap --out "$dir/c" ||
+    fail "seed 7 failed"
+python3 - "$dir/c/results.json" <<'PY' || fail "--mode nat ran other modes"
 import json, sys
-a = [r for r in json.load(open(sys.argv[1]))["runs"] if r["mode"] == "nat"]
-c = json.load(open(sys.argv[2]))["runs"]
-assert [r["mode"] for r in c] == ["nat", "nat"]
-assert [r["latency_ms"]["p50"] for r in a] != [r["latency_ms"]["p50"] for r in c]
+assert [r["mode"] for r in json.load(open(sys.argv[1]))["runs"]] == ["nat", "nat"]
 PY
+for p in "$dir"/c/pcap/nat/*/*.pcap; do
+    ! cmp -s "$p" "$dir/a/${p#"$dir"/c/}" || fail "--seed changed nothing in $p"
+done
 
 # bad usage and bad scripts: exit 2 and a message naming the problem
 expect2() { # pattern, args...

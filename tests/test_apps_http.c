@@ -1,13 +1,19 @@
 /* The HTTP-like workload between two hosts back to back: closed-loop timing
  * against the wire's arithmetic, keep-alive against one connection per
  * request, sizes against their distributions, a 1-core server saturating,
- * refused connections counted, same seed same numbers. */
+ * refused connections counted, same seed same numbers, and captures that
+ * tshark decodes as HTTP requests and responses, one for each. */
 #include <criterion/criterion.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apps/cpu.h"
 #include "apps/http_client.h"
 #include "apps/http_server.h"
+#include "apps/http_wire.h"
 #include "net/tcp.h"
 #include "support/wire.h"
 
@@ -34,7 +40,7 @@ static struct http_client_cfg client_cfg(void)
         .keepalive = true, .timeout = 1 * SIM_S, .win_start = 0, .win_stop = 1 * SIM_S,
     };
     dist_fixed(&c.load.think, 0);
-    dist_fixed(&c.req_size, 100);
+    dist_fixed(&c.req_size, 200);      /* whole HTTP messages, longer than their headers */
     dist_fixed(&c.resp_size, 1000);
     return c;
 }
@@ -97,7 +103,7 @@ Test(apps_http, closed_loop_back_to_back)
     struct rig r;
     rig_run(&r, &cc, 0, 0, 0, 1 * SIM_S + 10 * SIM_MS);
     const struct app_stats *st = http_client_stats(r.cli);
-    sim_time_t per = 2 * DELAY + ser(100) + ser(1000);
+    sim_time_t per = 2 * DELAY + ser(200) + ser(1000);
     double expect = (double)SIM_S / (double)per;
     cr_assert_eq(st->failed, 0);
     cr_assert_eq(st->conns_opened, 1, "keep-alive opens one connection, not %llu",
@@ -259,14 +265,15 @@ Test(apps_http, same_seed_same_numbers)
 }
 
 struct raw {
+    const uint8_t *req;        /* sent once connected */
+    size_t len;
     int closed_reset;
 };
 
 static void raw_connected(void *ctx, struct tcp_sock *s)
 {
-    (void)ctx;
-    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
-    tcp_send(s, req, sizeof req - 1);
+    struct raw *r = ctx;
+    cr_assert_eq(tcp_send(s, r->req, r->len), r->len);
 }
 
 static void raw_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
@@ -276,17 +283,138 @@ static void raw_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
     r->closed_reset += why == TCP_CLOSE_RESET;
 }
 
-/* A request in another framing is refused with a reset and counted. */
-Test(apps_http, bad_request_reset)
+/* The request's bytes to the server: it resets the connection and counts
+ * the request as bad. */
+static void refused_with_reset(const uint8_t *req, size_t len)
 {
     struct rig r;
     rig_setup(&r, 0, 0, 0);
     static const struct tcp_callbacks cb = { .connected = raw_connected, .closed = raw_closed };
-    struct raw raw = { 0 };
+    struct raw raw = { .req = req, .len = len };
     cr_assert_not_null(tcp_connect(r.p.a, 0, IP4(10, 0, 0, 2), PORT, &cb, &raw));
     sched_run_until(&s, 1 * SIM_S);
     cr_assert_eq(http_server_stats(r.srv)->bad, 1);
     cr_assert_eq(http_server_stats(r.srv)->requests, 0);
     cr_assert_eq(raw.closed_reset, 1);
     rig_free(&r);
+}
+
+/* A plain HTTP/1.0 GET, not the workload's request. */
+Test(apps_http, bad_request_reset)
+{
+    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+    refused_with_reset((const uint8_t *)req, sizeof req - 1);
+}
+
+/* A well-formed request whose body has one byte changed. */
+Test(apps_http, bad_body_byte_reset)
+{
+    static uint8_t req[600];
+    struct http_tx tx;
+    http_tx_init(&tx, HTTP_REQUEST, &(struct http_msg){ .seq = 1, .resp_len = 100 }, sizeof req);
+    http_tx_bytes(&tx, 0, req, sizeof req);
+    req[sizeof req - 10] ^= 1;
+    refused_with_reset(req, sizeof req);
+}
+
+/* ---- captures ---- */
+
+static void capture(void *ctx, const struct pkt *f, sim_time_t t)
+{
+    struct pcap_pkthdr h = { .ts = { .tv_sec = t / SIM_S, .tv_usec = (t % SIM_S) / SIM_US },
+                             .caplen = f->len, .len = f->len };
+    pcap_dump(ctx, &h, f->data);
+}
+
+/* How many frames of the pcap tshark's display filter keeps. */
+static long tshark_count(const char *path, const char *filter)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "tshark -r %s -Y '%s' 2>/dev/null | wc -l", path, filter);
+    FILE *out = popen(cmd, "r");
+    cr_assert_not_null(out);
+    long n = -1;
+    cr_assert_eq(fscanf(out, "%ld", &n), 1);
+    cr_assert_eq(pclose(out), 0, "%s", cmd);
+    return n;
+}
+
+struct capture_run {
+    char path[64];
+    long requests;             /* as many as the client issued */
+};
+
+/* 20 ms of requests captured on the wire into out->path: every frame passes
+ * tshark's checks, and tshark decodes each request and each response, 200
+ * OK with the connection option asked for. */
+static void exchange_in_pcap(struct capture_run *out, bool keepalive, uint32_t req_size, uint32_t resp_size)
+{
+    char *path = out->path;
+    snprintf(path, sizeof out->path, "/tmp/lvslab-http-XXXXXX.pcap");
+    int fd = mkstemps(path, 5);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+    pcap_dumper_t *dump = pcap_dump_open(dead, path);
+    cr_assert_not_null(dump, "%s: %s", path, pcap_geterr(dead));
+    struct rig r;
+    rig_setup(&r, 0, 0, 0);
+    tcp_stack_config(r.p.b)->msl = 50 * SIM_US;   /* as one_connection_per_request */
+    r.p.w.capture = capture;
+    r.p.w.capture_ctx = dump;
+    struct http_client_cfg cc = client_cfg();
+    cc.keepalive = keepalive;
+    cc.load.stop = 20 * SIM_MS;
+    dist_fixed(&cc.req_size, req_size);
+    dist_fixed(&cc.resp_size, resp_size);
+    rig_go(&r, &cc, 50 * SIM_MS);
+    const struct app_stats *st = http_client_stats(r.cli);
+    uint64_t issued = st->issued, completed = st->completed, opened = st->conns_opened;
+    cr_assert_gt(completed, 10);
+    cr_assert_eq(completed, issued);
+    cr_assert_eq(st->bad_bytes, 0);
+    cr_assert_eq(http_server_stats(r.srv)->bad, 0);
+    cr_assert_eq(opened, keepalive ? 1 : issued);
+    rig_free(&r);
+    pcap_dump_close(dump);
+    pcap_close(dead);
+
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "MIN_FRAMES=5 sh scripts/pcap-check.sh %s >/dev/null", path);
+    cr_assert_eq(system(cmd), 0, "%s fails tshark's checks", path);
+    long requests = tshark_count(path, "http.request"), responses = tshark_count(path, "http.response");
+    cr_assert_gt(requests, 0);
+    cr_assert_gt(responses, 0);
+    cr_assert_eq(requests, (long)issued, "tshark decodes %ld requests of %llu", requests,
+                 (unsigned long long)issued);
+    cr_assert_eq(responses, (long)completed, "tshark decodes %ld responses of %llu", responses,
+                 (unsigned long long)completed);
+    cr_assert_eq(tshark_count(path, "http.response.code == 200 && http.content_type == \"application/octet-stream\""),
+                 responses);
+    cr_assert_eq(tshark_count(path, keepalive ? "http.connection == \"keep-alive\"" : "http.connection == \"close\""),
+                 requests + responses);
+    out->requests = requests;
+}
+
+/* Kept alive, both ways over several segments. The request size is the one
+ * total that needs a zero-padded Content-Length ("0999") while sequence
+ * numbers have one digit: tshark reads it as 999. */
+Test(apps_http, keepalive_exchange_decodes_in_tshark, .timeout = 60)
+{
+    uint32_t fixed = http_wire_len(HTTP_REQUEST, &(struct http_msg){ .seq = 1, .resp_len = 20000 }, 0) - 1;
+    struct capture_run run;
+    exchange_in_pcap(&run, true, fixed + 3 + 1000, 20000);
+    cr_assert_eq(tshark_count(run.path, "http.request && http.content_length_header == \"0999\" && "
+                                        "http.content_length == 999"), 9);
+    unlink(run.path);
+}
+
+/* One connection per request, each request its header alone (asked 100
+ * bytes, less than the header): Content-Length 0 throughout. */
+Test(apps_http, one_connection_per_request_decodes_in_tshark, .timeout = 60)
+{
+    struct capture_run run;
+    exchange_in_pcap(&run, false, 100, 1000);
+    cr_assert_eq(tshark_count(run.path, "http.request && http.content_length == 0"), run.requests);
+    unlink(run.path);
 }

@@ -1,10 +1,8 @@
 /* Workload measurements: the window, goodput, the per-server table and its
- * overflow, merging clients, the rate series sampled for charts; and the
- * framing's streaming check on a message cut into pieces. */
+ * overflow, merging clients, the rate series sampled for charts. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "apps/http_proto.h"
 #include "apps/stats.h"
 #include "engine/sched.h"
 
@@ -82,31 +80,4 @@ Test(apps_stats, series)
     }
     ts_free(&ts);
     sched_destroy(&s);
-}
-
-/* A 40-byte message fed one byte at a time, then a corrupted one. */
-Test(apps_stats, framing_in_pieces)
-{
-    uint8_t msg[40];
-    struct http_hdr h = { HTTP_MAGIC_RESP, 40, 7, 3 };
-    http_msg_build(msg, &h);
-    struct http_rx rx = { 0 };
-    enum http_rx_status st = HTTP_RX_MORE;
-    for (int i = 0; i < 40; i++) {
-        size_t used;
-        st = http_rx_feed(&rx, HTTP_MAGIC_RESP, msg + i, 1, &used);
-        cr_assert_eq(used, 1);
-        cr_assert_eq(st, i == 39 ? HTTP_RX_DONE : HTTP_RX_MORE);
-    }
-    cr_assert_eq(rx.bad, 0);
-    cr_assert_eq(rx.h.arg, 7);
-    http_rx_reset(&rx);
-    msg[30] ^= 1;
-    size_t used;
-    cr_assert_eq(http_rx_feed(&rx, HTTP_MAGIC_RESP, msg, sizeof msg, &used), HTTP_RX_DONE);
-    cr_assert_eq(rx.bad, 1);
-    http_rx_reset(&rx);
-    cr_assert_eq(http_rx_feed(&rx, HTTP_MAGIC_REQ, msg, sizeof msg, &used), HTTP_RX_BAD);
-    cr_assert_eq(http_len_clamp(3), HTTP_HDR_LEN);
-    cr_assert_eq(http_len_clamp(1e12), HTTP_MAX_LEN);
 }

@@ -1,0 +1,19 @@
+/*
+ * Checkable payload bytes: every byte a workload sends beyond its headers is
+ * a function of (a message's sequence number, the byte's offset), so the
+ * receiver checks each one end to end. HTTP bodies count offsets from the
+ * body's first byte (apps/http_wire.h), UDP datagrams from the datagram's
+ * first byte (apps/msg_frame.h), bulk streams use sequence 0 and the offset
+ * in the stream (apps/bulk_wire.h).
+ */
+#ifndef APPS_PATTERN_H
+#define APPS_PATTERN_H
+
+#include <stdint.h>
+
+static inline uint8_t app_pattern(uint32_t seq, uint64_t off)
+{
+    return (uint8_t)(((off + (uint64_t)seq * 131u) * 2654435761u) >> 13);
+}
+
+#endif
