@@ -132,6 +132,24 @@ static void keepalived_event(void *ctx, const char *kind, const char *what, cons
     sim_events_log(ctx, kind, what, detail);
 }
 
+/* keepalived's MISC_CHECKs ask the scenario's misc_check predicates; a
+ * missing or failing one fails the run. */
+struct misc_ctx {
+    struct scenario *sc;
+    struct sim_build *b;
+    char error[320];
+};
+
+static bool misc_predicate(void *ctx, const char *path, uint32_t addr, uint16_t port)
+{
+    struct misc_ctx *m = ctx;
+    char msg[256];
+    int pass = scenario_misc_check(m->sc, path, addr, port, sched_now(&m->b->w->sched), msg, sizeof msg);
+    if (pass < 0 && !m->error[0])
+        snprintf(m->error, sizeof m->error, "%s", msg);
+    return pass == 1;
+}
+
 static void simulate(struct running *r, sim_time_t end, const struct sim_run_opts *o)
 {
     struct sched *s = &r->b.w->sched;
@@ -173,12 +191,17 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
     r.events = sim_events_start(&r.b, &r.topo);
     r.b.event = keepalived_event;
     r.b.event_ctx = r.events;
+    struct misc_ctx misc = { .sc = sc, .b = &r.b };
+    r.b.misc = misc_predicate;
+    r.b.misc_ctx = &misc;
     r.measure = sim_measure_start(&r.b, &r.topo, r.apps, sc->warmup, sample_interval(end));
     simulate(&r, end, o);
     sim_measure_finish(r.measure);
     json_t *rec = NULL;
     if (sim_events_error(r.events))
         snprintf(err, errlen, "%s", sim_events_error(r.events));
+    else if (misc.error[0])
+        snprintf(err, errlen, "%s", misc.error);
     else
         rec = record(sc, run, &r, o);
     stop(&r);

@@ -218,6 +218,12 @@ int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_to
                    char *err, size_t errlen);
 void scn_topo_free(struct scn_topo *topo);
 
+/* A keepalived MISC_CHECK during the run: the predicate the last
+ * build(run) declared with misc_check(path, fn), called as fn(address,
+ * port, seconds). 1 pass, 0 fail, -1 with "message" in err. */
+int scenario_misc_check(struct scenario *sc, const char *path, uint32_t addr, uint16_t port, sim_time_t now,
+                        char *err, size_t errlen);
+
 /* Find a node by name: its index, or -1. */
 int scn_topo_node(const struct scn_topo *topo, const char *name);
 /* The director on node, or NULL. */

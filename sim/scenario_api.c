@@ -22,6 +22,7 @@
 #define REG_SCENARIO "lvslab.scenario"
 #define REG_TOPO "lvslab.topo"
 #define REG_PARAMS "lvslab.params"
+#define REG_MISC "lvslab.misc"        /* misc_path -> predicate, for the run built last */
 
 /* ---- errors at the script's line ---- */
 
@@ -778,6 +779,59 @@ static int api_scenario(lua_State *L)
     return 0;
 }
 
+/* misc_check(path, function(address, port, seconds) -> boolean): what a
+ * keepalived MISC_CHECK with that misc_path runs, instead of a script. */
+static int api_misc_check(lua_State *L)
+{
+    topo_of(L, "misc_check");
+    const char *path = luaL_checkstring(L, 1);
+    if (!*path)
+        fail(L, "misc_check: the misc_path is empty");
+    if (!lua_isfunction(L, 2))
+        fail(L, "misc_check \"%s\": the predicate is a function(address, port, seconds)", path);
+    lua_getfield(L, LUA_REGISTRYINDEX, REG_MISC);
+    lua_getfield(L, -1, path);
+    if (!lua_isnil(L, -1))
+        fail(L, "misc_check \"%s\": declared twice", path);
+    lua_pop(L, 1);
+    lua_pushvalue(L, 2);
+    lua_setfield(L, -2, path);
+    lua_pop(L, 1);
+    return 0;
+}
+
+int scn_api_misc(lua_State *L, const char *path, uint32_t addr, uint16_t port, double seconds, char *err,
+                 size_t errlen)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, REG_MISC);
+    lua_getfield(L, -1, path);
+    if (!lua_isfunction(L, -1)) {
+        lua_pop(L, 2);
+        snprintf(err, errlen, "MISC_CHECK misc_path \"%s\": the scenario declares no misc_check(\"%s\", ...)", path,
+                 path);
+        return -1;
+    }
+    char text[16];
+    snprintf(text, sizeof text, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255);
+    lua_pushstring(L, text);
+    lua_pushinteger(L, port);
+    lua_pushnumber(L, seconds);
+    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+        snprintf(err, errlen, "misc_check \"%s\": %s", path, lua_tostring(L, -1));
+        lua_pop(L, 2);
+        return -1;
+    }
+    if (!lua_isboolean(L, -1)) {
+        snprintf(err, errlen, "misc_check \"%s\": the predicate returned a %s, not true or false", path,
+                 luaL_typename(L, -1));
+        lua_pop(L, 2);
+        return -1;
+    }
+    int pass = lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    return pass;
+}
+
 void scn_api_register(lua_State *L, struct scenario *sc)
 {
     lua_pushlightuserdata(L, sc);
@@ -787,7 +841,8 @@ void scn_api_register(lua_State *L, struct scenario *sc)
         { "switch", api_switch },     { "link", api_link },       { "addr", api_addr },
         { "route", api_route },       { "sysctl", api_sysctl },   { "director", api_director },
         { "realserver", api_realserver }, { "serve", api_serve }, { "load", api_load },
-        { "at", api_at },             { "mark", api_mark },       { NULL, NULL },
+        { "at", api_at },             { "mark", api_mark },       { "misc_check", api_misc_check },
+        { NULL, NULL },
     };
     lua_pushglobaltable(L);
     luaL_setfuncs(L, api, 0);
@@ -798,6 +853,8 @@ void scn_api_begin(lua_State *L, struct scn_topo *topo)
 {
     lua_pushlightuserdata(L, topo);
     lua_setfield(L, LUA_REGISTRYINDEX, REG_TOPO);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, REG_MISC);
 }
 
 void scn_api_end(lua_State *L)

@@ -18,6 +18,11 @@ void scn_api_register(lua_State *L, struct scenario *sc);
 void scn_api_begin(lua_State *L, struct scn_topo *topo);
 void scn_api_end(lua_State *L);
 
+/* The misc_check(path, fn) that the last build(run) declared, called as
+ * fn(address, port, seconds): 1 pass, 0 fail, -1 with err (none declared,
+ * a Lua error, not a boolean). */
+int scn_api_misc(lua_State *L, const char *path, uint32_t addr, uint16_t port, double seconds, char *err,
+                 size_t errlen);
 /* Checks that need the whole topology (sim/scenario_check.c). */
 int scn_topo_check(const struct scn_topo *topo, char *err, size_t errlen);
 

@@ -259,3 +259,9 @@ int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_to
     return rc;
 }
 
+
+int scenario_misc_check(struct scenario *sc, const char *path, uint32_t addr, uint16_t port, sim_time_t now,
+                        char *err, size_t errlen)
+{
+    return scn_api_misc(sc->L, path, addr, port, sim_time_to_s(now), err, errlen);
+}

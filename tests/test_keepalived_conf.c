@@ -337,3 +337,30 @@ Test(keepalived_conf, comments_quotes_and_braces_anywhere)
     cr_assert_eq(c.vs[0].rs[1].checkers[0].misc_timeout, 60 * SIM_S);   /* the virtual server's delay_loop */
     ka_conf_free(&c);
 }
+
+/* lvs_sync_daemon: the sync daemon follows a vrrp_instance, its id by
+ * default the instance's virtual_router_id. */
+Test(keepalived_conf, lvs_sync_daemon_follows_an_instance)
+{
+    const char *vrrp = "vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 51\n"
+                       " virtual_ipaddress {\n  10.0.0.100\n }\n}\n";
+    char text[512], err[256];
+    snprintf(text, sizeof text, "global_defs {\n lvs_sync_daemon eth1 VI_1\n}\n%s", vrrp);
+    struct ka_conf c;
+    cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), 0, "%s", err);
+    cr_assert(c.global.lvs_sync.on);
+    cr_assert_str_eq(c.global.lvs_sync.interface, "eth1");
+    cr_assert_str_eq(c.global.lvs_sync.instance, "VI_1");
+    cr_assert_eq(c.global.lvs_sync.syncid, 51);
+    ka_conf_free(&c);
+    snprintf(text, sizeof text, "global_defs {\n lvs_sync_daemon eth0 VI_1 id 7 port 9000 ttl 2\n}\n%s", vrrp);
+    cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), 0, "%s", err);
+    cr_assert(c.global.lvs_sync.syncid == 7 && c.global.lvs_sync.port == 9000 && c.global.lvs_sync.ttl == 2);
+    ka_conf_free(&c);
+    snprintf(text, sizeof text, "global_defs {\n lvs_sync_daemon eth0 VI_9\n}\n%s", vrrp);
+    bad_text(text, "t.conf:2: lvs_sync_daemon: no vrrp_instance named VI_9");
+    snprintf(text, sizeof text, "global_defs {\n lvs_sync_daemon eth0 VI_1 speed 3\n}\n%s", vrrp);
+    bad_text(text, "t.conf:2: lvs_sync_daemon: unknown option \"speed\"");
+    snprintf(text, sizeof text, "global_defs {\n lvs_sync_daemon eth0\n}\n%s", vrrp);
+    bad_text(text, "t.conf:2: lvs_sync_daemon: expects an interface, a vrrp_instance and option pairs");
+}

@@ -29,8 +29,22 @@
 #define KA_MAX_CHECKERS 4         /* per real server */
 #define KA_MD5_LEN 16
 
+/* lvs_sync_daemon IFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group A]:
+ * IPVS's connection sync, master where the instance is MASTER, backup
+ * elsewhere. */
+struct ka_lvs_sync {
+    bool on;
+    int line;
+    char interface[KA_IFNAME_MAX];
+    char instance[KA_NAME_MAX];
+    int syncid;                           /* default: the instance's virtual_router_id */
+    int maxlen, port, ttl;                /* 0: the kernel's defaults */
+    uint32_t group;
+};
+
 struct ka_global {
     char router_id[KA_NAME_MAX];          /* "" when not given (keepalived: the host name) */
+    struct ka_lvs_sync lvs_sync;
     int vrrp_version;                     /* 2 (default) or 3 */
     sim_time_t vrrp_garp_master_delay;    /* default 5 s */
     int vrrp_garp_master_repeat;          /* default 5 */

@@ -135,6 +135,35 @@ int ka_inherit_stmt(struct ka_parser *p, const struct ka_stmt *st, struct ka_inh
 
 /* ---- global_defs ---- */
 
+/* lvs_sync_daemon IFACE INSTANCE and its options, as keepalived takes them. */
+static int lvs_sync_stmt(struct ka_parser *p, const struct ka_stmt *st, struct ka_lvs_sync *s)
+{
+    unsigned long v;
+    if (st->nwords < 3 || st->nwords % 2 == 0)
+        return ka_fail(p, st->line, "lvs_sync_daemon", "expects an interface, a vrrp_instance and option pairs");
+    *s = (struct ka_lvs_sync){ .on = true, .line = st->line, .syncid = -1 };
+    if (ka_string(p, st, 1, s->interface, sizeof s->interface) < 0 ||
+        ka_string(p, st, 2, s->instance, sizeof s->instance) < 0)
+        return -1;
+    for (int i = 3; i < st->nwords; i += 2) {
+        const char *opt = st->words[i];
+        if (!strcmp(opt, "group")) {
+            if (ka_ipv4(p, st, i + 1, &s->group) < 0)
+                return -1;
+            continue;
+        }
+        int *field = !strcmp(opt, "id") ? &s->syncid : !strcmp(opt, "maxlen") ? &s->maxlen
+                     : !strcmp(opt, "port") ? &s->port : !strcmp(opt, "ttl") ? &s->ttl : NULL;
+        unsigned long max = !strcmp(opt, "id") || !strcmp(opt, "ttl") ? 255 : !strcmp(opt, "maxlen") ? 65507 : 65535;
+        if (!field)
+            return ka_fail(p, st->line, "lvs_sync_daemon", "unknown option \"%s\"", opt);
+        if (ka_uint(p, st, i + 1, 1, max, &v) < 0)
+            return -1;
+        *field = (int)v;
+    }
+    return 0;
+}
+
 static int global_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct ka_global *g = ctx;
@@ -158,6 +187,8 @@ static int global_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
         g->vrrp_garp_master_repeat = (int)v;
         return 0;
     }
+    if (!strcmp(kw, "lvs_sync_daemon"))
+        return lvs_sync_stmt(p, st, &g->lvs_sync);
     return ka_fail(p, st->line, kw, "unknown keyword in global_defs");
 }
 
@@ -206,6 +237,22 @@ static void vrrp_defaults(struct ka_conf *conf)
     }
 }
 
+/* lvs_sync_daemon names an instance of the file; its id defaults to the
+ * instance's virtual_router_id, as keepalived's. */
+static int lvs_sync_resolve(struct ka_parser *p, struct ka_conf *conf)
+{
+    struct ka_lvs_sync *s = &conf->global.lvs_sync;
+    if (!s->on)
+        return 0;
+    for (int i = 0; i < conf->nvrrp; i++)
+        if (!strcmp(conf->vrrp[i].name, s->instance)) {
+            if (s->syncid < 0)
+                s->syncid = conf->vrrp[i].virtual_router_id;
+            return 0;
+        }
+    return ka_fail(p, s->line, "lvs_sync_daemon", "no vrrp_instance named %s", s->instance);
+}
+
 static int vrrp_check(struct ka_parser *p, const struct ka_conf *conf)
 {
     for (int i = 0; i < conf->nvrrp; i++) {
@@ -243,6 +290,8 @@ int ka_conf_parse_string(const char *text, const char *name, struct ka_conf *con
     if (r == 0) {
         vrrp_defaults(conf);
         r = vrrp_check(&p, conf);
+        if (r == 0)
+            r = lvs_sync_resolve(&p, conf);
     }
     if (r < 0) {
         ka_conf_free(conf);

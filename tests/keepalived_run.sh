@@ -1,0 +1,46 @@
+#!/bin/sh
+# Integration: keepalived in scenario runs. A MISC_CHECK answered by the
+# scenario's misc_check predicate takes rs2 out within one delay_loop of its
+# going out of service and back within one of its return; a predicate that
+# answers neither true nor false fails the run naming it. With
+# lvs_sync_daemon the downloads through a director that dies survive on
+# the backup; without it every one is reset.
+set -eu
+build=${LVSLAB_BUILD:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+lvslab=$build/lvslab
+case $lvslab in /*) ;; *) lvslab=$root/$lvslab ;; esac
+cd "$root"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT INT TERM
+fail() { echo "keepalived_run: $*"; exit 1; }
+
+"$lvslab" run tests/fixtures/scenarios/misc_check.lua --quiet --out "$dir/misc" || fail "misc_check run failed"
+python3 - "$dir/misc/results.json" <<'PY' || fail "MISC_CHECK events are wrong"
+import json, sys
+ev = [(e["t_s"], e["kind"], e["what"]) for e in json.load(open(sys.argv[1]))["runs"][0]["events"]]
+down = [t for t, k, w in ev if k == "rs_down" and w == "rs2"]
+up = [t for t, k, w in ev if k == "rs_up" and w == "rs2"]
+assert len(down) == 1 and 3.0 <= down[0] <= 4.0, ev
+assert len(up) == 1 and 6.0 <= up[0] <= 7.0, ev
+assert not [e for e in ev if e[2] == "rs1"], ev
+PY
+set +e
+out=$("$lvslab" run tests/fixtures/scenarios/misc_check.lua --quiet --set broken=true --out "$dir/broken" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "a broken predicate: exit $rc, not 2"
+printf '%s' "$out" | grep -q 'misc_check "in-service": the predicate returned a string' ||
+    fail "a broken predicate: $out"
+
+"$lvslab" run scenarios/lessons/failover-sync.lua --quiet --out "$dir/sync" || fail "failover-sync run failed"
+python3 - "$dir/sync/results.json" <<'PY' || fail "sync does not decide whether downloads survive"
+import json, sys
+runs = {r["sweep"]["sync"]: r for r in json.load(open(sys.argv[1]))["runs"]}
+assert runs[1]["requests"] == {"completed": 2, "failed": 0}, runs[1]["requests"]
+assert runs[0]["requests"] == {"completed": 0, "failed": 2}, runs[0]["requests"]
+for r in runs.values():
+    t = [e["t_s"] for e in r["events"] if e["kind"] == "vrrp_master" and e["what"] == "director2"]
+    assert t and 2.0 < t[0] <= 2.0 + 3.609375, r["events"]
+PY
+echo "keepalived_run: ok"
