@@ -3,6 +3,7 @@
  * the five charts, the per-run table, events and links to the pcaps. */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,55 @@ static void hstr(FILE *f, const char *s)
         case '\'': fputs("&#39;", f); break;
         default: fputc(*s, f);
         }
+}
+
+/* The lesson's Markdown, plainly: blank lines end paragraphs, "- " lines
+ * are list items, `code` spans are code; all text escaped. */
+static void lesson_html(FILE *f, const char *md)
+{
+    bool in_p = false, in_list = false;
+    for (const char *line = md; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        while (n && (*line == ' ' || *line == '\t'))
+            line++, n--;
+        bool item = n >= 2 && line[0] == '-' && line[1] == ' ';
+        if ((!n || item) && in_p)
+            fputs("</p>\n", f), in_p = false;
+        if ((!n || !item) && in_list)
+            fputs("</ul>\n", f), in_list = false;
+        if (item) {
+            fputs(in_list ? "<li>" : "<ul>\n<li>", f);
+            in_list = true;
+            line += 2, n -= 2;
+        } else if (n && !in_p) {
+            fputs("<p>", f);
+            in_p = true;
+        } else if (n) {
+            fputc(' ', f);
+        }
+        bool code = false;
+        for (size_t k = 0; k < n; k++) {
+            if (line[k] == '`') {
+                fputs(code ? "</code>" : "<code>", f);
+                code = !code;
+                continue;
+            }
+            char c[2] = { line[k], 0 };
+            hstr(f, c);
+        }
+        if (code)
+            fputs("</code>", f);
+        if (item)
+            fputs("</li>\n", f);
+        line += n;
+        if (*line == '\n')
+            line++;
+    }
+    if (in_p)
+        fputs("</p>\n", f);
+    if (in_list)
+        fputs("</ul>\n", f);
 }
 
 static void hnum(FILE *f, double v) { report_fnum(f, v, "n/a"); }
@@ -248,6 +298,10 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         fputs("<p>", f);
         hstr(f, report_str(root, "scenario.description"));
         fputs("</p>\n", f);
+    }
+    if (report_str(root, "scenario.lesson")) {
+        fputs("<h2>What this shows</h2>\n", f);
+        lesson_html(f, report_str(root, "scenario.lesson"));
     }
     fputs("<p class=\"meta\">Scenario <code>", f);
     hstr(f, report_str(root, "scenario.file"));

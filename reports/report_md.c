@@ -202,6 +202,11 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
         mstr(f, report_str(root, "scenario.description"));
         fputs("\n\n", f);
     }
+    if (report_str(root, "scenario.lesson")) {     /* Markdown already */
+        fputs("## What this shows\n\n", f);
+        fputs(report_str(root, "scenario.lesson"), f);
+        fputs("\n\n", f);
+    }
     fputs("Scenario ", f);
     mstr(f, report_str(root, "scenario.file"));
     fprintf(f, ", seed %.0f, world %s, %g s per run, lvslab %s. "

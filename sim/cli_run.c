@@ -158,8 +158,9 @@ static json_t *scenario_record(const struct scenario *sc, const struct scn_run *
             json_array_append_new(values, json_real(sc->sweep[i]));
         sweep = json_pack("{s:s, s:o}", "param", sc->sweep_param, "values", values);
     }
-    return json_pack("{s:s, s:s, s:o, s:f, s:o, s:o}", "name", sc->name, "file", sc->file,
+    return json_pack("{s:s, s:s, s:o, s:o, s:f, s:o, s:o}", "name", sc->name, "file", sc->file,
                      "description", sc->description[0] ? json_string(sc->description) : json_null(),
+                     "lesson", sc->lesson[0] ? json_string(sc->lesson) : json_null(),
                      "duration_s", sim_time_to_s(sc->duration), "modes", modes, "sweep", sweep);
 }
 

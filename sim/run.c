@@ -45,26 +45,39 @@ static json_t *latency(const struct histogram *h)
                      "p999", (double)hist_percentile(h, 99.9) / 1e6, "cdf", cdf);
 }
 
-/* Each real server's answers as the clients counted them, its share, and Jain's index. */
+/* Each server node's answers as the clients counted them (its
+ * applications together), its share, and Jain's index. */
 static json_t *servers(const struct running *r, const struct app_stats *st, double *jain)
 {
+    int n = sim_apps_nservers(r->apps), nodes = 0;
+    int *node = calloc((size_t)n + 1, sizeof *node);
+    for (int i = 0; i < n; i++) {          /* each node once, in the order it first serves */
+        int k = 0, nd = sim_apps_server_node(r->apps, i);
+        while (k < nodes && node[k] != nd)
+            k++;
+        if (k == nodes)
+            node[nodes++] = nd;
+    }
+    uint64_t total = 0;
+    for (int k = 0; k < nodes; k++)
+        total += app_stats_server_count(st, sim_apps_server_id(&r->topo, node[k]));
     json_t *list = json_array();
     double sum = 0, sum_sq = 0;
-    int n = sim_apps_nservers(r->apps);
-    uint64_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += app_stats_server_count(st, sim_apps_server_id(&r->topo, sim_apps_server_node(r->apps, i)));
-    for (int i = 0; i < n; i++) {
-        int node = sim_apps_server_node(r->apps, i);
-        uint64_t requests = app_stats_server_count(st, sim_apps_server_id(&r->topo, node)), bytes;
-        bool counted = sim_apps_server_bytes(r->apps, i, &bytes);
+    for (int k = 0; k < nodes; k++) {
+        bool counted = false;
+        uint64_t bytes = 0, b;
+        for (int i = 0; i < n; i++)
+            if (sim_apps_server_node(r->apps, i) == node[k] && sim_apps_server_bytes(r->apps, i, &b))
+                counted = true, bytes += b;
+        uint64_t requests = app_stats_server_count(st, sim_apps_server_id(&r->topo, node[k]));
         json_array_append_new(list, json_pack(
-            "{s:s, s:I, s:o, s:o}", "name", r->topo.nodes[node].name, "requests", (json_int_t)requests,
+            "{s:s, s:I, s:o, s:o}", "name", r->topo.nodes[node[k]].name, "requests", (json_int_t)requests,
             "bytes", counted ? json_integer((json_int_t)bytes) : json_null(),
             "share", total ? json_real((double)requests / (double)total) : json_null()));
         sum += (double)requests, sum_sq += (double)requests * (double)requests;
     }
-    *jain = n > 0 && sum_sq > 0 ? sum * sum / (n * sum_sq) : -1;
+    free(node);
+    *jain = nodes > 0 && sum_sq > 0 ? sum * sum / (nodes * sum_sq) : -1;
     return list;
 }
 

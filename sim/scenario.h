@@ -192,6 +192,7 @@ struct scn_run {
 struct scenario {
     char name[SCN_NAME_MAX];
     char description[512];
+    char lesson[4096];         /* Markdown: what the runs show and why ("" : none) */
     char file[256];
     sim_time_t duration, warmup;
     uint64_t seed;

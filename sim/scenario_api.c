@@ -700,7 +700,7 @@ static int api_scenario(lua_State *L)
     if (in_build)
         fail(L, "scenario{} belongs at the top of the script, not in build(run)");
     lua_settop(L, 1);
-    static const char *const keys[] = { "name", "description", "duration", "warmup", "seed",
+    static const char *const keys[] = { "name", "description", "lesson", "duration", "warmup", "seed",
                                         "modes", "sweep", "params", NULL };
     check_keys(L, 1, "scenario", keys);
     const char *name = opt_string(L, 1, "name", "scenario", NULL);
@@ -710,6 +710,10 @@ static int api_scenario(lua_State *L)
              SCN_NAME_MAX - 1);
     snprintf(sc->description, sizeof sc->description, "%s",
              opt_string(L, 1, "description", "scenario", ""));
+    const char *lesson = opt_string(L, 1, "lesson", "scenario", "");
+    if (strlen(lesson) >= sizeof sc->lesson)
+        fail(L, "scenario: lesson is longer than %zu characters", sizeof sc->lesson - 1);
+    snprintf(sc->lesson, sizeof sc->lesson, "%s", lesson);
     sc->duration = opt_time(L, 1, "duration", "scenario", 0);
     if (sc->duration <= 0)
         fail(L, "scenario: duration is required and above 0");

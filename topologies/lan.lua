@@ -8,12 +8,16 @@
 --   fullnat  nothing special: replies go to the director's local address
 --
 -- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=, uplink_rate=,
---           queue=, backup_director=, director_cpu={...}, server_cpu={...}, service_time=}
+--           queue=, backup_director=, arp_fix=, nat_gateway=, director_cpu={...},
+--           server_cpu={...}, service_time=}
 -- rate is the director's and the servers' links, client_rate the clients'
 -- and uplink_rate the router's link to the LAN (each defaults to rate);
 -- queue is every NIC's transmit queue in packets. backup_director = true
 -- adds "director2" (10.0.0.3) on the LAN beside the first, for a VRRP pair
 -- (DR and TUN: NAT servers would route through one of them only).
+-- arp_fix = false leaves DR servers answering ARP for the VIP (the ARP
+-- problem); nat_gateway = false routes NAT servers via the router instead
+-- of the director (replies go around it). Both default to true.
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
 --          laddrs = {the director's LAN address, FULLNAT's local address},
 --          directors = {names}}
@@ -24,6 +28,7 @@ local ROUTER_LAN, DIRECTOR = "10.0.0.1", "10.0.0.2"
 
 local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
                 client_rate = true, uplink_rate = true, queue = true, backup_director = true,
+                arp_fix = true, nat_gateway = true,
                 director_cpu = true,
                 server_cpu = true, service_time = true }
 
@@ -76,11 +81,11 @@ function lan.build(o)
     addr(s, s_if, ip .. "/24")
     local mode = o.mode
     if mode == "nat" then
-      route(s, "default", DIRECTOR)
+      route(s, "default", o.nat_gateway == false and ROUTER_LAN or DIRECTOR)
       realserver(s, { mode = "nat", vip = VIP, gateway = DIRECTOR })
     else
       route(s, "default", ROUTER_LAN)
-      realserver(s, { mode = mode, vip = VIP })
+      realserver(s, { mode = mode, vip = VIP, arp_fix = o.arp_fix ~= false })
     end
     serve(s, { kind = "http", port = 80, service_time = o.service_time or "0" })
     out.servers[i] = s
