@@ -6,6 +6,8 @@
 #   nat-gateway  without the director as gateway every request fails
 #   megaproxy    persistence pins one proxy's users to one server of four
 #   drain        weight 0 lets rs1's downloads finish; deletion fails them
+#   health-check rs2 is taken out within keepalived's bound for each
+#                delay_loop; delay_loop 1 follows the flaps, 6 loses the most
 #   failover-sync  (tests/keepalived_run.sh)
 set -eu
 build=${LVSLAB_BUILD:-build}
@@ -16,7 +18,7 @@ cd "$root"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp nat-gateway megaproxy drain; do
+for lesson in dr-arp nat-gateway megaproxy drain health-check; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -44,5 +46,12 @@ dr = runs("drain", "action")
 assert dr[0]["requests"] == {"completed": 4, "failed": 0}, dr[0]["requests"]
 assert dr[1]["requests"] == {"completed": 2, "failed": 2}, dr[1]["requests"]
 assert [e["kind"] for e in dr[1]["events"]] == ["ipvsadm"], dr[1]["events"]
+
+hc = runs("health-check", "delay_loop")
+for dl, r in hc.items():
+    down = [e["t_s"] for e in r["events"] if e["kind"] == "rs_down"]
+    assert down and 4.0 < down[0] <= 4.0 + dl + 2 * 1 + 1, (dl, down)
+assert len([e for e in hc[1]["events"] if e["kind"] == "rs_down"]) == 3, hc[1]["events"]
+assert hc[6]["requests"]["completed"] < hc[1]["requests"]["completed"]
 PY
 echo "lessons: ok"
