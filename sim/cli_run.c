@@ -4,9 +4,11 @@
  * into OUT/results.json, then the report beside it (reports/report.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include "reports/report.h"
 #include "sim/cli.h"
 #include "sim/progress.h"
+#include "sim/progress_board.h"
 #include "sim/run.h"
 
 #define LVSLAB_VERSION "0.1"
@@ -204,39 +207,94 @@ static json_t *run_one(struct scenario *sc, const struct run_slot *slot, const s
     return rec;
 }
 
-/* A child process runs one slot and leaves its record in slot->file. */
-static pid_t spawn(struct scenario *sc, const struct run_slot *slot, const struct run_args *a, int n, int nruns,
+/* A child process runs one slot, reports its progress on fd, and leaves
+ * its record in slot->file. */
+static pid_t spawn(struct scenario *sc, const struct run_slot *slot, const struct run_args *a, int n, int fd,
                    FILE *err)
 {
     fflush(NULL);
     pid_t pid = fork();
     if (pid != 0)
         return pid;
-    struct progress prog;
-    progress_init(&prog, err, a->quiet, nruns);
-    prog.tty = false;          /* runs side by side: a line each as they end */
-    json_t *rec = run_one(sc, slot, a, &prog, n, err);
+    char msg[512];
+    json_t *rec = NULL;
+    if (a->pcap && mkdirs(slot->pcap_dir) < 0) {
+        fprintf(err, "lvslab run: %s: %s\n", slot->pcap_dir, strerror(errno));
+    } else {
+        struct progress_pipe pp = { .fd = fd, .run = n };
+        struct sim_run_opts o = { .pcap_dir = a->pcap ? slot->pcap_dir : NULL, .pcap_rel = slot->rel,
+                                  .progress = progress_pipe_update, .progress_ctx = &pp };
+        rec = sim_run(sc, &slot->run, &o, msg, sizeof msg);
+        if (!rec)
+            fprintf(err, "\nlvslab run: %s: %s\n", slot->label, msg);
+    }
     int rc = rec && json_dump_file(rec, slot->file, JSON_REAL_PRECISION(17)) == 0 ? CLI_OK : CLI_USAGE;
     fflush(NULL);
     _exit(rc);
 }
 
-/* Wait for one child; its slot's exit code. */
-static int reap(struct run_slot *slots, int nruns, int *slot_done)
+/* Reap any child that has ended: its slot index, its exit code in *code; -1 if none. */
+static int reap(struct run_slot *slots, int nruns, int *code)
 {
     int status;
-    pid_t pid = wait(&status);
-    for (int i = 0; i < nruns; i++)
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    for (int i = 0; pid > 0 && i < nruns; i++)
         if (slots[i].pid == pid) {
             slots[i].pid = 0;
-            *slot_done = i;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : CLI_FAILED;
+            *code = WIFEXITED(status) ? WEXITSTATUS(status) : CLI_FAILED;
+            return i;
         }
-    *slot_done = -1;
-    return CLI_FAILED;
+    return -1;
 }
 
-/* Every run into the "runs" array, in order, up to jobs at once; CLI_OK or the exit code. */
+/* Up to jobs runs at once, each in a process of its own; CLI_OK or the exit code. */
+static int run_side_by_side(struct scenario *sc, struct run_slot *slots, int nruns, const struct run_args *a,
+                            FILE *err)
+{
+    int fds[2];
+    if (pipe(fds) < 0) {
+        fprintf(err, "lvslab run: pipe: %s\n", strerror(errno));
+        return CLI_FAILED;
+    }
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);    /* a run never waits on its progress */
+    struct progress_board board;
+    progress_board_init(&board, err, a->quiet, nruns, sc->warmup + sc->duration);
+    int rc = CLI_OK, started = 0, running = 0;
+    while (started < nruns || running > 0) {
+        if (rc == CLI_OK && started < nruns && running < a->jobs) {
+            progress_board_run_begins(&board, started);
+            slots[started].pid = spawn(sc, &slots[started], a, started, fds[1], err);
+            if (slots[started].pid < 0) {
+                fprintf(err, "lvslab run: fork: %s\n", strerror(errno));
+                rc = CLI_FAILED;
+            } else {
+                running++;
+            }
+            started++;
+            continue;
+        }
+        if (running == 0)
+            break;
+        struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+        struct progress_report r;
+        if (poll(&pfd, 1, 50) > 0 && read(fds[0], &r, sizeof r) == (ssize_t)sizeof r)
+            progress_board_take(&board, &r);
+        int code, done;
+        while ((done = reap(slots, nruns, &code)) >= 0) {
+            running--;
+            if (code == CLI_OK)
+                progress_board_run_ends(&board, done, slots[done].label);
+            else if (rc == CLI_OK)
+                rc = code;
+        }
+    }
+    progress_board_free(&board);
+    close(fds[0]);
+    close(fds[1]);
+    return rc;
+}
+
+/* Every run into the "runs" array, in order; CLI_OK or the exit code. */
 static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, const struct run_args *a,
                    const char *dir, json_t *list, FILE *err)
 {
@@ -256,26 +314,7 @@ static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, c
         free(slots);
         return rc;
     }
-    int started = 0, running = 0;
-    while (started < nruns || running > 0) {
-        if (rc == CLI_OK && started < nruns && running < a->jobs) {
-            slots[started].pid = spawn(sc, &slots[started], a, started + 1, nruns, err);
-            if (slots[started].pid < 0) {
-                fprintf(err, "lvslab run: fork: %s\n", strerror(errno));
-                rc = CLI_FAILED;
-            } else {
-                running++;
-            }
-            started++;
-            continue;
-        }
-        if (running == 0)
-            break;
-        int done, code = reap(slots, nruns, &done);
-        running--;
-        if (code != CLI_OK && rc == CLI_OK)
-            rc = code;
-    }
+    rc = run_side_by_side(sc, slots, nruns, a, err);
     for (int i = 0; i < nruns && rc == CLI_OK; i++) {
         json_error_t jerr;
         json_t *rec = json_load_file(slots[i].file, 0, &jerr);
