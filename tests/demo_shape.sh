@@ -4,14 +4,7 @@
 # servers; DR and TUN keep scaling with them; every run's goodput is within
 # 10% of its analytic bound (each run here saturates something: the
 # director's NIC, or the real servers' NICs); the summary says so.
-set -eu
-build=${LVSLAB_BUILD:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-lvslab=$build/lvslab
-case $lvslab in /*) ;; *) lvslab=$root/$lvslab ;; esac
-cd "$root"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT INT TERM
+. "$(dirname "$0")/support/lvslab.sh"
 "$lvslab" run scenarios/compare-modes.lua --set duration=1s --set warmup=500ms --quiet --out "$dir" ||
     { echo "demo_shape: the run failed"; exit 1; }
 python3 - "$dir/results.json" <<'PY'

@@ -6,14 +6,7 @@
 # within the master-down interval (3 x 1 s + (256 - 100)/256 s) of the last
 # advert, which came at most 1 s before the crash; requests complete again
 # after the takeover; every pcap passes tshark, VRRP adverts decoded as such.
-set -eu
-build=${LVSLAB_BUILD:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-lvslab=$build/lvslab
-case $lvslab in /*) ;; *) lvslab=$root/$lvslab ;; esac
-cd "$root"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT INT TERM
+. "$(dirname "$0")/support/lvslab.sh"
 "$lvslab" run scenarios/failover.lua --set users=1 --quiet --pcap --out "$dir" || { echo "failover_run: the run failed"; exit 1; }
 python3 - "$dir/results.json" <<'PY'
 import json, sys

@@ -5,14 +5,7 @@
 # answers neither true nor false fails the run naming it. With
 # lvs_sync_daemon the downloads through a director that dies survive on
 # the backup; without it every one is reset.
-set -eu
-build=${LVSLAB_BUILD:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-lvslab=$build/lvslab
-case $lvslab in /*) ;; *) lvslab=$root/$lvslab ;; esac
-cd "$root"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT INT TERM
+. "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "keepalived_run: $*"; exit 1; }
 
 "$lvslab" run tests/fixtures/scenarios/misc_check.lua --quiet --out "$dir/misc" || fail "misc_check run failed"

@@ -9,14 +9,7 @@
 #   health-check rs2 is taken out within keepalived's bound for each
 #                delay_loop; delay_loop 1 follows the flaps, 6 loses the most
 #   failover-sync  (tests/keepalived_run.sh)
-set -eu
-build=${LVSLAB_BUILD:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-lvslab=$build/lvslab
-case $lvslab in /*) ;; *) lvslab=$root/$lvslab ;; esac
-cd "$root"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT INT TERM
+. "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
 for lesson in dr-arp nat-gateway megaproxy drain health-check; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"

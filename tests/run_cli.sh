@@ -5,14 +5,7 @@
 # seed gives byte-identical results.json and pcaps, whether runs go one at a
 # time or side by side; another seed gives other captures; every pcap passes
 # tshark; bad usage and bad scripts exit 2 naming the problem.
-set -eu
-build=${LVSLAB_BUILD:-build}
-root=$(cd "$(dirname "$0")/.." && pwd)
-lvslab=$build/lvslab
-case $lvslab in /*) ;; *) lvslab=$root/$lvslab ;; esac
-cd "$root"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT INT TERM
+. "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "run_cli: $*"; exit 1; }
 short="--set duration=1500ms --set warmup=250ms --quiet"
 

@@ -21,6 +21,7 @@
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
 --          laddrs = {the director's LAN address, FULLNAT's local address},
 --          directors = {names}}
+local parts = require "parts"
 local lan = {}
 
 local VIP = "10.0.0.100"
@@ -33,9 +34,7 @@ local known = { mode = true, clients = true, servers = true, rate = true, delay 
                 server_cpu = true, service_time = true }
 
 function lan.build(o)
-  for k in pairs(o) do
-    if not known[k] then error(("lan.build: unknown key %q"):format(k), 2) end
-  end
+  parts.check_keys("lan", o, known)
   local rate, delay = o.rate or "1Gbps", o.delay or "50us"
   local function wire(r) return { rate = r, delay = delay, queue = o.queue } end
   local out = { clients = {}, servers = {}, director = "director", vip = VIP, laddrs = { DIRECTOR },
@@ -63,15 +62,7 @@ function lan.build(o)
     out.directors[2] = "director2"
   end
 
-  for i = 1, o.clients or 4 do
-    local c = "client" .. i
-    host(c)
-    local c_if, r_if = link(c, "router", wire(o.client_rate or rate))
-    addr(c, c_if, ("10.%d.0.2/24"):format(100 + i))
-    addr("router", r_if, ("10.%d.0.1/24"):format(100 + i))
-    route(c, "default", ("10.%d.0.1"):format(100 + i))
-    out.clients[i] = c
-  end
+  out.clients = parts.clients("router", o.clients or 4, wire(o.client_rate or rate))
 
   for i = 1, o.servers or 4 do
     local s = "rs" .. i
@@ -95,14 +86,10 @@ end
 
 -- The ipvsadm lines for a service on the VIP with every real server in the
 -- run's mode (-m NAT, -g DR, -i TUN, --fullnat FULLNAT).
-local flag = { nat = "-m", dr = "-g", tun = "-i", fullnat = "--fullnat" }
-
 function lan.rules(t, mode, scheduler)
-  local lines = { ("-A -t %s:80 -s %s"):format(t.vip, scheduler or "wlc") }
-  for i = 1, #t.servers do
-    lines[#lines + 1] = ("-a -t %s:80 -r 10.0.0.%d:80 %s -w 1"):format(t.vip, 10 + i, flag[mode])
-  end
-  return lines
+  local rips = {}
+  for i = 1, #t.servers do rips[i] = ("10.0.0.%d"):format(10 + i) end
+  return parts.rules(t.vip, rips, mode, scheduler)
 end
 
 return lan

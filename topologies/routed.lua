@@ -12,6 +12,7 @@
 --              director_cpu={...}, server_cpu={...}, service_time=}
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
 --          laddrs = {the director's private address}}
+local parts = require "parts"
 local routed = {}
 
 local VIP = "10.1.0.100"
@@ -22,9 +23,7 @@ local known = { mode = true, clients = true, servers = true, rate = true, delay 
                 service_time = true }
 
 function routed.build(o)
-  for k in pairs(o) do
-    if not known[k] then error(("routed.build: unknown key %q"):format(k), 2) end
-  end
+  parts.check_keys("routed", o, known)
   if o.mode ~= "nat" and o.mode ~= "fullnat" then
     error(("routed.build: mode %q needs the servers on the director's LAN or routes of their own; " ..
            "use lan.lua (dr, tun) or wan.lua (tun)"):format(tostring(o.mode)), 2)
@@ -45,15 +44,7 @@ function routed.build(o)
   route("director", "default", ROUTER)
   sysctl("director", { ip_forward = true })
 
-  for i = 1, o.clients or 4 do
-    local c = "client" .. i
-    host(c)
-    local c_if, r_if = link(c, "router", wire(o.client_rate or rate))
-    addr(c, c_if, ("10.%d.0.2/24"):format(100 + i))
-    addr("router", r_if, ("10.%d.0.1/24"):format(100 + i))
-    route(c, "default", ("10.%d.0.1"):format(100 + i))
-    out.clients[i] = c
-  end
+  out.clients = parts.clients("router", o.clients or 4, wire(o.client_rate or rate))
 
   for i = 1, o.servers or 4 do
     local s = "rs" .. i
@@ -72,14 +63,10 @@ function routed.build(o)
 end
 
 -- The ipvsadm lines for a service on the VIP with every real server.
-local flag = { nat = "-m", fullnat = "--fullnat" }
-
 function routed.rules(t, mode, scheduler)
-  local lines = { ("-A -t %s:80 -s %s"):format(t.vip, scheduler or "wlc") }
-  for i = 1, #t.servers do
-    lines[#lines + 1] = ("-a -t %s:80 -r 10.2.0.%d:80 %s -w 1"):format(t.vip, 10 + i, flag[mode])
-  end
-  return lines
+  local rips = {}
+  for i = 1, #t.servers do rips[i] = ("10.2.0.%d"):format(10 + i) end
+  return parts.rules(t.vip, rips, mode, scheduler)
 end
 
 return routed

@@ -9,6 +9,7 @@
 --           queue=, director_cpu={...}, server_cpu={...}, service_time=}
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
 --          laddrs = {the director's address}}
+local parts = require "parts"
 local wan = {}
 
 local VIP = "10.10.0.100"
@@ -19,9 +20,7 @@ local known = { mode = true, clients = true, servers = true, rate = true, wan_ra
                 server_cpu = true, service_time = true }
 
 function wan.build(o)
-  for k in pairs(o) do
-    if not known[k] then error(("wan.build: unknown key %q"):format(k), 2) end
-  end
+  parts.check_keys("wan", o, known)
   if o.mode ~= "tun" and o.mode ~= "fullnat" then
     error(("wan.build: mode %q cannot reach servers across a WAN; use tun or fullnat")
           :format(tostring(o.mode)), 2)
@@ -46,15 +45,7 @@ function wan.build(o)
   addr("director", link("director", "site_a", wire(rate)), DIRECTOR .. "/24")
   route("director", "default", ROUTER_A)
 
-  for i = 1, o.clients or 2 do
-    local c = "client" .. i
-    host(c)
-    local c_if, r_if = link(c, "router_a", wire(rate))
-    addr(c, c_if, ("10.%d.0.2/24"):format(100 + i))
-    addr("router_a", r_if, ("10.%d.0.1/24"):format(100 + i))
-    route(c, "default", ("10.%d.0.1"):format(100 + i))
-    out.clients[i] = c
-  end
+  out.clients = parts.clients("router_a", o.clients or 2, wire(rate))
 
   for i = 1, o.servers or 2 do
     local s = "rs" .. i
@@ -69,14 +60,10 @@ function wan.build(o)
 end
 
 -- The ipvsadm lines for a service on the VIP with every real server.
-local flag = { tun = "-i", fullnat = "--fullnat" }
-
 function wan.rules(t, mode, scheduler)
-  local lines = { ("-A -t %s:80 -s %s"):format(t.vip, scheduler or "wlc") }
-  for i = 1, #t.servers do
-    lines[#lines + 1] = ("-a -t %s:80 -r 10.20.0.%d:80 %s -w 1"):format(t.vip, 10 + i, flag[mode])
-  end
-  return lines
+  local rips = {}
+  for i = 1, #t.servers do rips[i] = ("10.20.0.%d"):format(10 + i) end
+  return parts.rules(t.vip, rips, mode, scheduler)
 end
 
 return wan
