@@ -6,12 +6,13 @@
 #   nat-gateway  without the director as gateway every request fails
 #   megaproxy    persistence pins one proxy's users to one server of four
 #   drain        weight 0 lets rs1's downloads finish; deletion fails them
+#   schedulers   rr's tail latency is several times wlc's and sed's with a slow server
 #   health-check rs2 is taken out within keepalived's bound for each
 #                delay_loop; delay_loop 1 follows the flaps, 6 loses the most
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp nat-gateway megaproxy drain health-check; do
+for lesson in dr-arp nat-gateway megaproxy drain schedulers health-check; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -39,6 +40,11 @@ dr = runs("drain", "action")
 assert dr[0]["requests"] == {"completed": 4, "failed": 0}, dr[0]["requests"]
 assert dr[1]["requests"] == {"completed": 2, "failed": 2}, dr[1]["requests"]
 assert [e["kind"] for e in dr[1]["events"]] == ["ipvsadm"], dr[1]["events"]
+
+sc = runs("schedulers", "sched")
+p99 = {k: r["latency_ms"]["p99"] for k, r in sc.items()}
+assert p99[1] > 3 * p99[2] and p99[1] > 3 * p99[3], p99
+assert reqs(sc[2])[2] < reqs(sc[2])[0] and reqs(sc[3])[2] < reqs(sc[2])[2], [reqs(r) for r in sc.values()]
 
 hc = runs("health-check", "delay_loop")
 for dl, r in hc.items():

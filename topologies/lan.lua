@@ -9,7 +9,7 @@
 --
 -- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=, uplink_rate=,
 --           queue=, backup_director=, arp_fix=, nat_gateway=, director_cpu={...},
---           server_cpu={...}, service_time=}
+--           server_cpu={...}, service_time=, service_times={...}}
 -- rate is the director's and the servers' links, client_rate the clients'
 -- and uplink_rate the router's link to the LAN (each defaults to rate);
 -- queue is every NIC's transmit queue in packets. backup_director = true
@@ -18,6 +18,8 @@
 -- arp_fix = false leaves DR servers answering ARP for the VIP (the ARP
 -- problem); nat_gateway = false routes NAT servers via the router instead
 -- of the director (replies go around it). Both default to true.
+-- service_times gives each server its own service time (unequal servers);
+-- service_time is every server's otherwise.
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
 --          laddrs = {the director's LAN address, FULLNAT's local address},
 --          directors = {names}}
@@ -31,7 +33,7 @@ local known = { mode = true, clients = true, servers = true, rate = true, delay 
                 client_rate = true, uplink_rate = true, queue = true, backup_director = true,
                 arp_fix = true, nat_gateway = true,
                 director_cpu = true,
-                server_cpu = true, service_time = true }
+                server_cpu = true, service_time = true, service_times = true }
 
 function lan.build(o)
   parts.check_keys("lan", o, known)
@@ -78,7 +80,8 @@ function lan.build(o)
       route(s, "default", ROUTER_LAN)
       realserver(s, { mode = mode, vip = VIP, arp_fix = o.arp_fix ~= false })
     end
-    serve(s, { kind = "http", port = 80, service_time = o.service_time or "0" })
+    local service = o.service_times and o.service_times[i] or o.service_time or "0"
+    serve(s, { kind = "http", port = 80, service_time = service })
     out.servers[i] = s
   end
   return out
