@@ -16,7 +16,7 @@ struct hs_conn {
     LIST_ENTRY(hs_conn) link;
     struct tcp_sock *s;        /* NULL once the socket is gone while serving */
     enum hs_state state;
-    bool close_after, peer_eof;
+    bool close_after, peer_eof, counted;   /* counted: its client seen */
     uint32_t id;
     struct http_rx rx;
     struct http_tx tx;
@@ -79,9 +79,36 @@ static void served(void *arg)
 }
 
 /* Returns false when the connection was let go of. */
+static void seen(struct http_seen *t, uint32_t addr)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->addr[i] == addr)
+            return;
+    if (t->n == HTTP_SERVER_MAX_SEEN)
+        t->beyond++;
+    else
+        t->addr[t->n++] = addr;
+}
+
+/* Who the client is, as the server can tell at its first request: the
+ * connection's source, and the address TOA carried (by then it came with
+ * the first ACK or data). */
+static void count_client(struct hs_conn *k)
+{
+    uint32_t laddr, raddr, toa;
+    uint16_t lport, rport, toa_port;
+    k->counted = true;
+    tcp_sock_addrs(k->s, &laddr, &lport, &raddr, &rport);
+    seen(&k->srv->stats.peers, raddr);
+    if (tcp_sock_toa(k->s, &toa, &toa_port))
+        seen(&k->srv->stats.toa, toa);
+}
+
 static bool request_done(struct hs_conn *k)
 {
     struct http_server *srv = k->srv;
+    if (!k->counted)
+        count_client(k);
     if (k->rx.bad) {
         srv->stats.bad++;
         conn_reset(k);

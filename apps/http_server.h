@@ -31,8 +31,19 @@ struct http_server_cfg {
     const struct app_cpu *cpu; /* NULL: infinitely fast; must outlive the server */
 };
 
+#define HTTP_SERVER_MAX_SEEN 64
+
+/* Distinct client addresses, as many as fit. */
+struct http_seen {
+    uint32_t addr[HTTP_SERVER_MAX_SEEN];
+    int n;
+    uint64_t beyond;           /* addresses not kept: the table was full */
+};
+
 struct http_server_stats {
     uint64_t accepted, requests, responses;
+    struct http_seen peers;    /* the source addresses connections came from */
+    struct http_seen toa;      /* client addresses a FULLNAT director passed in TOA */
     uint64_t refused;          /* requests the CPU refused (connection reset) */
     uint64_t bad;              /* malformed requests or bodies (connection reset) */
     uint64_t bytes_in, bytes_out;

@@ -64,16 +64,24 @@ static json_t *servers(const struct running *r, const struct app_stats *st, doub
     json_t *list = json_array();
     double sum = 0, sum_sq = 0;
     for (int k = 0; k < nodes; k++) {
-        bool counted = false;
+        bool counted = false, looked = false;
         uint64_t bytes = 0, b;
-        for (int i = 0; i < n; i++)
-            if (sim_apps_server_node(r->apps, i) == node[k] && sim_apps_server_bytes(r->apps, i, &b))
+        int sources = 0, toa = 0, s, t;
+        for (int i = 0; i < n; i++) {
+            if (sim_apps_server_node(r->apps, i) != node[k])
+                continue;
+            if (sim_apps_server_bytes(r->apps, i, &b))
                 counted = true, bytes += b;
+            if (sim_apps_server_clients(r->apps, i, &s, &t))
+                looked = true, sources = s > sources ? s : sources, toa = t > toa ? t : toa;
+        }
         uint64_t requests = app_stats_server_count(st, sim_apps_server_id(&r->topo, node[k]));
         json_array_append_new(list, json_pack(
-            "{s:s, s:I, s:o, s:o}", "name", r->topo.nodes[node[k]].name, "requests", (json_int_t)requests,
+            "{s:s, s:I, s:o, s:o, s:o, s:o}", "name", r->topo.nodes[node[k]].name, "requests", (json_int_t)requests,
             "bytes", counted ? json_integer((json_int_t)bytes) : json_null(),
-            "share", total ? json_real((double)requests / (double)total) : json_null()));
+            "share", total ? json_real((double)requests / (double)total) : json_null(),
+            "client_addrs", looked ? json_integer(sources) : json_null(),
+            "toa_addrs", looked ? json_integer(toa) : json_null()));
         sum += (double)requests, sum_sq += (double)requests * (double)requests;
     }
     free(node);

@@ -240,6 +240,17 @@ bool sim_apps_server_bytes(const struct sim_apps *a, int i, uint64_t *bytes)
     return s->kind != SCN_APP_UDP;
 }
 
+bool sim_apps_server_clients(const struct sim_apps *a, int i, int *sources, int *toa)
+{
+    const struct app_server *s = &a->servers[i];
+    if (s->kind != SCN_APP_HTTP)
+        return false;
+    const struct http_server_stats *st = http_server_stats(s->http);
+    *sources = st->peers.n;
+    *toa = st->toa.n;
+    return true;
+}
+
 uint64_t sim_apps_delivered(const struct sim_apps *a)
 {
     uint64_t n = 0;

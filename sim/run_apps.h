@@ -25,6 +25,9 @@ uint32_t sim_apps_server_id(const struct scn_topo *topo, int node);
 int sim_apps_nservers(const struct sim_apps *a);
 int sim_apps_server_node(const struct sim_apps *a, int i);
 bool sim_apps_server_bytes(const struct sim_apps *a, int i, uint64_t *bytes);
+/* How many distinct client addresses server i saw as connections' sources,
+ * and in TOA (false for servers that do not look: bulk and UDP). */
+bool sim_apps_server_clients(const struct sim_apps *a, int i, int *sources, int *toa);
 /* Bytes of payload delivered so far (all of the run, for time series). */
 uint64_t sim_apps_delivered(const struct sim_apps *a);
 uint64_t sim_apps_completed(const struct sim_apps *a);

@@ -6,13 +6,15 @@
 #   nat-gateway  without the director as gateway every request fails
 #   megaproxy    persistence pins one proxy's users to one server of four
 #   drain        weight 0 lets rs1's downloads finish; deletion fails them
+#   fullnat-toa  NAT servers see the clients' addresses; FULLNAT's see one, and
+#                the clients' in TOA
 #   schedulers   rr's tail latency is several times wlc's and sed's with a slow server
 #   health-check rs2 is taken out within keepalived's bound for each
 #                delay_loop; delay_loop 1 follows the flaps, 6 loses the most
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp nat-gateway megaproxy drain schedulers health-check; do
+for lesson in dr-arp nat-gateway fullnat-toa megaproxy drain schedulers health-check; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -31,6 +33,10 @@ assert min(reqs(arp[1])) > 0.3 * sum(reqs(arp[1])) and arp[1]["director"]["pkts_
 gw = runs("nat-gateway", "gateway")
 assert gw[0]["requests"]["completed"] == 0 and gw[0]["requests"]["failed"] > 0, gw[0]["requests"]
 assert gw[1]["requests"]["completed"] > 1000 and gw[1]["requests"]["failed"] == 0, gw[1]["requests"]
+
+toa = {r["mode"]: r["servers"][0] for r in json.load(open(sys.argv[1] + "/fullnat-toa/results.json"))["runs"]}
+assert (toa["nat"]["client_addrs"], toa["nat"]["toa_addrs"]) == (4, 0), toa["nat"]
+assert (toa["fullnat"]["client_addrs"], toa["fullnat"]["toa_addrs"]) == (1, 4), toa["fullnat"]
 
 mp = runs("megaproxy", "persistent")
 assert mp[0]["jain"] > 0.95, mp[0]["jain"]
