@@ -12,6 +12,7 @@
 #include "net/ipip.h"
 #include "net/ipv4.h"
 #include "net/ipv4_frag.h"
+#include "net/filter.h"
 #include "net/mark.h"
 #include "net/route.h"
 #include "net/tcp.h"
@@ -103,6 +104,7 @@ void host_free(struct host *h)
     udp_stack_free(h);
     ipip_free(h);
     mark_free(h);
+    filter_free(h);
     icmp_free(h);
     ipv4_loopback_free(h);
     ipv4_reasm_free(h->reasm);

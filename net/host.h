@@ -119,6 +119,7 @@ struct host {
     struct tcp_stack *tcp;
     struct ipip_state *ipip;
     struct mark_table *marks;           /* firewall-mark rules (net/mark.h) */
+    struct filter_table *filters;       /* ICMP drop rules (net/filter.h) */
     struct host_proto proto[256];
     struct host_hook hooks[HOOK_POINTS][HOST_MAX_HOOKS];
     struct host_prefetch prefetch;      /* the director's, on a director */

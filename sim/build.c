@@ -11,6 +11,7 @@
 #include "lvs/director.h"
 #include "lvs/ipvsadm.h"
 #include "net/ipip.h"
+#include "net/filter.h"
 #include "net/mark.h"
 #include "net/route.h"
 #include "sim/build_keepalived.h"
@@ -87,6 +88,12 @@ static int build_addrs(struct sim_build *b, const struct scn_topo *topo, char *e
             if (mark_rule_add(b->nodes[n]->host, &rule) < 0)
                 return fail(err, errlen, &k->where, "%s: no room for another mark rule", topo->nodes[n].name);
         }
+    for (int n = 0; n < topo->nnodes; n++)
+        for (int r = 0; r < topo->nodes[n].nicmp_drops; r++)
+            if (filter_icmp_drop_add(b->nodes[n]->host, topo->nodes[n].icmp_drops[r].type,
+                                     topo->nodes[n].icmp_drops[r].code) < 0)
+                return fail(err, errlen, &topo->nodes[n].where, "%s: no room for another ICMP drop rule",
+                            topo->nodes[n].name);
     for (int n = 0; n < topo->nnodes; n++)
         for (int r = 0; r < topo->nodes[n].nroutes; r++) {
             const struct scn_route *rt = &topo->nodes[n].routes[r];

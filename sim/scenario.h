@@ -85,6 +85,10 @@ struct scn_node {
     bool forward;              /* routers forward; hosts do not */
     struct scn_mark marks[SCN_MAX_MARKS];
     int nmarks;
+    struct {
+        int type, code;        /* code -1: any */
+    } icmp_drops[SCN_MAX_MARKS];   /* forwarded ICMP a firewall drops */
+    int nicmp_drops;
     int arp_ignore, arp_announce, rp_filter;   /* host-wide ("all") values */
 };
 

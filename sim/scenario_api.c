@@ -460,6 +460,27 @@ static int api_mark(lua_State *L)
     return 0;
 }
 
+/* drop_icmp(node, {type, code}): a firewall on a forwarding node dropping
+ * ICMP of that type (and code), as iptables -A FORWARD -p icmp --icmp-type T/C -j DROP. */
+static int api_drop_icmp(lua_State *L)
+{
+    struct scn_topo *t = topo_of(L, "drop_icmp");
+    int n = node_arg(L, t, 1, "drop_icmp");
+    struct scn_node *node = &t->nodes[n];
+    char what[64];
+    snprintf(what, sizeof what, "drop_icmp %s", node->name);
+    if (!node->forward)
+        fail(L, "%s: only a router forwards (a firewall on a host would see nothing pass)", what);
+    if (node->nicmp_drops == SCN_MAX_MARKS)
+        fail(L, "%s: a node holds at most %d such rules", what, SCN_MAX_MARKS);
+    static const char *const keys[] = { "type", "code", NULL };
+    check_keys(L, 2, what, keys);
+    node->icmp_drops[node->nicmp_drops].type = (int)opt_int(L, 2, "type", what, 3, 0, 255);
+    node->icmp_drops[node->nicmp_drops].code = (int)opt_int(L, 2, "code", what, -1, -1, 255);
+    node->nicmp_drops++;
+    return 0;
+}
+
 /* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}}),
  * once per director; several share the VIP under keepalived's VRRP. */
 static int api_director(lua_State *L)
@@ -846,6 +867,7 @@ void scn_api_register(lua_State *L, struct scenario *sc)
         { "route", api_route },       { "sysctl", api_sysctl },   { "director", api_director },
         { "realserver", api_realserver }, { "serve", api_serve }, { "load", api_load },
         { "at", api_at },             { "mark", api_mark },       { "misc_check", api_misc_check },
+        { "drop_icmp", api_drop_icmp },
         { NULL, NULL },
     };
     lua_pushglobaltable(L);

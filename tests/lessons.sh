@@ -3,6 +3,7 @@
 # the Markdown lesson in the report.
 #   dr-arp       without the ARP fix one real server takes every request and
 #                the director sees nothing; with it the three share evenly
+#   tun-pmtu     large requests through TUN fail when ICMP frag-needed is dropped
 #   nat-gateway  without the director as gateway every request fails
 #   megaproxy    persistence pins one proxy's users to one server of four
 #   drain        weight 0 lets rs1's downloads finish; deletion fails them
@@ -14,7 +15,7 @@
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp nat-gateway fullnat-toa megaproxy drain schedulers health-check; do
+for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -29,6 +30,10 @@ def reqs(r):
 arp = runs("dr-arp", "arp_fix")
 assert sorted(reqs(arp[0]))[:2] == [0, 0] and arp[0]["director"]["pkts_per_s"] == 0, arp[0]["servers"]
 assert min(reqs(arp[1])) > 0.3 * sum(reqs(arp[1])) and arp[1]["director"]["pkts_per_s"] > 1000
+
+pm = runs("tun-pmtu", "blocked")
+assert pm[0]["requests"]["completed"] > 1000 and pm[0]["requests"]["failed"] == 0, pm[0]["requests"]
+assert pm[1]["requests"]["completed"] == 0 and pm[1]["requests"]["failed"] > 0, pm[1]["requests"]
 
 gw = runs("nat-gateway", "gateway")
 assert gw[0]["requests"]["completed"] == 0 and gw[0]["requests"]["failed"] > 0, gw[0]["requests"]

@@ -3,6 +3,7 @@
  * errors or broadcasts; a bad checksum is dropped and counted. */
 #include <criterion/criterion.h>
 
+#include "net/filter.h"
 #include "net/hdr.h"
 #include "net/icmp.h"
 #include "net/ipv4.h"
@@ -108,4 +109,25 @@ Test(icmp, bad_checksum_is_dropped_and_counted)
     sched_run(&s);
     cr_assert_eq(b->drops[DROP_ICMP_CSUM], 1);
     cr_assert_eq(icmp_stats(b)->echo_requests, 0);
+}
+
+/* A FORWARD rule dropping ICMP fragmentation-needed: that type and code
+ * are dropped and counted, other ICMP passes. */
+Test(icmp, a_forward_filter_drops_frag_needed_only)
+{
+    struct host *h = a;
+    cr_assert_eq(filter_icmp_drop_add(h, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED), 0);
+    uint8_t frame[64] = { 0 };
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)frame;
+    ip->ver_ihl = 0x45;
+    ip->proto = IPPROTO_ICMP;
+    frame[20] = ICMP_DEST_UNREACH;
+    frame[21] = ICMP_FRAG_NEEDED;
+    struct pkt p = { .data = frame, .len = sizeof frame };
+    cr_assert_eq(host_run_hooks(h, HOOK_FORWARD, &p), VERDICT_DROP);
+    frame[21] = ICMP_PORT_UNREACH;
+    cr_assert_eq(host_run_hooks(h, HOOK_FORWARD, &p), VERDICT_ACCEPT);
+    frame[20] = ICMP_ECHO;
+    frame[21] = 0;
+    cr_assert_eq(host_run_hooks(h, HOOK_FORWARD, &p), VERDICT_ACCEPT);
 }
