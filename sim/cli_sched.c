@@ -45,12 +45,14 @@ struct sched_args {
     struct sched_client *clients;
     size_t nclients, cap;
     uint32_t flags;
+    const char *remove;        /* --remove: then the picks again without it */
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lvslab sched ALGO --rs NAME:WEIGHT [--rs ...] --picks N\n"
                "                    [--clients ADDR[:PORT],...|--clients-from FILE] [--flags FLAG,...]\n"
+               "                    [--remove NAME]\n"
                "  The real servers that kernel scheduler ALGO picks for N new connections to one\n"
                "  service, then how many each got. Each pick holds one active connection.\n"
                "  ALGO: ");
@@ -59,7 +61,9 @@ static void usage(FILE *f)
     fprintf(f, "\n  NAME: an IPv4 address, or a label given 10.0.0.x in order.\n"
                "  Clients (destinations for dh, lblc, lblcr) are taken in turn; without\n"
                "  --clients they are 10.1.x.y from a fixed-seed stream.\n"
-               "  FLAG: sh-fallback, sh-port, mh-fallback, mh-port (ipvsadm -b).\n");
+               "  FLAG: sh-fallback, sh-port, mh-fallback, mh-port (ipvsadm -b).\n"
+               "  --remove NAME: then NAME leaves, the same connections are scheduled again,\n"
+               "  and the last line says how many of those on other servers moved.\n");
 }
 
 static bool parse_addr(const char *s, uint32_t *addr)
@@ -274,6 +278,8 @@ static int parse(struct sched_args *a, int argc, char **argv, FILE *err)
             rc = opt[9] ? read_clients(a, val, err) : parse_clients(a, val, err);
         } else if (!strcmp(opt, "--flags")) {
             rc = parse_flags(a, val, err);
+        } else if (!strcmp(opt, "--remove")) {
+            a->remove = val;
         } else {
             fprintf(err, "lvslab sched: unknown option \"%s\"\n", opt);
             return -1;
@@ -287,6 +293,13 @@ static int parse(struct sched_args *a, int argc, char **argv, FILE *err)
     }
     if (!a->picks) {
         fprintf(err, "lvslab sched: no pick count (--picks N)\n");
+        return -1;
+    }
+    bool known = !a->remove;
+    for (int i = 0; !known && i < a->nrs; i++)
+        known = !strcmp(a->rs[i].name, a->remove);
+    if (!known) {
+        fprintf(err, "lvslab sched: --remove %s: not one of the --rs\n", a->remove);
         return -1;
     }
     return 0;
@@ -304,6 +317,31 @@ static struct sched_rs *rs_of(struct sched_args *a, const struct ipvs_dest *d)
 static bool by_destination(const struct ipvs_sched_ops *ops)
 {
     return !strcmp(ops->name, "dh") || !strcmp(ops->name, "lblc") || !strcmp(ops->name, "lblcr");
+}
+
+/* --remove: the server leaves (ipvsadm -d), the same connections are
+ * scheduled again, and how many of those that were on other servers now
+ * land elsewhere: what a hash scheduler's consistency is worth (Maglev
+ * moves few, sh many). */
+static void report_moves(struct sched_args *a, struct ipvs *ipvs, const struct ipvs_service_conf *sc,
+                         const struct ipvs_tuple *tuples, const uint32_t *picked, FILE *out)
+{
+    uint32_t gone = 0;
+    for (int i = 0; i < a->nrs; i++)
+        if (!strcmp(a->rs[i].name, a->remove))
+            gone = a->rs[i].addr;
+    ipvs_dest_del(ipvs, sc, &(struct ipvs_dest_conf){ .addr = gone, .port = 80 });
+    struct ipvs_service *svc = ipvs->services;
+    long stayed = 0, moved = 0;
+    for (long i = 0; i < a->picks; i++) {
+        if (!picked[i] || picked[i] == gone)
+            continue;
+        struct ipvs_dest *d = svc->sched->schedule(svc, &tuples[i]);
+        stayed++;
+        moved += !d || d->addr != picked[i];
+    }
+    fprintf(out, "removed %s: %ld of the %ld connections on other servers moved (%.1f%%)\n", a->remove, moved,
+            stayed, stayed ? 100.0 * (double)moved / (double)stayed : 0);
 }
 
 static int run(struct sched_args *a, FILE *out, FILE *err)
@@ -340,6 +378,8 @@ static int run(struct sched_args *a, FILE *out, FILE *err)
     struct rng r;
     rng_init(&r, SCHED_CLI_SEED, "lvslab-sched-clients");
     long none = 0;
+    struct ipvs_tuple *tuples = xcalloc((size_t)a->picks, sizeof *tuples);
+    uint32_t *picked = xcalloc((size_t)a->picks, sizeof *picked);
     for (long i = 0; i < a->picks; i++) {
         struct sched_client c;
         if (a->nclients) {
@@ -357,6 +397,8 @@ static int run(struct sched_args *a, FILE *out, FILE *err)
             t.saddr = 0x0a010001u;
         }
         struct ipvs_dest *d = svc->sched->schedule(svc, &t);
+        tuples[i] = t;
+        picked[i] = d ? d->addr : 0;
         if (d) {
             d->activeconns++;
             rs_of(a, d)->picks++;
@@ -370,6 +412,10 @@ static int run(struct sched_args *a, FILE *out, FILE *err)
         fprintf(out, "%s %ld\n", a->rs[i].name, a->rs[i].picks);
     if (none)
         fprintf(out, "- %ld (no destination available)\n", none);
+    if (a->remove)
+        report_moves(a, &ipvs, &sc, tuples, picked, out);
+    free(tuples);
+    free(picked);
     ipvs_destroy(&ipvs);
     sched_destroy(&clock);
     return CLI_OK;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Integration: `lvslab sched` prints the kernel's sequences (rr newest
 # first; wrr 4,3,2 starting in the last pass, as dests added one by one
-# leave it) and the summary, and bad input gets one line naming the bad
+# leave it) and the summary, Maglev keeping its connections when a server
+# leaves where sh moves most of them, and bad input gets one line naming the bad
 # argument and exit code 2.
 set -eu
 build=${LVSLAB_BUILD:-build}
@@ -49,4 +50,16 @@ check_error 'bad address "5.6.7"' sh --rs a:1 --picks 1 --clients 1.2.3.4,5.6.7
 check_error '"sh-bogus"' sh --rs a:1 --picks 1 --flags sh-bogus
 printf '10.1.0.5\n# comment\n\nnot-an-address\n' >"$dir/clients"
 check_error "$dir/clients:4" mh --rs a:1 --picks 1 --clients-from "$dir/clients"
+
+# a server leaves: Maglev moves few of the others' connections, sh most
+for s in mh sh; do
+    "$bin" sched $s --rs a:1 --rs b:1 --rs c:1 --rs d:1 --rs e:1 --picks 10000 --remove c >"$dir/$s-rm" ||
+        fail "$s --remove exited $?"
+done
+mh=$(sed -n 's/^removed c: .*(\([0-9.]*\)%)$/\1/p' "$dir/mh-rm")
+sh=$(sed -n 's/^removed c: .*(\([0-9.]*\)%)$/\1/p' "$dir/sh-rm")
+awk -v m="$mh" -v s="$sh" 'BEGIN { exit !(m != "" && s != "" && m < 5 && s > 50) }' ||
+    fail "moves on removal: mh $mh%, sh $sh%"
+"$bin" sched mh --rs a:1 --picks 3 --remove z 2>"$dir/err" >/dev/null && fail "--remove of an unknown server accepted"
+grep -q 'remove z: not one of the --rs' "$dir/err" || fail "--remove z: $(cat "$dir/err")"
 echo "sched_cli: ok"
