@@ -1,0 +1,5 @@
+scenario { name = "bad", duration = "1s", modes = { "dr" } }
+function build(run)
+  host("a")
+  at("1s", "explode", "a")
+end

@@ -1,0 +1,2 @@
+scenario { name = "bad", duration = "1s", modes = { "dr", "snat" } }
+function build(run) end

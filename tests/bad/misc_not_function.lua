@@ -1,0 +1,5 @@
+scenario { name = "bad", duration = "1s", modes = { "dr" } }
+function build(run)
+  host("a")
+  misc_check("ok", true)
+end

@@ -1,0 +1,2 @@
+scenario { name = "bad", modes = { "dr" } }
+function build(run) end

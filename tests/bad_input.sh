@@ -1,0 +1,19 @@
+#!/bin/sh
+# Integration: every scenario under tests/bad/ fails with exit code 2 and
+# exactly the error its .expect file holds (the script's file:line and a
+# plain message), and writes no results.
+. "$(dirname "$0")/support/lvslab.sh"
+n=0
+for script in tests/bad/*.lua; do
+    set +e
+    "$lvslab" run "$script" --quiet --jobs 1 --out "$dir/out" >/dev/null 2>"$dir/err"
+    rc=$?
+    set -e
+    [ "$rc" = 2 ] || { echo "bad_input: $script: exit $rc, not 2"; exit 1; }
+    cmp -s "$dir/err" "${script%.lua}.expect" ||
+        { echo "bad_input: $script: got"; cat "$dir/err"; echo "expected"; cat "${script%.lua}.expect"; exit 1; }
+    [ ! -e "$dir/out/results.json" ] || { echo "bad_input: $script: wrote results.json"; exit 1; }
+    n=$((n + 1))
+done
+[ "$n" -ge 14 ] || { echo "bad_input: only $n bad scripts"; exit 1; }
+echo "bad_input: ok ($n scripts)"
