@@ -72,6 +72,27 @@ demo: all
 	@scripts/demo.sh $(BUILD)
 
 clean:
-	rm -rf build build-san out
+	rm -rf build build-san build-fuzz out
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/sim/main.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
+
+# Fuzzing (libFuzzer, clang): every fuzz/fuzz_*.c against the library built
+# with ASan and UBSan into build-fuzz/, each run FUZZ_SECONDS from its seeds
+# fuzz/seeds/NAME, growing build-fuzz/corpus/NAME; a crash is written to
+# build-fuzz/crash-NAME-* (and becomes a regression test).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+.PHONY: fuzz
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/liblvslab.a
+	@set -e; for src in $(FUZZ_SRC); do \
+	    name=$$(basename $$src .c); \
+	    clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-function -I. $(FUZZ_FLAGS) -fsanitize=fuzzer $$src \
+	        build-fuzz/liblvslab.a $(LIBS) -o build-fuzz/$$name; \
+	    mkdir -p build-fuzz/corpus/$$name; \
+	    echo "$$name: $(FUZZ_SECONDS) s"; \
+	    build-fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=build-fuzz/crash-$$name- build-fuzz/corpus/$$name fuzz/seeds/$$name 2>&1 | \
+	        grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==.*ERROR|SUMMARY)' || true; \
+	done
