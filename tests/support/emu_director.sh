@@ -17,6 +17,7 @@ lvslab=$(realpath "$build/lvslab")
 tag=$(printf '%.1s' "$mode")$(( $$ % 1000 ))
 tmp=$(mktemp -d)
 trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 
 timeout 30 "$lvslab" emu up scenarios/compare-modes.lua --mode "$mode" --set servers=2 --set clients=1 \
     --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
