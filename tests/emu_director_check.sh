@@ -44,7 +44,7 @@ done
 
 # rs2's http.server, by the pids in its namespace
 seen=$(wc -l <"$work/director.log")
-for p in $(ip netns pids "lvslab-$tag-rs2"); do kill "$p"; done
+for p in $(ip netns pids "lvslab-$tag-rs2"); do kill "$p" 2>/dev/null || true; done
 i=0
 until tail -n +$((seen + 1)) "$work/director.log" | grep -q 'rs-down.*10\.0\.0\.12'; do
     i=$((i + 1)); [ $i -lt 100 ] || { echo "the checker did not take rs2 out"; cat "$work/director.log"; exit 1; }
