@@ -52,6 +52,42 @@ static void on_list(struct ev_loop *loop, ev_signal *w, int revents)
         rename(tmp, c->status);
 }
 
+/* Signals in, the ready mark made, then the loop until SIGINT or SIGTERM. */
+static int serve(struct ev_loop *loop, struct emu_director *d, const char *name, const char *tag,
+                 const char *status, const char *ready, FILE *out, FILE *err)
+{
+    struct run_ctx ctx = { .d = d, .status = status };
+    ev_signal sigint, sigterm, sigusr1;
+    ev_signal_init(&sigint, on_stop, SIGINT);
+    ev_signal_init(&sigterm, on_stop, SIGTERM);
+    ev_signal_init(&sigusr1, on_list, SIGUSR1);
+    sigusr1.data = &ctx;
+    ev_signal_start(loop, &sigint);
+    ev_signal_start(loop, &sigterm);
+    ev_signal_start(loop, &sigusr1);
+    FILE *mark = ready ? fopen(ready, "w") : NULL;
+    int rc = CLI_OK;
+    if (mark) {
+        fclose(mark);
+    } else if (ready) {
+        fprintf(err, "lvslab emu director: %s: cannot create the ready mark\n", ready);
+        rc = CLI_FAILED;
+    }
+    if (rc == CLI_OK) {
+        fprintf(out, "%s: director up on %d TAPs (tag %s)\n", name, d->ntaps, tag);
+        fflush(out);
+        ev_run(loop, 0);
+        for (int i = 0; i < d->ntaps; i++)
+            fprintf(out, "%s: rx=%llu tx=%llu rx_errors=%llu tx_errors=%llu\n", d->taps[i].name,
+                    (unsigned long long)d->taps[i].rx_frames, (unsigned long long)d->taps[i].tx_frames,
+                    (unsigned long long)d->taps[i].rx_errors, (unsigned long long)d->taps[i].tx_errors);
+    }
+    ev_signal_stop(loop, &sigint);
+    ev_signal_stop(loop, &sigterm);
+    ev_signal_stop(loop, &sigusr1);
+    return rc;
+}
+
 static int find_director(const struct scn_topo *t, const char *node)
 {
     for (int i = 0; i < t->ndirectors; i++)
@@ -115,31 +151,8 @@ int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "lvslab emu director: %s\n", msg);
         rc = CLI_FAILED;
     }
-    if (rc == CLI_OK) {
-        struct run_ctx ctx = { .d = &d, .status = status };
-        ev_signal sigint, sigterm, sigusr1;
-        ev_signal_init(&sigint, on_stop, SIGINT);
-        ev_signal_init(&sigterm, on_stop, SIGTERM);
-        ev_signal_init(&sigusr1, on_list, SIGUSR1);
-        sigusr1.data = &ctx;
-        ev_signal_start(loop, &sigint);
-        ev_signal_start(loop, &sigterm);
-        ev_signal_start(loop, &sigusr1);
-        FILE *f = ready ? fopen(ready, "w") : NULL;
-        if (f)
-            fclose(f);
-        fprintf(out, "%s: director up on %d TAPs (tag %s)\n", topo.nodes[topo.directors[index].node].name,
-                d.ntaps, tag);
-        fflush(out);
-        ev_run(loop, 0);
-        ev_signal_stop(loop, &sigint);
-        ev_signal_stop(loop, &sigterm);
-        ev_signal_stop(loop, &sigusr1);
-        for (int i = 0; i < d.ntaps; i++)
-            fprintf(out, "%s: rx=%llu tx=%llu rx_errors=%llu tx_errors=%llu\n", d.taps[i].name,
-                    (unsigned long long)d.taps[i].rx_frames, (unsigned long long)d.taps[i].tx_frames,
-                    (unsigned long long)d.taps[i].rx_errors, (unsigned long long)d.taps[i].tx_errors);
-    }
+    if (rc == CLI_OK)
+        rc = serve(loop, &d, topo.nodes[topo.directors[index].node].name, tag, status, ready, out, err);
     if (index >= 0) {
         size_t live = emu_director_stop(&d);
         if (live)
