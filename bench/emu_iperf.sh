@@ -19,8 +19,13 @@ trap 'exit 1' INT TERM
 gbps() {
     taskset -c 0 "$lvslab" emu up scenarios/compare-modes.lua --mode "$1" --set servers=1 --set clients=1 \
         --tag "$tag" >/dev/null
+    i=0   # python3 may be a pyenv shell shim until it execs: wait for it to serve
+    until grep -q 'Serving HTTP' "/run/lvslab/$tag/rs1-http.log" 2>/dev/null; do
+        i=$((i + 1)); [ $i -lt 50 ] || { echo "rs1's http.server did not start" >&2; exit 1; }
+        sleep 0.1
+    done
     for p in $(ip netns pids "lvslab-$tag-rs1"); do   # its http.server, not a TUN endpoint
-        if [ "$(ps -o comm= -p "$p")" = python3 ]; then kill "$p"; fi
+        if [ "$(ps -o comm= -p "$p")" != lvslab ]; then kill "$p"; fi
     done
     sleep 0.2
     ip netns exec "lvslab-$tag-rs1" taskset -c 0 iperf3 -s -p 80 -D -1 >/dev/null
@@ -28,6 +33,7 @@ gbps() {
     bps=$(ip netns exec "lvslab-$tag-client1" taskset -c 0 timeout $((SECS + 10)) \
               iperf3 -c "$2" -p 80 -R -t "$SECS" -J | jq '.end.sum_received.bits_per_second')
     "$lvslab" emu down "$tag" >/dev/null
+    case $bps in ''|null|0) echo "iperf3 through $2 in $1 mode measured nothing" >&2; exit 1 ;; esac
     echo "$bps" | awk '{ printf "%.3f", $1 / 1e9 }'
 }
 
