@@ -1,9 +1,13 @@
 /* `lvslab emu ...`: the emulated world's subcommands. */
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "emu/cli_emu.h"
 #include "emu/ipip_endpoint.h"
 #include "emu/world.h"
 #include "sim/cli.h"
@@ -42,18 +46,20 @@ static int tun_endpoint(int argc, char **argv, FILE *out, FILE *err)
 
 static int up_usage(FILE *f, int rc)
 {
-    fprintf(f, "usage: lvslab emu up SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG]\n"
+    fprintf(f, "usage: lvslab emu up SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR]\n"
                "  Build one run of SCENARIO (the first mode and sweep value unless --mode or\n"
                "  --set pick another) out of network namespaces, bridges and veth pairs, set\n"
-               "  the real servers up for the mode and start their servers. TAG (1-4 lower-case\n"
+               "  the real servers up for the mode, start their servers and the director\n"
+               "  (lvslab emu director, on TAPs; --pcap DIR captures them). TAG (1-4 lower-case\n"
                "  letters or digits, default lv) names everything made; 'lvslab emu down TAG'\n"
-               "  removes it.\n");
+               "  removes it. The director's listing: kill -USR1 its pid, then read\n"
+               "  /run/lvslab/TAG/NODE.status.\n");
     return rc;
 }
 
 static int up(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *script = NULL, *mode = NULL, *tag = "lv";
+    const char *script = NULL, *mode = NULL, *tag = "lv", *pcap = NULL;
     const char *sets[32];
     int nsets = 0;
     for (int i = 1; i < argc; i++) {
@@ -63,6 +69,8 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
             mode = argv[++i];
         else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
             tag = argv[++i];
+        else if (!strcmp(argv[i], "--pcap") && i + 1 < argc)
+            pcap = argv[++i];
         else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 32)
             sets[nsets++] = argv[++i];
         else if (argv[i][0] != '-' && !script)
@@ -73,44 +81,52 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
     if (!script)
         return up_usage(err, CLI_USAGE);
     struct scenario sc;
-    char msg[512];
-    if (scenario_load(&sc, script, sets, nsets, msg, sizeof msg) < 0) {
-        fprintf(err, "lvslab emu up: %s\n", msg);
-        return CLI_USAGE;
-    }
-    struct scn_run runs[SCN_MODES * SCN_MAX_SWEEP];
-    int nruns = scenario_runs(&sc, runs, SCN_MODES * SCN_MAX_SWEEP), pick = 0;
-    if (mode) {
-        int m = scn_mode_parse(mode);
-        for (pick = 0; pick < nruns && (int)runs[pick].mode != m; pick++)
-            ;
-        if (pick == nruns) {
-            fprintf(err, "lvslab emu up: %s does not compare mode \"%s\"\n", script, mode);
-            scenario_free(&sc);
-            return CLI_USAGE;
-        }
-    }
+    struct scn_run run;
     struct scn_topo topo;
-    if (scenario_build(&sc, &runs[pick], &topo, msg, sizeof msg) < 0) {
+    char msg[512];
+    if (emu_cli_load_run(script, mode, sets, nsets, &sc, &run, &topo, msg, sizeof msg) < 0) {
         fprintf(err, "lvslab emu up: %s\n", msg);
-        scenario_free(&sc);
         return CLI_USAGE;
     }
-    char self[256];
+    char self[256], pcap_abs[PATH_MAX], script_abs[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     self[n > 0 ? n : 0] = '\0';
+    if (pcap && (mkdir(pcap, 0755) < 0 && errno != EEXIST)) {
+        fprintf(err, "lvslab emu up: %s: %s\n", pcap, strerror(errno));
+        scn_topo_free(&topo);
+        scenario_free(&sc);
+        return CLI_FAILED;
+    }
+    /* the director reloads the same run (from wherever it starts) */
+    char *dargs[80];
+    int nd = 0;
+    dargs[nd++] = realpath(script, script_abs) ? script_abs : (char *)script;
+    dargs[nd++] = "--mode";
+    dargs[nd++] = (char *)scn_mode_name(run.mode);
+    for (int i = 0; i < nsets; i++) {
+        dargs[nd++] = "--set";
+        dargs[nd++] = (char *)sets[i];
+    }
+    if (pcap) {
+        dargs[nd++] = "--pcap";
+        dargs[nd++] = realpath(pcap, pcap_abs) ? pcap_abs : (char *)pcap;
+    }
+    dargs[nd] = NULL;
     struct emu_world w;
-    int rc = emu_world_up(&w, &topo, tag, self, msg, sizeof msg);
+    int rc = emu_world_up(&w, &topo, tag, self, dargs, msg, sizeof msg);
     if (rc < 0) {
         fprintf(err, "lvslab emu up: %s\n", msg);
     } else {
-        fprintf(out, "%s (%s): up as \"%s\"\n", sc.name, scn_mode_name(runs[pick].mode), tag);
+        fprintf(out, "%s (%s): up as \"%s\"\n", sc.name, scn_mode_name(run.mode), tag);
         for (int i = 0; i < topo.nnodes; i++)
             if (w.ns[i][0])
                 fprintf(out, "  %-12s ip netns exec %s ...\n", topo.nodes[i].name, w.ns[i]);
-        for (int i = 0; i < topo.ndirectors; i++)
-            fprintf(out, "  %-12s not started: the emulated director is not built yet\n",
-                    topo.nodes[topo.directors[i].node].name);
+        for (int i = 0; i < topo.ndirectors; i++) {
+            const char *name = topo.nodes[topo.directors[i].node].name;
+            char log[192];
+            emu_world_director_file(tag, name, "log", log, sizeof log);
+            fprintf(out, "  %-12s lvslab emu director (root namespace, TAPs lt%s*), log %s\n", name, tag, log);
+        }
     }
     emu_world_free(&w);
     scn_topo_free(&topo);
@@ -140,12 +156,15 @@ static int emu_main(int argc, char **argv, FILE *out, FILE *err)
         return tun_endpoint(argc - 1, argv + 1, out, err);
     if (argc >= 2 && !strcmp(argv[1], "up"))
         return up(argc - 1, argv + 1, out, err);
+    if (argc >= 2 && !strcmp(argv[1], "director"))
+        return emu_cli_director(argc - 1, argv + 1, out, err);
     if (argc >= 2 && !strcmp(argv[1], "down"))
         return down(argc - 1, argv + 1, out, err);
     fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? out : err,
             "usage: lvslab emu SUBCOMMAND\n"
             "  up SCENARIO ...       build one run of a scenario from namespaces and bridges\n"
             "  down TAG              remove it\n"
+            "  director SCENARIO ... one scenario director on TAP devices (emu up starts it)\n"
             "  tun-endpoint DEVICE   userspace IP-in-IP decapsulation for a TUN-mode real server\n");
     return argc >= 2 && !strcmp(argv[1], "--help") ? CLI_OK : CLI_USAGE;
 }

@@ -131,16 +131,45 @@ static int make_veth(struct emu_world *w, struct link_end *a, struct link_end *b
     return 0;
 }
 
+static void bridge_name(const char *tag, int node, char out[16])
+{
+    snprintf(out, 16, "lb%.4s%d", tag, node % 100000);
+}
+
+void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, char tap[16], char bridge[16])
+{
+    const struct scn_link *k = &t->links[l];
+    int peer = scn_topo_director(t, k->node[0]) ? k->node[1] : k->node[0];
+    snprintf(tap, 16, "lt%.4s%d", tag, l % 10000);
+    if (t->nodes[peer].kind == SCN_SWITCH)
+        bridge_name(tag, peer, bridge);
+    else
+        snprintf(bridge, 16, "lp%.4s%d", tag, l % 10000);
+}
+
+void emu_world_director_file(const char *tag, const char *node, const char *what, char *path, size_t len)
+{
+    snprintf(path, len, EMU_STATE_DIR "/%s/%s.%s", tag, node, what);
+}
+
+/* A link; a director's end is a port on the bridge its TAP will join. */
 static int make_link(struct emu_world *w, int l, char *err, size_t errlen)
 {
     const struct scn_link *k = &w->topo->links[l];
     struct link_end ends[2];
+    char tap[16], p2p[16];
+    emu_world_director_port(w->tag, w->topo, l, tap, p2p);
     for (int i = 0; i < 2; i++) {
         int n = k->node[i];
         const struct scn_node *node = &w->topo->nodes[n];
         struct link_end *e = &ends[i];
         memset(e, 0, sizeof *e);
-        if (node->kind == SCN_SWITCH) {
+        if (scn_topo_director(w->topo, n)) {
+            snprintf(e->ifname, sizeof e->ifname, "lv%.4s%d%c", w->tag, l % 10000, 'a' + i);
+            if (make_bridge(w, p2p, err, errlen) < 0)
+                return -1;
+            e->bridge = p2p;
+        } else if (node->kind == SCN_SWITCH) {
             snprintf(e->ifname, sizeof e->ifname, "lv%.4s%d%c", w->tag, l % 10000, 'a' + i);
             e->bridge = w->bridge[n];
         } else if (w->ns[n][0]) {
@@ -213,33 +242,39 @@ static int spawn_recorded(struct emu_world *w, const char *ns, char *const argv[
     return record(w, "pid", text, err, errlen);
 }
 
+/* arp_ignore=1, arp_announce=2 on all and on each linked interface (the
+ * kernel takes the larger of the two): the VIP is not answered for. */
+static int arp_fix(const char *ns, const struct scn_node *node, char *err, size_t errlen)
+{
+    char key[128];
+    if (sysctl_ns(ns, "net.ipv4.conf.all.arp_ignore", 1, err, errlen) < 0 ||
+        sysctl_ns(ns, "net.ipv4.conf.all.arp_announce", 2, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < node->nifs; i++) {
+        if (node->ifs[i].link < 0)
+            continue;
+        snprintf(key, sizeof key, "net.ipv4.conf.%s.arp_ignore", node->ifs[i].name);
+        if (sysctl_ns(ns, key, 1, err, errlen) < 0)
+            return -1;
+        snprintf(key, sizeof key, "net.ipv4.conf.%s.arp_announce", node->ifs[i].name);
+        if (sysctl_ns(ns, key, 2, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The Linux side of each mode (see topologies/lan.lua for the why). */
 static int setup_realserver(struct emu_world *w, const struct scn_realserver *rs, char *err, size_t errlen)
 {
     const char *ns = w->ns[rs->node];
     const struct scn_node *node = &w->topo->nodes[rs->node];
-    char vip[INET_ADDRSTRLEN], cidr[40], key[128];
+    char vip[INET_ADDRSTRLEN], cidr[40];
     snprintf(cidr, sizeof cidr, "%s/32", ip_text(rs->vip, vip));
     switch (rs->mode) {
     case SCN_DR:
         if (emu_execl(ns, err, errlen, "ip", "addr", "add", cidr, "dev", "lo", NULL) < 0)
             return -1;
-        if (!rs->arp_fix)
-            return 0;
-        if (sysctl_ns(ns, "net.ipv4.conf.all.arp_ignore", 1, err, errlen) < 0 ||
-            sysctl_ns(ns, "net.ipv4.conf.all.arp_announce", 2, err, errlen) < 0)
-            return -1;
-        for (int i = 0; i < node->nifs; i++) {
-            if (node->ifs[i].link < 0)
-                continue;
-            snprintf(key, sizeof key, "net.ipv4.conf.%s.arp_ignore", node->ifs[i].name);
-            if (sysctl_ns(ns, key, 1, err, errlen) < 0)
-                return -1;
-            snprintf(key, sizeof key, "net.ipv4.conf.%s.arp_announce", node->ifs[i].name);
-            if (sysctl_ns(ns, key, 2, err, errlen) < 0)
-                return -1;
-        }
-        return 0;
+        return rs->arp_fix ? arp_fix(ns, node, err, errlen) : 0;
     case SCN_TUN: {
         /* no ipip module here: the userspace endpoint decapsulates */
         char log[192];
@@ -251,7 +286,8 @@ static int setup_realserver(struct emu_world *w, const struct scn_realserver *rs
             sysctl_ns(ns, "net.ipv4.conf.all.rp_filter", 0, err, errlen) < 0 ||
             sysctl_ns(ns, "net.ipv4.conf." TUN_DEV ".rp_filter", 0, err, errlen) < 0)
             return -1;
-        return 0;
+        /* else the kernel answers ARP for the VIP it holds on the TUN device */
+        return rs->arp_fix ? arp_fix(ns, node, err, errlen) : 0;
     }
     case SCN_NAT:                 /* the default route via the director is in the topology */
     case SCN_FULLNAT:             /* nothing: replies go to the director's local address */
@@ -278,6 +314,52 @@ static int start_server_app(struct emu_world *w, const struct scn_server_app *ap
     return spawn_recorded(w, w->ns[app->node], argv, log, err, errlen);
 }
 
+/* The director as a process of its own (emu/director.c), in the root
+ * namespace where the bridges are; ready once its mark file appears. */
+static int start_director(struct emu_world *w, int node, char *err, size_t errlen)
+{
+    const char *name = w->topo->nodes[node].name;
+    char *argv[48];
+    int n = 0;
+    argv[n++] = (char *)w->lvslab;
+    argv[n++] = "emu";
+    argv[n++] = "director";
+    for (int i = 0; w->director_args[i] && n < 40; i++)
+        argv[n++] = w->director_args[i];
+    argv[n++] = "--tag";
+    argv[n++] = w->tag;
+    argv[n++] = "--node";
+    argv[n++] = (char *)name;
+    char log[192], ready[192], status[192];
+    emu_world_director_file(w->tag, name, "log", log, sizeof log);
+    emu_world_director_file(w->tag, name, "ready", ready, sizeof ready);
+    emu_world_director_file(w->tag, name, "status", status, sizeof status);
+    argv[n++] = "--status";
+    argv[n++] = status;
+    argv[n++] = "--ready";
+    argv[n++] = ready;
+    argv[n] = NULL;
+    pid_t pid = emu_spawn(NULL, argv, log, err, errlen);
+    if (pid < 0)
+        return -1;
+    char text[24];
+    snprintf(text, sizeof text, "%d", (int)pid);
+    if (record(w, "pid", text, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < 100; i++) {
+        if (access(ready, F_OK) == 0)
+            return 0;
+        if (waitpid(pid, NULL, WNOHANG) == pid) {
+            snprintf(err, errlen, "director %s exited at start (see %s)", name, log);
+            return -1;
+        }
+        struct timespec ts = { 0, 50 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    snprintf(err, errlen, "director %s was not ready within 5 s (see %s)", name, log);
+    return -1;
+}
+
 /* ---- up and down ---- */
 
 const char *emu_world_ns(const struct emu_world *w, const char *node)
@@ -287,7 +369,7 @@ const char *emu_world_ns(const struct emu_world *w, const char *node)
 }
 
 int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
-                 const char *lvslab_path, char *err, size_t errlen)
+                 const char *lvslab_path, char *const *director_args, char *err, size_t errlen)
 {
     memset(w, 0, sizeof *w);
     if (!*tag || strlen(tag) > 4 || strspn(tag, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(tag)) {
@@ -297,6 +379,7 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
     snprintf(w->tag, sizeof w->tag, "%s", tag);
     w->topo = t;
     w->lvslab = lvslab_path;
+    w->director_args = director_args;
     w->ns = xcalloc((size_t)t->nnodes, sizeof *w->ns);
     w->bridge = xcalloc((size_t)t->nnodes, sizeof *w->bridge);
     mkdir(EMU_STATE_DIR, 0755);
@@ -316,15 +399,17 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
     int rc = 0;
     for (int n = 0; n < t->nnodes && !rc; n++) {
         if (t->nodes[n].kind == SCN_SWITCH) {
-            snprintf(w->bridge[n], sizeof w->bridge[n], "lb%.4s%d", tag, n % 100000);
+            bridge_name(tag, n, w->bridge[n]);
             rc = make_bridge(w, w->bridge[n], err, errlen);
         } else if (!scn_topo_director(t, n)) {
             rc = make_ns(w, n, err, errlen);
         }
     }
     for (int l = 0; l < t->nlinks && !rc; l++) {
-        if (scn_topo_director(t, t->links[l].node[0]) || scn_topo_director(t, t->links[l].node[1]))
-            continue;         /* a director's TAPs join when it starts */
+        const int *ends = t->links[l].node;
+        bool dir_end = scn_topo_director(t, ends[0]) || scn_topo_director(t, ends[1]);
+        if (dir_end && (t->nodes[ends[0]].kind == SCN_SWITCH || t->nodes[ends[1]].kind == SCN_SWITCH))
+            continue;         /* the director's TAP joins the switch's bridge when it starts */
         rc = make_link(w, l, err, errlen);
     }
     for (int n = 0; n < t->nnodes && !rc; n++)
@@ -334,11 +419,28 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
         rc = setup_realserver(w, &t->realservers[i], err, errlen);
     for (int i = 0; i < t->napps && !rc; i++)
         rc = start_server_app(w, &t->apps[i], err, errlen);
+    for (int i = 0; i < t->ndirectors && director_args && !rc; i++)
+        rc = start_director(w, t->directors[i].node, err, errlen);
     if (rc) {
         char ignored[256];
         emu_world_down(tag, ignored, sizeof ignored);
     }
     return rc;
+}
+
+/* Is pid still running (not gone, not a zombie its parent has yet to reap)? */
+static bool running(pid_t pid)
+{
+    char path[32], stat[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    const char *end = strrchr(stat, ')');
+    return end && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
 }
 
 /* Undo in reverse: processes, then root-namespace links, then namespaces. */
@@ -371,7 +473,8 @@ int emu_world_down(const char *tag, char *err, size_t errlen)
             if (pass == 0) {
                 pid_t pid = (pid_t)atoi(items[i][1]);
                 if (pid > 1 && kill(-pid, SIGTERM) == 0) {
-                    for (int k = 0; k < 30 && waitpid(pid, NULL, WNOHANG) == 0; k++) {
+                    /* not always our child (the director's pcaps need it to exit) */
+                    for (int k = 0; k < 30 && waitpid(pid, NULL, WNOHANG) != pid && running(pid); k++) {
                         struct timespec ts = { 0, 100 * 1000 * 1000 };
                         nanosleep(&ts, NULL);
                     }

@@ -23,15 +23,28 @@ struct emu_world {
     char state_path[128];
     char workdir[128];         /* logs and served files */
     const char *lvslab;        /* this program, for the helpers it starts */
+    char *const *director_args;   /* how a director reloads the run, or NULL */
 };
 
 /* Build the world for topo under tag (letters and digits, at most 4).
+ * director_args (NULL-terminated: the scenario and its --mode/--set/--pcap
+ * options) starts each director as `lvslab emu director ARGS --tag T --node
+ * N` in the root namespace once the rest is up, and waits until its TAPs
+ * are on their bridges; NULL leaves the directors out.
  * 0, or -1 with err; on failure what was made is removed again. */
 int emu_world_up(struct emu_world *w, const struct scn_topo *topo, const char *tag,
-                 const char *lvslab_path, char *err, size_t errlen);
+                 const char *lvslab_path, char *const *director_args, char *err, size_t errlen);
 /* Remove everything the state file of tag lists. */
 int emu_world_down(const char *tag, char *err, size_t errlen);
 void emu_world_free(struct emu_world *w);
+
+/* A director's link l as the world wires it: the director's TAP (a
+ * root-namespace device) and the bridge it joins: the switch's bridge, or
+ * for a point-to-point link a bridge of two ports, the TAP and a veth whose
+ * other end is the peer's interface in its namespace. */
+void emu_world_director_port(const char *tag, const struct scn_topo *topo, int l, char tap[16], char bridge[16]);
+/* Where the director on node writes its ready mark, listing and log. */
+void emu_world_director_file(const char *tag, const char *node, const char *what, char *path, size_t len);
 
 /* The namespace of a node by name, or NULL. */
 const char *emu_world_ns(const struct emu_world *w, const char *node);

@@ -11,10 +11,8 @@
 #include "lvs/director.h"
 #include "lvs/ipvsadm.h"
 #include "net/ipip.h"
-#include "net/filter.h"
-#include "net/mark.h"
-#include "net/route.h"
 #include "sim/build_keepalived.h"
+#include "sim/scn_apply.h"
 #include "sim/nic.h"
 
 static int fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
@@ -33,12 +31,8 @@ static struct sim_node *add_node(struct sim_world *w, const struct scn_node *n)
     struct sim_node *s = n->kind == SCN_SWITCH ? sim_add_switch(w, n->name)
                          : n->kind == SCN_ROUTER ? sim_add_router(w, n->name)
                                                  : sim_add_host(w, n->name);
-    if (s->host) {
-        s->host->ip_forward = s->host->ip_forward || n->forward;
-        s->host->arp_ignore_all = n->arp_ignore;
-        s->host->arp_announce_all = n->arp_announce;
-        s->host->rp_filter_all = n->rp_filter;
-    }
+    if (s->host)
+        scn_apply_sysctls(s->host, n);
     if (n->cpu.cores > 0)
         sim_node_set_cpu(s, &(struct sim_cpu_params){ .cores = n->cpu.cores, .per_packet = n->cpu.per_packet,
                                                      .per_byte_ns = n->cpu.per_byte_ns,
@@ -46,20 +40,17 @@ static struct sim_node *add_node(struct sim_world *w, const struct scn_node *n)
     return s;
 }
 
-/* The netif a scenario interface stands for: a link's NIC, lo, or tunl0. */
+/* The netif a scenario interface stands for: a link's NIC, lo, or tunl0
+ * (NULL for a link-less interface without addresses). */
 static struct netif *iface_netif(struct sim_build *b, const struct scn_topo *topo, int node, int i)
 {
     const struct scn_iface *ifc = &topo->nodes[node].ifs[i];
-    struct host *h = b->nodes[node]->host;
     if (ifc->link >= 0) {
         const struct scn_link *l = &topo->links[ifc->link];
         int end = l->node[0] == node && l->iface[0] == i ? 0 : 1;
         return b->links[ifc->link]->nic[end]->nif;
     }
-    if (!strcmp(ifc->name, "lo"))
-        return h->lo;
-    struct netif *t = host_netif(h, ifc->name);
-    return t ? t : ipip_add_tunnel(h, ifc->name);
+    return ifc->naddrs ? scn_apply_local_netif(b->nodes[node]->host, ifc) : NULL;
 }
 
 static int build_addrs(struct sim_build *b, const struct scn_topo *topo, char *err, size_t errlen)
@@ -68,39 +59,12 @@ static int build_addrs(struct sim_build *b, const struct scn_topo *topo, char *e
         const struct scn_node *node = &topo->nodes[n];
         if (node->kind == SCN_SWITCH)
             continue;
-        for (int i = 0; i < node->nifs; i++) {
-            const struct scn_iface *ifc = &node->ifs[i];
-            if (!ifc->naddrs)
-                continue;
-            struct netif *nif = iface_netif(b, topo, n, i);
-            for (int a = 0; a < ifc->naddrs; a++)
-                if (!netif_has_addr(nif, ifc->addr[a]) && !netif_add_addr(nif, ifc->addr[a], ifc->prefix_len[a]))
-                    return fail(err, errlen, &node->where, "%s %s: cannot hold address %u.%u.%u.%u",
-                                node->name, ifc->name, ifc->addr[a] >> 24, ifc->addr[a] >> 16 & 255,
-                                ifc->addr[a] >> 8 & 255, ifc->addr[a] & 255);
-        }
+        struct netif *ifs[SCN_MAX_IFS];
+        for (int i = 0; i < node->nifs; i++)
+            ifs[i] = iface_netif(b, topo, n, i);
+        if (scn_apply_node(b->nodes[n]->host, node, ifs, err, errlen) < 0)
+            return -1;
     }
-    for (int n = 0; n < topo->nnodes; n++)
-        for (int m = 0; m < topo->nodes[n].nmarks; m++) {
-            const struct scn_mark *k = &topo->nodes[n].marks[m];
-            struct mark_rule rule = { .protocol = k->protocol, .daddr = k->daddr, .prefix_len = k->prefix_len,
-                                      .dport_lo = k->dport_lo, .dport_hi = k->dport_hi, .mark = k->mark };
-            if (mark_rule_add(b->nodes[n]->host, &rule) < 0)
-                return fail(err, errlen, &k->where, "%s: no room for another mark rule", topo->nodes[n].name);
-        }
-    for (int n = 0; n < topo->nnodes; n++)
-        for (int r = 0; r < topo->nodes[n].nicmp_drops; r++)
-            if (filter_icmp_drop_add(b->nodes[n]->host, topo->nodes[n].icmp_drops[r].type,
-                                     topo->nodes[n].icmp_drops[r].code) < 0)
-                return fail(err, errlen, &topo->nodes[n].where, "%s: no room for another ICMP drop rule",
-                            topo->nodes[n].name);
-    for (int n = 0; n < topo->nnodes; n++)
-        for (int r = 0; r < topo->nodes[n].nroutes; r++) {
-            const struct scn_route *rt = &topo->nodes[n].routes[r];
-            if (route_add(b->nodes[n]->host, rt->prefix, rt->prefix_len, rt->via, NULL) < 0)
-                return fail(err, errlen, &rt->where, "%s: no interface reaches the gateway",
-                            topo->nodes[n].name);
-        }
     return 0;
 }
 
@@ -131,63 +95,16 @@ static int build_realserver(struct sim_build *b, const struct scn_topo *topo, co
     return 0;
 }
 
-/* The VIP on the interface whose subnet holds it (or the first), unless
- * already there; -1 without an interface. */
-static int put_vip(struct host *h, uint32_t vip)
-{
-    struct netif *vip_dev = NULL;
-    for (int f = 0; f < h->nifs && !vip_dev; f++)
-        for (int a = 0; a < h->ifs[f]->naddrs; a++)
-            if (!(h->ifs[f]->flags & NETIF_LOOPBACK) &&
-                ((h->ifs[f]->addrs[a].addr ^ vip) & route_mask(h->ifs[f]->addrs[a].prefix_len)) == 0)
-                vip_dev = h->ifs[f];
-    if (!vip_dev)
-        vip_dev = h->nifs > 1 ? h->ifs[1] : NULL;
-    if (!vip_dev)
-        return -1;
-    if (!host_is_local(h, vip))
-        netif_add_addr(vip_dev, vip, 32);
-    return 0;
-}
-
 /* A director's configuration: its keepalived.conf (services, checkers,
- * VRRP), the VIP on it unless VRRP decides, the rules, and FULLNAT's local
- * addresses for every service. */
+ * VRRP), then the VIP unless VRRP decides, the rules and FULLNAT's local
+ * addresses (sim/scn_apply.c). */
 static int configure_director(struct sim_build *b, int i, char *err, size_t errlen)
 {
     const struct scn_director *d = &b->topo->directors[i];
-    struct host *h = b->nodes[d->node]->host;
-    struct ipvs *ipvs = b->ipvs[i];
     bool vrrp = false;
     if (d->keepalived[0] && sim_keepalived_start(b, b->topo, i, &vrrp, err, errlen) < 0)
         return -1;
-    if (!vrrp && put_vip(h, d->vip) < 0)
-        return fail(err, errlen, &d->where, "the director has no interface for the VIP");
-    for (int k = 0; k < d->nipvsadm; k++) {
-        char where[SCN_WHERE_MAX + 24], msg[512];
-        snprintf(where, sizeof where, "%s: rules[%d]", d->where.text, k + 1);
-        if (ipvsadm_run(ipvs, d->ipvsadm[k], where, &(struct ipvsadm_io){ .out = NULL }, msg, sizeof msg) < 0) {
-            snprintf(err, errlen, "%s", msg);
-            return -1;
-        }
-    }
-    for (struct ipvs_service *s = ipvs->services; s; s = s->next) {
-        bool fullnat = false;
-        for (struct ipvs_dest *dst = s->dests; dst; dst = dst->next)
-            fullnat |= dst->fwd == IPVS_FWD_FULLNAT;
-        if (!fullnat)
-            continue;
-        if (!d->nladdrs)
-            return fail(err, errlen, &d->where, "FULLNAT real servers need laddrs = {local addresses}");
-        struct ipvs_service_conf c = { .protocol = s->protocol, .addr = s->addr, .port = s->port,
-                                       .fwmark = s->fwmark };
-        for (int a = 0; a < d->nladdrs; a++) {
-            int rc = ipvs_laddr_add(ipvs, &c, d->laddrs[a]);
-            if (rc == -EINVAL)
-                return fail(err, errlen, &d->where, "laddrs[%d] is not an address of the director", a + 1);
-        }
-    }
-    return 0;
+    return scn_apply_director(b->ipvs[i], b->nodes[d->node]->host, d, vrrp, err, errlen);
 }
 
 void sim_build_director_crash(struct sim_build *b, int i)

@@ -1,0 +1,164 @@
+/* `lvslab emu director`: one scenario director on TAPs until signalled. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "emu/cli_emu.h"
+#include "emu/director.h"
+#include "sim/cli.h"
+
+static int usage(FILE *f, int rc)
+{
+    fprintf(f, "usage: lvslab emu director SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG]\n"
+               "                          [--node NAME] [--pcap DIR] [--status FILE] [--ready FILE]\n"
+               "  Run the director NAME (default: the first) of one run of SCENARIO on TAP\n"
+               "  devices joined to the bridges of the emulated world TAG (lvslab emu up, which\n"
+               "  starts it this way). SIGUSR1 writes 'ipvsadm -L -n' and '-L -n --stats' to\n"
+               "  FILE (default: stdout); --pcap DIR captures every TAP to DIR/NODE-IFACE.pcap;\n"
+               "  --ready FILE is created once the rules are in. Runs until SIGINT or SIGTERM.\n");
+    return rc;
+}
+
+struct run_ctx {
+    struct emu_director *d;
+    const char *status;
+};
+
+static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    (void)w, (void)revents;
+    ev_break(loop, EVBREAK_ALL);
+}
+
+/* The listing, replaced whole (a reader never sees half of it). */
+static void on_list(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    (void)loop, (void)revents;
+    struct run_ctx *c = w->data;
+    if (!c->status) {
+        emu_director_list(c->d, stdout);
+        fflush(stdout);
+        return;
+    }
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.tmp", c->status);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        perror(tmp);
+        return;
+    }
+    emu_director_list(c->d, f);
+    if (fclose(f) == 0)
+        rename(tmp, c->status);
+}
+
+/* Signals in, the ready mark made, then the loop until SIGINT or SIGTERM. */
+static int serve(struct ev_loop *loop, struct emu_director *d, const char *name, const char *tag,
+                 const char *status, const char *ready, FILE *out, FILE *err)
+{
+    struct run_ctx ctx = { .d = d, .status = status };
+    ev_signal sigint, sigterm, sigusr1;
+    ev_signal_init(&sigint, on_stop, SIGINT);
+    ev_signal_init(&sigterm, on_stop, SIGTERM);
+    ev_signal_init(&sigusr1, on_list, SIGUSR1);
+    sigusr1.data = &ctx;
+    ev_signal_start(loop, &sigint);
+    ev_signal_start(loop, &sigterm);
+    ev_signal_start(loop, &sigusr1);
+    FILE *mark = ready ? fopen(ready, "w") : NULL;
+    int rc = CLI_OK;
+    if (mark) {
+        fclose(mark);
+    } else if (ready) {
+        fprintf(err, "lvslab emu director: %s: cannot create the ready mark\n", ready);
+        rc = CLI_FAILED;
+    }
+    if (rc == CLI_OK) {
+        fprintf(out, "%s: director up on %d TAPs (tag %s)\n", name, d->ntaps, tag);
+        fflush(out);
+        ev_run(loop, 0);
+        for (int i = 0; i < d->ntaps; i++)
+            fprintf(out, "%s: rx=%llu tx=%llu rx_errors=%llu tx_errors=%llu\n", d->taps[i].name,
+                    (unsigned long long)d->taps[i].rx_frames, (unsigned long long)d->taps[i].tx_frames,
+                    (unsigned long long)d->taps[i].rx_errors, (unsigned long long)d->taps[i].tx_errors);
+    }
+    ev_signal_stop(loop, &sigint);
+    ev_signal_stop(loop, &sigterm);
+    ev_signal_stop(loop, &sigusr1);
+    return rc;
+}
+
+static int find_director(const struct scn_topo *t, const char *node)
+{
+    for (int i = 0; i < t->ndirectors; i++)
+        if (!node || !strcmp(t->nodes[t->directors[i].node].name, node))
+            return i;
+    return -1;
+}
+
+int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
+{
+    const char *script = NULL, *mode = NULL, *tag = "lv", *node = NULL, *pcap = NULL, *status = NULL,
+               *ready = NULL;
+    const char *sets[32];
+    int nsets = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(argv[i], "--help"))
+            return usage(out, CLI_OK);
+        if (!next && argv[i][0] == '-')
+            return usage(err, CLI_USAGE);
+        if (!strcmp(argv[i], "--mode"))
+            mode = argv[++i];
+        else if (!strcmp(argv[i], "--tag"))
+            tag = argv[++i];
+        else if (!strcmp(argv[i], "--node"))
+            node = argv[++i];
+        else if (!strcmp(argv[i], "--pcap"))
+            pcap = argv[++i];
+        else if (!strcmp(argv[i], "--status"))
+            status = argv[++i];
+        else if (!strcmp(argv[i], "--ready"))
+            ready = argv[++i];
+        else if (!strcmp(argv[i], "--set") && nsets < 32)
+            sets[nsets++] = argv[++i];
+        else if (argv[i][0] != '-' && !script)
+            script = argv[i];
+        else
+            return usage(err, CLI_USAGE);
+    }
+    if (!script)
+        return usage(err, CLI_USAGE);
+    struct scenario sc;
+    struct scn_run run;
+    struct scn_topo topo;
+    char msg[512];
+    if (emu_cli_load_run(script, mode, sets, nsets, &sc, &run, &topo, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab emu director: %s\n", msg);
+        return CLI_USAGE;
+    }
+    int index = find_director(&topo, node);
+    int rc = CLI_OK;
+    if (index < 0) {
+        fprintf(err, "lvslab emu director: %s has no director%s%s\n", script, node ? " on " : "", node ? node : "");
+        rc = CLI_USAGE;
+    }
+    struct ev_loop *loop = ev_default_loop(0);
+    struct emu_director d;
+    if (rc == CLI_OK && emu_director_start(&d, loop, &topo, index,
+                                           &(struct emu_director_opts){ .tag = tag, .pcap_dir = pcap, .log = err },
+                                           msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab emu director: %s\n", msg);
+        rc = CLI_FAILED;
+    }
+    if (rc == CLI_OK)
+        rc = serve(loop, &d, topo.nodes[topo.directors[index].node].name, tag, status, ready, out, err);
+    if (index >= 0) {
+        size_t live = emu_director_stop(&d);
+        if (live)
+            fprintf(err, "lvslab emu director: %zu packet buffers still live at exit\n", live);
+    }
+    scn_topo_free(&topo);
+    scenario_free(&sc);
+    return rc;
+}

@@ -1,0 +1,115 @@
+/* The emulated director: a scenario director's host on TAP devices. */
+#include "emu/director.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "emu/world.h"
+#include "lvs/director.h"
+#include "lvs/ipvsadm.h"
+#include "net/host.h"
+#include "sim/pcap.h"
+#include "sim/scn_apply.h"
+
+/* Full frames, stamped with the wall clock (a real capture's timestamps). */
+static void capture(void *ctx, const struct pkt *frame, int inbound)
+{
+    (void)inbound;
+    struct emu_director_capture *c = ctx;
+    sim_pcap_write(c->pcap, frame, (sim_time_t)(ev_time() * 1e9));
+}
+
+/* A TAP for the director's interface i (on link l), joined to its bridge,
+ * as the netif of that interface. */
+static struct netif *open_tap(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *t,
+                              int index, int i, const struct emu_director_opts *o, char *err, size_t errlen)
+{
+    const struct scn_node *node = &t->nodes[t->directors[index].node];
+    int l = node->ifs[i].link;
+    char tapname[16], bridge[16];
+    emu_world_director_port(o->tag, t, l, tapname, bridge);
+    struct emu_tap *tap = &d->taps[d->ntaps];
+    if (emu_tap_open(tap, tapname, err, errlen) < 0)
+        return NULL;
+    d->ntaps++;
+    uint32_t mtu = t->links[l].mtu ? t->links[l].mtu : 1500;
+    if (emu_tap_up(tap, mtu, bridge, err, errlen) < 0)
+        return NULL;
+    unsigned h = 0;
+    for (const char *c = o->tag; *c; c++)
+        h = h * 31 + (unsigned char)*c;
+    const uint8_t mac[6] = { 0x02, 0x4c, 0x56, (uint8_t)h, (uint8_t)index, (uint8_t)i };
+    struct netif *nif = host_add_netif(d->host, node->ifs[i].name, mac, NULL, NULL);
+    if (!nif) {
+        snprintf(err, errlen, "%s: no room for interface %s", node->name, node->ifs[i].name);
+        return NULL;
+    }
+    nif->mtu = mtu;
+    emu_tap_bind(tap, loop, nif);
+    if (o->pcap_dir) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s-%s.pcap", o->pcap_dir, node->name, node->ifs[i].name);
+        struct emu_director_capture *c = &d->caps[d->ntaps - 1];
+        c->loop = loop;
+        c->pcap = sim_pcap_open(path);
+        if (!c->pcap) {
+            snprintf(err, errlen, "%s: cannot open the capture file", path);
+            return NULL;
+        }
+        tap->capture = capture;
+        tap->capture_ctx = c;
+    }
+    return nif;
+}
+
+int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *t, int index,
+                       const struct emu_director_opts *o, char *err, size_t errlen)
+{
+    memset(d, 0, sizeof *d);
+    const struct scn_director *dir = &t->directors[index];
+    const struct scn_node *node = &t->nodes[dir->node];
+    emu_clock_init(&d->clock, loop);
+    d->pool = pkt_pool_new();
+    d->host = host_new(node->name, emu_clock_rt(&d->clock), d->pool, 1);
+    scn_apply_sysctls(d->host, node);
+    struct netif *ifs[SCN_MAX_IFS];
+    for (int i = 0; i < node->nifs; i++) {
+        const struct scn_iface *ifc = &node->ifs[i];
+        ifs[i] = ifc->link >= 0 ? open_tap(d, loop, t, index, i, o, err, errlen)
+                 : ifc->naddrs ? scn_apply_local_netif(d->host, ifc)
+                               : NULL;
+        if (ifc->link >= 0 && !ifs[i])
+            return -1;
+    }
+    if (scn_apply_node(d->host, node, ifs, err, errlen) < 0)
+        return -1;
+    ipvs_director_init(&d->ipvs, d->host);
+    d->ipvs_up = true;
+    bool vrrp = false;
+    if (dir->keepalived[0] && emu_keepalived_start(&d->ka, dir->keepalived, &d->ipvs, o->log, &vrrp, err, errlen) < 0)
+        return -1;
+    return scn_apply_director(&d->ipvs, d->host, dir, vrrp, err, errlen);
+}
+
+void emu_director_list(struct emu_director *d, FILE *out)
+{
+    ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC, out);
+    ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_STATS, out);
+}
+
+size_t emu_director_stop(struct emu_director *d)
+{
+    emu_keepalived_stop(&d->ka);
+    if (d->ipvs_up)
+        ipvs_director_destroy(&d->ipvs);
+    for (int i = 0; i < d->ntaps; i++) {
+        emu_tap_close(&d->taps[i]);
+        sim_pcap_close(d->caps[i].pcap);
+    }
+    if (d->host)
+        host_free(d->host);
+    size_t live = d->pool ? pkt_pool_free(d->pool) : 0;
+    emu_clock_destroy(&d->clock);
+    memset(d, 0, sizeof *d);
+    return live;
+}

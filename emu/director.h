@@ -1,0 +1,54 @@
+/*
+ * One scenario director on real interfaces: its host stack on the libev
+ * clock, a TAP per linked interface (joined to the bridge the emulated world
+ * made for that link, see emu_world_director_port), the node's addresses,
+ * routes and sysctls, then keepalived.conf, the VIP, the ipvsadm rules and
+ * FULLNAT local addresses as the simulated world applies them
+ * (sim/scn_apply.h). Optionally every TAP's frames go to a pcap file.
+ */
+#ifndef EMU_DIRECTOR_H
+#define EMU_DIRECTOR_H
+
+#include <ev.h>
+#include <stdio.h>
+
+#include "emu/clock.h"
+#include "emu/director_keepalived.h"
+#include "emu/tap.h"
+#include "lvs/ipvs.h"
+#include "sim/scenario.h"
+
+struct emu_director_opts {
+    const char *tag;           /* the world's tag: names the TAPs and bridges */
+    const char *pcap_dir;      /* NULL: no capture; else <node>-<iface>.pcap there */
+    FILE *log;                 /* keepalived's events */
+};
+
+/* One TAP's capture: the file and the loop whose clock stamps it. */
+struct emu_director_capture {
+    struct sim_pcap *pcap;
+    struct ev_loop *loop;
+};
+
+struct emu_director {
+    struct emu_clock clock;
+    struct pkt_pool *pool;
+    struct host *host;
+    struct ipvs ipvs;
+    bool ipvs_up;
+    struct emu_keepalived ka;
+    struct emu_tap taps[SCN_MAX_IFS];
+    struct emu_director_capture caps[SCN_MAX_IFS];
+    int ntaps;
+};
+
+/* Bring up director `index` of topo on loop. 0, or -1 with err (then
+ * emu_director_stop() undoes what was done). */
+int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *topo, int index,
+                       const struct emu_director_opts *o, char *err, size_t errlen);
+/* `ipvsadm -L -n`, then the same with --stats. */
+void emu_director_list(struct emu_director *d, FILE *out);
+/* Close the TAPs and pcaps, free the host; returns packets still live (0). */
+size_t emu_director_stop(struct emu_director *d);
+
+#endif

@@ -1,0 +1,77 @@
+/* keepalived.conf on the emulated director: checkers, VRRP, an event log. */
+#include "emu/director_keepalived.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "lvs/keepalived/check.h"
+#include "lvs/keepalived/conf.h"
+#include "lvs/keepalived/vrrp_start.h"
+
+static void on_check_event(void *ctx, const struct ka_event *ev)
+{
+    struct emu_keepalived *k = ctx;
+    struct in_addr in = { htonl(ev->rs_addr) };
+    fprintf(k->log, "keepalived: %s %s %s:%u: %s\n", ka_event_kind_name(ev->kind), ev->service,
+            ev->rs_addr ? inet_ntoa(in) : "-", ev->rs_port, ev->text);
+    fflush(k->log);
+}
+
+static void on_vrrp_event(void *ctx, const struct vrrp_event *ev)
+{
+    struct emu_keepalived *k = ctx;
+    fprintf(k->log, "keepalived: vrrp_instance %s: %s -> %s (%s)\n", ev->instance, vrrp_state_name(ev->from),
+            vrrp_state_name(ev->to), vrrp_reason_name(ev->reason));
+    fflush(k->log);
+}
+
+/* What the emulated director does not run yet, named by its line. */
+static int refuse_unsupported(const struct ka_conf *conf, char *err, size_t errlen)
+{
+    if (conf->global.lvs_sync.on) {
+        snprintf(err, errlen, "%s:%d: lvs_sync_daemon: not supported by the emulated director", conf->file,
+                 conf->global.lvs_sync.line);
+        return -1;
+    }
+    for (int v = 0; v < conf->nvs; v++)
+        for (int r = 0; r < conf->vs[v].nrs; r++)
+            for (int c = 0; c < conf->vs[v].rs[r].ncheckers; c++)
+                if (conf->vs[v].rs[r].checkers[c].kind == KA_CHECK_MISC) {
+                    snprintf(err, errlen, "%s:%d: MISC_CHECK: not supported by the emulated director",
+                             conf->file, conf->vs[v].rs[r].line);
+                    return -1;
+                }
+    return 0;
+}
+
+int emu_keepalived_start(struct emu_keepalived *k, const char *path, struct ipvs *ipvs, FILE *log, bool *vrrp,
+                         char *err, size_t errlen)
+{
+    memset(k, 0, sizeof *k);
+    k->log = log;
+    *vrrp = false;
+    struct ka_conf conf;
+    if (ka_conf_parse_file(path, &conf, err, errlen) < 0)
+        return -1;
+    int rc = refuse_unsupported(&conf, err, errlen);
+    if (rc == 0) {
+        k->checks = ka_conf_apply(&conf, ipvs, &(struct ka_checks_opts){ .event = on_check_event, .event_ctx = k },
+                                  err, errlen);
+        rc = k->checks ? 0 : -1;
+    }
+    if (rc == 0)
+        rc = ka_vrrp_start(&conf, ipvs->host, on_vrrp_event, k, &k->vrrp, err, errlen);
+    *vrrp = k->vrrp != NULL;
+    ka_conf_free(&conf);
+    return rc;
+}
+
+void emu_keepalived_stop(struct emu_keepalived *k)
+{
+    if (k->vrrp)
+        vrrp_daemon_free(k->vrrp);
+    if (k->checks)
+        ka_checks_free(k->checks);
+    k->vrrp = NULL;
+    k->checks = NULL;
+}

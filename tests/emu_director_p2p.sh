@@ -1,0 +1,38 @@
+#!/bin/sh
+# The emulated director with two TAPs, one on a point-to-point link (a bridge
+# of two ports: the TAP and the router's veth) and one on the LAN switch's
+# bridge (tests/fixtures/scenarios/emu-p2p.lua, NAT, rr): eight requests
+# through the VIP all succeed and rr gives each real server four; both
+# TAPs' pcaps pass scripts/pcap-check.sh. Needs root and /dev/net/tun:
+# skips (exit 0) without them.
+set -eu
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
+    echo "skipped: needs root and /dev/net/tun"; exit 0
+fi
+build=${LVSLAB_BUILD:-build}
+lvslab=$(realpath "$build/lvslab")
+tag=p$(( $$ % 1000 ))
+tmp=$(mktemp -d)
+trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+timeout 30 "$lvslab" emu up tests/fixtures/scenarios/emu-p2p.lua --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
+work=/run/lvslab/$tag
+client() { ip netns exec "lvslab-$tag-client1" "$@"; }
+i=0   # python's http.server takes a moment to listen: wait for both
+until [ "$(grep -l 'Serving HTTP' "$work"/rs*-http.log 2>/dev/null | wc -l)" -eq 2 ]; do
+    i=$((i + 1)); [ $i -lt 40 ] || { echo "the servers did not start"; exit 1; }
+    sleep 0.1
+done
+b1=$(wc -l <"$work/rs1-http.log"); b2=$(wc -l <"$work/rs2-http.log")
+for k in 1 2 3 4 5 6 7 8; do
+    client curl -sf --max-time 3 -o /dev/null http://10.1.0.100/ || { echo "request $k failed"; exit 1; }
+done
+n1=$(( $(wc -l <"$work/rs1-http.log") - b1 )); n2=$(( $(wc -l <"$work/rs2-http.log") - b2 ))
+[ "$n1" -eq 4 ] && [ "$n2" -eq 4 ] || { echo "rr gave rs1=$n1 rs2=$n2, not 4 and 4"; exit 1; }
+
+"$lvslab" emu down "$tag"
+trap 'rm -rf "$tmp"' EXIT
+[ "$(ls "$tmp"/pcap/*.pcap | wc -l)" -eq 2 ] || { echo "not one pcap per TAP"; exit 1; }
+LVSLAB_ADDRS="10.1.0.2 10.1.0.100 10.2.0.1" MIN_FRAMES=5 sh scripts/pcap-check.sh "$tmp"/pcap/*.pcap
+echo ok

@@ -1,0 +1,67 @@
+# Sourced by tests/emu_director_<mode>.sh with $mode set: the main scenario
+# (2 real servers, 1 client) in that mode as an emulated world whose director
+# is lvslab's, on TAPs. Asserts that a 10 MB file fetched through the VIP
+# with curl has the served file's sha256; that wrk through the VIP for 2 s
+# sees no socket error and no non-2xx answer, and each real server's
+# http.server logged at least a quarter of the requests; that the
+# director's SIGUSR1 listing shows both real servers in the mode's method
+# with connections; and that its pcaps pass scripts/pcap-check.sh (where
+# Linux's 0xffff TCP checksums are excused, see there). Needs
+# root, namespaces and /dev/net/tun: skips (exit 0) without them.
+set -eu
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
+    echo "skipped: needs root and /dev/net/tun"; exit 0
+fi
+build=${LVSLAB_BUILD:-build}
+lvslab=$(realpath "$build/lvslab")
+tag=$(printf '%.1s' "$mode")$(( $$ % 1000 ))
+tmp=$(mktemp -d)
+trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+timeout 30 "$lvslab" emu up scenarios/compare-modes.lua --mode "$mode" --set servers=2 --set clients=1 \
+    --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
+work=/run/lvslab/$tag
+client() { ip netns exec "lvslab-$tag-client1" "$@"; }
+head -c 10485760 /dev/urandom >"$work/big.bin"
+want=$(sha256sum <"$work/big.bin" | cut -d' ' -f1)
+
+i=0   # python's http.server takes a moment to listen
+until client curl -sf --max-time 2 -o /dev/null http://10.0.0.100/; do
+    i=$((i + 1)); [ $i -lt 20 ] || { echo "$mode: no answer through the VIP"; cat "$work"/director.log; exit 1; }
+    sleep 0.25
+done
+
+speed=$(client curl -sf --max-time 30 -o "$tmp/big.out" -w '%{speed_download}' http://10.0.0.100/big.bin)
+got=$(sha256sum <"$tmp/big.out" | cut -d' ' -f1)
+[ "$got" = "$want" ] || { echo "$mode: the 10 MB file came through changed"; exit 1; }
+echo "$mode curl 10MB: $(( ${speed%.*} / 1000000 )) MB/s"
+
+before1=$(wc -l <"$work/rs1-http.log"); before2=$(wc -l <"$work/rs2-http.log")
+client timeout 20 taskset -c 0 wrk -t1 -c8 -d2s http://10.0.0.100/ >"$tmp/wrk.txt" 2>&1
+cat "$tmp/wrk.txt"
+! grep -q -e 'Socket errors' -e 'Non-2xx' "$tmp/wrk.txt" || { echo "$mode: wrk saw errors"; exit 1; }
+n1=$(( $(wc -l <"$work/rs1-http.log") - before1 )); n2=$(( $(wc -l <"$work/rs2-http.log") - before2 ))
+total=$(( n1 + n2 ))
+echo "$mode wrk: rs1=$n1 rs2=$n2 requests"
+[ "$total" -gt 100 ] && [ $(( n1 * 4 )) -ge "$total" ] && [ $(( n2 * 4 )) -ge "$total" ] ||
+    { echo "$mode: requests not spread over the servers (rs1=$n1 rs2=$n2)"; exit 1; }
+
+pid=$(awk '$1 == "pid" { p = $2 } END { print p }' "/run/lvslab/$tag.state")
+kill -USR1 "$pid"
+i=0
+until [ -s "$work/director.status" ]; do
+    i=$((i + 1)); [ $i -lt 20 ] || { echo "$mode: no listing after SIGUSR1"; exit 1; }
+    sleep 0.1
+done
+cat "$work/director.status"
+case $mode in nat) method=Masq ;; dr) method=Route ;; tun) method=Tunnel ;; fullnat) method=FullNat ;; esac
+for rip in 10.0.0.11 10.0.0.12; do
+    grep -q -- "-> $rip:80 *$method " "$work/director.status" ||
+        { echo "$mode: $rip is not listed as $method"; exit 1; }
+done
+
+"$lvslab" emu down "$tag"
+trap 'rm -rf "$tmp"' EXIT
+LVSLAB_ADDRS="10.0.0.2 10.0.0.100" MIN_FRAMES=5 sh scripts/pcap-check.sh "$tmp"/pcap/*.pcap
+echo ok
