@@ -19,19 +19,26 @@ void netif_input(struct netif *nif, struct pkt *frame)
 
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
 {
-    enum { CHUNK = 64 };
+    enum { D = HOST_PREFETCH_DISTANCE, S = HOST_PREFETCH_STAGES, LEAD = S * D, RING = 16 };
+    _Static_assert((S - 1) * D < RING, "a cookie lives (S - 1) * D steps");
     const struct host_prefetch *pf = &nif->host->prefetch;
-    for (unsigned first = 0; first < n; first += CHUNK) {
-        unsigned count = n - first < CHUNK ? n - first : CHUNK;
-        struct pkt **f = frames + first;
-        if (pf->fn) {
-            uintptr_t cookie[CHUNK] = { 0 };
-            for (int stage = 0; stage < HOST_PREFETCH_STAGES; stage++)
-                for (unsigned i = 0; i < count; i++)
-                    cookie[i] = pf->fn(pf->ctx, f[i], stage, cookie[i]);
+    if (!pf->fn) {
+        for (unsigned i = 0; i < n; i++)
+            netif_input(nif, frames[i]);
+        return;
+    }
+    /* step t: stage s for frame t - s * D, then frame t - S * D is processed */
+    uintptr_t cookie[RING];
+    for (unsigned t = 0; t < n + LEAD; t++) {
+        for (int s = S - 1; s >= 0; s--) {
+            unsigned back = (unsigned)s * D;
+            if (t >= back && t - back < n) {
+                unsigned j = t - back;
+                cookie[j % RING] = pf->fn(pf->ctx, frames[j], s, s ? cookie[j % RING] : 0);
+            }
         }
-        for (unsigned i = 0; i < count; i++)
-            netif_input(nif, f[i]);
+        if (t >= LEAD)
+            netif_input(nif, frames[t - LEAD]);
     }
 }
 

@@ -181,7 +181,7 @@ Test(ipvs_conn, persistence_keeps_a_client_network_on_one_dest)
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 6, "five connections and one template");
     struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0) & 0xffffff00, RIG_VIP, RIG_PORT);
     cr_assert_not_null(t);
-    cr_assert_eq(t->n_control, 5);
+    cr_assert_eq(ipvs_conn_cold(t)->n_control, 5);
     cr_assert_eq(ipvs_dest_find(ipvs_service_find(&r.ipvs, IPPROTO_TCP, RIG_VIP, RIG_PORT, 0), first,
                                 RIG_PORT)->persistconns, 1);
     /* client 1 << 20 is 172.16.1.0, another /24: the scheduler picks again */
@@ -408,7 +408,7 @@ Test(ipvs_conn, fwmark_service_takes_marked_packets)
     /* the template (protocol 0) lives through a turn of the expiry wheel */
     run_to(40 * SIM_S);
     struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0);
-    cr_assert(t && (t->flags & IPVS_CONN_F_TEMPLATE) && t->n_control == 2, "the template is still whole");
+    cr_assert(t && (t->flags & IPVS_CONN_F_TEMPLATE) && ipvs_conn_cold(t)->n_control == 2, "the template is still whole");
     netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1003, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
     struct ipvs_conn *c = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1003, RIG_VIP, 80);
     cr_assert(c && c->daddr == a->daddr && c != t, "a later SYN follows the template");
