@@ -69,10 +69,12 @@ static bool decrement_ttl(struct ipvs *ipvs, struct pkt *p)
         host_drop(ipvs->host, p, DROP_IP_TTL);
         return false;
     }
+    /* TTL and protocol make one checksum word; it is read and written
+     * whole (a byte store and then a word load of it would stall) */
     uint16_t old, now, check = ip->check;
-    memcpy(&old, &ip->ttl, 2);      /* TTL and protocol make one checksum word */
-    ip->ttl--;
-    memcpy(&now, &ip->ttl, 2);
+    memcpy(&old, &ip->ttl, 2);
+    now = (uint16_t)(old - ntohs(1u << 8));     /* the TTL byte, above 1, loses one */
+    memcpy(&ip->ttl, &now, 2);
     csum_replace2(&check, old, now);
     ip->check = check;
     return true;
