@@ -10,6 +10,7 @@
 
 #include "lvs/toa.h"
 #include "net/csum.h"
+#include "net/dst_cache.h"
 #include "net/hdr.h"
 #include "net/host.h"
 #include "net/icmp.h"
@@ -80,6 +81,25 @@ static bool decrement_ttl(struct ipvs *ipvs, struct pkt *p)
     return true;
 }
 
+/* The dest's cached route and neighbour (the kernel's dest_dst), or none
+ * for an entry that connection sync made without its dest. */
+static struct dst_cache *dest_dst(struct ipvs_conn *cp) { return cp->dest ? &cp->dest->dst : NULL; }
+
+static void route_out(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
+{
+    struct dst_cache *dc = dest_dst(cp);
+    if (dc)
+        ipv4_route_out_cached(ipvs->host, p, dc);
+    else
+        ipv4_route_out(ipvs->host, p);
+}
+
+static uint32_t path_mtu(struct ipvs *ipvs, struct ipvs_conn *cp)
+{
+    struct dst_cache *dc = dest_dst(cp);
+    return dc ? ipv4_path_mtu_cached(ipvs->host, cp->daddr, dc) : ipv4_path_mtu(ipvs->host, cp->daddr);
+}
+
 /* -m: the destination becomes the real server. */
 static void xmit_nat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
@@ -88,7 +108,7 @@ static void xmit_nat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     set_addr(ip, false, cp->daddr);
     set_port(ip, false, cp->dport);
-    ipv4_route_out(ipvs->host, p);
+    route_out(ipvs, cp, p);
 }
 
 /* -g: the packet is unchanged; only the frame goes to the real server's MAC. */
@@ -96,7 +116,11 @@ static void xmit_dr(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
     if (!decrement_ttl(ipvs, p))
         return;
-    ipv4_send_to_nexthop(ipvs->host, p, cp->daddr);
+    struct dst_cache *dc = dest_dst(cp);
+    if (dc)
+        ipv4_send_to_nexthop_cached(ipvs->host, p, cp->daddr, dc);
+    else
+        ipv4_send_to_nexthop(ipvs->host, p, cp->daddr);
 }
 
 /* -i: an outer IPv4 header to the real server, protocol 4. The inner DF bit
@@ -109,12 +133,12 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
         return;
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     bool df = ntohs(ip->frag_off) & IPV4_DF;
-    uint32_t path_mtu = ipv4_path_mtu(ipvs->host, cp->daddr);
-    if (!path_mtu) {
+    uint32_t pmtu = path_mtu(ipvs, cp);
+    if (!pmtu) {
         host_drop(ipvs->host, p, DROP_IP_NO_ROUTE);
         return;
     }
-    uint32_t mtu = path_mtu - IPV4_HLEN;
+    uint32_t mtu = pmtu - IPV4_HLEN;
     if (df && p->len > mtu) {
         icmp_send_error(ipvs->host, p, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
         host_drop(ipvs->host, p, DROP_IP_DF_TOO_BIG);
@@ -122,7 +146,11 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     }
     struct ipv4_tx tx = { .dst = cp->daddr, .proto = IPPROTO_IPIP, .tos = ip->tos,
                           .ttl = ip->ttl, .df = df };
-    ipv4_send_tx(ipvs->host, p, &tx);
+    struct dst_cache *dc = dest_dst(cp);
+    if (dc)
+        ipv4_send_tx_cached(ipvs->host, p, &tx, dc);
+    else
+        ipv4_send_tx(ipvs->host, p, &tx);
 }
 
 /* FULLNAT: the client's tuple becomes the local one and the virtual one the
@@ -134,8 +162,7 @@ static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
         return;
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     if (ip->proto == IPPROTO_TCP && !(cp->flags & IPVS_CONN_F_TOA_DONE)) {
-        int carried = ipvs_toa_insert(p, cp->caddr, cp->cport,
-                                      ipv4_path_mtu(ipvs->host, cp->daddr));
+        int carried = ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp));
         if (carried > 0)
             cp->flags |= IPVS_CONN_F_TOA_DONE;
         ip = (struct ipv4_hdr *)p->data;
@@ -144,7 +171,7 @@ static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     set_port(ip, true, cp->lport);
     set_addr(ip, false, cp->daddr);
     set_port(ip, false, cp->dport);
-    ipv4_route_out(ipvs->host, p);
+    route_out(ipvs, cp, p);
 }
 
 ipvs_xmit_fn ipvs_xmit_for(enum ipvs_fwd fwd)

@@ -129,6 +129,7 @@ struct host {
     struct host_proto proto[256];
     struct host_hook hooks[HOOK_POINTS][HOST_MAX_HOOKS];
     struct host_prefetch prefetch;      /* the director's, on a director */
+    uint32_t dst_gen;                   /* bumped when a struct dst_cache may be stale */
     uint64_t drops[DROP_REASONS];
 };
 

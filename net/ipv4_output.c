@@ -9,6 +9,7 @@
 
 #include "net/arp.h"
 #include "net/csum.h"
+#include "net/dst_cache.h"
 #include "net/eth.h"
 #include "net/hdr.h"
 #include "net/icmp.h"
@@ -107,6 +108,11 @@ int ipv4_transmit(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh,
 
 /* ---- the entry points ---- */
 
+/* The header of an outgoing packet, the LOCAL_OUT hooks, then loopback or
+ * the device; dev and nh are the route's. */
+static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, bool local,
+                      struct netif *dev, uint32_t nh, struct dst_cache *dc);
+
 int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 {
     bool local = host_is_local(h, tx->dst);
@@ -123,6 +129,14 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     uint32_t src = tx->src;
     if (!src)
         src = tx->dev ? (dev->naddrs ? dev->addrs[0].addr : 0) : ipv4_select_src(h, tx->dst);
+    return send_built(h, p, tx, src, local, dev, r && r->gateway ? r->gateway : tx->dst, NULL);
+}
+
+static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst);
+
+static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, bool local,
+                      struct netif *dev, uint32_t nh, struct dst_cache *dc)
+{
     struct ipv4_hdr *ip = (struct ipv4_hdr *)pkt_push(p, IPV4_HLEN);
     if (!ip) {
         host_drop(h, p, DROP_NO_BUFFER);
@@ -148,7 +162,9 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     }
     if (local)
         return loopback(h, p);
-    return ipv4_transmit(h, p, dev, r && r->gateway ? r->gateway : tx->dst, false);
+    if (dc)
+        return transmit_cached(h, p, dc, tx->dst);
+    return ipv4_transmit(h, p, dev, nh, false);
 }
 
 int ipv4_send(struct host *h, struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos,
@@ -212,4 +228,80 @@ uint32_t ipv4_path_mtu(struct host *h, uint32_t dst)
         return 0;
     uint32_t learnt = route_pmtu(h, dst);
     return learnt && learnt < r->dev->mtu ? learnt : r->dev->mtu;
+}
+
+/* ---- with a struct dst_cache ---- */
+
+/* Resolve dst as ipv4_route_out (DST_ROUTE_OUT) or ipv4_send_to_nexthop
+ * (DST_NEXTHOP) would; false (the cache left empty) when that would drop. */
+static bool dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
+{
+    *dc = (struct dst_cache){ 0 };
+    if (kind == DST_ROUTE_OUT && host_is_local(h, dst)) {
+        dc->local = true;
+    } else {
+        const struct route *r = route_lookup(h, dst);
+        if (!r || (kind == DST_NEXTHOP && r->gateway))
+            return false;
+        dc->dev = r->dev;
+        dc->nh = r->gateway ? r->gateway : dst;
+    }
+    if (kind == DST_ROUTE_OUT)
+        dc->src = ipv4_select_src(h, dst);
+    dc->dst = dst;
+    dc->kind = (uint8_t)kind;
+    dc->gen = h->dst_gen;
+    return true;
+}
+
+static bool dst_valid(const struct host *h, const struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
+{
+    return dc->gen == h->dst_gen && dc->dst == dst && dc->kind == kind;
+}
+
+/* ipv4_transmit and the neighbour step, for a unicast next hop whose
+ * route is cached; anything unusual takes the uncached way. */
+static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst)
+{
+    struct netif *dev = dc->dev;
+    if (!(dev->flags & NETIF_UP) || p->len > dev->mtu || (dst >> 28) == 0xe || dst == 0xffffffff)
+        return ipv4_transmit(h, p, dev, dc->nh, false);
+    arp_output_hint(dev, p, dc->nh, &dc->neigh);
+    return 0;
+}
+
+int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
+{
+    uint32_t dst = ntohl(((const struct ipv4_hdr *)p->data)->daddr);
+    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
+        return ipv4_route_out(h, p);
+    pkt_set_l3(p);
+    if (dc->local)
+        return loopback(h, p);
+    return transmit_cached(h, p, dc, dst);
+}
+
+int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop, struct dst_cache *dc)
+{
+    if (!dst_valid(h, dc, nexthop, DST_NEXTHOP) && !dst_fill(h, dc, nexthop, DST_NEXTHOP))
+        return ipv4_send_to_nexthop(h, p, nexthop);
+    pkt_set_l3(p);
+    return transmit_cached(h, p, dc, ntohl(((const struct ipv4_hdr *)p->data)->daddr));
+}
+
+uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)
+{
+    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
+        return ipv4_path_mtu(h, dst);
+    if (dc->local)
+        return h->lo->mtu;
+    uint32_t learnt = route_pmtu(h, dst);
+    return learnt && learnt < dc->dev->mtu ? learnt : dc->dev->mtu;
+}
+
+int ipv4_send_tx_cached(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc)
+{
+    if (tx->dev || (!dst_valid(h, dc, tx->dst, DST_ROUTE_OUT) && !dst_fill(h, dc, tx->dst, DST_ROUTE_OUT)))
+        return ipv4_send_tx(h, p, tx);
+    return send_built(h, p, tx, tx->src ? tx->src : dc->src, dc->local, dc->dev, dc->nh, dc);
 }
