@@ -69,19 +69,20 @@ struct host_hook {
     void *ctx;
 };
 
-/* A look ahead at frames of a burst, software-pipelined with their
- * processing: stage s of frame i runs HOST_PREFETCH_DISTANCE frames before
- * stage s + 1, and the last stage that far before frame i is processed, so
- * every stage's memory arrives while earlier frames are being processed.
- * Stage 0 sees the frame alone (data at the Ethernet header, nothing may
- * change) and returns a cookie (say, the index of the bucket it
- * prefetched); each next stage gets the cookie back to prefetch what that
- * memory points to. Earlier frames of the burst may have been processed
- * between two stages of a frame: a cookie is a hint that must stay safe to
- * follow (an index into a table that only grows, an entry of a pool that
- * keeps its memory), never something to trust. */
+/* A look ahead at frames of a burst, overlapped with their processing:
+ * stage 0 runs over every frame first (their first misses all in flight
+ * at once); then frames go by groups of HOST_PREFETCH_GROUP, stage s
+ * running on a group S - 1 - s groups before it is processed, each stage
+ * over the whole group back to back so its misses overlap too. Stage 0
+ * sees the frame alone (data at the Ethernet header, nothing may change)
+ * and returns a cookie (say, the index of the bucket it prefetched); each
+ * next stage gets the cookie back to prefetch what that memory points to.
+ * Earlier frames of the burst may have been processed between two stages
+ * of a frame: a cookie is a hint that must stay safe to follow (an index
+ * into a table that only grows, an entry of a pool that keeps its
+ * memory), never something to trust. */
 #define HOST_PREFETCH_STAGES 3
-#define HOST_PREFETCH_DISTANCE 4
+#define HOST_PREFETCH_GROUP 8
 struct host_prefetch {
     uintptr_t (*fn)(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie);
     void *ctx;

@@ -19,26 +19,33 @@ void netif_input(struct netif *nif, struct pkt *frame)
 
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
 {
-    enum { D = HOST_PREFETCH_DISTANCE, S = HOST_PREFETCH_STAGES, LEAD = S * D, RING = 16 };
-    _Static_assert((S - 1) * D < RING, "a cookie lives (S - 1) * D steps");
+    enum { CHUNK = 64, G = HOST_PREFETCH_GROUP, S = HOST_PREFETCH_STAGES };
     const struct host_prefetch *pf = &nif->host->prefetch;
-    if (!pf->fn) {
-        for (unsigned i = 0; i < n; i++)
-            netif_input(nif, frames[i]);
-        return;
-    }
-    /* step t: stage s for frame t - s * D, then frame t - S * D is processed */
-    uintptr_t cookie[RING];
-    for (unsigned t = 0; t < n + LEAD; t++) {
-        for (int s = S - 1; s >= 0; s--) {
-            unsigned back = (unsigned)s * D;
-            if (t >= back && t - back < n) {
-                unsigned j = t - back;
-                cookie[j % RING] = pf->fn(pf->ctx, frames[j], s, s ? cookie[j % RING] : 0);
-            }
+    for (unsigned first = 0; first < n; first += CHUNK) {
+        unsigned count = n - first < CHUNK ? n - first : CHUNK;
+        struct pkt **f = frames + first;
+        if (!pf->fn) {
+            for (unsigned i = 0; i < count; i++)
+                netif_input(nif, f[i]);
+            continue;
         }
-        if (t >= LEAD)
-            netif_input(nif, frames[t - LEAD]);
+        uintptr_t cookie[CHUNK];
+        for (unsigned i = 0; i < count; i++)
+            cookie[i] = pf->fn(pf->ctx, f[i], 0, 0);
+        /* group step k: stage s for group k + S - 1 - s, then group k is processed */
+        int groups = (int)((count + G - 1) / G);
+        for (int k = 2 - S; k < groups; k++) {
+            for (int s = 1; s < S; s++) {
+                int g = k + S - 1 - s;
+                if (g < 0 || g >= groups)
+                    continue;
+                for (unsigned i = (unsigned)g * G; i < count && i < (unsigned)(g + 1) * G; i++)
+                    cookie[i] = pf->fn(pf->ctx, f[i], s, cookie[i]);
+            }
+            if (k >= 0)
+                for (unsigned i = (unsigned)k * G; i < count && i < (unsigned)(k + 1) * G; i++)
+                    netif_input(nif, f[i]);
+        }
     }
 }
 
