@@ -23,8 +23,8 @@ static bool to_engine(const struct ka_conf *conf, const struct ka_vrrp_instance 
         return false;
     }
     vrrp_conf_defaults(out);
-    snprintf(out->name, sizeof out->name, "%s", in->name);
-    snprintf(out->interface, sizeof out->interface, "%s", in->interface);
+    memcpy(out->name, in->name, strlen(in->name) + 1);             /* both lengths checked above */
+    memcpy(out->interface, in->interface, strlen(in->interface) + 1);
     out->state = in->state == KA_VRRP_MASTER ? VRRP_STATE_MASTER : VRRP_STATE_BACKUP;
     out->vrid = (uint8_t)in->virtual_router_id;
     out->priority = (uint8_t)in->priority;
