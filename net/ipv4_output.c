@@ -142,16 +142,23 @@ static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, u
         host_drop(h, p, DROP_NO_BUFFER);
         return -1;
     }
+    uint16_t len = (uint16_t)p->len, id = h->ip_id++, frag = tx->df ? IPV4_DF : 0;
+    uint8_t ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
     ip->ver_ihl = 0x45;
     ip->tos = tx->tos;
-    ip->tot_len = htons((uint16_t)p->len);
-    ip->id = htons(h->ip_id++);
-    ip->frag_off = htons(tx->df ? IPV4_DF : 0);
-    ip->ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
+    ip->tot_len = htons(len);
+    ip->id = htons(id);
+    ip->frag_off = htons(frag);
+    ip->ttl = ttl;
     ip->proto = tx->proto;
     ip->saddr = htonl(src);
     ip->daddr = htonl(tx->dst);
-    ipv4_set_checksum(p->data);
+    /* the header checksum from the values just stored, not read back from
+     * the header (a word load over those byte stores would wait for them):
+     * the same one's-complement sum of the same 16-bit words */
+    uint32_t sum = (0x45u << 8 | tx->tos) + len + id + frag + ((uint32_t)ttl << 8 | tx->proto) +
+                   (src >> 16) + (src & 0xffff) + (tx->dst >> 16) + (tx->dst & 0xffff);
+    ip->check = htons(csum_fold(sum));
     pkt_set_l3(p);
     enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_OUT, p);
     if (v == VERDICT_STOLEN)
