@@ -11,8 +11,8 @@
 
 #include "engine/xalloc.h"
 
-#define HUGE_PAGE (2u << 20)
-#define CONN_CHUNK (HUGE_PAGE / sizeof(struct ipvs_conn))   /* entries per pool allocation */
+#define HUGE_PAGE IPVS_CONN_CHUNK_BYTES
+#define CONN_CHUNK IPVS_CONN_PER_CHUNK  /* entries per pool allocation */
 #define WHEEL_SLOTS 1024u
 #define WHEEL_TICK (SIM_S / 32)         /* expiry precision: 31.25 ms */
 #define INDEX_MIN_BITS 12               /* the kernel's default table: 4096 */
@@ -102,9 +102,9 @@ static void index_grow(struct ipvs_conn_table *t, struct conn_index *ix, bool ou
         for (; c; c = next) {
             struct ipvs_conn **head;
             if (out) {
-                next = c->out_next;
+                next = ipvs_conn_cold(c)->out_next;
                 head = &ix->buckets[out_hash(t, c)];
-                c->out_next = *head;
+                ipvs_conn_cold(c)->out_next = *head;
             } else {
                 next = c->in_next;
                 head = &ix->buckets[in_hash(t, c)];
@@ -132,9 +132,9 @@ static void hash_out(struct ipvs_conn_table *t, struct ipvs_conn *c)
     if (t->out.count >= (size_t)1 << (t->out.bits - 1))
         index_grow(t, &t->out, true);
     struct ipvs_conn **head = &t->out.buckets[out_hash(t, c)];
-    c->out_next = *head;
+    ipvs_conn_cold(c)->out_next = *head;
     *head = c;
-    c->hashed_out = true;
+    ipvs_conn_cold(c)->hashed_out = true;
     t->out.count++;
 }
 
@@ -147,36 +147,37 @@ static void unhash(struct ipvs_conn_table *t, struct ipvs_conn *c)
         *pp = c->in_next;
         t->in.count--;
     }
-    if (c->hashed_out) {
+    if (ipvs_conn_cold(c)->hashed_out) {
         pp = &t->out.buckets[out_hash(t, c)];
         while (*pp != c)
-            pp = &(*pp)->out_next;
-        *pp = c->out_next;
+            pp = &ipvs_conn_cold((*pp))->out_next;
+        *pp = ipvs_conn_cold(c)->out_next;
         t->out.count--;
-        c->hashed_out = false;
+        ipvs_conn_cold(c)->hashed_out = false;
     }
 }
 
 static struct ipvs_conn *conn_alloc(struct ipvs_conn_table *t)
 {
     if (!t->free_list) {
-        struct ipvs_conn *chunk = big_zalloc(HUGE_PAGE);   /* CONN_CHUNK entries on one huge page */
+        /* CONN_CHUNK entries on one huge page, aligned on it (see ipvs_conn_cold) */
+        struct ipvs_conn *chunk = big_zalloc(HUGE_PAGE);
         t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
         t->chunks[t->nchunks++] = chunk;
         for (size_t i = CONN_CHUNK; i-- > 0;) {
-            chunk[i].wheel_next = t->free_list;
+            ipvs_conn_cold(&chunk[i])->wheel_next = t->free_list;
             t->free_list = &chunk[i];
         }
     }
     struct ipvs_conn *c = t->free_list;
-    t->free_list = c->wheel_next;
+    t->free_list = ipvs_conn_cold(c)->wheel_next;
     t->live++;
     return c;
 }
 
 static void conn_release(struct ipvs_conn_table *t, struct ipvs_conn *c)
 {
-    c->wheel_next = t->free_list;
+    ipvs_conn_cold(c)->wheel_next = t->free_list;
     t->free_list = c;
     t->live--;
 }
@@ -231,18 +232,18 @@ static void wheel_file(struct ipvs_conn_table *t, struct ipvs_conn *c)
     if (k <= t->tick)
         k = t->tick + 1;
     struct ipvs_conn **slot = &t->wheel[(uint64_t)k % WHEEL_SLOTS];
-    c->wheel_next = *slot;
+    ipvs_conn_cold(c)->wheel_next = *slot;
     if (*slot)
-        (*slot)->wheel_pprev = &c->wheel_next;
-    c->wheel_pprev = slot;
+        ipvs_conn_cold((*slot))->wheel_pprev = &ipvs_conn_cold(c)->wheel_next;
+    ipvs_conn_cold(c)->wheel_pprev = slot;
     *slot = c;
 }
 
 static void wheel_unlink(struct ipvs_conn *c)
 {
-    *c->wheel_pprev = c->wheel_next;
-    if (c->wheel_next)
-        c->wheel_next->wheel_pprev = c->wheel_pprev;
+    *ipvs_conn_cold(c)->wheel_pprev = ipvs_conn_cold(c)->wheel_next;
+    if (ipvs_conn_cold(c)->wheel_next)
+        ipvs_conn_cold(ipvs_conn_cold(c)->wheel_next)->wheel_pprev = ipvs_conn_cold(c)->wheel_pprev;
 }
 
 void ipvs_conn_touch_slow(struct ipvs *ipvs, struct ipvs_conn *cp)
@@ -268,9 +269,9 @@ static void conn_kill(struct ipvs *ipvs, struct ipvs_conn *c)
 {
     unhash(ipvs->conns, c);
     unbind_dest(ipvs, c);
-    if (c->control) {
-        c->control->n_control--;
-        c->control = NULL;
+    if (ipvs_conn_cold(c)->control) {
+        ipvs_conn_cold(ipvs_conn_cold(c)->control)->n_control--;
+        ipvs_conn_cold(c)->control = NULL;
     }
     c->timeout_ms = 0;
     c->flags |= IPVS_CONN_F_INACTIVE | IPVS_CONN_F_DEAD;
@@ -286,13 +287,13 @@ static void wheel_tick(void *arg)
     struct ipvs_conn **slot = &t->wheel[(uint64_t)t->tick % WHEEL_SLOTS], *due = *slot;
     *slot = NULL;
     if (due)
-        due->wheel_pprev = &due;
+        ipvs_conn_cold(due)->wheel_pprev = &due;
     while (due) {
         struct ipvs_conn *c = due;
         wheel_unlink(c);
         bool dead = c->flags & IPVS_CONN_F_DEAD;
         if (!dead && c->expires <= now) {
-            if (c->n_control)            /* a template lives while it controls */
+            if (ipvs_conn_cold(c)->n_control)            /* a template lives while it controls */
                 c->expires = now + (sim_time_t)c->timeout_ms * SIM_MS;
             else
                 conn_kill(ipvs, c);
@@ -325,10 +326,10 @@ void ipvs_conn_table_free(struct ipvs *ipvs)
         return;
     rt_timer_cancel(ipvs->rt, &t->timer);
     for (unsigned s = 0; s < WHEEL_SLOTS; s++)
-        for (struct ipvs_conn *c = t->wheel[s]; c; c = c->wheel_next)
+        for (struct ipvs_conn *c = t->wheel[s]; c; c = ipvs_conn_cold(c)->wheel_next)
             if (!(c->flags & IPVS_CONN_F_DEAD)) {
                 unbind_dest(ipvs, c);
-                c->control = NULL;
+                ipvs_conn_cold(c)->control = NULL;
             }
     for (size_t i = 0; i < t->nchunks; i++)
         free(t->chunks[i]);
@@ -347,8 +348,9 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
     *c = (struct ipvs_conn){
         .caddr = p->caddr, .vaddr = p->vaddr, .daddr = p->daddr, .laddr = p->laddr,
         .cport = p->cport, .vport = p->vport, .dport = p->dport, .lport = p->lport,
-        .protocol = p->protocol, .flags = p->flags, .fwd = p->fwd, .timeout_ms = timeout_ms,
+        .protocol = p->protocol, .flags = (uint8_t)p->flags, .fwd = p->fwd, .timeout_ms = timeout_ms,
     };
+    *ipvs_conn_cold(c) = (struct ipvs_conn_cold){ 0 };
     if (dest)
         bind_dest(c, dest);
     hash_in(t, c);
@@ -377,13 +379,22 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t
     return NULL;
 }
 
-const void *ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
-                                      uint16_t cport, uint32_t vaddr, uint16_t vport)
+size_t ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                 uint16_t cport, uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *const *bucket = &t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)];
-    __builtin_prefetch(bucket);
-    return bucket;
+    size_t i = tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport);
+    __builtin_prefetch(&t->in.buckets[i]);
+    return i + 1;
+}
+
+const struct ipvs_conn *ipvs_conn_prefetch_entry(const struct ipvs *ipvs, size_t cookie)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    const struct ipvs_conn *c = t->in.buckets[cookie - 1];   /* the index only grew since */
+    if (c)
+        ipvs_conn_prefetch_lines(c);
+    return c;
 }
 
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
@@ -391,7 +402,7 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_
 {
     const struct ipvs_conn_table *t = ipvs->conns;
     struct ipvs_conn *c = t->out.buckets[tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport)];
-    for (; c; c = c->out_next)
+    for (; c; c = ipvs_conn_cold(c)->out_next)
         if (c->daddr == saddr && c->dport == sport && reply_daddr(c) == daddr &&
             reply_dport(c) == dport && c->protocol == protocol)
             return c;
@@ -412,8 +423,8 @@ struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, ui
 
 void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl)
 {
-    cp->control = tmpl;
-    tmpl->n_control++;
+    ipvs_conn_cold(cp)->control = tmpl;
+    ipvs_conn_cold(tmpl)->n_control++;
 }
 
 void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp)
@@ -423,7 +434,7 @@ void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp)
 
 void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)
 {
-    if (cp->n_control) {
+    if (ipvs_conn_cold(cp)->n_control) {
         cp->timeout_ms = 0;
         ipvs_conn_touch(ipvs, cp, rt_now(ipvs->rt));
     } else {
@@ -449,7 +460,7 @@ void ipvs_conn_count_max_reset(struct ipvs *ipvs)
 size_t ipvs_conn_memory(const struct ipvs *ipvs)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    return sizeof *t + t->nchunks * (CONN_CHUNK * sizeof(struct ipvs_conn) + sizeof(void *)) +
+    return sizeof *t + t->nchunks * ((size_t)HUGE_PAGE + sizeof(void *)) +
            (((size_t)1 << t->in.bits) + ((size_t)1 << t->out.bits)) * sizeof(struct ipvs_conn *);
 }
 

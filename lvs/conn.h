@@ -8,7 +8,8 @@
  * Entries come from a pool in chunks (no malloc per connection) and expire
  * through one wheel on a single timer of the clock seam: a packet that
  * pushes a deadline back only stores it, and the wheel re-files the entry
- * when its slot comes up. Memory per connection stays near 110 bytes.
+ * when its slot comes up. An entry is 104 bytes: a 64-byte hot line and
+ * 40 cold bytes kept apart.
  */
 #ifndef LVS_CONN_H
 #define LVS_CONN_H
@@ -18,8 +19,10 @@
 struct pkt;
 struct ipvs_conn;
 
-/* The forwarding method bound once per connection, as ip_vs_bind_xmit:
- * takes the packet (data at the IPv4 header) and passes it on or frees it. */
+/* The forwarding method, as ip_vs_bind_xmit binds it: takes the packet
+ * (data at the IPv4 header) and passes it on or frees it. An entry's fwd,
+ * bound at creation, picks it (ipvs_xmit_for), so it costs the entry no
+ * pointer. */
 typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p);
 
 /* Connection flags (the kernel's IP_VS_CONN_F_* that matter here). */
@@ -31,30 +34,50 @@ typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt
 #define IPVS_CONN_F_SYNC       0x0020u   /* created by connection sync on a backup */
 #define IPVS_CONN_F_DEAD       0x0040u   /* out of the table; its memory waits for its wheel slot */
 
+/* The hot part of an entry, all a packet of an established connection
+ * reads or writes: one cache line, aligned. The rest (index and wheel
+ * links, templates, sync) lives apart in struct ipvs_conn_cold, reached
+ * with ipvs_conn_cold(). */
 struct ipvs_conn {
-    /* what a lookup reads comes first: one cache line on most entries */
     struct ipvs_conn *in_next;       /* chain in the client-tuple index */
     uint32_t caddr, vaddr;           /* client, virtual */
     uint16_t cport, vport;
     uint8_t protocol;
     uint8_t state;                   /* enum ipvs_tcp_state for TCP; 0 otherwise */
-    uint8_t fwd;                     /* enum ipvs_fwd, bound at creation */
-    bool hashed_out;                 /* in the reply-tuple index */
-    uint16_t flags;
+    uint8_t fwd;                     /* enum ipvs_fwd, bound at creation: picks the xmit */
+    uint8_t flags;                   /* IPVS_CONN_F_* */
     uint16_t dport, lport;
-    uint8_t old_state;               /* the state connection sync last sent */
     uint32_t daddr, laddr;           /* dest, FULLNAT local */
+    struct ipvs_dest *dest;
+    sim_time_t expires;
+    uint32_t timeout_ms;             /* of the current state */
+    uint32_t in_pkts;                /* packets from the client, for connection sync */
+} __attribute__((aligned(64)));
+
+struct ipvs_conn_cold {
     struct ipvs_conn *out_next;      /* chain in the reply-tuple index */
     struct ipvs_conn *wheel_next;    /* in its expiry slot; free list when unused */
     struct ipvs_conn **wheel_pprev;  /* the link that points at it there */
-    struct ipvs_dest *dest;
     struct ipvs_conn *control;       /* the template this connection was scheduled by */
-    ipvs_xmit_fn xmit;
-    sim_time_t expires;
-    uint32_t timeout_ms;             /* of the current state */
     uint32_t n_control;              /* connections that hold this template */
-    uint32_t in_pkts;                /* packets from the client, for connection sync */
+    uint8_t old_state;               /* the state connection sync last sent */
+    bool hashed_out;                 /* in the reply-tuple index */
 };
+
+_Static_assert(sizeof(struct ipvs_conn) == 64, "the hot part of an entry is one cache line");
+
+/* Entries come in 2 MB chunks, aligned on their size: the hot parts
+ * first, then the cold parts in the same order. */
+#define IPVS_CONN_CHUNK_BYTES (2u << 20)
+#define IPVS_CONN_PER_CHUNK \
+    (IPVS_CONN_CHUNK_BYTES / (sizeof(struct ipvs_conn) + sizeof(struct ipvs_conn_cold)))
+
+static inline struct ipvs_conn_cold *ipvs_conn_cold(const struct ipvs_conn *c)
+{
+    uintptr_t a = (uintptr_t)c, base = a & ~(uintptr_t)(IPVS_CONN_CHUNK_BYTES - 1);
+    size_t i = (a - base) / sizeof(struct ipvs_conn);
+    return (struct ipvs_conn_cold *)(base + IPVS_CONN_PER_CHUNK * sizeof(struct ipvs_conn)) + i;
+}
 
 /* What a new connection is created from. */
 struct ipvs_conn_param {
@@ -88,19 +111,25 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t
  * (the client under NAT, the local address under FULLNAT). */
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
                                     uint16_t sport, uint32_t daddr, uint16_t dport);
-/* Prefetch for a packet from the client: its index bucket, whose address
- * is returned; then, given that address, the first entry there (see
- * host_prefetch). */
-const void *ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
-                                      uint16_t cport, uint32_t vaddr, uint16_t vport);
-static inline void ipvs_conn_prefetch_entry(const void *bucket)
+/* Prefetch for a packet from the client, in three steps (see
+ * host_prefetch): its index bucket, whose index + 1 is returned as a
+ * cookie; then, given the cookie, the first entry there, which is
+ * returned; then, given that entry, the next one in the chain when the
+ * first is not the packet's. Each step is safe however the table changed
+ * since the one before: the index only grows and entries keep their memory. */
+size_t ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+                                 uint16_t cport, uint32_t vaddr, uint16_t vport);
+const struct ipvs_conn *ipvs_conn_prefetch_entry(const struct ipvs *ipvs, size_t cookie);
+static inline void ipvs_conn_prefetch_lines(const struct ipvs_conn *c)
 {
-    const struct ipvs_conn *c = *(struct ipvs_conn *const *)bucket;
-    if (c) {                      /* an entry may straddle three lines */
-        __builtin_prefetch(c);
-        __builtin_prefetch((const char *)c + 63);
-        __builtin_prefetch((const char *)c + sizeof *c - 1);
-    }
+    __builtin_prefetch(c);        /* the hot part: one line */
+}
+static inline void ipvs_conn_prefetch_next(const struct ipvs_conn *c, uint8_t protocol, uint32_t caddr,
+                                           uint16_t cport, uint32_t vaddr, uint16_t vport)
+{
+    if (c && !(c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
+               c->protocol == protocol) && c->in_next)
+        ipvs_conn_prefetch_lines(c->in_next);
 }
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,

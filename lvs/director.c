@@ -136,7 +136,6 @@ static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, c
     if (d->fwd == IPVS_FWD_FULLNAT && !fullnat_pick(ipvs, svc, &cp))
         return NULL;
     struct ipvs_conn *c = ipvs_conn_new(ipvs, &cp, d, IPVS_INITIAL_TIMEOUT_MS);
-    c->xmit = ipvs_xmit_for(d->fwd);
     if (tmpl)
         ipvs_conn_set_control(c, tmpl);
     d->stats.conns++;
@@ -149,7 +148,7 @@ static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, c
  * may start a new one. */
 static bool new_conn_expected(const struct ipvs *ipvs, const struct ipvs_conn *c)
 {
-    if (c->control)
+    if (ipvs_conn_cold(c)->control)
         return false;
     if (c->protocol != IPPROTO_TCP)
         return false;
@@ -169,29 +168,34 @@ static enum reuse conn_reuse(struct ipvs *ipvs, struct ipvs_conn *c)
     if (ipvs->sysctl.expire_nodest_conn && c->dest && c->dest->weight == 0)
         resched = true;
     else if (new_conn_expected(ipvs, c))
-        resched = !c->n_control || !(c->flags & IPVS_CONN_F_NFCT);
+        resched = !ipvs_conn_cold(c)->n_control || !(c->flags & IPVS_CONN_F_NFCT);
     if (!resched)
         return REUSE_KEEP;
     bool old_ct = c->flags & IPVS_CONN_F_NFCT;
-    if (!c->n_control)
+    if (!ipvs_conn_cold(c)->n_control)
         ipvs_conn_expire_now(ipvs, c);
     return old_ct ? REUSE_DROP : REUSE_RESCHEDULE;
 }
 
+static inline void count_one(struct ipvs_stats *s, uint32_t bytes, bool in)
+{
+    if (in) {
+        s->inpkts++;
+        s->inbytes += bytes;
+    } else {
+        s->outpkts++;
+        s->outbytes += bytes;
+    }
+}
+
+/* The packet in the director's, the dest's and the service's counters. */
 static void count(struct ipvs *ipvs, struct ipvs_conn *c, uint32_t bytes, bool in)
 {
     struct ipvs_dest *d = c->dest;
-    struct ipvs_stats *s[3] = { &ipvs->stats, d ? &d->stats : NULL, d ? &d->svc->stats : NULL };
-    for (int i = 0; i < 3; i++) {
-        if (!s[i])
-            continue;
-        if (in) {
-            s[i]->inpkts++;
-            s[i]->inbytes += bytes;
-        } else {
-            s[i]->outpkts++;
-            s[i]->outbytes += bytes;
-        }
+    count_one(&ipvs->stats, bytes, in);
+    if (d) {
+        count_one(&d->stats, bytes, in);
+        count_one(&d->svc->stats, bytes, in);
     }
 }
 
@@ -282,7 +286,7 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
     }
     count(ipvs, c, p->len, true);
     track(ipvs, c, IPVS_DIR_INPUT, flags);
-    c->xmit(ipvs, c, p);
+    ipvs_xmit_for(c->fwd)(ipvs, c, p);
     uint32_t pkts = ++c->in_pkts;
     if (ipvs->sync)
         ipvs_sync_conn(ipvs, c, pkts);
@@ -308,27 +312,48 @@ static enum host_verdict hook_forward(void *ctx, struct host *h, struct pkt *p)
     return reply(ipvs, c, p, flags);
 }
 
-/* The host's look ahead at a burst: the index bucket a client's segment
- * will look up, then the entry it holds. Reads headers only as far as
- * they are there. */
-static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr_t bucket)
+/* The tuple of a client's frame (data at the Ethernet header) as far as
+ * its headers are there, false when it has none. */
+static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
 {
-    if (stage == 1) {
-        if (bucket)
-            ipvs_conn_prefetch_entry((const void *)bucket);
-        return bucket;
-    }
-    const struct ipvs *ipvs = ctx;
     const uint8_t *d = frame->data;
-    if (!ipvs->conns || frame->len < ETH_HLEN + IPV4_HLEN + 4 || d[12] != 0x08 || d[13] != 0x00)
-        return 0;
+    if (frame->len < ETH_HLEN + IPV4_HLEN + 4 || d[12] != 0x08 || d[13] != 0x00)
+        return false;
     const struct ipv4_hdr *ip = (const struct ipv4_hdr *)(d + ETH_HLEN);
     unsigned ihl = ipv4_hdr_len(ip);
     if ((ip->proto != IPPROTO_TCP && ip->proto != IPPROTO_UDP) || frame->len < ETH_HLEN + ihl + 4)
-        return 0;
+        return false;
     const uint8_t *l4 = d + ETH_HLEN + ihl;
-    return (uintptr_t)ipvs_conn_prefetch_bucket(ipvs, ip->proto, ntohl(ip->saddr), (uint16_t)(l4[0] << 8 | l4[1]),
-                                                ntohl(ip->daddr), (uint16_t)(l4[2] << 8 | l4[3]));
+    t->protocol = ip->proto;
+    t->saddr = ntohl(ip->saddr);
+    t->daddr = ntohl(ip->daddr);
+    t->sport = (uint16_t)(l4[0] << 8 | l4[1]);
+    t->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+    return true;
+}
+
+/* The host's look ahead at a burst: the index bucket a client's segment
+ * will look up, then the entry it holds, then the next entry in its chain
+ * when the first is another connection's. */
+static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie)
+{
+    const struct ipvs *ipvs = ctx;
+    struct ipvs_tuple t;
+    if (!ipvs->conns)
+        return 0;
+    switch (stage) {
+    case 0:
+        if (!frame_tuple(frame, &t))
+            return 0;
+        return ipvs_conn_prefetch_bucket(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    case 1:
+        return cookie ? (uintptr_t)ipvs_conn_prefetch_entry(ipvs, cookie) : 0;
+    default:
+        if (cookie && frame_tuple(frame, &t))
+            ipvs_conn_prefetch_next((const struct ipvs_conn *)cookie, t.protocol, t.saddr, t.sport,
+                                    t.daddr, t.dport);
+        return 0;
+    }
 }
 
 void ipvs_director_init(struct ipvs *ipvs, struct host *host)

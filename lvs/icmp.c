@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lvs/conn.h"
+#include "lvs/xmit.h"
 #include "net/csum.h"
 #include "net/hdr.h"
 #include "net/ipv4.h"
@@ -93,7 +94,7 @@ enum host_verdict ipvs_icmp_in(struct ipvs *ipvs, struct pkt *p)
         if (c->fwd == IPVS_FWD_MASQ || c->fwd == IPVS_FWD_FULLNAT)
             ipv4_route_out(ipvs->host, p);
         else
-            c->xmit(ipvs, c, p);
+            ipvs_xmit_for(c->fwd)(ipvs, c, p);
         return VERDICT_STOLEN;
     }
     /* FULLNAT: about a request from a local address: goes to the client */

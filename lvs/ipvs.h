@@ -16,6 +16,7 @@
 
 #include "engine/runtime.h"
 #include "engine/simtime.h"
+#include "net/dst_cache.h"
 
 struct host;
 struct ipvs_sched_ops;
@@ -69,6 +70,7 @@ struct ipvs_dest {
     uint32_t refcnt;                 /* connections bound to it */
     struct ipvs_stats stats;
     struct ipvs_est est;
+    struct dst_cache dst;            /* the route and neighbour towards addr (dest_dst) */
 };
 
 struct ipvs_service {

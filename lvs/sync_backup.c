@@ -113,15 +113,13 @@ static void proc_conn(void *ctx, const struct ipvs_sync_entry *e)
             .cport = e->cport, .vport = e->vport, .dport = e->dport, .flags = flags, .fwd = (uint8_t)fwd,
         };
         cp = ipvs_conn_new(ipvs, &p, d, timeout_ms(ipvs, e));
-        if (!template)
-            cp->xmit = ipvs_xmit_for(fwd);
         s->stats.conns_created++;
         if (!d)
             s->stats.conns_without_dest++;
     }
     cp->in_pkts = ipvs->sysctl.sync_threshold;
     cp->state = (uint8_t)e->state;
-    cp->old_state = cp->state;
+    ipvs_conn_cold(cp)->old_state = cp->state;
     cp->timeout_ms = timeout_ms(ipvs, e);
     ipvs_conn_touch(ipvs, cp, rt_now(ipvs->rt));
 }

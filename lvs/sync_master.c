@@ -26,7 +26,7 @@ static bool needed(const struct ipvs *ipvs, struct ipvs_conn *cp, uint32_t pkts)
                                 1u << IPVS_TCP_CLOSE_WAIT | 1u << IPVS_TCP_TIME_WAIT;
         if (!(synced & 1u << cp->state))
             return false;
-        force = cp->state != cp->old_state;
+        force = cp->state != ipvs_conn_cold(cp)->old_state;
     }
     if (!(force && cp->state != IPVS_TCP_ESTABLISHED)) {
         uint32_t threshold = ipvs->sysctl.sync_threshold, period = ipvs->sysctl.sync_period;
@@ -37,7 +37,7 @@ static bool needed(const struct ipvs *ipvs, struct ipvs_conn *cp, uint32_t pkts)
             return false;
         }
     }
-    cp->old_state = cp->state;
+    ipvs_conn_cold(cp)->old_state = cp->state;
     return true;
 }
 
@@ -127,7 +127,7 @@ void ipvs_sync_conn(struct ipvs *ipvs, struct ipvs_conn *cp, uint32_t pkts)
             else
                 append(s, cp);
         }
-        cp = cp->control;
+        cp = ipvs_conn_cold(cp)->control;
         if (!cp)
             return;
         pkts = cp->flags & IPVS_CONN_F_TEMPLATE ? ++cp->in_pkts : ipvs->sysctl.sync_threshold;

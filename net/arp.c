@@ -44,6 +44,7 @@ struct arp_cache *arp_cache_new(struct host *h)
 
 static void entry_free(struct arp_entry *e)
 {
+    e->cache->h->dst_gen++;       /* a struct dst_cache may point at it */
     rt_timer_cancel(e->cache->h->rt, &e->timer);
     pkt_queue_purge(&e->queue);
     free(e);
@@ -202,6 +203,18 @@ void arp_output(struct netif *nif, struct pkt *p, uint32_t nh)
         host_drop(h, pkt_queue_pop(&e->queue), DROP_ARP_QUEUE_FULL);
     }
     pkt_queue_push(&e->queue, p);
+}
+
+void arp_output_hint(struct netif *nif, struct pkt *p, uint32_t nh, struct arp_entry **hint)
+{
+    struct arp_entry *e = *hint;
+    if (e && e->ip == nh && e->nif == nif && e->state == ARP_REACHABLE &&
+        rt_now(nif->host->rt) - e->confirmed <= ARP_REACHABLE_TIME) {
+        eth_output(nif, p, e->mac, ETH_P_IP);   /* arp_output's first case, with nothing to change */
+        return;
+    }
+    arp_output(nif, p, nh);
+    *hint = find(nif->host->arp, nh);
 }
 
 void arp_announce_gratuitous(struct netif *nif, uint32_t addr)

@@ -27,6 +27,11 @@ void arp_input(struct netif *nif, struct pkt *p);
 /* Send p (data at its IPv4 header) to the next hop nh on nif, resolving it
  * first if needed; takes ownership. */
 void arp_output(struct netif *nif, struct pkt *p, uint32_t nh);
+/* The same, given a hint at nh's entry (a struct dst_cache's, valid while
+ * its generation is the host's): a reachable entry sends at once; anything
+ * else goes through arp_output and the hint is renewed. */
+struct arp_entry;
+void arp_output_hint(struct netif *nif, struct pkt *p, uint32_t nh, struct arp_entry **hint);
 /* Announce addr on nif (a request with sender = target = addr). */
 void arp_announce_gratuitous(struct netif *nif, uint32_t addr);
 /* The cached MAC for ip, if resolved. */

@@ -81,6 +81,7 @@ struct host *host_new(const char *name, struct rt *rt, struct pkt_pool *pool, ui
     h->pool = pool;
     rng_init(&h->rng, seed, name);
     h->ip_id = (uint16_t)rng_next(&h->rng);
+    h->dst_gen = 1;
     h->routes = route_table_new();
     h->arp = arp_cache_new(h);
     h->reasm = ipv4_reasm_new(h);
@@ -173,6 +174,7 @@ bool host_is_local(const struct host *h, uint32_t addr)
 
 void host_forget_local(struct host *h, uint32_t addr)
 {
+    h->dst_gen++;
     for (int i = 0; i < h->nlocal; i++)
         if (h->local[i] == addr) {
             h->local[i] = h->local[--h->nlocal];

@@ -69,12 +69,20 @@ struct host_hook {
     void *ctx;
 };
 
-/* A look ahead at frames of a burst before any is processed (data at the
- * Ethernet header, nothing may change): stage 0 can prefetch what the
- * frame's headers lead to and return a cookie (say, the address it
- * prefetched), which stage 1 gets back to prefetch what that memory points
- * to. */
-#define HOST_PREFETCH_STAGES 2
+/* A look ahead at frames of a burst, overlapped with their processing:
+ * stage 0 runs over every frame first (their first misses all in flight
+ * at once); then frames go by groups of HOST_PREFETCH_GROUP, stage s
+ * running on a group S - 1 - s groups before it is processed, each stage
+ * over the whole group back to back so its misses overlap too. Stage 0
+ * sees the frame alone (data at the Ethernet header, nothing may change)
+ * and returns a cookie (say, the index of the bucket it prefetched); each
+ * next stage gets the cookie back to prefetch what that memory points to.
+ * Earlier frames of the burst may have been processed between two stages
+ * of a frame: a cookie is a hint that must stay safe to follow (an index
+ * into a table that only grows, an entry of a pool that keeps its
+ * memory), never something to trust. */
+#define HOST_PREFETCH_STAGES 3
+#define HOST_PREFETCH_GROUP 8
 struct host_prefetch {
     uintptr_t (*fn)(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie);
     void *ctx;
@@ -123,6 +131,7 @@ struct host {
     struct host_proto proto[256];
     struct host_hook hooks[HOOK_POINTS][HOST_MAX_HOOKS];
     struct host_prefetch prefetch;      /* the director's, on a director */
+    uint32_t dst_gen;                   /* bumped when a struct dst_cache may be stale */
     uint64_t drops[DROP_REASONS];
 };
 

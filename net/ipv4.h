@@ -50,6 +50,16 @@ struct ipv4_tx {
 };
 int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx);
 
+/* The same four with a struct dst_cache (net/dst_cache.h) for dst: the
+ * route, source and neighbour are resolved once, then revalidated on each
+ * use; what is sent, dropped or counted is exactly what the uncached call
+ * does. ipv4_send_tx_cached is for tx->dev NULL (otherwise uncached). */
+struct dst_cache;
+int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc);
+int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop, struct dst_cache *dc);
+uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc);
+int ipv4_send_tx_cached(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc);
+
 /* Set the header checksum of the IPv4 header at hdr. */
 void ipv4_set_checksum(uint8_t *hdr);
 

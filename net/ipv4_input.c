@@ -167,8 +167,8 @@ void ipv4_forward(struct host *h, struct pkt *p)
     /* TTL and protocol make one 16-bit word of the checksum */
     uint16_t old, now, check = ip->check;
     memcpy(&old, &ip->ttl, 2);
-    ip->ttl--;
-    memcpy(&now, &ip->ttl, 2);
+    now = (uint16_t)(old - ntohs(1u << 8));     /* the TTL byte, above 1, loses one */
+    memcpy(&ip->ttl, &now, 2);
     csum_replace2(&check, old, now);
     ip->check = check;
     ipv4_transmit(h, p, r->dev, r->gateway ? r->gateway : dst, true);

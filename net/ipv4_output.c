@@ -9,6 +9,7 @@
 
 #include "net/arp.h"
 #include "net/csum.h"
+#include "net/dst_cache.h"
 #include "net/eth.h"
 #include "net/hdr.h"
 #include "net/icmp.h"
@@ -107,6 +108,11 @@ int ipv4_transmit(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh,
 
 /* ---- the entry points ---- */
 
+/* The header of an outgoing packet, the LOCAL_OUT hooks, then loopback or
+ * the device; dev and nh are the route's. */
+static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, bool local,
+                      struct netif *dev, uint32_t nh, struct dst_cache *dc);
+
 int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 {
     bool local = host_is_local(h, tx->dst);
@@ -123,21 +129,36 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     uint32_t src = tx->src;
     if (!src)
         src = tx->dev ? (dev->naddrs ? dev->addrs[0].addr : 0) : ipv4_select_src(h, tx->dst);
+    return send_built(h, p, tx, src, local, dev, r && r->gateway ? r->gateway : tx->dst, NULL);
+}
+
+static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst);
+
+static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, bool local,
+                      struct netif *dev, uint32_t nh, struct dst_cache *dc)
+{
     struct ipv4_hdr *ip = (struct ipv4_hdr *)pkt_push(p, IPV4_HLEN);
     if (!ip) {
         host_drop(h, p, DROP_NO_BUFFER);
         return -1;
     }
+    uint16_t len = (uint16_t)p->len, id = h->ip_id++, frag = tx->df ? IPV4_DF : 0;
+    uint8_t ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
     ip->ver_ihl = 0x45;
     ip->tos = tx->tos;
-    ip->tot_len = htons((uint16_t)p->len);
-    ip->id = htons(h->ip_id++);
-    ip->frag_off = htons(tx->df ? IPV4_DF : 0);
-    ip->ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
+    ip->tot_len = htons(len);
+    ip->id = htons(id);
+    ip->frag_off = htons(frag);
+    ip->ttl = ttl;
     ip->proto = tx->proto;
     ip->saddr = htonl(src);
     ip->daddr = htonl(tx->dst);
-    ipv4_set_checksum(p->data);
+    /* the header checksum from the values just stored, not read back from
+     * the header (a word load over those byte stores would wait for them):
+     * the same one's-complement sum of the same 16-bit words */
+    uint32_t sum = (0x45u << 8 | tx->tos) + len + id + frag + ((uint32_t)ttl << 8 | tx->proto) +
+                   (src >> 16) + (src & 0xffff) + (tx->dst >> 16) + (tx->dst & 0xffff);
+    ip->check = htons(csum_fold(sum));
     pkt_set_l3(p);
     enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_OUT, p);
     if (v == VERDICT_STOLEN)
@@ -148,7 +169,9 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     }
     if (local)
         return loopback(h, p);
-    return ipv4_transmit(h, p, dev, r && r->gateway ? r->gateway : tx->dst, false);
+    if (dc)
+        return transmit_cached(h, p, dc, tx->dst);
+    return ipv4_transmit(h, p, dev, nh, false);
 }
 
 int ipv4_send(struct host *h, struct pkt *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos,
@@ -212,4 +235,80 @@ uint32_t ipv4_path_mtu(struct host *h, uint32_t dst)
         return 0;
     uint32_t learnt = route_pmtu(h, dst);
     return learnt && learnt < r->dev->mtu ? learnt : r->dev->mtu;
+}
+
+/* ---- with a struct dst_cache ---- */
+
+/* Resolve dst as ipv4_route_out (DST_ROUTE_OUT) or ipv4_send_to_nexthop
+ * (DST_NEXTHOP) would; false (the cache left empty) when that would drop. */
+static bool dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
+{
+    *dc = (struct dst_cache){ 0 };
+    if (kind == DST_ROUTE_OUT && host_is_local(h, dst)) {
+        dc->local = true;
+    } else {
+        const struct route *r = route_lookup(h, dst);
+        if (!r || (kind == DST_NEXTHOP && r->gateway))
+            return false;
+        dc->dev = r->dev;
+        dc->nh = r->gateway ? r->gateway : dst;
+    }
+    if (kind == DST_ROUTE_OUT)
+        dc->src = ipv4_select_src(h, dst);
+    dc->dst = dst;
+    dc->kind = (uint8_t)kind;
+    dc->gen = h->dst_gen;
+    return true;
+}
+
+static bool dst_valid(const struct host *h, const struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
+{
+    return dc->gen == h->dst_gen && dc->dst == dst && dc->kind == kind;
+}
+
+/* ipv4_transmit and the neighbour step, for a unicast next hop whose
+ * route is cached; anything unusual takes the uncached way. */
+static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst)
+{
+    struct netif *dev = dc->dev;
+    if (!(dev->flags & NETIF_UP) || p->len > dev->mtu || (dst >> 28) == 0xe || dst == 0xffffffff)
+        return ipv4_transmit(h, p, dev, dc->nh, false);
+    arp_output_hint(dev, p, dc->nh, &dc->neigh);
+    return 0;
+}
+
+int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
+{
+    uint32_t dst = ntohl(((const struct ipv4_hdr *)p->data)->daddr);
+    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
+        return ipv4_route_out(h, p);
+    pkt_set_l3(p);
+    if (dc->local)
+        return loopback(h, p);
+    return transmit_cached(h, p, dc, dst);
+}
+
+int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop, struct dst_cache *dc)
+{
+    if (!dst_valid(h, dc, nexthop, DST_NEXTHOP) && !dst_fill(h, dc, nexthop, DST_NEXTHOP))
+        return ipv4_send_to_nexthop(h, p, nexthop);
+    pkt_set_l3(p);
+    return transmit_cached(h, p, dc, ntohl(((const struct ipv4_hdr *)p->data)->daddr));
+}
+
+uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)
+{
+    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
+        return ipv4_path_mtu(h, dst);
+    if (dc->local)
+        return h->lo->mtu;
+    uint32_t learnt = route_pmtu(h, dst);
+    return learnt && learnt < dc->dev->mtu ? learnt : dc->dev->mtu;
+}
+
+int ipv4_send_tx_cached(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc)
+{
+    if (tx->dev || (!dst_valid(h, dc, tx->dst, DST_ROUTE_OUT) && !dst_fill(h, dc, tx->dst, DST_ROUTE_OUT)))
+        return ipv4_send_tx(h, p, tx);
+    return send_built(h, p, tx, tx->src ? tx->src : dc->src, dc->local, dc->dev, dc->nh, dc);
 }

@@ -19,19 +19,33 @@ void netif_input(struct netif *nif, struct pkt *frame)
 
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
 {
-    enum { CHUNK = 64 };
+    enum { CHUNK = 64, G = HOST_PREFETCH_GROUP, S = HOST_PREFETCH_STAGES };
     const struct host_prefetch *pf = &nif->host->prefetch;
     for (unsigned first = 0; first < n; first += CHUNK) {
         unsigned count = n - first < CHUNK ? n - first : CHUNK;
         struct pkt **f = frames + first;
-        if (pf->fn) {
-            uintptr_t cookie[CHUNK] = { 0 };
-            for (int stage = 0; stage < HOST_PREFETCH_STAGES; stage++)
-                for (unsigned i = 0; i < count; i++)
-                    cookie[i] = pf->fn(pf->ctx, f[i], stage, cookie[i]);
+        if (!pf->fn) {
+            for (unsigned i = 0; i < count; i++)
+                netif_input(nif, f[i]);
+            continue;
         }
+        uintptr_t cookie[CHUNK];
         for (unsigned i = 0; i < count; i++)
-            netif_input(nif, f[i]);
+            cookie[i] = pf->fn(pf->ctx, f[i], 0, 0);
+        /* group step k: stage s for group k + S - 1 - s, then group k is processed */
+        int groups = (int)((count + G - 1) / G);
+        for (int k = 2 - S; k < groups; k++) {
+            for (int s = 1; s < S; s++) {
+                int g = k + S - 1 - s;
+                if (g < 0 || g >= groups)
+                    continue;
+                for (unsigned i = (unsigned)g * G; i < count && i < (unsigned)(g + 1) * G; i++)
+                    cookie[i] = pf->fn(pf->ctx, f[i], s, cookie[i]);
+            }
+            if (k >= 0)
+                for (unsigned i = (unsigned)k * G; i < count && i < (unsigned)(k + 1) * G; i++)
+                    netif_input(nif, f[i]);
+        }
     }
 }
 
@@ -48,8 +62,10 @@ bool netif_add_addr(struct netif *nif, uint32_t addr, uint8_t prefix_len)
     if (nif->naddrs == NETIF_MAX_ADDRS || netif_has_addr(nif, addr) || prefix_len > 32)
         return false;
     nif->addrs[nif->naddrs++] = (struct netif_addr){ .addr = addr, .prefix_len = prefix_len };
-    if (nif->host)
+    if (nif->host) {
         nif->host->local[nif->host->nlocal++] = addr;
+        nif->host->dst_gen++;
+    }
     /* the connected route, unless this subnet is already routed here (a /32 VIP adds none) */
     if (nif->host && prefix_len < 32 && !(nif->flags & NETIF_LOOPBACK)) {
         const struct route *r = route_lookup(nif->host, addr);

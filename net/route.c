@@ -30,6 +30,7 @@ void route_table_free(struct route_table *t) { free(t); }
 int route_add(struct host *h, uint32_t prefix, uint8_t len, uint32_t gateway, struct netif *dev)
 {
     struct route_table *t = h->routes;
+    h->dst_gen++;
     if (!dev && gateway) {
         for (int i = 0; i < t->n && !dev; i++)
             if (!t->r[i].gateway && ((gateway ^ t->r[i].prefix) & route_mask(t->r[i].prefix_len)) == 0)
@@ -53,6 +54,7 @@ void route_del(struct host *h, uint32_t prefix, uint8_t len, struct netif *dev)
 {
     struct route_table *t = h->routes;
     int w = 0;
+    h->dst_gen++;
     for (int i = 0; i < t->n; i++)
         if (!(t->r[i].dev == dev && t->r[i].prefix_len == len &&
               t->r[i].prefix == (prefix & route_mask(len)) && !t->r[i].gateway))

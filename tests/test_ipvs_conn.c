@@ -181,7 +181,7 @@ Test(ipvs_conn, persistence_keeps_a_client_network_on_one_dest)
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 6, "five connections and one template");
     struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0) & 0xffffff00, RIG_VIP, RIG_PORT);
     cr_assert_not_null(t);
-    cr_assert_eq(t->n_control, 5);
+    cr_assert_eq(ipvs_conn_cold(t)->n_control, 5);
     cr_assert_eq(ipvs_dest_find(ipvs_service_find(&r.ipvs, IPPROTO_TCP, RIG_VIP, RIG_PORT, 0), first,
                                 RIG_PORT)->persistconns, 1);
     /* client 1 << 20 is 172.16.1.0, another /24: the scheduler picks again */
@@ -408,10 +408,81 @@ Test(ipvs_conn, fwmark_service_takes_marked_packets)
     /* the template (protocol 0) lives through a turn of the expiry wheel */
     run_to(40 * SIM_S);
     struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0);
-    cr_assert(t && (t->flags & IPVS_CONN_F_TEMPLATE) && t->n_control == 2, "the template is still whole");
+    cr_assert(t && (t->flags & IPVS_CONN_F_TEMPLATE) && ipvs_conn_cold(t)->n_control == 2, "the template is still whole");
     netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1003, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
     struct ipvs_conn *c = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1003, RIG_VIP, 80);
     cr_assert(c && c->daddr == a->daddr && c != t, "a later SYN follows the template");
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
     cr_assert_eq(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0), t);
 }
+
+/* What leaves the back interface, summed in order. */
+struct sent {
+    uint64_t hash;
+    uint64_t frames;
+};
+
+static void sent_xmit(struct netif *nif, struct pkt *p)
+{
+    struct sent *s = nif->xmit_ctx;
+    for (uint32_t i = 0; i < p->len; i++)
+        s->hash = (s->hash ^ p->data[i]) * 0x100000001b3ull;
+    s->frames++;
+    pkt_free(p);
+}
+
+/* Frames of a burst: new connections (SYN, then ACK) mixed with segments
+ * of those made earlier, enough of them for the index to grow while a
+ * burst is under way. */
+static struct pkt *burst_frame(struct rig *g, uint32_t i)
+{
+    uint32_t k = i / 3;
+    if (i % 3 == 0)
+        return rig_segment(g, k, TCP_SYN, 0);
+    if (i % 3 == 1)
+        return rig_segment(g, k, TCP_ACK, 0);
+    return rig_segment(g, (k * 7919u) % (k + 1), TCP_ACK | TCP_PSH, 64);
+}
+
+static void burst_run(enum ipvs_fwd fwd, bool burst, struct sent *s, uint64_t *inpkts, size_t *conns)
+{
+    enum { N = 30000, B = 50 };
+    rig_init(&r, fwd, 8, "rr", false);
+    *s = (struct sent){ .hash = 0xcbf29ce484222325ull };
+    r.back->xmit = sent_xmit;
+    r.back->xmit_ctx = s;
+    struct pkt *f[B];
+    for (uint32_t i = 0; i < N; i += B) {
+        for (uint32_t j = 0; j < B; j++)
+            f[j] = burst_frame(&r, i + j);
+        if (burst) {
+            netif_input_burst(r.front, f, B);
+        } else {
+            for (uint32_t j = 0; j < B; j++)
+                netif_input(r.front, f[j]);
+        }
+    }
+    *inpkts = r.ipvs.stats.inpkts;
+    *conns = ipvs_conn_count(&r.ipvs);
+    cr_assert_eq(rig_free(&r), 0, "packets still live");
+    memset(&r, 0, sizeof r);
+}
+
+static void burst_matches_one_by_one(enum ipvs_fwd fwd)
+{
+    struct sent one, many;
+    uint64_t in_one, in_many;
+    size_t c_one, c_many;
+    burst_run(fwd, false, &one, &in_one, &c_one);
+    burst_run(fwd, true, &many, &in_many, &c_many);
+    cr_assert_eq(c_one, 10000);
+    cr_assert_eq(c_many, c_one);
+    cr_assert_eq(in_many, in_one);
+    cr_assert_eq(many.frames, one.frames);
+    cr_assert_eq(many.hash, one.hash, "the same frames, in the same order");
+    rig_init(&r, fwd, 1, "rr", false);    /* for the teardown */
+}
+
+Test(ipvs_conn, a_burst_forwards_what_frames_one_by_one_do_nat) { burst_matches_one_by_one(IPVS_FWD_MASQ); }
+Test(ipvs_conn, a_burst_forwards_what_frames_one_by_one_do_tun) { burst_matches_one_by_one(IPVS_FWD_TUNNEL); }
+Test(ipvs_conn, a_burst_forwards_what_frames_one_by_one_do_fullnat) { burst_matches_one_by_one(IPVS_FWD_FULLNAT); }

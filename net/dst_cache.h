@@ -1,0 +1,33 @@
+/*
+ * A route and neighbour resolved once for a destination a sender uses
+ * again and again (the kernel's dst_cache on ip_vs_dest): the director
+ * keeps one per real server. It is valid while the host's dst_gen is the
+ * one it was filled at; adding or removing a route or an address, and
+ * forgetting a neighbour, bump that generation. What can change without a
+ * bump (an interface's MTU or state, a neighbour's reachability) is
+ * checked on every use, so a cached send does exactly what an uncached one
+ * would.
+ */
+#ifndef NET_DST_CACHE_H
+#define NET_DST_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct netif;
+struct arp_entry;
+
+enum dst_kind { DST_ROUTE_OUT = 1, DST_NEXTHOP };
+
+struct dst_cache {
+    uint32_t gen;              /* host->dst_gen when filled; 0: empty */
+    uint32_t dst;              /* the destination (or next hop) it is for */
+    uint8_t kind;              /* enum dst_kind: how it was resolved */
+    bool local;                /* one of our addresses: loopback */
+    struct netif *dev;
+    uint32_t nh;               /* the next hop on dev */
+    uint32_t src;              /* ipv4_select_src(dst) */
+    struct arp_entry *neigh;   /* the next hop's ARP entry, a hint */
+};
+
+#endif
