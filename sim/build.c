@@ -2,7 +2,6 @@
 #include "sim/build.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +13,6 @@
 #include "sim/build_keepalived.h"
 #include "sim/scn_apply.h"
 #include "sim/nic.h"
-
-static int fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
-{
-    char msg[384];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, errlen, "%s: %s", where->text, msg);
-    return -1;
-}
 
 static struct sim_node *add_node(struct sim_world *w, const struct scn_node *n)
 {
@@ -85,7 +73,7 @@ static int build_realserver(struct sim_build *b, const struct scn_topo *topo, co
     }
     if (vip_dev) {
         if (!netif_has_addr(vip_dev, rs->vip) && !netif_add_addr(vip_dev, rs->vip, 32))
-            return fail(err, errlen, &rs->where, "%s: cannot put the VIP on %s",
+            return scn_fail(err, errlen, &rs->where, "%s: cannot put the VIP on %s",
                         topo->nodes[rs->node].name, vip_dev->name);
         if (rs->arp_fix) {
             h->arp_ignore_all = 1;
@@ -142,7 +130,7 @@ int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, c
                                      .loss = l->loss, .mtu = l->mtu, .queue_pkts = l->queue_pkts };
         b->links[i] = sim_connect(b->w, b->nodes[l->node[0]], b->nodes[l->node[1]], &p);
         if (!b->links[i]) {
-            fail(err, errlen, &l->where, "cannot join %s and %s", topo->nodes[l->node[0]].name,
+            scn_fail(err, errlen, &l->where, "cannot join %s and %s", topo->nodes[l->node[0]].name,
                  topo->nodes[l->node[1]].name);
             sim_build_free(b);
             return -1;

@@ -41,12 +41,6 @@ struct sim_apps {
     int nclients;
 };
 
-static int fail(char *err, size_t errlen, const struct scn_where *where, const char *what)
-{
-    snprintf(err, errlen, "%s: %s", where->text, what);
-    return -1;
-}
-
 uint32_t sim_apps_server_id(const struct scn_topo *topo, int node)
 {
     const struct scn_node *n = &topo->nodes[node];
@@ -79,7 +73,7 @@ static int start_server(struct sim_apps *a, struct sim_build *b, const struct sc
     struct dist service;
     char derr[160];
     if (dist_parse(app->service_time, DIST_TIME, &service, derr, sizeof derr) < 0)
-        return fail(err, errlen, &app->where, derr);
+        return scn_fail(err, errlen, &app->where, "%s", derr);
     struct app_server *s = &a->servers[a->nservers];
     s->node = app->node;
     s->kind = app->kind;
@@ -106,7 +100,7 @@ static int start_server(struct sim_apps *a, struct sim_build *b, const struct sc
     }
     }
     if (!made)
-        return fail(err, errlen, &app->where, "the port is already taken on this node");
+        return scn_fail(err, errlen, &app->where, "the port is already taken on this node");
     a->nservers++;
     return 0;
 }
@@ -118,7 +112,7 @@ static int parse_dists(const struct scn_workload *w, struct dist *think, struct 
     if (dist_parse(w->think, DIST_TIME, think, derr, sizeof derr) < 0 ||
         dist_parse(w->request, DIST_SIZE, req, derr, sizeof derr) < 0 ||
         dist_parse(w->response, DIST_SIZE, resp, derr, sizeof derr) < 0)
-        return fail(err, errlen, &w->where, derr);
+        return scn_fail(err, errlen, &w->where, "%s", derr);
     return 0;
 }
 
@@ -161,7 +155,7 @@ static int start_client(struct sim_apps *a, struct sim_build *b, const struct sc
             .req_size = req, .resp_size = resp, .timeout = w->timeout, .retries = w->retries,
             .win_start = win_start, .win_stop = win_stop });
         if (!c->udp)
-            return fail(err, errlen, &w->where, "no local UDP port is free");
+            return scn_fail(err, errlen, &w->where, "no local UDP port is free");
         udprr_client_start(c->udp);
         break;
     }

@@ -229,6 +229,10 @@ void scn_topo_free(struct scn_topo *topo);
 int scenario_misc_check(struct scenario *sc, const char *path, uint32_t addr, uint16_t port, sim_time_t now,
                         char *err, size_t errlen);
 
+/* "where: message" into err, for errors about a declared element; -1. */
+int scn_fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Find a node by name: its index, or -1. */
 int scn_topo_node(const struct scn_topo *topo, const char *name);
 /* The director on node, or NULL. */

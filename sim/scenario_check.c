@@ -6,26 +6,12 @@
  * twice. Each error names the script line that declared the culprit.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/xalloc.h"
 #include "sim/scenario_api.h"
-
-static int fail(char *err, size_t errlen, const struct scn_where *w, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, const struct scn_where *w, const char *fmt, ...)
-{
-    int n = snprintf(err, errlen, "%s: ", w->text);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static const char *ip(uint32_t a, char *buf)
 {
@@ -129,7 +115,7 @@ static int check_links(const struct scn_topo *t, char *err, size_t errlen)
             for (int j = 0; j < fb->naddrs; j++)
                 shared |= in_subnet(fb->addr[j], fa->addr[i], fa->prefix_len[i]);
         if (!shared)
-            return fail(err, errlen, &k->where,
+            return scn_fail(err, errlen, &k->where,
                         "link %s-%s: %s %s %s/%u and %s %s %s/%u are on different subnets",
                         na->name, nb->name, na->name, fa->name, ip(fa->addr[0], b1),
                         fa->prefix_len[0], nb->name, fb->name, ip(fb->addr[0], b2),
@@ -145,7 +131,7 @@ static int check_routes(const struct scn_topo *t, char *err, size_t errlen)
         for (int r = 0; r < t->nodes[n].nroutes; r++) {
             const struct scn_route *rt = &t->nodes[n].routes[r];
             if (!node_reaches(&t->nodes[n], rt->via))
-                return fail(err, errlen, &rt->where,
+                return scn_fail(err, errlen, &rt->where,
                             "route on %s via %s: the gateway is outside every subnet of %s",
                             t->nodes[n].name, ip(rt->via, b1), t->nodes[n].name);
         }
@@ -166,7 +152,7 @@ static int check_duplicates(const struct scn_topo *t, char *err, size_t errlen)
                         const struct scn_iface *g = &t->nodes[b].ifs[j];
                         for (int m = 0; !g->noarp && m < g->naddrs; m++)
                             if (g->addr[m] == f->addr[k])
-                                return fail(err, errlen, &t->nodes[b].where,
+                                return scn_fail(err, errlen, &t->nodes[b].where,
                                             "%s is on both %s and %s", ip(f->addr[k], b1),
                                             t->nodes[a].name, t->nodes[b].name);
                     }
@@ -180,16 +166,16 @@ static int check_director(const struct scn_topo *t, const struct scn_director *d
     const struct scn_node *dn = &t->nodes[d->node];
     const struct scn_director *first = &t->directors[0];
     if (dn->kind != SCN_HOST)
-        return fail(err, errlen, &d->where, "director %s: the director is a host, not a %s",
+        return scn_fail(err, errlen, &d->where, "director %s: the director is a host, not a %s",
                     dn->name, dn->kind == SCN_ROUTER ? "router" : "switch");
     if (!node_reaches(dn, d->vip))
-        return fail(err, errlen, &d->where, "director %s: VIP %s is outside every subnet of %s",
+        return scn_fail(err, errlen, &d->where, "director %s: VIP %s is outside every subnet of %s",
                     dn->name, ip(d->vip, b1), dn->name);
     if (d->vip != first->vip)
-        return fail(err, errlen, &d->where, "director %s: VIP %s is not %s's; directors share the VIP",
+        return scn_fail(err, errlen, &d->where, "director %s: VIP %s is not %s's; directors share the VIP",
                     dn->name, ip(d->vip, b1), t->nodes[first->node].name);
     if (t->ndirectors > 1 && !d->keepalived[0])
-        return fail(err, errlen, &d->where,
+        return scn_fail(err, errlen, &d->where,
                     "director %s: with %d directors each needs keepalived = \"file\" (VRRP decides "
                     "which holds the VIP)", dn->name, t->ndirectors);
     return 0;
@@ -208,7 +194,7 @@ static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, 
     char b1[INET_ADDRSTRLEN];
     if (t->ndirectors == 0) {
         if (t->nrealservers)
-            return fail(err, errlen, &t->realservers[0].where,
+            return scn_fail(err, errlen, &t->realservers[0].where,
                         "realserver declared, but the run has no director");
         return 0;
     }
@@ -219,22 +205,22 @@ static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, 
         const struct scn_realserver *rs = &t->realservers[i];
         const struct scn_node *rn = &t->nodes[rs->node];
         if (scn_topo_director(t, rs->node))
-            return fail(err, errlen, &rs->where, "realserver %s is a director", rn->name);
+            return scn_fail(err, errlen, &rs->where, "realserver %s is a director", rn->name);
         if (rs->vip != t->directors[0].vip)
-            return fail(err, errlen, &rs->where, "realserver %s: vip %s is not the director's VIP",
+            return scn_fail(err, errlen, &rs->where, "realserver %s: vip %s is not the director's VIP",
                         rn->name, ip(rs->vip, b1));
         for (int k = 0; k < t->ndirectors; k++)
             if (rs->mode == SCN_DR && !share_segment(seg, t, t->directors[k].node, rs->node))
-                return fail(err, errlen, &rs->where,
+                return scn_fail(err, errlen, &rs->where,
                             "realserver %s (dr): not on director %s's L2 segment; DR rewrites only "
                             "the MAC, so the director must reach it without a router",
                             rn->name, t->nodes[t->directors[k].node].name);
         if (rs->mode == SCN_NAT && !is_director_addr(t, rs->gateway))
-            return fail(err, errlen, &rs->where,
+            return scn_fail(err, errlen, &rs->where,
                         "realserver %s (nat): gateway %s is not an address of a director",
                         rn->name, ip(rs->gateway, b1));
         if (rs->gateway && !node_reaches(rn, rs->gateway))
-            return fail(err, errlen, &rs->where,
+            return scn_fail(err, errlen, &rs->where,
                         "realserver %s: gateway %s is outside every subnet of %s", rn->name,
                         ip(rs->gateway, b1), rn->name);
     }
@@ -247,7 +233,7 @@ static int check_workloads(const struct scn_topo *t, char *err, size_t errlen)
         for (int i = 0; i < t->workloads[w].nfrom; i++) {
             const struct scn_node *n = &t->nodes[t->workloads[w].from[i]];
             if (n->kind != SCN_HOST)
-                return fail(err, errlen, &t->workloads[w].where,
+                return scn_fail(err, errlen, &t->workloads[w].where,
                             "load \"%s\": %s is a %s; clients are hosts", t->workloads[w].name,
                             n->name, n->kind == SCN_ROUTER ? "router" : "switch");
         }

@@ -1,8 +1,11 @@
-/* Small helpers on a scenario's data: mode names, node look-up, freeing. */
+/* Small helpers on a scenario's data: mode names, errors that name a
+ * declaration, node and director look-up, freeing. */
+#include "sim/scenario.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "sim/scenario.h"
 
 static const char *const mode_names[SCN_MODES] = { "nat", "tun", "dr", "fullnat" };
 
@@ -21,6 +24,17 @@ int scn_topo_node(const struct scn_topo *topo, const char *name)
     for (int i = 0; i < topo->nnodes; i++)
         if (!strcmp(topo->nodes[i].name, name))
             return i;
+    return -1;
+}
+
+int scn_fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
+{
+    int n = snprintf(err, errlen, "%s: ", where->text);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
     return -1;
 }
 

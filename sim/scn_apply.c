@@ -2,7 +2,6 @@
 #include "sim/scn_apply.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,17 +11,6 @@
 #include "net/ipip.h"
 #include "net/mark.h"
 #include "net/route.h"
-
-static int fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
-{
-    char msg[384];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, errlen, "%s: %s", where->text, msg);
-    return -1;
-}
 
 struct netif *scn_apply_local_netif(struct host *h, const struct scn_iface *ifc)
 {
@@ -47,7 +35,7 @@ int scn_apply_node(struct host *h, const struct scn_node *node, struct netif *co
         const struct scn_iface *ifc = &node->ifs[i];
         for (int a = 0; a < ifc->naddrs; a++)
             if (!netif_has_addr(ifs[i], ifc->addr[a]) && !netif_add_addr(ifs[i], ifc->addr[a], ifc->prefix_len[a]))
-                return fail(err, errlen, &node->where, "%s %s: cannot hold address %u.%u.%u.%u", node->name,
+                return scn_fail(err, errlen, &node->where, "%s %s: cannot hold address %u.%u.%u.%u", node->name,
                             ifc->name, ifc->addr[a] >> 24, ifc->addr[a] >> 16 & 255, ifc->addr[a] >> 8 & 255,
                             ifc->addr[a] & 255);
     }
@@ -56,15 +44,15 @@ int scn_apply_node(struct host *h, const struct scn_node *node, struct netif *co
         struct mark_rule rule = { .protocol = k->protocol, .daddr = k->daddr, .prefix_len = k->prefix_len,
                                   .dport_lo = k->dport_lo, .dport_hi = k->dport_hi, .mark = k->mark };
         if (mark_rule_add(h, &rule) < 0)
-            return fail(err, errlen, &k->where, "%s: no room for another mark rule", node->name);
+            return scn_fail(err, errlen, &k->where, "%s: no room for another mark rule", node->name);
     }
     for (int r = 0; r < node->nicmp_drops; r++)
         if (filter_icmp_drop_add(h, node->icmp_drops[r].type, node->icmp_drops[r].code) < 0)
-            return fail(err, errlen, &node->where, "%s: no room for another ICMP drop rule", node->name);
+            return scn_fail(err, errlen, &node->where, "%s: no room for another ICMP drop rule", node->name);
     for (int r = 0; r < node->nroutes; r++) {
         const struct scn_route *rt = &node->routes[r];
         if (route_add(h, rt->prefix, rt->prefix_len, rt->via, NULL) < 0)
-            return fail(err, errlen, &rt->where, "%s: no interface reaches the gateway", node->name);
+            return scn_fail(err, errlen, &rt->where, "%s: no interface reaches the gateway", node->name);
     }
     return 0;
 }
@@ -92,7 +80,7 @@ int scn_apply_director(struct ipvs *ipvs, struct host *h, const struct scn_direc
                        size_t errlen)
 {
     if (!vrrp && put_vip(h, d->vip) < 0)
-        return fail(err, errlen, &d->where, "the director has no interface for the VIP");
+        return scn_fail(err, errlen, &d->where, "the director has no interface for the VIP");
     for (int k = 0; k < d->nipvsadm; k++) {
         char where[SCN_WHERE_MAX + 24], msg[512];
         snprintf(where, sizeof where, "%s: rules[%d]", d->where.text, k + 1);
@@ -108,13 +96,13 @@ int scn_apply_director(struct ipvs *ipvs, struct host *h, const struct scn_direc
         if (!fullnat)
             continue;
         if (!d->nladdrs)
-            return fail(err, errlen, &d->where, "FULLNAT real servers need laddrs = {local addresses}");
+            return scn_fail(err, errlen, &d->where, "FULLNAT real servers need laddrs = {local addresses}");
         struct ipvs_service_conf c = { .protocol = s->protocol, .addr = s->addr, .port = s->port,
                                        .fwmark = s->fwmark };
         for (int a = 0; a < d->nladdrs; a++) {
             int rc = ipvs_laddr_add(ipvs, &c, d->laddrs[a]);
             if (rc == -EINVAL)
-                return fail(err, errlen, &d->where, "laddrs[%d] is not an address of the director", a + 1);
+                return scn_fail(err, errlen, &d->where, "laddrs[%d] is not an address of the director", a + 1);
         }
     }
     return 0;
