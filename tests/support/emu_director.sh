@@ -20,25 +20,28 @@ trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 
 timeout 30 "$lvslab" emu up scenarios/compare-modes.lua --mode "$mode" --set servers=2 --set clients=1 \
-    --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
+    --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log"; echo "$mode: emu up failed"; exit 1; }
 work=/run/lvslab/$tag
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
 head -c 10485760 /dev/urandom >"$work/big.bin"
 want=$(sha256sum <"$work/big.bin" | cut -d' ' -f1)
 
-i=0   # python's http.server takes a moment to listen
-until client curl -sf --max-time 2 -o /dev/null http://10.0.0.100/; do
-    i=$((i + 1)); [ $i -lt 20 ] || { echo "$mode: no answer through the VIP"; cat "$work"/director.log; exit 1; }
+i=0   # each python http.server takes a moment to listen: wait until both have answered
+until [ -s "$work/rs1-http.log" ] && [ -s "$work/rs2-http.log" ]; do
+    client curl -s --max-time 2 -o /dev/null http://10.0.0.100/ || true
+    i=$((i + 1)); [ $i -lt 40 ] || { echo "$mode: no answer through the VIP from both servers"; cat "$work"/director.log; exit 1; }
     sleep 0.25
 done
 
-speed=$(client curl -sf --max-time 30 -o "$tmp/big.out" -w '%{speed_download}' http://10.0.0.100/big.bin)
+speed=$(client curl -sf --max-time 30 -o "$tmp/big.out" -w '%{speed_download}' http://10.0.0.100/big.bin) ||
+    { echo "$mode: curl of the 10 MB file failed"; cat "$work"/director.log; exit 1; }
 got=$(sha256sum <"$tmp/big.out" | cut -d' ' -f1)
 [ "$got" = "$want" ] || { echo "$mode: the 10 MB file came through changed"; exit 1; }
 echo "$mode curl 10MB: $(( ${speed%.*} / 1000000 )) MB/s"
 
 before1=$(wc -l <"$work/rs1-http.log"); before2=$(wc -l <"$work/rs2-http.log")
-client timeout 20 taskset -c 0 wrk -t1 -c8 -d2s http://10.0.0.100/ >"$tmp/wrk.txt" 2>&1
+client timeout 20 taskset -c 0 wrk -t1 -c8 -d2s http://10.0.0.100/ >"$tmp/wrk.txt" 2>&1 ||
+    { cat "$tmp/wrk.txt" "$work"/director.log; echo "$mode: wrk did not finish"; exit 1; }
 cat "$tmp/wrk.txt"
 ! grep -q -e 'Socket errors' -e 'Non-2xx' "$tmp/wrk.txt" || { echo "$mode: wrk saw errors"; exit 1; }
 n1=$(( $(wc -l <"$work/rs1-http.log") - before1 )); n2=$(( $(wc -l <"$work/rs2-http.log") - before2 ))
