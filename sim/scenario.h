@@ -237,10 +237,5 @@ int scn_fail(char *err, size_t errlen, const struct scn_where *where, const char
 int scn_topo_node(const struct scn_topo *topo, const char *name);
 /* The director on node, or NULL. */
 const struct scn_director *scn_topo_director(const struct scn_topo *topo, int node);
-/* The first director declared (the one the report measures first), or NULL. */
-static inline const struct scn_director *scn_topo_first_director(const struct scn_topo *topo)
-{
-    return topo->ndirectors ? &topo->directors[0] : NULL;
-}
 
 #endif
