@@ -13,15 +13,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "reports/report.h"
 #include "sim/cli.h"
 #include "sim/progress.h"
 #include "sim/progress_board.h"
 #include "sim/run.h"
+#include "sim/run_doc.h"
 
-#define LVSLAB_VERSION "0.1"
 #define MAX_SETS 64
-#define MAX_RUNS (SCN_MODES * SCN_MAX_SWEEP)
+#define MAX_RUNS RUN_DOC_MAX_RUNS
 
 struct run_args {
     const char *script;
@@ -96,75 +95,12 @@ static int parse_args(int argc, char **argv, struct run_args *a, FILE *err)
     return 0;
 }
 
-/* Keep the runs whose mode --mode names; -1 when it names one the scenario lacks. */
-static int select_modes(const struct scenario *sc, const char *list, struct scn_run *runs, int *n, FILE *err)
-{
-    if (!list)
-        return 0;
-    bool wanted[SCN_MODES] = { false };
-    char copy[128];
-    snprintf(copy, sizeof copy, "%s", list);
-    for (char *save, *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
-        int mode = scn_mode_parse(m);
-        bool in_scenario = false;
-        for (int i = 0; mode >= 0 && i < sc->nmodes; i++)
-            in_scenario |= sc->modes[i] == (enum scn_mode)mode;
-        if (!in_scenario) {
-            fprintf(err, "lvslab run: --mode %s: not one of the scenario's modes\n", m);
-            return -1;
-        }
-        wanted[mode] = true;
-    }
-    int kept = 0;
-    for (int i = 0; i < *n; i++)
-        if (wanted[runs[i].mode])
-            runs[kept++] = runs[i];
-    *n = kept;
-    return 0;
-}
-
-static int mkdirs(const char *path)
-{
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 static void run_label(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
 {
     if (sc->sweep_param[0])
         snprintf(out, len, "%s %s=%g", scn_mode_name(run->mode), sc->sweep_param, run->sweep_value);
     else
         snprintf(out, len, "%s", scn_mode_name(run->mode));
-}
-
-static json_t *scenario_record(const struct scenario *sc, const struct scn_run *runs, int nruns)
-{
-    json_t *modes = json_array();
-    for (int m = 0; m < sc->nmodes; m++)
-        for (int i = 0; i < nruns; i++)
-            if (runs[i].mode == sc->modes[m]) {
-                json_array_append_new(modes, json_string(scn_mode_name(sc->modes[m])));
-                break;
-            }
-    json_t *sweep = json_null();
-    if (sc->sweep_param[0]) {
-        json_t *values = json_array();
-        for (int i = 0; i < sc->nsweep; i++)
-            json_array_append_new(values, json_real(sc->sweep[i]));
-        sweep = json_pack("{s:s, s:o}", "param", sc->sweep_param, "values", values);
-    }
-    return json_pack("{s:s, s:s, s:o, s:o, s:f, s:o, s:o}", "name", sc->name, "file", sc->file,
-                     "description", sc->description[0] ? json_string(sc->description) : json_null(),
-                     "lesson", sc->lesson[0] ? json_string(sc->lesson) : json_null(),
-                     "duration_s", sim_time_to_s(sc->duration), "modes", modes, "sweep", sweep);
 }
 
 struct run_slot {
@@ -192,7 +128,7 @@ static json_t *run_one(struct scenario *sc, const struct run_slot *slot, const s
                        struct progress *prog, int n, FILE *err)
 {
     char msg[512];
-    if (a->pcap && mkdirs(slot->pcap_dir) < 0) {
+    if (a->pcap && run_mkdirs(slot->pcap_dir) < 0) {
         fprintf(err, "lvslab run: %s: %s\n", slot->pcap_dir, strerror(errno));
         return NULL;
     }
@@ -218,7 +154,7 @@ static pid_t spawn(struct scenario *sc, const struct run_slot *slot, const struc
         return pid;
     char msg[512];
     json_t *rec = NULL;
-    if (a->pcap && mkdirs(slot->pcap_dir) < 0) {
+    if (a->pcap && run_mkdirs(slot->pcap_dir) < 0) {
         fprintf(err, "lvslab run: %s: %s\n", slot->pcap_dir, strerror(errno));
     } else {
         struct progress_pipe pp = { .fd = fd, .run = n };
@@ -353,30 +289,22 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
     int nruns = scenario_runs(&sc, runs, MAX_RUNS);
     char dir[512];
     snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
-    int rc = select_modes(&sc, a.modes, runs, &nruns, err) < 0 ? CLI_USAGE : CLI_OK;
-    if (rc == CLI_OK && mkdirs(dir) < 0) {
+    int rc = run_select_modes(&sc, a.modes, runs, &nruns, "lvslab run", err) < 0 ? CLI_USAGE : CLI_OK;
+    if (rc == CLI_OK && run_mkdirs(dir) < 0) {
         fprintf(err, "lvslab run: %s: %s\n", dir, strerror(errno));
         rc = CLI_FAILED;
     }
     json_t *list = json_array();
     if (rc == CLI_OK)
         rc = run_all(&sc, runs, nruns, &a, dir, list, err);
-    if (rc == CLI_OK) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/results.json", dir);
-        json_t *doc = json_pack("{s:{s:s, s:I, s:s}, s:o, s:O}", "lvslab", "version", LVSLAB_VERSION, "seed",
-                                (json_int_t)sc.seed, "world", "sim", "scenario",
-                                scenario_record(&sc, runs, nruns), "runs", list);
-        if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_REAL_PRECISION(9)) < 0) {
-            fprintf(err, "lvslab run: cannot write %s\n", path);
-            rc = CLI_FAILED;
-        } else if (report_write(path, msg, sizeof msg) < 0) {
-            fprintf(err, "lvslab run: %s\n", msg);
-            rc = CLI_FAILED;
-        } else if (!a.quiet) {
-            fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
-        }
-        json_decref(doc);
+    size_t kept = 0;
+    if (rc == CLI_OK && run_doc_write(dir, &sc, "sim", list, &kept, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab run: %s\n", msg);
+        rc = CLI_FAILED;
+    } else if (rc == CLI_OK && !a.quiet) {
+        fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
+        if (kept)
+            fprintf(out, "kept the %zu emulated runs already in %s/results.json\n", kept, dir);
     }
     json_decref(list);
     scenario_free(&sc);

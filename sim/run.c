@@ -9,6 +9,7 @@
 #include "sim/build.h"
 #include "sim/run_apps.h"
 #include "sim/run_bound.h"
+#include "sim/run_doc.h"
 #include "sim/run_events.h"
 #include "sim/run_measure.h"
 
@@ -29,24 +30,24 @@ static sim_time_t sample_interval(sim_time_t total)
     return (ms < 10 ? 10 : ms) * SIM_MS;
 }
 
-static json_t *latency(const struct histogram *h)
+/* The connections every director scheduled to node's addresses over the
+ * whole run (ipvsadm --stats Conns), or -1 when no director has it. */
+static int64_t scheduled_conns(const struct sim_build *b, const struct scn_node *node)
 {
-    static const double quantiles[] = { 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90,
-                                        95, 97.5, 99, 99.5, 99.9, 100 };
-    if (h->count == 0)
-        return json_pack("{s:n, s:n, s:n, s:n, s:n}", "mean", "p50", "p99", "p999", "cdf");
-    json_t *cdf = json_array();
-    json_array_append_new(cdf, json_pack("[f, f]", (double)h->min / 1e6, 0.0));
-    for (size_t i = 0; i < sizeof quantiles / sizeof *quantiles; i++)
-        json_array_append_new(cdf, json_pack("[f, f]", (double)hist_percentile(h, quantiles[i]) / 1e6,
-                                             quantiles[i] / 100));
-    return json_pack("{s:f, s:f, s:f, s:f, s:o}", "mean", hist_mean(h) / 1e6,
-                     "p50", (double)hist_percentile(h, 50) / 1e6, "p99", (double)hist_percentile(h, 99) / 1e6,
-                     "p999", (double)hist_percentile(h, 99.9) / 1e6, "cdf", cdf);
+    int64_t conns = -1;
+    for (int i = 0; i < b->nipvs; i++)
+        for (const struct ipvs_service *s = b->ipvs[i]->services; s; s = s->next)
+            for (const struct ipvs_dest *d = s->dests; d; d = d->next)
+                for (int f = 0; f < node->nifs; f++)
+                    for (int a = 0; a < node->ifs[f].naddrs; a++)
+                        if (d->addr == node->ifs[f].addr[a])
+                            conns = (conns < 0 ? 0 : conns) + (int64_t)d->stats.conns;
+    return conns;
 }
 
 /* Each server node's answers as the clients counted them (its
- * applications together), its share, and Jain's index. */
+ * applications together), its share, the connections the director
+ * scheduled to it, and Jain's index. */
 static json_t *servers(const struct running *r, const struct app_stats *st, double *jain)
 {
     int n = sim_apps_nservers(r->apps), nodes = 0;
@@ -76,8 +77,10 @@ static json_t *servers(const struct running *r, const struct app_stats *st, doub
                 looked = true, sources = s > sources ? s : sources, toa = t > toa ? t : toa;
         }
         uint64_t requests = app_stats_server_count(st, sim_apps_server_id(&r->topo, node[k]));
+        int64_t conns = scheduled_conns(&r->b, &r->topo.nodes[node[k]]);
         json_array_append_new(list, json_pack(
-            "{s:s, s:I, s:o, s:o, s:o, s:o}", "name", r->topo.nodes[node[k]].name, "requests", (json_int_t)requests,
+            "{s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "name", r->topo.nodes[node[k]].name, "requests", (json_int_t)requests,
+            "conns", conns >= 0 ? json_integer(conns) : json_null(),
             "bytes", counted ? json_integer((json_int_t)bytes) : json_null(),
             "share", total ? json_real((double)requests / (double)total) : json_null(),
             "client_addrs", looked ? json_integer(sources) : json_null(),
@@ -141,7 +144,7 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "mode", scn_mode_name(run->mode), "world", "sim", "sweep", sweep, "duration_s", s,
         "goodput_mbps", (double)st.win_bytes * 8 / s / 1e6, "requests_per_s", (double)st.win_completed / s,
         "requests", "completed", (json_int_t)st.win_completed, "failed", (json_int_t)st.failed,
-        "latency_ms", latency(&st.latency), "servers", srv, "jain", jain > 0 ? json_real(jain) : json_null(),
+        "latency_ms", run_latency_json(&st.latency), "servers", srv, "jain", jain > 0 ? json_real(jain) : json_null(),
         "director", sim_measure_director(r->measure), "links", sim_measure_links(r->measure),
         "bound", sim_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
