@@ -160,10 +160,13 @@ static int emu_main(int argc, char **argv, FILE *out, FILE *err)
         return emu_cli_director(argc - 1, argv + 1, out, err);
     if (argc >= 2 && !strcmp(argv[1], "down"))
         return down(argc - 1, argv + 1, out, err);
+    if (argc >= 2 && !strcmp(argv[1], "run"))
+        return emu_cli_run(argc - 1, argv + 1, out, err);
     fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? out : err,
             "usage: lvslab emu SUBCOMMAND\n"
             "  up SCENARIO ...       build one run of a scenario from namespaces and bridges\n"
             "  down TAG              remove it\n"
+            "  run SCENARIO ...      every run of a scenario, emulated, into results.json\n"
             "  director SCENARIO ... one scenario director on TAP devices (emu up starts it)\n"
             "  tun-endpoint DEVICE   userspace IP-in-IP decapsulation for a TUN-mode real server\n");
     return argc >= 2 && !strcmp(argv[1], "--help") ? CLI_OK : CLI_USAGE;

@@ -1,7 +1,7 @@
 /*
  * Pieces of `lvslab emu` shared by its subcommands: picking one run of a
  * scenario (the first mode and sweep value unless --mode or --set choose),
- * and the director subcommand (emu/cli_director.c).
+ * and the director and run subcommands (emu/cli_director.c, emu/cli_emu_run.c).
  */
 #ifndef EMU_CLI_EMU_H
 #define EMU_CLI_EMU_H
@@ -17,5 +17,7 @@ int emu_cli_load_run(const char *script, const char *mode, const char *const *se
 
 /* `lvslab emu director ...` (argv[0] is "director"). */
 int emu_cli_director(int argc, char **argv, FILE *out, FILE *err);
+/* `lvslab emu run ...` (argv[0] is "run"): emu/cli_emu_run.c. */
+int emu_cli_run(int argc, char **argv, FILE *out, FILE *err);
 
 #endif

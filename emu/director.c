@@ -94,7 +94,7 @@ int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struc
 void emu_director_list(struct emu_director *d, FILE *out)
 {
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC, out);
-    ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_STATS, out);
+    ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_STATS | IPVSADM_FMT_EXACT, out);
 }
 
 size_t emu_director_stop(struct emu_director *d)

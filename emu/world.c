@@ -316,9 +316,9 @@ static int start_server_app(struct emu_world *w, const struct scn_server_app *ap
 
 /* The director as a process of its own (emu/director.c), in the root
  * namespace where the bridges are; ready once its mark file appears. */
-static int start_director(struct emu_world *w, int node, char *err, size_t errlen)
+static int start_director(struct emu_world *w, int index, char *err, size_t errlen)
 {
-    const char *name = w->topo->nodes[node].name;
+    const char *name = w->topo->nodes[w->topo->directors[index].node].name;
     char *argv[48];
     int n = 0;
     argv[n++] = (char *)w->lvslab;
@@ -346,6 +346,7 @@ static int start_director(struct emu_world *w, int node, char *err, size_t errle
     snprintf(text, sizeof text, "%d", (int)pid);
     if (record(w, "pid", text, err, errlen) < 0)
         return -1;
+    w->director_pid[index] = pid;
     for (int i = 0; i < 100; i++) {
         if (access(ready, F_OK) == 0)
             return 0;
@@ -420,7 +421,7 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
     for (int i = 0; i < t->napps && !rc; i++)
         rc = start_server_app(w, &t->apps[i], err, errlen);
     for (int i = 0; i < t->ndirectors && director_args && !rc; i++)
-        rc = start_director(w, t->directors[i].node, err, errlen);
+        rc = start_director(w, i, err, errlen);
     if (rc) {
         char ignored[256];
         emu_world_down(tag, ignored, sizeof ignored);

@@ -9,6 +9,7 @@
 #define EMU_WORLD_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "sim/scenario.h"
 
@@ -24,6 +25,7 @@ struct emu_world {
     char workdir[128];         /* logs and served files */
     const char *lvslab;        /* this program, for the helpers it starts */
     char *const *director_args;   /* how a director reloads the run, or NULL */
+    pid_t director_pid[SCN_MAX_DIRECTORS];   /* in topo->directors' order, once started */
 };
 
 /* Build the world for topo under tag (letters and digits, at most 4).

@@ -23,6 +23,7 @@ int report_write(const char *path, char *err, size_t errlen)
         json_decref(root);
         return -1;
     }
+    report_series_annotate(root);
     const char *slash = strrchr(path, '/');
     if (!slash)
         snprintf(dir, sizeof dir, ".");

@@ -58,7 +58,7 @@ static double servers_x(json_t *root, json_t *run)
 
 static json_t *modes(json_t *root)
 {
-    return json_object_get(json_object_get(root, "scenario"), "modes");
+    return report_series(root);
 }
 
 /* The runs of mode sorted by x on the servers axis. */
@@ -67,7 +67,7 @@ static size_t mode_runs(json_t *root, const char *mode, json_t **out, size_t max
     json_t *r;
     size_t i, n = 0;
     json_array_foreach(json_object_get(root, "runs"), i, r)
-        if (!strcmp(report_str(r, "mode"), mode) && n < max)
+        if (report_run_in(r, mode) && n < max)
             out[n++] = r;
     for (size_t a = 1; a < n; a++)
         for (size_t b = a; b > 0 && servers_x(root, out[b - 1]) > servers_x(root, out[b]); b--) {

@@ -3,6 +3,7 @@
 #define LVSLAB_REPORT_INT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Checks a parsed results.json against docs/results-schema.md; on error
@@ -16,6 +17,15 @@ const char *report_str(json_t *o, const char *path);
 /* The sweep value of run for the scenario's sweep parameter, NAN if none. */
 double report_sweep_value(json_t *root, json_t *run);
 const char *report_sweep_param(json_t *root);
+
+/* The series the charts and the comparison show: each mode of the
+ * scenario that has simulated runs ("nat"), then each that has emulated
+ * runs ("nat (emu)"). report_series_annotate() computes them once, after
+ * validation; report_series() is that array (borrowed). */
+void report_series_annotate(json_t *root);
+json_t *report_series(json_t *root);
+/* Does run belong to series? */
+bool report_run_in(json_t *run, const char *series);
 
 /* Writes a number for CSV/Markdown: "" (csv) or "n/a" (md) when NAN. */
 void report_fnum(FILE *f, double v, const char *missing);
@@ -39,11 +49,11 @@ char *report_chart_script(json_t *root, int k);
 struct report_mode_facts {
     const char *mode, *gateway, *client_ip, *security, *complexity, *servers_os;
 };
-const struct report_mode_facts *report_mode_facts(const char *mode);
+const struct report_mode_facts *report_mode_facts(const char *series);
 
-/* The smallest sweep value where the mode saturates (goodput grows by at
+/* The smallest sweep value where the series saturates (goodput grows by at
  * most 10% to the next point, or reaches 90% of the bound); NAN if it keeps
  * scaling. *peak gets the run with the highest goodput. */
-double report_saturation(json_t *root, const char *mode, json_t **peak);
+double report_saturation(json_t *root, const char *series, json_t **peak);
 
 #endif

@@ -34,7 +34,7 @@ static void mpct(FILE *f, double v)
 
 static void comparison(FILE *f, json_t *root)
 {
-    json_t *modes = json_object_get(json_object_get(root, "scenario"), "modes"), *m;
+    json_t *modes = report_series(root), *m;
     size_t i;
     const char *param = report_sweep_param(root);
 

@@ -31,22 +31,23 @@ static const struct report_mode_facts unknown = {
     "?", "unknown mode", "unknown", "unknown", "unknown", "unknown"
 };
 
-const struct report_mode_facts *report_mode_facts(const char *mode)
+const struct report_mode_facts *report_mode_facts(const char *series)
 {
+    size_t n = strcspn(series, " ");     /* "nat (emu)": the mode's facts */
     for (size_t i = 0; i < sizeof facts / sizeof *facts; i++)
-        if (!strcmp(facts[i].mode, mode))
+        if (strlen(facts[i].mode) == n && !strncmp(facts[i].mode, series, n))
             return &facts[i];
     return &unknown;
 }
 
-double report_saturation(json_t *root, const char *mode, json_t **peak)
+double report_saturation(json_t *root, const char *series, json_t **peak)
 {
     json_t *runs = json_object_get(root, "runs"), *r, *pts[64];
     size_t i, n = 0;
 
     *peak = NULL;
     json_array_foreach(runs, i, r) {
-        if (strcmp(report_str(r, "mode"), mode))
+        if (!report_run_in(r, series))
             continue;
         double g = report_num(r, "goodput_mbps");
         if (!isnan(g) && (!*peak || g > report_num(*peak, "goodput_mbps")))
