@@ -46,13 +46,13 @@ static int tun_endpoint(int argc, char **argv, FILE *out, FILE *err)
 
 static int up_usage(FILE *f, int rc)
 {
-    fprintf(f, "usage: lvslab emu up SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR]\n"
+    fprintf(f, "usage: lvslab emu up SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR] [--rates]\n"
                "  Build one run of SCENARIO (the first mode and sweep value unless --mode or\n"
                "  --set pick another) out of network namespaces, bridges and veth pairs, set\n"
                "  the real servers up for the mode, start their servers and the director\n"
-               "  (lvslab emu director, on TAPs; --pcap DIR captures them). TAG (1-4 lower-case\n"
-               "  letters or digits, default lv) names everything made; 'lvslab emu down TAG'\n"
-               "  removes it. The director's listing: kill -USR1 its pid, then read\n"
+               "  (lvslab emu director, on TAPs; --pcap DIR captures them). --rates puts\n"
+               "  every link at its rate (tc htb). TAG (1-4 lower-case letters or digits,\n"
+               "  default lv) names everything made; 'lvslab emu down TAG' removes it. The director's listing: kill -USR1 its pid, then read\n"
                "  /run/lvslab/TAG/NODE.status.\n");
     return rc;
 }
@@ -60,6 +60,7 @@ static int up_usage(FILE *f, int rc)
 static int up(int argc, char **argv, FILE *out, FILE *err)
 {
     const char *script = NULL, *mode = NULL, *tag = "lv", *pcap = NULL;
+    bool rates = false;
     const char *sets[32];
     int nsets = 0;
     for (int i = 1; i < argc; i++) {
@@ -71,6 +72,8 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
             tag = argv[++i];
         else if (!strcmp(argv[i], "--pcap") && i + 1 < argc)
             pcap = argv[++i];
+        else if (!strcmp(argv[i], "--rates"))
+            rates = true;
         else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 32)
             sets[nsets++] = argv[++i];
         else if (argv[i][0] != '-' && !script)
@@ -113,7 +116,7 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
     }
     dargs[nd] = NULL;
     struct emu_world w;
-    int rc = emu_world_up(&w, &topo, tag, self, dargs, msg, sizeof msg);
+    int rc = emu_world_up(&w, &topo, tag, self, dargs, rates, msg, sizeof msg);
     if (rc < 0) {
         fprintf(err, "lvslab emu up: %s\n", msg);
     } else {

@@ -25,7 +25,7 @@
 #define MAX_SETS 32
 
 struct emu_run_args {
-    const char *script, *out, *modes;
+    const char *script, *out, *modes, *tag;
     const char *sets[MAX_SETS];
     int nsets;
     bool pcap;
@@ -34,12 +34,15 @@ struct emu_run_args {
 static int usage(FILE *f, int rc)
 {
     fprintf(f, "usage: lvslab emu run SCENARIO [--mode MODE,...] [--set KEY=VALUE]... [--out DIR] [--pcap]\n"
+               "                       [--tag TAG]\n"
                "  Run each of the scenario's runs (each mode it compares, each sweep value) in\n"
-               "  the emulated world: namespaces and bridges, lvslab's director on TAPs, real\n"
-               "  servers (python3 http.server) and real clients (wrk) for the scenario's\n"
-               "  duration. The runs go into DIR/results.json (default out/<scenario name>) as\n"
-               "  world \"emu\", beside the simulated runs 'lvslab run' wrote there, and the\n"
-               "  report is written again. --pcap captures the director's TAPs. Needs root.\n"
+               "  the emulated world: namespaces and bridges, every link at its rate (tc htb),\n"
+               "  lvslab's director on TAPs, real servers (python3 http.server) and real\n"
+               "  clients (wrk) for the scenario's duration. The runs go into DIR/results.json\n"
+               "  (default out/<scenario name>) as world \"emu\", beside the simulated runs\n"
+               "  'lvslab run' wrote there, and the report is written again. --pcap captures\n"
+               "  the director's TAPs. Each run's world is named TAG (default e<pid>; 'lvslab\n"
+               "  emu down TAG' if interrupted). Needs root.\n"
                "  Exit codes: 0 written, 1 a run failed, 2 bad usage or scenario error.\n");
     return rc;
 }
@@ -53,6 +56,8 @@ static int parse_args(int argc, char **argv, struct emu_run_args *a)
             a->out = argv[++i];
         else if (!strcmp(argv[i], "--set") && i + 1 < argc && a->nsets < MAX_SETS)
             a->sets[a->nsets++] = argv[++i];
+        else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
+            a->tag = argv[++i];
         else if (!strcmp(argv[i], "--pcap"))
             a->pcap = true;
         else if (argv[i][0] != '-' && !a->script)
@@ -256,7 +261,7 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
 
     struct emu_world w;
     json_t *rec = NULL;
-    if (emu_world_up(&w, &topo, tag, self, dargs, err, errlen) == 0) {
+    if (emu_world_up(&w, &topo, tag, self, dargs, true, err, errlen) == 0) {
         double secs = ceil(sim_time_to_s(sc->duration));
         struct emu_loads loads = { 0 };
         struct emu_load_totals totals;
@@ -300,7 +305,10 @@ int emu_cli_run(int argc, char **argv, FILE *out, FILE *err)
     int nruns = scenario_runs(&sc, runs, RUN_DOC_MAX_RUNS);
     char dir[512], tag[EMU_TAG_MAX];
     snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
-    snprintf(tag, sizeof tag, "e%d", (int)(getpid() % 1000));
+    if (a.tag)
+        snprintf(tag, sizeof tag, "%s", a.tag);
+    else
+        snprintf(tag, sizeof tag, "e%d", (int)(getpid() % 1000));
     int rc = run_select_modes(&sc, a.modes, runs, &nruns, "lvslab emu run", err) < 0 ? CLI_USAGE : CLI_OK;
     if (rc == CLI_OK && run_mkdirs(dir) < 0) {
         fprintf(err, "lvslab emu run: %s: %s\n", dir, strerror(errno));

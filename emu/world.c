@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "emu/exec.h"
+#include "emu/shape.h"
 #include "engine/xalloc.h"
 
 #define TUN_DEV "tunl-lvs"
@@ -181,7 +182,12 @@ static int make_link(struct emu_world *w, int l, char *err, size_t errlen)
             return -1;
         }
     }
-    return make_veth(w, &ends[0], &ends[1], err, errlen);
+    if (make_veth(w, &ends[0], &ends[1], err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < 2 && w->shape && k->rate_bps; i++)
+        if (emu_shape(ends[i].ns, ends[i].ifname, k->rate_bps, k->queue_pkts, err, errlen) < 0)
+            return -1;
+    return 0;
 }
 
 static int add_addresses_and_routes(struct emu_world *w, int n, char *err, size_t errlen)
@@ -314,6 +320,22 @@ static int start_server_app(struct emu_world *w, const struct scn_server_app *ap
     return spawn_recorded(w, w->ns[app->node], argv, log, err, errlen);
 }
 
+/* The director's TAPs at its links' rates (towards the director; what it
+ * sends is paced by the links beyond the bridge). */
+static int shape_director(struct emu_world *w, int node, char *err, size_t errlen)
+{
+    for (int l = 0; l < w->topo->nlinks; l++) {
+        const struct scn_link *k = &w->topo->links[l];
+        char tap[16], bridge[16];
+        if ((k->node[0] != node && k->node[1] != node) || !k->rate_bps)
+            continue;
+        emu_world_director_port(w->tag, w->topo, l, tap, bridge);
+        if (emu_shape(NULL, tap, k->rate_bps, k->queue_pkts, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The director as a process of its own (emu/director.c), in the root
  * namespace where the bridges are; ready once its mark file appears. */
 static int start_director(struct emu_world *w, int index, char *err, size_t errlen)
@@ -349,7 +371,7 @@ static int start_director(struct emu_world *w, int index, char *err, size_t errl
     w->director_pid[index] = pid;
     for (int i = 0; i < 100; i++) {
         if (access(ready, F_OK) == 0)
-            return 0;
+            return w->shape ? shape_director(w, w->topo->directors[index].node, err, errlen) : 0;
         if (waitpid(pid, NULL, WNOHANG) == pid) {
             snprintf(err, errlen, "director %s exited at start (see %s)", name, log);
             return -1;
@@ -370,9 +392,10 @@ const char *emu_world_ns(const struct emu_world *w, const char *node)
 }
 
 int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
-                 const char *lvslab_path, char *const *director_args, char *err, size_t errlen)
+                 const char *lvslab_path, char *const *director_args, bool shape, char *err, size_t errlen)
 {
     memset(w, 0, sizeof *w);
+    w->shape = shape;
     if (!*tag || strlen(tag) > 4 || strspn(tag, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(tag)) {
         snprintf(err, errlen, "emulation tag \"%s\": 1-4 lower-case letters or digits", tag);
         return -1;

@@ -8,6 +8,7 @@
 #ifndef EMU_WORLD_H
 #define EMU_WORLD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -26,16 +27,18 @@ struct emu_world {
     const char *lvslab;        /* this program, for the helpers it starts */
     char *const *director_args;   /* how a director reloads the run, or NULL */
     pid_t director_pid[SCN_MAX_DIRECTORS];   /* in topo->directors' order, once started */
+    bool shape;                /* links at their rates (emu/shape.h) */
 };
 
 /* Build the world for topo under tag (letters and digits, at most 4).
  * director_args (NULL-terminated: the scenario and its --mode/--set/--pcap
  * options) starts each director as `lvslab emu director ARGS --tag T --node
  * N` in the root namespace once the rest is up, and waits until its TAPs
- * are on their bridges; NULL leaves the directors out.
+ * are on their bridges; NULL leaves the directors out. shape puts every
+ * link with a rate at that rate (tc htb on its ends and the director's TAPs).
  * 0, or -1 with err; on failure what was made is removed again. */
 int emu_world_up(struct emu_world *w, const struct scn_topo *topo, const char *tag,
-                 const char *lvslab_path, char *const *director_args, char *err, size_t errlen);
+                 const char *lvslab_path, char *const *director_args, bool shape, char *err, size_t errlen);
 /* Remove everything the state file of tag lists. */
 int emu_world_down(const char *tag, char *err, size_t errlen);
 void emu_world_free(struct emu_world *w);
