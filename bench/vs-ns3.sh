@@ -2,7 +2,8 @@
 # Runs an lvslab benchmark and its ns-3 twin (../shared/bench/ns3) side by
 # side, REPS times each, and prints the medians and their ratio.
 #   bench/vs-ns3.sh events      engine hold model vs ns-3 events (map, heap, calendar, pq)
-#   bench/vs-ns3.sh dumbbell    simulated dumbbell vs ns-3 lvs_dumbbell --qdisc=0
+#   bench/vs-ns3.sh dumbbell    simulated dumbbell vs ns-3 lvs_dumbbell --qdisc=0: wall time,
+#                               and aggregate goodput (TCP NewReno over the same bottleneck)
 # Needs ns-3: scripts/deps.sh --bench installs it.
 set -eu
 cd "$(dirname "$0")/.."
@@ -39,15 +40,24 @@ events)
 dumbbell)
     SIM=${SIM:-5}
     for pcap in 0 1; do
-        ours=$(for i in $(seq "$REPS"); do "$build/bench/sim_dumbbell" --sim-s="$SIM" --pcap="$pcap"; done | field wall_s | median)
+        for i in $(seq "$REPS"); do "$build/bench/sim_dumbbell" --sim-s="$SIM" --pcap="$pcap"; done >"$work/ours"
         if [ "$pcap" = 1 ]; then
-            theirs=$(for i in $(seq "$REPS"); do rm -rf "$work/p"; mkdir -p "$work/p"
-                "$work/lvs_dumbbell" --simTime="$SIM" --qdisc=0 --pcap=1 --pcapPrefix="$work/p/lvs"; done | field wall | median)
+            for i in $(seq "$REPS"); do rm -rf "$work/p"; mkdir -p "$work/p"
+                "$work/lvs_dumbbell" --simTime="$SIM" --qdisc=0 --pcap=1 --pcapPrefix="$work/p/lvs"; done >"$work/theirs"
         else
-            theirs=$(for i in $(seq "$REPS"); do "$work/lvs_dumbbell" --simTime="$SIM" --qdisc=0; done | field wall | median)
+            for i in $(seq "$REPS"); do "$work/lvs_dumbbell" --simTime="$SIM" --qdisc=0; done >"$work/theirs"
         fi
+        ours=$(field wall_s <"$work/ours" | median)
+        theirs=$(field wall <"$work/theirs" | median)
         awk -v o="$ours" -v t="$theirs" -v p="$pcap" 'BEGIN {
             printf "ratio dumbbell pcap=%d lvslab_wall_s=%s ns3_wall_s=%s speedup=%.2f\n", p, o, t, t/o }'
+        if [ "$pcap" = 0 ]; then   # both simulators are deterministic: one run's goodput is every run's
+            g_ours=$(field goodput_mbps <"$work/ours" | median)
+            g_theirs=$(field goodput_mbps <"$work/theirs" | median)
+            awk -v o="$g_ours" -v t="$g_theirs" 'BEGIN { r = o / t
+                printf "goodput dumbbell lvslab_mbps=%s ns3_mbps=%s ratio=%.3f within_10pct=%s\n",
+                       o, t, r, (r >= 0.9 && r <= 1.1) ? "yes" : "no" }'
+        fi
     done
     ;;
 *) echo "usage: $0 events|dumbbell" >&2; exit 2 ;;
