@@ -13,7 +13,8 @@ static int usage(FILE *f, int rc)
                "                          [--node NAME] [--pcap DIR] [--status FILE] [--ready FILE]\n"
                "  Run the director NAME (default: the first) of one run of SCENARIO on TAP\n"
                "  devices joined to the bridges of the emulated world TAG (lvslab emu up, which\n"
-               "  starts it this way). SIGUSR1 writes 'ipvsadm -L -n' and '-L -n --stats' to\n"
+               "  starts it this way). SIGUSR1 writes 'ipvsadm -L -n', '-L -n --stats' and the\n"
+               "  director's drop and SYN-proxy counters to\n"
                "  FILE (default: stdout); --pcap DIR captures every TAP to DIR/NODE-IFACE.pcap;\n"
                "  --ready FILE is created once the rules are in. Runs until SIGINT or SIGTERM.\n");
     return rc;

@@ -6,6 +6,7 @@
 
 #include "emu/world.h"
 #include "lvs/director.h"
+#include "lvs/director_counters.h"
 #include "lvs/ipvsadm.h"
 #include "net/host.h"
 #include "sim/pcap.h"
@@ -95,6 +96,7 @@ void emu_director_list(struct emu_director *d, FILE *out)
 {
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC, out);
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_STATS | IPVSADM_FMT_EXACT, out);
+    ipvs_counters_print(&d->ipvs, out);
 }
 
 size_t emu_director_stop(struct emu_director *d)

@@ -46,7 +46,8 @@ struct emu_director {
  * emu_director_stop() undoes what was done). */
 int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *topo, int index,
                        const struct emu_director_opts *o, char *err, size_t errlen);
-/* `ipvsadm -L -n`, then the same with --stats --exact. */
+/* `ipvsadm -L -n`, then the same with --stats --exact, then the drop and
+ * SYN-proxy counters (lvs/director_counters.h). */
 void emu_director_list(struct emu_director *d, FILE *out);
 /* Close the TAPs and pcaps, free the host; returns packets still live (0). */
 size_t emu_director_stop(struct emu_director *d);

@@ -66,6 +66,8 @@ static int parse_stats(FILE *f, struct emu_director_sample *s)
         }
         if (!in_stats)
             continue;
+        if (!strncmp(line, "Drops:", 6))       /* the director's counters follow */
+            break;
         char what[64], where[64];
         unsigned long long conns, inpkts, outpkts, inbytes, outbytes;
         uint32_t addr;

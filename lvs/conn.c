@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "engine/xalloc.h"
+#include "lvs/synproxy.h"
 
 #define HUGE_PAGE IPVS_CONN_CHUNK_BYTES
 #define CONN_CHUNK IPVS_CONN_PER_CHUNK  /* entries per pool allocation */
@@ -267,6 +268,8 @@ static void wheel_start(struct ipvs_conn_table *t)
  * wheel until its slot comes up. */
 static void conn_kill(struct ipvs *ipvs, struct ipvs_conn *c)
 {
+    if (c->flags & IPVS_CONN_F_SYNPROXY)
+        ipvs_synproxy_forget(c);
     unhash(ipvs->conns, c);
     unbind_dest(ipvs, c);
     if (ipvs_conn_cold(c)->control) {
@@ -328,6 +331,8 @@ void ipvs_conn_table_free(struct ipvs *ipvs)
     for (unsigned s = 0; s < WHEEL_SLOTS; s++)
         for (struct ipvs_conn *c = t->wheel[s]; c; c = ipvs_conn_cold(c)->wheel_next)
             if (!(c->flags & IPVS_CONN_F_DEAD)) {
+                if (c->flags & IPVS_CONN_F_SYNPROXY)
+                    ipvs_synproxy_forget(c);
                 unbind_dest(ipvs, c);
                 ipvs_conn_cold(c)->control = NULL;
             }

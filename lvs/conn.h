@@ -8,8 +8,8 @@
  * Entries come from a pool in chunks (no malloc per connection) and expire
  * through one wheel on a single timer of the clock seam: a packet that
  * pushes a deadline back only stores it, and the wheel re-files the entry
- * when its slot comes up. An entry is 104 bytes: a 64-byte hot line and
- * 40 cold bytes kept apart.
+ * when its slot comes up. An entry is 120 bytes: a 64-byte hot line and
+ * 56 cold bytes kept apart.
  */
 #ifndef LVS_CONN_H
 #define LVS_CONN_H
@@ -33,6 +33,7 @@ typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt
 #define IPVS_CONN_F_NFCT       0x0010u   /* tracked by conntrack (sysctl conntrack) */
 #define IPVS_CONN_F_SYNC       0x0020u   /* created by connection sync on a backup */
 #define IPVS_CONN_F_DEAD       0x0040u   /* out of the table; its memory waits for its wheel slot */
+#define IPVS_CONN_F_SYNPROXY   0x0080u   /* made by the SYN proxy: sequence numbers are translated */
 
 /* The hot part of an entry, all a packet of an established connection
  * reads or writes: one cache line, aligned. The rest (index and wheel
@@ -62,6 +63,11 @@ struct ipvs_conn_cold {
     uint32_t n_control;              /* connections that hold this template */
     uint8_t old_state;               /* the state connection sync last sent */
     bool hashed_out;                 /* in the reply-tuple index */
+    /* SYN proxy (lvs/synproxy.c): the cookie ISN until the real server's
+     * SYN-ACK, then the delta from its ISN to the cookie; and the client's
+     * packets held until that SYN-ACK (linked through pkt->next) */
+    uint32_t synproxy_seq;
+    struct pkt *synproxy_held;
 };
 
 _Static_assert(sizeof(struct ipvs_conn) == 64, "the hot part of an entry is one cache line");

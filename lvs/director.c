@@ -14,6 +14,7 @@
 #include "lvs/proto_tcp.h"
 #include "lvs/sched.h"
 #include "lvs/sync.h"
+#include "lvs/synproxy.h"
 #include "lvs/xmit.h"
 #include "net/hdr.h"
 #include "net/host.h"
@@ -233,9 +234,33 @@ static bool parse(const struct pkt *p, struct ipvs_tuple *t, uint8_t *tcp_flags)
 
 static enum host_verdict reply(struct ipvs *ipvs, struct ipvs_conn *c, struct pkt *p, uint8_t tcp_flags)
 {
+    if ((c->flags & IPVS_CONN_F_SYNPROXY) && !ipvs_synproxy_out(ipvs, c, p, tcp_flags))
+        return VERDICT_STOLEN;
     count(ipvs, c, p->len, false);
     track(ipvs, c, IPVS_DIR_OUTPUT, tcp_flags);
     ipvs_xmit_reply(ipvs, c, p);
+    return VERDICT_STOLEN;
+}
+
+/* A TCP packet to a SYN-proxy service that no connection holds: a SYN is
+ * answered with a cookie, an ACK with a good one makes the connection. */
+static enum host_verdict synproxy_new(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_tuple *t,
+                                      struct pkt *p)
+{
+    struct ipvs_syncookie_opts opts;
+    switch (ipvs_synproxy_new(ipvs, p, &opts)) {
+    case IPVS_SYNPROXY_TAKEN:
+        return VERDICT_STOLEN;
+    case IPVS_SYNPROXY_PASS:
+        return VERDICT_ACCEPT;
+    case IPVS_SYNPROXY_CONNECT:
+        break;
+    }
+    struct ipvs_conn *c = schedule(ipvs, svc, t, p);
+    if (!c)
+        return VERDICT_DROP;
+    count(ipvs, c, p->len, true);
+    ipvs_synproxy_connect(ipvs, c, p, &opts);
     return VERDICT_STOLEN;
 }
 
@@ -270,6 +295,8 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         struct ipvs_service *svc = ipvs_service_lookup(ipvs, p->mark, t.protocol, t.daddr, t.dport);
         if (!svc)
             return VERDICT_ACCEPT;
+        if ((svc->flags & IPVS_SVC_SYNPROXY) && t.protocol == IPPROTO_TCP)
+            return synproxy_new(ipvs, svc, &t, p);
         if (t.protocol == IPPROTO_TCP && !syn && !(ipvs->sysctl.sloppy_tcp && !(flags & TCP_RST)))
             return VERDICT_ACCEPT;    /* no entry and no SYN: the host's own stack answers */
         c = schedule(ipvs, svc, &t, p);
@@ -285,6 +312,8 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         return VERDICT_DROP;
     }
     count(ipvs, c, p->len, true);
+    if ((c->flags & IPVS_CONN_F_SYNPROXY) && !ipvs_synproxy_in(ipvs, c, p))
+        return VERDICT_STOLEN;
     track(ipvs, c, IPVS_DIR_INPUT, flags);
     ipvs_xmit_for(c->fwd)(ipvs, c, p);
     uint32_t pkts = ++c->in_pkts;
@@ -360,6 +389,7 @@ void ipvs_director_init(struct ipvs *ipvs, struct host *host)
 {
     ipvs_init(ipvs, host, host->rt);
     ipvs->seed = rng_next(&host->rng);       /* the host's stream follows the run's seed */
+    ipvs_syncookie_key_init(&ipvs->synproxy_key, ipvs->seed ^ 0x53594e50524f5859ull);   /* "SYNPROXY" */
     ipvs_conn_table_new(ipvs, rng_next(&host->rng));
     host_add_hook(host, HOOK_LOCAL_IN, hook_in, ipvs);
     host_add_hook(host, HOOK_FORWARD, hook_forward, ipvs);

@@ -16,6 +16,7 @@
 
 #include "engine/runtime.h"
 #include "engine/simtime.h"
+#include "lvs/synproxy_cookie.h"
 #include "net/dst_cache.h"
 
 struct host;
@@ -47,6 +48,7 @@ struct ipvs_est {
 
 /* Service flags. */
 #define IPVS_SVC_PERSISTENT 0x0001u
+#define IPVS_SVC_SYNPROXY   0x8000u   /* ipvsadm -j enable (the Alibaba patch's IP_VS_CONN_F_SYNPROXY) */
 
 #define IPVS_SCHED_NAME_MAX 16
 #define IPVS_MAX_LADDRS 8
@@ -109,6 +111,19 @@ struct ipvs_sysctl {
     uint32_t sync_threshold, sync_period;
 };
 
+/* What the SYN proxy did (lvs/synproxy.c), as the Alibaba patch's
+ * SYNPROXY_* counters in /proc/net/ip_vs_ext_stats. */
+struct ipvs_synproxy_stats {
+    uint64_t syn_answered;           /* SYN_CNT: SYNs answered with a cookie SYN-ACK */
+    uint64_t ack_ok;                 /* OK_ACK: ACKs whose cookie was good: a connection made */
+    uint64_t ack_bad;                /* BAD_ACK: ACKs with no connection and a bad cookie, dropped */
+    uint64_t held_over;              /* SYNSEND_QLEN: client packets over the store while the
+                                      * real server's SYN-ACK was awaited, dropped */
+    uint64_t rs_synack;              /* real servers' SYN-ACKs taken (the handshake completed) */
+    uint64_t rs_rst;                 /* real servers' RSTs to the director's SYN, passed on */
+    uint64_t rs_unexpected;          /* other real-server packets before its SYN-ACK, dropped */
+};
+
 /* ipvsadm --set: the timeouts of TCP ESTABLISHED, TCP FIN_WAIT and UDP, in
  * seconds (the kernel's 900, 120, 300). */
 struct ipvs_timeouts {
@@ -129,6 +144,8 @@ struct ipvs {
     struct ipvs_stats stats;         /* the director's totals */
     struct rt_timer est_timer;       /* lvs/est.c: the 2 s rate estimator tick */
     struct ipvs_sync *sync;          /* lvs/sync: the sync daemons, NULL when none ever ran */
+    struct ipvs_syncookie_key synproxy_key;   /* lvs/synproxy: the cookies' secret */
+    struct ipvs_synproxy_stats synproxy;
 };
 
 /* A packet's tuple as the schedulers and lookups see it. */

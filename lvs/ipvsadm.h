@@ -28,7 +28,9 @@ enum ipvsadm_opt {
     IPVSADM_OPT_UTHRESHOLD = 9, IPVSADM_OPT_LTHRESHOLD = 10, IPVSADM_OPT_TIMEOUT = 12,
     IPVSADM_OPT_STATS = 14, IPVSADM_OPT_RATE = 15, IPVSADM_OPT_THRESHOLDS = 16,
     IPVSADM_OPT_PERSISTENTCONN = 17, IPVSADM_OPT_NOSORT = 18, IPVSADM_OPT_EXACT = 20,
-    IPVSADM_OPT_SCHED_FLAGS = 23, IPVSADM_NUM_OPTS = 24,
+    IPVSADM_OPT_SCHED_FLAGS = 23,
+    IPVSADM_OPT_SYNPROXY = 24,      /* the Alibaba patch's -j (its OPT_SYNPROXY) */
+    IPVSADM_NUM_OPTS = 25,
 };
 
 /* Listing formats, as ipvsadm's FMT_ flags. */
@@ -44,7 +46,7 @@ struct ipvsadm_cmd {
     enum ipvsadm_cmd_kind cmd;
     uint32_t options;               /* 1 << IPVSADM_OPT_x for each option given */
     unsigned format;                /* IPVSADM_FMT_x */
-    struct ipvs_service_conf svc;   /* -t/-u/-f, -s, -p, -M, -b */
+    struct ipvs_service_conf svc;   /* -t/-u/-f, -s, -p, -M, -b, -j */
     struct ipvs_dest_conf dest;     /* -r, -m/-g/-i/--fullnat, -w, -x, -y */
     struct ipvs_timeouts timeouts;  /* --set */
 };

@@ -164,6 +164,8 @@ static void print_service_line(FILE *out, const struct ipvs_service *s, unsigned
                 fprintf(out, " mask %u.%u.%u.%u", s->netmask >> 24, (s->netmask >> 16) & 255,
                         (s->netmask >> 8) & 255, s->netmask & 255);
         }
+        if (s->flags & IPVS_SVC_SYNPROXY)
+            fprintf(out, " synproxy");
     }
     fprintf(out, "\n");
 }

@@ -59,6 +59,7 @@ static const struct optdef optdefs[] = {
     { "persistent-conn", 0, ARG_NONE, TAG_PERSISTENTCONN },
     { "nosort", 0, ARG_NONE, TAG_NO_SORT },     { "sort", 0, ARG_NONE, TAG_SORT },
     { "exact", 'X', ARG_NONE, 'X' },            { "sched-flags", 'b', ARG_REQ, 'b' },
+    { "synproxy", 'j', ARG_REQ, 'j' },
     { "help", 'h', ARG_NONE, TAG_UNSUPPORTED }, { "version", 'v', ARG_NONE, TAG_UNSUPPORTED },
     { "restore", 'R', ARG_NONE, TAG_UNSUPPORTED }, { "save", 'S', ARG_NONE, TAG_UNSUPPORTED },
     { "start-daemon", 0, ARG_REQ, TAG_UNSUPPORTED }, { "stop-daemon", 0, ARG_REQ, TAG_UNSUPPORTED },
@@ -86,23 +87,23 @@ static const char *const optnames[IPVSADM_NUM_OPTS] = {
     "numeric", "connection", "service-address", "scheduler", "persistent", "netmask",
     "real-server", "forwarding-method", "weight", "u-threshold", "l-threshold",
     "mcast-interface", "timeout", "daemon", "stats", "rate", "thresholds",
-    "persistent-conn", "nosort", "syncid", "exact", "ops", "pe", "sched-flags",
+    "persistent-conn", "nosort", "syncid", "exact", "ops", "pe", "sched-flags", "synproxy",
 };
 
 /* ipvsadm's commands_v_options: '+' compulsory, 'x' illegal, '1' exclusive,
  * ' ' optional; one column per option number above. */
 static const char *const cmd_v_opts[] = {
-    /*                        -n-c svc  -s-p-M -r fwd-w-x-y mc tot dmn st rt thr pc srt sid ex ops pe -b */
-    [IPVSADM_CMD_ADD]      = "xx+   xxxxxxxxxxxxxxx   ",
-    [IPVSADM_CMD_EDIT]     = "xx+   xxxxxxxxxxxxxxx   ",
-    [IPVSADM_CMD_DEL]      = "xx+xxxxxxxxxxxxxxxxxxxxx",
-    [IPVSADM_CMD_FLUSH]    = "xxxxxxxxxxxxxxxxxxxxxxxx",
-    [IPVSADM_CMD_LIST]     = " 11xxxxxxxxx11       xxx",
-    [IPVSADM_CMD_ADDDEST]  = "xx+xxx+    xxxxxxxxxxxxx",
-    [IPVSADM_CMD_DELDEST]  = "xx+xxx+xxxxxxxxxxxxxxxxx",
-    [IPVSADM_CMD_EDITDEST] = "xx+xxx+    xxxxxxxxxxxxx",
-    [IPVSADM_CMD_TIMEOUT]  = "xxxxxxxxxxxxxxxxxxxxxxxx",
-    [IPVSADM_CMD_ZERO]     = "xx xxxxxxxxxxxxxxxxxxxxx",
+    /*                        -n-c svc  -s-p-M -r fwd-w-x-y mc tot dmn st rt thr pc srt sid ex ops pe -b -j */
+    [IPVSADM_CMD_ADD]      = "xx+   xxxxxxxxxxxxxxx    ",
+    [IPVSADM_CMD_EDIT]     = "xx+   xxxxxxxxxxxxxxx    ",
+    [IPVSADM_CMD_DEL]      = "xx+xxxxxxxxxxxxxxxxxxxxxx",
+    [IPVSADM_CMD_FLUSH]    = "xxxxxxxxxxxxxxxxxxxxxxxxx",
+    [IPVSADM_CMD_LIST]     = " 11xxxxxxxxx11       xxxx",
+    [IPVSADM_CMD_ADDDEST]  = "xx+xxx+    xxxxxxxxxxxxxx",
+    [IPVSADM_CMD_DELDEST]  = "xx+xxx+xxxxxxxxxxxxxxxxxx",
+    [IPVSADM_CMD_EDITDEST] = "xx+xxx+    xxxxxxxxxxxxxx",
+    [IPVSADM_CMD_TIMEOUT]  = "xxxxxxxxxxxxxxxxxxxxxxxxx",
+    [IPVSADM_CMD_ZERO]     = "xx xxxxxxxxxxxxxxxxxxxxxx",
 };
 
 #define SERVICE_ADDR 0x1
@@ -479,6 +480,16 @@ static int parse_one(struct pctx *p, struct ipvsadm_cmd *c, const struct optdef 
         if (set_option(p, c, IPVSADM_OPT_SCHED_FLAGS) < 0)
             return -1;
         *sched_flags = arg;
+        return 0;
+    case 'j':
+        if (set_option(p, c, IPVSADM_OPT_SYNPROXY) < 0)
+            return -1;
+        if (!strcmp(arg, "enable"))
+            c->svc.flags |= IPVS_SVC_SYNPROXY;
+        else if (!strcmp(arg, "disable"))
+            c->svc.flags &= ~IPVS_SVC_SYNPROXY;
+        else
+            return fail(p, "synproxy switch must be enable or disable (not `%s')", arg);
         return 0;
     case TAG_UNSUPPORTED:
         return fail(p, "option `%s' is not supported by lvslab", spelled);

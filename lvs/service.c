@@ -115,6 +115,13 @@ static int bind_scheduler(struct ipvs_service *s, const struct ipvs_sched_ops *s
     return 0;
 }
 
+/* The SYN proxy must see the real server's SYN-ACK: only NAT and FULLNAT
+ * replies come back through the director. */
+static bool synproxy_can_reach(uint32_t svc_flags, enum ipvs_fwd fwd)
+{
+    return !(svc_flags & IPVS_SVC_SYNPROXY) || fwd == IPVS_FWD_MASQ || fwd == IPVS_FWD_FULLNAT;
+}
+
 int ipvs_service_edit(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
 {
     const struct ipvs_sched_ops *sched = ipvs_sched_find(conf->sched_name);
@@ -123,6 +130,9 @@ int ipvs_service_edit(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
     struct ipvs_service *s = find_conf(ipvs, conf);
     if (!s)
         return -ESRCH;
+    for (const struct ipvs_dest *d = s->dests; d; d = d->next)
+        if (!synproxy_can_reach(conf->flags, d->fwd))
+            return -EOPNOTSUPP;
     if (sched != s->sched) {
         if (s->sched->done_service)
             s->sched->done_service(s);
@@ -243,6 +253,8 @@ int ipvs_dest_add(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const s
         return -ESRCH;
     if (ipvs_dest_find(svc, conf->addr, conf->port))
         return -EEXIST;
+    if (!synproxy_can_reach(svc->flags, conf->fwd))
+        return -EOPNOTSUPP;
     struct ipvs_dest *d = trash_take(ipvs, svc, conf);
     if (!d) {
         d = xcalloc(1, sizeof *d);
@@ -269,6 +281,8 @@ int ipvs_dest_edit(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const 
     struct ipvs_dest *d = ipvs_dest_find(svc, conf->addr, conf->port);
     if (!d)
         return -ENOENT;
+    if (!synproxy_can_reach(svc->flags, conf->fwd))
+        return -EOPNOTSUPP;
     set_dest(d, conf, false);
     if (svc->sched->upd_dest)
         svc->sched->upd_dest(svc, d);
@@ -320,6 +334,9 @@ const char *ipvs_strerror(enum ipvs_op op, int err)
         { IPVS_OP_EDIT_DEST, ENOENT, "No such destination" },
         { IPVS_OP_DEL_DEST, ESRCH, "Service not defined" },
         { IPVS_OP_DEL_DEST, ENOENT, "No such destination" },
+        { IPVS_OP_EDIT_SERVICE, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
+        { IPVS_OP_ADD_DEST, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
+        { IPVS_OP_EDIT_DEST, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
     };
     int e = err < 0 ? -err : err;
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)

@@ -9,7 +9,7 @@ set -eu
 packages="build-essential pkg-config
 libcriterion-dev libev-dev libpcap-dev libnet1-dev liblua5.4-dev lua5.4
 libjansson-dev nettle-dev gnuplot-nox tshark python3
-iproute2 iputils-ping procps curl wrk iperf3 chromium"
+iproute2 iputils-ping procps curl wrk iperf3 hping3 chromium"
 [ "${1:-}" = --bench ] && packages="$packages g++ libns3-dev libgsl-dev"
 
 missing=""

@@ -13,7 +13,8 @@ set -u
 min=${MIN_FRAMES:-1}
 bad='ip.checksum.status==0 || tcp.checksum.status==0 || udp.checksum.status==0 || icmp.checksum.status==0 || _ws.malformed || _ws.expert.severity==error'
 if [ -n "${LVSLAB_ADDRS:-}" ]; then
-    bad="($bad) && !(tcp.checksum == 0xffff && !(ip.src in {$LVSLAB_ADDRS}) && ip.checksum.status == 1 && !_ws.malformed)"
+    addrs=$(echo "$LVSLAB_ADDRS" | sed 's/  */, /g')   # tshark 4 wants commas in a set
+    bad="($bad) && !(tcp.checksum == 0xffff && !(ip.src in {$addrs}) && ip.checksum.status == 1 && !_ws.malformed)"
 fi
 status=0
 for f in "$@"; do
@@ -21,6 +22,12 @@ for f in "$@"; do
     frames=$(capinfos -T -r -M -c "$f" 2>/dev/null | cut -f2)
     frames=${frames:-0}
     # shellcheck disable=SC2086
+    # a filter or file tshark cannot take is a failure, not an empty match
+    if ! listed=$(tshark -r "$f" $opts -Y "$bad" 2>&1 >/dev/null); then
+        echo "$f: tshark failed: $listed"
+        status=1
+        continue
+    fi
     flagged=$(tshark -r "$f" $opts -Y "$bad" 2>/dev/null | wc -l)
     if [ "$frames" -lt "$min" ] || [ "$flagged" -ne 0 ]; then
         echo "$f: $frames frames, $flagged flagged: FAILED"
