@@ -47,16 +47,40 @@ static bool parse_error(struct pkt *p, struct icmp_err *e)
     return true;
 }
 
-/* The new addresses of the message; the quoted transport checksum is left
- * as it was (only 8 bytes of it may be there), as the kernel does. */
+/* The new addresses of the message. */
 struct icmp_rewrite {
     uint32_t outer_src, outer_dst;
     uint32_t qsrc, qdst;
     uint16_t qsport, qdport;
 };
 
+/* The quoted transport checksum, when the quote reaches it, follows the new
+ * addresses and ports as netfilter's NAT keeps it (kernel IPVS leaves it
+ * stale: docs/fidelity.md); a UDP checksum of 0 means none and stays. */
+static void rewrite_quoted_check(const struct pkt *p, struct icmp_err *e, const struct icmp_rewrite *r)
+{
+    unsigned at = e->proto == IPPROTO_TCP ? 16 : 6;
+    if ((size_t)(e->quoted_l4 + at + 2 - p->data) > p->len)
+        return;
+    uint16_t check;
+    memcpy(&check, e->quoted_l4 + at, 2);
+    if (e->proto == IPPROTO_UDP && check == 0)
+        return;
+    csum_replace4(&check, e->quoted->saddr, htonl(r->qsrc));
+    csum_replace4(&check, e->quoted->daddr, htonl(r->qdst));
+    uint16_t sport, dport;
+    memcpy(&sport, e->quoted_l4, 2);
+    memcpy(&dport, e->quoted_l4 + 2, 2);
+    csum_replace2(&check, sport, htons(r->qsport));
+    csum_replace2(&check, dport, htons(r->qdport));
+    if (e->proto == IPPROTO_UDP && check == 0)
+        check = 0xffff;
+    memcpy(e->quoted_l4 + at, &check, 2);
+}
+
 static void rewrite(struct pkt *p, struct icmp_err *e, const struct icmp_rewrite *r)
 {
+    rewrite_quoted_check(p, e, r);
     e->outer->saddr = htonl(r->outer_src);
     e->outer->daddr = htonl(r->outer_dst);
     e->quoted->saddr = htonl(r->qsrc);

@@ -343,14 +343,15 @@ Test(ipvs_conn, tun_answers_frag_needed_for_a_df_packet_that_no_longer_fits)
     cr_assert_eq(csum_buf(outer, IPV4_HLEN), 0, "outer checksum");
 }
 
-Test(ipvs_conn, nat_server_icmp_error_reaches_the_client_as_from_the_vip)
+/* The server's port unreachable about the client's SYN to its RIP, quoting
+ * quote_l4 bytes of the segment, as the director forwards it to the client. */
+static const struct ipv4_hdr *nat_server_icmp_error(uint32_t quote_l4)
 {
     rig_init(&r, IPVS_FWD_MASQ, 1, "rr", true);
     rig_send(&r, 0, TCP_SYN);
-    /* the server answers port unreachable, quoting the client's segment to its RIP */
     struct pkt *quoted = rig_frame(&r, r.back->mac, rig_client(0), rig_cport(0), RIG_RIP(0), RIG_PORT,
                                    IPPROTO_TCP, TCP_SYN, 0);
-    uint32_t qlen = IPV4_HLEN + 8, len = ETH_HLEN + IPV4_HLEN + 8 + qlen;
+    uint32_t qlen = IPV4_HLEN + quote_l4, len = ETH_HLEN + IPV4_HLEN + 8 + qlen;
     struct pkt *p = rig_frame(&r, r.back->mac, RIG_RIP(0), 0, rig_client(0), 0, IPPROTO_UDP, 0, 0);
     pkt_put(p, len - p->len);
     struct ipv4_hdr *ip = (struct ipv4_hdr *)(p->data + ETH_HLEN);
@@ -375,6 +376,21 @@ Test(ipvs_conn, nat_server_icmp_error_reaches_the_client_as_from_the_vip)
     cr_assert_eq(csum_buf(out, IPV4_HLEN), 0);
     cr_assert_eq(csum_buf(q, IPV4_HLEN), 0);
     cr_assert_eq(csum_buf((const uint8_t *)out + IPV4_HLEN, 8 + qlen), 0, "ICMP checksum");
+    return q;
+}
+
+Test(ipvs_conn, nat_server_icmp_error_reaches_the_client_as_from_the_vip)
+{
+    nat_server_icmp_error(8);
+}
+
+/* With the whole TCP header quoted, its checksum follows the rewrite (as
+ * netfilter's NAT keeps it), so the quote is a valid segment again. */
+Test(ipvs_conn, icmp_error_quoting_a_whole_tcp_header_keeps_its_checksum_right)
+{
+    const struct ipv4_hdr *q = nat_server_icmp_error(TCP_HLEN);
+    uint32_t sum = csum_pseudo(q->saddr, q->daddr, IPPROTO_TCP, TCP_HLEN);
+    cr_assert_eq(csum_fold(csum_partial(q + 1, TCP_HLEN, sum)), 0, "quoted TCP checksum");
 }
 
 /* A firewall-mark service takes what the mangle rule marks: ports 80-81 of
