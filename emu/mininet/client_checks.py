@@ -8,7 +8,10 @@ import hashlib
 import os
 import re
 import signal
+import subprocess
 import time
+
+from mininet_world import host_run, stop_process
 
 
 class CheckFailed(Exception):
@@ -45,7 +48,7 @@ def client_targets(plan, hosts):
 def curl_file(name, host, url, workdir, filename, want_sha256):
     """curl url+filename from host; MB/s, or CheckFailed."""
     out_path = os.path.join(workdir, "%s-%s.out" % (name, filename))
-    out, err, rc = host.pexec(["curl", "-sSf", "--max-time", "30", "-o", out_path,
+    out, err, rc = host_run(host, ["curl", "-sSf", "--max-time", "30", "-o", out_path,
                                "-w", "%{speed_download}", url + filename])
     if rc != 0:
         raise CheckFailed("%s: curl %s%s failed (exit %d): %s" % (name, url, filename, rc, err.strip()))
@@ -61,17 +64,21 @@ def run_wrk(targets, seconds):
     """wrk from every client at once for seconds; {client: requests}, or
     CheckFailed on a socket error, a non-2xx answer or no request at all."""
     procs = []
-    for name, host, url in targets:
-        argv = ["timeout", str(seconds + 15), "taskset", "-c", "0",
-                "wrk", "-t1", "-c8", "-d%ds" % seconds, url]
-        procs.append((name, host.popen(argv, text=True)))
+    try:
+        for name, host, url in targets:
+            argv = ["timeout", str(seconds + 15), "taskset", "-c", "0",
+                    "wrk", "-t1", "-c8", "-d%ds" % seconds, url]
+            procs.append((name, host.popen(argv, stdin=subprocess.DEVNULL, text=True)))
+        outputs = [(name, proc.communicate(), proc.returncode) for name, proc in procs]
+    finally:
+        for _, proc in procs:
+            stop_process(proc)
     results, failures = {}, []
-    for name, proc in procs:
-        out, err = proc.communicate()
+    for name, (out, err), returncode in outputs:
         text = out + err
         done = re.search(r"(\d+) requests in", text)
-        if proc.returncode != 0 or not done:
-            failures.append("%s: wrk did not finish (exit %d): %s" % (name, proc.returncode, text.strip()))
+        if returncode != 0 or not done:
+            failures.append("%s: wrk did not finish (exit %d): %s" % (name, returncode, text.strip()))
         elif "Socket errors" in text or "Non-2xx" in text:
             failures.append("%s: wrk saw errors:\n%s" % (name, text.strip()))
         elif int(done.group(1)) == 0:

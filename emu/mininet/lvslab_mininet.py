@@ -124,8 +124,8 @@ def main(argv):
     failure = None
     try:
         world.up()
-        print("up: host shells %s; %s" % (" ".join(str(p) for p in world.shell_pids()),
-                                          "; ".join("%s pid %d" % (w, p.pid) for w, p in world.procs)),
+        print("up: host shells: %s" % " ".join(str(p) for p in world.shell_pids()), flush=True)
+        print("up: processes: %s" % " ".join("%s=%d" % (w.replace(" ", "-"), p.pid) for w, p in world.procs),
               flush=True)
         check(world, a)
     except (WorldError, CheckFailed) as e:

@@ -44,6 +44,19 @@ def stop_process(proc, grace=3.0):
         pass
 
 
+def host_run(host, argv, timeout=60):
+    """argv in host's namespace to completion: (out, err, exit code). The
+    process is stopped if this is interrupted or takes over timeout s."""
+    proc = host.popen(argv, stdin=subprocess.DEVNULL, text=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "", "%s: no end after %d s" % (argv[0], timeout), -1
+    finally:
+        stop_process(proc)
+    return out, err, proc.returncode
+
+
 class MininetWorld:
     """Build with up(); stop() removes everything made, after any failure."""
 
@@ -115,7 +128,7 @@ class MininetWorld:
     # ---- Linux set-up inside the hosts ----
 
     def run(self, host, *argv):
-        out, err, rc = host.pexec(list(argv))
+        out, err, rc = host_run(host, list(argv))
         if rc != 0:
             raise WorldError("%s: %s: %s (exit %d)" % (host.name, " ".join(argv),
                                                        (err or out).strip(), rc))
@@ -154,7 +167,7 @@ class MininetWorld:
     def wait_for_device(self, host, dev, seconds=5.0):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if host.pexec(["ip", "link", "show", dev])[2] == 0:
+            if host_run(host, ["ip", "link", "show", dev])[2] == 0:
                 return
             time.sleep(0.1)
         raise WorldError("%s: device %s did not appear within %.0f s" % (host.name, dev, seconds))
@@ -207,7 +220,7 @@ class MininetWorld:
         deadline = time.monotonic() + seconds
         for server in self.plan["servers"]:
             host = self.hosts[server["node"]]
-            while ":%d " % server["port"] not in host.pexec(["ss", "-Hltn"])[0]:
+            while ":%d " % server["port"] not in host_run(host, ["ss", "-Hltn"])[0]:
                 if time.monotonic() > deadline:
                     raise WorldError("%s: nothing listens on port %d after %.0f s (see %s)"
                                      % (server["node"], server["port"], seconds,
