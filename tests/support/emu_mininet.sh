@@ -12,7 +12,7 @@ fi
     { echo "Mininet or brctl missing: run scripts/deps.sh"; exit 1; }
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
-tag=m$(printf '%.1s' "$mode")$(( $$ % 100 ))
+tag=m$(( $$ % 1000 ))
 tmp=$(mktemp -d)
 out=$tmp/out
 run_pid=
@@ -26,15 +26,23 @@ mininet_start() { # extra arguments for the script
     run_pid=$!
 }
 
-mininet_stop() { # the run, if it is still going (its finally cleans up)
+mininet_stop() { # the run, if it is still going (its finally cleans up);
+    # then, should it have been killed outright, what it reported making
     [ -n "$run_pid" ] && kill -TERM "$run_pid" 2>/dev/null && wait "$run_pid" 2>/dev/null
     run_pid=
+    [ -f "$out" ] || return 0
+    for p in $(sed -n 's/^up: processes: //p' "$out" | tr ' ' '\n' | cut -d= -f2); do
+        grep -qaF "$tmp/work" "/proc/$p/cmdline" 2>/dev/null && kill -KILL "-$p" 2>/dev/null
+    done
+    for dev in $(sed -n 's/^plan: .* root devices //p' "$out"); do
+        [ ! -e "/sys/class/net/$dev" ] || ip link del "$dev" || true
+    done
     return 0
 }
 
 mininet_wait_line() { # $1 = a grep pattern, $2 = seconds: until the run prints it
     i=0
-    until grep -q -- "$1" "$out"; do
+    until grep -qs -- "$1" "$out"; do
         kill -0 "$run_pid" 2>/dev/null || { cat "$out"; echo "$mode: the run ended before printing '$1'"; exit 1; }
         i=$((i + 1)); [ $i -lt $(($2 * 10)) ] || { cat "$out"; echo "$mode: no '$1' within $2 s"; exit 1; }
         sleep 0.1
