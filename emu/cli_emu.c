@@ -1,6 +1,5 @@
 /* `lvslab emu ...`: the emulated world's subcommands. */
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,83 +51,51 @@ static int up_usage(FILE *f, int rc)
                "  the real servers up for the mode, start their servers and the director\n"
                "  (lvslab emu director, on TAPs; --pcap DIR captures them). --rates puts\n"
                "  every link at its rate (tc htb). TAG (1-4 lower-case letters or digits,\n"
-               "  default lv) names everything made; 'lvslab emu down TAG' removes it. The director's listing: kill -USR1 its pid, then read\n"
-               "  /run/lvslab/TAG/NODE.status.\n");
+               "  default lv) names everything made; 'lvslab emu down TAG' removes it. The\n"
+               "  director's listing: kill -USR1 its pid, then read /run/lvslab/TAG/NODE.status.\n");
     return rc;
 }
 
 static int up(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *script = NULL, *mode = NULL, *tag = "lv", *pcap = NULL;
-    bool rates = false;
-    const char *sets[32];
-    int nsets = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help"))
-            return up_usage(out, CLI_OK);
-        if (!strcmp(argv[i], "--mode") && i + 1 < argc)
-            mode = argv[++i];
-        else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
-            tag = argv[++i];
-        else if (!strcmp(argv[i], "--pcap") && i + 1 < argc)
-            pcap = argv[++i];
-        else if (!strcmp(argv[i], "--rates"))
-            rates = true;
-        else if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 32)
-            sets[nsets++] = argv[++i];
-        else if (argv[i][0] != '-' && !script)
-            script = argv[i];
-        else
-            return up_usage(err, CLI_USAGE);
-    }
-    if (!script)
-        return up_usage(err, CLI_USAGE);
+    struct emu_run_args a;
+    int parsed = emu_cli_parse_run_args(argc, argv, &a);
+    if (parsed)
+        return parsed > 0 ? up_usage(out, CLI_OK) : up_usage(err, CLI_USAGE);
     struct scenario sc;
     struct scn_run run;
     struct scn_topo topo;
     char msg[512];
-    if (emu_cli_load_run(script, mode, sets, nsets, &sc, &run, &topo, msg, sizeof msg) < 0) {
+    if (emu_cli_load_run(a.script, a.mode, a.sets, a.nsets, &sc, &run, &topo, msg, sizeof msg) < 0) {
         fprintf(err, "lvslab emu up: %s\n", msg);
         return CLI_USAGE;
     }
-    char self[256], pcap_abs[PATH_MAX], script_abs[PATH_MAX];
+    char self[256];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     self[n > 0 ? n : 0] = '\0';
-    if (pcap && (mkdir(pcap, 0755) < 0 && errno != EEXIST)) {
-        fprintf(err, "lvslab emu up: %s: %s\n", pcap, strerror(errno));
+    if (a.pcap && (mkdir(a.pcap, 0755) < 0 && errno != EEXIST)) {
+        fprintf(err, "lvslab emu up: %s: %s\n", a.pcap, strerror(errno));
         scn_topo_free(&topo);
         scenario_free(&sc);
         return CLI_FAILED;
     }
     /* the director reloads the same run (from wherever it starts) */
-    char *dargs[80];
-    int nd = 0;
-    dargs[nd++] = realpath(script, script_abs) ? script_abs : (char *)script;
-    dargs[nd++] = "--mode";
-    dargs[nd++] = (char *)scn_mode_name(run.mode);
-    for (int i = 0; i < nsets; i++) {
-        dargs[nd++] = "--set";
-        dargs[nd++] = (char *)sets[i];
-    }
-    if (pcap) {
-        dargs[nd++] = "--pcap";
-        dargs[nd++] = realpath(pcap, pcap_abs) ? pcap_abs : (char *)pcap;
-    }
-    dargs[nd] = NULL;
+    struct emu_director_argv dargs;
+    emu_cli_director_args(&a, run.mode, &dargs);
     struct emu_world w;
-    int rc = emu_world_up(&w, &topo, tag, self, dargs, rates, msg, sizeof msg);
+    int rc = emu_world_up(&w, &topo, a.tag, self, dargs.argv, a.rates, msg, sizeof msg);
     if (rc < 0) {
         fprintf(err, "lvslab emu up: %s\n", msg);
     } else {
-        fprintf(out, "%s (%s): up as \"%s\"\n", sc.name, scn_mode_name(run.mode), tag);
+        fprintf(out, "%s (%s): up as \"%s\"\n", sc.name, scn_mode_name(run.mode), a.tag);
         for (int i = 0; i < topo.nnodes; i++)
             if (w.ns[i][0])
                 fprintf(out, "  %-12s ip netns exec %s ...\n", topo.nodes[i].name, w.ns[i]);
         for (int i = 0; i < topo.ndirectors; i++) {
             const char *name = topo.nodes[topo.directors[i].node].name;
             char log[192];
-            emu_world_director_file(tag, name, "log", log, sizeof log);
-            fprintf(out, "  %-12s lvslab emu director (root namespace, TAPs lt%s*), log %s\n", name, tag, log);
+            emu_world_director_file(a.tag, name, "log", log, sizeof log);
+            fprintf(out, "  %-12s lvslab emu director (root namespace, TAPs lt%s*), log %s\n", name, a.tag, log);
         }
     }
     emu_world_free(&w);
@@ -165,11 +132,14 @@ static int emu_main(int argc, char **argv, FILE *out, FILE *err)
         return down(argc - 1, argv + 1, out, err);
     if (argc >= 2 && !strcmp(argv[1], "run"))
         return emu_cli_run(argc - 1, argv + 1, out, err);
+    if (argc >= 2 && !strcmp(argv[1], "plan"))
+        return emu_cli_plan(argc - 1, argv + 1, out, err);
     fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? out : err,
             "usage: lvslab emu SUBCOMMAND\n"
             "  up SCENARIO ...       build one run of a scenario from namespaces and bridges\n"
             "  down TAG              remove it\n"
             "  run SCENARIO ...      every run of a scenario, emulated, into results.json\n"
+            "  plan SCENARIO ...     what up would build, as JSON (for emu/mininet/)\n"
             "  director SCENARIO ... one scenario director on TAP devices (emu up starts it)\n"
             "  tun-endpoint DEVICE   userspace IP-in-IP decapsulation for a TUN-mode real server\n");
     return argc >= 2 && !strcmp(argv[1], "--help") ? CLI_OK : CLI_USAGE;

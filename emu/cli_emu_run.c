@@ -24,7 +24,7 @@
 
 #define MAX_SETS 32
 
-struct emu_run_args {
+struct run_cmd_args {
     const char *script, *out, *modes, *tag;
     const char *sets[MAX_SETS];
     int nsets;
@@ -47,7 +47,7 @@ static int usage(FILE *f, int rc)
     return rc;
 }
 
-static int parse_args(int argc, char **argv, struct emu_run_args *a)
+static int parse_args(int argc, char **argv, struct run_cmd_args *a)
 {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--mode") && i + 1 < argc)
@@ -215,7 +215,7 @@ static json_t *pcap_list(const char *dir, const char *rel, const struct scn_topo
 
 /* One run: up, load, measure, down. Its record, or NULL with err and
  * *code CLI_USAGE (the scenario) or CLI_FAILED (the run). */
-static json_t *run_one(struct scenario *sc, const struct scn_run *run, const struct emu_run_args *a,
+static json_t *run_one(struct scenario *sc, const struct scn_run *run, const struct run_cmd_args *a,
                        const char *dir, const char *tag, int *code, char *err, size_t errlen)
 {
     struct scn_topo topo;
@@ -290,7 +290,7 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
 
 int emu_cli_run(int argc, char **argv, FILE *out, FILE *err)
 {
-    struct emu_run_args a = { 0 };
+    struct run_cmd_args a = { 0 };
     if (argc == 2 && !strcmp(argv[1], "--help"))
         return usage(out, CLI_OK);
     if (parse_args(argc, argv, &a) < 0)

@@ -1,4 +1,6 @@
-/* One run of a scenario for `lvslab emu up` and `lvslab emu director`. */
+/* One run of a scenario for `lvslab emu up`, `plan` and `director`: the
+ * arguments that pick it, loading it, and how a director reloads it. */
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
@@ -27,4 +29,47 @@ int emu_cli_load_run(const char *script, const char *mode, const char *const *se
         return -1;
     }
     return 0;
+}
+
+int emu_cli_parse_run_args(int argc, char **argv, struct emu_run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->tag = "lv";
+    for (int i = 1; i < argc; i++) {
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(argv[i], "--help"))
+            return 1;
+        if (!strcmp(argv[i], "--mode") && next)
+            a->mode = argv[++i];
+        else if (!strcmp(argv[i], "--tag") && next)
+            a->tag = argv[++i];
+        else if (!strcmp(argv[i], "--pcap") && next)
+            a->pcap = argv[++i];
+        else if (!strcmp(argv[i], "--rates"))
+            a->rates = true;
+        else if (!strcmp(argv[i], "--set") && next && a->nsets < EMU_MAX_SETS)
+            a->sets[a->nsets++] = argv[++i];
+        else if (argv[i][0] != '-' && !a->script)
+            a->script = argv[i];
+        else
+            return -1;
+    }
+    return a->script ? 0 : -1;
+}
+
+void emu_cli_director_args(const struct emu_run_args *a, enum scn_mode mode, struct emu_director_argv *d)
+{
+    int n = 0;
+    d->argv[n++] = realpath(a->script, d->script) ? d->script : (char *)a->script;
+    d->argv[n++] = "--mode";
+    d->argv[n++] = (char *)scn_mode_name(mode);
+    for (int i = 0; i < a->nsets; i++) {
+        d->argv[n++] = "--set";
+        d->argv[n++] = (char *)a->sets[i];
+    }
+    if (a->pcap) {
+        d->argv[n++] = "--pcap";
+        d->argv[n++] = realpath(a->pcap, d->pcap) ? d->pcap : (char *)a->pcap;
+    }
+    d->argv[n] = NULL;
 }

@@ -17,8 +17,6 @@
 #include "emu/shape.h"
 #include "engine/xalloc.h"
 
-#define TUN_DEV "tunl-lvs"
-
 /* ---- the state file: one made thing per line ---- */
 
 static int record(struct emu_world *w, const char *kind, const char *name, char *err, size_t errlen)
@@ -132,9 +130,18 @@ static int make_veth(struct emu_world *w, struct link_end *a, struct link_end *b
     return 0;
 }
 
-static void bridge_name(const char *tag, int node, char out[16])
+void emu_world_switch_bridge(const char *tag, int node, char bridge[16])
 {
-    snprintf(out, 16, "lb%.4s%d", tag, node % 100000);
+    snprintf(bridge, 16, "lb%.4s%d", tag, node % 100000);
+}
+
+int emu_world_tag_check(const char *tag, char *err, size_t errlen)
+{
+    if (!*tag || strlen(tag) > 4 || strspn(tag, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(tag)) {
+        snprintf(err, errlen, "emulation tag \"%s\": 1-4 lower-case letters or digits", tag);
+        return -1;
+    }
+    return 0;
 }
 
 void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, char tap[16], char bridge[16])
@@ -143,7 +150,7 @@ void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, c
     int peer = scn_topo_director(t, k->node[0]) ? k->node[1] : k->node[0];
     snprintf(tap, 16, "lt%.4s%d", tag, l % 10000);
     if (t->nodes[peer].kind == SCN_SWITCH)
-        bridge_name(tag, peer, bridge);
+        emu_world_switch_bridge(tag, peer, bridge);
     else
         snprintf(bridge, 16, "lp%.4s%d", tag, l % 10000);
 }
@@ -285,12 +292,12 @@ static int setup_realserver(struct emu_world *w, const struct scn_realserver *rs
         /* no ipip module here: the userspace endpoint decapsulates */
         char log[192];
         snprintf(log, sizeof log, "%s/%s-tun-endpoint.log", w->workdir, node->name);
-        char *argv[] = { (char *)w->lvslab, "emu", "tun-endpoint", TUN_DEV, NULL };
+        char *argv[] = { (char *)w->lvslab, "emu", "tun-endpoint", EMU_TUN_DEV, NULL };
         if (spawn_recorded(w, ns, argv, log, err, errlen) < 0 ||
-            wait_for_device(ns, TUN_DEV, err, errlen) < 0 ||
-            emu_execl(ns, err, errlen, "ip", "addr", "add", cidr, "dev", TUN_DEV, NULL) < 0 ||
+            wait_for_device(ns, EMU_TUN_DEV, err, errlen) < 0 ||
+            emu_execl(ns, err, errlen, "ip", "addr", "add", cidr, "dev", EMU_TUN_DEV, NULL) < 0 ||
             sysctl_ns(ns, "net.ipv4.conf.all.rp_filter", 0, err, errlen) < 0 ||
-            sysctl_ns(ns, "net.ipv4.conf." TUN_DEV ".rp_filter", 0, err, errlen) < 0)
+            sysctl_ns(ns, "net.ipv4.conf." EMU_TUN_DEV ".rp_filter", 0, err, errlen) < 0)
             return -1;
         /* else the kernel answers ARP for the VIP it holds on the TUN device */
         return rs->arp_fix ? arp_fix(ns, node, err, errlen) : 0;
@@ -396,10 +403,8 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
 {
     memset(w, 0, sizeof *w);
     w->shape = shape;
-    if (!*tag || strlen(tag) > 4 || strspn(tag, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(tag)) {
-        snprintf(err, errlen, "emulation tag \"%s\": 1-4 lower-case letters or digits", tag);
+    if (emu_world_tag_check(tag, err, errlen) < 0)
         return -1;
-    }
     snprintf(w->tag, sizeof w->tag, "%s", tag);
     w->topo = t;
     w->lvslab = lvslab_path;
@@ -423,7 +428,7 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
     int rc = 0;
     for (int n = 0; n < t->nnodes && !rc; n++) {
         if (t->nodes[n].kind == SCN_SWITCH) {
-            bridge_name(tag, n, w->bridge[n]);
+            emu_world_switch_bridge(tag, n, w->bridge[n]);
             rc = make_bridge(w, w->bridge[n], err, errlen);
         } else if (!scn_topo_director(t, n)) {
             rc = make_ns(w, n, err, errlen);

@@ -16,6 +16,7 @@
 
 #define EMU_TAG_MAX 8
 #define EMU_STATE_DIR "/run/lvslab"
+#define EMU_TUN_DEV "tunl-lvs"     /* a TUN-mode real server's decapsulating device */
 
 struct emu_world {
     char tag[EMU_TAG_MAX];
@@ -48,6 +49,11 @@ void emu_world_free(struct emu_world *w);
  * for a point-to-point link a bridge of two ports, the TAP and a veth whose
  * other end is the peer's interface in its namespace. */
 void emu_world_director_port(const char *tag, const struct scn_topo *topo, int l, char tap[16], char bridge[16]);
+/* The bridge of switch node n in the world tag. */
+void emu_world_switch_bridge(const char *tag, int node, char bridge[16]);
+/* 0 when tag can name a world (1-4 lower-case letters or digits), or -1
+ * with err saying why not. */
+int emu_world_tag_check(const char *tag, char *err, size_t errlen);
 /* Where the director on node writes its ready mark, listing and log. */
 void emu_world_director_file(const char *tag, const char *node, const char *what, char *path, size_t len);
 
