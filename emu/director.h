@@ -48,6 +48,9 @@ int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struc
                        const struct emu_director_opts *o, char *err, size_t errlen);
 /* `ipvsadm -L -n`, then the same with --stats. */
 void emu_director_list(struct emu_director *d, FILE *out);
+/* keepalived's graceful stop (priority-0 adverts, services removed), as
+ * on SIGTERM; emu_director_stop() follows. */
+void emu_director_shutdown(struct emu_director *d);
 /* Close the TAPs and pcaps, free the host; returns packets still live (0). */
 size_t emu_director_stop(struct emu_director *d);
 
