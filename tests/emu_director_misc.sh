@@ -8,16 +8,8 @@
 # weight to 5, exiting 1 takes it out, exit 0 puts it back; a script that
 # hangs is killed at misc_timeout (no process of it is left) and counts as
 # a failure. Needs root and /dev/net/tun: skips (exit 0) without them.
-set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
-build=${LVSLAB_BUILD:-build}
-lvslab=$(realpath "$build/lvslab")
-tag=m$(( $$ % 1000 ))
-tmp=$(mktemp -d)
-trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+tag_prefix=m
+. "$(dirname "$0")/support/emu_world.sh"
 
 cat >"$tmp/misc.lua" <<'LUA'
 -- Written by tests/emu_director_misc.sh: one DR director checking its two
@@ -55,20 +47,10 @@ touch "$tmp/rs2.up"
 
 timeout 30 "$lvslab" emu up "$tmp/misc.lua" --tag "$tag" >"$tmp/up.log" 2>&1 ||
     { cat "$tmp/up.log"; echo "emu up failed"; exit 1; }
-work=/run/lvslab/$tag
-pid=$(awk '$1 == "pid" { p = $2 } END { print p }' "/run/lvslab/$tag.state")
-listing() { # the director's listing, fresh
-    rm -f "$work/director.status"; kill -USR1 "$pid"
-    j=0
-    until [ -s "$work/director.status" ]; do
-        j=$((j + 1)); [ $j -lt 20 ] || { echo "no listing after SIGUSR1"; exit 1; }
-        sleep 0.1
-    done
-}
 # expect WHAT REGEX yes|no: within 6 s the listing does (not) match
 expect() {
     k=0
-    while listing; if grep -q -- "$2" "$work/director.status"; then [ "$3" = no ]; else [ "$3" = yes ]; fi; do
+    while director_listing director; if grep -q -- "$2" "$work/director.status"; then [ "$3" = no ]; else [ "$3" = yes ]; fi; do
         k=$((k + 1)); [ $k -lt 30 ] || { echo "$1: not seen within 6 s"; cat "$work/director.status" "$work/director.log"; exit 1; }
         sleep 0.2
     done

@@ -14,29 +14,15 @@
 # (exit 0) without them. The client's TCP receive buffer is capped at
 # 256 KB: in DR the data bypasses the directors, and a window of megabytes
 # would let the rate-limited download end on data sent before the crash.
-set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
-build=${LVSLAB_BUILD:-build}
-lvslab=$(realpath "$build/lvslab")
-tag=s$(( $$ % 1000 ))
-tmp=$(mktemp -d)
-trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+tag_prefix=s
+. "$(dirname "$0")/support/emu_world.sh"
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
-director_pid() { # the running `lvslab emu director ... --node $1` of this world
-    for p in $(awk '$1 == "pid" { print $2 }' "/run/lvslab/$tag.state"); do
-        if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "--node $1 "; then echo "$p"; fi
-    done
-}
 
 # download SYNC: up with sync=SYNC, fetch 16 MB at 2 MB/s, SIGKILL the
 # master 4 s in; curl's exit code in $tmp/rc, the file in $tmp/out
 download() {
     timeout 30 "$lvslab" emu up scenarios/failover.lua --set clients=1 --set sync="$1" --tag "$tag" \
         --pcap "$tmp/pcap$1" >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log"; echo "emu up failed"; exit 1; }
-    work=/run/lvslab/$tag
     head -c 16777216 /dev/urandom >"$work/big.bin"
     sha256sum <"$work/big.bin" | cut -d' ' -f1 >"$tmp/want"
     i=0; ok=0   # every http.server listening: six fetches in a row answered

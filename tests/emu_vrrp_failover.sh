@@ -11,30 +11,17 @@
 # LAN: the client's own entry is the router's) to the backup's MAC, and the
 # client's fetches succeed again. The pcaps pass tshark. Prints the
 # takeover times. Needs root and /dev/net/tun: skips (exit 0) without them.
-set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
-build=${LVSLAB_BUILD:-build}
-lvslab=$(realpath "$build/lvslab")
-tag=v$(( $$ % 1000 ))
-tmp=$(mktemp -d)
+tag_prefix=v
+. "$(dirname "$0")/support/emu_world.sh"
 again=
 trap '[ -z "$again" ] || kill -9 "$again" 2>/dev/null; "$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
 
 timeout 30 "$lvslab" emu up scenarios/failover.lua --set clients=1 --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log" 2>&1 ||
     { cat "$tmp/up.log"; echo "emu up failed"; exit 1; }
-work=/run/lvslab/$tag
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
 vip_mac() { ip netns exec "lvslab-$tag-router" ip neigh show 10.0.0.100 |
              awk '{ for (f = 1; f < NF; f++) if ($f == "lladdr") print $(f + 1) }'; }
 fetch_ok() { client curl -sf --max-time 1 -o /dev/null http://10.0.0.100/; }
-director_pid() { # the running `lvslab emu director ... --node $1` of this world
-    for p in $(awk '$1 == "pid" { print $2 }' "/run/lvslab/$tag.state"); do
-        if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "--node $1 "; then echo "$p"; fi
-    done
-}
 now() { date +%s.%N; }
 # wait_log FILE PATTERN SECONDS: poll every 50 ms; the time it took, or fail
 wait_log() {
