@@ -16,7 +16,8 @@ static int usage(FILE *f, int rc)
                "  starts it this way). SIGUSR1 writes 'ipvsadm -L -n', '-L -n --stats' and the\n"
                "  director's drop and SYN-proxy counters to\n"
                "  FILE (default: stdout); --pcap DIR captures every TAP to DIR/NODE-IFACE.pcap;\n"
-               "  --ready FILE is created once the rules are in. Runs until SIGINT or SIGTERM.\n");
+               "  --ready FILE is created once the rules are in. Runs until SIGINT or SIGTERM,\n"
+               "  then stops keepalived as keepalived does (VRRP masters send priority 0).\n");
     return rc;
 }
 
@@ -78,6 +79,7 @@ static int serve(struct ev_loop *loop, struct emu_director *d, const char *name,
         fprintf(out, "%s: director up on %d TAPs (tag %s)\n", name, d->ntaps, tag);
         fflush(out);
         ev_run(loop, 0);
+        emu_director_shutdown(d);
         for (int i = 0; i < d->ntaps; i++)
             fprintf(out, "%s: rx=%llu tx=%llu rx_errors=%llu tx_errors=%llu\n", d->taps[i].name,
                     (unsigned long long)d->taps[i].rx_frames, (unsigned long long)d->taps[i].tx_frames,

@@ -87,7 +87,7 @@ int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struc
     ipvs_director_init(&d->ipvs, d->host);
     d->ipvs_up = true;
     bool vrrp = false;
-    if (dir->keepalived[0] && emu_keepalived_start(&d->ka, dir->keepalived, &d->ipvs, o->log, &vrrp, err, errlen) < 0)
+    if (dir->keepalived[0] && emu_keepalived_start(&d->ka, dir->keepalived, &d->ipvs, loop, o->log, &vrrp, err, errlen) < 0)
         return -1;
     return scn_apply_director(&d->ipvs, d->host, dir, vrrp, err, errlen);
 }
@@ -97,6 +97,11 @@ void emu_director_list(struct emu_director *d, FILE *out)
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC, out);
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_STATS | IPVSADM_FMT_EXACT, out);
     ipvs_counters_print(&d->ipvs, out);
+}
+
+void emu_director_shutdown(struct emu_director *d)
+{
+    emu_keepalived_shutdown(&d->ka);
 }
 
 size_t emu_director_stop(struct emu_director *d)

@@ -49,6 +49,9 @@ int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struc
 /* `ipvsadm -L -n`, then the same with --stats --exact, then the drop and
  * SYN-proxy counters (lvs/director_counters.h). */
 void emu_director_list(struct emu_director *d, FILE *out);
+/* keepalived's graceful stop (priority-0 adverts, services removed), as
+ * on SIGTERM; emu_director_stop() follows. */
+void emu_director_shutdown(struct emu_director *d);
 /* Close the TAPs and pcaps, free the host; returns packets still live (0). */
 size_t emu_director_stop(struct emu_director *d);
 

@@ -1,4 +1,4 @@
-/* keepalived.conf on the emulated director: checkers, VRRP, an event log. */
+/* keepalived.conf on the emulated director: checkers, VRRP, sync, an event log. */
 #include "emu/director_keepalived.h"
 
 #include <arpa/inet.h>
@@ -7,6 +7,7 @@
 #include "lvs/keepalived/check.h"
 #include "lvs/keepalived/conf.h"
 #include "lvs/keepalived/vrrp_start.h"
+#include "net/host.h"
 
 static void on_check_event(void *ctx, const struct ka_event *ev)
 {
@@ -20,42 +21,29 @@ static void on_check_event(void *ctx, const struct ka_event *ev)
 static void on_vrrp_event(void *ctx, const struct vrrp_event *ev)
 {
     struct emu_keepalived *k = ctx;
+    ka_sync_daemon_follow(&k->sync, k->ipvs, ev);
     fprintf(k->log, "keepalived: vrrp_instance %s: %s -> %s (%s)\n", ev->instance, vrrp_state_name(ev->from),
             vrrp_state_name(ev->to), vrrp_reason_name(ev->reason));
     fflush(k->log);
 }
 
-/* What the emulated director does not run yet, named by its line. */
-static int refuse_unsupported(const struct ka_conf *conf, char *err, size_t errlen)
-{
-    if (conf->global.lvs_sync.on) {
-        snprintf(err, errlen, "%s:%d: lvs_sync_daemon: not supported by the emulated director", conf->file,
-                 conf->global.lvs_sync.line);
-        return -1;
-    }
-    for (int v = 0; v < conf->nvs; v++)
-        for (int r = 0; r < conf->vs[v].nrs; r++)
-            for (int c = 0; c < conf->vs[v].rs[r].ncheckers; c++)
-                if (conf->vs[v].rs[r].checkers[c].kind == KA_CHECK_MISC) {
-                    snprintf(err, errlen, "%s:%d: MISC_CHECK: not supported by the emulated director",
-                             conf->file, conf->vs[v].rs[r].line);
-                    return -1;
-                }
-    return 0;
-}
-
-int emu_keepalived_start(struct emu_keepalived *k, const char *path, struct ipvs *ipvs, FILE *log, bool *vrrp,
-                         char *err, size_t errlen)
+int emu_keepalived_start(struct emu_keepalived *k, const char *path, struct ipvs *ipvs, struct ev_loop *loop,
+                         FILE *log, bool *vrrp, char *err, size_t errlen)
 {
     memset(k, 0, sizeof *k);
     k->log = log;
+    k->ipvs = ipvs;
+    emu_misc_init(&k->misc, loop, log);
     *vrrp = false;
     struct ka_conf conf;
     if (ka_conf_parse_file(path, &conf, err, errlen) < 0)
         return -1;
-    int rc = refuse_unsupported(&conf, err, errlen);
+    int rc = ka_sync_daemon_start(&k->sync, &conf, ipvs, ipvs->host->name, err, errlen);
     if (rc == 0) {
-        k->checks = ka_conf_apply(&conf, ipvs, &(struct ka_checks_opts){ .event = on_check_event, .event_ctx = k },
+        k->checks = ka_conf_apply(&conf, ipvs,
+                                  &(struct ka_checks_opts){ .event = on_check_event, .event_ctx = k,
+                                                            .misc = emu_misc_run, .misc_cancel = emu_misc_cancel,
+                                                            .misc_ctx = &k->misc },
                                   err, errlen);
         rc = k->checks ? 0 : -1;
     }
@@ -66,8 +54,18 @@ int emu_keepalived_start(struct emu_keepalived *k, const char *path, struct ipvs
     return rc;
 }
 
+void emu_keepalived_shutdown(struct emu_keepalived *k)
+{
+    if (k->vrrp)
+        vrrp_daemon_stop(k->vrrp, true);
+    emu_misc_stop(&k->misc);
+    if (k->checks)
+        ka_checks_shutdown(k->checks);
+}
+
 void emu_keepalived_stop(struct emu_keepalived *k)
 {
+    emu_misc_stop(&k->misc);
     if (k->vrrp)
         vrrp_daemon_free(k->vrrp);
     if (k->checks)

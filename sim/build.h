@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "lvs/ipvs.h"
-#include "lvs/sync.h"
+#include "lvs/keepalived/sync_daemon.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 
@@ -25,8 +25,7 @@ typedef bool (*sim_build_misc_fn)(void *ctx, const char *path, uint32_t addr, ui
 struct sim_ka_sink {
     struct sim_build *b;
     int director;
-    char sync_instance[64];    /* lvs_sync_daemon's vrrp_instance, or "" */
-    struct ipvs_sync_conf sync;
+    struct ka_sync_daemon sync; /* lvs_sync_daemon */
 };
 
 struct sim_build {

@@ -7,6 +7,7 @@
 
 #include "lvs/keepalived/check.h"
 #include "lvs/keepalived/conf.h"
+#include "lvs/keepalived/sync_daemon.h"
 #include "lvs/keepalived/vrrp_start.h"
 
 static const char *director_name(const struct sim_ka_sink *k)
@@ -49,22 +50,10 @@ static void on_check_event(void *ctx, const struct ka_event *ev)
     report(k, kind, what, detail);
 }
 
-/* keepalived's lvs_sync_daemon: the sync master runs where the instance
- * is MASTER, the backup everywhere else (ipvs_syncd_master/_backup). */
-static void follow_sync(const struct sim_ka_sink *k, const struct vrrp_event *ev)
-{
-    if (!k->sync_instance[0] || strcmp(ev->instance, k->sync_instance))
-        return;
-    struct ipvs *ipvs = k->b->ipvs[k->director];
-    bool master = ev->to == VRRP_STATE_MASTER;
-    ipvs_sync_stop(ipvs, master ? IPVS_SYNC_BACKUP : IPVS_SYNC_MASTER);
-    ipvs_sync_start(ipvs, master ? IPVS_SYNC_MASTER : IPVS_SYNC_BACKUP, &k->sync);
-}
-
 static void on_vrrp_event(void *ctx, const struct vrrp_event *ev)
 {
     const struct sim_ka_sink *k = ctx;
-    follow_sync(k, ev);
+    ka_sync_daemon_follow(&k->sync, k->b->ipvs[k->director], ev);
     char kind[32], detail[160];
     snprintf(kind, sizeof kind, "vrrp_%s", vrrp_state_name(ev->to));
     for (char *c = kind; *c; c++)
@@ -92,19 +81,9 @@ int sim_keepalived_start(struct sim_build *b, const struct scn_topo *topo, int i
     struct ka_conf conf;
     if (ka_conf_parse_file(d->keepalived, &conf, err, errlen) < 0)
         return -1;
-    const struct ka_lvs_sync *s = &conf.global.lvs_sync;
-    if (s->on) {
-        snprintf(k->sync_instance, sizeof k->sync_instance, "%s", s->instance);
-        k->sync = (struct ipvs_sync_conf){ .syncid = (uint8_t)s->syncid, .mcast_group = s->group,
-                                           .mcast_port = (uint16_t)s->port, .mcast_ttl = (uint8_t)s->ttl,
-                                           .sync_maxlen = (uint16_t)s->maxlen };
-        snprintf(k->sync.mcast_ifn, sizeof k->sync.mcast_ifn, "%s", s->interface);
-        if (ipvs_sync_start(b->ipvs[i], IPVS_SYNC_BACKUP, &k->sync) < 0) {
-            snprintf(err, errlen, "%s:%d: lvs_sync_daemon: no interface %s on %s", conf.file, s->line, s->interface,
-                     director_name(k));
-            ka_conf_free(&conf);
-            return -1;
-        }
+    if (ka_sync_daemon_start(&k->sync, &conf, b->ipvs[i], director_name(k), err, errlen) < 0) {
+        ka_conf_free(&conf);
+        return -1;
     }
     int rc = 0;
     b->checks[i] = ka_conf_apply(&conf, b->ipvs[i],

@@ -57,6 +57,7 @@ struct klab {
     struct web web[LAB_SERVERS];
     struct ka_checker *late_checker;   /* MISC_CHECK: the request answered late */
     uint64_t late_token;
+    uint64_t cancelled;                /* the last request misc_cancel was told of */
 };
 
 static void on_event(void *ctx, const struct ka_event *e)
@@ -123,6 +124,12 @@ static const struct tcp_callbacks web_listen_cb = { .accepted = web_accepted };
 
 static enum ka_misc_verdict misc_by_server(void *ctx, const struct ka_misc_req *req);
 
+static void record_cancel(void *ctx, uint64_t token)
+{
+    struct klab *k = ctx;
+    k->cancelled = token;
+}
+
 /* The DR lab with its table replaced by keepalived's: a virtual_server
  * with vs_head's lines and nrs real servers (10.0.0.11 on) each holding
  * rs_body; every real server also answers HTTP on 8080. */
@@ -142,7 +149,8 @@ static void klab_init(struct klab *k, const char *vs_head, const char *rs_body, 
     snprintf(text + n, sizeof text - (size_t)n, "}\n");
     char err[256];
     cr_assert_eq(ka_conf_parse_string(text, "lab.conf", &k->conf, err, sizeof err), 0, "%s\n%s", err, text);
-    struct ka_checks_opts o = { .event = on_event, .event_ctx = k, .misc = misc_by_server, .misc_ctx = k };
+    struct ka_checks_opts o = { .event = on_event, .event_ctx = k, .misc = misc_by_server,
+                              .misc_cancel = record_cancel, .misc_ctx = k };
     k->kc = ka_conf_apply(&k->conf, &k->l.ipvs, &o, err, sizeof err);
     cr_assert_not_null(k->kc, "%s", err);
 }
@@ -434,9 +442,24 @@ static void answer_late(void *arg)
     ka_misc_answer(k->late_checker, k->late_token, true);
 }
 
+static void answer_weight_5(void *arg)
+{
+    struct klab *k = arg;
+    ka_misc_answer_weight(k->late_checker, k->late_token, 5);
+}
+
 static enum ka_misc_verdict misc_by_server(void *ctx, const struct ka_misc_req *req)
 {
     struct klab *k = ctx;
+    if (!strcmp(req->path, "/bin/dynamic")) {   /* rs2's script exits 7 after 100 ms */
+        cr_assert(req->dynamic);
+        if (req->rs_addr != k->l.rip[1])
+            return KA_MISC_PASS;
+        k->late_checker = req->checker;
+        k->late_token = req->token;
+        sched_call_at(&k->l.w->sched, sched_now(&k->l.w->sched) + 100 * SIM_MS, answer_weight_5, k);
+        return KA_MISC_LATER;
+    }
     if (strcmp(req->path, "/bin/check"))
         return KA_MISC_FAIL;
     if (req->rs_addr == k->l.rip[0])
@@ -460,10 +483,31 @@ Test(keepalived_check, misc_check_predicate_and_timeout)
     cr_assert_not_null(down);
     cr_assert_eq(down->time, 3 * SIM_S);   /* started at 1 s, misc_timeout 2 s */
     cr_assert_eq(count(&k, KA_EV_RS_DOWN), 1);
+    cr_assert_neq(k.cancelled, 0, "the embedder was not told to kill the script");
     /* a stale answer is ignored */
     ka_misc_answer(k.late_checker, k.late_token, false);
     run_until(&k, 6 * SIM_S);
     cr_assert_eq(count(&k, KA_EV_RS_DOWN), 1);
+    klab_free(&k);
+}
+
+/* misc_dynamic: a pass with a weight changes the dest's weight in IPVS
+ * (keepalived's update_svr_wgt), reported once. */
+Test(keepalived_check, misc_dynamic_sets_the_weight)
+{
+    struct klab k;
+    klab_init(&k, "  delay_loop 1\n  lb_algo wrr\n  lb_kind DR\n",
+              "    MISC_CHECK {\n      misc_path /bin/dynamic\n      misc_dynamic\n      warmup 0\n    }", 3);
+    run_until(&k, 4 * SIM_S);
+    const struct rec *w = find(&k, KA_EV_RS_WEIGHT_CHANGED, k.l.rip[1]);
+    cr_assert_not_null(w);
+    cr_assert_eq(w->time, 1100 * SIM_MS);
+    cr_assert_str_eq(w->text, "Changing weight from 1 to 5 for active service of VS TCP 10.0.0.100:80");
+    cr_assert_eq(count(&k, KA_EV_RS_WEIGHT_CHANGED), 1);
+    cr_assert_eq(count(&k, KA_EV_RS_DOWN), 0);
+    char *got = listing(&k);
+    cr_assert(strstr(got, "  -> 10.0.0.12:80                 Route   5      0          0"), "%s", got);
+    free(got);
     klab_free(&k);
 }
 

@@ -330,12 +330,19 @@ Test(keepalived_conf, comments_quotes_and_braces_anywhere)
     cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), -1);
     cr_assert_str_eq(err, "t.conf:4: lb_algo: takes 1 argument, not 4");
     text = "virtual_server 10.0.0.1 80\n\n{\n lb_algo rr\n lb_kind NAT\n real_server 10.0.0.2 80 { weight 7 }\n"
-           " real_server 10.0.0.3 80 { MISC_CHECK { misc_path \"a b # c\" } }\n}\n";
+           " real_server 10.0.0.3 80 { MISC_CHECK { misc_path \"a b # c\" } }\n"
+           " real_server 10.0.0.4 80 { MISC_CHECK { misc_path /bin/true\n misc_dynamic } }\n}\n";
     cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), 0, "%s", err);
     cr_assert_eq(c.vs[0].rs[0].weight, 7);
     cr_assert_str_eq(c.vs[0].rs[1].checkers[0].misc_path, "a b # c");
     cr_assert_eq(c.vs[0].rs[1].checkers[0].misc_timeout, 60 * SIM_S);   /* the virtual server's delay_loop */
+    cr_assert(!c.vs[0].rs[1].checkers[0].misc_dynamic);
+    cr_assert(c.vs[0].rs[2].checkers[0].misc_dynamic);
     ka_conf_free(&c);
+    text = "virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n"
+           " real_server 10.0.0.3 80 { MISC_CHECK { misc_path /bin/true\n misc_dynamic 1 } }\n}\n";
+    cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), -1);
+    cr_assert_str_eq(err, "t.conf:5: misc_dynamic: takes 0 arguments, not 1");
 }
 
 /* lvs_sync_daemon: the sync daemon follows a vrrp_instance, its id by

@@ -26,6 +26,7 @@ enum ka_event_kind {
     KA_EV_QUORUM_GAINED,
     KA_EV_SORRY_IN,           /* the sorry server added (and the live servers taken out) */
     KA_EV_SORRY_OUT,          /* the sorry server removed (and the live servers put back) */
+    KA_EV_RS_WEIGHT_CHANGED,  /* misc_dynamic set a new weight: -e -w <weight> when in the table */
     KA_EV_KINDS
 };
 
@@ -43,10 +44,11 @@ struct ka_event {
 /* The event and its strings are valid during the call only. */
 typedef void (*ka_event_fn)(void *ctx, const struct ka_event *ev);
 
-/* MISC_CHECK: the embedder's predicate stands for keepalived's script. It
- * answers at once (PASS, FAIL) or LATER, then through ka_misc_answer with
- * the request's token; no answer within misc_timeout is a failure, as a
- * script keepalived kills. */
+/* MISC_CHECK: the embedder's predicate stands for keepalived's script (or
+ * runs it). It answers at once (PASS, FAIL) or LATER, then through
+ * ka_misc_answer or ka_misc_answer_weight with the request's token; no
+ * answer within misc_timeout is a failure, and misc_cancel (if set) is
+ * told so that it kills the script, as keepalived does. */
 enum ka_misc_verdict { KA_MISC_FAIL, KA_MISC_PASS, KA_MISC_LATER };
 
 struct ka_misc_req {
@@ -54,6 +56,7 @@ struct ka_misc_req {
     const char *service;
     uint32_t rs_addr;
     uint16_t rs_port;
+    bool dynamic;             /* misc_dynamic: exit codes 2..255 pass with a weight */
     struct ka_checker *checker;
     uint64_t token;
 };
@@ -64,6 +67,7 @@ struct ka_checks_opts {
     ka_event_fn event;        /* may be NULL */
     void *event_ctx;
     ka_misc_fn misc;          /* required when a MISC_CHECK is configured */
+    void (*misc_cancel)(void *misc_ctx, uint64_t token);   /* a LATER request timed out; may be NULL */
     void *misc_ctx;
 };
 
@@ -82,6 +86,9 @@ int ka_checks_add_vs(struct ka_checks *kc, const struct ka_virtual_server *vs, c
 
 /* Late answer of a MISC_CHECK predicate; ignored if the check timed out. */
 void ka_misc_answer(struct ka_checker *c, uint64_t token, bool pass);
+/* misc_dynamic's pass with exit code weight + 2: the real server's weight
+ * becomes weight first (keepalived's update_svr_wgt). */
+void ka_misc_answer_weight(struct ka_checker *c, uint64_t token, int weight);
 
 /* Is the real server (vs index, rs index, in the order added) alive now? */
 bool ka_checks_rs_alive(const struct ka_checks *kc, int vs, int rs);

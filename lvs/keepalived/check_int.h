@@ -79,6 +79,7 @@ void ka_pool_init_vs(struct ka_vs *vs);
 void ka_pool_checker_state(struct ka_checker *c, bool alive);   /* update_svr_checker_state */
 void ka_pool_set_checker_up(struct ka_checker *c, bool up);     /* set_checker_state */
 void ka_pool_clear_vs(struct ka_vs *vs);                        /* clear_service_vs on stop */
+void ka_pool_set_weight(struct ka_rs *rs, int weight);          /* update_svr_wgt */
 
 /* A kind of checker: what c->launch and c->timeout run (arg: the checker). */
 struct ka_check_ops {

@@ -5,7 +5,7 @@
  * virtual server's delay_loop) is a failure, as a script keepalived kills.
  * A failure while up is retried `retry` times (default 0); the next check
  * starts delay_before_retry (while retrying) or delay_loop after the
- * previous one started.
+ * previous one started. With misc_dynamic a pass may carry a new weight.
  */
 #include "lvs/keepalived/check_int.h"
 
@@ -36,7 +36,11 @@ static void misc_done(struct ka_checker *c, bool pass)
 
 static void misc_timeout(void *arg)
 {
-    misc_done(arg, false);
+    struct ka_checker *c = arg;
+    struct ka_checks *kc = c->rs->vs->kc;
+    if (kc->opts.misc_cancel)
+        kc->opts.misc_cancel(kc->opts.misc_ctx, c->misc_token);
+    misc_done(c, false);
 }
 
 static void misc_launch(void *arg)
@@ -48,7 +52,7 @@ static void misc_launch(void *arg)
     c->misc_token = ++kc->misc_tokens;
     struct ka_misc_req req = {
         .path = c->conf.misc_path, .service = vs->name, .rs_addr = c->rs->addr, .rs_port = c->conf.connect_port,
-        .checker = c, .token = c->misc_token,
+        .dynamic = c->conf.misc_dynamic, .checker = c, .token = c->misc_token,
     };
     enum ka_misc_verdict v = kc->opts.misc(kc->opts.misc_ctx, &req);
     if (v == KA_MISC_LATER)
@@ -63,6 +67,14 @@ void ka_misc_answer(struct ka_checker *c, uint64_t token, bool pass)
         return;
     rt_timer_cancel(ka_rt(c), &c->timeout);
     misc_done(c, pass);
+}
+
+void ka_misc_answer_weight(struct ka_checker *c, uint64_t token, int weight)
+{
+    if (!token || token != c->misc_token)
+        return;
+    ka_pool_set_weight(c->rs, weight);
+    ka_misc_answer(c, token, true);
 }
 
 const struct ka_check_ops ka_misc_ops = { .launch = misc_launch, .timeout = misc_timeout };

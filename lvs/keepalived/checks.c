@@ -22,6 +22,7 @@ static const char *const event_names[KA_EV_KINDS] = {
     [KA_EV_QUORUM_GAINED] = "quorum-gained",
     [KA_EV_SORRY_IN] = "sorry-in",
     [KA_EV_SORRY_OUT] = "sorry-out",
+    [KA_EV_RS_WEIGHT_CHANGED] = "rs-weight-changed",
 };
 
 const char *ka_event_kind_name(enum ka_event_kind k)

@@ -108,6 +108,7 @@ struct ka_checker_conf {
     int nurls;
     char misc_path[KA_PATH_MAX];          /* MISC_CHECK: handed to the embedder's predicate */
     sim_time_t misc_timeout;              /* default: the virtual server's delay_loop */
+    bool misc_dynamic;                    /* exit code 2..255 passes with weight code - 2 */
 };
 
 struct ka_real_server {

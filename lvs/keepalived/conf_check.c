@@ -1,7 +1,7 @@
 /*
  * The checker blocks of a real_server: TCP_CHECK, HTTP_GET (with its url
  * blocks: path, digest, status_code) and MISC_CHECK (misc_path,
- * misc_timeout), and how a checker's settings are resolved from its own,
+ * misc_timeout, misc_dynamic), and how a checker's settings are resolved from its own,
  * its real server's and keepalived's defaults for the kind.
  */
 #include <stdio.h>
@@ -111,6 +111,12 @@ static int checker_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx
         if (ka_flag(p, st, &on) < 0)
             return -1;
         cc->own->alpha = on;
+        return 0;
+    }
+    if (misc && !strcmp(kw, "misc_dynamic")) {
+        if (ka_no_block(p, st) < 0 || ka_args(p, st, 0, 0) < 0)
+            return -1;
+        c->misc_dynamic = true;
         return 0;
     }
     if (ka_no_block(p, st) < 0 || ka_args(p, st, 1, 1) < 0)

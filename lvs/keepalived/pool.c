@@ -131,6 +131,24 @@ void ka_pool_checker_state(struct ka_checker *c, bool alive)
     ka_pool_set_checker_up(c, alive);
 }
 
+/* update_svr_wgt: a new weight, in IPVS at once when the server is alive
+ * in the table and the pool (not the sorry server) is in use. */
+void ka_pool_set_weight(struct ka_rs *rs, int weight)
+{
+    struct ka_vs *vs = rs->vs;
+    if (rs->weight == weight)
+        return;
+    ka_emit(vs->kc, KA_EV_RS_WEIGHT_CHANGED, vs, rs, "Changing weight from %d to %d for %sactive service of VS %s",
+            rs->weight, weight, rs->alive ? "" : "in", vs->name);
+    rs->weight = weight;
+    bool pool_in_use = vs->quorum_up || !vs->has_sorry || !vs->sorry.alive;
+    if (rs->set && rs->alive && pool_in_use) {
+        struct ipvs_dest_conf d = { .addr = rs->addr, .port = rs->port, .fwd = vs->fwd, .weight = weight };
+        ipvs_dest_edit(vs->kc->ipvs, &vs->svc, &d);
+    }
+    update_quorum(vs, false);
+}
+
 /* init_service_rs then update_quorum_state(init): the service is in IPVS. */
 void ka_pool_init_vs(struct ka_vs *vs)
 {

@@ -1,0 +1,67 @@
+#!/bin/sh
+# keepalived's lvs_sync_daemon between two emulated directors
+# (scenarios/failover.lua --set sync=1: DR, as the failover-sync lesson):
+# the master multicasts its connections to 224.0.0.81:8848 over the real
+# bridge and the backup holds them. A 16 MB curl download through the VIP,
+# rate-limited to 2 MB/s, is running when the master is SIGKILLed 4 s in
+# (the master sends a message that is not full once it is 2 s old, as the
+# kernel's: at this rate one connection's entries fill one in ~3 s); the
+# backup takes the VIP within the master-down interval and the download
+# finishes with the served file's sha256. Then the same without sync
+# (sync=0): the backup has no entry for the connection and the download
+# fails, as the lesson shows. The survivor's pcap holds IPVS sync messages
+# from the master and passes tshark. Needs root and /dev/net/tun: skips
+# (exit 0) without them. The client's TCP receive buffer is capped at
+# 256 KB: in DR the data bypasses the directors, and a window of megabytes
+# would let the rate-limited download end on data sent before the crash.
+tag_prefix=s
+. "$(dirname "$0")/support/emu_world.sh"
+client() { ip netns exec "lvslab-$tag-client1" "$@"; }
+
+# download SYNC: up with sync=SYNC, fetch 16 MB at 2 MB/s, SIGKILL the
+# master 4 s in; curl's exit code in $tmp/rc, the file in $tmp/out
+download() {
+    timeout 30 "$lvslab" emu up scenarios/failover.lua --set clients=1 --set sync="$1" --tag "$tag" \
+        --pcap "$tmp/pcap$1" >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log"; echo "emu up failed"; exit 1; }
+    head -c 16777216 /dev/urandom >"$work/big.bin"
+    sha256sum <"$work/big.bin" | cut -d' ' -f1 >"$tmp/want"
+    i=0; ok=0   # every http.server listening: six fetches in a row answered
+    until [ $ok -ge 6 ] && [ -s "$work/rs1-http.log" ] && [ -s "$work/rs2-http.log" ] && [ -s "$work/rs3-http.log" ]; do
+        if client curl -s --max-time 1 -o /dev/null http://10.0.0.100/; then ok=$((ok + 1)); else ok=0; fi
+        i=$((i + 1)); [ $i -lt 80 ] || { echo "sync=$1: no answer from every server"; cat "$work/director.log"; exit 1; }
+        sleep 0.1
+    done
+    grep -q 'BACKUP -> MASTER' "$work/director.log" || { echo "sync=$1: director is not the master"; exit 1; }
+    # a small receive window: the server cannot send the rest ahead while the directors change
+    client sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144"
+    client curl -sS --limit-rate 2M --max-time 25 -o "$tmp/out" http://10.0.0.100/big.bin &
+    curl_pid=$!
+    sleep 4
+    kill -KILL "$(director_pid director)"
+    rc=0
+    wait "$curl_pid" || rc=$?
+    echo "$rc" >"$tmp/rc"
+    [ "$1" -eq 0 ] || [ "$rc" -eq 0 ] || cat "$work"/director*.log
+    i=0
+    until grep -q 'BACKUP -> MASTER (master_down)' "$work/director2.log"; do
+        i=$((i + 1)); [ $i -lt 60 ] || { echo "sync=$1: director2 did not take over"; cat "$work/director2.log"; exit 1; }
+        sleep 0.1
+    done
+    "$lvslab" emu down "$tag" >/dev/null
+}
+
+download 1
+[ "$(cat "$tmp/rc")" -eq 0 ] || { echo "with sync: curl failed (exit $(cat "$tmp/rc")) across the failover"; exit 1; }
+[ "$(sha256sum <"$tmp/out" | cut -d' ' -f1)" = "$(cat "$tmp/want")" ] ||
+    { echo "with sync: the file came through changed"; exit 1; }
+echo "with sync: 16 MB download survived the master's crash, sha256 right"
+msgs=$(tshark -r "$tmp/pcap1/director2-eth0.pcap" -Y 'ipvs && ip.src == 10.0.0.2 && ip.dst == 224.0.0.81 && udp.dstport == 8848' 2>/dev/null | wc -l)
+[ "$msgs" -ge 1 ] || { echo "no IPVS sync message from the master reached director2"; exit 1; }
+echo "with sync: director2 heard $msgs sync messages"
+# the crashed director's capture lost its buffer; the survivor's is whole
+LVSLAB_ADDRS="10.0.0.2 10.0.0.3 10.0.0.100" MIN_FRAMES=5 sh scripts/pcap-check.sh "$tmp/pcap1/director2-eth0.pcap"
+
+download 0
+[ "$(cat "$tmp/rc")" -ne 0 ] || { echo "without sync: the download survived the failover (sync made no difference)"; exit 1; }
+echo "without sync: curl failed (exit $(cat "$tmp/rc")), as expected"
+echo ok
