@@ -204,7 +204,7 @@ static json_t *pcap_list(const char *dir, const char *rel, const struct scn_topo
     for (int l = 0; l < t->nlinks; l++)
         for (int e = 0; e < 2; e++) {
             const struct scn_node *n = &t->nodes[t->links[l].node[e]];
-            char file[700];
+            char file[1024];
             snprintf(file, sizeof file, "%s/%s/%s-%s.pcap", dir, rel, n->name, n->ifs[t->links[l].iface[e]].name);
             if (access(file, F_OK) == 0)
                 json_array_append_new(list, json_sprintf("%s/%s-%s.pcap", rel, n->name,

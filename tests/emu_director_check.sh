@@ -26,15 +26,8 @@ until client curl -sf --max-time 2 -o /dev/null http://10.0.0.100/; do
     sleep 0.25
 done
 
-pid=$(awk '$1 == "pid" { p = $2 } END { print p }' "/run/lvslab/$tag.state")
-listing() { # the director's listing, fresh
-    rm -f "$work/director.status"; kill -USR1 "$pid"
-    j=0
-    until [ -s "$work/director.status" ]; do
-        j=$((j + 1)); [ $j -lt 20 ] || { echo "no listing after SIGUSR1"; exit 1; }
-        sleep 0.1
-    done
-}
+. "$(dirname "$0")/support/emu_listing.sh"
+listing() { director_listing director; }
 # the checkers may have failed before the servers listened: all three back first
 i=0
 while listing; [ "$(grep -c -- '-> 10.0.0.1[123]:80 *Route' "$work/director.status")" -ne 3 ]; do

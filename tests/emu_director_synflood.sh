@@ -30,6 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$(dirname "$0")/support/emu_listing.sh"
 
 # run SYNPROXY: one world, one download, one flood; prints the figures
 run() {
@@ -62,14 +63,7 @@ run() {
     got=$(sha256sum <"$out/big.out" | cut -d' ' -f1)
     [ "$got" = "$want" ] || { echo "synproxy=$sp: the download came through changed"; exit 1; }
 
-    pid=$(awk '$1 == "pid" { p = $2 } END { print p }' "/run/lvslab/$tag.state")
-    rm -f "$work/director.status"
-    kill -USR1 "$pid"
-    i=0
-    until [ -s "$work/director.status" ]; do
-        i=$((i + 1)); [ $i -lt 20 ] || { echo "synproxy=$sp: no status after SIGUSR1"; exit 1; }
-        sleep 0.1
-    done
+    director_listing director
     cp "$work/director.status" "$out/status"
     "$lvslab" emu down "$tag"
     tag=

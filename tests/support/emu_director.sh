@@ -18,6 +18,7 @@ tag=$(printf '%.1s' "$mode")$(( $$ % 1000 ))
 tmp=$(mktemp -d)
 trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
+. "$(dirname "$0")/support/emu_listing.sh"
 
 timeout 30 "$lvslab" emu up scenarios/compare-modes.lua --mode "$mode" --set servers=2 --set clients=1 \
     --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log"; echo "$mode: emu up failed"; exit 1; }
@@ -50,13 +51,7 @@ echo "$mode wrk: rs1=$n1 rs2=$n2 requests"
 [ "$total" -gt 100 ] && [ $(( n1 * 4 )) -ge "$total" ] && [ $(( n2 * 4 )) -ge "$total" ] ||
     { echo "$mode: requests not spread over the servers (rs1=$n1 rs2=$n2)"; exit 1; }
 
-pid=$(awk '$1 == "pid" { p = $2 } END { print p }' "/run/lvslab/$tag.state")
-kill -USR1 "$pid"
-i=0
-until [ -s "$work/director.status" ]; do
-    i=$((i + 1)); [ $i -lt 20 ] || { echo "$mode: no listing after SIGUSR1"; exit 1; }
-    sleep 0.1
-done
+director_listing director
 cat "$work/director.status"
 case $mode in nat) method=Masq ;; dr) method=Route ;; tun) method=Tunnel ;; fullnat) method=FullNat ;; esac
 for rip in 10.0.0.11 10.0.0.12; do
