@@ -181,7 +181,7 @@ static struct flood_result flood(bool synproxy)
         cr_assert_eq(l.ipvs.synproxy.syn_answered, FLOOD + 4);
     cr_assert_eq(lab_free(&l), 0, "packets leaked");
     for (int k = 0; k < LAB_SERVERS; k++) {
-        char node[8];
+        char node[16];
         int tcp, syn;
         snprintf(node, sizeof node, "rs%d", k + 1);
         count_tcp(dir, node, &tcp, &syn);
@@ -225,7 +225,7 @@ Test(synproxy, ack_with_a_bad_cookie_is_dropped_and_counted)
     cr_assert_eq(lab_free(&l), 0, "packets leaked");
     int tcp = 0, syn = 0, all = 0;
     for (int k = 0; k < LAB_SERVERS; k++) {
-        char node[8];
+        char node[16];
         snprintf(node, sizeof node, "rs%d", k + 1);
         count_tcp(dir, node, &tcp, &syn);
         all += syn;
