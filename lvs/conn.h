@@ -9,7 +9,9 @@
  * through one wheel on a single timer of the clock seam: a packet that
  * pushes a deadline back only stores it, and the wheel re-files the entry
  * when its slot comes up. An entry is 120 bytes: a 64-byte hot line and
- * 56 cold bytes kept apart.
+ * 56 cold bytes kept apart. The indexes' buckets hold 32-bit references to
+ * entries, not pointers: half the memory, so more of a big index stays in
+ * cache.
  */
 #ifndef LVS_CONN_H
 #define LVS_CONN_H
@@ -49,6 +51,7 @@ struct ipvs_conn {
     uint8_t flags;                   /* IPVS_CONN_F_* */
     uint16_t dport, lport;
     uint32_t daddr, laddr;           /* dest, FULLNAT local */
+    uint32_t ref;                    /* its reference in the index buckets, fixed with its memory */
     struct ipvs_dest *dest;
     sim_time_t expires;
     uint32_t timeout_ms;             /* of the current state */
