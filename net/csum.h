@@ -23,17 +23,20 @@ static inline uint16_t csum_fold(uint32_t sum)
 /* The checksum of a buffer, as stored in a header (network order in memory). */
 static inline uint16_t csum_buf(const void *buf, size_t len) { return csum_fold(csum_partial(buf, len, 0)); }
 
-/* The checksum of an IPv4 header (len from its IHL, a multiple of 4), by
- * 32-bit words as the kernel's ip_fast_csum: inline, no call and no tail,
- * for the header every forwarded packet has checked and rewritten. */
+/* The checksum of an IPv4 header (len from its IHL: 20 or more, a
+ * multiple of 4), by 32-bit words as the kernel's ip_fast_csum: inline,
+ * the five words every header has added straight, then its options, for
+ * the header every forwarded packet has checked and rewritten. */
 static inline uint16_t csum_ipv4_hdr(const void *hdr, unsigned len)
 {
     const uint8_t *p = hdr;
-    uint64_t acc = 0;
-    for (unsigned i = 0; i < len; i += 4) {
-        uint32_t w;
-        memcpy(&w, p + i, 4);
-        acc += w;
+    uint32_t w[5];
+    memcpy(w, p, sizeof w);
+    uint64_t acc = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+    for (unsigned i = sizeof w; i < len; i += 4) {
+        uint32_t opt;
+        memcpy(&opt, p + i, 4);
+        acc += opt;
     }
     acc = (acc & 0xffffffff) + (acc >> 32);
     acc = (acc & 0xffffffff) + (acc >> 32);
