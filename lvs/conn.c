@@ -17,9 +17,13 @@
 #define WHEEL_SLOTS 1024u
 #define WHEEL_TICK (SIM_S / 32)         /* expiry precision: 31.25 ms */
 #define INDEX_MIN_BITS 12               /* the kernel's default table: 4096 */
+/* An entry's reference: its chunk and its slot there, plus one (0 is none). */
+#define REF_SLOT_BITS 15
+#define REF_MAX_CHUNKS ((size_t)1 << (32 - REF_SLOT_BITS))
+_Static_assert(CONN_CHUNK < 1u << REF_SLOT_BITS, "a chunk's slots fit a reference");
 
 struct conn_index {
-    struct ipvs_conn **buckets;
+    uint32_t *buckets;                  /* the reference of each chain's first entry */
     unsigned bits;
     size_t count;
 };
@@ -36,6 +40,16 @@ struct ipvs_conn_table {
     int64_t tick;                       /* the last tick processed */
     struct rt_timer timer;
 };
+
+static inline struct ipvs_conn *conn_at(const struct ipvs_conn_table *t, uint32_t ref)
+{
+    if (!ref)
+        return NULL;
+    ref--;
+    return (struct ipvs_conn *)t->chunks[ref >> REF_SLOT_BITS] + (ref & ((1u << REF_SLOT_BITS) - 1));
+}
+
+static inline uint32_t ref_of(const struct ipvs_conn *c) { return c ? c->ref : 0; }
 
 static inline uint64_t mix64(uint64_t x)
 {
@@ -95,23 +109,23 @@ static void index_init(struct conn_index *ix)
 static void index_grow(struct ipvs_conn_table *t, struct conn_index *ix, bool out)
 {
     size_t old_n = (size_t)1 << ix->bits;
-    struct ipvs_conn **old = ix->buckets;
+    uint32_t *old = ix->buckets;
     ix->bits++;
     ix->buckets = big_zalloc(old_n * 2 * sizeof *ix->buckets);
     for (size_t i = 0; i < old_n; i++) {
-        struct ipvs_conn *c = old[i], *next;
+        struct ipvs_conn *c = conn_at(t, old[i]), *next;
         for (; c; c = next) {
-            struct ipvs_conn **head;
+            uint32_t *head;
             if (out) {
                 next = ipvs_conn_cold(c)->out_next;
                 head = &ix->buckets[out_hash(t, c)];
-                ipvs_conn_cold(c)->out_next = *head;
+                ipvs_conn_cold(c)->out_next = conn_at(t, *head);
             } else {
                 next = c->in_next;
                 head = &ix->buckets[in_hash(t, c)];
-                c->in_next = *head;
+                c->in_next = conn_at(t, *head);
             }
-            *head = c;
+            *head = c->ref;
         }
     }
     free(old);
@@ -121,9 +135,9 @@ static void hash_in(struct ipvs_conn_table *t, struct ipvs_conn *c)
 {
     if (t->in.count >= (size_t)1 << (t->in.bits - 1))     /* half full: most chains hold one */
         index_grow(t, &t->in, false);
-    struct ipvs_conn **head = &t->in.buckets[in_hash(t, c)];
-    c->in_next = *head;
-    *head = c;
+    uint32_t *head = &t->in.buckets[in_hash(t, c)];
+    c->in_next = conn_at(t, *head);
+    *head = c->ref;
     if (++t->in.count > t->count_max)
         t->count_max = t->in.count;
 }
@@ -132,27 +146,38 @@ static void hash_out(struct ipvs_conn_table *t, struct ipvs_conn *c)
 {
     if (t->out.count >= (size_t)1 << (t->out.bits - 1))
         index_grow(t, &t->out, true);
-    struct ipvs_conn **head = &t->out.buckets[out_hash(t, c)];
-    ipvs_conn_cold(c)->out_next = *head;
-    *head = c;
+    uint32_t *head = &t->out.buckets[out_hash(t, c)];
+    ipvs_conn_cold(c)->out_next = conn_at(t, *head);
+    *head = c->ref;
     ipvs_conn_cold(c)->hashed_out = true;
     t->out.count++;
 }
 
 static void unhash(struct ipvs_conn_table *t, struct ipvs_conn *c)
 {
-    struct ipvs_conn **pp = &t->in.buckets[in_hash(t, c)];
-    while (*pp && *pp != c)
-        pp = &(*pp)->in_next;
-    if (*pp) {
-        *pp = c->in_next;
+    uint32_t *head = &t->in.buckets[in_hash(t, c)];
+    if (*head == c->ref) {
+        *head = ref_of(c->in_next);
         t->in.count--;
+    } else {
+        struct ipvs_conn *prev = conn_at(t, *head);
+        while (prev && prev->in_next != c)
+            prev = prev->in_next;
+        if (prev) {
+            prev->in_next = c->in_next;
+            t->in.count--;
+        }
     }
     if (ipvs_conn_cold(c)->hashed_out) {
-        pp = &t->out.buckets[out_hash(t, c)];
-        while (*pp != c)
-            pp = &ipvs_conn_cold((*pp))->out_next;
-        *pp = ipvs_conn_cold(c)->out_next;
+        head = &t->out.buckets[out_hash(t, c)];
+        if (*head == c->ref) {
+            *head = ref_of(ipvs_conn_cold(c)->out_next);
+        } else {
+            struct ipvs_conn *prev = conn_at(t, *head);
+            while (ipvs_conn_cold(prev)->out_next != c)
+                prev = ipvs_conn_cold(prev)->out_next;
+            ipvs_conn_cold(prev)->out_next = ipvs_conn_cold(c)->out_next;
+        }
         t->out.count--;
         ipvs_conn_cold(c)->hashed_out = false;
     }
@@ -162,10 +187,13 @@ static struct ipvs_conn *conn_alloc(struct ipvs_conn_table *t)
 {
     if (!t->free_list) {
         /* CONN_CHUNK entries on one huge page, aligned on it (see ipvs_conn_cold) */
+        if (t->nchunks == REF_MAX_CHUNKS)
+            xalloc_fail("connection table");
         struct ipvs_conn *chunk = big_zalloc(HUGE_PAGE);
         t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
         t->chunks[t->nchunks++] = chunk;
         for (size_t i = CONN_CHUNK; i-- > 0;) {
+            chunk[i].ref = (uint32_t)((t->nchunks - 1) << REF_SLOT_BITS | i) + 1;
             ipvs_conn_cold(&chunk[i])->wheel_next = t->free_list;
             t->free_list = &chunk[i];
         }
@@ -351,6 +379,7 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
     struct ipvs_conn_table *t = ipvs->conns;
     struct ipvs_conn *c = conn_alloc(t);
     *c = (struct ipvs_conn){
+        .ref = c->ref,
         .caddr = p->caddr, .vaddr = p->vaddr, .daddr = p->daddr, .laddr = p->laddr,
         .cport = p->cport, .vport = p->vport, .dport = p->dport, .lport = p->lport,
         .protocol = p->protocol, .flags = (uint8_t)p->flags, .fwd = p->fwd, .timeout_ms = timeout_ms,
@@ -376,7 +405,7 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t
                                    uint16_t cport, uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *c = t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)];
+    struct ipvs_conn *c = conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)]);
     for (; c; c = c->in_next)
         if (c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
             c->protocol == protocol && !(c->flags & IPVS_CONN_F_TEMPLATE))
@@ -396,7 +425,7 @@ size_t ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint
 const struct ipvs_conn *ipvs_conn_prefetch_entry(const struct ipvs *ipvs, size_t cookie)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    const struct ipvs_conn *c = t->in.buckets[cookie - 1];   /* the index only grew since */
+    const struct ipvs_conn *c = conn_at(t, t->in.buckets[cookie - 1]);   /* the index only grew since */
     if (c)
         ipvs_conn_prefetch_lines(c);
     return c;
@@ -406,7 +435,7 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_
                                     uint16_t sport, uint32_t daddr, uint16_t dport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *c = t->out.buckets[tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport)];
+    struct ipvs_conn *c = conn_at(t, t->out.buckets[tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport)]);
     for (; c; c = ipvs_conn_cold(c)->out_next)
         if (c->daddr == saddr && c->dport == sport && reply_daddr(c) == daddr &&
             reply_dport(c) == dport && c->protocol == protocol)
@@ -418,7 +447,7 @@ struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, ui
                                          uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *c = t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, 0, vaddr, vport)];
+    struct ipvs_conn *c = conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, 0, vaddr, vport)]);
     for (; c; c = c->in_next)
         if (c->caddr == caddr && c->cport == 0 && c->vaddr == vaddr && c->vport == vport &&
             c->protocol == protocol && (c->flags & IPVS_CONN_F_TEMPLATE))
@@ -466,13 +495,13 @@ size_t ipvs_conn_memory(const struct ipvs *ipvs)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
     return sizeof *t + t->nchunks * ((size_t)HUGE_PAGE + sizeof(void *)) +
-           (((size_t)1 << t->in.bits) + ((size_t)1 << t->out.bits)) * sizeof(struct ipvs_conn *);
+           (((size_t)1 << t->in.bits) + ((size_t)1 << t->out.bits)) * sizeof *t->in.buckets;
 }
 
 void ipvs_conn_foreach(struct ipvs *ipvs, void (*fn)(void *ctx, const struct ipvs_conn *cp), void *ctx)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
     for (size_t i = 0; i < (size_t)1 << t->in.bits; i++)
-        for (const struct ipvs_conn *c = t->in.buckets[i]; c; c = c->in_next)
+        for (const struct ipvs_conn *c = conn_at(t, t->in.buckets[i]); c; c = c->in_next)
             fn(ctx, c);
 }

@@ -362,8 +362,7 @@ static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
 }
 
 /* The host's look ahead at a burst: the index bucket a client's segment
- * will look up, then the entry it holds, then the next entry in its chain
- * when the first is another connection's. */
+ * will look up, then the entry it holds, then the next entry in its chain. */
 static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie)
 {
     const struct ipvs *ipvs = ctx;
@@ -378,9 +377,7 @@ static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr
     case 1:
         return cookie ? (uintptr_t)ipvs_conn_prefetch_entry(ipvs, cookie) : 0;
     default:
-        if (cookie && frame_tuple(frame, &t))
-            ipvs_conn_prefetch_next((const struct ipvs_conn *)cookie, t.protocol, t.saddr, t.sport,
-                                    t.daddr, t.dport);
+        ipvs_conn_prefetch_next((const struct ipvs_conn *)cookie);
         return 0;
     }
 }

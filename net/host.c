@@ -152,16 +152,6 @@ bool host_add_hook(struct host *h, enum host_hook_point at, host_hook_fn fn, voi
     return false;
 }
 
-enum host_verdict host_run_hooks(struct host *h, enum host_hook_point at, struct pkt *p)
-{
-    for (int i = 0; i < HOST_MAX_HOOKS && h->hooks[at][i].fn; i++) {
-        enum host_verdict v = h->hooks[at][i].fn(h->hooks[at][i].ctx, h, p);
-        if (v != VERDICT_ACCEPT)
-            return v;
-    }
-    return VERDICT_ACCEPT;
-}
-
 bool host_is_local(const struct host *h, uint32_t addr)
 {
     if ((addr >> 24) == 127)

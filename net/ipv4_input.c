@@ -70,7 +70,7 @@ void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
         return;
     }
     pkt_trim(p, total);            /* Ethernet pads short frames */
-    if (csum_buf(ip, ihl) != 0) {
+    if (csum_ipv4_hdr(ip, ihl) != 0) {
         host_drop(h, p, DROP_IP_CSUM);
         return;
     }

@@ -21,7 +21,7 @@ void ipv4_set_checksum(uint8_t *hdr)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)hdr;
     ip->check = 0;
-    ip->check = csum_buf(hdr, ipv4_hdr_len(ip));
+    ip->check = csum_ipv4_hdr(hdr, ipv4_hdr_len(ip));
 }
 
 /* ---- loopback: what we send ourselves arrives on lo, one event later ---- */

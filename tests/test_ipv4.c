@@ -2,8 +2,10 @@
  * expiry with time exceeded; bad headers (short, version, header length,
  * total length, checksum, options) are dropped and counted; strict
  * rp_filter drops packets from the wrong side; a packet not for us on a
- * host that does not forward is dropped. */
+ * host that does not forward is dropped; the inline header checksum is
+ * the generic one. */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "net/csum.h"
 #include "net/hdr.h"
@@ -123,6 +125,27 @@ Test(ipv4, bad_headers_are_dropped_and_counted)
     sched_run(&s);
     pkt_queue_purge(&dev.frames);
     host_free(h);
+}
+
+Test(ipv4, the_header_checksum_by_words_is_the_generic_one)
+{
+    uint8_t b[60];
+    uint64_t x = 88172645463325252ull;                      /* xorshift64 */
+    for (int n = 0; n < 20000; n++) {
+        unsigned len = 20 + 4 * (unsigned)(n % 11);
+        for (unsigned i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            b[i] = n % 3 == 0 ? (uint8_t)(x & 1 ? 0xff : 0) : (uint8_t)x;   /* runs of ones, zeros */
+        }
+        cr_assert_eq(csum_ipv4_hdr(b, len), csum_buf(b, len), "%u bytes, case %d", len, n);
+        ((struct ipv4_hdr *)b)->check = 0;
+        ((struct ipv4_hdr *)b)->check = csum_ipv4_hdr(b, len);
+        cr_assert_eq(csum_ipv4_hdr(b, len), 0, "a header with its own checksum does not verify");
+    }
+    memset(b, 0, sizeof b);
+    cr_assert_eq(csum_ipv4_hdr(b, 20), csum_buf(b, 20));
+    memset(b, 0xff, sizeof b);
+    cr_assert_eq(csum_ipv4_hdr(b, 60), csum_buf(b, 60));
 }
 
 Test(ipv4, strict_rp_filter_drops_packets_from_the_wrong_side)
