@@ -63,7 +63,7 @@ int sw_gso_segment(const struct pkt *p, uint32_t l3_off, struct pkt_queue *out)
             return -1;
         }
         memcpy(s->data, p->data, l3_off + hdrs);
-        memcpy(s->data + l3_off + hdrs, ip + hdrs, n);
+        memcpy(s->data + l3_off + hdrs, ip + hdrs + done, n);
         s->in_if = p->in_if;
         s->mark = p->mark;
         s->stamp = p->stamp;
