@@ -119,6 +119,8 @@ void emu_director_list(struct emu_director *d, FILE *out)
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC, out);
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_STATS | IPVSADM_FMT_EXACT, out);
     ipvs_counters_print(&d->ipvs, out);
+    for (int i = 0; i < d->ntaps; i++)
+        emu_tap_print_counters(&d->taps[i], out);
 }
 
 void emu_director_shutdown(struct emu_director *d)

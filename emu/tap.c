@@ -98,10 +98,12 @@ static void tap_xmit(struct netif *nif, struct pkt *frame)
     emu_vnet_hdr_from_pkt(frame, &vh);
     struct iovec iov[2] = { { &vh, sizeof vh }, { frame->data, frame->len } };
     ssize_t n = writev(tap->fd, iov, 2);
-    if (n == (ssize_t)(sizeof vh + frame->len))
+    if (n == (ssize_t)(sizeof vh + frame->len)) {
         tap->tx_frames++;
-    else
+        tap->tx_gso += pkt_is_gso(frame);
+    } else {
         tap->tx_errors++;     /* a full TAP queue drops, as a full NIC ring would */
+    }
     pkt_free(frame);
 }
 
@@ -147,6 +149,7 @@ static void tap_readable(struct ev_loop *loop, ev_io *w, int revents)
     unsigned n = 0;
     while (n < EMU_TAP_BATCH && (burst[n] = tap_read(tap))) {
         tap->rx_frames++;
+        tap->rx_gso += pkt_is_gso(burst[n]);
         if (tap->capture)
             tap->capture(tap->capture_ctx, burst[n], 1);
         n++;
@@ -173,4 +176,12 @@ void emu_tap_close(struct emu_tap *tap)
     if (tap->fd >= 0)
         close(tap->fd);
     tap->fd = -1;
+}
+
+void emu_tap_print_counters(const struct emu_tap *tap, FILE *out)
+{
+    fprintf(out, "%s: rx=%llu tx=%llu rx_gso=%llu tx_gso=%llu rx_errors=%llu tx_errors=%llu\n", tap->name,
+            (unsigned long long)tap->rx_frames, (unsigned long long)tap->tx_frames,
+            (unsigned long long)tap->rx_gso, (unsigned long long)tap->tx_gso,
+            (unsigned long long)tap->rx_errors, (unsigned long long)tap->tx_errors);
 }

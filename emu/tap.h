@@ -12,6 +12,7 @@
 #include <ev.h>
 #include <net/if.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "net/netif.h"
 
@@ -31,6 +32,7 @@ struct emu_tap {
     emu_tap_capture_fn capture;
     void *capture_ctx;
     uint64_t rx_frames, tx_frames, rx_errors, tx_errors;
+    uint64_t rx_gso, tx_gso;   /* of those frames, GSO super-frames */
 };
 
 /* Create (or attach to) the TAP device `name`, non-blocking; 0 or -1 with a
@@ -43,5 +45,7 @@ int emu_tap_up(const struct emu_tap *tap, unsigned mtu, const char *bridge, char
  * The netif is marked NETIF_OFFLOAD. */
 void emu_tap_bind(struct emu_tap *tap, struct ev_loop *loop, struct netif *nif);
 void emu_tap_close(struct emu_tap *tap);
+/* One line of the TAP's counters: "NAME: rx=... tx=... rx_gso=... ...". */
+void emu_tap_print_counters(const struct emu_tap *tap, FILE *out);
 
 #endif
