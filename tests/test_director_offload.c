@@ -5,7 +5,9 @@
  * segments the device cuts all verify; TUN and a GSO packet that would
  * carry FULLNAT's TOA are segmented in software first; a device without
  * offloads gets plain segments; GSO fits an MTU by its segments; local
- * delivery sees whole checksums.
+ * delivery sees whole checksums; the SYN proxy takes partial checksums as
+ * verified and shifts a GSO packet's sequence number without touching its
+ * partial sum.
  */
 #include <criterion/criterion.h>
 
@@ -53,9 +55,15 @@ static const struct ipv4_hdr *ip_of(const struct pkt *frame)
     return (const struct ipv4_hdr *)(frame->data + ETH_HLEN);
 }
 
-/* Every segment of the GSO frame verifies and comes from src:sport. */
+/* The GSO frame's partial sum is right (completed over the whole frame as
+ * a device would, it verifies), and every segment verifies and comes from
+ * src:sport. */
 static void assert_segments_verify(const struct pkt *frame, uint32_t n, uint32_t src, uint16_t sport)
 {
+    struct pkt *whole = pkt_clone(frame);
+    sw_csum_complete(whole);
+    cr_assert(offload_l4_csum_ok((const uint8_t *)ip_of(whole)), "the partial sum, completed");
+    pkt_free(whole);
     struct pkt_queue segs = { 0 };
     cr_assert_eq(sw_gso_segment(frame, ETH_HLEN, &segs), 0);
     cr_assert_eq(segs.count, n);
@@ -215,4 +223,44 @@ Test(director_offload, local_delivery_sees_whole_checksums, .fini = fini)
     netif_input(r.front, gso_frame(r.front->mac, rig_client(0), 5000, RIG_IP4(10, 1, 0, 1), 9, 4000, 1448));
     cr_assert_eq(r.h->drops[DROP_TCP_CSUM], 0);
     cr_assert_eq(r.h->drops[DROP_TCP_NO_SOCKET], 3, "three segments reach TCP, no socket takes them");
+}
+
+/* A partial-checksum TCP frame with the given sequence and acknowledgment numbers. */
+static struct pkt *seq_frame(const uint8_t mac[6], uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+                             uint8_t flags, uint32_t seq, uint32_t ack, uint32_t payload)
+{
+    struct pkt *p = rig_frame(&r, mac, src, sport, dst, dport, IPPROTO_TCP, flags, payload);
+    struct tcp_hdr *th = (struct tcp_hdr *)(p->data + ETH_HLEN + IPV4_HLEN);
+    th->seq = htonl(seq);
+    th->ack = htonl(ack);
+    offload_make_partial(p);
+    return p;
+}
+
+Test(director_offload, the_syn_proxy_takes_partial_sums_and_shifts_gso_sequence_numbers, .fini = fini)
+{
+    start(IPVS_FWD_MASQ, true);
+    r.svc.flags |= IPVS_SVC_SYNPROXY;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    uint32_t client = rig_client(1);
+    uint16_t cport = rig_cport(1);
+    netif_input(r.front, seq_frame(r.front->mac, client, cport, RIG_VIP, RIG_PORT, TCP_SYN, 1000, 0, 0));
+    cr_assert_eq(r.h->drops[DROP_TCP_CSUM], 0, "a partial sum is not a bad one");
+    cr_assert_eq(front_out.count, 1, "the cookie SYN-ACK");
+    uint32_t cookie = ntohl(((const struct tcp_hdr *)(ip_of(front_out.first) + 1))->seq);
+    pkt_queue_purge(&front_out);
+    netif_input(r.front, seq_frame(r.front->mac, client, cport, RIG_VIP, RIG_PORT, TCP_ACK, 1001, cookie + 1, 0));
+    cr_assert_eq(back_out.count, 1, "the director's SYN to the real server");
+    pkt_queue_purge(&back_out);
+    netif_input(r.back, seq_frame(r.back->mac, RIG_RIP(0), RIG_PORT, client, cport, TCP_SYN | TCP_ACK, 5000, 1001, 0));
+    cr_assert_eq(back_out.count, 1, "the held ACK goes on");
+    struct pkt *data = seq_frame(r.back->mac, RIG_RIP(0), RIG_PORT, client, cport, TCP_ACK | TCP_PSH, 5001, 1001, 4000);
+    data->off.gso_type = PKT_GSO_TCPV4;
+    data->off.gso_size = 1448;
+    netif_input(r.back, data);
+    cr_assert_eq(front_out.count, 1);
+    const struct pkt *out = front_out.first;
+    cr_assert(pkt_is_gso(out) && out->off.csum_partial);
+    cr_assert_eq(ntohl(((const struct tcp_hdr *)(ip_of(out) + 1))->seq), cookie + 1, "in the client's sequence space");
+    assert_segments_verify(out, 3, RIG_VIP, RIG_PORT);
 }
