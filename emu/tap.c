@@ -16,6 +16,7 @@
 #include "emu/vnet_hdr.h"
 #include "net/hdr.h"
 #include "net/host.h"
+#include "net/sw_offload.h"
 
 int emu_tap_open(struct emu_tap *tap, const char *name, char *err, size_t errlen)
 {
@@ -92,6 +93,10 @@ fail:
 static void tap_xmit(struct netif *nif, struct pkt *frame)
 {
     struct emu_tap *tap = nif->xmit_ctx;
+    /* a plain packet leaves whole: Linux would carry its partial sum on
+     * over veths, and a router's ICMP error would quote it as it is */
+    if (frame->off.csum_partial && !pkt_is_gso(frame))
+        sw_csum_complete(frame);
     if (tap->capture)
         tap->capture(tap->capture_ctx, frame, 0);
     struct virtio_net_hdr vh;

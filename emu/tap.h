@@ -4,7 +4,8 @@
  * an ev_io watcher. The TAP can be attached to a Linux bridge. It is opened
  * with offloads (IFF_VNET_HDR, TUNSETOFFLOAD: partial checksums, TCP/IPv4
  * GSO): the kernel hands over TCP super-frames of up to 64 KB and segments
- * and checksums what the director writes back (emu/vnet_hdr.h).
+ * and checksums the super-frames the director writes back
+ * (emu/vnet_hdr.h); a plain frame is written with its checksum complete.
  */
 #ifndef EMU_TAP_H
 #define EMU_TAP_H
