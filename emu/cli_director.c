@@ -81,9 +81,7 @@ static int serve(struct ev_loop *loop, struct emu_director *d, const char *name,
         ev_run(loop, 0);
         emu_director_shutdown(d);
         for (int i = 0; i < d->ntaps; i++)
-            fprintf(out, "%s: rx=%llu tx=%llu rx_errors=%llu tx_errors=%llu\n", d->taps[i].name,
-                    (unsigned long long)d->taps[i].rx_frames, (unsigned long long)d->taps[i].tx_frames,
-                    (unsigned long long)d->taps[i].rx_errors, (unsigned long long)d->taps[i].tx_errors);
+            emu_tap_print_counters(&d->taps[i], out);
     }
     ev_signal_stop(loop, &sigint);
     ev_signal_stop(loop, &sigterm);

@@ -8,16 +8,38 @@
 #include "lvs/director.h"
 #include "lvs/director_counters.h"
 #include "lvs/ipvsadm.h"
+#include "net/hdr.h"
 #include "net/host.h"
+#include "net/sw_offload.h"
 #include "sim/pcap.h"
 #include "sim/scn_apply.h"
 
-/* Full frames, stamped with the wall clock (a real capture's timestamps). */
+/* Full frames, stamped with the wall clock (a real capture's timestamps).
+ * A frame with offload work left is written as the wire carries it once
+ * that is done: a GSO frame as its segments, a partial checksum completed. */
 static void capture(void *ctx, const struct pkt *frame, int inbound)
 {
     (void)inbound;
     struct emu_director_capture *c = ctx;
-    sim_pcap_write(c->pcap, frame, (sim_time_t)(ev_time() * 1e9));
+    sim_time_t now = (sim_time_t)(ev_time() * 1e9);
+    if (!pkt_has_offload(frame)) {
+        sim_pcap_write(c->pcap, frame, now);
+        return;
+    }
+    struct pkt_queue wire = { 0 };
+    struct pkt *copy = NULL;
+    if (pkt_is_gso(frame) ? sw_gso_segment(frame, ETH_HLEN, &wire) < 0 : !(copy = pkt_clone(frame))) {
+        fprintf(stderr, "lvslab: a frame of %u bytes with offloads could not be finished for the capture\n",
+                frame->len);
+        return;
+    }
+    if (copy) {
+        sw_csum_complete(copy);
+        pkt_queue_push(&wire, copy);
+    }
+    for (const struct pkt *p = wire.first; p; p = p->next)
+        sim_pcap_write(c->pcap, p, now);
+    pkt_queue_purge(&wire);
 }
 
 /* A TAP for the director's interface i (on link l), joined to its bridge,
@@ -97,6 +119,8 @@ void emu_director_list(struct emu_director *d, FILE *out)
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC, out);
     ipvsadm_list_all(&d->ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_STATS | IPVSADM_FMT_EXACT, out);
     ipvs_counters_print(&d->ipvs, out);
+    for (int i = 0; i < d->ntaps; i++)
+        emu_tap_print_counters(&d->taps[i], out);
 }
 
 void emu_director_shutdown(struct emu_director *d)

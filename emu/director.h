@@ -47,7 +47,7 @@ struct emu_director {
 int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *topo, int index,
                        const struct emu_director_opts *o, char *err, size_t errlen);
 /* `ipvsadm -L -n`, then the same with --stats --exact, then the drop and
- * SYN-proxy counters (lvs/director_counters.h). */
+ * SYN-proxy counters (lvs/director_counters.h), then each TAP's counters. */
 void emu_director_list(struct emu_director *d, FILE *out);
 /* keepalived's graceful stop (priority-0 adverts, services removed), as
  * on SIGTERM; emu_director_stop() follows. */

@@ -40,20 +40,26 @@ static uint32_t get32(const void *field)
     return ntohl(v);
 }
 
-/* Store a 32-bit sequence field, the TCP checksum updated (RFC 1624). */
-static void put_seq(struct tcp_hdr *th, void *field, uint32_t value)
+/* Store a 32-bit sequence field of p's TCP header th, the checksum updated
+ * (RFC 1624); a partial checksum stays as it is (the field is in the bytes
+ * the device sums, inet_proto_csum_replace4 without pseudohdr). */
+static void put_seq(const struct pkt *p, struct tcp_hdr *th, void *field, uint32_t value)
 {
     uint32_t old, now = htonl(value);
     uint16_t check = th->check;
     memcpy(&old, field, 4);
-    csum_replace4(&check, old, now);
     memcpy(field, &now, 4);
+    if (p->off.csum_partial)
+        return;
+    csum_replace4(&check, old, now);
     th->check = check;
 }
 
 /* The segment the director answers as an endpoint must be whole and its
  * checksum right, as the host's own TCP input would require; otherwise it
- * is dropped and counted with the host's TCP reasons. */
+ * is dropped and counted with the host's TCP reasons. A partial checksum
+ * (a TAP with offloads) is one the sender's kernel vouches for, as
+ * CHECKSUM_PARTIAL counts as verified in Linux. */
 static bool segment_ok(struct ipvs *ipvs, struct pkt *p)
 {
     const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
@@ -63,7 +69,8 @@ static bool segment_ok(struct ipvs *ipvs, struct pkt *p)
         host_drop(ipvs->host, p, DROP_TCP_BAD_OFF);
         return false;
     }
-    if (csum_fold(csum_partial(th, tcp_len, csum_pseudo(ip->saddr, ip->daddr, IPPROTO_TCP, (uint16_t)tcp_len)))) {
+    if (!p->off.csum_partial &&
+        csum_fold(csum_partial(th, tcp_len, csum_pseudo(ip->saddr, ip->daddr, IPPROTO_TCP, (uint16_t)tcp_len)))) {
         host_drop(ipvs->host, p, DROP_TCP_CSUM);
         return false;
     }
@@ -180,7 +187,7 @@ static void translate_in(struct pkt *p, uint32_t delta)
     struct tcp_hdr *th = tcp_of(p);
     if (!(th->flags & TCP_ACK))
         return;
-    put_seq(th, (uint8_t *)th + TCP_ACK_OFF, ntohl(th->ack) - delta);
+    put_seq(p, th, (uint8_t *)th + TCP_ACK_OFF, ntohl(th->ack) - delta);
     unsigned hl = tcp_hdr_len(th), off = (unsigned)((uint8_t *)th - p->data);
     if (hl < TCP_HLEN || off + hl > p->len)
         return;                       /* a header cut short: the server judges it */
@@ -194,7 +201,7 @@ static void translate_in(struct pkt *p, uint32_t delta)
             return;
         if (o[0] == TCPOPT_SACK && (o[1] - 2) % 8 == 0)
             for (uint8_t *edge = o + 2; edge < o + o[1]; edge += 4)
-                put_seq(th, edge, get32(edge) - delta);
+                put_seq(p, th, edge, get32(edge) - delta);
         o += o[1];
     }
 }
@@ -281,7 +288,7 @@ bool ipvs_synproxy_out(struct ipvs *ipvs, struct ipvs_conn *c, struct pkt *p, ui
         free_held(cold);
         c->state = IPVS_TCP_CLOSE;
     }
-    put_seq(th, (uint8_t *)th + TCP_SEQ_OFF, ntohl(th->seq) + cold->synproxy_seq);
+    put_seq(p, th, (uint8_t *)th + TCP_SEQ_OFF, ntohl(th->seq) + cold->synproxy_seq);
     return true;
 }
 

@@ -37,5 +37,6 @@ int ipvs_toa_insert(struct pkt *p, uint32_t caddr, uint16_t cport, uint32_t mtu)
     th->check = 0;
     th->check = csum_fold(csum_partial(th, tcp_len, csum_pseudo(ip->saddr, ip->daddr, IPPROTO_TCP,
                                                                 (uint16_t)tcp_len)));
+    p->off.csum_partial = false;      /* whole now, whatever it was */
     return payload ? 1 : 2;
 }

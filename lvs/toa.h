@@ -13,7 +13,8 @@ struct pkt;
 
 /* Insert a TOA option into a client segment (data at the IPv4 header) that
  * has ACK and neither SYN nor RST, if the header has room and the packet
- * still fits mtu. Checksums are made right. Returns 1 when the segment
+ * still fits mtu. Checksums are made right (a partial one becomes whole;
+ * the packet must not be GSO). Returns 1 when the segment
  * carried payload (the option is then known to arrive with data), 2 for a
  * bare ACK, 0 when the segment is not one that takes it, -1 when it would
  * not fit. */

@@ -2,7 +2,9 @@
  * NAT, DR, TUN and FULLNAT transmit, and the NAT/FULLNAT reply rewrite.
  * Address and port rewrites update the IP and TCP/UDP checksums
  * incrementally (RFC 1624); the forwarded packet's TTL drops by one as the
- * kernel's decrement_ttl does, answering ICMP time exceeded at 1.
+ * kernel's decrement_ttl does, answering ICMP time exceeded at 1. A packet
+ * with offloads (a partial checksum, GSO: emulated world only) keeps them
+ * where the rewrite allows, as the kernel's does.
  */
 #include "lvs/xmit.h"
 
@@ -15,14 +17,19 @@
 #include "net/host.h"
 #include "net/icmp.h"
 #include "net/ipv4.h"
+#include "net/sw_offload.h"
 
 /* Rewrite one end of the packet (source or destination) to addr:port:
  * the IP checksum for the address, the TCP/UDP checksum for both, folded
  * one field after the other exactly as two separate RFC 1624 updates
  * would (a UDP datagram without a checksum stays without; a computed zero
- * is sent as all ones, RFC 768), with the transport header found once. */
-static void rewrite(struct ipv4_hdr *ip, bool source, uint32_t addr, uint16_t port)
+ * is sent as all ones, RFC 768), with the transport header found once.
+ * A partial transport checksum holds only the pseudo-header's sum, which
+ * the port is not part of: the address alone updates it
+ * (inet_proto_csum_replace4 with pseudohdr on CHECKSUM_PARTIAL). */
+static void rewrite(struct pkt *p, bool source, uint32_t addr, uint16_t port)
 {
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     uint8_t *l4 = (uint8_t *)ip + ipv4_hdr_len(ip);
     bool udp = ip->proto != IPPROTO_TCP;
     uint8_t *check_field = l4 + (udp ? 6 : 16), *port_field = l4 + (source ? 0 : 2);
@@ -34,7 +41,12 @@ static void rewrite(struct ipv4_hdr *ip, bool source, uint32_t addr, uint16_t po
     memcpy(&check, check_field, 2);
     csum_replace4(&ip_check, old_a, new_a);
     ip->check = ip_check;
-    if (!udp || check) {
+    if (p->off.csum_partial) {
+        check = (uint16_t)~check;
+        csum_replace4(&check, old_a, new_a);
+        check = (uint16_t)~check;
+        memcpy(check_field, &check, 2);
+    } else if (!udp || check) {
         csum_replace4(&check, old_a, new_a);
         if (udp && !check)
             check = 0xffff;
@@ -91,8 +103,7 @@ static void xmit_nat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
     if (!decrement_ttl(ipvs, p))
         return;
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    rewrite(ip, false, cp->daddr, cp->dport);
+    rewrite(p, false, cp->daddr, cp->dport);
     route_out(ipvs, cp, p);
 }
 
@@ -108,12 +119,28 @@ static void xmit_dr(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
         ipv4_send_to_nexthop(ipvs->host, p, cp->daddr);
 }
 
+/* A packet with offloads as the plain packets it stands for, each sent by
+ * xmit: for a path that cannot carry them. */
+static void xmit_in_software(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p, ipvs_xmit_fn xmit)
+{
+    struct pkt_queue q = { 0 };
+    sw_offload_resolve(ipvs->host, p, &q);
+    while (q.first)
+        xmit(ipvs, cp, pkt_queue_pop(&q));
+}
+
 /* -i: an outer IPv4 header to the real server, protocol 4. The inner DF bit
  * goes outside; a DF packet that no longer fits is refused with
  * fragmentation-needed carrying the MTU left for it, as the kernel's
- * ensure_mtu_is_adequate. */
+ * ensure_mtu_is_adequate. A TAP's GSO cannot say "IP-in-IP", and the real
+ * server's end reads the inner packet as bytes: a packet with offloads is
+ * segmented and checksummed here first. */
 static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
+    if (pkt_has_offload(p)) {
+        xmit_in_software(ipvs, cp, p, xmit_tun);
+        return;
+    }
     if (!decrement_ttl(ipvs, p))
         return;
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
@@ -140,20 +167,22 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 
 /* FULLNAT: the client's tuple becomes the local one and the virtual one the
  * real server's; the client's address rides in a TOA option on its first
- * ACK and first data segment. */
+ * ACK and first data segment. A GSO packet that would carry it is
+ * segmented first, so that only its first segment does, as on a wire
+ * without offloads. */
 static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
+    bool toa = ((struct ipv4_hdr *)p->data)->proto == IPPROTO_TCP && !(cp->flags & IPVS_CONN_F_TOA_DONE);
+    if (toa && pkt_is_gso(p)) {
+        xmit_in_software(ipvs, cp, p, xmit_fullnat);
+        return;
+    }
     if (!decrement_ttl(ipvs, p))
         return;
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    if (ip->proto == IPPROTO_TCP && !(cp->flags & IPVS_CONN_F_TOA_DONE)) {
-        int carried = ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp));
-        if (carried > 0)
-            cp->flags |= IPVS_CONN_F_TOA_DONE;
-        ip = (struct ipv4_hdr *)p->data;
-    }
-    rewrite(ip, true, cp->laddr, cp->lport);
-    rewrite(ip, false, cp->daddr, cp->dport);
+    if (toa && ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp)) > 0)
+        cp->flags |= IPVS_CONN_F_TOA_DONE;
+    rewrite(p, true, cp->laddr, cp->lport);
+    rewrite(p, false, cp->daddr, cp->dport);
     route_out(ipvs, cp, p);
 }
 
@@ -170,10 +199,9 @@ void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
     if (!decrement_ttl(ipvs, p))
         return;
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    rewrite(ip, true, cp->vaddr, cp->vport);
+    rewrite(p, true, cp->vaddr, cp->vport);
     if (cp->fwd == IPVS_FWD_FULLNAT) {
-        rewrite(ip, false, cp->caddr, cp->cport);
+        rewrite(p, false, cp->caddr, cp->cport);
     }
     ipv4_route_out(ipvs->host, p);
 }
@@ -198,6 +226,8 @@ void ipvs_fullnat_adjust_mss(struct pkt *p)
             mss -= TCPOLEN_TOA;
             opt[2] = (uint8_t)(mss >> 8);
             opt[3] = (uint8_t)mss;
+            if (p->off.csum_partial)
+                return;                   /* the option is in the bytes the device sums */
             uint16_t new_, check = th->check;
             memcpy(&new_, opt + 2, 2);
             csum_replace2(&check, old, new_);

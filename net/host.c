@@ -39,7 +39,7 @@ static const char *const drop_names[DROP_REASONS] = {
     [DROP_TCP_BAD_ACK] = "tcp_bad_ack",       [DROP_TCP_BACKLOG] = "tcp_backlog",
     [DROP_TCP_BAD_FLAGS] = "tcp_bad_flags",   [DROP_IPIP_BAD] = "ipip_bad",
     [DROP_HOOK] = "hook",                     [DROP_NO_BUFFER] = "no_buffer",
-    [DROP_IF_DOWN] = "if_down",
+    [DROP_IF_DOWN] = "if_down",               [DROP_GSO_BAD] = "gso_bad",
 };
 
 const char *host_drop_name(enum host_drop reason)

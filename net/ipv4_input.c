@@ -14,6 +14,7 @@
 #include "net/ipv4_frag.h"
 #include "net/ipv4_int.h"
 #include "net/route.h"
+#include "net/sw_offload.h"
 
 /* RFC 791 options: every option well-formed within the header. */
 static bool options_valid(const uint8_t *opt, unsigned len)
@@ -112,6 +113,13 @@ void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
     ipv4_forward(h, p);
 }
 
+static void transport_input(struct host *h, const struct host_proto *proto, struct pkt *p)
+{
+    pkt_pull(p, ipv4_hdr_len((const struct ipv4_hdr *)p->data));
+    pkt_set_l4(p);
+    proto->input(proto->ctx, h, p);
+}
+
 void ipv4_local_deliver(struct host *h, struct pkt *p)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
@@ -137,9 +145,15 @@ void ipv4_local_deliver(struct host *h, struct pkt *p)
         host_drop(h, p, DROP_IP_NO_PROTO);
         return;
     }
-    pkt_pull(p, ipv4_hdr_len(ip));
-    pkt_set_l4(p);
-    proto->input(proto->ctx, h, p);
+    if (!pkt_has_offload(p)) {
+        transport_input(h, proto, p);
+        return;
+    }
+    /* the transports verify whole checksums and take segments, as from a wire */
+    struct pkt_queue q = { 0 };
+    sw_offload_resolve(h, p, &q);
+    while (q.first)
+        transport_input(h, proto, pkt_queue_pop(&q));
 }
 
 void ipv4_forward(struct host *h, struct pkt *p)

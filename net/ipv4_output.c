@@ -16,6 +16,7 @@
 #include "net/ipv4_frag.h"
 #include "net/ipv4_int.h"
 #include "net/route.h"
+#include "net/sw_offload.h"
 
 void ipv4_set_checksum(uint8_t *hdr)
 {
@@ -85,22 +86,37 @@ static void fragment_out(struct host *h, struct pkt *p, void *ctx)
     neighbour_out(h, p, o->dev, o->nh);
 }
 
+/* A packet whose offloads the device cannot finish, or whose segments need
+ * fragmenting: the plain packets it stands for, each transmitted. */
+static int transmit_in_software(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh, bool forwarded)
+{
+    struct pkt_queue q = { 0 };
+    int rc = sw_offload_resolve(h, p, &q);
+    while (q.first)
+        rc |= ipv4_transmit(h, pkt_queue_pop(&q), dev, nh, forwarded);
+    return rc;
+}
+
 int ipv4_transmit(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh, bool forwarded)
 {
     if (!(dev->flags & NETIF_UP)) {
         host_drop(h, p, DROP_IF_DOWN);
         return -1;
     }
-    if (p->len <= dev->mtu) {
-        neighbour_out(h, p, dev, nh);
-        return 0;
-    }
+    /* a GSO packet fits when its segments do (skb_gso_validate_network_len) */
+    bool fits = sw_wire_len(p) <= dev->mtu;
     const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
-    if (ntohs(ip->frag_off) & IPV4_DF) {
+    if (!fits && (ntohs(ip->frag_off) & IPV4_DF)) {
         if (forwarded)
             icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, dev->mtu);
         host_drop(h, p, DROP_IP_DF_TOO_BIG);
         return -1;
+    }
+    if (pkt_has_offload(p) && (!fits || !(dev->flags & NETIF_OFFLOAD)))
+        return transmit_in_software(h, p, dev, nh, forwarded);
+    if (fits) {
+        neighbour_out(h, p, dev, nh);
+        return 0;
     }
     struct frag_out o = { dev, nh };
     return ipv4_fragment(h, p, dev->mtu, fragment_out, &o);
@@ -271,7 +287,8 @@ static bool dst_valid(const struct host *h, const struct dst_cache *dc, uint32_t
 static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst)
 {
     struct netif *dev = dc->dev;
-    if (!(dev->flags & NETIF_UP) || p->len > dev->mtu || (dst >> 28) == 0xe || dst == 0xffffffff)
+    if (!(dev->flags & NETIF_UP) || sw_wire_len(p) > dev->mtu || (dst >> 28) == 0xe || dst == 0xffffffff ||
+        (pkt_has_offload(p) && !(dev->flags & NETIF_OFFLOAD)))
         return ipv4_transmit(h, p, dev, dc->nh, false);
     arp_output_hint(dev, p, dc->nh, &dc->neigh);
     return 0;

@@ -20,6 +20,7 @@ enum netif_flags {
     NETIF_NOARP    = 1u << 1,  /* holds addresses but never answers ARP (lo, dummy) */
     NETIF_LOOPBACK = 1u << 2,  /* no wire: what is sent comes back in (lo) */
     NETIF_TUNNEL   = 1u << 3,  /* IP-in-IP endpoint (tunl0): no Ethernet */
+    NETIF_OFFLOAD  = 1u << 4,  /* takes partial checksums and TCP/IPv4 GSO packets (a TAP) */
 };
 
 struct netif_addr {

@@ -82,6 +82,7 @@ struct pkt *pkt_alloc(struct pkt_pool *pool, uint32_t len)
     p->in_if = NULL;
     p->mark = 0;
     p->stamp = 0;
+    p->off = (struct pkt_offload){ 0 };
     pool->live++;
     return p;
 }
@@ -113,6 +114,9 @@ struct pkt *pkt_clone(const struct pkt *p)
     q->in_if = p->in_if;
     q->mark = p->mark;
     q->stamp = p->stamp;
+    q->off = p->off;
+    if (p->off.csum_partial)
+        q->off.csum_start = (uint16_t)(p->off.csum_start + shift);
     return q;
 }
 

@@ -20,6 +20,26 @@
 struct netif;
 struct pkt_pool;
 
+/* The work a NIC would finish for the packet: a transport checksum left
+ * partial (the pseudo-header sum stored in its field, the rest to add) and
+ * a GSO super-packet to cut into segments of gso_size payload bytes (its
+ * checksum is always partial). Only a TAP with offloads (emu/tap.c) sets
+ * it; in the simulator it stays zero. net/sw_offload.h does the work in
+ * software where a path cannot leave it to the device. */
+enum pkt_gso_type {
+    PKT_GSO_NONE  = 0,
+    PKT_GSO_TCPV4 = 1,
+    PKT_GSO_ECN   = 0x80,          /* with TCPV4: the first segment carries CWR */
+};
+
+struct pkt_offload {
+    bool csum_partial;
+    uint8_t gso_type;          /* enum pkt_gso_type */
+    uint16_t gso_size;         /* 0: not GSO */
+    uint16_t csum_start;       /* offset from head of the first checksummed byte */
+    uint16_t csum_offset;      /* the checksum field, from csum_start */
+};
+
 struct pkt {
     struct pkt *next;          /* link while the packet sits in a queue */
     struct pkt_pool *pool;
@@ -32,6 +52,7 @@ struct pkt {
     struct netif *in_if;       /* interface it came in on, or NULL */
     uint32_t mark;             /* firewall mark (IPVS fwmark services) */
     sim_time_t stamp;          /* free for the holder: enqueue time, send time */
+    struct pkt_offload off;
 };
 
 struct pkt_pool *pkt_pool_new(void);
@@ -44,6 +65,10 @@ struct pkt *pkt_alloc(struct pkt_pool *pool, uint32_t len);
 void pkt_free(struct pkt *p);
 /* A full copy with the same headroom and metadata. */
 struct pkt *pkt_clone(const struct pkt *p);
+
+static inline bool pkt_is_gso(const struct pkt *p) { return p->off.gso_size != 0; }
+/* A checksum or segmentation left for the device to finish. */
+static inline bool pkt_has_offload(const struct pkt *p) { return p->off.csum_partial || p->off.gso_size; }
 
 static inline uint32_t pkt_headroom(const struct pkt *p) { return (uint32_t)(p->data - p->head); }
 static inline uint32_t pkt_tailroom(const struct pkt *p)

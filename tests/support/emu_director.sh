@@ -5,7 +5,8 @@
 # sees no socket error and no non-2xx answer, and each real server's
 # http.server logged at least a quarter of the requests; that the
 # director's SIGUSR1 listing shows both real servers in the mode's method
-# with connections; and that its pcaps pass scripts/pcap-check.sh (where
+# with connections (and, in NAT and FULLNAT, GSO frames both in and out of
+# its TAP: the kernel's offloads reach it); and that its pcaps pass scripts/pcap-check.sh (where
 # Linux's 0xffff TCP checksums are excused, see there). Needs
 # root, namespaces and /dev/net/tun: skips (exit 0) without them.
 set -eu
@@ -58,6 +59,10 @@ for rip in 10.0.0.11 10.0.0.12; do
     grep -q -- "-> $rip:80 *$method " "$work/director.status" ||
         { echo "$mode: $rip is not listed as $method"; exit 1; }
 done
+case $mode in nat|fullnat)   # the download crossed the director in GSO super-frames, both ways
+    awk '/ rx_gso=/ { split($4, r, "="); split($5, t, "="); if (r[2] > 0 && t[2] > 0) ok = 1 } END { exit !ok }' \
+        "$work/director.status" || { echo "$mode: the director's TAP carried no GSO frames"; exit 1; }
+esac
 
 "$lvslab" emu down "$tag"
 trap 'rm -rf "$tmp"' EXIT
