@@ -22,11 +22,9 @@
 #include "sim/run_bound.h"
 #include "sim/run_doc.h"
 
-#define MAX_SETS 32
-
 struct run_cmd_args {
     const char *script, *out, *modes, *tag;
-    const char *sets[MAX_SETS];
+    const char *sets[EMU_MAX_SETS - 1];      /* and room for the sweep value */
     int nsets;
     bool pcap;
 };
@@ -54,7 +52,7 @@ static int parse_args(int argc, char **argv, struct run_cmd_args *a)
             a->modes = argv[++i];
         else if (!strcmp(argv[i], "--out") && i + 1 < argc)
             a->out = argv[++i];
-        else if (!strcmp(argv[i], "--set") && i + 1 < argc && a->nsets < MAX_SETS)
+        else if (!strcmp(argv[i], "--set") && i + 1 < argc && a->nsets < EMU_MAX_SETS - 1)
             a->sets[a->nsets++] = argv[++i];
         else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
             a->tag = argv[++i];
@@ -227,41 +225,30 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
         return NULL;
     }
     *code = CLI_FAILED;
-    char self[PATH_MAX], script[PATH_MAX], rel[160], pcap_dir[700], value[64];
+    char self[PATH_MAX], rel[160], pcap_dir[700], value[64];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     self[n > 0 ? n : 0] = '\0';
     snprintf(rel, sizeof rel, "pcap-emu/%s", scn_mode_name(run->mode));
     if (sc->sweep_param[0])
         snprintf(rel + strlen(rel), sizeof rel - strlen(rel), "/%s-%g", sc->sweep_param, run->sweep_value);
     snprintf(pcap_dir, sizeof pcap_dir, "%s/%s", dir, rel);
+    /* the director reloads this very run: the sweep value pinned */
+    struct emu_run_args one = { .script = a->script, .pcap = a->pcap ? pcap_dir : NULL, .nsets = a->nsets };
+    memcpy(one.sets, a->sets, sizeof a->sets);
     snprintf(value, sizeof value, "%s=%.17g", sc->sweep_param, run->sweep_value);
-    char *dargs[2 * MAX_SETS + 8];
-    int nd = 0;
-    dargs[nd++] = realpath(a->script, script) ? script : (char *)a->script;
-    dargs[nd++] = "--mode";
-    dargs[nd++] = (char *)scn_mode_name(run->mode);
-    for (int i = 0; i < a->nsets; i++) {
-        dargs[nd++] = "--set";
-        dargs[nd++] = (char *)a->sets[i];
+    if (sc->sweep_param[0])
+        one.sets[one.nsets++] = value;
+    if (a->pcap && run_mkdirs(pcap_dir) < 0) {
+        snprintf(err, errlen, "%.300s: %s", pcap_dir, strerror(errno));
+        scn_topo_free(&topo);
+        return NULL;
     }
-    if (sc->sweep_param[0]) {     /* the director reloads this very run */
-        dargs[nd++] = "--set";
-        dargs[nd++] = value;
-    }
-    if (a->pcap) {
-        if (run_mkdirs(pcap_dir) < 0) {
-            snprintf(err, errlen, "%.300s: %s", pcap_dir, strerror(errno));
-            scn_topo_free(&topo);
-            return NULL;
-        }
-        dargs[nd++] = "--pcap";
-        dargs[nd++] = pcap_dir;
-    }
-    dargs[nd] = NULL;
+    struct emu_director_argv dargs;
+    emu_cli_director_args(&one, run->mode, &dargs);
 
     struct emu_world w;
     json_t *rec = NULL;
-    if (emu_world_up(&w, &topo, tag, self, dargs, true, err, errlen) == 0) {
+    if (emu_world_up(&w, &topo, tag, self, dargs.argv, true, err, errlen) == 0) {
         double secs = ceil(sim_time_to_s(sc->duration));
         struct emu_loads loads = { 0 };
         struct emu_load_totals totals;

@@ -1,6 +1,7 @@
 /* Emulated http workloads: response files, wrk scripts, wrk runs, their reports. */
 #include "emu/run_load.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -32,11 +33,6 @@ int emu_loads_check(const struct scn_topo *t, char *err, size_t errlen)
                             "(HTTP/1.0), so emulated runs cannot keep them", wl->name);
     }
     return 0;
-}
-
-static void ip_text(uint32_t a, char out[16])
-{
-    snprintf(out, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
 }
 
 /* The workload's response files: sizes drawn from its response
@@ -144,12 +140,12 @@ static int write_script(const char *path, const char *result, const struct scn_w
 static int start_client(struct emu_load_client *c, const struct emu_world *w, const struct scn_workload *wl,
                         int node, const char *script, double duration_s, char *err, size_t errlen)
 {
-    char users[16], secs[32], timeout[32], url[64], vip[16];
+    char users[16], secs[32], timeout[32], url[64], vip[INET_ADDRSTRLEN];
     snprintf(users, sizeof users, "%d", wl->users);
     snprintf(secs, sizeof secs, "%.0fs", ceil(duration_s));
     /* wrk takes whole seconds */
     snprintf(timeout, sizeof timeout, "%.0fs", fmax(1, ceil(sim_time_to_s(wl->timeout))));
-    ip_text(wl->dst, vip);
+    inet_ntop(AF_INET, &(struct in_addr){ .s_addr = htonl(wl->dst) }, vip, sizeof vip);
     snprintf(url, sizeof url, "http://%s:%u/", vip, wl->dport);
     char *argv[] = { "wrk", "-t1", "-c", users, "-d", secs, "--timeout", timeout, "-s", (char *)script, url, NULL };
     c->pid = emu_spawn(w->ns[node], argv, c->log, err, errlen);

@@ -1,6 +1,7 @@
 /* The director's and the real servers' own counts of an emulated run. */
 #include "emu/run_observe.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -29,12 +30,19 @@ static double cpu_seconds(pid_t pid)
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* The dotted address text starts with (up to a ':' or a space). */
 static bool parse_addr(const char *text, uint32_t *addr)
 {
-    unsigned a, b, c, d;
-    if (sscanf(text, "%u.%u.%u.%u", &a, &b, &c, &d) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
+    char buf[INET_ADDRSTRLEN];
+    size_t n = strcspn(text, ": ");
+    struct in_addr in;
+    if (n >= sizeof buf)
         return false;
-    *addr = a << 24 | b << 16 | c << 8 | d;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    if (inet_pton(AF_INET, buf, &in) != 1)
+        return false;
+    *addr = ntohl(in.s_addr);
     return true;
 }
 

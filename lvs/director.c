@@ -210,6 +210,16 @@ static void track(struct ipvs *ipvs, struct ipvs_conn *c, enum ipvs_dir dir, uin
     ipvs_conn_touch(ipvs, c, rt_now(ipvs->rt));
 }
 
+/* The tuple of an IPv4 header and the ports at l4. */
+static inline void fill_tuple(struct ipvs_tuple *t, const struct ipv4_hdr *ip, const uint8_t *l4)
+{
+    t->protocol = ip->proto;
+    t->saddr = ntohl(ip->saddr);
+    t->daddr = ntohl(ip->daddr);
+    t->sport = (uint16_t)(l4[0] << 8 | l4[1]);
+    t->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+}
+
 /* The tuple of a TCP or UDP packet, false when its header is cut short. */
 static bool parse(const struct pkt *p, struct ipvs_tuple *t, uint8_t *tcp_flags)
 {
@@ -223,11 +233,7 @@ static bool parse(const struct pkt *p, struct ipvs_tuple *t, uint8_t *tcp_flags)
     if (p->len < ihl + need)
         return false;
     const uint8_t *l4 = p->data + ihl;
-    t->protocol = ip->proto;
-    t->saddr = ntohl(ip->saddr);
-    t->daddr = ntohl(ip->daddr);
-    t->sport = (uint16_t)(l4[0] << 8 | l4[1]);
-    t->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+    fill_tuple(t, ip, l4);
     *tcp_flags = ip->proto == IPPROTO_TCP ? ((const struct tcp_hdr *)l4)->flags : 0;
     return true;
 }
@@ -352,12 +358,7 @@ static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
     unsigned ihl = ipv4_hdr_len(ip);
     if ((ip->proto != IPPROTO_TCP && ip->proto != IPPROTO_UDP) || frame->len < ETH_HLEN + ihl + 4)
         return false;
-    const uint8_t *l4 = d + ETH_HLEN + ihl;
-    t->protocol = ip->proto;
-    t->saddr = ntohl(ip->saddr);
-    t->daddr = ntohl(ip->daddr);
-    t->sport = (uint16_t)(l4[0] << 8 | l4[1]);
-    t->dport = (uint16_t)(l4[2] << 8 | l4[3]);
+    fill_tuple(t, ip, d + ETH_HLEN + ihl);
     return true;
 }
 

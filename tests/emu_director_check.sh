@@ -6,19 +6,10 @@
 # within 10 s and the SIGUSR1 listing no longer holds 10.0.0.12; wrk
 # through the VIP then runs 2 s with no error, over rs1 and rs3 only.
 # Needs root and /dev/net/tun: skips (exit 0) without them.
-set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
-build=${LVSLAB_BUILD:-build}
-lvslab=$(realpath "$build/lvslab")
-tag=k$(( $$ % 1000 ))
-tmp=$(mktemp -d)
-trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+tag_prefix=k
+. "$(dirname "$0")/support/emu_world.sh"
 
 timeout 30 "$lvslab" emu up scenarios/lessons/health-check.lua --set clients=1 --tag "$tag" >"$tmp/up.log"
-work=/run/lvslab/$tag
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
 i=0
 until client curl -sf --max-time 2 -o /dev/null http://10.0.0.100/; do
@@ -26,7 +17,6 @@ until client curl -sf --max-time 2 -o /dev/null http://10.0.0.100/; do
     sleep 0.25
 done
 
-. "$(dirname "$0")/support/emu_listing.sh"
 listing() { director_listing director; }
 # the checkers may have failed before the servers listened: all three back first
 i=0

@@ -5,19 +5,10 @@
 # through the VIP all succeed and rr gives each real server four; both
 # TAPs' pcaps pass scripts/pcap-check.sh. Needs root and /dev/net/tun:
 # skips (exit 0) without them.
-set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
-build=${LVSLAB_BUILD:-build}
-lvslab=$(realpath "$build/lvslab")
-tag=p$(( $$ % 1000 ))
-tmp=$(mktemp -d)
-trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+tag_prefix=p
+. "$(dirname "$0")/support/emu_world.sh"
 
 timeout 30 "$lvslab" emu up tests/fixtures/scenarios/emu-p2p.lua --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
-work=/run/lvslab/$tag
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
 i=0   # python's http.server takes a moment to listen: wait for both
 until [ "$(grep -l 'Serving HTTP' "$work"/rs*-http.log 2>/dev/null | wc -l)" -eq 2 ]; do
