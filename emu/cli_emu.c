@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "emu/cli_emu.h"
+#include "emu/delay_line.h"
 #include "emu/ipip_endpoint.h"
 #include "emu/world.h"
+#include "engine/units.h"
 #include "sim/cli.h"
 #include "sim/scenario.h"
 
@@ -43,14 +45,83 @@ static int tun_endpoint(int argc, char **argv, FILE *out, FILE *err)
     return CLI_OK;
 }
 
+static int delay_line_usage(FILE *f, int rc)
+{
+    fprintf(f, "usage: lvslab emu delay-line TAP_A TAP_B [--delay TIME] [--jitter TIME] [--loss P] [--rate RATE] [--seed N]\n"
+               "  Create TAP devices TAP_A and TAP_B and pass every frame from one to the\n"
+               "  other after TIME (one way; jitter adds up to TIME more, never reordering),\n"
+               "  dropping each with probability P; RATE sizes the queue (the rate itself is\n"
+               "  set with tc). Move the TAPs to the link's ends and bring them up. Runs\n"
+               "  until SIGINT or SIGTERM (lvslab emu up starts one per link with a delay).\n");
+    return rc;
+}
+
+/* --NAME VALUE into p; 0, or -1 with err. */
+static int delay_line_option(const char *name, const char *value, struct emu_delay_params *p,
+                             char *err, size_t errlen)
+{
+    char *end;
+    if (!strcmp(name, "--delay"))
+        return units_parse_time(value, &p->delay, err, errlen);
+    if (!strcmp(name, "--jitter"))
+        return units_parse_time(value, &p->jitter, err, errlen);
+    if (!strcmp(name, "--rate"))
+        return units_parse_rate(value, &p->rate_bps, err, errlen);
+    if (!strcmp(name, "--loss")) {
+        p->loss = strtod(value, &end);
+        if (end == value || *end || !(p->loss >= 0 && p->loss < 1)) {
+            snprintf(err, errlen, "--loss \"%s\": a probability in [0, 1)", value);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(name, "--seed")) {
+        errno = 0;
+        p->seed = strtoull(value, &end, 0);
+        if (end == value || *end || errno) {
+            snprintf(err, errlen, "--seed \"%s\": not a number", value);
+            return -1;
+        }
+        return 0;
+    }
+    snprintf(err, errlen, "unknown option %s", name);
+    return -1;
+}
+
+static int delay_line(int argc, char **argv, FILE *out, FILE *err)
+{
+    if (argc == 2 && !strcmp(argv[1], "--help"))
+        return delay_line_usage(out, CLI_OK);
+    if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-' || argc % 2 == 0)
+        return delay_line_usage(err, CLI_USAGE);
+    struct emu_delay_params p = { 0 };
+    char msg[256];
+    for (int i = 3; i + 1 < argc; i += 2)
+        if (delay_line_option(argv[i], argv[i + 1], &p, msg, sizeof msg) < 0) {
+            fprintf(err, "lvslab emu delay-line: %s\n", msg);
+            return CLI_USAGE;
+        }
+    struct emu_delay_stats st;
+    if (emu_delay_line_run(argv[1], argv[2], &p, &st, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab emu delay-line: %s\n", msg);
+        return CLI_FAILED;
+    }
+    for (int i = 0; i < 2; i++)
+        fprintf(out, "%s to %s: passed=%llu lost=%llu dropped=%llu\n", argv[1 + i], argv[2 - i],
+                (unsigned long long)st.passed[i], (unsigned long long)st.lost[i],
+                (unsigned long long)st.dropped[i]);
+    return CLI_OK;
+}
+
 static int up_usage(FILE *f, int rc)
 {
-    fprintf(f, "usage: lvslab emu up SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR] [--rates]\n"
+    fprintf(f, "usage: lvslab emu up SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR] [--shape]\n"
                "  Build one run of SCENARIO (the first mode and sweep value unless --mode or\n"
                "  --set pick another) out of network namespaces, bridges and veth pairs, set\n"
                "  the real servers up for the mode, start their servers and the director\n"
-               "  (lvslab emu director, on TAPs; --pcap DIR captures them). --rates puts\n"
-               "  every link at its rate (tc htb). TAG (1-4 lower-case letters or digits,\n"
+               "  (lvslab emu director, on TAPs; --pcap DIR captures them). --shape gives\n"
+               "  every link what the scenario says: its rate (tc htb), and its delay,\n"
+               "  jitter and loss (a delay line between two TAPs instead of a veth). TAG (1-4 lower-case letters or digits,\n"
                "  default lv) names everything made; 'lvslab emu down TAG' removes it. The\n"
                "  director's listing: kill -USR1 its pid, then read /run/lvslab/TAG/NODE.status.\n");
     return rc;
@@ -83,7 +154,7 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
     struct emu_director_argv dargs;
     emu_cli_director_args(&a, run.mode, &dargs);
     struct emu_world w;
-    int rc = emu_world_up(&w, &topo, a.tag, self, dargs.argv, a.rates, msg, sizeof msg);
+    int rc = emu_world_up(&w, &topo, a.tag, self, dargs.argv, a.shape, msg, sizeof msg);
     if (rc < 0) {
         fprintf(err, "lvslab emu up: %s\n", msg);
     } else {
@@ -124,6 +195,8 @@ static int emu_main(int argc, char **argv, FILE *out, FILE *err)
 {
     if (argc >= 2 && !strcmp(argv[1], "tun-endpoint"))
         return tun_endpoint(argc - 1, argv + 1, out, err);
+    if (argc >= 2 && !strcmp(argv[1], "delay-line"))
+        return delay_line(argc - 1, argv + 1, out, err);
     if (argc >= 2 && !strcmp(argv[1], "up"))
         return up(argc - 1, argv + 1, out, err);
     if (argc >= 2 && !strcmp(argv[1], "director"))
@@ -141,7 +214,8 @@ static int emu_main(int argc, char **argv, FILE *out, FILE *err)
             "  run SCENARIO ...      every run of a scenario, emulated, into results.json\n"
             "  plan SCENARIO ...     what up would build, as JSON (for emu/mininet/)\n"
             "  director SCENARIO ... one scenario director on TAP devices (emu up starts it)\n"
-            "  tun-endpoint DEVICE   userspace IP-in-IP decapsulation for a TUN-mode real server\n");
+            "  tun-endpoint DEVICE   userspace IP-in-IP decapsulation for a TUN-mode real server\n"
+            "  delay-line A B ...    a link's delay, jitter and loss between two TAPs\n");
     return argc >= 2 && !strcmp(argv[1], "--help") ? CLI_OK : CLI_USAGE;
 }
 

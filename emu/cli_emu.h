@@ -19,12 +19,12 @@ int emu_cli_load_run(const char *script, const char *mode, const char *const *se
 
 #define EMU_MAX_SETS 32
 
-/* SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR] [--rates] */
+/* SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR] [--shape] */
 struct emu_run_args {
     const char *script, *mode, *tag, *pcap;   /* tag defaults to "lv" */
     const char *sets[EMU_MAX_SETS];
     int nsets;
-    bool rates;                /* links at their rates (emu/shape.h) */
+    bool shape;                /* links as the scenario has them: rate, delay, jitter, loss */
 };
 
 /* Parse argv[1..]: 1 for --help, 0, or -1 (an unknown or incomplete

@@ -45,8 +45,8 @@ int emu_cli_parse_run_args(int argc, char **argv, struct emu_run_args *a)
             a->tag = argv[++i];
         else if (!strcmp(argv[i], "--pcap") && next)
             a->pcap = argv[++i];
-        else if (!strcmp(argv[i], "--rates"))
-            a->rates = true;
+        else if (!strcmp(argv[i], "--shape"))
+            a->shape = true;
         else if (!strcmp(argv[i], "--set") && next && a->nsets < EMU_MAX_SETS)
             a->sets[a->nsets++] = argv[++i];
         else if (argv[i][0] != '-' && !a->script)

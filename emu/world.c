@@ -144,12 +144,17 @@ int emu_world_tag_check(const char *tag, char *err, size_t errlen)
     return 0;
 }
 
+bool emu_world_link_delayed(const struct scn_link *k)
+{
+    return k->delay || k->jitter || k->loss > 0;
+}
+
 void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, char tap[16], char bridge[16])
 {
     const struct scn_link *k = &t->links[l];
     int peer = scn_topo_director(t, k->node[0]) ? k->node[1] : k->node[0];
     snprintf(tap, 16, "lt%.4s%d", tag, l % 10000);
-    if (t->nodes[peer].kind == SCN_SWITCH)
+    if (t->nodes[peer].kind == SCN_SWITCH && !emu_world_link_delayed(k))
         emu_world_switch_bridge(tag, peer, bridge);
     else
         snprintf(bridge, 16, "lp%.4s%d", tag, l % 10000);
@@ -158,6 +163,65 @@ void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, c
 void emu_world_director_file(const char *tag, const char *node, const char *what, char *path, size_t len)
 {
     snprintf(path, len, EMU_STATE_DIR "/%s/%s.%s", tag, node, what);
+}
+
+static int wait_for_device(const char *ns, const char *dev, char *err, size_t errlen)
+{
+    for (int i = 0; i < 50; i++) {
+        char ignored[64];
+        if (emu_execl(ns, ignored, sizeof ignored, "ip", "link", "show", dev, NULL) == 0)
+            return 0;
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    snprintf(err, errlen, "%s: device %s did not appear within 5 s", ns ? ns : "root namespace", dev);
+    return -1;
+}
+
+static int spawn_recorded(struct emu_world *w, const char *ns, char *const argv[], const char *log,
+                          char *err, size_t errlen)
+{
+    pid_t pid = emu_spawn(ns, argv, log, err, errlen);
+    if (pid < 0)
+        return -1;
+    char text[24];
+    snprintf(text, sizeof text, "%d", (int)pid);
+    return record(w, "pid", text, err, errlen);
+}
+
+/* A delayed link (shaped worlds): the two TAPs of a delay line
+ * (emu/delay_line.h), each moved to its end: renamed to the interface in a
+ * namespace, or a port of a bridge. */
+static int make_delay_line(struct emu_world *w, int l, struct link_end ends[2], char *err, size_t errlen)
+{
+    const struct scn_link *k = &w->topo->links[l];
+    char taps[2][16], delay[32], jitter[32], loss[32], rate[32], log[192];
+    for (int i = 0; i < 2; i++)
+        snprintf(taps[i], sizeof taps[i], "ld%.4s%d%c", w->tag, l % 10000, 'a' + i);
+    snprintf(delay, sizeof delay, "%lldns", (long long)k->delay);
+    snprintf(jitter, sizeof jitter, "%lldns", (long long)k->jitter);
+    snprintf(loss, sizeof loss, "%.17g", k->loss);
+    snprintf(rate, sizeof rate, "%llubps", (unsigned long long)k->rate_bps);
+    snprintf(log, sizeof log, "%s/link%d-delay.log", w->workdir, l);
+    char *argv[] = { (char *)w->lvslab, "emu", "delay-line", taps[0], taps[1], "--delay", delay,
+                     "--jitter", jitter, "--loss", loss, "--rate", rate, NULL };
+    if (spawn_recorded(w, NULL, argv, log, err, errlen) < 0 || wait_for_device(NULL, taps[1], err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        struct link_end *e = &ends[i];
+        if (e->ns) {
+            if (emu_execl(NULL, err, errlen, "ip", "link", "set", taps[i], "netns", e->ns, NULL) < 0 ||
+                emu_execl(e->ns, err, errlen, "ip", "link", "set", taps[i], "name", e->ifname, NULL) < 0)
+                return -1;
+        } else {
+            memcpy(e->ifname, taps[i], sizeof e->ifname);
+            if (emu_execl(NULL, err, errlen, "ip", "link", "set", taps[i], "master", e->bridge, NULL) < 0)
+                return -1;
+        }
+        if (emu_execl(e->ns, err, errlen, "ip", "link", "set", e->ifname, "up", NULL) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* A link; a director's end is a port on the bridge its TAP will join. */
@@ -189,7 +253,9 @@ static int make_link(struct emu_world *w, int l, char *err, size_t errlen)
             return -1;
         }
     }
-    if (make_veth(w, &ends[0], &ends[1], err, errlen) < 0)
+    int made = w->shape && emu_world_link_delayed(k) ? make_delay_line(w, l, ends, err, errlen)
+                                                     : make_veth(w, &ends[0], &ends[1], err, errlen);
+    if (made < 0)
         return -1;
     for (int i = 0; i < 2 && w->shape && k->rate_bps; i++)
         if (emu_shape(ends[i].ns, ends[i].ifname, k->rate_bps, k->queue_pkts, err, errlen) < 0)
@@ -231,29 +297,7 @@ static int sysctl_ns(const char *ns, const char *key, int value, char *err, size
     return emu_execl(ns, err, errlen, "sysctl", "-qw", kv, NULL);
 }
 
-static int wait_for_device(const char *ns, const char *dev, char *err, size_t errlen)
-{
-    for (int i = 0; i < 50; i++) {
-        char ignored[64];
-        if (emu_execl(ns, ignored, sizeof ignored, "ip", "link", "show", dev, NULL) == 0)
-            return 0;
-        struct timespec ts = { 0, 100 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
-    }
-    snprintf(err, errlen, "%s: device %s did not appear within 5 s", ns, dev);
-    return -1;
-}
 
-static int spawn_recorded(struct emu_world *w, const char *ns, char *const argv[], const char *log,
-                          char *err, size_t errlen)
-{
-    pid_t pid = emu_spawn(ns, argv, log, err, errlen);
-    if (pid < 0)
-        return -1;
-    char text[24];
-    snprintf(text, sizeof text, "%d", (int)pid);
-    return record(w, "pid", text, err, errlen);
-}
 
 /* arp_ignore=1, arp_announce=2 on all and on each linked interface (the
  * kernel takes the larger of the two): the VIP is not answered for. */
@@ -437,7 +481,8 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
     for (int l = 0; l < t->nlinks && !rc; l++) {
         const int *ends = t->links[l].node;
         bool dir_end = scn_topo_director(t, ends[0]) || scn_topo_director(t, ends[1]);
-        if (dir_end && (t->nodes[ends[0]].kind == SCN_SWITCH || t->nodes[ends[1]].kind == SCN_SWITCH))
+        if (dir_end && (t->nodes[ends[0]].kind == SCN_SWITCH || t->nodes[ends[1]].kind == SCN_SWITCH) &&
+            !emu_world_link_delayed(&t->links[l]))
             continue;         /* the director's TAP joins the switch's bridge when it starts */
         rc = make_link(w, l, err, errlen);
     }

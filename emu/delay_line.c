@@ -1,0 +1,193 @@
+/* The delay line: two TAPs, a ring of timed frames per direction, libev. */
+#include "emu/delay_line.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emu/frame_ring.h"
+#include "engine/rng.h"
+
+#define MAX_FRAME (sizeof(struct virtio_net_hdr) + 14 + 65535)
+#define READS_PER_WAKE 64
+#define MIN_QUEUE ((size_t)8 << 20)
+#define MAX_QUEUE ((size_t)256 << 20)
+
+/* One direction: frames read from in_fd wait in the ring until due, then
+ * are written to out_fd. */
+struct direction {
+    int in_fd, out_fd;
+    struct frame_ring ring;
+    int64_t last_due;          /* jitter never reorders */
+    struct rng rng;
+    ev_io readable;
+    ev_timer due;
+    const struct emu_delay_params *p;
+    uint64_t *passed, *lost, *dropped;
+};
+
+size_t emu_delay_queue_bytes(const struct emu_delay_params *p)
+{
+    double rate = p->rate_bps ? (double)p->rate_bps : 10e9;
+    double bdp = rate / 8 * (double)(p->delay + p->jitter) * 1e-9;
+    double bytes = 2 * bdp;
+    return bytes < (double)MIN_QUEUE ? MIN_QUEUE : bytes > (double)MAX_QUEUE ? MAX_QUEUE : (size_t)bytes;
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int open_tap(const char *name, bool gso, char *err, size_t errlen)
+{
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "TAP %s: cannot open /dev/net/tun: %s", name, strerror(errno));
+        return -1;
+    }
+    struct ifreq ifr = { 0 };
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    int hdr_size = sizeof(struct virtio_net_hdr);
+    unsigned long offloads = TUN_F_CSUM | (gso ? TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN : 0);
+    const char *step = "TUNSETIFF";
+    if (strlen(name) >= IFNAMSIZ || ioctl(fd, TUNSETIFF, &ifr) < 0)
+        goto fail;
+    step = "TUNSETVNETHDRSZ";
+    if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_size) < 0)
+        goto fail;
+    step = "TUNSETOFFLOAD";
+    if (ioctl(fd, TUNSETOFFLOAD, offloads) < 0)
+        goto fail;
+    return fd;
+fail:
+    snprintf(err, errlen, "TAP %s: %s: %s", name, step, strlen(name) >= IFNAMSIZ ? "name too long" : strerror(errno));
+    close(fd);
+    return -1;
+}
+
+/* Write every frame that is due, then wait for the next one. */
+static void send_due(struct ev_loop *loop, struct direction *d)
+{
+    const uint8_t *frame;
+    size_t len;
+    int64_t due, now = now_ns();
+    while (frame_ring_peek(&d->ring, &frame, &len, &due) && due <= now) {
+        if (write(d->out_fd, frame, len) == (ssize_t)len)
+            (*d->passed)++;
+        else
+            (*d->dropped)++;   /* the far TAP is gone or down */
+        frame_ring_pop(&d->ring);
+    }
+    if (frame_ring_peek(&d->ring, &frame, &len, &due)) {
+        ev_timer_set(&d->due, (double)(due - now) * 1e-9, 0.0);
+        ev_timer_start(loop, &d->due);
+    }
+}
+
+static void on_due(struct ev_loop *loop, ev_timer *w, int revents)
+{
+    (void)revents;
+    send_due(loop, w->data);
+}
+
+static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+    (void)revents;
+    struct direction *d = w->data;
+    bool was_empty = d->ring.count == 0;
+    static uint8_t discard[MAX_FRAME];
+    for (int i = 0; i < READS_PER_WAKE; i++) {
+        uint8_t *room = frame_ring_reserve(&d->ring);
+        ssize_t n = read(d->in_fd, room ? room : discard, MAX_FRAME);
+        if (n <= 0)
+            break;
+        if (!room) {
+            (*d->dropped)++;
+            continue;
+        }
+        if (d->p->loss > 0 && rng_unit(&d->rng) < d->p->loss) {
+            (*d->lost)++;
+            continue;
+        }
+        int64_t due = now_ns() + d->p->delay;
+        if (d->p->jitter)
+            due += (int64_t)rng_below(&d->rng, (uint64_t)d->p->jitter + 1);
+        if (due < d->last_due)
+            due = d->last_due;
+        d->last_due = due;
+        frame_ring_commit(&d->ring, (size_t)n, due);
+    }
+    if (was_empty && d->ring.count)
+        send_due(loop, d);
+}
+
+static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
+{
+    (void)w;
+    (void)revents;
+    ev_break(loop, EVBREAK_ALL);
+}
+
+int emu_delay_line_run(const char *tap_a, const char *tap_b, const struct emu_delay_params *p,
+                       struct emu_delay_stats *stats, char *err, size_t errlen)
+{
+    memset(stats, 0, sizeof *stats);
+    bool gso = p->loss == 0;
+    int fd[2] = { open_tap(tap_a, gso, err, errlen), -1 };
+    if (fd[0] >= 0)
+        fd[1] = open_tap(tap_b, gso, err, errlen);
+    struct direction dir[2];
+    memset(dir, 0, sizeof dir);
+    int rc = fd[1] < 0 ? -1 : 0;
+    size_t queue = emu_delay_queue_bytes(p);
+    for (int i = 0; i < 2 && !rc; i++) {
+        struct direction *d = &dir[i];
+        if (frame_ring_init(&d->ring, queue, MAX_FRAME) < 0) {
+            snprintf(err, errlen, "no memory for a %zu-byte delay queue", queue);
+            rc = -1;
+            break;
+        }
+        d->in_fd = fd[i];
+        d->out_fd = fd[1 - i];
+        d->p = p;
+        d->passed = &stats->passed[i];
+        d->lost = &stats->lost[i];
+        d->dropped = &stats->dropped[i];
+        rng_init(&d->rng, p->seed, i == 0 ? "delay line a to b" : "delay line b to a");
+    }
+    if (!rc) {
+        struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+        ev_signal term, intr;
+        ev_signal_init(&term, on_stop, SIGTERM);
+        ev_signal_init(&intr, on_stop, SIGINT);
+        ev_signal_start(loop, &term);
+        ev_signal_start(loop, &intr);
+        for (int i = 0; i < 2; i++) {
+            ev_io_init(&dir[i].readable, on_readable, dir[i].in_fd, EV_READ);
+            ev_init(&dir[i].due, on_due);
+            dir[i].readable.data = dir[i].due.data = &dir[i];
+            ev_io_start(loop, &dir[i].readable);
+        }
+        ev_run(loop, 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        frame_ring_free(&dir[i].ring);
+        if (fd[i] >= 0)
+            close(fd[i]);
+    }
+    return rc;
+}
