@@ -83,7 +83,9 @@ static json_t *link_json(const struct scn_topo *t, int l, const char *tag)
         json_array_append_new(ends, json_pack("{s:s, s:s}", "node", node->name, "iface",
                                               node->ifs[k->iface[e]].name));
     }
-    json_t *o = json_pack("{s:o, s:s}", "ends", ends, "where", k->where.text);
+    json_t *o = json_pack("{s:o, s:I, s:I, s:I, s:I, s:f, s:s}", "ends", ends, "rate_bps", (json_int_t)k->rate_bps,
+                          "queue_pkts", (json_int_t)k->queue_pkts, "delay_ns", (json_int_t)k->delay, "jitter_ns",
+                          (json_int_t)k->jitter, "loss", k->loss, "where", k->where.text);
     if (scn_topo_director(t, k->node[0]) || scn_topo_director(t, k->node[1])) {
         char tap[16], bridge[16];
         emu_world_director_port(tag, t, l, tap, bridge);

@@ -46,10 +46,10 @@ def client_targets(plan, hosts):
 
 
 def curl_file(name, host, url, workdir, filename, want_sha256):
-    """curl url+filename from host; MB/s, or CheckFailed."""
+    """curl url+filename from host; (MB/s, ms to connect), or CheckFailed."""
     out_path = os.path.join(workdir, "%s-%s.out" % (name, filename))
     out, err, rc = host_run(host, ["curl", "-sSf", "--max-time", "30", "-o", out_path,
-                               "-w", "%{speed_download}", url + filename])
+                               "-w", "%{speed_download} %{time_connect}", url + filename])
     if rc != 0:
         raise CheckFailed("%s: curl %s%s failed (exit %d): %s" % (name, url, filename, rc, err.strip()))
     got = sha256_of(out_path)
@@ -57,7 +57,8 @@ def curl_file(name, host, url, workdir, filename, want_sha256):
     if got != want_sha256:
         raise CheckFailed("%s: %s%s came through changed (sha256 %s, served %s)"
                           % (name, url, filename, got, want_sha256))
-    return float(out) / 1e6
+    speed, connect = out.split()
+    return float(speed) / 1e6, float(connect) * 1e3
 
 
 def run_wrk(targets, seconds):

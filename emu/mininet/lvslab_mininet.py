@@ -53,6 +53,9 @@ def parse_args(argv):
     p.add_argument("--pcap", help="capture the director's TAPs to DIR/NODE-IFACE.pcap")
     p.add_argument("--lvslab", default=os.path.join(HERE, "..", "..", "build", "lvslab"),
                    help="the lvslab command (default: build/lvslab of this tree)")
+    p.add_argument("--shape", action="store_true",
+                   help="give every link its rate (tc htb), delay, jitter and loss (a delay line), "
+                        "as lvslab emu up --shape")
     p.add_argument("--file-mb", type=int, default=10, help="size of the file curl fetches (default 10)")
     p.add_argument("--wrk-seconds", type=int, default=2, help="how long wrk runs (default 2)")
     p.add_argument("--workdir", help="keep served files and logs here (default: a temporary "
@@ -91,9 +94,9 @@ def check(world, a):
     if not targets:
         raise CheckFailed("the scenario has no client")
     for name, host, url in targets:
-        speed = curl_file(name, host, url, world.workdir, filename, want)
-        print("curl %s -> %s%s (%d MB): sha256 ok, %.1f MB/s" % (name, url, filename, a.file_mb, speed),
-              flush=True)
+        speed, connect_ms = curl_file(name, host, url, world.workdir, filename, want)
+        print("curl %s -> %s%s (%d MB): sha256 ok, %.1f MB/s, connected in %.1f ms"
+              % (name, url, filename, a.file_mb, speed, connect_ms), flush=True)
     before = served_requests(world)
     requests = run_wrk(targets, a.wrk_seconds)
     for name, n in requests.items():
@@ -118,7 +121,7 @@ def main(argv):
     os.makedirs(workdir, exist_ok=True)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_signal)
-    world = MininetWorld(plan, os.path.abspath(a.lvslab), workdir)
+    world = MininetWorld(plan, os.path.abspath(a.lvslab), workdir, shape=a.shape)
     print("plan: %s (%s) under tag %s: root devices %s" % (plan["scenario"], plan["mode"], plan["tag"],
                                                        " ".join(world.root_names())), flush=True)
     failure = None

@@ -44,6 +44,15 @@ def stop_process(proc, grace=3.0):
         pass
 
 
+def root_run(where, argv):
+    """argv in the root namespace to completion; WorldError naming where
+    when it fails."""
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60)
+    if done.returncode != 0:
+        raise WorldError("%s: %s: %s (exit %d)" % (where, " ".join(argv),
+                                                   (done.stderr or done.stdout).strip(), done.returncode))
+
+
 def host_run(host, argv, timeout=60):
     """argv in host's namespace to completion: (out, err, exit code). The
     process is stopped if this is interrupted or takes over timeout s."""
@@ -60,8 +69,9 @@ def host_run(host, argv, timeout=60):
 class MininetWorld:
     """Build with up(); stop() removes everything made, after any failure."""
 
-    def __init__(self, plan, lvslab, workdir):
+    def __init__(self, plan, lvslab, workdir, shape=False):
         self.plan = plan
+        self.shape = shape        # links as the scenario says (as lvslab emu up --shape)
         self.lvslab = lvslab
         self.workdir = workdir
         self.net = None
@@ -74,10 +84,12 @@ class MininetWorld:
     def root_names(self):
         """The root-namespace devices this world makes: bridges and TAPs."""
         names = [n["bridge"] for n in self.plan["nodes"] if n["kind"] == "switch"]
-        for link in self.plan["links"]:
+        for l, link in enumerate(self.plan["links"]):
             port = link.get("director_port")
             if port:
                 names += [port["tap"], port["bridge"]]
+            if self.shape and self.link_delayed(link):
+                names += self.delay_line_taps(l)
         return sorted(set(names))
 
     def check_names_free(self):
@@ -103,27 +115,94 @@ class MininetWorld:
                 switches[node["name"]] = self.net.addSwitch(node["bridge"], cls=LinuxBridge)
             elif not node["director"]:
                 self.hosts[node["name"]] = self.net.addHost(node["name"], ip=None)
-        for link in self.plan["links"]:
+        shaped = []               # (plan link, Mininet link) to put at the link's rate
+        delayed = []              # (index, plan link, [(Mininet node, iface or None)] * 2)
+        for l, link in enumerate(self.plan["links"]):
             ends = link["ends"]
             port = link.get("director_port")
             if port:
                 # the director's TAP joins port["bridge"]: a switch's, or a
-                # bridge of two ports made here for a point-to-point peer
+                # bridge of two ports made here, joined to the peer (a host,
+                # or a switch when the link has a delay: emu/world.h)
                 peer = ends[1] if self.nodes[ends[0]["node"]]["director"] else ends[0]
-                if self.nodes[peer["node"]]["kind"] != "switch":
-                    bridge = self.net.addSwitch(port["bridge"], cls=LinuxBridge)
-                    self.net.addLink(self.hosts[peer["node"]], bridge, intfName1=peer["iface"])
+                if peer["node"] in switches and switches[peer["node"]].name == port["bridge"]:
+                    continue
+                bridge = self.net.addSwitch(port["bridge"], cls=LinuxBridge)
+                mn_ends = [(bridge, None), (switches[peer["node"]], None) if peer["node"] in switches
+                           else (self.hosts[peer["node"]], peer["iface"])]
+            else:
+                mn_ends = [(switches[e["node"]], None) if e["node"] in switches
+                           else (self.hosts[e["node"]], e["iface"]) for e in ends]
+            if self.shape and self.link_delayed(link):
+                delayed.append((l, link, mn_ends))
                 continue
-            params, mn_nodes = {}, []
-            for i, end in enumerate(ends):
-                if end["node"] in switches:
-                    mn_nodes.append(switches[end["node"]])
-                else:
-                    mn_nodes.append(self.hosts[end["node"]])
-                    params["intfName%d" % (i + 1)] = end["iface"]
-            self.net.addLink(mn_nodes[0], mn_nodes[1], **params)
+            params = {"intfName%d" % (i + 1): iface for i, (_, iface) in enumerate(mn_ends) if iface}
+            shaped.append((link, self.net.addLink(mn_ends[0][0], mn_ends[1][0], **params)))
         self.net.build()
         self.net.start()
+        for l, link, mn_ends in delayed:
+            self.make_delay_line(l, link, mn_ends)
+        if self.shape:
+            for link, mn_link in shaped:
+                for intf in (mn_link.intf1, mn_link.intf2):
+                    self.shape_device(intf.node, intf.name, link)
+
+    @staticmethod
+    def link_delayed(link):
+        return bool(link["delay_ns"] or link["jitter_ns"] or link["loss"])
+
+    def delay_line_taps(self, l):
+        """As emu/world.c names a delay line's TAPs."""
+        return ["ld%s%d%s" % (self.plan["tag"][:4], l % 10000, end) for end in "ab"]
+
+    def make_delay_line(self, l, link, mn_ends):
+        """As emu/world.c's make_delay_line(): `lvslab emu delay-line`
+        between two TAPs, each moved to its end (into a host's namespace
+        under the interface's name, or onto a bridge) and shaped there."""
+        taps = self.delay_line_taps(l)
+        self.spawn(None, "link %d delay line" % l,
+                   [self.lvslab, "emu", "delay-line", taps[0], taps[1], "--delay", "%dns" % link["delay_ns"],
+                    "--jitter", "%dns" % link["jitter_ns"], "--loss", repr(link["loss"]),
+                    "--rate", "%dbps" % link["rate_bps"]])
+        deadline = time.monotonic() + 5
+        while not os.path.exists("/sys/class/net/" + taps[1]):
+            if time.monotonic() > deadline:
+                raise WorldError("%s: the delay line made no TAP %s within 5 s (see %s)"
+                                 % (link["where"], taps[1], self.log_path("link %d delay line" % l)))
+            time.sleep(0.05)
+        for tap, (node, iface) in zip(taps, mn_ends):
+            if iface:
+                root_run(link["where"], ["ip", "link", "set", tap, "netns", str(node.pid)])
+                self.run(node, "ip", "link", "set", tap, "name", iface)
+                self.run(node, "ip", "link", "set", iface, "up")
+                self.shape_device(node, iface, link)
+            else:
+                root_run(link["where"], ["ip", "link", "set", tap, "master", node.name])
+                root_run(link["where"], ["ip", "link", "set", tap, "up"])
+                self.shape_device(None, tap, link)
+
+    # ---- link rates ----
+
+    def shape_device(self, host, dev, link):
+        """As emu/shape.c: an htb class at the link's rate on dev's egress,
+        a pfifo as deep as its queue below it (Mininet's TCLink would add
+        the queue with netem, which this kernel lacks, and ignores rates
+        over 1 Gbit/s). host None: the root namespace."""
+        if not link["rate_bps"]:
+            return
+        rate = "%dbit" % link["rate_bps"]
+        for argv in (["tc", "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb", "default", "1"],
+                     ["tc", "class", "add", "dev", dev, "parent", "1:", "classid", "1:1", "htb",
+                      "rate", rate, "ceil", rate],
+                     ["tc", "qdisc", "add", "dev", dev, "parent", "1:1", "handle", "10:", "pfifo",
+                      "limit", str(link["queue_pkts"] or 100)]):
+            if host is None or not host.inNamespace:
+                root_run(link["where"], argv)
+            else:
+                out, err, rc = host_run(host, argv)
+                if rc != 0:
+                    raise WorldError("%s: %s: %s (exit %d)" % (link["where"], " ".join(argv),
+                                                               (err or out).strip(), rc))
 
     # ---- Linux set-up inside the hosts ----
 
@@ -254,6 +333,8 @@ class MininetWorld:
                 if os.path.basename(master) != port["bridge"]:
                     raise WorldError("director %s: TAP %s is not on bridge %s"
                                      % (name, port["tap"], port["bridge"]))
+                if self.shape:    # towards the director, as emu/world.c's shape_director()
+                    self.shape_device(None, port["tap"], link)
         return proc
 
     def director_pid(self, name):

@@ -1,5 +1,6 @@
 # Sourced by tests/emu_mininet_*.sh: runs emu/mininet/lvslab_mininet.py on
-# the main scenario (2 real servers, 1 client) in $mode under a tag of this
+# $scenario_args (default: the main scenario, 2 real servers, 1 client, in
+# $mode) under a tag of this
 # shell's pid, in the background, and checks afterwards that nothing it made
 # is left: no bridge or TAP it named, no host shell or process it reported,
 # no process in the namespaces its hosts had. Needs root and /dev/net/tun
@@ -15,14 +16,15 @@ lvslab=$(realpath "$build/lvslab")
 tag=m$(( $$ % 1000 ))
 tmp=$(mktemp -d)
 out=$tmp/out
+scenario_args=${scenario_args:-"scenarios/compare-modes.lua --mode $mode --set servers=2 --set clients=1"}
 run_pid=
 trap 'mininet_stop; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 
 mininet_start() { # extra arguments for the script
-    timeout -k 10 150 /usr/bin/python3 emu/mininet/lvslab_mininet.py scenarios/compare-modes.lua \
-        --mode "$mode" --set servers=2 --set clients=1 --tag "$tag" --lvslab "$lvslab" \
-        --workdir "$tmp/work" "$@" >"$out" 2>&1 &
+    # shellcheck disable=SC2086 # $scenario_args is words
+    timeout -k 10 150 /usr/bin/python3 emu/mininet/lvslab_mininet.py $scenario_args \
+        --tag "$tag" --lvslab "$lvslab" --workdir "$tmp/work" "$@" >"$out" 2>&1 &
     run_pid=$!
 }
 
