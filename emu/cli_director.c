@@ -10,13 +10,15 @@
 static int usage(FILE *f, int rc)
 {
     fprintf(f, "usage: lvslab emu director SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG]\n"
-               "                          [--node NAME] [--pcap DIR] [--status FILE] [--ready FILE]\n"
+               "                          [--node NAME] [--pcap DIR] [--status FILE] [--ready FILE] [--shaped]\n"
                "  Run the director NAME (default: the first) of one run of SCENARIO on TAP\n"
                "  devices joined to the bridges of the emulated world TAG (lvslab emu up, which\n"
                "  starts it this way). SIGUSR1 writes 'ipvsadm -L -n', '-L -n --stats' and the\n"
                "  director's drop and SYN-proxy counters to\n"
                "  FILE (default: stdout); --pcap DIR captures every TAP to DIR/NODE-IFACE.pcap;\n"
-               "  --ready FILE is created once the rules are in. Runs until SIGINT or SIGTERM,\n"
+               "  --ready FILE is created once the rules are in; --shaped: the world was built\n"
+               "  with 'emu up --shape' (delayed links reach a switch through a bridge of their\n"
+               "  own). Runs until SIGINT or SIGTERM,\n"
                "  then stops keepalived as keepalived does (VRRP masters send priority 0).\n");
     return rc;
 }
@@ -103,10 +105,15 @@ int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
                *ready = NULL;
     const char *sets[32];
     int nsets = 0;
+    bool shaped = false;
     for (int i = 1; i < argc; i++) {
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(argv[i], "--help"))
             return usage(out, CLI_OK);
+        if (!strcmp(argv[i], "--shaped")) {
+            shaped = true;
+            continue;
+        }
         if (!next && argv[i][0] == '-')
             return usage(err, CLI_USAGE);
         if (!strcmp(argv[i], "--mode"))
@@ -147,7 +154,8 @@ int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
     struct ev_loop *loop = ev_default_loop(0);
     struct emu_director d;
     if (rc == CLI_OK && emu_director_start(&d, loop, &topo, index,
-                                           &(struct emu_director_opts){ .tag = tag, .pcap_dir = pcap, .log = err },
+                                           &(struct emu_director_opts){ .tag = tag, .shaped = shaped,
+                                                                                       .pcap_dir = pcap, .log = err },
                                            msg, sizeof msg) < 0) {
         fprintf(err, "lvslab emu director: %s\n", msg);
         rc = CLI_FAILED;

@@ -233,7 +233,8 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
         snprintf(rel + strlen(rel), sizeof rel - strlen(rel), "/%s-%g", sc->sweep_param, run->sweep_value);
     snprintf(pcap_dir, sizeof pcap_dir, "%s/%s", dir, rel);
     /* the director reloads this very run: the sweep value pinned */
-    struct emu_run_args one = { .script = a->script, .pcap = a->pcap ? pcap_dir : NULL, .nsets = a->nsets };
+    struct emu_run_args one = { .script = a->script, .pcap = a->pcap ? pcap_dir : NULL, .nsets = a->nsets,
+                                .shape = true };
     memcpy(one.sets, a->sets, sizeof a->sets);
     snprintf(value, sizeof value, "%s=%.17g", sc->sweep_param, run->sweep_value);
     if (sc->sweep_param[0])
@@ -248,7 +249,7 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
 
     struct emu_world w;
     json_t *rec = NULL;
-    if (emu_world_up(&w, &topo, tag, self, dargs.argv, true, err, errlen) == 0) {
+    if (emu_world_up(&w, &topo, tag, self, dargs.argv, one.shape, err, errlen) == 0) {
         double secs = ceil(sim_time_to_s(sc->duration));
         struct emu_loads loads = { 0 };
         struct emu_load_totals totals;

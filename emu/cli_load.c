@@ -71,5 +71,7 @@ void emu_cli_director_args(const struct emu_run_args *a, enum scn_mode mode, str
         d->argv[n++] = "--pcap";
         d->argv[n++] = realpath(a->pcap, d->pcap) ? d->pcap : (char *)a->pcap;
     }
+    if (a->shape)
+        d->argv[n++] = "--shaped";
     d->argv[n] = NULL;
 }

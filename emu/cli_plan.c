@@ -8,11 +8,12 @@
 
 static int usage(FILE *f, int rc)
 {
-    fprintf(f, "usage: lvslab emu plan SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR]\n"
+    fprintf(f, "usage: lvslab emu plan SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG] [--pcap DIR] [--shape]\n"
                "  Print, as one JSON object, the world 'lvslab emu up' would build for the same\n"
                "  arguments: nodes, addresses, routes, links, bridge and TAP names under TAG,\n"
                "  real-server set-up, servers, clients, and the arguments with which\n"
-               "  'lvslab emu director' reloads the run. Builds nothing. emu/mininet/ builds\n"
+               "  'lvslab emu director' reloads the run (--shape: as 'emu up --shape' would\n"
+               "  build it). Builds nothing. emu/mininet/ builds\n"
                "  the same world on Mininet from it.\n");
     return rc;
 }
@@ -37,7 +38,7 @@ int emu_cli_plan(int argc, char **argv, FILE *out, FILE *err)
     }
     struct emu_director_argv dargs;
     emu_cli_director_args(&a, run.mode, &dargs);
-    json_t *plan = emu_plan_json(&sc, &run, &topo, a.tag, dargs.argv);
+    json_t *plan = emu_plan_json(&sc, &run, &topo, a.tag, a.shape, dargs.argv);
     int rc = json_dumpf(plan, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF ? CLI_OK : CLI_FAILED;
     if (rc != CLI_OK)
         fprintf(err, "lvslab emu plan: cannot write the plan\n");

@@ -50,7 +50,7 @@ static struct netif *open_tap(struct emu_director *d, struct ev_loop *loop, cons
     const struct scn_node *node = &t->nodes[t->directors[index].node];
     int l = node->ifs[i].link;
     char tapname[16], bridge[16];
-    emu_world_director_port(o->tag, t, l, tapname, bridge);
+    emu_world_director_port(o->tag, t, l, o->shaped, tapname, bridge);
     struct emu_tap *tap = &d->taps[d->ntaps];
     if (emu_tap_open(tap, tapname, err, errlen) < 0)
         return NULL;

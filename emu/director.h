@@ -20,6 +20,7 @@
 
 struct emu_director_opts {
     const char *tag;           /* the world's tag: names the TAPs and bridges */
+    bool shaped;               /* the world gives links their delays (emu_world_director_port) */
     const char *pcap_dir;      /* NULL: no capture; else <node>-<iface>.pcap there */
     FILE *log;                 /* keepalived's events */
 };

@@ -74,7 +74,7 @@ static json_t *node_json(const struct scn_topo *t, int n, const char *tag)
     return o;
 }
 
-static json_t *link_json(const struct scn_topo *t, int l, const char *tag)
+static json_t *link_json(const struct scn_topo *t, int l, const char *tag, bool shape)
 {
     const struct scn_link *k = &t->links[l];
     json_t *ends = json_array();
@@ -88,7 +88,7 @@ static json_t *link_json(const struct scn_topo *t, int l, const char *tag)
                           (json_int_t)k->jitter, "loss", k->loss, "where", k->where.text);
     if (scn_topo_director(t, k->node[0]) || scn_topo_director(t, k->node[1])) {
         char tap[16], bridge[16];
-        emu_world_director_port(tag, t, l, tap, bridge);
+        emu_world_director_port(tag, t, l, shape, tap, bridge);
         json_object_set_new(o, "director_port", json_pack("{s:s, s:s}", "tap", tap, "bridge", bridge));
     }
     return o;
@@ -123,14 +123,14 @@ static json_t *clients_json(const struct scn_topo *t)
 }
 
 json_t *emu_plan_json(const struct scenario *sc, const struct scn_run *run, const struct scn_topo *t,
-                      const char *tag, char *const *director_args)
+                      const char *tag, bool shape, char *const *director_args)
 {
     json_t *nodes = json_array(), *links = json_array(), *directors = json_array(), *rss = json_array(),
            *servers = json_array(), *dargs = json_array();
     for (int n = 0; n < t->nnodes; n++)
         json_array_append_new(nodes, node_json(t, n, tag));
     for (int l = 0; l < t->nlinks; l++)
-        json_array_append_new(links, link_json(t, l, tag));
+        json_array_append_new(links, link_json(t, l, tag, shape));
     for (int i = 0; i < t->ndirectors; i++)
         json_array_append_new(directors, json_pack("{s:s, s:o}", "node", t->nodes[t->directors[i].node].name,
                                                    "vip", ip_json(t->directors[i].vip)));
@@ -142,8 +142,8 @@ json_t *emu_plan_json(const struct scenario *sc, const struct scn_run *run, cons
                                                  "where", t->apps[i].where.text));
     for (int i = 0; director_args[i]; i++)
         json_array_append_new(dargs, json_string(director_args[i]));
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "scenario", sc->name, "mode",
-                     scn_mode_name(run->mode), "tag", tag, "nodes", nodes, "links", links, "directors",
+    return json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "scenario", sc->name, "mode",
+                     scn_mode_name(run->mode), "tag", tag, "shape", shape, "nodes", nodes, "links", links, "directors",
                      directors, "director_args", dargs, "realservers", rss, "servers", servers, "clients",
                      clients_json(t));
 }

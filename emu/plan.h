@@ -13,9 +13,10 @@
 
 #include "sim/scenario.h"
 
-/* The plan of topo (run of sc) under tag; director_args (NULL-terminated)
- * is how `lvslab emu director` reloads the run. A new reference. */
+/* The plan of topo (run of sc) under tag, its links shaped or not (emu
+ * up --shape); director_args (NULL-terminated) is how `lvslab emu
+ * director` reloads the run. A new reference. */
 json_t *emu_plan_json(const struct scenario *sc, const struct scn_run *run, const struct scn_topo *topo,
-                      const char *tag, char *const *director_args);
+                      const char *tag, bool shape, char *const *director_args);
 
 #endif

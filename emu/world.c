@@ -149,12 +149,13 @@ bool emu_world_link_delayed(const struct scn_link *k)
     return k->delay || k->jitter || k->loss > 0;
 }
 
-void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, char tap[16], char bridge[16])
+void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, bool shaped, char tap[16],
+                             char bridge[16])
 {
     const struct scn_link *k = &t->links[l];
     int peer = scn_topo_director(t, k->node[0]) ? k->node[1] : k->node[0];
     snprintf(tap, 16, "lt%.4s%d", tag, l % 10000);
-    if (t->nodes[peer].kind == SCN_SWITCH && !emu_world_link_delayed(k))
+    if (t->nodes[peer].kind == SCN_SWITCH && !(shaped && emu_world_link_delayed(k)))
         emu_world_switch_bridge(tag, peer, bridge);
     else
         snprintf(bridge, 16, "lp%.4s%d", tag, l % 10000);
@@ -230,7 +231,7 @@ static int make_link(struct emu_world *w, int l, char *err, size_t errlen)
     const struct scn_link *k = &w->topo->links[l];
     struct link_end ends[2];
     char tap[16], p2p[16];
-    emu_world_director_port(w->tag, w->topo, l, tap, p2p);
+    emu_world_director_port(w->tag, w->topo, l, w->shape, tap, p2p);
     for (int i = 0; i < 2; i++) {
         int n = k->node[i];
         const struct scn_node *node = &w->topo->nodes[n];
@@ -380,7 +381,7 @@ static int shape_director(struct emu_world *w, int node, char *err, size_t errle
         char tap[16], bridge[16];
         if ((k->node[0] != node && k->node[1] != node) || !k->rate_bps)
             continue;
-        emu_world_director_port(w->tag, w->topo, l, tap, bridge);
+        emu_world_director_port(w->tag, w->topo, l, w->shape, tap, bridge);
         if (emu_shape(NULL, tap, k->rate_bps, k->queue_pkts, err, errlen) < 0)
             return -1;
     }
@@ -482,7 +483,7 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
         const int *ends = t->links[l].node;
         bool dir_end = scn_topo_director(t, ends[0]) || scn_topo_director(t, ends[1]);
         if (dir_end && (t->nodes[ends[0]].kind == SCN_SWITCH || t->nodes[ends[1]].kind == SCN_SWITCH) &&
-            !emu_world_link_delayed(&t->links[l]))
+            !(shape && emu_world_link_delayed(&t->links[l])))
             continue;         /* the director's TAP joins the switch's bridge when it starts */
         rc = make_link(w, l, err, errlen);
     }

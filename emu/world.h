@@ -46,12 +46,16 @@ void emu_world_free(struct emu_world *w);
 
 /* A director's link l as the world wires it: the director's TAP (a
  * root-namespace device) and the bridge it joins: the switch's bridge, or
- * for a point-to-point or delayed link a bridge of two ports, the TAP and
- * a veth (or a delay line's TAP) whose other end is the peer's interface
- * in its namespace or a port of the switch's bridge. */
+ * for a point-to-point link (or a delayed one in a shaped world) a bridge
+ * of two ports, the TAP and a veth (or a delay line's TAP) whose other end
+ * is the peer's interface in its namespace or a port of the switch's
+ * bridge. */
 /* Has link k a delay, jitter or loss (in a shaped world, a delay line)? */
 bool emu_world_link_delayed(const struct scn_link *k);
-void emu_world_director_port(const char *tag, const struct scn_topo *topo, int l, char tap[16], char bridge[16]);
+/* shaped: the world gives links their delays (emu up --shape), so a
+ * delayed link to a switch is a bridge of two ports and a delay line. */
+void emu_world_director_port(const char *tag, const struct scn_topo *topo, int l, bool shaped, char tap[16],
+                             char bridge[16]);
 /* The bridge of switch node n in the world tag. */
 void emu_world_switch_bridge(const char *tag, int node, char bridge[16]);
 /* 0 when tag can name a world (1-4 lower-case letters or digits), or -1

@@ -1,7 +1,8 @@
 /* The plan of an emulated run (emu/plan.c): the names a world builder
- * needs are the ones `lvslab emu up` and the director use, each mode's real
- * servers hold the VIP where the Linux set-up puts it, and only addresses
- * to add are listed. */
+ * needs are the ones `lvslab emu up` and the director use (in a shaped
+ * world a delayed link to a switch gets a bridge of its own), each link
+ * carries its rate and delays, each mode's real servers hold the VIP where
+ * the Linux set-up puts it, and only addresses to add are listed. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ static json_t *plan_of(const char *mode, struct scn_topo *topo, struct scenario 
     cr_assert_eq(emu_cli_load_run("scenarios/compare-modes.lua", mode, sets, 2, sc, &run, topo, err, sizeof err),
                  0, "%s", err);
     char *dargs[] = { "compare-modes.lua", "--mode", (char *)mode, NULL };
-    return emu_plan_json(sc, &run, topo, "m1", dargs);
+    return emu_plan_json(sc, &run, topo, "m1", false, dargs);
 }
 
 static json_t *find(json_t *array, const char *key, const char *value)
@@ -58,7 +59,7 @@ Test(emu_plan, switch_bridge_and_director_port_named_as_the_world_names_them)
         if (!port)
             continue;
         director_links++;
-        emu_world_director_port("m1", &topo, (int)i, tap, port_bridge);
+        emu_world_director_port("m1", &topo, (int)i, false, tap, port_bridge);
         cr_assert_str_eq(json_string_value(json_object_get(port, "tap")), tap);
         cr_assert_str_eq(json_string_value(json_object_get(port, "bridge")), port_bridge);
         cr_assert_str_eq(port_bridge, bridge, "the director's TAP joins the LAN switch's bridge");
@@ -122,6 +123,41 @@ Test(emu_plan, addresses_routes_servers_and_clients)
     cr_assert_str_eq(json_string_value(json_object_get(c, "dst")), "10.0.0.100");
     cr_assert_eq(json_integer_value(json_object_get(c, "port")), 80);
     json_decref(plan);
+    scn_topo_free(&topo);
+    scenario_free(&sc);
+}
+
+Test(emu_plan, shaped_world_gives_a_delayed_director_link_a_bridge_of_its_own)
+{
+    struct scenario sc;
+    struct scn_run run;
+    struct scn_topo topo;
+    char err[512];
+    cr_assert_eq(emu_cli_load_run("tests/fixtures/scenarios/emu-delay.lua", NULL, NULL, 0, &sc, &run, &topo, err,
+                                  sizeof err), 0, "%s", err);
+    char *dargs[] = { "emu-delay.lua", NULL };
+    char lan_bridge[16];
+    emu_world_switch_bridge("m1", scn_topo_node(&topo, "lan"), lan_bridge);
+    for (int shaped = 0; shaped < 2; shaped++) {
+        json_t *plan = emu_plan_json(&sc, &run, &topo, "m1", shaped, dargs);
+        cr_assert_eq(json_is_true(json_object_get(plan, "shape")), shaped);
+        size_t i;
+        json_t *link;
+        json_array_foreach(json_object_get(plan, "links"), i, link) {
+            const char *a = json_string_value(json_object_get(json_array_get(json_object_get(link, "ends"), 0), "node"));
+            const char *b = json_string_value(json_object_get(json_array_get(json_object_get(link, "ends"), 1), "node"));
+            if (strcmp(a, "director") || strcmp(b, "lan"))
+                continue;
+            cr_assert_eq(json_integer_value(json_object_get(link, "delay_ns")), 5000000, "the fixture's 5 ms");
+            cr_assert_eq(json_integer_value(json_object_get(link, "rate_bps")), 1000000000, "the default 1 Gbit/s");
+            const char *bridge = json_string_value(json_object_get(json_object_get(link, "director_port"), "bridge"));
+            if (shaped)
+                cr_assert_str_neq(bridge, lan_bridge, "shaped: the director's TAP is on a bridge of its own");
+            else
+                cr_assert_str_eq(bridge, lan_bridge, "unshaped: the director's TAP is on the switch's bridge");
+        }
+        json_decref(plan);
+    }
     scn_topo_free(&topo);
     scenario_free(&sc);
 }

@@ -79,6 +79,8 @@ def load_plan(a):
         argv += ["--set", kv]
     if a.pcap:
         argv += ["--pcap", a.pcap]
+    if a.shape:
+        argv.append("--shape")
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -121,7 +123,7 @@ def main(argv):
     os.makedirs(workdir, exist_ok=True)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_signal)
-    world = MininetWorld(plan, os.path.abspath(a.lvslab), workdir, shape=a.shape)
+    world = MininetWorld(plan, os.path.abspath(a.lvslab), workdir)
     print("plan: %s (%s) under tag %s: root devices %s" % (plan["scenario"], plan["mode"], plan["tag"],
                                                        " ".join(world.root_names())), flush=True)
     failure = None

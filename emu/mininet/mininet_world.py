@@ -69,9 +69,9 @@ def host_run(host, argv, timeout=60):
 class MininetWorld:
     """Build with up(); stop() removes everything made, after any failure."""
 
-    def __init__(self, plan, lvslab, workdir, shape=False):
+    def __init__(self, plan, lvslab, workdir):
         self.plan = plan
-        self.shape = shape        # links as the scenario says (as lvslab emu up --shape)
+        self.shape = plan["shape"]   # links as the scenario says (as lvslab emu up --shape)
         self.lvslab = lvslab
         self.workdir = workdir
         self.net = None
