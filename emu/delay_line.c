@@ -1,4 +1,6 @@
-/* The delay line: two TAPs, a ring of timed frames per direction, libev. */
+/* The delay line: two TAPs, a ring of timed frames per direction, libev;
+ * a timerfd per direction wakes it when the next frame is due (libev's own
+ * timers wait in whole milliseconds on epoll). */
 #include "emu/delay_line.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +34,8 @@ struct direction {
     int64_t last_due;          /* jitter never reorders */
     struct rng rng;
     ev_io readable;
-    ev_timer due;
+    int timer_fd;              /* readable when the oldest frame is due */
+    ev_io due;
     const struct emu_delay_params *p;
     uint64_t *passed, *lost, *dropped;
 };
@@ -80,7 +84,7 @@ fail:
 }
 
 /* Write every frame that is due, then wait for the next one. */
-static void send_due(struct ev_loop *loop, struct direction *d)
+static void send_due(struct direction *d)
 {
     const uint8_t *frame;
     size_t len;
@@ -93,19 +97,24 @@ static void send_due(struct ev_loop *loop, struct direction *d)
         frame_ring_pop(&d->ring);
     }
     if (frame_ring_peek(&d->ring, &frame, &len, &due)) {
-        ev_timer_set(&d->due, (double)(due - now) * 1e-9, 0.0);
-        ev_timer_start(loop, &d->due);
+        struct itimerspec at = { .it_value = { .tv_sec = due / 1000000000, .tv_nsec = due % 1000000000 } };
+        timerfd_settime(d->timer_fd, TFD_TIMER_ABSTIME, &at, NULL);
     }
 }
 
-static void on_due(struct ev_loop *loop, ev_timer *w, int revents)
+static void on_due(struct ev_loop *loop, ev_io *w, int revents)
 {
+    (void)loop;
     (void)revents;
-    send_due(loop, w->data);
+    struct direction *d = w->data;
+    uint64_t expirations;
+    if (read(d->timer_fd, &expirations, sizeof expirations) == sizeof expirations)
+        send_due(d);
 }
 
 static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
+    (void)loop;
     (void)revents;
     struct direction *d = w->data;
     bool was_empty = d->ring.count == 0;
@@ -132,7 +141,7 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
         frame_ring_commit(&d->ring, (size_t)n, due);
     }
     if (was_empty && d->ring.count)
-        send_due(loop, d);
+        send_due(d);
 }
 
 static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
@@ -140,6 +149,36 @@ static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
     (void)w;
     (void)revents;
     ev_break(loop, EVBREAK_ALL);
+}
+
+/* Direction i (0: a to b) from in_fd to out_fd; 0, or -1 with err. */
+static int direction_init(struct direction *d, int i, int in_fd, int out_fd, const struct emu_delay_params *p,
+                          struct emu_delay_stats *stats, char *err, size_t errlen)
+{
+    *d = (struct direction){ .in_fd = in_fd, .out_fd = out_fd, .p = p, .passed = &stats->passed[i],
+                             .lost = &stats->lost[i], .dropped = &stats->dropped[i] };
+    rng_init(&d->rng, p->seed, i == 0 ? "delay line a to b" : "delay line b to a");
+    size_t queue = emu_delay_queue_bytes(p);
+    d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (d->timer_fd < 0) {
+        snprintf(err, errlen, "timerfd_create: %s", strerror(errno));
+        return -1;
+    }
+    if (frame_ring_init(&d->ring, queue, MAX_FRAME) < 0) {
+        snprintf(err, errlen, "no memory for a %zu-byte delay queue", queue);
+        return -1;
+    }
+    ev_io_init(&d->readable, on_readable, in_fd, EV_READ);
+    ev_io_init(&d->due, on_due, d->timer_fd, EV_READ);
+    d->readable.data = d->due.data = d;
+    return 0;
+}
+
+static void direction_free(struct direction *d)
+{
+    frame_ring_free(&d->ring);
+    if (d->timer_fd > 0)
+        close(d->timer_fd);
 }
 
 int emu_delay_line_run(const char *tap_a, const char *tap_b, const struct emu_delay_params *p,
@@ -153,22 +192,8 @@ int emu_delay_line_run(const char *tap_a, const char *tap_b, const struct emu_de
     struct direction dir[2];
     memset(dir, 0, sizeof dir);
     int rc = fd[1] < 0 ? -1 : 0;
-    size_t queue = emu_delay_queue_bytes(p);
-    for (int i = 0; i < 2 && !rc; i++) {
-        struct direction *d = &dir[i];
-        if (frame_ring_init(&d->ring, queue, MAX_FRAME) < 0) {
-            snprintf(err, errlen, "no memory for a %zu-byte delay queue", queue);
-            rc = -1;
-            break;
-        }
-        d->in_fd = fd[i];
-        d->out_fd = fd[1 - i];
-        d->p = p;
-        d->passed = &stats->passed[i];
-        d->lost = &stats->lost[i];
-        d->dropped = &stats->dropped[i];
-        rng_init(&d->rng, p->seed, i == 0 ? "delay line a to b" : "delay line b to a");
-    }
+    for (int i = 0; i < 2 && !rc; i++)
+        rc = direction_init(&dir[i], i, fd[i], fd[1 - i], p, stats, err, errlen);
     if (!rc) {
         struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
         ev_signal term, intr;
@@ -177,15 +202,13 @@ int emu_delay_line_run(const char *tap_a, const char *tap_b, const struct emu_de
         ev_signal_start(loop, &term);
         ev_signal_start(loop, &intr);
         for (int i = 0; i < 2; i++) {
-            ev_io_init(&dir[i].readable, on_readable, dir[i].in_fd, EV_READ);
-            ev_init(&dir[i].due, on_due);
-            dir[i].readable.data = dir[i].due.data = &dir[i];
             ev_io_start(loop, &dir[i].readable);
+            ev_io_start(loop, &dir[i].due);
         }
         ev_run(loop, 0);
     }
     for (int i = 0; i < 2; i++) {
-        frame_ring_free(&dir[i].ring);
+        direction_free(&dir[i]);
         if (fd[i] >= 0)
             close(fd[i]);
     }
