@@ -5,20 +5,18 @@
 
 #include <errno.h>
 #include <ev.h>
-#include <fcntl.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
-#include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "emu/frame_ring.h"
+#include "emu/tap.h"
 #include "engine/rng.h"
 
 #define MAX_FRAME (sizeof(struct virtio_net_hdr) + 14 + 65535)
@@ -53,34 +51,6 @@ static int64_t now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int open_tap(const char *name, bool gso, char *err, size_t errlen)
-{
-    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "TAP %s: cannot open /dev/net/tun: %s", name, strerror(errno));
-        return -1;
-    }
-    struct ifreq ifr = { 0 };
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-    int hdr_size = sizeof(struct virtio_net_hdr);
-    unsigned long offloads = TUN_F_CSUM | (gso ? TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN : 0);
-    const char *step = "TUNSETIFF";
-    if (strlen(name) >= IFNAMSIZ || ioctl(fd, TUNSETIFF, &ifr) < 0)
-        goto fail;
-    step = "TUNSETVNETHDRSZ";
-    if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_size) < 0)
-        goto fail;
-    step = "TUNSETOFFLOAD";
-    if (ioctl(fd, TUNSETOFFLOAD, offloads) < 0)
-        goto fail;
-    return fd;
-fail:
-    snprintf(err, errlen, "TAP %s: %s: %s", name, step, strlen(name) >= IFNAMSIZ ? "name too long" : strerror(errno));
-    close(fd);
-    return -1;
 }
 
 /* Write every frame that is due, then wait for the next one. */
@@ -185,10 +155,11 @@ int emu_delay_line_run(const char *tap_a, const char *tap_b, const struct emu_de
                        struct emu_delay_stats *stats, char *err, size_t errlen)
 {
     memset(stats, 0, sizeof *stats);
-    bool gso = p->loss == 0;
-    int fd[2] = { open_tap(tap_a, gso, err, errlen), -1 };
+    /* with loss, no GSO: a lost frame is one segment */
+    unsigned long offloads = TUN_F_CSUM | (p->loss == 0 ? TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN : 0);
+    int fd[2] = { emu_tap_open_fd(tap_a, offloads, err, errlen), -1 };
     if (fd[0] >= 0)
-        fd[1] = open_tap(tap_b, gso, err, errlen);
+        fd[1] = emu_tap_open_fd(tap_b, offloads, err, errlen);
     struct direction dir[2];
     memset(dir, 0, sizeof dir);
     int rc = fd[1] < 0 ? -1 : 0;

@@ -18,10 +18,8 @@
 #include "net/host.h"
 #include "net/sw_offload.h"
 
-int emu_tap_open(struct emu_tap *tap, const char *name, char *err, size_t errlen)
+int emu_tap_open_fd(const char *name, unsigned long offloads, char *err, size_t errlen)
 {
-    memset(tap, 0, sizeof *tap);
-    tap->fd = -1;
     if (strlen(name) >= IFNAMSIZ) {
         snprintf(err, errlen, "TAP name \"%s\" is longer than %d characters", name, IFNAMSIZ - 1);
         return -1;
@@ -41,16 +39,25 @@ int emu_tap_open(struct emu_tap *tap, const char *name, char *err, size_t errlen
     step = "TUNSETVNETHDRSZ";
     if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_size) < 0)
         goto fail;
-    step = "TUNSETOFFLOAD";       /* no TSO6: lvslab's stack is IPv4 only */
-    if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN)) < 0)
+    step = "TUNSETOFFLOAD";
+    if (ioctl(fd, TUNSETOFFLOAD, offloads) < 0)
         goto fail;
-    tap->fd = fd;
-    snprintf(tap->name, IFNAMSIZ, "%s", ifr.ifr_name);
-    return 0;
+    return fd;
 fail:
     snprintf(err, errlen, "TAP %s: %s: %s", name, step, strerror(errno));
     close(fd);
     return -1;
+}
+
+int emu_tap_open(struct emu_tap *tap, const char *name, char *err, size_t errlen)
+{
+    memset(tap, 0, sizeof *tap);
+    /* no TSO6: lvslab's stack is IPv4 only */
+    tap->fd = emu_tap_open_fd(name, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN, err, errlen);
+    if (tap->fd < 0)
+        return -1;
+    snprintf(tap->name, IFNAMSIZ, "%s", name);
+    return 0;
 }
 
 int emu_tap_up(const struct emu_tap *tap, unsigned mtu, const char *bridge, char *err, size_t errlen)

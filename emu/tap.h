@@ -39,6 +39,10 @@ struct emu_tap {
 /* Create (or attach to) the TAP device `name`, non-blocking; 0 or -1 with a
  * message in err naming the device and the reason. */
 int emu_tap_open(struct emu_tap *tap, const char *name, char *err, size_t errlen);
+/* The same as a bare file descriptor (each frame behind a virtio_net_hdr),
+ * the kernel allowed to hand over what offloads (TUN_F_*) says; the fd, or
+ * -1 with err. */
+int emu_tap_open_fd(const char *name, unsigned long offloads, char *err, size_t errlen);
 /* Set the device up with an MTU, and optionally enslave it to a bridge. */
 int emu_tap_up(const struct emu_tap *tap, unsigned mtu, const char *bridge, char *err, size_t errlen);
 /* Join the TAP to a host interface: frames the netif sends go out the TAP,

@@ -10,11 +10,7 @@ tag_prefix=p
 
 timeout 30 "$lvslab" emu up tests/fixtures/scenarios/emu-p2p.lua --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
-i=0   # python's http.server takes a moment to listen: wait for both
-until [ "$(grep -l 'Serving HTTP' "$work"/rs*-http.log 2>/dev/null | wc -l)" -eq 2 ]; do
-    i=$((i + 1)); [ $i -lt 40 ] || { echo "the servers did not start"; exit 1; }
-    sleep 0.1
-done
+wait_for_http_servers 2
 b1=$(wc -l <"$work/rs1-http.log"); b2=$(wc -l <"$work/rs2-http.log")
 for k in 1 2 3 4 5 6 7 8; do
     client curl -sf --max-time 3 -o /dev/null http://10.1.0.100/ || { echo "request $k failed"; exit 1; }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Link delay and loss in the emulated world, where the kernel has no netem:
 # `lvslab emu up --shape` puts each delayed link of
-# tests/fixtures/scenarios/emu-delay.lua on a delay line (two TAPs and
+# tests/fixtures/scenarios/emu-p2p.lua (delayed=1) on a delay line (two TAPs and
 # `lvslab emu delay-line` between them). A ping to the director crosses
 # 1 + 10 ms each way, a connection through the VIP to a NAT real server
 # 1 + 10 + 5 + 2 ms each way: both round trips must be at least that and
@@ -14,13 +14,9 @@
 tag_prefix=d
 . "$(dirname "$0")/support/emu_world.sh"
 
-timeout 60 "$lvslab" emu up tests/fixtures/scenarios/emu-delay.lua --shape --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
+timeout 60 "$lvslab" emu up tests/fixtures/scenarios/emu-p2p.lua --set delayed=1 --shape --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
-i=0   # python's http.server takes a moment to listen: wait for both
-until [ "$(grep -l 'Serving HTTP' "$work"/rs*-http.log 2>/dev/null | wc -l)" -eq 2 ]; do
-    i=$((i + 1)); [ $i -lt 40 ] || { echo "the servers did not start"; exit 1; }
-    sleep 0.1
-done
+wait_for_http_servers 2
 # five delayed links; their root-namespace ends: the router's link to the
 # director, both of the director's link to the switch, each server's
 [ "$(ip -o link show | grep -c ": ld$tag[0-9]*[ab]:")" -eq 5 ] ||

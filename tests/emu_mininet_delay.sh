@@ -1,6 +1,6 @@
 #!/bin/sh
 # Link delays on Mininet: emu/mininet/lvslab_mininet.py --shape on
-# tests/fixtures/scenarios/emu-delay.lua (NAT; one-way delays of 1, 10, 5
+# tests/fixtures/scenarios/emu-p2p.lua with delayed=1 (NAT; one-way delays of 1, 10, 5
 # and 2 ms between the client and a real server) puts each of its five
 # delayed links on a delay line, as lvslab emu up --shape does. The run
 # passes (sha256, wrk without errors); its one fetch connects in at least
@@ -8,7 +8,7 @@
 # packet also waits for ARP at each hop: 36 ms more); five delay lines ran;
 # nothing is left after.
 mode=nat
-scenario_args=tests/fixtures/scenarios/emu-delay.lua
+scenario_args="tests/fixtures/scenarios/emu-p2p.lua --set delayed=1"
 . "$(dirname "$0")/support/emu_mininet.sh"
 
 mininet_start --shape --file-mb 2

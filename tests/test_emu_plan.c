@@ -133,9 +133,10 @@ Test(emu_plan, shaped_world_gives_a_delayed_director_link_a_bridge_of_its_own)
     struct scn_run run;
     struct scn_topo topo;
     char err[512];
-    cr_assert_eq(emu_cli_load_run("tests/fixtures/scenarios/emu-delay.lua", NULL, NULL, 0, &sc, &run, &topo, err,
+    static const char *const sets[] = { "delayed=1" };
+    cr_assert_eq(emu_cli_load_run("tests/fixtures/scenarios/emu-p2p.lua", NULL, sets, 1, &sc, &run, &topo, err,
                                   sizeof err), 0, "%s", err);
-    char *dargs[] = { "emu-delay.lua", NULL };
+    char *dargs[] = { "emu-p2p.lua", "--set", "delayed=1", NULL };
     char lan_bridge[16];
     emu_world_switch_bridge("m1", scn_topo_node(&topo, "lan"), lan_bridge);
     for (int shaped = 0; shaped < 2; shaped++) {

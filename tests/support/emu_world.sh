@@ -17,3 +17,13 @@ trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 
 . "$(dirname "$0")/support/emu_listing.sh"
+
+# wait_for_http_servers N: until N real servers' http.server logs say they
+# serve (python takes a moment to listen), at most 4 s
+wait_for_http_servers() {
+    i=0
+    until [ "$(grep -l 'Serving HTTP' "$work"/*-http.log 2>/dev/null | wc -l)" -eq "$1" ]; do
+        i=$((i + 1)); [ $i -lt 40 ] || { echo "the $1 http servers did not start"; exit 1; }
+        sleep 0.1
+    done
+}
