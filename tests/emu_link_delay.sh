@@ -47,7 +47,7 @@ LVSLAB_ADDRS="10.1.0.2 10.1.0.100 10.2.0.1" MIN_FRAMES=5 sh scripts/pcap-check.s
 
 # --- loss: one delay line between two namespaces of this test's own ---
 a=lvslab-$tag-la b=lvslab-$tag-lb
-trap 'kill "$line" 2>/dev/null; ip netns del "$a" 2>/dev/null; ip netns del "$b" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill "$line" 2>/dev/null || true; ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 ip netns add "$a"; ip netns add "$b"
 "$lvslab" emu delay-line "ld${tag}xa" "ld${tag}xb" --delay 1ms --loss 0.2 >"$tmp/line.out" 2>&1 &
 line=$!

@@ -55,6 +55,6 @@ PY
 
 grep -q '| nat (emu) |' "$dir/out/summary.md" || { echo "summary.md does not show the emulated runs"; exit 1; }
 # the director's own addresses: the DIP and the VIP
-LVSLAB_ADDRS="10.0.0.2 10.0.0.100" MIN_FRAMES=100 sh scripts/pcap-check.sh "$dir"/out/pcap-emu/*/*/*.pcap >/dev/null ||
-    { echo "an emulated director's pcap fails scripts/pcap-check.sh"; exit 1; }
+LVSLAB_ADDRS="10.0.0.2 10.0.0.100" MIN_FRAMES=100 sh scripts/pcap-check.sh "$dir"/out/pcap-emu/*/*/*.pcap >"$dir/pcap-check.txt" 2>&1 ||
+    { grep -v 'none flagged' "$dir/pcap-check.txt"; echo "an emulated director's pcap fails scripts/pcap-check.sh"; exit 1; }
 echo "sim_vs_emu: ok"
