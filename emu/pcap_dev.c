@@ -226,8 +226,12 @@ void emu_pcap_dev_close(struct emu_pcap_dev *dev)
 
 void emu_pcap_dev_print_counters(const struct emu_pcap_dev *dev, FILE *out)
 {
-    fprintf(out, "%s: rx=%llu tx=%llu rx_partial=%llu rx_oversize=%llu rx_errors=%llu tx_errors=%llu\n",
+    struct pcap_stat ps = { 0 };
+    pcap_stats(dev->pcap, &ps);   /* ps_drop: frames the kernel found no room for in the ring */
+    fprintf(out,
+            "%s: rx=%llu tx=%llu rx_partial=%llu rx_oversize=%llu rx_ring_drops=%u rx_errors=%llu "
+            "tx_errors=%llu\n",
             dev->name, (unsigned long long)dev->rx_frames, (unsigned long long)dev->tx_frames,
-            (unsigned long long)dev->rx_partial, (unsigned long long)dev->rx_oversize,
+            (unsigned long long)dev->rx_partial, (unsigned long long)dev->rx_oversize, ps.ps_drop,
             (unsigned long long)dev->rx_errors, (unsigned long long)dev->tx_errors);
 }

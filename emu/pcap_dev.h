@@ -54,7 +54,9 @@ int emu_pcap_dev_open(struct emu_pcap_dev *dev, const char *name, char *err, siz
 void emu_pcap_dev_bind(struct emu_pcap_dev *dev, struct ev_loop *loop, struct netif *nif);
 /* Stop reading, close, and turn back on the offloads that were on. */
 void emu_pcap_dev_close(struct emu_pcap_dev *dev);
-/* One line of counters: "NAME: rx=... tx=... rx_oversize=... ...". */
+/* One line of counters: "NAME: rx=... tx=... rx_partial=... rx_oversize=...
+ * rx_ring_drops=... rx_errors=... tx_errors=...", rx_ring_drops from
+ * pcap_stats(): frames lost because the kernel's ring was full. */
 void emu_pcap_dev_print_counters(const struct emu_pcap_dev *dev, FILE *out);
 
 #endif
