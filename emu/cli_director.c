@@ -19,11 +19,11 @@ static int usage(FILE *f, int rc)
                "  (as the scenario names it) on the existing, up interface veth3 instead of a\n"
                "  TAP: its frames are read and written through libpcap (AF_PACKET), GRO, LRO,\n"
                "  TSO and GSO are off on it until the director stops (docs/emulation.md).\n"
-               "  SIGUSR1 writes 'ipvsadm -L -n', '-L -n --stats' and the\n"
-               "  director's drop and SYN-proxy counters to\n"
-               "  FILE (default: stdout); --pcap DIR captures every TAP to DIR/NODE-IFACE.pcap;\n"
-               "  --ready FILE is created once the rules are in. Runs until SIGINT or SIGTERM,\n"
-               "  then stops keepalived as keepalived does (VRRP masters send priority 0).\n");
+               "  SIGUSR1 writes 'ipvsadm -L -n', '-L -n --stats', the director's drop and\n"
+               "  SYN-proxy counters and each interface's to FILE (default: stdout); --pcap DIR\n"
+               "  captures every interface to DIR/NODE-IFACE.pcap; --ready FILE is created once\n"
+               "  the rules are in. Runs until SIGINT or SIGTERM, then stops keepalived as\n"
+               "  keepalived does (VRRP masters send priority 0).\n");
     return rc;
 }
 
@@ -174,7 +174,9 @@ int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "lvslab emu director: %s has no director%s%s\n", script, node ? " on " : "", node ? node : "");
         rc = CLI_USAGE;
     }
-    struct emu_director_opts opts = { .tag = tag, .pcap_dir = pcap, .log = err, .ifaces = ifaces, .nifaces = nifaces };
+    struct emu_director_opts opts = {
+        .tag = tag, .pcap_dir = pcap, .log = err, .ifaces = ifaces, .nifaces = nifaces,
+    };
     if (rc == CLI_OK && emu_director_check_ifaces(&topo, index, &opts, msg, sizeof msg) < 0) {
         fprintf(err, "lvslab emu director: %s\n", msg);
         rc = CLI_USAGE;
