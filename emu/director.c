@@ -118,8 +118,8 @@ static struct netif *open_device(struct emu_director *d, struct ev_loop *loop, c
     d->ndevs++;
     uint32_t mtu = t->links[l].mtu ? t->links[l].mtu : 1500;
     if (dev->mtu != mtu) {
-        snprintf(err, errlen, "interface %s has an MTU of %u, the link of %s's %s (%s) %u", device, dev->mtu,
-                 node->name, node->ifs[i].name, t->links[l].where.text, mtu);
+        snprintf(err, errlen, "interface %s has an MTU of %u, but %s's %s is on a link of MTU %u (%s)", device,
+                 dev->mtu, node->name, node->ifs[i].name, mtu, t->links[l].where.text);
         return NULL;
     }
     struct netif *nif = add_netif(d, node, index, i, mtu, o, err, errlen);
