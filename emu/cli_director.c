@@ -1,4 +1,5 @@
-/* `lvslab emu director`: one scenario director on TAPs until signalled. */
+/* `lvslab emu director`: one scenario director on TAPs (or existing
+ * interfaces) until signalled. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,16 +11,21 @@
 static int usage(FILE *f, int rc)
 {
     fprintf(f, "usage: lvslab emu director SCENARIO [--mode MODE] [--set KEY=VALUE]... [--tag TAG]\n"
-               "                          [--node NAME] [--pcap DIR] [--status FILE] [--ready FILE] [--shaped]\n"
+               "                          [--node NAME] [--iface IFACE=DEVICE]... [--pcap DIR]\n"
+               "                          [--status FILE] [--ready FILE] [--shaped]\n"
                "  Run the director NAME (default: the first) of one run of SCENARIO on TAP\n"
                "  devices joined to the bridges of the emulated world TAG (lvslab emu up, which\n"
-               "  starts it this way). SIGUSR1 writes 'ipvsadm -L -n', '-L -n --stats' and the\n"
-               "  director's drop and SYN-proxy counters to\n"
-               "  FILE (default: stdout); --pcap DIR captures every TAP to DIR/NODE-IFACE.pcap;\n"
-               "  --ready FILE is created once the rules are in; --shaped: the world was built\n"
-               "  with 'emu up --shape' (delayed links reach a switch through a bridge of their\n"
-               "  own). Runs until SIGINT or SIGTERM,\n"
-               "  then stops keepalived as keepalived does (VRRP masters send priority 0).\n");
+               "  starts it this way; --shaped: built with 'emu up --shape', where delayed links\n"
+               "  reach a switch through a bridge of their own). --iface eth0=veth3 puts the\n"
+               "  director's interface eth0 (as the scenario names it) on the existing, up\n"
+               "  interface veth3 instead of a TAP: its frames are read and written through\n"
+               "  libpcap (AF_PACKET), GRO, LRO, TSO and GSO are off on it until the director\n"
+               "  stops (docs/emulation.md).\n"
+               "  SIGUSR1 writes 'ipvsadm -L -n', '-L -n --stats', the director's drop and\n"
+               "  SYN-proxy counters and each interface's to FILE (default: stdout); --pcap DIR\n"
+               "  captures every interface to DIR/NODE-IFACE.pcap; --ready FILE is created once\n"
+               "  the rules are in. Runs until SIGINT or SIGTERM, then stops keepalived as\n"
+               "  keepalived does (VRRP masters send priority 0).\n");
     return rc;
 }
 
@@ -78,17 +84,36 @@ static int serve(struct ev_loop *loop, struct emu_director *d, const char *name,
         rc = CLI_FAILED;
     }
     if (rc == CLI_OK) {
-        fprintf(out, "%s: director up on %d TAPs (tag %s)\n", name, d->ntaps, tag);
+        fprintf(out, "%s: director up on %d TAPs and %d existing interfaces (tag %s)\n", name, d->ntaps,
+                d->ndevs, tag);
         fflush(out);
         ev_run(loop, 0);
         emu_director_shutdown(d);
         for (int i = 0; i < d->ntaps; i++)
             emu_tap_print_counters(&d->taps[i], out);
+        for (int i = 0; i < d->ndevs; i++)
+            emu_pcap_dev_print_counters(&d->devs[i], out);
     }
     ev_signal_stop(loop, &sigint);
     ev_signal_stop(loop, &sigterm);
     ev_signal_stop(loop, &sigusr1);
     return rc;
+}
+
+/* --iface IFACE=DEVICE, pointing into arg (which outlives the run); 0,
+ * or -1 with a message naming the argument. */
+static int parse_iface(char *arg, struct emu_director_iface *e, FILE *err)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) {
+        fprintf(err, "lvslab emu director: --iface %s: not IFACE=DEVICE (the director's interface in the "
+                     "scenario, then an existing interface)\n", arg);
+        return -1;
+    }
+    *eq = '\0';
+    e->name = arg;
+    e->device = eq + 1;
+    return 0;
 }
 
 static int find_director(const struct scn_topo *t, const char *node)
@@ -106,6 +131,8 @@ int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
     const char *sets[32];
     int nsets = 0;
     bool shaped = false;
+    struct emu_director_iface ifaces[SCN_MAX_IFS];
+    int nifaces = 0;
     for (int i = 1; i < argc; i++) {
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(argv[i], "--help"))
@@ -130,7 +157,10 @@ int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
             ready = argv[++i];
         else if (!strcmp(argv[i], "--set") && nsets < 32)
             sets[nsets++] = argv[++i];
-        else if (argv[i][0] != '-' && !script)
+        else if (!strcmp(argv[i], "--iface") && nifaces < SCN_MAX_IFS) {
+            if (parse_iface(argv[++i], &ifaces[nifaces++], err) < 0)
+                return CLI_USAGE;
+        } else if (argv[i][0] != '-' && !script)
             script = argv[i];
         else
             return usage(err, CLI_USAGE);
@@ -151,18 +181,23 @@ int emu_cli_director(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "lvslab emu director: %s has no director%s%s\n", script, node ? " on " : "", node ? node : "");
         rc = CLI_USAGE;
     }
+    struct emu_director_opts opts = {
+        .tag = tag, .shaped = shaped, .pcap_dir = pcap, .log = err, .ifaces = ifaces, .nifaces = nifaces,
+    };
+    if (rc == CLI_OK && emu_director_check_ifaces(&topo, index, &opts, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab emu director: %s\n", msg);
+        rc = CLI_USAGE;
+    }
     struct ev_loop *loop = ev_default_loop(0);
     struct emu_director d;
-    if (rc == CLI_OK && emu_director_start(&d, loop, &topo, index,
-                                           &(struct emu_director_opts){ .tag = tag, .shaped = shaped,
-                                                                                       .pcap_dir = pcap, .log = err },
-                                           msg, sizeof msg) < 0) {
+    bool started = rc == CLI_OK;      /* stopped below even when the start fails half-way */
+    if (started && emu_director_start(&d, loop, &topo, index, &opts, msg, sizeof msg) < 0) {
         fprintf(err, "lvslab emu director: %s\n", msg);
         rc = CLI_FAILED;
     }
     if (rc == CLI_OK)
         rc = serve(loop, &d, topo.nodes[topo.directors[index].node].name, tag, status, ready, out, err);
-    if (index >= 0) {
+    if (started) {
         size_t live = emu_director_stop(&d);
         if (live)
             fprintf(err, "lvslab emu director: %zu packet buffers still live at exit\n", live);

@@ -1,4 +1,5 @@
-/* The emulated director: a scenario director's host on TAP devices. */
+/* The emulated director: a scenario director's host on TAP devices or
+ * existing interfaces. */
 #include "emu/director.h"
 
 #include <stdio.h>
@@ -42,6 +43,40 @@ static void capture(void *ctx, const struct pkt *frame, int inbound)
     pkt_queue_purge(&wire);
 }
 
+/* The netif of the director's interface i, with a MAC made from the tag
+ * and its place: the same on a TAP or an existing interface. */
+static struct netif *add_netif(struct emu_director *d, const struct scn_node *node, int index, int i,
+                               uint32_t mtu, const struct emu_director_opts *o, char *err, size_t errlen)
+{
+    unsigned h = 0;
+    for (const char *c = o->tag; *c; c++)
+        h = h * 31 + (unsigned char)*c;
+    const uint8_t mac[6] = { 0x02, 0x4c, 0x56, (uint8_t)h, (uint8_t)index, (uint8_t)i };
+    struct netif *nif = host_add_netif(d->host, node->ifs[i].name, mac, NULL, NULL);
+    if (!nif) {
+        snprintf(err, errlen, "%s: no room for interface %s", node->name, node->ifs[i].name);
+        return NULL;
+    }
+    nif->mtu = mtu;
+    return nif;
+}
+
+/* The capture of interface i: its file opened, the hook's context
+ * returned (NULL with err set when the file cannot be opened). */
+static struct emu_director_capture *open_capture(struct emu_director *d, struct ev_loop *loop,
+                                                 const struct scn_node *node, int i,
+                                                 const struct emu_director_opts *o, char *err, size_t errlen)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s-%s.pcap", o->pcap_dir, node->name, node->ifs[i].name);
+    struct emu_director_capture *c = &d->caps[i];
+    c->loop = loop;
+    c->pcap = sim_pcap_open(path);
+    if (!c->pcap)
+        snprintf(err, errlen, "%s: cannot open the capture file", path);
+    return c->pcap ? c : NULL;
+}
+
 /* A TAP for the director's interface i (on link l), joined to its bridge,
  * as the netif of that interface. */
 static struct netif *open_tap(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *t,
@@ -56,33 +91,85 @@ static struct netif *open_tap(struct emu_director *d, struct ev_loop *loop, cons
         return NULL;
     d->ntaps++;
     uint32_t mtu = t->links[l].mtu ? t->links[l].mtu : 1500;
-    if (emu_tap_up(tap, mtu, bridge, err, errlen) < 0)
+    struct netif *nif;
+    if (emu_tap_up(tap, mtu, bridge, err, errlen) < 0 || !(nif = add_netif(d, node, index, i, mtu, o, err, errlen)))
         return NULL;
-    unsigned h = 0;
-    for (const char *c = o->tag; *c; c++)
-        h = h * 31 + (unsigned char)*c;
-    const uint8_t mac[6] = { 0x02, 0x4c, 0x56, (uint8_t)h, (uint8_t)index, (uint8_t)i };
-    struct netif *nif = host_add_netif(d->host, node->ifs[i].name, mac, NULL, NULL);
-    if (!nif) {
-        snprintf(err, errlen, "%s: no room for interface %s", node->name, node->ifs[i].name);
-        return NULL;
-    }
-    nif->mtu = mtu;
     emu_tap_bind(tap, loop, nif);
     if (o->pcap_dir) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s-%s.pcap", o->pcap_dir, node->name, node->ifs[i].name);
-        struct emu_director_capture *c = &d->caps[d->ntaps - 1];
-        c->loop = loop;
-        c->pcap = sim_pcap_open(path);
-        if (!c->pcap) {
-            snprintf(err, errlen, "%s: cannot open the capture file", path);
+        if (!(tap->capture_ctx = open_capture(d, loop, node, i, o, err, errlen)))
             return NULL;
-        }
         tap->capture = capture;
-        tap->capture_ctx = c;
     }
     return nif;
+}
+
+/* The existing interface `device` for the director's interface i (on link
+ * l), read and written through libpcap, as the netif of that interface. Its
+ * MTU must be the link's. */
+static struct netif *open_device(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *t,
+                                 int index, int i, const char *device, const struct emu_director_opts *o,
+                                 char *err, size_t errlen)
+{
+    const struct scn_node *node = &t->nodes[t->directors[index].node];
+    int l = node->ifs[i].link;
+    struct emu_pcap_dev *dev = &d->devs[d->ndevs];
+    if (emu_pcap_dev_open(dev, device, err, errlen) < 0)
+        return NULL;
+    d->ndevs++;
+    uint32_t mtu = t->links[l].mtu ? t->links[l].mtu : 1500;
+    if (dev->mtu != mtu) {
+        snprintf(err, errlen, "interface %s has an MTU of %u, but %s's %s is on a link of MTU %u (%s)", device,
+                 dev->mtu, node->name, node->ifs[i].name, mtu, t->links[l].where.text);
+        return NULL;
+    }
+    struct netif *nif = add_netif(d, node, index, i, mtu, o, err, errlen);
+    if (!nif)
+        return NULL;
+    emu_pcap_dev_bind(dev, loop, nif);
+    if (o->pcap_dir) {
+        if (!(dev->capture_ctx = open_capture(d, loop, node, i, o, err, errlen)))
+            return NULL;
+        dev->capture = capture;
+    }
+    return nif;
+}
+
+/* The existing device named for interface `name` by o->ifaces, or NULL. */
+static const char *device_for(const struct emu_director_opts *o, const char *name)
+{
+    for (int k = 0; k < o->nifaces; k++)
+        if (!strcmp(o->ifaces[k].name, name))
+            return o->ifaces[k].device;
+    return NULL;
+}
+
+int emu_director_check_ifaces(const struct scn_topo *t, int index, const struct emu_director_opts *o, char *err,
+                              size_t errlen)
+{
+    const struct scn_node *node = &t->nodes[t->directors[index].node];
+    for (int k = 0; k < o->nifaces; k++) {
+        const struct emu_director_iface *e = &o->ifaces[k];
+        bool linked = false;
+        for (int i = 0; i < node->nifs; i++)
+            linked |= node->ifs[i].link >= 0 && !strcmp(node->ifs[i].name, e->name);
+        if (!linked) {
+            int n = snprintf(err, errlen, "--iface %s=%s: %s has no interface %s on a link (its linked interfaces:",
+                             e->name, e->device, node->name, e->name);
+            for (int i = 0; i < node->nifs && n > 0 && (size_t)n < errlen; i++)
+                if (node->ifs[i].link >= 0)
+                    n += snprintf(err + n, errlen - (size_t)n, " %s", node->ifs[i].name);
+            if (n > 0 && (size_t)n < errlen)
+                snprintf(err + n, errlen - (size_t)n, ")");
+            return -1;
+        }
+        for (int j = 0; j < k; j++)
+            if (!strcmp(o->ifaces[j].name, e->name) || !strcmp(o->ifaces[j].device, e->device)) {
+                snprintf(err, errlen, "--iface %s=%s: %s is given twice", e->name, e->device,
+                         strcmp(o->ifaces[j].name, e->name) ? e->device : e->name);
+                return -1;
+            }
+    }
+    return 0;
 }
 
 int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struct scn_topo *t, int index,
@@ -95,12 +182,16 @@ int emu_director_start(struct emu_director *d, struct ev_loop *loop, const struc
     d->pool = pkt_pool_new();
     d->host = host_new(node->name, emu_clock_rt(&d->clock), d->pool, 1);
     scn_apply_sysctls(d->host, node);
+    if (emu_director_check_ifaces(t, index, o, err, errlen) < 0)
+        return -1;
     struct netif *ifs[SCN_MAX_IFS];
     for (int i = 0; i < node->nifs; i++) {
         const struct scn_iface *ifc = &node->ifs[i];
-        ifs[i] = ifc->link >= 0 ? open_tap(d, loop, t, index, i, o, err, errlen)
-                 : ifc->naddrs ? scn_apply_local_netif(d->host, ifc)
-                               : NULL;
+        const char *device = ifc->link >= 0 ? device_for(o, ifc->name) : NULL;
+        ifs[i] = device          ? open_device(d, loop, t, index, i, device, o, err, errlen)
+                 : ifc->link >= 0 ? open_tap(d, loop, t, index, i, o, err, errlen)
+                 : ifc->naddrs    ? scn_apply_local_netif(d->host, ifc)
+                                  : NULL;
         if (ifc->link >= 0 && !ifs[i])
             return -1;
     }
@@ -121,6 +212,8 @@ void emu_director_list(struct emu_director *d, FILE *out)
     ipvs_counters_print(&d->ipvs, out);
     for (int i = 0; i < d->ntaps; i++)
         emu_tap_print_counters(&d->taps[i], out);
+    for (int i = 0; i < d->ndevs; i++)
+        emu_pcap_dev_print_counters(&d->devs[i], out);
 }
 
 void emu_director_shutdown(struct emu_director *d)
@@ -133,10 +226,12 @@ size_t emu_director_stop(struct emu_director *d)
     emu_keepalived_stop(&d->ka);
     if (d->ipvs_up)
         ipvs_director_destroy(&d->ipvs);
-    for (int i = 0; i < d->ntaps; i++) {
+    for (int i = 0; i < d->ntaps; i++)
         emu_tap_close(&d->taps[i]);
+    for (int i = 0; i < d->ndevs; i++)
+        emu_pcap_dev_close(&d->devs[i]);
+    for (int i = 0; i < SCN_MAX_IFS; i++)
         sim_pcap_close(d->caps[i].pcap);
-    }
     if (d->host)
         host_free(d->host);
     size_t live = d->pool ? pkt_pool_free(d->pool) : 0;
