@@ -119,7 +119,7 @@ int emu_pcap_dev_open(struct emu_pcap_dev *dev, const char *name, char *err, siz
  * back (the sum of the segment is then the seed's complement), so the
  * guess never changes a frame wrongly. Only an exact, unfragmented
  * IPv4 packet is looked at (a partial one is never padded). */
-static bool mark_partial(struct pkt *p)
+bool emu_pcap_dev_mark_partial(struct pkt *p)
 {
     const uint8_t *d = p->data;
     if (p->len < ETH_HLEN + IPV4_HLEN || d[12] != 0x08 || d[13] != 0x00)
@@ -172,7 +172,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
         return;
     }
     memcpy(p->data, bytes, h->caplen);
-    dev->rx_partial += mark_partial(p);
+    dev->rx_partial += emu_pcap_dev_mark_partial(p);
     dev->rx_frames++;
     if (dev->capture)
         dev->capture(dev->capture_ctx, p, 1);

@@ -20,6 +20,7 @@
 #include <ev.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -54,6 +55,10 @@ int emu_pcap_dev_open(struct emu_pcap_dev *dev, const char *name, char *err, siz
 void emu_pcap_dev_bind(struct emu_pcap_dev *dev, struct ev_loop *loop, struct netif *nif);
 /* Stop reading, close, and turn back on the offloads that were on. */
 void emu_pcap_dev_close(struct emu_pcap_dev *dev);
+/* Frame p (data at the Ethernet header, as read) carries a TCP or UDP
+ * checksum a local sender left partial (the field holds the pseudo-header
+ * sum): mark p->off so, and true; else false, p untouched. */
+bool emu_pcap_dev_mark_partial(struct pkt *p);
 /* One line of counters: "NAME: rx=... tx=... rx_partial=... rx_oversize=...
  * rx_ring_drops=... rx_errors=... tx_errors=...", rx_ring_drops from
  * pcap_stats(): frames lost because the kernel's ring was full. */
