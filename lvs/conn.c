@@ -49,6 +49,12 @@ static inline struct ipvs_conn *conn_at(const struct ipvs_conn_table *t, uint32_
     return (struct ipvs_conn *)t->chunks[ref >> REF_SLOT_BITS] + (ref & ((1u << REF_SLOT_BITS) - 1));
 }
 
+/* A reference that names an entry of this table (any value may come as a hint). */
+static inline bool ref_in_table(const struct ipvs_conn_table *t, uint32_t ref)
+{
+    return ref && (ref - 1) >> REF_SLOT_BITS < t->nchunks && ((ref - 1) & ((1u << REF_SLOT_BITS) - 1)) < CONN_CHUNK;
+}
+
 static inline uint32_t ref_of(const struct ipvs_conn *c) { return c ? c->ref : 0; }
 
 static inline uint64_t mix64(uint64_t x)
@@ -401,14 +407,28 @@ void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest)
     bind_dest(cp, dest);
 }
 
-struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+static inline bool holds_client_tuple(const struct ipvs_conn *c, uint8_t protocol, uint32_t caddr,
+                                      uint16_t cport, uint32_t vaddr, uint16_t vport)
+{
+    return c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
+           c->protocol == protocol;
+}
+
+struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol, uint32_t caddr,
                                    uint16_t cport, uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
+    /* a connection's entry out of the index is DEAD (templates are not
+     * looked up here), and no two in it hold one client tuple */
+    if (ref_in_table(t, hint)) {
+        struct ipvs_conn *c = conn_at(t, hint);
+        if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) &&
+            !(c->flags & (IPVS_CONN_F_TEMPLATE | IPVS_CONN_F_DEAD)))
+            return c;
+    }
     struct ipvs_conn *c = conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)]);
     for (; c; c = c->in_next)
-        if (c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
-            c->protocol == protocol && !(c->flags & IPVS_CONN_F_TEMPLATE))
+        if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) && !(c->flags & IPVS_CONN_F_TEMPLATE))
             return c;
     return NULL;
 }

@@ -113,8 +113,11 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
  * dest is there (ip_vs_try_bind_dest). */
 void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest);
 
-/* A packet from the client: protocol, client, virtual. */
-struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+/* A packet from the client: protocol, client, virtual. hint is the
+ * reference of an entry that may be the packet's (what the look ahead
+ * found: pkt->hint), taken when it holds that tuple and is in the index;
+ * otherwise, or with 0, the index is searched. */
+struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol, uint32_t caddr,
                                    uint16_t cport, uint32_t vaddr, uint16_t vport);
 /* A packet from a real server: protocol, its source (dest) and destination
  * (the client under NAT, the local address under FULLNAT). */
@@ -126,7 +129,8 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_
  * returned; then, given that entry, the next one in the chain if there is
  * one, without checking whether the first is the packet's (the check
  * would parse the frame again and costs more than a line fetched for
- * nothing). Each step is safe however the table changed since the one
+ * nothing), returning the first's reference as a hint for
+ * ipvs_conn_in_get. Each step is safe however the table changed since the one
  * before: the index only grows and entries keep their memory. */
 size_t ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                  uint16_t cport, uint32_t vaddr, uint16_t vport);
@@ -135,10 +139,13 @@ static inline void ipvs_conn_prefetch_lines(const struct ipvs_conn *c)
 {
     __builtin_prefetch(c);        /* the hot part: one line */
 }
-static inline void ipvs_conn_prefetch_next(const struct ipvs_conn *c)
+static inline uint32_t ipvs_conn_prefetch_next(const struct ipvs_conn *c)
 {
-    if (c && c->in_next)
+    if (!c)
+        return 0;
+    if (c->in_next)
         ipvs_conn_prefetch_lines(c->in_next);
+    return c->ref;
 }
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,

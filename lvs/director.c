@@ -283,7 +283,7 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
         return ip->proto == IPPROTO_ICMP_ ? ipvs_icmp_in(ipvs, p) : VERDICT_ACCEPT;
     }
-    struct ipvs_conn *c = ipvs_conn_in_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    struct ipvs_conn *c = ipvs_conn_in_get(ipvs, p->hint, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
     if (!c && ipvs->fullnat_laddrs) {
         struct ipvs_conn *r = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
         if (r && r->fwd == IPVS_FWD_FULLNAT)
@@ -363,7 +363,8 @@ static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
 }
 
 /* The host's look ahead at a burst: the index bucket a client's segment
- * will look up, then the entry it holds, then the next entry in its chain. */
+ * will look up, then the entry it holds, then the next entry in its chain;
+ * the first entry's reference is the frame's hint for hook_in. */
 static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie)
 {
     const struct ipvs *ipvs = ctx;
@@ -378,8 +379,7 @@ static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr
     case 1:
         return cookie ? (uintptr_t)ipvs_conn_prefetch_entry(ipvs, cookie) : 0;
     default:
-        ipvs_conn_prefetch_next((const struct ipvs_conn *)cookie);
-        return 0;
+        return ipvs_conn_prefetch_next((const struct ipvs_conn *)cookie);
     }
 }
 

@@ -80,7 +80,10 @@ struct host_hook {
  * Earlier frames of the burst may have been processed between two stages
  * of a frame: a cookie is a hint that must stay safe to follow (an index
  * into a table that only grows, an entry of a pool that keeps its
- * memory), never something to trust. */
+ * memory), never something to trust. The last stage's cookie stays with
+ * the frame as pkt->hint (32 bits: say, the reference of the entry it
+ * fetched), so the hook need not look again for what the look ahead found;
+ * under the same rule. */
 #define HOST_PREFETCH_STAGES 3
 #define HOST_PREFETCH_GROUP 8
 struct host_prefetch {

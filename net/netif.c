@@ -5,7 +5,7 @@
 #include "net/host.h"
 #include "net/route.h"
 
-void netif_input(struct netif *nif, struct pkt *frame)
+static void input(struct netif *nif, struct pkt *frame)
 {
     nif->stats.rx_packets++;
     nif->stats.rx_bytes += frame->len;
@@ -15,6 +15,12 @@ void netif_input(struct netif *nif, struct pkt *frame)
         return;
     }
     eth_input(nif, frame);
+}
+
+void netif_input(struct netif *nif, struct pkt *frame)
+{
+    frame->hint = 0;
+    input(nif, frame);
 }
 
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
@@ -43,8 +49,10 @@ void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
                     cookie[i] = pf->fn(pf->ctx, f[i], s, cookie[i]);
             }
             if (k >= 0)
-                for (unsigned i = (unsigned)k * G; i < count && i < (unsigned)(k + 1) * G; i++)
-                    netif_input(nif, f[i]);
+                for (unsigned i = (unsigned)k * G; i < count && i < (unsigned)(k + 1) * G; i++) {
+                    f[i]->hint = (uint32_t)cookie[i];
+                    input(nif, f[i]);
+                }
         }
     }
 }
