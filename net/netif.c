@@ -25,34 +25,23 @@ void netif_input(struct netif *nif, struct pkt *frame)
 
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
 {
-    enum { CHUNK = 64, G = HOST_PREFETCH_GROUP, S = HOST_PREFETCH_STAGES };
+    enum { CHUNK = 64 };
     const struct host_prefetch *pf = &nif->host->prefetch;
+    if (!pf->fn) {
+        for (unsigned i = 0; i < n; i++)
+            netif_input(nif, frames[i]);
+        return;
+    }
     for (unsigned first = 0; first < n; first += CHUNK) {
         unsigned count = n - first < CHUNK ? n - first : CHUNK;
         struct pkt **f = frames + first;
-        if (!pf->fn) {
-            for (unsigned i = 0; i < count; i++)
-                netif_input(nif, f[i]);
-            continue;
-        }
         uintptr_t cookie[CHUNK];
-        for (unsigned i = 0; i < count; i++)
-            cookie[i] = pf->fn(pf->ctx, f[i], 0, 0);
-        /* group step k: stage s for group k + S - 1 - s, then group k is processed */
-        int groups = (int)((count + G - 1) / G);
-        for (int k = 2 - S; k < groups; k++) {
-            for (int s = 1; s < S; s++) {
-                int g = k + S - 1 - s;
-                if (g < 0 || g >= groups)
-                    continue;
-                for (unsigned i = (unsigned)g * G; i < count && i < (unsigned)(g + 1) * G; i++)
-                    cookie[i] = pf->fn(pf->ctx, f[i], s, cookie[i]);
-            }
-            if (k >= 0)
-                for (unsigned i = (unsigned)k * G; i < count && i < (unsigned)(k + 1) * G; i++) {
-                    f[i]->hint = (uint32_t)cookie[i];
-                    input(nif, f[i]);
-                }
+        for (int stage = 0; stage < HOST_PREFETCH_STAGES; stage++)
+            for (unsigned i = 0; i < count; i++)
+                cookie[i] = pf->fn(pf->ctx, f[i], stage, stage ? cookie[i] : 0);
+        for (unsigned i = 0; i < count; i++) {
+            f[i]->hint = (uint32_t)cookie[i];
+            input(nif, f[i]);
         }
     }
 }
