@@ -11,6 +11,7 @@
 
 #include "engine/xalloc.h"
 #include "lvs/synproxy.h"
+#include "net/host.h"
 
 #define HUGE_PAGE IPVS_CONN_CHUNK_BYTES
 #define CONN_CHUNK IPVS_CONN_PER_CHUNK  /* entries per pool allocation */
@@ -433,22 +434,30 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t pro
     return NULL;
 }
 
-size_t ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
-                                 uint16_t cport, uint32_t vaddr, uint16_t vport)
+void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
+                              unsigned n)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    size_t i = tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport);
-    __builtin_prefetch(&t->in.buckets[i]);
-    return i + 1;
-}
-
-const struct ipvs_conn *ipvs_conn_prefetch_entry(const struct ipvs *ipvs, size_t cookie)
-{
-    const struct ipvs_conn_table *t = ipvs->conns;
-    const struct ipvs_conn *c = conn_at(t, t->in.buckets[cookie - 1]);   /* the index only grew since */
-    if (c)
-        ipvs_conn_prefetch_lines(c);
-    return c;
+    const uint32_t *head[HOST_BURST_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        const struct ipvs_tuple *u = &tuples[i];
+        head[i] = NULL;
+        if (u->protocol) {
+            head[i] = &t->in.buckets[tuple_hash(t, t->in.bits, u->protocol, u->saddr, u->sport, u->daddr, u->dport)];
+            __builtin_prefetch(head[i]);
+        }
+    }
+    const struct ipvs_conn *first[HOST_BURST_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        first[i] = head[i] ? conn_at(t, *head[i]) : NULL;
+        if (first[i])
+            __builtin_prefetch(first[i]);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        hints[i] = first[i] ? first[i]->ref : 0;
+        if (first[i] && first[i]->in_next)
+            __builtin_prefetch(first[i]->in_next);
+    }
 }
 
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,

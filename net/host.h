@@ -69,21 +69,19 @@ struct host_hook {
     void *ctx;
 };
 
-/* A look ahead at frames of a burst (up to 64 at a time), before they are
- * processed: each stage runs over every frame back to back, so the misses
- * of a stage are all in flight at once. Stage 0 sees the frame alone (data
- * at the Ethernet header, nothing may change) and returns a cookie (say,
- * the index of the bucket it prefetched); each next stage gets the cookie
- * back to prefetch what that memory points to. The last stage's cookie
- * stays with the frame as pkt->hint (32 bits: say, the reference of the
- * entry it fetched), so the hook need not look again for what the look
- * ahead found. Earlier frames of the burst are processed between a frame's
- * stages and its own processing: a cookie or a hint must stay safe to
- * follow (an index into a table that only grows, an entry of a pool that
- * keeps its memory), and is never something to trust. */
-#define HOST_PREFETCH_STAGES 3
+/* A look ahead at the frames of a burst (HOST_BURST_MAX at most), before
+ * any is processed: it prefetches what their processing will read, each
+ * step over every frame back to back so the misses are in flight at once,
+ * and leaves in each frame a hint (pkt->hint, 0 for none; say, the
+ * reference of the entry it fetched) so the hook need not look again for
+ * what it found. It sees the frames alone (data at the Ethernet header)
+ * and changes nothing else. Earlier frames of the burst are processed
+ * between the look ahead and a frame's own processing: a hint must stay
+ * safe to follow (an index into a table that only grows, an entry of a
+ * pool that keeps its memory), and is never something to trust. */
+#define HOST_BURST_MAX 64
 struct host_prefetch {
-    uintptr_t (*fn)(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie);
+    void (*fn)(void *ctx, struct pkt *const *frames, unsigned n);
     void *ctx;
 };
 

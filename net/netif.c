@@ -25,24 +25,17 @@ void netif_input(struct netif *nif, struct pkt *frame)
 
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
 {
-    enum { CHUNK = 64 };
     const struct host_prefetch *pf = &nif->host->prefetch;
     if (!pf->fn) {
         for (unsigned i = 0; i < n; i++)
             netif_input(nif, frames[i]);
         return;
     }
-    for (unsigned first = 0; first < n; first += CHUNK) {
-        unsigned count = n - first < CHUNK ? n - first : CHUNK;
-        struct pkt **f = frames + first;
-        uintptr_t cookie[CHUNK];
-        for (int stage = 0; stage < HOST_PREFETCH_STAGES; stage++)
-            for (unsigned i = 0; i < count; i++)
-                cookie[i] = pf->fn(pf->ctx, f[i], stage, stage ? cookie[i] : 0);
-        for (unsigned i = 0; i < count; i++) {
-            f[i]->hint = (uint32_t)cookie[i];
-            input(nif, f[i]);
-        }
+    for (unsigned first = 0; first < n; first += HOST_BURST_MAX) {
+        unsigned count = n - first < HOST_BURST_MAX ? n - first : HOST_BURST_MAX;
+        pf->fn(pf->ctx, frames + first, count);
+        for (unsigned i = first; i < first + count; i++)
+            input(nif, frames[i]);
     }
 }
 
