@@ -11,6 +11,7 @@
 
 #include "engine/xalloc.h"
 #include "lvs/synproxy.h"
+#include "net/host.h"
 
 #define HUGE_PAGE IPVS_CONN_CHUNK_BYTES
 #define CONN_CHUNK IPVS_CONN_PER_CHUNK  /* entries per pool allocation */
@@ -47,6 +48,12 @@ static inline struct ipvs_conn *conn_at(const struct ipvs_conn_table *t, uint32_
         return NULL;
     ref--;
     return (struct ipvs_conn *)t->chunks[ref >> REF_SLOT_BITS] + (ref & ((1u << REF_SLOT_BITS) - 1));
+}
+
+/* A reference that names an entry of this table (any value may come as a hint). */
+static inline bool ref_in_table(const struct ipvs_conn_table *t, uint32_t ref)
+{
+    return ref && (ref - 1) >> REF_SLOT_BITS < t->nchunks && ((ref - 1) & ((1u << REF_SLOT_BITS) - 1)) < CONN_CHUNK;
 }
 
 static inline uint32_t ref_of(const struct ipvs_conn *c) { return c ? c->ref : 0; }
@@ -401,34 +408,56 @@ void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest)
     bind_dest(cp, dest);
 }
 
-struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+static inline bool holds_client_tuple(const struct ipvs_conn *c, uint8_t protocol, uint32_t caddr,
+                                      uint16_t cport, uint32_t vaddr, uint16_t vport)
+{
+    return c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
+           c->protocol == protocol;
+}
+
+struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol, uint32_t caddr,
                                    uint16_t cport, uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
+    /* a connection's entry out of the index is DEAD (templates are not
+     * looked up here), and no two in it hold one client tuple */
+    if (ref_in_table(t, hint)) {
+        struct ipvs_conn *c = conn_at(t, hint);
+        if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) &&
+            !(c->flags & (IPVS_CONN_F_TEMPLATE | IPVS_CONN_F_DEAD)))
+            return c;
+    }
     struct ipvs_conn *c = conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)]);
     for (; c; c = c->in_next)
-        if (c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
-            c->protocol == protocol && !(c->flags & IPVS_CONN_F_TEMPLATE))
+        if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) && !(c->flags & IPVS_CONN_F_TEMPLATE))
             return c;
     return NULL;
 }
 
-size_t ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
-                                 uint16_t cport, uint32_t vaddr, uint16_t vport)
+void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
+                              unsigned n)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    size_t i = tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport);
-    __builtin_prefetch(&t->in.buckets[i]);
-    return i + 1;
-}
-
-const struct ipvs_conn *ipvs_conn_prefetch_entry(const struct ipvs *ipvs, size_t cookie)
-{
-    const struct ipvs_conn_table *t = ipvs->conns;
-    const struct ipvs_conn *c = conn_at(t, t->in.buckets[cookie - 1]);   /* the index only grew since */
-    if (c)
-        ipvs_conn_prefetch_lines(c);
-    return c;
+    const uint32_t *head[HOST_BURST_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        const struct ipvs_tuple *u = &tuples[i];
+        head[i] = NULL;
+        if (u->protocol) {
+            head[i] = &t->in.buckets[tuple_hash(t, t->in.bits, u->protocol, u->saddr, u->sport, u->daddr, u->dport)];
+            __builtin_prefetch(head[i]);
+        }
+    }
+    const struct ipvs_conn *first[HOST_BURST_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        first[i] = head[i] ? conn_at(t, *head[i]) : NULL;
+        if (first[i])
+            __builtin_prefetch(first[i]);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        hints[i] = first[i] ? first[i]->ref : 0;
+        if (first[i] && first[i]->in_next)
+            __builtin_prefetch(first[i]->in_next);
+    }
 }
 
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,

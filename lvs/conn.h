@@ -113,33 +113,25 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
  * dest is there (ip_vs_try_bind_dest). */
 void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest);
 
-/* A packet from the client: protocol, client, virtual. */
-struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
+/* A packet from the client: protocol, client, virtual. hint is the
+ * reference of an entry that may be the packet's (what the look ahead
+ * found: pkt->hint), taken when it holds that tuple and is in the index;
+ * otherwise, or with 0, the index is searched. */
+struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol, uint32_t caddr,
                                    uint16_t cport, uint32_t vaddr, uint16_t vport);
 /* A packet from a real server: protocol, its source (dest) and destination
  * (the client under NAT, the local address under FULLNAT). */
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
                                     uint16_t sport, uint32_t daddr, uint16_t dport);
-/* Prefetch for a packet from the client, in three steps (see
- * host_prefetch): its index bucket, whose index + 1 is returned as a
- * cookie; then, given the cookie, the first entry there, which is
- * returned; then, given that entry, the next one in the chain if there is
- * one, without checking whether the first is the packet's (the check
- * would parse the frame again and costs more than a line fetched for
- * nothing). Each step is safe however the table changed since the one
- * before: the index only grows and entries keep their memory. */
-size_t ipvs_conn_prefetch_bucket(const struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
-                                 uint16_t cport, uint32_t vaddr, uint16_t vport);
-const struct ipvs_conn *ipvs_conn_prefetch_entry(const struct ipvs *ipvs, size_t cookie);
-static inline void ipvs_conn_prefetch_lines(const struct ipvs_conn *c)
-{
-    __builtin_prefetch(c);        /* the hot part: one line */
-}
-static inline void ipvs_conn_prefetch_next(const struct ipvs_conn *c)
-{
-    if (c && c->in_next)
-        ipvs_conn_prefetch_lines(c->in_next);
-}
+/* Prefetch for n packets from clients (n <= HOST_BURST_MAX), by their
+ * tuples (protocol 0: not a client's packet): their index buckets, then
+ * the first entry in each, then the next entry in each chain, without
+ * checking whether the first is the packet's (the check costs more than a
+ * line fetched for nothing). Each step runs over all the packets, so its
+ * misses overlap. hints[i] is the first entry's reference, or 0, for
+ * ipvs_conn_in_get: the table may change before it is used. */
+void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
+                              unsigned n);
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                          uint32_t vaddr, uint16_t vport);

@@ -283,7 +283,7 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
         return ip->proto == IPPROTO_ICMP_ ? ipvs_icmp_in(ipvs, p) : VERDICT_ACCEPT;
     }
-    struct ipvs_conn *c = ipvs_conn_in_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    struct ipvs_conn *c = ipvs_conn_in_get(ipvs, p->hint, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
     if (!c && ipvs->fullnat_laddrs) {
         struct ipvs_conn *r = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
         if (r && r->fwd == IPVS_FWD_FULLNAT)
@@ -362,25 +362,22 @@ static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
     return true;
 }
 
-/* The host's look ahead at a burst: the index bucket a client's segment
- * will look up, then the entry it holds, then the next entry in its chain. */
-static uintptr_t prefetch(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie)
+/* The host's look ahead at a burst: the connection-table lines the client
+ * segments among the frames will read; each frame's hint is the first
+ * entry of its chain, for hook_in. */
+static void look_ahead(void *ctx, struct pkt *const *frames, unsigned n)
 {
     const struct ipvs *ipvs = ctx;
-    struct ipvs_tuple t;
-    if (!ipvs->conns)
-        return 0;
-    switch (stage) {
-    case 0:
-        if (!frame_tuple(frame, &t))
-            return 0;
-        return ipvs_conn_prefetch_bucket(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
-    case 1:
-        return cookie ? (uintptr_t)ipvs_conn_prefetch_entry(ipvs, cookie) : 0;
-    default:
-        ipvs_conn_prefetch_next((const struct ipvs_conn *)cookie);
-        return 0;
+    struct ipvs_tuple tuples[HOST_BURST_MAX] = { 0 };
+    uint32_t hints[HOST_BURST_MAX] = { 0 };
+    if (ipvs->conns) {
+        for (unsigned i = 0; i < n; i++)
+            if (!frame_tuple(frames[i], &tuples[i]))
+                tuples[i].protocol = 0;       /* not a client's segment */
+        ipvs_conn_prefetch_burst(ipvs, tuples, hints, n);
     }
+    for (unsigned i = 0; i < n; i++)
+        frames[i]->hint = hints[i];
 }
 
 void ipvs_director_init(struct ipvs *ipvs, struct host *host)
@@ -391,7 +388,7 @@ void ipvs_director_init(struct ipvs *ipvs, struct host *host)
     ipvs_conn_table_new(ipvs, rng_next(&host->rng));
     host_add_hook(host, HOOK_LOCAL_IN, hook_in, ipvs);
     host_add_hook(host, HOOK_FORWARD, hook_forward, ipvs);
-    host->prefetch = (struct host_prefetch){ .fn = prefetch, .ctx = ipvs };
+    host->prefetch = (struct host_prefetch){ .fn = look_ahead, .ctx = ipvs };
     ipvs_est_start(ipvs);
 }
 

@@ -102,7 +102,7 @@ enum host_verdict ipvs_icmp_in(struct ipvs *ipvs, struct pkt *p)
     if (!parse_error(p, &e))
         return VERDICT_ACCEPT;
     /* about a reply from VIP:vport to the client: goes to the real server */
-    struct ipvs_conn *c = ipvs_conn_in_get(ipvs, e.proto, e.qdst, e.qdport, e.qsrc, e.qsport);
+    struct ipvs_conn *c = ipvs_conn_in_get(ipvs, 0, e.proto, e.qdst, e.qdport, e.qsrc, e.qsport);
     if (c) {
         uint32_t src = ntohl(e.outer->saddr);
         switch (c->fwd) {

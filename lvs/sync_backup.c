@@ -93,7 +93,7 @@ static void proc_conn(void *ctx, const struct ipvs_sync_entry *e)
     bool template = flags & IPVS_CONN_F_TEMPLATE;
     struct ipvs_conn *cp;
     if (!template) {
-        cp = ipvs_conn_in_get(ipvs, e->protocol, e->caddr, e->cport, e->vaddr, e->vport);
+        cp = ipvs_conn_in_get(ipvs, 0, e->protocol, e->caddr, e->cport, e->vaddr, e->vport);
         if (cp && (cp->dport != e->dport || cp->daddr != e->daddr)) {
             if (flags & IPVS_CONN_F_INACTIVE)
                 return;                /* the end of a connection already replaced here */

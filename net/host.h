@@ -69,22 +69,19 @@ struct host_hook {
     void *ctx;
 };
 
-/* A look ahead at frames of a burst, overlapped with their processing:
- * stage 0 runs over every frame first (their first misses all in flight
- * at once); then frames go by groups of HOST_PREFETCH_GROUP, stage s
- * running on a group S - 1 - s groups before it is processed, each stage
- * over the whole group back to back so its misses overlap too. Stage 0
- * sees the frame alone (data at the Ethernet header, nothing may change)
- * and returns a cookie (say, the index of the bucket it prefetched); each
- * next stage gets the cookie back to prefetch what that memory points to.
- * Earlier frames of the burst may have been processed between two stages
- * of a frame: a cookie is a hint that must stay safe to follow (an index
- * into a table that only grows, an entry of a pool that keeps its
- * memory), never something to trust. */
-#define HOST_PREFETCH_STAGES 3
-#define HOST_PREFETCH_GROUP 8
+/* A look ahead at the frames of a burst (HOST_BURST_MAX at most), before
+ * any is processed: it prefetches what their processing will read, each
+ * step over every frame back to back so the misses are in flight at once,
+ * and leaves in each frame a hint (pkt->hint, 0 for none; say, the
+ * reference of the entry it fetched) so the hook need not look again for
+ * what it found. It sees the frames alone (data at the Ethernet header)
+ * and changes nothing else. Earlier frames of the burst are processed
+ * between the look ahead and a frame's own processing: a hint must stay
+ * safe to follow (an index into a table that only grows, an entry of a
+ * pool that keeps its memory), and is never something to trust. */
+#define HOST_BURST_MAX 64
 struct host_prefetch {
-    uintptr_t (*fn)(void *ctx, const struct pkt *frame, int stage, uintptr_t cookie);
+    void (*fn)(void *ctx, struct pkt *const *frames, unsigned n);
     void *ctx;
 };
 

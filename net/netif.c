@@ -5,7 +5,7 @@
 #include "net/host.h"
 #include "net/route.h"
 
-void netif_input(struct netif *nif, struct pkt *frame)
+static void input(struct netif *nif, struct pkt *frame)
 {
     nif->stats.rx_packets++;
     nif->stats.rx_bytes += frame->len;
@@ -17,35 +17,25 @@ void netif_input(struct netif *nif, struct pkt *frame)
     eth_input(nif, frame);
 }
 
+void netif_input(struct netif *nif, struct pkt *frame)
+{
+    frame->hint = 0;
+    input(nif, frame);
+}
+
 void netif_input_burst(struct netif *nif, struct pkt **frames, unsigned n)
 {
-    enum { CHUNK = 64, G = HOST_PREFETCH_GROUP, S = HOST_PREFETCH_STAGES };
     const struct host_prefetch *pf = &nif->host->prefetch;
-    for (unsigned first = 0; first < n; first += CHUNK) {
-        unsigned count = n - first < CHUNK ? n - first : CHUNK;
-        struct pkt **f = frames + first;
-        if (!pf->fn) {
-            for (unsigned i = 0; i < count; i++)
-                netif_input(nif, f[i]);
-            continue;
-        }
-        uintptr_t cookie[CHUNK];
-        for (unsigned i = 0; i < count; i++)
-            cookie[i] = pf->fn(pf->ctx, f[i], 0, 0);
-        /* group step k: stage s for group k + S - 1 - s, then group k is processed */
-        int groups = (int)((count + G - 1) / G);
-        for (int k = 2 - S; k < groups; k++) {
-            for (int s = 1; s < S; s++) {
-                int g = k + S - 1 - s;
-                if (g < 0 || g >= groups)
-                    continue;
-                for (unsigned i = (unsigned)g * G; i < count && i < (unsigned)(g + 1) * G; i++)
-                    cookie[i] = pf->fn(pf->ctx, f[i], s, cookie[i]);
-            }
-            if (k >= 0)
-                for (unsigned i = (unsigned)k * G; i < count && i < (unsigned)(k + 1) * G; i++)
-                    netif_input(nif, f[i]);
-        }
+    if (!pf->fn) {
+        for (unsigned i = 0; i < n; i++)
+            netif_input(nif, frames[i]);
+        return;
+    }
+    for (unsigned first = 0; first < n; first += HOST_BURST_MAX) {
+        unsigned count = n - first < HOST_BURST_MAX ? n - first : HOST_BURST_MAX;
+        pf->fn(pf->ctx, frames + first, count);
+        for (unsigned i = first; i < first + count; i++)
+            input(nif, frames[i]);
     }
 }
 

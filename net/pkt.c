@@ -81,6 +81,7 @@ struct pkt *pkt_alloc(struct pkt_pool *pool, uint32_t len)
     p->l3 = p->l4 = 0;
     p->in_if = NULL;
     p->mark = 0;
+    p->hint = 0;
     p->stamp = 0;
     p->off = (struct pkt_offload){ 0 };
     pool->live++;

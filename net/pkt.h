@@ -51,6 +51,8 @@ struct pkt {
     uint16_t l4;               /* offset of the transport header from head */
     struct netif *in_if;       /* interface it came in on, or NULL */
     uint32_t mark;             /* firewall mark (IPVS fwmark services) */
+    uint32_t hint;             /* what the host's look ahead at a burst found for this frame (host_prefetch),
+                                  for its hooks to check, never to trust; 0: nothing */
     sim_time_t stamp;          /* free for the holder: enqueue time, send time */
     struct pkt_offload off;
 };

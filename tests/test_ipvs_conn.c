@@ -17,7 +17,7 @@ static struct rig r;
 
 static struct ipvs_conn *conn_of(uint32_t k)
 {
-    return ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(k), rig_cport(k), RIG_VIP, RIG_PORT);
+    return ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(k), rig_cport(k), RIG_VIP, RIG_PORT);
 }
 
 static struct ipvs_dest *dest(int i)
@@ -284,6 +284,33 @@ Test(ipvs_conn, conn_reuse_reschedules_a_syn_on_a_closing_entry)
     cr_assert_eq(c->daddr, RIG_RIP(0), "round robin moved on");
 }
 
+static struct ipvs_conn *conn_hinted(uint32_t k, uint32_t hint)
+{
+    return ipvs_conn_in_get(&r.ipvs, hint, IPPROTO_TCP, rig_client(k), rig_cport(k), RIG_VIP, RIG_PORT);
+}
+
+/* The look ahead's hint is checked: another connection's entry, an entry
+ * out of the table that held the packet's tuple, and a reference no entry
+ * has never stand for the packet's. */
+Test(ipvs_conn, a_lookup_takes_a_hint_only_when_it_is_the_packets_entry)
+{
+    rig_init(&r, IPVS_FWD_MASQ, 2, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 1, TCP_SYN);
+    struct ipvs_conn *old = conn_of(0), *other = conn_of(1);
+    ipvs_conn_expire_now(&r.ipvs, old);        /* out of the table; its memory waits for its wheel slot */
+    cr_assert_null(conn_hinted(0, old->ref), "a dead entry is no connection");
+    rig_send(&r, 0, TCP_SYN);
+    struct ipvs_conn *now = conn_of(0);
+    cr_assert_not_null(now);
+    cr_assert_neq(now, old);
+    cr_assert_eq(conn_hinted(0, now->ref), now);
+    cr_assert_eq(conn_hinted(0, old->ref), now, "the entry it replaced");
+    cr_assert_eq(conn_hinted(0, other->ref), now, "another connection's");
+    cr_assert_eq(conn_hinted(0, 0xffffffffu), now, "a reference no entry has");
+    cr_assert_null(conn_hinted(2, other->ref), "no connection: a hint makes none");
+}
+
 Test(ipvs_conn, with_conntrack_the_reusing_syn_is_dropped)
 {
     uint64_t drops_before = 0;
@@ -412,13 +439,13 @@ Test(ipvs_conn, fwmark_service_takes_marked_packets)
     netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1000, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
     netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1001, RIG_VIP, 81, IPPROTO_TCP, TCP_SYN, 0));
     netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1002, RIG_VIP, 82, IPPROTO_TCP, TCP_SYN, 0));
-    struct ipvs_conn *a = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1000, RIG_VIP, 80);
-    struct ipvs_conn *b = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1001, RIG_VIP, 81);
+    struct ipvs_conn *a = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), 1000, RIG_VIP, 80);
+    struct ipvs_conn *b = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), 1001, RIG_VIP, 81);
     cr_assert(a && b, "marked SYNs make connections");
     cr_assert_eq(a->daddr, b->daddr, "one template for the client across the marked ports");
     cr_assert_eq(a->dport, 80, "a port-less dest takes the packet's port");
     cr_assert_eq(b->dport, 81);
-    cr_assert_null(ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1002, RIG_VIP, 82), "port 82 is unmarked");
+    cr_assert_null(ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), 1002, RIG_VIP, 82), "port 82 is unmarked");
     cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0));
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 3, "two connections and the template");
     /* the template (protocol 0) lives through a turn of the expiry wheel */
@@ -426,7 +453,7 @@ Test(ipvs_conn, fwmark_service_takes_marked_packets)
     struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0);
     cr_assert(t && (t->flags & IPVS_CONN_F_TEMPLATE) && ipvs_conn_cold(t)->n_control == 2, "the template is still whole");
     netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1003, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
-    struct ipvs_conn *c = ipvs_conn_in_get(&r.ipvs, IPPROTO_TCP, rig_client(0), 1003, RIG_VIP, 80);
+    struct ipvs_conn *c = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), 1003, RIG_VIP, 80);
     cr_assert(c && c->daddr == a->daddr && c != t, "a later SYN follows the template");
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
     cr_assert_eq(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0), t);
