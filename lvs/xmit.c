@@ -145,7 +145,9 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
         return;
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     bool df = ntohs(ip->frag_off) & IPV4_DF;
-    uint32_t pmtu = path_mtu(ipvs, cp);
+    struct dst_cache *dc = dest_dst(cp);
+    bool held = dc && ipv4_dst_hold(ipvs->host, dc, cp->daddr);
+    uint32_t pmtu = held ? ipv4_dst_mtu(ipvs->host, dc) : ipv4_path_mtu(ipvs->host, cp->daddr);
     if (!pmtu) {
         host_drop(ipvs->host, p, DROP_IP_NO_ROUTE);
         return;
@@ -158,9 +160,8 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     }
     struct ipv4_tx tx = { .dst = cp->daddr, .proto = IPPROTO_IPIP, .tos = ip->tos,
                           .ttl = ip->ttl, .df = df };
-    struct dst_cache *dc = dest_dst(cp);
-    if (dc)
-        ipv4_send_tx_cached(ipvs->host, p, &tx, dc);
+    if (held)
+        ipv4_send_tx_held(ipvs->host, p, &tx, dc);
     else
         ipv4_send_tx(ipvs->host, p, &tx);
 }

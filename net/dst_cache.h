@@ -27,6 +27,7 @@ struct dst_cache {
     struct netif *dev;
     uint32_t nh;               /* the next hop on dev */
     uint32_t src;              /* ipv4_select_src(dst) */
+    uint32_t src_dst_sum;      /* src's and dst's 16-bit words summed: half a header checksum */
     struct arp_entry *neigh;   /* the next hop's ARP entry, a hint */
 };
 

@@ -126,8 +126,15 @@ int ipv4_transmit(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh,
 
 /* The header of an outgoing packet, the LOCAL_OUT hooks, then loopback or
  * the device; dev and nh are the route's. */
-static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, bool local,
-                      struct netif *dev, uint32_t nh, struct dst_cache *dc);
+static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
+                      bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc);
+
+/* The one's-complement sum of the address words of a header from src to
+ * dst (host order), for its checksum. */
+static uint32_t addr_sum(uint32_t src, uint32_t dst)
+{
+    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff);
+}
 
 int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 {
@@ -145,13 +152,14 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
     uint32_t src = tx->src;
     if (!src)
         src = tx->dev ? (dev->naddrs ? dev->addrs[0].addr : 0) : ipv4_select_src(h, tx->dst);
-    return send_built(h, p, tx, src, local, dev, r && r->gateway ? r->gateway : tx->dst, NULL);
+    return send_built(h, p, tx, src, addr_sum(src, tx->dst), local, dev, r && r->gateway ? r->gateway : tx->dst,
+                      NULL);
 }
 
 static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst);
 
-static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, bool local,
-                      struct netif *dev, uint32_t nh, struct dst_cache *dc)
+static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
+                      bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)pkt_push(p, IPV4_HLEN);
     if (!ip) {
@@ -172,8 +180,7 @@ static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, u
     /* the header checksum from the values just stored, not read back from
      * the header (a word load over those byte stores would wait for them):
      * the same one's-complement sum of the same 16-bit words */
-    uint32_t sum = (0x45u << 8 | tx->tos) + len + id + frag + ((uint32_t)ttl << 8 | tx->proto) +
-                   (src >> 16) + (src & 0xffff) + (tx->dst >> 16) + (tx->dst & 0xffff);
+    uint32_t sum = (0x45u << 8 | tx->tos) + len + id + frag + ((uint32_t)ttl << 8 | tx->proto) + src_dst_sum;
     ip->check = htons(csum_fold(sum));
     pkt_set_l3(p);
     enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_OUT, p);
@@ -269,8 +276,10 @@ static bool dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum ds
         dc->dev = r->dev;
         dc->nh = r->gateway ? r->gateway : dst;
     }
-    if (kind == DST_ROUTE_OUT)
+    if (kind == DST_ROUTE_OUT) {
         dc->src = ipv4_select_src(h, dst);
+        dc->src_dst_sum = addr_sum(dc->src, dst);
+    }
     dc->dst = dst;
     dc->kind = (uint8_t)kind;
     dc->gen = h->dst_gen;
@@ -313,19 +322,25 @@ int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop,
     return transmit_cached(h, p, dc, ntohl(((const struct ipv4_hdr *)p->data)->daddr));
 }
 
-uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)
+bool ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst)
 {
-    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
-        return ipv4_path_mtu(h, dst);
+    return dst_valid(h, dc, dst, DST_ROUTE_OUT) || dst_fill(h, dc, dst, DST_ROUTE_OUT);
+}
+
+uint32_t ipv4_dst_mtu(struct host *h, const struct dst_cache *dc)
+{
     if (dc->local)
         return h->lo->mtu;
-    uint32_t learnt = route_pmtu(h, dst);
+    uint32_t learnt = route_pmtu(h, dc->dst);
     return learnt && learnt < dc->dev->mtu ? learnt : dc->dev->mtu;
 }
 
-int ipv4_send_tx_cached(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc)
+uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)
 {
-    if (tx->dev || (!dst_valid(h, dc, tx->dst, DST_ROUTE_OUT) && !dst_fill(h, dc, tx->dst, DST_ROUTE_OUT)))
-        return ipv4_send_tx(h, p, tx);
-    return send_built(h, p, tx, tx->src ? tx->src : dc->src, dc->local, dc->dev, dc->nh, dc);
+    return ipv4_dst_hold(h, dc, dst) ? ipv4_dst_mtu(h, dc) : ipv4_path_mtu(h, dst);
+}
+
+int ipv4_send_tx_held(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc)
+{
+    return send_built(h, p, tx, dc->src, dc->src_dst_sum, dc->local, dc->dev, dc->nh, dc);
 }
