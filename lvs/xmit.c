@@ -19,63 +19,84 @@
 #include "net/ipv4.h"
 #include "net/sw_offload.h"
 
-/* Rewrite one end of the packet (source or destination) to addr:port:
- * the IP checksum for the address, the TCP/UDP checksum for both, folded
- * one field after the other exactly as two separate RFC 1624 updates
- * would (a UDP datagram without a checksum stays without; a computed zero
- * is sent as all ones, RFC 768), with the transport header found once.
- * A partial transport checksum holds only the pseudo-header's sum, which
- * the port is not part of: the address alone updates it
- * (inet_proto_csum_replace4 with pseudohdr on CHECKSUM_PARTIAL). */
-static void rewrite(struct pkt *p, bool source, uint32_t addr, uint16_t port)
+/* The TTL is checked before anything else; false: it ran out and the
+ * packet is gone (ICMP time exceeded sent), as the kernel's decrement_ttl. */
+static bool ttl_expired(struct ipvs *ipvs, struct pkt *p)
+{
+    if (((struct ipv4_hdr *)p->data)->ttl > 1)
+        return false;
+    icmp_send_error(ipvs->host, p, ICMP_TIME_EXCEEDED, 0, 0);
+    host_drop(ipvs->host, p, DROP_IP_TTL);
+    return true;
+}
+
+enum { NEW_SOURCE = 1, NEW_DEST = 2 };
+
+/* The TTL, checked above 1, drops by one; the ends named in ends (source,
+ * destination) become the given addresses and ports, host order. Each
+ * checksum is updated once for all its fields (RFC 1624, csum_apply): the
+ * IP one for TTL and addresses, the TCP/UDP one for addresses and ports (a
+ * UDP datagram without a checksum stays without; a computed zero is sent
+ * as all ones, RFC 768), with the transport header found once. A partial
+ * transport checksum holds only the pseudo-header's sum, which the ports
+ * are not part of: the addresses alone update it
+ * (inet_proto_csum_replace4 with pseudohdr on CHECKSUM_PARTIAL). Inline:
+ * each caller's ends are a constant. */
+static inline void rewrite(struct pkt *p, unsigned ends, uint32_t saddr, uint16_t sport, uint32_t daddr,
+                           uint16_t dport)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    /* TTL and protocol make one checksum word; it is read and written
+     * whole (a byte store and then a word load of it would stall) */
+    uint16_t old_ttl, new_ttl;
+    memcpy(&old_ttl, &ip->ttl, 2);
+    new_ttl = (uint16_t)(old_ttl - ntohs(1u << 8));
+    memcpy(&ip->ttl, &new_ttl, 2);
+    uint32_t addrs = 0, ports = 0;
     uint8_t *l4 = (uint8_t *)ip + ipv4_hdr_len(ip);
-    bool udp = ip->proto != IPPROTO_TCP;
-    uint8_t *check_field = l4 + (udp ? 6 : 16), *port_field = l4 + (source ? 0 : 2);
-    uint8_t *addr_field = source ? (uint8_t *)&ip->saddr : (uint8_t *)&ip->daddr;
-    uint32_t old_a, new_a = htonl(addr);
-    uint16_t old_p, new_p = htons(port), check, ip_check = ip->check;
-    memcpy(&old_a, addr_field, 4);
-    memcpy(&old_p, port_field, 2);
-    memcpy(&check, check_field, 2);
-    csum_replace4(&ip_check, old_a, new_a);
-    ip->check = ip_check;
-    if (p->off.csum_partial) {
-        check = (uint16_t)~check;
-        csum_replace4(&check, old_a, new_a);
-        check = (uint16_t)~check;
-        memcpy(check_field, &check, 2);
-    } else if (!udp || check) {
-        csum_replace4(&check, old_a, new_a);
-        if (udp && !check)
-            check = 0xffff;
-        csum_replace2(&check, old_p, new_p);
-        if (udp && !check)
-            check = 0xffff;
-        memcpy(check_field, &check, 2);
+    if (ends & NEW_SOURCE) {
+        uint32_t old_a = ip->saddr, new_a = htonl(saddr);
+        uint16_t old_p, new_p = htons(sport);
+        memcpy(&old_p, l4, 2);
+        addrs += csum_delta4(old_a, new_a);
+        ports += csum_delta2(old_p, new_p);
+        ip->saddr = new_a;
+        memcpy(l4, &new_p, 2);
     }
-    memcpy(addr_field, &new_a, 4);
-    memcpy(port_field, &new_p, 2);
+    if (ends & NEW_DEST) {
+        uint32_t old_a = ip->daddr, new_a = htonl(daddr);
+        uint16_t old_p, new_p = htons(dport);
+        memcpy(&old_p, l4 + 2, 2);
+        addrs += csum_delta4(old_a, new_a);
+        ports += csum_delta2(old_p, new_p);
+        ip->daddr = new_a;
+        memcpy(l4 + 2, &new_p, 2);
+    }
+    ip->check = csum_apply(ip->check, csum_delta2(old_ttl, new_ttl) + addrs);
+    if (!ends)
+        return;
+    bool udp = ip->proto != IPPROTO_TCP;
+    uint8_t *check_field = l4 + (udp ? 6 : 16);
+    uint16_t check;
+    memcpy(&check, check_field, 2);
+    if (p->off.csum_partial) {
+        check = (uint16_t)~csum_apply((uint16_t)~check, addrs);
+    } else if (!udp || check) {
+        check = csum_apply(check, addrs + ports);
+        if (udp && !check)
+            check = 0xffff;
+    } else {
+        return;
+    }
+    memcpy(check_field, &check, 2);
 }
 
 /* false: the packet's TTL ran out and it is gone (ICMP sent). */
 static bool decrement_ttl(struct ipvs *ipvs, struct pkt *p)
 {
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    if (ip->ttl <= 1) {
-        icmp_send_error(ipvs->host, p, ICMP_TIME_EXCEEDED, 0, 0);
-        host_drop(ipvs->host, p, DROP_IP_TTL);
+    if (ttl_expired(ipvs, p))
         return false;
-    }
-    /* TTL and protocol make one checksum word; it is read and written
-     * whole (a byte store and then a word load of it would stall) */
-    uint16_t old, now, check = ip->check;
-    memcpy(&old, &ip->ttl, 2);
-    now = (uint16_t)(old - ntohs(1u << 8));     /* the TTL byte, above 1, loses one */
-    memcpy(&ip->ttl, &now, 2);
-    csum_replace2(&check, old, now);
-    ip->check = check;
+    rewrite(p, 0, 0, 0, 0, 0);
     return true;
 }
 
@@ -101,9 +122,9 @@ static uint32_t path_mtu(struct ipvs *ipvs, struct ipvs_conn *cp)
 /* -m: the destination becomes the real server. */
 static void xmit_nat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
-    if (!decrement_ttl(ipvs, p))
+    if (ttl_expired(ipvs, p))
         return;
-    rewrite(p, false, cp->daddr, cp->dport);
+    rewrite(p, NEW_DEST, 0, 0, cp->daddr, cp->dport);
     route_out(ipvs, cp, p);
 }
 
@@ -178,12 +199,11 @@ static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
         xmit_in_software(ipvs, cp, p, xmit_fullnat);
         return;
     }
-    if (!decrement_ttl(ipvs, p))
+    if (ttl_expired(ipvs, p))
         return;
     if (toa && ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp)) > 0)
         cp->flags |= IPVS_CONN_F_TOA_DONE;
-    rewrite(p, true, cp->laddr, cp->lport);
-    rewrite(p, false, cp->daddr, cp->dport);
+    rewrite(p, NEW_SOURCE | NEW_DEST, cp->laddr, cp->lport, cp->daddr, cp->dport);
     route_out(ipvs, cp, p);
 }
 
@@ -198,12 +218,12 @@ ipvs_xmit_fn ipvs_xmit_for(enum ipvs_fwd fwd)
 
 void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
-    if (!decrement_ttl(ipvs, p))
+    if (ttl_expired(ipvs, p))
         return;
-    rewrite(p, true, cp->vaddr, cp->vport);
-    if (cp->fwd == IPVS_FWD_FULLNAT) {
-        rewrite(p, false, cp->caddr, cp->cport);
-    }
+    if (cp->fwd == IPVS_FWD_FULLNAT)
+        rewrite(p, NEW_SOURCE | NEW_DEST, cp->vaddr, cp->vport, cp->caddr, cp->cport);
+    else
+        rewrite(p, NEW_SOURCE, cp->vaddr, cp->vport, 0, 0);
     ipv4_route_out(ipvs->host, p);
 }
 

@@ -71,4 +71,15 @@ static inline void csum_replace4(uint16_t *check, uint32_t old, uint32_t new_)
     *check = csum_fold(s);
 }
 
+/* RFC 1624 for several fields at once: each field's change (~m + m') is
+ * summed, then the sum is applied to the checksum in one fold. One's-
+ * complement addition being associative, the result is the very one the
+ * replacements one after the other give. */
+static inline uint32_t csum_delta2(uint16_t old, uint16_t new_) { return (uint32_t)(uint16_t)~old + new_; }
+static inline uint32_t csum_delta4(uint32_t old, uint32_t new_)
+{
+    return (uint32_t)(uint16_t)~(old >> 16) + (uint16_t)~(old & 0xffff) + (new_ >> 16) + (new_ & 0xffff);
+}
+static inline uint16_t csum_apply(uint16_t check, uint32_t delta) { return csum_fold((uint16_t)~check + delta); }
+
 #endif
