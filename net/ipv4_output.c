@@ -263,8 +263,10 @@ uint32_t ipv4_path_mtu(struct host *h, uint32_t dst)
 /* ---- with a struct dst_cache ---- */
 
 /* Resolve dst as ipv4_route_out (DST_ROUTE_OUT) or ipv4_send_to_nexthop
- * (DST_NEXTHOP) would; false (the cache left empty) when that would drop. */
-static bool dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
+ * (DST_NEXTHOP) would; false (the cache left empty) when that would drop.
+ * Out of line and cold: inlined, it made every valid use of a cache save
+ * and restore the registers it needs. */
+__attribute__((noinline, cold)) static bool dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
 {
     *dc = (struct dst_cache){ 0 };
     if (kind == DST_ROUTE_OUT && host_is_local(h, dst)) {
