@@ -156,7 +156,10 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
                       NULL);
 }
 
-static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst);
+/* Inlined into each of its three callers: the call and the registers it
+ * saved cost more than its checks. */
+static inline __attribute__((always_inline)) int transmit_cached(struct host *h, struct pkt *p,
+                                                                 struct dst_cache *dc, uint32_t dst);
 
 static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
                       bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
