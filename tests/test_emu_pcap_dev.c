@@ -20,25 +20,11 @@ TestSuite(emu_pcap_dev, .init = setup, .fini = teardown);
 /* An IPv4 frame of proto with `payload` bytes, checksums complete. */
 static struct pkt *frame(uint8_t proto, uint32_t payload)
 {
-    uint32_t l4 = proto == IPPROTO_TCP ? TCP_HLEN : 8, len = ETH_HLEN + IPV4_HLEN + l4 + payload;
-    struct pkt *p = pkt_alloc(pool, len);
-    memset(p->data, 0, len);
-    p->data[12] = 0x08;
-    for (uint32_t i = 0; i < payload; i++)
-        p->data[len - payload + i] = (uint8_t)(i * 7 + 1);
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)(p->data + ETH_HLEN);
-    *ip = (struct ipv4_hdr){ .ver_ihl = 0x45, .tot_len = htons((uint16_t)(len - ETH_HLEN)), .ttl = 64,
-                             .proto = proto, .saddr = htonl(0x0a000001), .daddr = htonl(0x0a000002) };
-    ipv4_set_checksum((uint8_t *)ip);
-    uint8_t *h4 = (uint8_t *)(ip + 1);
-    if (proto == IPPROTO_TCP)
-        h4[12] = 5 << 4;
-    else
-        h4[5] = (uint8_t)(8 + payload);
+    struct pkt *p = offload_partial_frame(pool, proto, payload);
     offload_make_partial(p);
     sw_csum_complete(p);
     p->off = (struct pkt_offload){ 0 };
-    cr_assert(offload_l4_csum_ok((uint8_t *)ip), "the test frame's checksum");
+    cr_assert(offload_l4_csum_ok(p->data + ETH_HLEN), "the test frame's checksum");
     return p;
 }
 

@@ -17,27 +17,9 @@ static void teardown(void) { cr_assert_eq(pkt_pool_free(pool), 0, "packets still
 
 TestSuite(emu_vnet_hdr, .init = setup, .fini = teardown);
 
-/* An IPv4 frame of proto with `payload` zero bytes, its checksum field
- * holding the pseudo-header's sum as Linux leaves it; p->off is left for
- * the header to set. */
 static struct pkt *partial_frame(uint8_t proto, uint32_t payload)
 {
-    uint32_t l4 = proto == IPPROTO_TCP ? TCP_HLEN : 8, len = ETH_HLEN + IPV4_HLEN + l4 + payload;
-    struct pkt *p = pkt_alloc(pool, len);
-    memset(p->data, 0, len);
-    p->data[12] = 0x08;
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)(p->data + ETH_HLEN);
-    *ip = (struct ipv4_hdr){ .ver_ihl = 0x45, .tot_len = htons((uint16_t)(len - ETH_HLEN)), .ttl = 64,
-                             .proto = proto, .saddr = htonl(0x0a000001), .daddr = htonl(0x0a000002) };
-    ipv4_set_checksum((uint8_t *)ip);
-    uint8_t *h4 = (uint8_t *)(ip + 1);
-    if (proto == IPPROTO_TCP)
-        h4[12] = 5 << 4;
-    else
-        h4[5] = (uint8_t)(8 + payload);
-    offload_make_partial(p);
-    p->off = (struct pkt_offload){ 0 };
-    return p;
+    return offload_partial_frame(pool, proto, payload);
 }
 
 static struct virtio_net_hdr needs_csum(uint16_t start, uint16_t offset)

@@ -9,6 +9,7 @@
 
 #include "net/csum.h"
 #include "net/hdr.h"
+#include "net/ipv4.h"
 #include "net/netif.h"
 
 /* The transport checksum replaced by the pseudo-header's sum, as Linux
@@ -24,6 +25,32 @@ static inline void offload_make_partial(struct pkt *frame)
     frame->off.csum_partial = true;
     frame->off.csum_start = (uint16_t)(l4 - frame->head);
     frame->off.csum_offset = offset;
+}
+
+/* An Ethernet frame holding an IPv4 TCP (a bare header) or UDP packet
+ * with `payload` bytes of a pattern, its IP checksum complete and its
+ * transport checksum field holding the pseudo-header's sum, as Linux
+ * leaves a CHECKSUM_PARTIAL packet; p->off is clear. */
+static inline struct pkt *offload_partial_frame(struct pkt_pool *pool, uint8_t proto, uint32_t payload)
+{
+    uint32_t l4 = proto == IPPROTO_TCP ? TCP_HLEN : 8, len = ETH_HLEN + IPV4_HLEN + l4 + payload;
+    struct pkt *p = pkt_alloc(pool, len);
+    memset(p->data, 0, len);
+    p->data[12] = 0x08;
+    for (uint32_t i = 0; i < payload; i++)
+        p->data[len - payload + i] = (uint8_t)(i * 7 + 1);
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)(p->data + ETH_HLEN);
+    *ip = (struct ipv4_hdr){ .ver_ihl = 0x45, .tot_len = htons((uint16_t)(len - ETH_HLEN)), .ttl = 64,
+                             .proto = proto, .saddr = htonl(0x0a000001), .daddr = htonl(0x0a000002) };
+    ipv4_set_checksum((uint8_t *)ip);
+    uint8_t *h4 = (uint8_t *)(ip + 1);
+    if (proto == IPPROTO_TCP)
+        h4[12] = 5 << 4;
+    else
+        h4[5] = (uint8_t)(8 + payload);
+    offload_make_partial(p);
+    p->off = (struct pkt_offload){ 0 };
+    return p;
 }
 
 /* A TCP frame made partial and marked GSO with segments of mss bytes. */
