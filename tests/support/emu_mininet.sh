@@ -63,6 +63,13 @@ mininet_finish() { # the run's exit status into run_rc
     cat "$out"
 }
 
+in_host_namespaces() { # the pids of processes in the namespaces the hosts had
+    for p in /proc/[0-9]*; do
+        ns=$(readlink "$p/ns/net" 2>/dev/null) && grep -qFx "$ns" "$tmp/netns" && echo "${p#/proc/}"
+    done
+    return 0
+}
+
 nothing_left() {
     for dev in $(sed -n 's/^plan: .* root devices //p' "$out"); do
         [ ! -e "/sys/class/net/$dev" ] || { echo "$mode: device $dev left behind"; exit 1; }
@@ -71,8 +78,13 @@ nothing_left() {
              $(sed -n 's/^up: processes: //p' "$out" | tr ' ' '\n' | cut -d= -f2); do
         [ ! -d "/proc/$p" ] || { ps -o pid,args -p "$p"; echo "$mode: process $p left behind"; exit 1; }
     done
-    left=$(for p in /proc/[0-9]*; do readlink "$p/ns/net" 2>/dev/null; done | grep -cFx -f "$tmp/netns" || true)
-    [ "$left" -eq 0 ] || { echo "$mode: $left processes left in the hosts' namespaces"; exit 1; }
+    # what was signalled may take a moment to exit: up to 3 s
+    i=0
+    while left=$(in_host_namespaces) && [ -n "$left" ]; do
+        i=$((i + 1))
+        [ $i -lt 30 ] || { ps -o pid,args -p "$(echo $left | tr ' ' ,)"; echo "$mode: processes left in the hosts' namespaces"; exit 1; }
+        sleep 0.1
+    done
     echo "$mode: nothing left ($(wc -l <"$tmp/netns") host namespaces gone)"
 }
 
