@@ -144,7 +144,8 @@ int emu_world_tag_check(const char *tag, char *err, size_t errlen)
     return 0;
 }
 
-bool emu_world_link_delayed(const struct scn_link *k)
+/* Has link k a delay, jitter or loss (in a shaped world, a delay line)? */
+static bool link_delayed(const struct scn_link *k)
 {
     return k->delay || k->jitter || k->loss > 0;
 }
@@ -155,7 +156,7 @@ void emu_world_director_port(const char *tag, const struct scn_topo *t, int l, b
     const struct scn_link *k = &t->links[l];
     int peer = scn_topo_director(t, k->node[0]) ? k->node[1] : k->node[0];
     snprintf(tap, 16, "lt%.4s%d", tag, l % 10000);
-    if (t->nodes[peer].kind == SCN_SWITCH && !(shaped && emu_world_link_delayed(k)))
+    if (t->nodes[peer].kind == SCN_SWITCH && !(shaped && link_delayed(k)))
         emu_world_switch_bridge(tag, peer, bridge);
     else
         snprintf(bridge, 16, "lp%.4s%d", tag, l % 10000);
@@ -254,7 +255,7 @@ static int make_link(struct emu_world *w, int l, char *err, size_t errlen)
             return -1;
         }
     }
-    int made = w->shape && emu_world_link_delayed(k) ? make_delay_line(w, l, ends, err, errlen)
+    int made = w->shape && link_delayed(k) ? make_delay_line(w, l, ends, err, errlen)
                                                      : make_veth(w, &ends[0], &ends[1], err, errlen);
     if (made < 0)
         return -1;
@@ -483,7 +484,7 @@ int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
         const int *ends = t->links[l].node;
         bool dir_end = scn_topo_director(t, ends[0]) || scn_topo_director(t, ends[1]);
         if (dir_end && (t->nodes[ends[0]].kind == SCN_SWITCH || t->nodes[ends[1]].kind == SCN_SWITCH) &&
-            !(shape && emu_world_link_delayed(&t->links[l])))
+            !(shape && link_delayed(&t->links[l])))
             continue;         /* the director's TAP joins the switch's bridge when it starts */
         rc = make_link(w, l, err, errlen);
     }

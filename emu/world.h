@@ -50,8 +50,6 @@ void emu_world_free(struct emu_world *w);
  * of two ports, the TAP and a veth (or a delay line's TAP) whose other end
  * is the peer's interface in its namespace or a port of the switch's
  * bridge. */
-/* Has link k a delay, jitter or loss (in a shaped world, a delay line)? */
-bool emu_world_link_delayed(const struct scn_link *k);
 /* shaped: the world gives links their delays (emu up --shape), so a
  * delayed link to a switch is a bridge of two ports and a delay line. */
 void emu_world_director_port(const char *tag, const struct scn_topo *topo, int l, bool shaped, char tap[16],
