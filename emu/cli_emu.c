@@ -47,12 +47,15 @@ static int tun_endpoint(int argc, char **argv, FILE *out, FILE *err)
 
 static int delay_line_usage(FILE *f, int rc)
 {
-    fprintf(f, "usage: lvslab emu delay-line TAP_A TAP_B [--delay TIME] [--jitter TIME] [--loss P] [--rate RATE] [--seed N]\n"
+    fprintf(f, "usage: lvslab emu delay-line TAP_A TAP_B [--delay TIME] [--jitter TIME] [--loss P] [--rate RATE]\n"
+               "                                 [--seed N] [--ends A,B]\n"
                "  Create TAP devices TAP_A and TAP_B and pass every frame from one to the\n"
                "  other after TIME (one way; jitter adds up to TIME more, never reordering),\n"
                "  dropping each with probability P; RATE sizes the queue (the rate itself is\n"
-               "  set with tc). Move the TAPs to the link's ends and bring them up. Runs\n"
-               "  until SIGINT or SIGTERM (lvslab emu up starts one per link with a delay).\n");
+               "  set with tc). Jitter and loss are drawn from the run's seed N (default 0)\n"
+               "  in the streams the simulator's link between NICs A and B uses (default\n"
+               "  a,b). Move the TAPs to the link's ends and bring them up. Runs until\n"
+               "  SIGINT or SIGTERM (lvslab emu up starts one per link with a delay).\n");
     return rc;
 }
 
@@ -75,6 +78,18 @@ static int delay_line_option(const char *name, const char *value, struct emu_del
         }
         return 0;
     }
+    if (!strcmp(name, "--ends")) {
+        const char *comma = strchr(value, ',');
+        size_t a = comma ? (size_t)(comma - value) : 0, b = comma ? strlen(comma + 1) : 0;
+        if (!comma || !a || !b || a >= EMU_DELAY_END_MAX || b >= EMU_DELAY_END_MAX || strchr(comma + 1, ',')) {
+            snprintf(err, errlen, "--ends \"%s\": two names, A,B, each 1-%d characters", value,
+                     EMU_DELAY_END_MAX - 1);
+            return -1;
+        }
+        snprintf(p->ends[0], sizeof p->ends[0], "%.*s", (int)a, value);
+        snprintf(p->ends[1], sizeof p->ends[1], "%s", comma + 1);
+        return 0;
+    }
     if (!strcmp(name, "--seed")) {
         errno = 0;
         p->seed = strtoull(value, &end, 0);
@@ -94,7 +109,7 @@ static int delay_line(int argc, char **argv, FILE *out, FILE *err)
         return delay_line_usage(out, CLI_OK);
     if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-' || argc % 2 == 0)
         return delay_line_usage(err, CLI_USAGE);
-    struct emu_delay_params p = { 0 };
+    struct emu_delay_params p = { .ends = { "a", "b" } };
     char msg[256];
     for (int i = 3; i + 1 < argc; i += 2)
         if (delay_line_option(argv[i], argv[i + 1], &p, msg, sizeof msg) < 0) {
@@ -154,7 +169,7 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
     struct emu_director_argv dargs;
     emu_cli_director_args(&a, run.mode, &dargs);
     struct emu_world w;
-    int rc = emu_world_up(&w, &topo, a.tag, self, dargs.argv, a.shape, msg, sizeof msg);
+    int rc = emu_world_up(&w, &topo, a.tag, self, dargs.argv, a.shape, sc.seed, msg, sizeof msg);
     if (rc < 0) {
         fprintf(err, "lvslab emu up: %s\n", msg);
     } else {

@@ -249,7 +249,7 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
 
     struct emu_world w;
     json_t *rec = NULL;
-    if (emu_world_up(&w, &topo, tag, self, dargs.argv, one.shape, err, errlen) == 0) {
+    if (emu_world_up(&w, &topo, tag, self, dargs.argv, one.shape, sc->seed, err, errlen) == 0) {
         double secs = ceil(sim_time_to_s(sc->duration));
         struct emu_loads loads = { 0 };
         struct emu_load_totals totals;

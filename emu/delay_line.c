@@ -127,7 +127,9 @@ static int direction_init(struct direction *d, int i, int in_fd, int out_fd, con
 {
     *d = (struct direction){ .in_fd = in_fd, .out_fd = out_fd, .p = p, .passed = &stats->passed[i],
                              .lost = &stats->lost[i], .dropped = &stats->dropped[i] };
-    rng_init(&d->rng, p->seed, i == 0 ? "delay line a to b" : "delay line b to a");
+    char stream[2 * EMU_DELAY_END_MAX + 8];
+    snprintf(stream, sizeof stream, "link:%s>%s", p->ends[i], p->ends[!i]);
+    rng_init(&d->rng, p->seed, stream);
     size_t queue = emu_delay_queue_bytes(p);
     d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (d->timer_fd < 0) {

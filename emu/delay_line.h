@@ -15,11 +15,16 @@
 
 #include "engine/simtime.h"
 
+#define EMU_DELAY_END_MAX 64
+
 struct emu_delay_params {
     sim_time_t delay;          /* one way, each direction */
     sim_time_t jitter;         /* extra, uniform in [0, jitter]; never reorders */
     double loss;               /* probability a frame is dropped, each direction */
-    uint64_t seed;             /* for jitter and loss */
+    uint64_t seed;             /* for jitter and loss: the run's */
+    /* the link's ends as the simulator names its NICs (node-iface): a to b
+     * draws from the stream "link:A>B", as the simulator's link does */
+    char ends[2][EMU_DELAY_END_MAX];
     uint64_t rate_bps;         /* the link's rate, to size the queue (0: 10 Gbit/s) */
 };
 

@@ -142,8 +142,10 @@ json_t *emu_plan_json(const struct scenario *sc, const struct scn_run *run, cons
                                                  "where", t->apps[i].where.text));
     for (int i = 0; director_args[i]; i++)
         json_array_append_new(dargs, json_string(director_args[i]));
-    return json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "scenario", sc->name, "mode",
-                     scn_mode_name(run->mode), "tag", tag, "shape", shape, "nodes", nodes, "links", links, "directors",
-                     directors, "director_args", dargs, "realservers", rss, "servers", servers, "clients",
+    char seed[24];             /* a string: JSON integers stop at 2^63 */
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)sc->seed);
+    return json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "scenario", sc->name, "mode",
+                     scn_mode_name(run->mode), "tag", tag, "shape", shape, "seed", seed, "nodes", nodes, "links",
+                     links, "directors", directors, "director_args", dargs, "realservers", rss, "servers", servers, "clients",
                      clients_json(t));
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "emu/delay_line.h"
 #include "emu/exec.h"
 #include "emu/shape.h"
 #include "engine/xalloc.h"
@@ -197,16 +198,21 @@ static int spawn_recorded(struct emu_world *w, const char *ns, char *const argv[
 static int make_delay_line(struct emu_world *w, int l, struct link_end ends[2], char *err, size_t errlen)
 {
     const struct scn_link *k = &w->topo->links[l];
-    char taps[2][16], delay[32], jitter[32], loss[32], rate[32], log[192];
+    char taps[2][16], delay[32], jitter[32], loss[32], rate[32], seed[24], names[2 * EMU_DELAY_END_MAX], log[192];
     for (int i = 0; i < 2; i++)
         snprintf(taps[i], sizeof taps[i], "ld%.4s%d%c", w->tag, l % 10000, 'a' + i);
+    const struct scn_node *a = &w->topo->nodes[k->node[0]], *b = &w->topo->nodes[k->node[1]];
+    snprintf(names, sizeof names, "%s-%s,%s-%s", a->name, a->ifs[k->iface[0]].name, b->name,
+             b->ifs[k->iface[1]].name);
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)w->seed);
     snprintf(delay, sizeof delay, "%lldns", (long long)k->delay);
     snprintf(jitter, sizeof jitter, "%lldns", (long long)k->jitter);
     snprintf(loss, sizeof loss, "%.17g", k->loss);
     snprintf(rate, sizeof rate, "%llubps", (unsigned long long)k->rate_bps);
     snprintf(log, sizeof log, "%s/link%d-delay.log", w->workdir, l);
     char *argv[] = { (char *)w->lvslab, "emu", "delay-line", taps[0], taps[1], "--delay", delay,
-                     "--jitter", jitter, "--loss", loss, "--rate", rate, NULL };
+                     "--jitter", jitter, "--loss", loss, "--rate", rate, "--seed", seed, "--ends", names,
+                     NULL };
     if (spawn_recorded(w, NULL, argv, log, err, errlen) < 0 || wait_for_device(NULL, taps[1], err, errlen) < 0)
         return -1;
     for (int i = 0; i < 2; i++) {
@@ -445,10 +451,12 @@ const char *emu_world_ns(const struct emu_world *w, const char *node)
 }
 
 int emu_world_up(struct emu_world *w, const struct scn_topo *t, const char *tag,
-                 const char *lvslab_path, char *const *director_args, bool shape, char *err, size_t errlen)
+                 const char *lvslab_path, char *const *director_args, bool shape, uint64_t seed, char *err,
+                 size_t errlen)
 {
     memset(w, 0, sizeof *w);
     w->shape = shape;
+    w->seed = seed;
     if (emu_world_tag_check(tag, err, errlen) < 0)
         return -1;
     snprintf(w->tag, sizeof w->tag, "%s", tag);

@@ -29,6 +29,7 @@ struct emu_world {
     char *const *director_args;   /* how a director reloads the run, or NULL */
     pid_t director_pid[SCN_MAX_DIRECTORS];   /* in topo->directors' order, once started */
     bool shape;                /* links at their rates (emu/shape.h) */
+    uint64_t seed;             /* the run's: the delay lines' jitter and loss */
 };
 
 /* Build the world for topo under tag (letters and digits, at most 4).
@@ -36,10 +37,13 @@ struct emu_world {
  * options) starts each director as `lvslab emu director ARGS --tag T --node
  * N` in the root namespace once the rest is up, and waits until its TAPs
  * are on their bridges; NULL leaves the directors out. shape puts every
- * link with a rate at that rate (tc htb on its ends and the director's TAPs).
+ * link with a rate at that rate (tc htb on its ends and the director's TAPs)
+ * and every link with a delay, jitter or loss on a delay line, which draws
+ * from the run's seed as the simulator's link does.
  * 0, or -1 with err; on failure what was made is removed again. */
 int emu_world_up(struct emu_world *w, const struct scn_topo *topo, const char *tag,
-                 const char *lvslab_path, char *const *director_args, bool shape, char *err, size_t errlen);
+                 const char *lvslab_path, char *const *director_args, bool shape, uint64_t seed, char *err,
+                 size_t errlen);
 /* Remove everything the state file of tag lists. */
 int emu_world_down(const char *tag, char *err, size_t errlen);
 void emu_world_free(struct emu_world *w);

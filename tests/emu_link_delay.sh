@@ -7,20 +7,27 @@
 # 1 + 10 + 5 + 2 ms each way: both round trips must be at least that and
 # less than 10 ms more. A 2 MB file comes through the delayed NAT path with
 # its sha256; the director's pcaps pass scripts/pcap-check.sh; nothing of
-# the delay lines is left after 'emu down'. Then one delay line alone
+# the delay lines is left after 'emu down'; each delay line draws from the
+# run's seed (--set seed) in streams of its own. Then one delay line alone
 # between two namespaces with --loss 0.2 loses about 1 - 0.8^2 = 36% of
 # 200 pings (bounds 20% and 52%, over 4 standard deviations) and counts
 # its losses. Needs root and /dev/net/tun: skips (exit 0) without them.
 tag_prefix=d
 . "$(dirname "$0")/support/emu_world.sh"
 
-timeout 60 "$lvslab" emu up tests/fixtures/scenarios/emu-p2p.lua --set delayed=1 --shape --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log"
+timeout 60 "$lvslab" emu up tests/fixtures/scenarios/emu-p2p.lua --set delayed=1 --set seed=4242 --shape --tag "$tag" \
+    --pcap "$tmp/pcap" >"$tmp/up.log"
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
 wait_for_http_servers 2
 # five delayed links; their root-namespace ends: the router's link to the
 # director, both of the director's link to the switch, each server's
 [ "$(ip -o link show | grep -c ": ld$tag[0-9]*[ab]:")" -eq 5 ] ||
     { ip -o link show | grep "ld$tag"; echo "not 5 delay-line TAPs in the root namespace"; exit 1; }
+# each draws its jitter and loss from the run's seed, in its own link's streams
+lines=$(pgrep -af "delay-line ld$tag[0-9]")
+[ "$(echo "$lines" | grep -c -- '--seed 4242 ')" -eq 5 ] || { echo "$lines"; echo "not every delay line has the run's seed"; exit 1; }
+[ "$(echo "$lines" | sed -n 's/.*--ends \([^ ]*\).*/\1/p' | sort -u | wc -l)" -eq 5 ] ||
+    { echo "$lines"; echo "two delay lines draw from the same streams"; exit 1; }
 
 # within [want, want + 10 ms): the smallest of several, ARP settled first
 in_range() {   # NAME MEASURED_MS WANT_MS

@@ -39,6 +39,9 @@ Test(emu_plan, switch_bridge_and_director_port_named_as_the_world_names_them)
     json_t *plan = plan_of("dr", &topo, &sc);
     cr_assert_str_eq(json_string_value(json_object_get(plan, "mode")), "dr");
     cr_assert_str_eq(json_string_value(json_object_get(plan, "tag")), "m1");
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)sc.seed);
+    cr_assert_str_eq(json_string_value(json_object_get(plan, "seed")), seed, "the run's seed, for the delay lines");
 
     char bridge[16], tap[16], port_bridge[16];
     int lan = scn_topo_node(&topo, "lan");

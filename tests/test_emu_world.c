@@ -80,7 +80,7 @@ Test(emu_world, namespaces_bridge_router_and_dr_server_then_nothing_left, .timeo
     char tag[8], err[512];
     snprintf(tag, sizeof tag, "t%d", (int)(getpid() % 1000));
     struct emu_world w;
-    cr_assert_eq(emu_world_up(&w, &t, tag, "build/lvslab", NULL, false, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(emu_world_up(&w, &t, tag, "build/lvslab", NULL, false, 0, err, sizeof err), 0, "%s", err);
 
     /* h1 reaches h3 across the router and the bridge */
     int ping = emu_execl(emu_world_ns(&w, "h1"), err, sizeof err, "ping", "-c", "1", "-W", "2",

@@ -163,7 +163,8 @@ class MininetWorld:
         self.spawn(None, "link %d delay line" % l,
                    [self.lvslab, "emu", "delay-line", taps[0], taps[1], "--delay", "%dns" % link["delay_ns"],
                     "--jitter", "%dns" % link["jitter_ns"], "--loss", repr(link["loss"]),
-                    "--rate", "%dbps" % link["rate_bps"]])
+                    "--rate", "%dbps" % link["rate_bps"], "--seed", self.plan["seed"],
+                    "--ends", ",".join("%s-%s" % (e["node"], e["iface"]) for e in link["ends"])])
         deadline = time.monotonic() + 5
         while not os.path.exists("/sys/class/net/" + taps[1]):
             if time.monotonic() > deadline:
