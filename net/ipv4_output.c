@@ -125,9 +125,13 @@ int ipv4_transmit(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh,
 /* ---- the entry points ---- */
 
 /* The header of an outgoing packet, the LOCAL_OUT hooks, then loopback or
- * the device; dev and nh are the route's. */
-static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
-                      bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc);
+ * the device; dev and nh are the route's. Inlined into its two callers:
+ * a call with nine arguments cost more than it saved, and the cached
+ * caller's copy drops the uncached branches. */
+static inline __attribute__((always_inline)) int send_built(struct host *h, struct pkt *p,
+                                                            const struct ipv4_tx *tx, uint32_t src,
+                                                            uint32_t src_dst_sum, bool local, struct netif *dev,
+                                                            uint32_t nh, struct dst_cache *dc);
 
 /* The one's-complement sum of the address words of a header from src to
  * dst (host order), for its checksum. */
@@ -161,7 +165,7 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 static inline __attribute__((always_inline)) int transmit_cached(struct host *h, struct pkt *p,
                                                                  struct dst_cache *dc, uint32_t dst);
 
-static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
+static inline int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
                       bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)pkt_push(p, IPV4_HLEN);
