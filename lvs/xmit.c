@@ -167,8 +167,10 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     bool df = ntohs(ip->frag_off) & IPV4_DF;
     struct dst_cache *dc = dest_dst(cp);
-    bool held = dc && ipv4_dst_hold(ipvs->host, dc, cp->daddr);
-    uint32_t pmtu = held ? ipv4_dst_mtu(ipvs->host, dc) : ipv4_path_mtu(ipvs->host, cp->daddr);
+    uint32_t pmtu = dc ? ipv4_dst_hold(ipvs->host, dc, cp->daddr) : 0;
+    bool held = pmtu != 0;
+    if (!held)
+        pmtu = ipv4_path_mtu(ipvs->host, cp->daddr);
     if (!pmtu) {
         host_drop(ipvs->host, p, DROP_IP_NO_ROUTE);
         return;

@@ -2,17 +2,19 @@
  * A route and neighbour resolved once for a destination a sender uses
  * again and again (the kernel's dst_cache on ip_vs_dest): the director
  * keeps one per real server. It is valid while the host's dst_gen is the
- * one it was filled at; adding or removing a route or an address, and
- * forgetting a neighbour, bump that generation. What can change without a
- * bump (an interface's MTU or state, a neighbour's reachability) is
- * checked on every use, so a cached send does exactly what an uncached one
- * would.
+ * one it was filled at; adding or removing a route or an address,
+ * forgetting a neighbour, and learning a path MTU bump that generation.
+ * What can change without a bump (an interface's MTU or state, a
+ * neighbour's reachability, a learnt path MTU's lapse) is checked on every
+ * use, so a cached send does exactly what an uncached one would.
  */
 #ifndef NET_DST_CACHE_H
 #define NET_DST_CACHE_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "engine/simtime.h"
 
 struct netif;
 struct arp_entry;
@@ -28,6 +30,8 @@ struct dst_cache {
     uint32_t nh;               /* the next hop on dev */
     uint32_t src;              /* ipv4_select_src(dst) */
     uint32_t src_dst_sum;      /* src's and dst's 16-bit words summed: half a header checksum */
+    uint32_t pmtu;             /* route_pmtu(dst) when filled, 0: none (DST_ROUTE_OUT) */
+    sim_time_t pmtu_expires;   /* when pmtu lapses */
     struct arp_entry *neigh;   /* the next hop's ARP entry, a hint */
 };
 

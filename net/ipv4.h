@@ -59,12 +59,11 @@ int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop,
 uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc);
 
 /* A sender that asks for the path MTU and then sends (a tunnel) validates
- * once: ipv4_dst_hold makes dc good for a route out to dst (false: the
- * uncached calls must be used); while held, ipv4_dst_mtu is
- * ipv4_path_mtu(dst) and ipv4_send_tx_held is ipv4_send_tx for a tx to
- * dst with no source and no device of its own. */
-bool ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst);
-uint32_t ipv4_dst_mtu(struct host *h, const struct dst_cache *dc);
+ * once: ipv4_dst_hold makes dc good for a route out to dst and returns
+ * ipv4_path_mtu(dst) (0: not held, the uncached calls must be used: they
+ * give the same answer); while held, ipv4_send_tx_held is ipv4_send_tx for
+ * a tx to dst with no source and no device of its own. */
+uint32_t ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst);
 int ipv4_send_tx_held(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc);
 
 /* Set the header checksum of the IPv4 header at hdr. */

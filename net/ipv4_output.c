@@ -288,6 +288,7 @@ __attribute__((noinline, cold)) static bool dst_fill(struct host *h, struct dst_
     if (kind == DST_ROUTE_OUT) {
         dc->src = ipv4_select_src(h, dst);
         dc->src_dst_sum = addr_sum(dc->src, dst);
+        dc->pmtu = route_pmtu_until(h, dst, &dc->pmtu_expires);
     }
     dc->dst = dst;
     dc->kind = (uint8_t)kind;
@@ -331,22 +332,29 @@ int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop,
     return transmit_cached(h, p, dc, ntohl(((const struct ipv4_hdr *)p->data)->daddr));
 }
 
-bool ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst)
-{
-    return dst_valid(h, dc, dst, DST_ROUTE_OUT) || dst_fill(h, dc, dst, DST_ROUTE_OUT);
-}
-
-uint32_t ipv4_dst_mtu(struct host *h, const struct dst_cache *dc)
+/* ipv4_path_mtu(dc->dst) for a valid cache: the learnt path MTU it holds
+ * (any new one bumped the generation) unless it lapsed. */
+static uint32_t dst_mtu(struct host *h, const struct dst_cache *dc)
 {
     if (dc->local)
         return h->lo->mtu;
-    uint32_t learnt = route_pmtu(h, dc->dst);
-    return learnt && learnt < dc->dev->mtu ? learnt : dc->dev->mtu;
+    uint32_t mtu = dc->dev->mtu;
+    if (dc->pmtu && dc->pmtu < mtu && dc->pmtu_expires > rt_now(h->rt))
+        return dc->pmtu;
+    return mtu;
+}
+
+uint32_t ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst)
+{
+    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
+        return 0;
+    return dst_mtu(h, dc);
 }
 
 uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)
 {
-    return ipv4_dst_hold(h, dc, dst) ? ipv4_dst_mtu(h, dc) : ipv4_path_mtu(h, dst);
+    uint32_t mtu = ipv4_dst_hold(h, dc, dst);
+    return mtu ? mtu : ipv4_path_mtu(h, dst);
 }
 
 int ipv4_send_tx_held(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc)
