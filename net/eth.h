@@ -20,7 +20,8 @@ void eth_output_no_room(struct netif *nif, struct pkt *p);
 /* Push the header onto p (data at the payload) and transmit; takes
  * ownership. Inline: it is the last step of every forwarded packet, and
  * a call would cost more than its few stores. */
-static inline void eth_output(struct netif *nif, struct pkt *p, const uint8_t dst[6], uint16_t type)
+static inline __attribute__((always_inline)) void eth_output(struct netif *nif, struct pkt *p,
+                                                             const uint8_t dst[6], uint16_t type)
 {
     struct eth_hdr *eh = (struct eth_hdr *)pkt_push(p, ETH_HLEN);
     if (!eh) {
