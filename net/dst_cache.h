@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "engine/simtime.h"
+#include "net/host.h"
 
-struct netif;
 struct arp_entry;
 
 enum dst_kind { DST_ROUTE_OUT = 1, DST_NEXTHOP };
@@ -34,5 +34,25 @@ struct dst_cache {
     sim_time_t pmtu_expires;   /* when pmtu lapses */
     struct arp_entry *neigh;   /* the next hop's ARP entry, a hint */
 };
+
+/* Still good for dst resolved as kind. */
+static inline bool dst_cache_valid(const struct host *h, const struct dst_cache *dc, uint32_t dst,
+                                   enum dst_kind kind)
+{
+    return dc->gen == h->dst_gen && dc->dst == dst && dc->kind == kind;
+}
+
+/* ipv4_path_mtu(dc->dst) for a valid DST_ROUTE_OUT cache: the path MTU
+ * learnt when it was filled (a newer one bumped the generation) unless it
+ * lapsed, else the interface's. */
+static inline uint32_t dst_cache_mtu(struct host *h, const struct dst_cache *dc)
+{
+    if (dc->local)
+        return h->lo->mtu;
+    uint32_t mtu = dc->dev->mtu;
+    if (dc->pmtu && dc->pmtu < mtu && dc->pmtu_expires > rt_now(h->rt))
+        return dc->pmtu;
+    return mtu;
+}
 
 #endif

@@ -165,8 +165,8 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 static inline __attribute__((always_inline)) int transmit_cached(struct host *h, struct pkt *p,
                                                                  struct dst_cache *dc, uint32_t dst);
 
-static inline int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
-                      bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
+static inline int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src,
+                             uint32_t src_dst_sum, bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)pkt_push(p, IPV4_HLEN);
     if (!ip) {
@@ -269,11 +269,10 @@ uint32_t ipv4_path_mtu(struct host *h, uint32_t dst)
 
 /* ---- with a struct dst_cache ---- */
 
-/* Resolve dst as ipv4_route_out (DST_ROUTE_OUT) or ipv4_send_to_nexthop
- * (DST_NEXTHOP) would; false (the cache left empty) when that would drop.
- * Out of line and cold: inlined, it made every valid use of a cache save
+/* Out of line and cold: inlined, it made every valid use of a cache save
  * and restore the registers it needs. */
-__attribute__((noinline, cold)) static bool dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
+__attribute__((noinline, cold)) bool ipv4_dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst,
+                                                   enum dst_kind kind)
 {
     *dc = (struct dst_cache){ 0 };
     if (kind == DST_ROUTE_OUT && host_is_local(h, dst)) {
@@ -296,11 +295,6 @@ __attribute__((noinline, cold)) static bool dst_fill(struct host *h, struct dst_
     return true;
 }
 
-static bool dst_valid(const struct host *h, const struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
-{
-    return dc->gen == h->dst_gen && dc->dst == dst && dc->kind == kind;
-}
-
 /* ipv4_transmit and the neighbour step, for a unicast next hop whose
  * route is cached; anything unusual takes the uncached way. */
 static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst)
@@ -316,7 +310,7 @@ static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, 
 int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
 {
     uint32_t dst = ntohl(((const struct ipv4_hdr *)p->data)->daddr);
-    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
+    if (!dst_cache_valid(h, dc, dst, DST_ROUTE_OUT) && !ipv4_dst_fill(h, dc, dst, DST_ROUTE_OUT))
         return ipv4_route_out(h, p);
     pkt_set_l3(p);
     if (dc->local)
@@ -326,29 +320,10 @@ int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
 
 int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop, struct dst_cache *dc)
 {
-    if (!dst_valid(h, dc, nexthop, DST_NEXTHOP) && !dst_fill(h, dc, nexthop, DST_NEXTHOP))
+    if (!dst_cache_valid(h, dc, nexthop, DST_NEXTHOP) && !ipv4_dst_fill(h, dc, nexthop, DST_NEXTHOP))
         return ipv4_send_to_nexthop(h, p, nexthop);
     pkt_set_l3(p);
     return transmit_cached(h, p, dc, ntohl(((const struct ipv4_hdr *)p->data)->daddr));
-}
-
-/* ipv4_path_mtu(dc->dst) for a valid cache: the learnt path MTU it holds
- * (any new one bumped the generation) unless it lapsed. */
-static uint32_t dst_mtu(struct host *h, const struct dst_cache *dc)
-{
-    if (dc->local)
-        return h->lo->mtu;
-    uint32_t mtu = dc->dev->mtu;
-    if (dc->pmtu && dc->pmtu < mtu && dc->pmtu_expires > rt_now(h->rt))
-        return dc->pmtu;
-    return mtu;
-}
-
-uint32_t ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst)
-{
-    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
-        return 0;
-    return dst_mtu(h, dc);
 }
 
 uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)
