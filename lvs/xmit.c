@@ -209,14 +209,10 @@ static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     route_out(ipvs, cp, p);
 }
 
-ipvs_xmit_fn ipvs_xmit_for(enum ipvs_fwd fwd)
-{
-    static const ipvs_xmit_fn table[IPVS_FWD_METHODS] = {
-        [IPVS_FWD_MASQ] = xmit_nat, [IPVS_FWD_DROUTE] = xmit_dr,
-        [IPVS_FWD_TUNNEL] = xmit_tun, [IPVS_FWD_FULLNAT] = xmit_fullnat,
-    };
-    return table[fwd];
-}
+const ipvs_xmit_fn ipvs_xmit_table[IPVS_FWD_METHODS] = {
+    [IPVS_FWD_MASQ] = xmit_nat, [IPVS_FWD_DROUTE] = xmit_dr,
+    [IPVS_FWD_TUNNEL] = xmit_tun, [IPVS_FWD_FULLNAT] = xmit_fullnat,
+};
 
 void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
