@@ -46,12 +46,10 @@ static inline void rewrite(struct pkt *p, unsigned ends, uint32_t saddr, uint16_
                            uint16_t dport)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    /* TTL and protocol make one checksum word; it is read and written
-     * whole (a byte store and then a word load of it would stall) */
-    uint16_t old_ttl, new_ttl;
-    memcpy(&old_ttl, &ip->ttl, 2);
-    new_ttl = (uint16_t)(old_ttl - ntohs(1u << 8));
-    memcpy(&ip->ttl, &new_ttl, 2);
+    /* the checksum word of TTL and protocol loses 0x0100 (the TTL being
+     * above 1, nothing borrows): its change ~m + m' is that constant */
+    ip->ttl--;
+    const uint32_t ttl_delta = (uint16_t)~htons(0x0100);
     uint32_t addrs = 0, ports = 0;
     uint8_t *l4 = (uint8_t *)ip + ipv4_hdr_len(ip);
     if (ends & NEW_SOURCE) {
@@ -72,7 +70,7 @@ static inline void rewrite(struct pkt *p, unsigned ends, uint32_t saddr, uint16_
         ip->daddr = new_a;
         memcpy(l4 + 2, &new_p, 2);
     }
-    ip->check = csum_apply(ip->check, csum_delta2(old_ttl, new_ttl) + addrs);
+    ip->check = csum_apply(ip->check, ttl_delta + addrs);
     bool udp = ip->proto != IPPROTO_TCP;
     uint8_t *check_field = l4 + (udp ? 6 : 16);
     uint16_t check;
