@@ -19,6 +19,8 @@
 
 struct arp_entry;
 
+/* DST_ROUTE_OUT: a route to a unicast destination (multicast and broadcast
+ * ones are not cached); DST_NEXTHOP: a next hop on a link of ours. */
 enum dst_kind { DST_ROUTE_OUT = 1, DST_NEXTHOP };
 
 struct dst_cache {

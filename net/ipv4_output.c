@@ -163,7 +163,7 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 /* Inlined into each of its three callers: the call and the registers it
  * saved cost more than its checks. */
 static inline __attribute__((always_inline)) int transmit_cached(struct host *h, struct pkt *p,
-                                                                 struct dst_cache *dc, uint32_t dst);
+                                                                 struct dst_cache *dc);
 
 static inline int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src,
                              uint32_t src_dst_sum, bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
@@ -200,7 +200,7 @@ static inline int send_built(struct host *h, struct pkt *p, const struct ipv4_tx
     if (local)
         return loopback(h, p);
     if (dc)
-        return transmit_cached(h, p, dc, tx->dst);
+        return transmit_cached(h, p, dc);
     return ipv4_transmit(h, p, dev, nh, false);
 }
 
@@ -269,12 +269,18 @@ uint32_t ipv4_path_mtu(struct host *h, uint32_t dst)
 
 /* ---- with a struct dst_cache ---- */
 
-/* Out of line and cold: inlined, it made every valid use of a cache save
- * and restore the registers it needs. */
+static bool multicast_or_broadcast(uint32_t dst) { return (dst >> 28) == 0xe || dst == 0xffffffff; }
+
+/* A multicast or broadcast destination is not cached (its packets take
+ * the uncached way, as they would from a cache): a cached route out is to
+ * a unicast address. Out of line and cold: inlined, it made every valid
+ * use of a cache save and restore the registers it needs. */
 __attribute__((noinline, cold)) bool ipv4_dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst,
                                                    enum dst_kind kind)
 {
     *dc = (struct dst_cache){ 0 };
+    if (kind == DST_ROUTE_OUT && multicast_or_broadcast(dst))
+        return false;
     if (kind == DST_ROUTE_OUT && host_is_local(h, dst)) {
         dc->local = true;
     } else {
@@ -295,12 +301,12 @@ __attribute__((noinline, cold)) bool ipv4_dst_fill(struct host *h, struct dst_ca
     return true;
 }
 
-/* ipv4_transmit and the neighbour step, for a unicast next hop whose
- * route is cached; anything unusual takes the uncached way. */
-static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst)
+/* ipv4_transmit and the neighbour step, for a packet to a unicast address
+ * whose route is cached; anything unusual takes the uncached way. */
+static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
 {
     struct netif *dev = dc->dev;
-    if (!(dev->flags & NETIF_UP) || sw_wire_len(p) > dev->mtu || (dst >> 28) == 0xe || dst == 0xffffffff ||
+    if (!(dev->flags & NETIF_UP) || sw_wire_len(p) > dev->mtu ||
         (pkt_has_offload(p) && !(dev->flags & NETIF_OFFLOAD)))
         return ipv4_transmit(h, p, dev, dc->nh, false);
     arp_output_hint(dev, p, dc->nh, &dc->neigh);
@@ -315,7 +321,7 @@ int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
     pkt_set_l3(p);
     if (dc->local)
         return loopback(h, p);
-    return transmit_cached(h, p, dc, dst);
+    return transmit_cached(h, p, dc);
 }
 
 int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop, struct dst_cache *dc)
@@ -323,7 +329,9 @@ int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop,
     if (!dst_cache_valid(h, dc, nexthop, DST_NEXTHOP) && !ipv4_dst_fill(h, dc, nexthop, DST_NEXTHOP))
         return ipv4_send_to_nexthop(h, p, nexthop);
     pkt_set_l3(p);
-    return transmit_cached(h, p, dc, ntohl(((const struct ipv4_hdr *)p->data)->daddr));
+    if (multicast_or_broadcast(ntohl(((const struct ipv4_hdr *)p->data)->daddr)))
+        return ipv4_transmit(h, p, dc->dev, dc->nh, false);    /* the next hop is cached, not the packet's address */
+    return transmit_cached(h, p, dc);
 }
 
 uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)

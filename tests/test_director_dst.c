@@ -3,11 +3,14 @@
  * dst_cache, filled by the first packet): what changes after it was
  * filled takes effect on the very next packet, as for an uncached send. A
  * neighbour's new MAC, its reachable time running out, a path MTU learnt
- * and its lapse; in every forwarding mode that uses the cache.
+ * and its lapse; in every forwarding mode that uses the cache. And what a
+ * cache is never for: multicast and broadcast destinations.
  */
 #include <criterion/criterion.h>
 
 #include "net/arp.h"
+#include "net/dst_cache.h"
+#include "net/eth.h"
 #include "net/icmp.h"
 #include "tests/support/director_rig.h"
 
@@ -107,4 +110,41 @@ Test(director_dst, tun_follows_a_path_mtu_learnt_after_the_cache_filled_until_it
     send_df_1300();
     cr_assert_eq(r.back_dev.frames, back + 3, "lapsed: a probe (the neighbour is stale by now) and the packet");
     cr_assert_eq(sent_ip(&r.back_dev)->proto, IPPROTO_IPIP);
+}
+
+/* A packet from the director's back address to dst, data at its IP header. */
+static struct pkt *ip_packet_to(uint32_t dst)
+{
+    struct pkt *p = rig_frame(&r, r.back->mac, RIG_IP4(10, 2, 0, 1), 1000, dst, 2000, IPPROTO_UDP, 0, 0);
+    pkt_pull(p, ETH_HLEN);
+    return p;
+}
+
+/* Multicast and broadcast destinations are never cached: each packet gets
+ * the group's or the broadcast MAC, the first and the next. */
+Test(director_dst, a_route_out_cache_is_never_for_multicast_or_broadcast)
+{
+    established(IPVS_FWD_MASQ);
+    struct dst_cache dc = { 0 };
+    static const uint8_t group_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x05 };
+    for (int i = 0; i < 2; i++) {
+        ipv4_route_out_cached(r.h, ip_packet_to(RIG_IP4(224, 0, 0, 5)), &dc);
+        cr_assert_arr_eq(sent_dst_mac(&r.front_dev), group_mac, 6);
+        ipv4_route_out_cached(r.h, ip_packet_to(0xffffffff), &dc);
+        cr_assert_arr_eq(sent_dst_mac(&r.front_dev), eth_broadcast, 6);
+    }
+    cr_assert_eq(ipv4_dst_hold(r.h, &dc, RIG_IP4(224, 0, 0, 5)), 0, "not held: the uncached calls");
+}
+
+/* DR's cache is for the next hop: a packet to a group still leaves to the
+ * group's MAC, as the uncached send does. */
+Test(director_dst, a_next_hop_cache_sends_a_multicast_packet_to_its_group)
+{
+    established(IPVS_FWD_DROUTE);
+    struct dst_cache dc = { 0 };
+    static const uint8_t group_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x05 };
+    ipv4_send_to_nexthop_cached(r.h, ip_packet_to(RIG_VIP), RIG_RIP(0), &dc);
+    cr_assert_eq(sent_dst_mac(&r.back_dev)[5], 11, "the cache filled, for the server");
+    ipv4_send_to_nexthop_cached(r.h, ip_packet_to(RIG_IP4(224, 0, 0, 5)), RIG_RIP(0), &dc);
+    cr_assert_arr_eq(sent_dst_mac(&r.back_dev), group_mac, 6);
 }
