@@ -46,12 +46,10 @@ static inline void rewrite(struct pkt *p, unsigned ends, uint32_t saddr, uint16_
                            uint16_t dport)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    /* TTL and protocol make one checksum word; it is read and written
-     * whole (a byte store and then a word load of it would stall) */
-    uint16_t old_ttl, new_ttl;
-    memcpy(&old_ttl, &ip->ttl, 2);
-    new_ttl = (uint16_t)(old_ttl - ntohs(1u << 8));
-    memcpy(&ip->ttl, &new_ttl, 2);
+    /* the checksum word of TTL and protocol loses 0x0100 (the TTL being
+     * above 1, nothing borrows): its change ~m + m' is that constant */
+    ip->ttl--;
+    const uint32_t ttl_delta = (uint16_t)~htons(0x0100);
     uint32_t addrs = 0, ports = 0;
     uint8_t *l4 = (uint8_t *)ip + ipv4_hdr_len(ip);
     if (ends & NEW_SOURCE) {
@@ -72,9 +70,7 @@ static inline void rewrite(struct pkt *p, unsigned ends, uint32_t saddr, uint16_
         ip->daddr = new_a;
         memcpy(l4 + 2, &new_p, 2);
     }
-    ip->check = csum_apply(ip->check, csum_delta2(old_ttl, new_ttl) + addrs);
-    if (!ends)
-        return;
+    ip->check = csum_apply(ip->check, ttl_delta + addrs);
     bool udp = ip->proto != IPPROTO_TCP;
     uint8_t *check_field = l4 + (udp ? 6 : 16);
     uint16_t check;
@@ -91,12 +87,19 @@ static inline void rewrite(struct pkt *p, unsigned ends, uint32_t saddr, uint16_
     memcpy(check_field, &check, 2);
 }
 
-/* false: the packet's TTL ran out and it is gone (ICMP sent). */
+/* false: the packet's TTL ran out and it is gone (ICMP sent). Else the
+ * TTL drops by one and the checksum rises by the 0x0100 its word lost,
+ * with the end-around carry, as the kernel's ip_decrease_ttl: the same
+ * checksum as rewrite's RFC 1624 update (for every checksum and TTL), in
+ * fewer instructions. */
 static bool decrement_ttl(struct ipvs *ipvs, struct pkt *p)
 {
     if (ttl_expired(ipvs, p))
         return false;
-    rewrite(p, 0, 0, 0, 0, 0);
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    uint32_t check = ip->check + (uint32_t)htons(0x0100);
+    ip->check = (uint16_t)(check + (check >= 0xffff));
+    ip->ttl--;
     return true;
 }
 
@@ -167,8 +170,10 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     bool df = ntohs(ip->frag_off) & IPV4_DF;
     struct dst_cache *dc = dest_dst(cp);
-    bool held = dc && ipv4_dst_hold(ipvs->host, dc, cp->daddr);
-    uint32_t pmtu = held ? ipv4_dst_mtu(ipvs->host, dc) : ipv4_path_mtu(ipvs->host, cp->daddr);
+    uint32_t pmtu = dc ? ipv4_dst_hold(ipvs->host, dc, cp->daddr) : 0;
+    bool held = pmtu != 0;
+    if (!held)
+        pmtu = ipv4_path_mtu(ipvs->host, cp->daddr);
     if (!pmtu) {
         host_drop(ipvs->host, p, DROP_IP_NO_ROUTE);
         return;
@@ -207,14 +212,10 @@ static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     route_out(ipvs, cp, p);
 }
 
-ipvs_xmit_fn ipvs_xmit_for(enum ipvs_fwd fwd)
-{
-    static const ipvs_xmit_fn table[IPVS_FWD_METHODS] = {
-        [IPVS_FWD_MASQ] = xmit_nat, [IPVS_FWD_DROUTE] = xmit_dr,
-        [IPVS_FWD_TUNNEL] = xmit_tun, [IPVS_FWD_FULLNAT] = xmit_fullnat,
-    };
-    return table[fwd];
-}
+const ipvs_xmit_fn ipvs_xmit_table[IPVS_FWD_METHODS] = {
+    [IPVS_FWD_MASQ] = xmit_nat, [IPVS_FWD_DROUTE] = xmit_dr,
+    [IPVS_FWD_TUNNEL] = xmit_tun, [IPVS_FWD_FULLNAT] = xmit_fullnat,
+};
 
 void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {

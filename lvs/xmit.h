@@ -10,8 +10,10 @@
 
 #include "lvs/conn.h"
 
-/* The transmit function of a forwarding method. */
-ipvs_xmit_fn ipvs_xmit_for(enum ipvs_fwd fwd);
+/* The transmit function of a forwarding method. Inline, from a table: the
+ * director picks it for every packet. */
+extern const ipvs_xmit_fn ipvs_xmit_table[IPVS_FWD_METHODS];
+static inline ipvs_xmit_fn ipvs_xmit_for(enum ipvs_fwd fwd) { return ipvs_xmit_table[fwd]; }
 
 /* A reply from the real server: NAT rewrites the source back to the
  * virtual service, FULLNAT both addresses back to the client's tuple. */

@@ -12,22 +12,6 @@
 #define ARP_BUCKETS 256
 #define ARP_PLEN 28
 
-enum arp_state { ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
-
-struct arp_entry {
-    struct arp_entry *next;
-    struct arp_cache *cache;
-    uint32_t ip;
-    uint8_t mac[ETH_ALEN];
-    struct netif *nif;
-    enum arp_state state;
-    sim_time_t confirmed;      /* last time the neighbour answered */
-    int probes;                /* requests sent since */
-    uint32_t probe_src;        /* source address for the requests */
-    struct pkt_queue queue;
-    struct rt_timer timer;
-};
-
 struct arp_cache {
     struct host *h;
     struct arp_entry *buckets[ARP_BUCKETS];
@@ -205,14 +189,8 @@ void arp_output(struct netif *nif, struct pkt *p, uint32_t nh)
     pkt_queue_push(&e->queue, p);
 }
 
-void arp_output_hint(struct netif *nif, struct pkt *p, uint32_t nh, struct arp_entry **hint)
+void arp_output_renew_hint(struct netif *nif, struct pkt *p, uint32_t nh, struct arp_entry **hint)
 {
-    struct arp_entry *e = *hint;
-    if (e && e->ip == nh && e->nif == nif && e->state == ARP_REACHABLE &&
-        rt_now(nif->host->rt) - e->confirmed <= ARP_REACHABLE_TIME) {
-        eth_output(nif, p, e->mac, ETH_P_IP);   /* arp_output's first case, with nothing to change */
-        return;
-    }
     arp_output(nif, p, nh);
     *hint = find(nif->host->arp, nh);
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/eth.h"
 #include "net/host.h"
 
 #define ARP_REACHABLE_TIME (30 * SIM_S)
@@ -27,11 +28,43 @@ void arp_input(struct netif *nif, struct pkt *p);
 /* Send p (data at its IPv4 header) to the next hop nh on nif, resolving it
  * first if needed; takes ownership. */
 void arp_output(struct netif *nif, struct pkt *p, uint32_t nh);
-/* The same, given a hint at nh's entry (a struct dst_cache's, valid while
- * its generation is the host's): a reachable entry sends at once; anything
- * else goes through arp_output and the hint is renewed. */
-struct arp_entry;
-void arp_output_hint(struct netif *nif, struct pkt *p, uint32_t nh, struct arp_entry **hint);
+/* A neighbour: the cache's entry for one address. Its fields are arp.c's
+ * to change; arp_output_hint reads them inline (as the kernel's
+ * neigh_output reads struct neighbour). */
+enum arp_state { ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
+
+struct arp_entry {
+    struct arp_entry *next;
+    struct arp_cache *cache;
+    uint32_t ip;
+    uint8_t mac[ETH_ALEN];
+    struct netif *nif;
+    enum arp_state state;
+    sim_time_t confirmed;      /* last time the neighbour answered */
+    int probes;                /* requests sent since */
+    uint32_t probe_src;        /* source address for the requests */
+    struct pkt_queue queue;
+    struct rt_timer timer;
+};
+
+/* arp_output, then the hint set to nh's entry (or NULL). */
+void arp_output_renew_hint(struct netif *nif, struct pkt *p, uint32_t nh, struct arp_entry **hint);
+
+/* arp_output given a hint at nh's entry (a struct dst_cache's, valid
+ * while its generation is the host's): an entry still reachable on nif
+ * sends at once, as arp_output's first case with nothing to change;
+ * anything else goes through arp_output and the hint is renewed. Inline:
+ * the cached send of every forwarded packet ends here. */
+static inline void arp_output_hint(struct netif *nif, struct pkt *p, uint32_t nh, struct arp_entry **hint)
+{
+    struct arp_entry *e = *hint;
+    if (e && e->ip == nh && e->nif == nif && e->state == ARP_REACHABLE &&
+        rt_now(nif->host->rt) - e->confirmed <= ARP_REACHABLE_TIME) {
+        eth_output(nif, p, e->mac, ETH_P_IP);
+        return;
+    }
+    arp_output_renew_hint(nif, p, nh, hint);
+}
 /* Announce addr on nif (a request with sender = target = addr). */
 void arp_announce_gratuitous(struct netif *nif, uint32_t addr);
 /* The cached MAC for ip, if resolved. */

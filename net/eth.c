@@ -44,17 +44,7 @@ void eth_input(struct netif *nif, struct pkt *p)
         host_drop(h, p, DROP_ETH_TYPE);
 }
 
-void eth_output(struct netif *nif, struct pkt *p, const uint8_t dst[6], uint16_t type)
+__attribute__((cold)) void eth_output_no_room(struct netif *nif, struct pkt *p)
 {
-    struct eth_hdr *eh = (struct eth_hdr *)pkt_push(p, ETH_HLEN);
-    if (!eh) {
-        host_drop(nif->host, p, DROP_NO_BUFFER);
-        return;
-    }
-    memcpy(eh->dst, dst, ETH_ALEN);
-    memcpy(eh->src, nif->mac, ETH_ALEN);
-    eh->type = htons(type);
-    nif->stats.tx_packets++;
-    nif->stats.tx_bytes += p->len;
-    nif->xmit(nif, p);
+    host_drop(nif->host, p, DROP_NO_BUFFER);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "net/dst_cache.h"
 #include "net/host.h"
 
 #define IPV4_DEFAULT_TTL 64
@@ -53,18 +54,27 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx);
 /* The same with a struct dst_cache (net/dst_cache.h) for dst: the route,
  * source and neighbour are resolved once, then revalidated on each use;
  * what is sent, dropped or counted is exactly what the uncached call does. */
-struct dst_cache;
 int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc);
 int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop, struct dst_cache *dc);
 uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc);
 
+/* Fill dc for dst as ipv4_route_out (DST_ROUTE_OUT) or
+ * ipv4_send_to_nexthop (DST_NEXTHOP) would resolve it; false (dc left
+ * empty) when that would drop. The cached calls' slow half. */
+bool ipv4_dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum dst_kind kind);
+
 /* A sender that asks for the path MTU and then sends (a tunnel) validates
- * once: ipv4_dst_hold makes dc good for a route out to dst (false: the
- * uncached calls must be used); while held, ipv4_dst_mtu is
- * ipv4_path_mtu(dst) and ipv4_send_tx_held is ipv4_send_tx for a tx to
- * dst with no source and no device of its own. */
-bool ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst);
-uint32_t ipv4_dst_mtu(struct host *h, const struct dst_cache *dc);
+ * once: ipv4_dst_hold makes dc good for a route out to dst and returns
+ * ipv4_path_mtu(dst) (0: not held, the uncached calls must be used: they
+ * give the same answer); while held, ipv4_send_tx_held is ipv4_send_tx for
+ * a tx to dst with no source and no device of its own. Inline: a tunnel
+ * asks it for every packet. */
+static inline uint32_t ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst)
+{
+    if (!dst_cache_valid(h, dc, dst, DST_ROUTE_OUT) && !ipv4_dst_fill(h, dc, dst, DST_ROUTE_OUT))
+        return 0;
+    return dst_cache_mtu(h, dc);
+}
 int ipv4_send_tx_held(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc);
 
 /* Set the header checksum of the IPv4 header at hdr. */

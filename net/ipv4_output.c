@@ -125,9 +125,13 @@ int ipv4_transmit(struct host *h, struct pkt *p, struct netif *dev, uint32_t nh,
 /* ---- the entry points ---- */
 
 /* The header of an outgoing packet, the LOCAL_OUT hooks, then loopback or
- * the device; dev and nh are the route's. */
-static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
-                      bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc);
+ * the device; dev and nh are the route's. Inlined into its two callers:
+ * a call with nine arguments cost more than it saved, and the cached
+ * caller's copy drops the uncached branches. */
+static inline __attribute__((always_inline)) int send_built(struct host *h, struct pkt *p,
+                                                            const struct ipv4_tx *tx, uint32_t src,
+                                                            uint32_t src_dst_sum, bool local, struct netif *dev,
+                                                            uint32_t nh, struct dst_cache *dc);
 
 /* The one's-complement sum of the address words of a header from src to
  * dst (host order), for its checksum. */
@@ -159,10 +163,10 @@ int ipv4_send_tx(struct host *h, struct pkt *p, const struct ipv4_tx *tx)
 /* Inlined into each of its three callers: the call and the registers it
  * saved cost more than its checks. */
 static inline __attribute__((always_inline)) int transmit_cached(struct host *h, struct pkt *p,
-                                                                 struct dst_cache *dc, uint32_t dst);
+                                                                 struct dst_cache *dc);
 
-static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src, uint32_t src_dst_sum,
-                      bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
+static inline int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, uint32_t src,
+                             uint32_t src_dst_sum, bool local, struct netif *dev, uint32_t nh, struct dst_cache *dc)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)pkt_push(p, IPV4_HLEN);
     if (!ip) {
@@ -196,7 +200,7 @@ static int send_built(struct host *h, struct pkt *p, const struct ipv4_tx *tx, u
     if (local)
         return loopback(h, p);
     if (dc)
-        return transmit_cached(h, p, dc, tx->dst);
+        return transmit_cached(h, p, dc);
     return ipv4_transmit(h, p, dev, nh, false);
 }
 
@@ -265,13 +269,18 @@ uint32_t ipv4_path_mtu(struct host *h, uint32_t dst)
 
 /* ---- with a struct dst_cache ---- */
 
-/* Resolve dst as ipv4_route_out (DST_ROUTE_OUT) or ipv4_send_to_nexthop
- * (DST_NEXTHOP) would; false (the cache left empty) when that would drop.
- * Out of line and cold: inlined, it made every valid use of a cache save
- * and restore the registers it needs. */
-__attribute__((noinline, cold)) static bool dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
+static bool multicast_or_broadcast(uint32_t dst) { return (dst >> 28) == 0xe || dst == 0xffffffff; }
+
+/* A multicast or broadcast destination is not cached (its packets take
+ * the uncached way, as they would from a cache): a cached route out is to
+ * a unicast address. Out of line and cold: inlined, it made every valid
+ * use of a cache save and restore the registers it needs. */
+__attribute__((noinline, cold)) bool ipv4_dst_fill(struct host *h, struct dst_cache *dc, uint32_t dst,
+                                                   enum dst_kind kind)
 {
     *dc = (struct dst_cache){ 0 };
+    if (kind == DST_ROUTE_OUT && multicast_or_broadcast(dst))
+        return false;
     if (kind == DST_ROUTE_OUT && host_is_local(h, dst)) {
         dc->local = true;
     } else {
@@ -284,6 +293,7 @@ __attribute__((noinline, cold)) static bool dst_fill(struct host *h, struct dst_
     if (kind == DST_ROUTE_OUT) {
         dc->src = ipv4_select_src(h, dst);
         dc->src_dst_sum = addr_sum(dc->src, dst);
+        dc->pmtu = route_pmtu_until(h, dst, &dc->pmtu_expires);
     }
     dc->dst = dst;
     dc->kind = (uint8_t)kind;
@@ -291,17 +301,12 @@ __attribute__((noinline, cold)) static bool dst_fill(struct host *h, struct dst_
     return true;
 }
 
-static bool dst_valid(const struct host *h, const struct dst_cache *dc, uint32_t dst, enum dst_kind kind)
-{
-    return dc->gen == h->dst_gen && dc->dst == dst && dc->kind == kind;
-}
-
-/* ipv4_transmit and the neighbour step, for a unicast next hop whose
- * route is cached; anything unusual takes the uncached way. */
-static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, uint32_t dst)
+/* ipv4_transmit and the neighbour step, for a packet to a unicast address
+ * whose route is cached; anything unusual takes the uncached way. */
+static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
 {
     struct netif *dev = dc->dev;
-    if (!(dev->flags & NETIF_UP) || sw_wire_len(p) > dev->mtu || (dst >> 28) == 0xe || dst == 0xffffffff ||
+    if (!(dev->flags & NETIF_UP) || sw_wire_len(p) > dev->mtu ||
         (pkt_has_offload(p) && !(dev->flags & NETIF_OFFLOAD)))
         return ipv4_transmit(h, p, dev, dc->nh, false);
     arp_output_hint(dev, p, dc->nh, &dc->neigh);
@@ -311,38 +316,28 @@ static int transmit_cached(struct host *h, struct pkt *p, struct dst_cache *dc, 
 int ipv4_route_out_cached(struct host *h, struct pkt *p, struct dst_cache *dc)
 {
     uint32_t dst = ntohl(((const struct ipv4_hdr *)p->data)->daddr);
-    if (!dst_valid(h, dc, dst, DST_ROUTE_OUT) && !dst_fill(h, dc, dst, DST_ROUTE_OUT))
+    if (!dst_cache_valid(h, dc, dst, DST_ROUTE_OUT) && !ipv4_dst_fill(h, dc, dst, DST_ROUTE_OUT))
         return ipv4_route_out(h, p);
     pkt_set_l3(p);
     if (dc->local)
         return loopback(h, p);
-    return transmit_cached(h, p, dc, dst);
+    return transmit_cached(h, p, dc);
 }
 
 int ipv4_send_to_nexthop_cached(struct host *h, struct pkt *p, uint32_t nexthop, struct dst_cache *dc)
 {
-    if (!dst_valid(h, dc, nexthop, DST_NEXTHOP) && !dst_fill(h, dc, nexthop, DST_NEXTHOP))
+    if (!dst_cache_valid(h, dc, nexthop, DST_NEXTHOP) && !ipv4_dst_fill(h, dc, nexthop, DST_NEXTHOP))
         return ipv4_send_to_nexthop(h, p, nexthop);
     pkt_set_l3(p);
-    return transmit_cached(h, p, dc, ntohl(((const struct ipv4_hdr *)p->data)->daddr));
-}
-
-bool ipv4_dst_hold(struct host *h, struct dst_cache *dc, uint32_t dst)
-{
-    return dst_valid(h, dc, dst, DST_ROUTE_OUT) || dst_fill(h, dc, dst, DST_ROUTE_OUT);
-}
-
-uint32_t ipv4_dst_mtu(struct host *h, const struct dst_cache *dc)
-{
-    if (dc->local)
-        return h->lo->mtu;
-    uint32_t learnt = route_pmtu(h, dc->dst);
-    return learnt && learnt < dc->dev->mtu ? learnt : dc->dev->mtu;
+    if (multicast_or_broadcast(ntohl(((const struct ipv4_hdr *)p->data)->daddr)))
+        return ipv4_transmit(h, p, dc->dev, dc->nh, false);    /* the next hop is cached, not the packet's address */
+    return transmit_cached(h, p, dc);
 }
 
 uint32_t ipv4_path_mtu_cached(struct host *h, uint32_t dst, struct dst_cache *dc)
 {
-    return ipv4_dst_hold(h, dc, dst) ? ipv4_dst_mtu(h, dc) : ipv4_path_mtu(h, dst);
+    uint32_t mtu = ipv4_dst_hold(h, dc, dst);
+    return mtu ? mtu : ipv4_path_mtu(h, dst);
 }
 
 int ipv4_send_tx_held(struct host *h, struct pkt *p, const struct ipv4_tx *tx, struct dst_cache *dc)

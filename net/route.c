@@ -72,14 +72,24 @@ const struct route *route_lookup(struct host *h, uint32_t dst)
     return NULL;
 }
 
-uint32_t route_pmtu(struct host *h, uint32_t dst)
+uint32_t route_pmtu_until(struct host *h, uint32_t dst, sim_time_t *expires)
 {
     struct pmtu_entry *e = &h->routes->pmtu[(dst * 2654435761u) >> 26];
-    return e->dst == dst && e->expires > rt_now(h->rt) ? e->mtu : 0;
+    if (e->dst != dst || e->expires <= rt_now(h->rt))
+        return 0;
+    *expires = e->expires;
+    return e->mtu;
+}
+
+uint32_t route_pmtu(struct host *h, uint32_t dst)
+{
+    sim_time_t expires;
+    return route_pmtu_until(h, dst, &expires);
 }
 
 void route_pmtu_learn(struct host *h, uint32_t dst, uint32_t mtu)
 {
     struct pmtu_entry *e = &h->routes->pmtu[(dst * 2654435761u) >> 26];
     *e = (struct pmtu_entry){ .dst = dst, .mtu = mtu, .expires = rt_now(h->rt) + PMTU_LIFETIME };
+    h->dst_gen++;                 /* a struct dst_cache holds the path MTU it found */
 }

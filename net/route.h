@@ -31,8 +31,12 @@ void route_del(struct host *h, uint32_t prefix, uint8_t prefix_len, struct netif
 /* The longest-prefix route to dst, or NULL. */
 const struct route *route_lookup(struct host *h, uint32_t dst);
 
-/* Path MTU learnt for dst (0: none), and learning it. Entries last 10 min. */
+/* Path MTU learnt for dst (0: none), and learning it. Entries last 10 min;
+ * learning bumps the host's dst_gen (a struct dst_cache keeps what
+ * route_pmtu_until found). */
 uint32_t route_pmtu(struct host *h, uint32_t dst);
+/* route_pmtu, and when it is not 0, the time at which it lapses. */
+uint32_t route_pmtu_until(struct host *h, uint32_t dst, sim_time_t *expires);
 void route_pmtu_learn(struct host *h, uint32_t dst, uint32_t mtu);
 
 static inline uint32_t route_mask(uint8_t len) { return len ? ~0u << (32 - len) : 0; }
