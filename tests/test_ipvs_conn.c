@@ -82,6 +82,39 @@ Test(ipvs_conn, nat_states_see_both_directions)
     cr_assert_eq(r.back_dev.frames, 3 + 1, "3 segments and the ARP reply on the back");
 }
 
+/* An ACK on an ESTABLISHED entry takes the inline path (state kept,
+ * timeout set); any other flag, or a reply on a NOOUTPUT entry, must still
+ * go through the table. */
+Test(ipvs_conn, only_a_plain_ack_on_an_established_entry_skips_the_table)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    struct ipvs_conn *c[5];
+    for (uint32_t k = 0; k < 5; k++) {
+        rig_send(&r, k, TCP_SYN);
+        rig_send(&r, k, TCP_ACK);
+        c[k] = conn_of(k);
+        cr_assert_str_eq(ipvs_tcp_state_name(c[k]->state), "ESTABLISHED");
+    }
+    r.ipvs.timeouts = (struct ipvs_timeouts){ .tcp = 7, .tcpfin = 3, .udp = 2 };
+    rig_send(&r, 0, TCP_ACK | TCP_PSH);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[0]->state), "ESTABLISHED");
+    cr_assert_eq(c[0]->timeout_ms, 7000, "ipvsadm --set applies to the next ACK");
+    rig_send(&r, 0, TCP_PSH);                 /* no ACK: no flag the table knows */
+    cr_assert_str_eq(ipvs_tcp_state_name(c[0]->state), "CLOSE");
+    rig_send(&r, 1, TCP_ACK | TCP_RST);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[1]->state), "CLOSE");
+    rig_send(&r, 2, TCP_ACK | TCP_FIN);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[2]->state), "FIN_WAIT");
+    cr_assert_eq(c[2]->timeout_ms, 3000);
+    rig_send(&r, 3, TCP_ACK | TCP_SYN);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[3]->state), "ESTABLISHED");
+    cr_assert(dest(0)->activeconns == 2 && dest(0)->inactconns == 3);
+    cr_assert(c[4]->flags & IPVS_CONN_F_NOOUTPUT);
+    ipvs_tcp_transition(&r.ipvs, c[4], IPVS_DIR_OUTPUT, TCP_ACK);
+    cr_assert_not(c[4]->flags & IPVS_CONN_F_NOOUTPUT, "a reply seen: the entry sees both directions");
+    cr_assert_str_eq(ipvs_tcp_state_name(c[4]->state), "ESTABLISHED");
+}
+
 Test(ipvs_conn, entries_expire_on_their_state_timeout)
 {
     rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
