@@ -131,7 +131,7 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_
  * misses overlap. hints[i] is the first entry's reference, or 0, for
  * ipvs_conn_in_get: the table may change before it is used. */
 void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
-                              unsigned n);
+                              unsigned n) __attribute__((access(read_only, 2, 4), access(write_only, 3, 4)));
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                          uint32_t vaddr, uint16_t vport);

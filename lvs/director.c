@@ -368,14 +368,19 @@ static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
 static void look_ahead(void *ctx, struct pkt *const *frames, unsigned n)
 {
     const struct ipvs *ipvs = ctx;
-    struct ipvs_tuple tuples[HOST_BURST_MAX] = { 0 };
-    uint32_t hints[HOST_BURST_MAX] = { 0 };
-    if (ipvs->conns) {
+    if (!ipvs->conns) {
         for (unsigned i = 0; i < n; i++)
-            if (!frame_tuple(frames[i], &tuples[i]))
-                tuples[i].protocol = 0;       /* not a client's segment */
-        ipvs_conn_prefetch_burst(ipvs, tuples, hints, n);
+            frames[i]->hint = 0;
+        return;
     }
+    /* n of each are filled and read (ipvs_conn_prefetch_burst's access
+     * attributes tell the compiler): no zeroing of the rest */
+    struct ipvs_tuple tuples[HOST_BURST_MAX];
+    uint32_t hints[HOST_BURST_MAX];
+    for (unsigned i = 0; i < n; i++)
+        if (!frame_tuple(frames[i], &tuples[i]))
+            tuples[i].protocol = 0;           /* not a client's segment */
+    ipvs_conn_prefetch_burst(ipvs, tuples, hints, n);
     for (unsigned i = 0; i < n; i++)
         frames[i]->hint = hints[i];
 }
