@@ -419,14 +419,19 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t pro
                                    uint16_t cport, uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    /* a connection's entry out of the index is DEAD (templates are not
-     * looked up here), and no two in it hold one client tuple */
-    if (ref_in_table(t, hint)) {
-        struct ipvs_conn *c = conn_at(t, hint);
-        if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) &&
-            !(c->flags & (IPVS_CONN_F_TEMPLATE | IPVS_CONN_F_DEAD)))
-            return c;
-    }
+    /* The hint was the first entry of the packet's chain when the look
+     * ahead ran; the chain from it is walked (its next entry was fetched
+     * too) before the packet's tuple is hashed again. A connection's entry
+     * out of the index is DEAD (templates are not looked up here), and no
+     * two in it hold one client tuple: a live one found from the hint is
+     * the packet's, wherever the hint now is. An entry out of the index
+     * keeps the link it had when it left, to one that was in it then, so a
+     * walk from any entry ends (in the index or at a NULL). */
+    if (ref_in_table(t, hint))
+        for (struct ipvs_conn *c = conn_at(t, hint); c; c = c->in_next)
+            if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) &&
+                !(c->flags & (IPVS_CONN_F_TEMPLATE | IPVS_CONN_F_DEAD)))
+                return c;
     struct ipvs_conn *c = conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)]);
     for (; c; c = c->in_next)
         if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) && !(c->flags & IPVS_CONN_F_TEMPLATE))

@@ -114,9 +114,10 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
 void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest);
 
 /* A packet from the client: protocol, client, virtual. hint is the
- * reference of an entry that may be the packet's (what the look ahead
- * found: pkt->hint), taken when it holds that tuple and is in the index;
- * otherwise, or with 0, the index is searched. */
+ * reference of an entry that may be the packet's or lead to it (what the
+ * look ahead found: pkt->hint, the first entry of the packet's chain then):
+ * the entries from it on are taken when one holds that tuple and is in the
+ * index; otherwise, or with 0, the index is searched. */
 struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol, uint32_t caddr,
                                    uint16_t cport, uint32_t vaddr, uint16_t vport);
 /* A packet from a real server: protocol, its source (dest) and destination

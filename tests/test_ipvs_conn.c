@@ -344,6 +344,38 @@ Test(ipvs_conn, a_lookup_takes_a_hint_only_when_it_is_the_packets_entry)
     cr_assert_null(conn_hinted(2, other->ref), "no connection: a hint makes none");
 }
 
+static uint32_t key_of(const struct ipvs_conn *c)
+{
+    return (c->caddr - rig_client(0)) << 12 | (uint32_t)(c->cport - rig_cport(0));
+}
+
+/* The lookup walks the chain on from the hint: it finds an entry further
+ * on, and skips a DEAD one holding the packet's tuple that it reaches
+ * through another DEAD entry's old link. */
+Test(ipvs_conn, a_lookup_walks_on_from_the_hint_and_takes_no_dead_entry)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    struct ipvs_conn *x = NULL;
+    for (uint32_t k = 0; k < 4000; k++)
+        rig_send(&r, k, TCP_SYN);
+    for (uint32_t k = 0; k < 4000 && !x; k++)
+        if (conn_of(k)->in_next)
+            x = conn_of(k);
+    cr_assert_not_null(x, "4000 entries in 8192 chains: some chain holds two");
+    struct ipvs_conn *y = x->in_next;
+    uint32_t ky = key_of(y);
+    cr_assert_eq(conn_of(ky), y);
+    cr_assert_eq(conn_hinted(ky, x->ref), y, "the entry after the hint");
+    ipvs_conn_expire_now(&r.ipvs, x);         /* x keeps its link to y */
+    cr_assert_eq(conn_hinted(ky, x->ref), y, "through a dead entry's link");
+    ipvs_conn_expire_now(&r.ipvs, y);
+    cr_assert_null(conn_hinted(ky, x->ref), "y is dead: no connection");
+    rig_send(&r, ky, TCP_SYN);
+    struct ipvs_conn *now = conn_of(ky);
+    cr_assert(now && now != y);
+    cr_assert_eq(conn_hinted(ky, x->ref), now, "not the dead entry that held the tuple");
+}
+
 Test(ipvs_conn, with_conntrack_the_reusing_syn_is_dropped)
 {
     uint64_t drops_before = 0;
