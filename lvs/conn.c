@@ -442,27 +442,28 @@ struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t pro
 void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
                               unsigned n)
 {
+    static const uint32_t no_bucket = 0;    /* an empty chain, for a frame that is no client's segment */
     const struct ipvs_conn_table *t = ipvs->conns;
     const uint32_t *head[HOST_BURST_MAX];
     for (unsigned i = 0; i < n; i++) {
         const struct ipvs_tuple *u = &tuples[i];
-        head[i] = NULL;
+        head[i] = &no_bucket;
         if (u->protocol) {
             head[i] = &t->in.buckets[tuple_hash(t, t->in.bits, u->protocol, u->saddr, u->sport, u->daddr, u->dport)];
             __builtin_prefetch(head[i]);
         }
     }
+    /* the bucket holds the first entry's reference: the hint */
     const struct ipvs_conn *first[HOST_BURST_MAX];
     for (unsigned i = 0; i < n; i++) {
-        first[i] = head[i] ? conn_at(t, *head[i]) : NULL;
+        hints[i] = *head[i];
+        first[i] = conn_at(t, hints[i]);
         if (first[i])
             __builtin_prefetch(first[i]);
     }
-    for (unsigned i = 0; i < n; i++) {
-        hints[i] = first[i] ? first[i]->ref : 0;
+    for (unsigned i = 0; i < n; i++)
         if (first[i] && first[i]->in_next)
             __builtin_prefetch(first[i]->in_next);
-    }
 }
 
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
