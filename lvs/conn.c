@@ -378,7 +378,8 @@ struct ipvs_conn *ipvs_conn_in_get_from(struct ipvs *ipvs, struct ipvs_conn *fro
     for (struct ipvs_conn *c = from; c; c = c->in_next)
         if (ipvs_conn_live_with_tuple(c, protocol, caddr, cport, vaddr, vport))
             return c;
-    struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)]);
+    size_t bucket = tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport);
+    struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[bucket]);
     for (; c; c = c->in_next)
         if (ipvs_conn_tuple_is(c, protocol, caddr, cport, vaddr, vport) && !(c->flags & IPVS_CONN_F_TEMPLATE))
             return c;
@@ -416,7 +417,8 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_
                                     uint16_t sport, uint32_t daddr, uint16_t dport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *c = ipvs_conn_at(t, t->out.buckets[tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport)]);
+    size_t bucket = tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport);
+    struct ipvs_conn *c = ipvs_conn_at(t, t->out.buckets[bucket]);
     for (; c; c = ipvs_conn_cold(c)->out_next)
         if (c->daddr == saddr && c->dport == sport && reply_daddr(c) == daddr &&
             reply_dport(c) == dport && c->protocol == protocol)

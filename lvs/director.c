@@ -193,7 +193,8 @@ static inline void count_one(struct ipvs_stats *s, uint32_t bytes, bool in)
  * count, track and parse run on every packet and are forced inline: gcc
  * keeps them apart otherwise (two callers each), and a call and the tuple
  * passed through memory cost more than their bodies. */
-static inline __attribute__((always_inline)) void count(struct ipvs *ipvs, struct ipvs_conn *c, uint32_t bytes, bool in)
+static inline __attribute__((always_inline)) void count(struct ipvs *ipvs, struct ipvs_conn *c, uint32_t bytes,
+                                                        bool in)
 {
     struct ipvs_dest *d = c->dest;
     count_one(&ipvs->stats, bytes, in);
@@ -204,7 +205,8 @@ static inline __attribute__((always_inline)) void count(struct ipvs *ipvs, struc
 }
 
 /* State and timeout after a packet of the connection. */
-static inline __attribute__((always_inline)) void track(struct ipvs *ipvs, struct ipvs_conn *c, enum ipvs_dir dir, uint8_t tcp_flags)
+static inline __attribute__((always_inline)) void track(struct ipvs *ipvs, struct ipvs_conn *c, enum ipvs_dir dir,
+                                                        uint8_t tcp_flags)
 {
     if (c->protocol == IPPROTO_TCP)
         ipvs_tcp_transition(ipvs, c, dir, tcp_flags);
