@@ -21,26 +21,10 @@
 
 static inline uint32_t ref_of(const struct ipvs_conn *c) { return c ? c->ref : 0; }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    return x ^ (x >> 33);
-}
-
-static inline size_t tuple_hash(const struct ipvs_conn_table *t, unsigned bits, uint8_t proto,
-                                uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2)
-{
-    uint64_t x = ((uint64_t)a1 << 32 | a2) ^ t->seed;
-    uint64_t y = (uint64_t)proto << 32 | (uint64_t)p1 << 16 | p2;
-    return (size_t)(mix64(x ^ mix64(y)) >> (64 - bits));
-}
 
 static inline size_t in_hash(const struct ipvs_conn_table *t, const struct ipvs_conn *c)
 {
-    return tuple_hash(t, t->in.bits, c->protocol, c->caddr, c->cport, c->vaddr, c->vport);
+    return ipvs_conn_tuple_hash(t, t->in.bits, c->protocol, c->caddr, c->cport, c->vaddr, c->vport);
 }
 
 /* The reply tuple: from the dest to the client (NAT) or the local address (FULLNAT). */
@@ -49,7 +33,7 @@ static inline uint16_t reply_dport(const struct ipvs_conn *c) { return c->laddr 
 
 static inline size_t out_hash(const struct ipvs_conn_table *t, const struct ipvs_conn *c)
 {
-    return tuple_hash(t, t->out.bits, c->protocol, c->daddr, c->dport, reply_daddr(c), reply_dport(c));
+    return ipvs_conn_tuple_hash(t, t->out.bits, c->protocol, c->daddr, c->dport, reply_daddr(c), reply_dport(c));
 }
 
 /* Zeroed memory on 2 MB pages where it is that large: a million
@@ -312,7 +296,7 @@ struct ipvs_conn_table *ipvs_conn_table_new(struct ipvs *ipvs, uint64_t hash_see
 {
     struct ipvs_conn_table *t = xcalloc(1, sizeof *t);
     t->ipvs = ipvs;
-    t->seed = mix64(hash_seed);
+    t->seed = ipvs_conn_mix64(hash_seed);
     index_init(&t->in);
     index_init(&t->out);
     rt_timer_init(&t->timer, wheel_tick, t);
@@ -378,7 +362,7 @@ struct ipvs_conn *ipvs_conn_in_get_from(struct ipvs *ipvs, struct ipvs_conn *fro
     for (struct ipvs_conn *c = from; c; c = c->in_next)
         if (ipvs_conn_live_with_tuple(c, protocol, caddr, cport, vaddr, vport))
             return c;
-    size_t bucket = tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport);
+    size_t bucket = ipvs_conn_tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport);
     struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[bucket]);
     for (; c; c = c->in_next)
         if (ipvs_conn_tuple_is(c, protocol, caddr, cport, vaddr, vport) && !(c->flags & IPVS_CONN_F_TEMPLATE))
@@ -386,24 +370,14 @@ struct ipvs_conn *ipvs_conn_in_get_from(struct ipvs *ipvs, struct ipvs_conn *fro
     return NULL;
 }
 
-void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
+void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const uint32_t *const *buckets, uint32_t *hints,
                               unsigned n)
 {
-    static const uint32_t no_bucket = 0;    /* an empty chain, for a frame that is no client's segment */
     const struct ipvs_conn_table *t = ipvs->conns;
-    const uint32_t *head[HOST_BURST_MAX];
-    for (unsigned i = 0; i < n; i++) {
-        const struct ipvs_tuple *u = &tuples[i];
-        head[i] = &no_bucket;
-        if (u->protocol) {
-            head[i] = &t->in.buckets[tuple_hash(t, t->in.bits, u->protocol, u->saddr, u->sport, u->daddr, u->dport)];
-            __builtin_prefetch(head[i]);
-        }
-    }
-    /* the bucket holds the first entry's reference: the hint */
+    /* a bucket holds the reference of its chain's first entry: the hint */
     const struct ipvs_conn *first[HOST_BURST_MAX];
     for (unsigned i = 0; i < n; i++) {
-        hints[i] = *head[i];
+        hints[i] = buckets[i] ? *buckets[i] : 0;
         first[i] = ipvs_conn_at(t, hints[i]);
         if (first[i])
             __builtin_prefetch(first[i]);
@@ -417,7 +391,7 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_
                                     uint16_t sport, uint32_t daddr, uint16_t dport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    size_t bucket = tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport);
+    size_t bucket = ipvs_conn_tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport);
     struct ipvs_conn *c = ipvs_conn_at(t, t->out.buckets[bucket]);
     for (; c; c = ipvs_conn_cold(c)->out_next)
         if (c->daddr == saddr && c->dport == sport && reply_daddr(c) == daddr &&
@@ -430,7 +404,8 @@ struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, ui
                                          uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, 0, vaddr, vport)]);
+    size_t bucket = ipvs_conn_tuple_hash(t, t->in.bits, protocol, caddr, 0, vaddr, vport);
+    struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[bucket]);
     for (; c; c = c->in_next)
         if (c->caddr == caddr && c->cport == 0 && c->vaddr == vaddr && c->vport == vport &&
             c->protocol == protocol && (c->flags & IPVS_CONN_F_TEMPLATE))

@@ -150,6 +150,31 @@ static inline bool ipvs_conn_live_with_tuple(const struct ipvs_conn *c, uint8_t 
            !(c->flags & (IPVS_CONN_F_TEMPLATE | IPVS_CONN_F_DEAD));
 }
 
+static inline uint64_t ipvs_conn_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+/* A tuple's bucket in an index of 2^bits. */
+static inline size_t ipvs_conn_tuple_hash(const struct ipvs_conn_table *t, unsigned bits, uint8_t proto,
+                                          uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2)
+{
+    uint64_t x = ((uint64_t)a1 << 32 | a2) ^ t->seed;
+    uint64_t y = (uint64_t)proto << 32 | (uint64_t)p1 << 16 | p2;
+    return (size_t)(ipvs_conn_mix64(x ^ ipvs_conn_mix64(y)) >> (64 - bits));
+}
+
+/* The client-tuple index's bucket of a packet from a client (the look
+ * ahead's first stage: inline, so the tuple it parsed stays in registers). */
+static inline const uint32_t *ipvs_conn_in_bucket(const struct ipvs_conn_table *t, const struct ipvs_tuple *u)
+{
+    return &t->in.buckets[ipvs_conn_tuple_hash(t, t->in.bits, u->protocol, u->saddr, u->sport, u->daddr, u->dport)];
+}
+
 /* What a new connection is created from. */
 struct ipvs_conn_param {
     uint8_t protocol;
@@ -205,14 +230,15 @@ static inline struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hin
  * (the client under NAT, the local address under FULLNAT). */
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
                                     uint16_t sport, uint32_t daddr, uint16_t dport);
-/* Prefetch for n packets from clients (n <= HOST_BURST_MAX), by their
- * tuples (protocol 0: not a client's packet): their index buckets, then
- * the first entry in each, then the next entry in each chain, without
- * checking whether the first is the packet's (the check costs more than a
- * line fetched for nothing). Each step runs over all the packets, so its
- * misses overlap. hints[i] is the first entry's reference, or 0, for
- * ipvs_conn_in_get: the table may change before it is used. */
-void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
+/* The look ahead's later stages for n packets from clients (n <=
+ * HOST_BURST_MAX), given their buckets (ipvs_conn_in_bucket, fetched by
+ * the caller; NULL: not a client's packet): the first entry in each, then
+ * the next entry in each chain, without checking whether the first is the
+ * packet's (the check costs more than a line fetched for nothing). Each
+ * stage runs over all the packets, so its misses overlap. hints[i] is the
+ * first entry's reference, or 0, for ipvs_conn_in_get: the table may
+ * change before it is used. */
+void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const uint32_t *const *buckets, uint32_t *hints,
                               unsigned n) __attribute__((access(read_only, 2, 4), access(write_only, 3, 4)));
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,

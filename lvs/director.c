@@ -369,7 +369,8 @@ static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
 
 /* The host's look ahead at a burst: the connection-table lines the client
  * segments among the frames will read; each frame's hint is the first
- * entry of its chain, for hook_in. */
+ * entry of its chain, for hook_in. The first stage, each frame's bucket,
+ * is here, so that the tuple goes from the frame to the hash in registers. */
 static void look_ahead(void *ctx, struct pkt *const *frames, unsigned n)
 {
     const struct ipvs *ipvs = ctx;
@@ -380,12 +381,17 @@ static void look_ahead(void *ctx, struct pkt *const *frames, unsigned n)
     }
     /* n of each are filled and read (ipvs_conn_prefetch_burst's access
      * attributes tell the compiler): no zeroing of the rest */
-    struct ipvs_tuple tuples[HOST_BURST_MAX];
+    const uint32_t *buckets[HOST_BURST_MAX];
     uint32_t hints[HOST_BURST_MAX];
-    for (unsigned i = 0; i < n; i++)
-        if (!frame_tuple(frames[i], &tuples[i]))
-            tuples[i].protocol = 0;           /* not a client's segment */
-    ipvs_conn_prefetch_burst(ipvs, tuples, hints, n);
+    for (unsigned i = 0; i < n; i++) {
+        struct ipvs_tuple t;
+        buckets[i] = NULL;            /* not a client's segment */
+        if (frame_tuple(frames[i], &t)) {
+            buckets[i] = ipvs_conn_in_bucket(ipvs->conns, &t);
+            __builtin_prefetch(buckets[i]);
+        }
+    }
+    ipvs_conn_prefetch_burst(ipvs, buckets, hints, n);
     for (unsigned i = 0; i < n; i++)
         frames[i]->hint = hints[i];
 }
