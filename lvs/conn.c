@@ -15,69 +15,16 @@
 
 #define HUGE_PAGE IPVS_CONN_CHUNK_BYTES
 #define CONN_CHUNK IPVS_CONN_PER_CHUNK  /* entries per pool allocation */
-#define WHEEL_SLOTS 1024u
 #define WHEEL_TICK (SIM_S / 32)         /* expiry precision: 31.25 ms */
 #define INDEX_MIN_BITS 12               /* the kernel's default table: 4096 */
-/* An entry's reference: its chunk and its slot there, plus one (0 is none). */
-#define REF_SLOT_BITS 15
-#define REF_MAX_CHUNKS ((size_t)1 << (32 - REF_SLOT_BITS))
-_Static_assert(CONN_CHUNK < 1u << REF_SLOT_BITS, "a chunk's slots fit a reference");
-
-struct conn_index {
-    uint32_t *buckets;                  /* the reference of each chain's first entry */
-    unsigned bits;
-    size_t count;
-};
-
-struct ipvs_conn_table {
-    struct ipvs *ipvs;
-    uint64_t seed;
-    struct conn_index in, out;
-    size_t count_max;                   /* high-water mark of in.count */
-    struct ipvs_conn *free_list;
-    void **chunks;
-    size_t nchunks, live;
-    struct ipvs_conn *wheel[WHEEL_SLOTS];
-    int64_t tick;                       /* the last tick processed */
-    struct rt_timer timer;
-};
-
-static inline struct ipvs_conn *conn_at(const struct ipvs_conn_table *t, uint32_t ref)
-{
-    if (!ref)
-        return NULL;
-    ref--;
-    return (struct ipvs_conn *)t->chunks[ref >> REF_SLOT_BITS] + (ref & ((1u << REF_SLOT_BITS) - 1));
-}
-
-/* A reference that names an entry of this table (any value may come as a hint). */
-static inline bool ref_in_table(const struct ipvs_conn_table *t, uint32_t ref)
-{
-    return ref && (ref - 1) >> REF_SLOT_BITS < t->nchunks && ((ref - 1) & ((1u << REF_SLOT_BITS) - 1)) < CONN_CHUNK;
-}
+#define REF_MAX_CHUNKS ((size_t)1 << (32 - IPVS_CONN_REF_SLOT_BITS))
 
 static inline uint32_t ref_of(const struct ipvs_conn *c) { return c ? c->ref : 0; }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    return x ^ (x >> 33);
-}
-
-static inline size_t tuple_hash(const struct ipvs_conn_table *t, unsigned bits, uint8_t proto,
-                                uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2)
-{
-    uint64_t x = ((uint64_t)a1 << 32 | a2) ^ t->seed;
-    uint64_t y = (uint64_t)proto << 32 | (uint64_t)p1 << 16 | p2;
-    return (size_t)(mix64(x ^ mix64(y)) >> (64 - bits));
-}
 
 static inline size_t in_hash(const struct ipvs_conn_table *t, const struct ipvs_conn *c)
 {
-    return tuple_hash(t, t->in.bits, c->protocol, c->caddr, c->cport, c->vaddr, c->vport);
+    return ipvs_conn_tuple_hash(t, t->in.bits, c->protocol, c->caddr, c->cport, c->vaddr, c->vport);
 }
 
 /* The reply tuple: from the dest to the client (NAT) or the local address (FULLNAT). */
@@ -86,7 +33,7 @@ static inline uint16_t reply_dport(const struct ipvs_conn *c) { return c->laddr 
 
 static inline size_t out_hash(const struct ipvs_conn_table *t, const struct ipvs_conn *c)
 {
-    return tuple_hash(t, t->out.bits, c->protocol, c->daddr, c->dport, reply_daddr(c), reply_dport(c));
+    return ipvs_conn_tuple_hash(t, t->out.bits, c->protocol, c->daddr, c->dport, reply_daddr(c), reply_dport(c));
 }
 
 /* Zeroed memory on 2 MB pages where it is that large: a million
@@ -105,7 +52,7 @@ static void *big_zalloc(size_t bytes)
     return p;
 }
 
-static void index_init(struct conn_index *ix)
+static void index_init(struct ipvs_conn_index *ix)
 {
     ix->bits = INDEX_MIN_BITS;
     ix->buckets = big_zalloc(sizeof *ix->buckets << ix->bits);
@@ -113,24 +60,24 @@ static void index_init(struct conn_index *ix)
 }
 
 /* Double an index when it holds more entries than buckets. */
-static void index_grow(struct ipvs_conn_table *t, struct conn_index *ix, bool out)
+static void index_grow(struct ipvs_conn_table *t, struct ipvs_conn_index *ix, bool out)
 {
     size_t old_n = (size_t)1 << ix->bits;
     uint32_t *old = ix->buckets;
     ix->bits++;
     ix->buckets = big_zalloc(old_n * 2 * sizeof *ix->buckets);
     for (size_t i = 0; i < old_n; i++) {
-        struct ipvs_conn *c = conn_at(t, old[i]), *next;
+        struct ipvs_conn *c = ipvs_conn_at(t, old[i]), *next;
         for (; c; c = next) {
             uint32_t *head;
             if (out) {
                 next = ipvs_conn_cold(c)->out_next;
                 head = &ix->buckets[out_hash(t, c)];
-                ipvs_conn_cold(c)->out_next = conn_at(t, *head);
+                ipvs_conn_cold(c)->out_next = ipvs_conn_at(t, *head);
             } else {
                 next = c->in_next;
                 head = &ix->buckets[in_hash(t, c)];
-                c->in_next = conn_at(t, *head);
+                c->in_next = ipvs_conn_at(t, *head);
             }
             *head = c->ref;
         }
@@ -143,7 +90,7 @@ static void hash_in(struct ipvs_conn_table *t, struct ipvs_conn *c)
     if (t->in.count >= (size_t)1 << (t->in.bits - 1))     /* half full: most chains hold one */
         index_grow(t, &t->in, false);
     uint32_t *head = &t->in.buckets[in_hash(t, c)];
-    c->in_next = conn_at(t, *head);
+    c->in_next = ipvs_conn_at(t, *head);
     *head = c->ref;
     if (++t->in.count > t->count_max)
         t->count_max = t->in.count;
@@ -154,7 +101,7 @@ static void hash_out(struct ipvs_conn_table *t, struct ipvs_conn *c)
     if (t->out.count >= (size_t)1 << (t->out.bits - 1))
         index_grow(t, &t->out, true);
     uint32_t *head = &t->out.buckets[out_hash(t, c)];
-    ipvs_conn_cold(c)->out_next = conn_at(t, *head);
+    ipvs_conn_cold(c)->out_next = ipvs_conn_at(t, *head);
     *head = c->ref;
     ipvs_conn_cold(c)->hashed_out = true;
     t->out.count++;
@@ -167,7 +114,7 @@ static void unhash(struct ipvs_conn_table *t, struct ipvs_conn *c)
         *head = ref_of(c->in_next);
         t->in.count--;
     } else {
-        struct ipvs_conn *prev = conn_at(t, *head);
+        struct ipvs_conn *prev = ipvs_conn_at(t, *head);
         while (prev && prev->in_next != c)
             prev = prev->in_next;
         if (prev) {
@@ -180,7 +127,7 @@ static void unhash(struct ipvs_conn_table *t, struct ipvs_conn *c)
         if (*head == c->ref) {
             *head = ref_of(ipvs_conn_cold(c)->out_next);
         } else {
-            struct ipvs_conn *prev = conn_at(t, *head);
+            struct ipvs_conn *prev = ipvs_conn_at(t, *head);
             while (ipvs_conn_cold(prev)->out_next != c)
                 prev = ipvs_conn_cold(prev)->out_next;
             ipvs_conn_cold(prev)->out_next = ipvs_conn_cold(c)->out_next;
@@ -200,7 +147,7 @@ static struct ipvs_conn *conn_alloc(struct ipvs_conn_table *t)
         t->chunks = xrealloc(t->chunks, (t->nchunks + 1) * sizeof *t->chunks);
         t->chunks[t->nchunks++] = chunk;
         for (size_t i = CONN_CHUNK; i-- > 0;) {
-            chunk[i].ref = (uint32_t)((t->nchunks - 1) << REF_SLOT_BITS | i) + 1;
+            chunk[i].ref = (uint32_t)((t->nchunks - 1) << IPVS_CONN_REF_SLOT_BITS | i) + 1;
             ipvs_conn_cold(&chunk[i])->wheel_next = t->free_list;
             t->free_list = &chunk[i];
         }
@@ -267,7 +214,7 @@ static void wheel_file(struct ipvs_conn_table *t, struct ipvs_conn *c)
     int64_t k = tick_of(c->expires);
     if (k <= t->tick)
         k = t->tick + 1;
-    struct ipvs_conn **slot = &t->wheel[(uint64_t)k % WHEEL_SLOTS];
+    struct ipvs_conn **slot = &t->wheel[(uint64_t)k % IPVS_CONN_WHEEL_SLOTS];
     ipvs_conn_cold(c)->wheel_next = *slot;
     if (*slot)
         ipvs_conn_cold((*slot))->wheel_pprev = &ipvs_conn_cold(c)->wheel_next;
@@ -322,7 +269,7 @@ static void wheel_tick(void *arg)
     t->tick++;
     sim_time_t now = t->tick * WHEEL_TICK;
     /* detach the slot: entries due a whole turn later come back into it */
-    struct ipvs_conn **slot = &t->wheel[(uint64_t)t->tick % WHEEL_SLOTS], *due = *slot;
+    struct ipvs_conn **slot = &t->wheel[(uint64_t)t->tick % IPVS_CONN_WHEEL_SLOTS], *due = *slot;
     *slot = NULL;
     if (due)
         ipvs_conn_cold(due)->wheel_pprev = &due;
@@ -349,7 +296,7 @@ struct ipvs_conn_table *ipvs_conn_table_new(struct ipvs *ipvs, uint64_t hash_see
 {
     struct ipvs_conn_table *t = xcalloc(1, sizeof *t);
     t->ipvs = ipvs;
-    t->seed = mix64(hash_seed);
+    t->seed = ipvs_conn_mix64(hash_seed);
     index_init(&t->in);
     index_init(&t->out);
     rt_timer_init(&t->timer, wheel_tick, t);
@@ -363,7 +310,7 @@ void ipvs_conn_table_free(struct ipvs *ipvs)
     if (!t)
         return;
     rt_timer_cancel(ipvs->rt, &t->timer);
-    for (unsigned s = 0; s < WHEEL_SLOTS; s++)
+    for (unsigned s = 0; s < IPVS_CONN_WHEEL_SLOTS; s++)
         for (struct ipvs_conn *c = t->wheel[s]; c; c = ipvs_conn_cold(c)->wheel_next)
             if (!(c->flags & IPVS_CONN_F_DEAD)) {
                 if (c->flags & IPVS_CONN_F_SYNPROXY)
@@ -408,63 +355,44 @@ void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest)
     bind_dest(cp, dest);
 }
 
-static inline bool holds_client_tuple(const struct ipvs_conn *c, uint8_t protocol, uint32_t caddr,
-                                      uint16_t cport, uint32_t vaddr, uint16_t vport)
-{
-    return c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
-           c->protocol == protocol;
-}
-
-struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol, uint32_t caddr,
-                                   uint16_t cport, uint32_t vaddr, uint16_t vport)
+struct ipvs_conn *ipvs_conn_in_get_from(struct ipvs *ipvs, struct ipvs_conn *from, uint8_t protocol,
+                                        uint32_t caddr, uint16_t cport, uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    /* a connection's entry out of the index is DEAD (templates are not
-     * looked up here), and no two in it hold one client tuple */
-    if (ref_in_table(t, hint)) {
-        struct ipvs_conn *c = conn_at(t, hint);
-        if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) &&
-            !(c->flags & (IPVS_CONN_F_TEMPLATE | IPVS_CONN_F_DEAD)))
+    for (struct ipvs_conn *c = from; c; c = c->in_next)
+        if (ipvs_conn_live_with_tuple(c, protocol, caddr, cport, vaddr, vport))
             return c;
-    }
-    struct ipvs_conn *c = conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport)]);
+    size_t bucket = ipvs_conn_tuple_hash(t, t->in.bits, protocol, caddr, cport, vaddr, vport);
+    struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[bucket]);
     for (; c; c = c->in_next)
-        if (holds_client_tuple(c, protocol, caddr, cport, vaddr, vport) && !(c->flags & IPVS_CONN_F_TEMPLATE))
+        if (ipvs_conn_tuple_is(c, protocol, caddr, cport, vaddr, vport) && !(c->flags & IPVS_CONN_F_TEMPLATE))
             return c;
     return NULL;
 }
 
-void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
+void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const uint32_t *const *buckets, uint32_t *hints,
                               unsigned n)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    const uint32_t *head[HOST_BURST_MAX];
-    for (unsigned i = 0; i < n; i++) {
-        const struct ipvs_tuple *u = &tuples[i];
-        head[i] = NULL;
-        if (u->protocol) {
-            head[i] = &t->in.buckets[tuple_hash(t, t->in.bits, u->protocol, u->saddr, u->sport, u->daddr, u->dport)];
-            __builtin_prefetch(head[i]);
-        }
-    }
+    /* a bucket holds the reference of its chain's first entry: the hint */
     const struct ipvs_conn *first[HOST_BURST_MAX];
     for (unsigned i = 0; i < n; i++) {
-        first[i] = head[i] ? conn_at(t, *head[i]) : NULL;
+        hints[i] = buckets[i] ? *buckets[i] : 0;
+        first[i] = ipvs_conn_at(t, hints[i]);
         if (first[i])
             __builtin_prefetch(first[i]);
     }
-    for (unsigned i = 0; i < n; i++) {
-        hints[i] = first[i] ? first[i]->ref : 0;
+    for (unsigned i = 0; i < n; i++)
         if (first[i] && first[i]->in_next)
             __builtin_prefetch(first[i]->in_next);
-    }
 }
 
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
                                     uint16_t sport, uint32_t daddr, uint16_t dport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *c = conn_at(t, t->out.buckets[tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport)]);
+    size_t bucket = ipvs_conn_tuple_hash(t, t->out.bits, protocol, saddr, sport, daddr, dport);
+    struct ipvs_conn *c = ipvs_conn_at(t, t->out.buckets[bucket]);
     for (; c; c = ipvs_conn_cold(c)->out_next)
         if (c->daddr == saddr && c->dport == sport && reply_daddr(c) == daddr &&
             reply_dport(c) == dport && c->protocol == protocol)
@@ -476,7 +404,8 @@ struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, ui
                                          uint32_t vaddr, uint16_t vport)
 {
     const struct ipvs_conn_table *t = ipvs->conns;
-    struct ipvs_conn *c = conn_at(t, t->in.buckets[tuple_hash(t, t->in.bits, protocol, caddr, 0, vaddr, vport)]);
+    size_t bucket = ipvs_conn_tuple_hash(t, t->in.bits, protocol, caddr, 0, vaddr, vport);
+    struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[bucket]);
     for (; c; c = c->in_next)
         if (c->caddr == caddr && c->cport == 0 && c->vaddr == vaddr && c->vport == vport &&
             c->protocol == protocol && (c->flags & IPVS_CONN_F_TEMPLATE))
@@ -531,6 +460,6 @@ void ipvs_conn_foreach(struct ipvs *ipvs, void (*fn)(void *ctx, const struct ipv
 {
     const struct ipvs_conn_table *t = ipvs->conns;
     for (size_t i = 0; i < (size_t)1 << t->in.bits; i++)
-        for (const struct ipvs_conn *c = conn_at(t, t->in.buckets[i]); c; c = c->in_next)
+        for (const struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[i]); c; c = c->in_next)
             fn(ctx, c);
 }

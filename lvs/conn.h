@@ -88,6 +88,93 @@ static inline struct ipvs_conn_cold *ipvs_conn_cold(const struct ipvs_conn *c)
     return (struct ipvs_conn_cold *)(base + IPVS_CONN_PER_CHUNK * sizeof(struct ipvs_conn)) + i;
 }
 
+/* The table. Its fields are conn.c's; it is defined here so that a
+ * lookup's first step, the look ahead's hint, is taken inline. An entry's
+ * reference is its chunk and its slot there, plus one (0 is none). */
+#define IPVS_CONN_WHEEL_SLOTS 1024u
+#define IPVS_CONN_REF_SLOT_BITS 15
+_Static_assert(IPVS_CONN_PER_CHUNK < 1u << IPVS_CONN_REF_SLOT_BITS,
+               "a chunk's slots fit a reference, and the all-ones slot (of reference 0) is none");
+
+struct ipvs_conn_index {
+    uint32_t *buckets;                  /* the reference of each chain's first entry */
+    unsigned bits;
+    size_t count;
+};
+
+struct ipvs_conn_table {
+    struct ipvs *ipvs;
+    uint64_t seed;
+    struct ipvs_conn_index in, out;
+    size_t count_max;                   /* high-water mark of in.count */
+    struct ipvs_conn *free_list;
+    void **chunks;
+    size_t nchunks, live;
+    struct ipvs_conn *wheel[IPVS_CONN_WHEEL_SLOTS];
+    int64_t tick;                       /* the last tick processed */
+    struct rt_timer timer;
+};
+
+static inline struct ipvs_conn *ipvs_conn_at(const struct ipvs_conn_table *t, uint32_t ref)
+{
+    if (!ref)
+        return NULL;
+    ref--;
+    return (struct ipvs_conn *)t->chunks[ref >> IPVS_CONN_REF_SLOT_BITS] +
+           (ref & ((1u << IPVS_CONN_REF_SLOT_BITS) - 1));
+}
+
+/* A reference that names an entry of this table (any value may come as a
+ * hint). 0 needs no test of its own: its slot, all ones, is past a chunk. */
+static inline bool ipvs_conn_ref_valid(const struct ipvs_conn_table *t, uint32_t ref)
+{
+    uint32_t r = ref - 1;
+    return r >> IPVS_CONN_REF_SLOT_BITS < t->nchunks &&
+           (r & ((1u << IPVS_CONN_REF_SLOT_BITS) - 1)) < IPVS_CONN_PER_CHUNK;
+}
+
+static inline bool ipvs_conn_tuple_is(const struct ipvs_conn *c, uint8_t protocol, uint32_t caddr,
+                                      uint16_t cport, uint32_t vaddr, uint16_t vport)
+{
+    return c->caddr == caddr && c->cport == cport && c->vaddr == vaddr && c->vport == vport &&
+           c->protocol == protocol;
+}
+
+/* A connection's entry out of the index is DEAD (templates are not looked
+ * up by a packet), and no two in it hold one client tuple: an entry that
+ * holds the tuple and is neither is the packet's. */
+static inline bool ipvs_conn_live_with_tuple(const struct ipvs_conn *c, uint8_t protocol, uint32_t caddr,
+                                             uint16_t cport, uint32_t vaddr, uint16_t vport)
+{
+    return ipvs_conn_tuple_is(c, protocol, caddr, cport, vaddr, vport) &&
+           !(c->flags & (IPVS_CONN_F_TEMPLATE | IPVS_CONN_F_DEAD));
+}
+
+static inline uint64_t ipvs_conn_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+/* A tuple's bucket in an index of 2^bits. */
+static inline size_t ipvs_conn_tuple_hash(const struct ipvs_conn_table *t, unsigned bits, uint8_t proto,
+                                          uint32_t a1, uint16_t p1, uint32_t a2, uint16_t p2)
+{
+    uint64_t x = ((uint64_t)a1 << 32 | a2) ^ t->seed;
+    uint64_t y = (uint64_t)proto << 32 | (uint64_t)p1 << 16 | p2;
+    return (size_t)(ipvs_conn_mix64(x ^ ipvs_conn_mix64(y)) >> (64 - bits));
+}
+
+/* The client-tuple index's bucket of a packet from a client (the look
+ * ahead's first stage: inline, so the tuple it parsed stays in registers). */
+static inline const uint32_t *ipvs_conn_in_bucket(const struct ipvs_conn_table *t, const struct ipvs_tuple *u)
+{
+    return &t->in.buckets[ipvs_conn_tuple_hash(t, t->in.bits, u->protocol, u->saddr, u->sport, u->daddr, u->dport)];
+}
+
 /* What a new connection is created from. */
 struct ipvs_conn_param {
     uint8_t protocol;
@@ -113,25 +200,46 @@ struct ipvs_conn *ipvs_conn_new(struct ipvs *ipvs, const struct ipvs_conn_param 
  * dest is there (ip_vs_try_bind_dest). */
 void ipvs_conn_bind_dest(struct ipvs_conn *cp, struct ipvs_dest *dest);
 
+/* ipvs_conn_in_get past the hint: the entries from `from` on, then the
+ * index. */
+struct ipvs_conn *ipvs_conn_in_get_from(struct ipvs *ipvs, struct ipvs_conn *from, uint8_t protocol,
+                                        uint32_t caddr, uint16_t cport, uint32_t vaddr, uint16_t vport);
+
 /* A packet from the client: protocol, client, virtual. hint is the
- * reference of an entry that may be the packet's (what the look ahead
- * found: pkt->hint), taken when it holds that tuple and is in the index;
- * otherwise, or with 0, the index is searched. */
-struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol, uint32_t caddr,
-                                   uint16_t cport, uint32_t vaddr, uint16_t vport);
+ * reference of an entry that may be the packet's or lead to it (what the
+ * look ahead found: pkt->hint, the first entry of the packet's chain then):
+ * the entries from it on are taken when one holds that tuple and is in the
+ * index; otherwise, or with 0, the index is searched. An entry out of the
+ * index keeps the link it had when it left, to one that was in it then, so
+ * a walk from any entry ends (in the index or at a NULL). The hint itself
+ * is checked inline: it is the packet's entry for most packets. */
+static inline struct ipvs_conn *ipvs_conn_in_get(struct ipvs *ipvs, uint32_t hint, uint8_t protocol,
+                                                 uint32_t caddr, uint16_t cport, uint32_t vaddr, uint16_t vport)
+{
+    const struct ipvs_conn_table *t = ipvs->conns;
+    struct ipvs_conn *from = NULL;
+    if (ipvs_conn_ref_valid(t, hint)) {
+        struct ipvs_conn *c = ipvs_conn_at(t, hint);
+        if (ipvs_conn_live_with_tuple(c, protocol, caddr, cport, vaddr, vport))
+            return c;
+        from = c->in_next;
+    }
+    return ipvs_conn_in_get_from(ipvs, from, protocol, caddr, cport, vaddr, vport);
+}
 /* A packet from a real server: protocol, its source (dest) and destination
  * (the client under NAT, the local address under FULLNAT). */
 struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_t saddr,
                                     uint16_t sport, uint32_t daddr, uint16_t dport);
-/* Prefetch for n packets from clients (n <= HOST_BURST_MAX), by their
- * tuples (protocol 0: not a client's packet): their index buckets, then
- * the first entry in each, then the next entry in each chain, without
- * checking whether the first is the packet's (the check costs more than a
- * line fetched for nothing). Each step runs over all the packets, so its
- * misses overlap. hints[i] is the first entry's reference, or 0, for
- * ipvs_conn_in_get: the table may change before it is used. */
-void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const struct ipvs_tuple *tuples, uint32_t *hints,
-                              unsigned n);
+/* The look ahead's later stages for n packets from clients (n <=
+ * HOST_BURST_MAX), given their buckets (ipvs_conn_in_bucket, fetched by
+ * the caller; NULL: not a client's packet): the first entry in each, then
+ * the next entry in each chain, without checking whether the first is the
+ * packet's (the check costs more than a line fetched for nothing). Each
+ * stage runs over all the packets, so its misses overlap. hints[i] is the
+ * first entry's reference, or 0, for ipvs_conn_in_get: the table may
+ * change before it is used. */
+void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const uint32_t *const *buckets, uint32_t *hints,
+                              unsigned n) __attribute__((access(read_only, 2, 4), access(write_only, 3, 4)));
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                          uint32_t vaddr, uint16_t vport);

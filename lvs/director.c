@@ -189,8 +189,12 @@ static inline void count_one(struct ipvs_stats *s, uint32_t bytes, bool in)
     }
 }
 
-/* The packet in the director's, the dest's and the service's counters. */
-static void count(struct ipvs *ipvs, struct ipvs_conn *c, uint32_t bytes, bool in)
+/* The packet in the director's, the dest's and the service's counters.
+ * count, track and parse run on every packet and are forced inline: gcc
+ * keeps them apart otherwise (two callers each), and a call and the tuple
+ * passed through memory cost more than their bodies. */
+static inline __attribute__((always_inline)) void count(struct ipvs *ipvs, struct ipvs_conn *c, uint32_t bytes,
+                                                        bool in)
 {
     struct ipvs_dest *d = c->dest;
     count_one(&ipvs->stats, bytes, in);
@@ -201,7 +205,8 @@ static void count(struct ipvs *ipvs, struct ipvs_conn *c, uint32_t bytes, bool i
 }
 
 /* State and timeout after a packet of the connection. */
-static void track(struct ipvs *ipvs, struct ipvs_conn *c, enum ipvs_dir dir, uint8_t tcp_flags)
+static inline __attribute__((always_inline)) void track(struct ipvs *ipvs, struct ipvs_conn *c, enum ipvs_dir dir,
+                                                        uint8_t tcp_flags)
 {
     if (c->protocol == IPPROTO_TCP)
         ipvs_tcp_transition(ipvs, c, dir, tcp_flags);
@@ -221,7 +226,7 @@ static inline void fill_tuple(struct ipvs_tuple *t, const struct ipv4_hdr *ip, c
 }
 
 /* The tuple of a TCP or UDP packet, false when its header is cut short. */
-static bool parse(const struct pkt *p, struct ipvs_tuple *t, uint8_t *tcp_flags)
+static inline __attribute__((always_inline)) bool parse(const struct pkt *p, struct ipvs_tuple *t, uint8_t *tcp_flags)
 {
     const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
     if (ip->proto != IPPROTO_TCP && ip->proto != IPPROTO_UDP)
@@ -364,18 +369,29 @@ static bool frame_tuple(const struct pkt *frame, struct ipvs_tuple *t)
 
 /* The host's look ahead at a burst: the connection-table lines the client
  * segments among the frames will read; each frame's hint is the first
- * entry of its chain, for hook_in. */
+ * entry of its chain, for hook_in. The first stage, each frame's bucket,
+ * is here, so that the tuple goes from the frame to the hash in registers. */
 static void look_ahead(void *ctx, struct pkt *const *frames, unsigned n)
 {
     const struct ipvs *ipvs = ctx;
-    struct ipvs_tuple tuples[HOST_BURST_MAX] = { 0 };
-    uint32_t hints[HOST_BURST_MAX] = { 0 };
-    if (ipvs->conns) {
+    if (!ipvs->conns) {
         for (unsigned i = 0; i < n; i++)
-            if (!frame_tuple(frames[i], &tuples[i]))
-                tuples[i].protocol = 0;       /* not a client's segment */
-        ipvs_conn_prefetch_burst(ipvs, tuples, hints, n);
+            frames[i]->hint = 0;
+        return;
     }
+    /* n of each are filled and read (ipvs_conn_prefetch_burst's access
+     * attributes tell the compiler): no zeroing of the rest */
+    const uint32_t *buckets[HOST_BURST_MAX];
+    uint32_t hints[HOST_BURST_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        struct ipvs_tuple t;
+        buckets[i] = NULL;            /* not a client's segment */
+        if (frame_tuple(frames[i], &t)) {
+            buckets[i] = ipvs_conn_in_bucket(ipvs->conns, &t);
+            __builtin_prefetch(buckets[i]);
+        }
+    }
+    ipvs_conn_prefetch_burst(ipvs, buckets, hints, n);
     for (unsigned i = 0; i < n; i++)
         frames[i]->hint = hints[i];
 }

@@ -75,7 +75,7 @@ static int flag_index(uint8_t flags)
     return -1;
 }
 
-void ipvs_tcp_transition(struct ipvs *ipvs, struct ipvs_conn *cp, enum ipvs_dir dir, uint8_t tcp_flags)
+void ipvs_tcp_transition_table(struct ipvs *ipvs, struct ipvs_conn *cp, enum ipvs_dir dir, uint8_t tcp_flags)
 {
     if (cp->flags & IPVS_CONN_F_NOOUTPUT) {
         if (dir == IPVS_DIR_OUTPUT)

@@ -82,6 +82,39 @@ Test(ipvs_conn, nat_states_see_both_directions)
     cr_assert_eq(r.back_dev.frames, 3 + 1, "3 segments and the ARP reply on the back");
 }
 
+/* An ACK on an ESTABLISHED entry takes the inline path (state kept,
+ * timeout set); any other flag, or a reply on a NOOUTPUT entry, must still
+ * go through the table. */
+Test(ipvs_conn, only_a_plain_ack_on_an_established_entry_skips_the_table)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    struct ipvs_conn *c[5];
+    for (uint32_t k = 0; k < 5; k++) {
+        rig_send(&r, k, TCP_SYN);
+        rig_send(&r, k, TCP_ACK);
+        c[k] = conn_of(k);
+        cr_assert_str_eq(ipvs_tcp_state_name(c[k]->state), "ESTABLISHED");
+    }
+    r.ipvs.timeouts = (struct ipvs_timeouts){ .tcp = 7, .tcpfin = 3, .udp = 2 };
+    rig_send(&r, 0, TCP_ACK | TCP_PSH);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[0]->state), "ESTABLISHED");
+    cr_assert_eq(c[0]->timeout_ms, 7000, "ipvsadm --set applies to the next ACK");
+    rig_send(&r, 0, TCP_PSH);                 /* no ACK: no flag the table knows */
+    cr_assert_str_eq(ipvs_tcp_state_name(c[0]->state), "CLOSE");
+    rig_send(&r, 1, TCP_ACK | TCP_RST);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[1]->state), "CLOSE");
+    rig_send(&r, 2, TCP_ACK | TCP_FIN);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[2]->state), "FIN_WAIT");
+    cr_assert_eq(c[2]->timeout_ms, 3000);
+    rig_send(&r, 3, TCP_ACK | TCP_SYN);
+    cr_assert_str_eq(ipvs_tcp_state_name(c[3]->state), "ESTABLISHED");
+    cr_assert(dest(0)->activeconns == 2 && dest(0)->inactconns == 3);
+    cr_assert(c[4]->flags & IPVS_CONN_F_NOOUTPUT);
+    ipvs_tcp_transition(&r.ipvs, c[4], IPVS_DIR_OUTPUT, TCP_ACK);
+    cr_assert_not(c[4]->flags & IPVS_CONN_F_NOOUTPUT, "a reply seen: the entry sees both directions");
+    cr_assert_str_eq(ipvs_tcp_state_name(c[4]->state), "ESTABLISHED");
+}
+
 Test(ipvs_conn, entries_expire_on_their_state_timeout)
 {
     rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
@@ -309,6 +342,38 @@ Test(ipvs_conn, a_lookup_takes_a_hint_only_when_it_is_the_packets_entry)
     cr_assert_eq(conn_hinted(0, other->ref), now, "another connection's");
     cr_assert_eq(conn_hinted(0, 0xffffffffu), now, "a reference no entry has");
     cr_assert_null(conn_hinted(2, other->ref), "no connection: a hint makes none");
+}
+
+static uint32_t key_of(const struct ipvs_conn *c)
+{
+    return (c->caddr - rig_client(0)) << 12 | (uint32_t)(c->cport - rig_cport(0));
+}
+
+/* The lookup walks the chain on from the hint: it finds an entry further
+ * on, and skips a DEAD one holding the packet's tuple that it reaches
+ * through another DEAD entry's old link. */
+Test(ipvs_conn, a_lookup_walks_on_from_the_hint_and_takes_no_dead_entry)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    struct ipvs_conn *x = NULL;
+    for (uint32_t k = 0; k < 4000; k++)
+        rig_send(&r, k, TCP_SYN);
+    for (uint32_t k = 0; k < 4000 && !x; k++)
+        if (conn_of(k)->in_next)
+            x = conn_of(k);
+    cr_assert_not_null(x, "4000 entries in 8192 chains: some chain holds two");
+    struct ipvs_conn *y = x->in_next;
+    uint32_t ky = key_of(y);
+    cr_assert_eq(conn_of(ky), y);
+    cr_assert_eq(conn_hinted(ky, x->ref), y, "the entry after the hint");
+    ipvs_conn_expire_now(&r.ipvs, x);         /* x keeps its link to y */
+    cr_assert_eq(conn_hinted(ky, x->ref), y, "through a dead entry's link");
+    ipvs_conn_expire_now(&r.ipvs, y);
+    cr_assert_null(conn_hinted(ky, x->ref), "y is dead: no connection");
+    rig_send(&r, ky, TCP_SYN);
+    struct ipvs_conn *now = conn_of(ky);
+    cr_assert(now && now != y);
+    cr_assert_eq(conn_hinted(ky, x->ref), now, "not the dead entry that held the tuple");
 }
 
 Test(ipvs_conn, with_conntrack_the_reusing_syn_is_dropped)
