@@ -3,7 +3,7 @@
  * total length, checksum, options) are dropped and counted; strict
  * rp_filter drops packets from the wrong side; a packet not for us on a
  * host that does not forward is dropped; the inline header checksum is
- * the generic one. */
+ * the generic one, its fold the textbook one. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -146,6 +146,26 @@ Test(ipv4, the_header_checksum_by_words_is_the_generic_one)
     cr_assert_eq(csum_ipv4_hdr(b, 20), csum_buf(b, 20));
     memset(b, 0xff, sizeof b);
     cr_assert_eq(csum_ipv4_hdr(b, 60), csum_buf(b, 60));
+}
+
+/* The fold by rotation against the textbook one (add the halves, twice):
+ * every high half with low halves at the carry's edges, and the reverse. */
+static uint16_t fold_by_halves(uint32_t sum)
+{
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+Test(ipv4, the_checksum_fold_by_rotation_is_the_textbook_one)
+{
+    static const uint32_t edges[] = { 0, 1, 2, 0x7fff, 0x8000, 0xfffe, 0xffff };
+    for (uint32_t half = 0; half <= 0xffff; half++)
+        for (unsigned e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+            uint32_t a = half << 16 | edges[e], b = edges[e] << 16 | half;
+            cr_assert_eq(csum_fold(a), fold_by_halves(a), "%#x", a);
+            cr_assert_eq(csum_fold(b), fold_by_halves(b), "%#x", b);
+        }
 }
 
 Test(ipv4, strict_rp_filter_drops_packets_from_the_wrong_side)
