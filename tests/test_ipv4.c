@@ -3,7 +3,8 @@
  * total length, checksum, options) are dropped and counted; strict
  * rp_filter drops packets from the wrong side; a packet not for us on a
  * host that does not forward is dropped; the inline header checksum is
- * the generic one, its fold the textbook one. */
+ * the generic one, its fold the textbook one; host_is_local answers
+ * exactly as the interfaces' addresses come and go. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -146,6 +147,51 @@ Test(ipv4, the_header_checksum_by_words_is_the_generic_one)
     cr_assert_eq(csum_ipv4_hdr(b, 20), csum_buf(b, 20));
     memset(b, 0xff, sizeof b);
     cr_assert_eq(csum_ipv4_hdr(b, 60), csum_buf(b, 60));
+}
+
+/* Is addr on one of h's interfaces? What host_is_local must answer. */
+static bool on_some_interface(struct host *h, uint32_t addr)
+{
+    for (int i = 0; i < h->nifs; i++)
+        if (netif_has_addr(h->ifs[i], addr))
+            return true;
+    return false;
+}
+
+Test(ipv4, host_is_local_follows_addresses_as_they_come_and_go)
+{
+    struct host *h = host_new("h", sched_rt(&s), pool, 1);
+    struct netif *ifs[3];
+    for (int i = 0; i < 3; i++)
+        ifs[i] = host_add_netif(h, (const char *[]){ "eth0", "eth1", "eth2" }[i],
+                                (uint8_t[6]){ 2, 0, 0, 0, 0, (uint8_t)(i + 1) }, NULL, NULL);
+    /* addresses sharing one hash slot (chains to probe along and to break
+     * in the middle), their neighbours, and 0.0.0.0 */
+    uint32_t addrs[12];
+    unsigned n = 0;
+    addrs[n++] = 0;
+    addrs[n++] = IP4(10, 0, 0, 1);
+    for (uint32_t a = IP4(10, 0, 0, 2); n < 8; a++)
+        if (host_local_slot_of(a) == host_local_slot_of(IP4(10, 0, 0, 1)))
+            addrs[n++] = a;
+    for (uint32_t a = IP4(10, 0, 0, 2); n < 12; a++)
+        if (host_local_slot_of(a) == (host_local_slot_of(IP4(10, 0, 0, 1)) + 1) % HOST_LOCAL_SLOTS)
+            addrs[n++] = a;
+    uint64_t x = 88172645463325252ull;                      /* xorshift64 */
+    for (int step = 0; step < 5000; step++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        struct netif *nif = ifs[x % 3];
+        uint32_t a = addrs[(x >> 8) % n];
+        if ((x >> 16) % 2)
+            netif_add_addr(nif, a, 32);                     /* the same address on two interfaces too */
+        else
+            netif_del_addr(nif, a);
+        for (unsigned k = 0; k < n; k++)
+            cr_assert_eq(host_is_local(h, addrs[k]), on_some_interface(h, addrs[k]),
+                         "step %d: %#x", step, addrs[k]);
+    }
+    cr_assert(host_is_local(h, IP4(127, 0, 0, 1)) && host_is_local(h, IP4(127, 9, 9, 9)), "lo holds 127/8");
+    host_free(h);
 }
 
 /* The fold by rotation against the textbook one (add the halves, twice):
