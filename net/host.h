@@ -188,6 +188,11 @@ void host_forget_local(struct host *h, uint32_t addr);
 bool host_join_group(struct host *h, uint32_t group);
 void host_leave_group(struct host *h, uint32_t group);
 bool host_in_group(const struct host *h, uint32_t group);
+/* Is any hook at this point? (host_add_hook fills the first free slot.) */
+static inline bool host_has_hooks(const struct host *h, enum host_hook_point at)
+{
+    return h->hooks[at][0].fn != NULL;
+}
 /* Run the hooks at a point: VERDICT_ACCEPT when all accept. Inline: every
  * packet passes two or three points, most of them with no hook. */
 static inline enum host_verdict host_run_hooks(struct host *h, enum host_hook_point at, struct pkt *p)

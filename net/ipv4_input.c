@@ -49,6 +49,59 @@ static bool is_broadcast_for(const struct host *h, uint32_t dst)
     return false;
 }
 
+/* Not one of our addresses: a broadcast or a joined group is delivered
+ * all the same; the rest is forwarded, or dropped on a host that does not
+ * forward. */
+__attribute__((noinline)) static void input_not_local(struct host *h, struct pkt *p, uint32_t dst)
+{
+    if (is_broadcast_for(h, dst) || ((dst >> 28) == 0xe && host_in_group(h, dst))) {
+        ipv4_local_deliver(h, p);
+        return;
+    }
+    if ((dst >> 28) == 0xe || !h->ip_forward) {
+        host_drop(h, p, DROP_IP_NOT_FOR_US);
+        return;
+    }
+    ipv4_forward(h, p);
+}
+
+/* The routing decision for a packet past PRE_ROUTING and rp_filter. */
+static inline void input_route(struct host *h, struct pkt *p, uint32_t dst)
+{
+    if (host_is_local(h, dst))
+        ipv4_local_deliver(h, p);
+    else
+        input_not_local(h, p, dst);
+}
+
+static bool rp_filter_strict(const struct host *h, const struct netif *in, bool from_lo)
+{
+    return !from_lo && in && ipv4_eff(h->rp_filter_all, in->rp_filter) == 1;
+}
+
+/* PRE_ROUTING hooks, then strict rp_filter, then the routing decision.
+ * Out of line: most hosts have neither hook nor rp_filter, and their
+ * packets pass through ipv4_input with no call but the last, hence no
+ * registers to save. */
+__attribute__((noinline)) static void input_prerouting(struct host *h, struct netif *in, struct pkt *p,
+                                                       uint32_t src, uint32_t dst, bool from_lo)
+{
+    enum host_verdict v = host_run_hooks(h, HOOK_PRE_ROUTING, p);
+    if (v != VERDICT_ACCEPT) {
+        if (v == VERDICT_DROP)
+            host_drop(h, p, DROP_HOOK);
+        return;                    /* or stolen: the hook owns it */
+    }
+    if (rp_filter_strict(h, in, from_lo) && src) {
+        const struct route *back = route_lookup(h, src);
+        if (!back || back->dev != in) {
+            host_drop(h, p, DROP_IP_RP_FILTER);
+            return;
+        }
+    }
+    input_route(h, p, dst);
+}
+
 void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
 {
     if (p->len < IPV4_HLEN) {
@@ -88,29 +141,10 @@ void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
     }
     p->in_if = in;
     pkt_set_l3(p);
-    enum host_verdict v = host_run_hooks(h, HOOK_PRE_ROUTING, p);
-    if (v != VERDICT_ACCEPT) {
-        if (v == VERDICT_DROP)
-            host_drop(h, p, DROP_HOOK);
-        return;                    /* or stolen: the hook owns it */
-    }
-    if (!from_lo && in && ipv4_eff(h->rp_filter_all, in->rp_filter) == 1 && src) {
-        const struct route *back = route_lookup(h, src);
-        if (!back || back->dev != in) {
-            host_drop(h, p, DROP_IP_RP_FILTER);
-            return;
-        }
-    }
-    if (host_is_local(h, dst) || is_broadcast_for(h, dst) ||
-        ((dst >> 28) == 0xe && host_in_group(h, dst))) {
-        ipv4_local_deliver(h, p);
-        return;
-    }
-    if ((dst >> 28) == 0xe || !h->ip_forward) {
-        host_drop(h, p, DROP_IP_NOT_FOR_US);
-        return;
-    }
-    ipv4_forward(h, p);
+    if (host_has_hooks(h, HOOK_PRE_ROUTING) || rp_filter_strict(h, in, from_lo))
+        input_prerouting(h, in, p, src, dst, from_lo);
+    else
+        input_route(h, p, dst);
 }
 
 static void transport_input(struct host *h, const struct host_proto *proto, struct pkt *p)

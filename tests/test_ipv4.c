@@ -1,7 +1,8 @@
 /* IPv4: a router forwards between subnets and decrements TTL, answers TTL
  * expiry with time exceeded; bad headers (short, version, header length,
  * total length, checksum, options) are dropped and counted; strict
- * rp_filter drops packets from the wrong side; a packet not for us on a
+ * rp_filter (all or the interface's) drops packets from the wrong side; a
+ * PRE_ROUTING hook sees each packet first; a packet not for us on a
  * host that does not forward is dropped; the inline header checksum is
  * the generic one, its fold the textbook one; host_is_local answers
  * exactly as the interfaces' addresses come and go. */
@@ -229,6 +230,43 @@ Test(ipv4, strict_rp_filter_drops_packets_from_the_wrong_side)
     h->rp_filter_all = 1;
     inject(h, b, 40);
     cr_assert_eq(h->drops[DROP_IP_RP_FILTER], 1);
+    h->rp_filter_all = 0;
+    host_netif(h, "eth0")->rp_filter = 1;                  /* the interface's own setting counts as well */
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_RP_FILTER], 2);
+    sched_run(&s);
+    pkt_queue_purge(&dev.frames);
+    host_free(h);
+}
+
+static int prerouting_seen;
+static enum host_verdict prerouting_verdict;
+
+static enum host_verdict prerouting_hook(void *ctx, struct host *h, struct pkt *p)
+{
+    (void)ctx, (void)h, (void)p;
+    prerouting_seen++;
+    return prerouting_verdict;
+}
+
+Test(ipv4, a_prerouting_hook_sees_each_packet_before_the_routing_decision)
+{
+    struct host *h = wire_host("h", &s, pool, 2, IP4(10, 0, 0, 2), 24);
+    struct fake_dev dev;
+    fake_attach(&dev, host_netif(h, "eth0"));
+    uint8_t b[40];
+    make(b, 20, 40, IP4(10, 0, 0, 2));
+    prerouting_seen = 0;
+    prerouting_verdict = VERDICT_ACCEPT;
+    host_add_hook(h, HOOK_PRE_ROUTING, prerouting_hook, NULL);
+    inject(h, b, 40);
+    cr_assert_eq(prerouting_seen, 1);
+    cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 1, "an accepted packet was not delivered");
+    prerouting_verdict = VERDICT_DROP;
+    inject(h, b, 40);
+    cr_assert_eq(prerouting_seen, 2);
+    cr_assert_eq(h->drops[DROP_HOOK], 1);
+    cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 1, "a dropped packet was delivered");
     sched_run(&s);
     pkt_queue_purge(&dev.frames);
     host_free(h);
