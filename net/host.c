@@ -152,6 +152,16 @@ bool host_add_hook(struct host *h, enum host_hook_point at, host_hook_fn fn, voi
     return false;
 }
 
+enum host_verdict host_run_later_hooks(struct host *h, enum host_hook_point at, struct pkt *p)
+{
+    for (int i = 1; i < HOST_MAX_HOOKS && h->hooks[at][i].fn; i++) {
+        enum host_verdict v = h->hooks[at][i].fn(h->hooks[at][i].ctx, h, p);
+        if (v != VERDICT_ACCEPT)
+            return v;
+    }
+    return VERDICT_ACCEPT;
+}
+
 /* The hash of h->local afresh: addresses come and go rarely, and a
  * rebuild spares linear probing its deletions (an emptied slot would cut
  * the probe chains through it). */

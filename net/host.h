@@ -193,16 +193,21 @@ static inline bool host_has_hooks(const struct host *h, enum host_hook_point at)
 {
     return h->hooks[at][0].fn != NULL;
 }
+/* The hooks at a point after the first, in turn (host_run_hooks). */
+enum host_verdict host_run_later_hooks(struct host *h, enum host_hook_point at, struct pkt *p);
 /* Run the hooks at a point: VERDICT_ACCEPT when all accept. Inline: every
- * packet passes two or three points, most of them with no hook. */
+ * packet passes two or three points, most of them with no hook or one
+ * (a single module: the director, the filter), whose call is made here;
+ * only when it accepts do the others run, out of line. */
 static inline enum host_verdict host_run_hooks(struct host *h, enum host_hook_point at, struct pkt *p)
 {
-    for (int i = 0; i < HOST_MAX_HOOKS && h->hooks[at][i].fn; i++) {
-        enum host_verdict v = h->hooks[at][i].fn(h->hooks[at][i].ctx, h, p);
-        if (v != VERDICT_ACCEPT)
-            return v;
-    }
-    return VERDICT_ACCEPT;
+    const struct host_hook *first = &h->hooks[at][0];
+    if (!first->fn)
+        return VERDICT_ACCEPT;
+    enum host_verdict v = first->fn(first->ctx, h, p);
+    if (v != VERDICT_ACCEPT)
+        return v;
+    return host_run_later_hooks(h, at, p);
 }
 
 #endif

@@ -1,8 +1,8 @@
 /* IPv4: a router forwards between subnets and decrements TTL, answers TTL
  * expiry with time exceeded; bad headers (short, version, header length,
  * total length, checksum, options) are dropped and counted; strict
- * rp_filter (all or the interface's) drops packets from the wrong side; a
- * PRE_ROUTING hook sees each packet first; a packet not for us on a
+ * rp_filter (all or the interface's) drops packets from the wrong side;
+ * PRE_ROUTING hooks see each packet first, in turn; a packet not for us on a
  * host that does not forward is dropped; the inline header checksum is
  * the generic one, its fold the textbook one; host_is_local answers
  * exactly as the interfaces' addresses come and go. */
@@ -239,34 +239,52 @@ Test(ipv4, strict_rp_filter_drops_packets_from_the_wrong_side)
     host_free(h);
 }
 
-static int prerouting_seen;
-static enum host_verdict prerouting_verdict;
+struct counting_hook {
+    int seen;
+    enum host_verdict verdict;
+};
 
-static enum host_verdict prerouting_hook(void *ctx, struct host *h, struct pkt *p)
+static enum host_verdict counting_hook(void *ctx, struct host *h, struct pkt *p)
 {
-    (void)ctx, (void)h, (void)p;
-    prerouting_seen++;
-    return prerouting_verdict;
+    (void)h, (void)p;
+    struct counting_hook *hook = ctx;
+    hook->seen++;
+    return hook->verdict;
 }
 
-Test(ipv4, a_prerouting_hook_sees_each_packet_before_the_routing_decision)
+Test(ipv4, prerouting_hooks_see_each_packet_in_turn_before_the_routing_decision)
 {
     struct host *h = wire_host("h", &s, pool, 2, IP4(10, 0, 0, 2), 24);
     struct fake_dev dev;
     fake_attach(&dev, host_netif(h, "eth0"));
     uint8_t b[40];
     make(b, 20, 40, IP4(10, 0, 0, 2));
-    prerouting_seen = 0;
-    prerouting_verdict = VERDICT_ACCEPT;
-    host_add_hook(h, HOOK_PRE_ROUTING, prerouting_hook, NULL);
+    struct counting_hook hooks[HOST_MAX_HOOKS] = { 0 };
+    host_add_hook(h, HOOK_PRE_ROUTING, counting_hook, &hooks[0]);
     inject(h, b, 40);
-    cr_assert_eq(prerouting_seen, 1);
+    cr_assert_eq(hooks[0].seen, 1);
     cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 1, "an accepted packet was not delivered");
-    prerouting_verdict = VERDICT_DROP;
+    hooks[0].verdict = VERDICT_DROP;
     inject(h, b, 40);
-    cr_assert_eq(prerouting_seen, 2);
+    cr_assert_eq(hooks[0].seen, 2);
     cr_assert_eq(h->drops[DROP_HOOK], 1);
     cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 1, "a dropped packet was delivered");
+
+    /* every hook a point holds, each after the one before accepts */
+    for (int i = 1; i < HOST_MAX_HOOKS; i++)
+        cr_assert(host_add_hook(h, HOOK_PRE_ROUTING, counting_hook, &hooks[i]));
+    inject(h, b, 40);
+    cr_assert_eq(hooks[1].seen, 0, "a hook ran after the one before dropped");
+    hooks[0].verdict = VERDICT_ACCEPT;
+    hooks[HOST_MAX_HOOKS - 1].verdict = VERDICT_DROP;
+    inject(h, b, 40);
+    for (int i = 0; i < HOST_MAX_HOOKS; i++)
+        cr_assert_eq(hooks[i].seen, i ? 1 : 4, "hook %d", i);
+    cr_assert_eq(h->drops[DROP_HOOK], 3);
+    hooks[HOST_MAX_HOOKS - 1].verdict = VERDICT_ACCEPT;
+    inject(h, b, 40);
+    cr_assert_eq(hooks[HOST_MAX_HOOKS - 1].seen, 2);
+    cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 2, "a packet every hook accepted was not delivered");
     sched_run(&s);
     pkt_queue_purge(&dev.frames);
     host_free(h);
