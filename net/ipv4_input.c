@@ -207,8 +207,8 @@ void ipv4_local_deliver(struct host *h, struct pkt *p)
         if (!p)
             return;               /* waiting for the rest, or dropped */
         ip = (struct ipv4_hdr *)p->data;
+        pkt_set_l3(p);            /* the whole datagram's; ipv4_input set the fragment's */
     }
-    pkt_set_l3(p);
     enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_IN, p);
     if (v == VERDICT_STOLEN)
         return;
