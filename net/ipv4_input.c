@@ -202,7 +202,7 @@ __attribute__((noinline)) static void deliver_to_transport(struct host *h, struc
 void ipv4_local_deliver(struct host *h, struct pkt *p)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    if (ntohs(ip->frag_off) & (IPV4_MF | IPV4_OFFMASK)) {
+    if (ip->frag_off & htons(IPV4_MF | IPV4_OFFMASK)) {     /* in network order: no swap */
         p = ipv4_reasm_add(h, p);
         if (!p)
             return;               /* waiting for the rest, or dropped */
