@@ -76,7 +76,7 @@ static inline void input_route(struct host *h, struct pkt *p, uint32_t dst)
 
 static bool rp_filter_strict(const struct host *h, const struct netif *in, bool from_lo)
 {
-    return !from_lo && in && ipv4_eff(h->rp_filter_all, in->rp_filter) == 1;
+    return !from_lo && ipv4_eff(h->rp_filter_all, in->rp_filter) == 1;
 }
 
 /* PRE_ROUTING hooks, then strict rp_filter, then the routing decision.
@@ -124,7 +124,7 @@ static inline __attribute__((always_inline)) void input_header(struct host *h, s
         return;
     }
     uint32_t src = ntohl(ip->saddr), dst = ntohl(ip->daddr);
-    bool from_lo = in && (in->flags & NETIF_LOOPBACK);
+    bool from_lo = in->flags & NETIF_LOOPBACK;
     if (!from_lo && ((src >> 24) == 127 || (src >> 28) == 0xe || src == 0xffffffff ||
                      (dst >> 24) == 127)) {
         host_drop(h, p, DROP_IP_MARTIAN);
