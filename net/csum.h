@@ -13,34 +13,41 @@
 /* Add the bytes to a running 32-bit one's-complement sum (not folded). */
 uint32_t csum_partial(const void *buf, size_t len, uint32_t sum);
 
+/* Fold to 16 bits with the end-around carry, complemented. The high half
+ * of sum + (sum rotated by 16) is the two halves' one's-complement sum:
+ * the low halves' addition carries exactly when the high one overflows
+ * (the kernel's csum_fold). */
 static inline uint16_t csum_fold(uint32_t sum)
 {
-    sum = (sum & 0xffff) + (sum >> 16);
-    sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
+    uint32_t rotated = sum >> 16 | sum << 16;
+    return (uint16_t)~((sum + rotated) >> 16);
 }
 
 /* The checksum of a buffer, as stored in a header (network order in memory). */
 static inline uint16_t csum_buf(const void *buf, size_t len) { return csum_fold(csum_partial(buf, len, 0)); }
 
+static inline uint32_t csum_load32(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
 /* The checksum of an IPv4 header (len from its IHL: 20 or more, a
  * multiple of 4), by 32-bit words as the kernel's ip_fast_csum: inline,
- * the five words every header has added straight, then its options, for
- * the header every forwarded packet has checked and rewritten. */
+ * the five words every header has added straight from memory (no copy
+ * through the stack), then its options, for the header every packet has
+ * checked on input and every forwarded one rewritten. The 64-bit sum
+ * folds to 32 bits by the same rotation as csum_fold. */
 static inline uint16_t csum_ipv4_hdr(const void *hdr, unsigned len)
 {
     const uint8_t *p = hdr;
-    uint32_t w[5];
-    memcpy(w, p, sizeof w);
-    uint64_t acc = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-    for (unsigned i = sizeof w; i < len; i += 4) {
-        uint32_t opt;
-        memcpy(&opt, p + i, 4);
-        acc += opt;
-    }
-    acc = (acc & 0xffffffff) + (acc >> 32);
-    acc = (acc & 0xffffffff) + (acc >> 32);
-    return csum_fold((uint32_t)acc);
+    uint64_t acc = (uint64_t)csum_load32(p) + csum_load32(p + 4) + csum_load32(p + 8) +
+                   csum_load32(p + 12) + csum_load32(p + 16);
+    for (unsigned i = 20; i < len; i += 4)
+        acc += csum_load32(p + i);
+    uint64_t rotated = acc >> 32 | acc << 32;
+    return csum_fold((uint32_t)((acc + rotated) >> 32));
 }
 
 /* The IPv4 pseudo-header sum; addresses in network order, len in host order. */

@@ -152,14 +152,35 @@ bool host_add_hook(struct host *h, enum host_hook_point at, host_hook_fn fn, voi
     return false;
 }
 
-bool host_is_local(const struct host *h, uint32_t addr)
+enum host_verdict host_run_later_hooks(struct host *h, enum host_hook_point at, struct pkt *p)
 {
-    if ((addr >> 24) == 127)
-        return h->lo != NULL;
-    for (int i = 0; i < h->nlocal; i++)
-        if (h->local[i] == addr)
-            return true;
-    return false;
+    for (int i = 1; i < HOST_MAX_HOOKS && h->hooks[at][i].fn; i++) {
+        enum host_verdict v = h->hooks[at][i].fn(h->hooks[at][i].ctx, h, p);
+        if (v != VERDICT_ACCEPT)
+            return v;
+    }
+    return VERDICT_ACCEPT;
+}
+
+/* The hash of h->local afresh: addresses come and go rarely, and a
+ * rebuild spares linear probing its deletions (an emptied slot would cut
+ * the probe chains through it). */
+static void local_hash_rebuild(struct host *h)
+{
+    memset(h->local_hash, 0, sizeof h->local_hash);
+    for (int k = 0; k < h->nlocal; k++) {
+        unsigned i = host_local_slot_of(h->local[k]);
+        while (h->local_hash[i].used && h->local_hash[i].addr != h->local[k])
+            i = (i + 1) % HOST_LOCAL_SLOTS;
+        h->local_hash[i] = (struct host_local_slot){ .addr = h->local[k], .used = true };
+    }
+}
+
+void host_add_local(struct host *h, uint32_t addr)
+{
+    h->dst_gen++;
+    h->local[h->nlocal++] = addr;
+    local_hash_rebuild(h);
 }
 
 void host_forget_local(struct host *h, uint32_t addr)
@@ -168,6 +189,7 @@ void host_forget_local(struct host *h, uint32_t addr)
     for (int i = 0; i < h->nlocal; i++)
         if (h->local[i] == addr) {
             h->local[i] = h->local[--h->nlocal];
+            local_hash_rebuild(h);
             return;
         }
 }

@@ -96,6 +96,22 @@ struct mark_table;
 
 #define HOST_MAX_GROUPS 8
 
+/* A host's addresses in an open-addressed hash (linear probing), at most
+ * half full so that a probe meets an empty slot soon. */
+#define HOST_MAX_LOCAL (HOST_MAX_IFS * NETIF_MAX_ADDRS)
+#define HOST_LOCAL_SLOT_BITS 8
+#define HOST_LOCAL_SLOTS (1u << HOST_LOCAL_SLOT_BITS)
+_Static_assert(HOST_LOCAL_SLOTS >= 2 * HOST_MAX_LOCAL, "the local address hash stays half empty");
+struct host_local_slot {
+    uint32_t addr;
+    bool used;
+};
+
+static inline unsigned host_local_slot_of(uint32_t addr)
+{
+    return (addr * 2654435761u) >> (32 - HOST_LOCAL_SLOT_BITS);   /* Knuth's multiplicative hash */
+}
+
 struct host {
     char name[HOST_NAME_MAX_];
     struct rt *rt;             /* the clock seam */
@@ -103,10 +119,13 @@ struct host {
     struct rng rng;            /* ISNs, ephemeral ports, IP ids */
     struct netif *ifs[HOST_MAX_IFS];
     int nifs;
-    /* every interface's addresses in one array: host_is_local on each
-     * packet scans this instead of walking the interfaces */
-    uint32_t local[HOST_MAX_IFS * NETIF_MAX_ADDRS];
+    /* every interface's addresses in one array (an address on two
+     * interfaces twice), and the same addresses hashed, which
+     * host_is_local on each packet probes instead of scanning the array:
+     * the hash is rebuilt from the array whenever an address comes or goes */
+    uint32_t local[HOST_MAX_LOCAL];
     int nlocal;
+    struct host_local_slot local_hash[HOST_LOCAL_SLOTS];
     bool ip_forward;           /* net.ipv4.ip_forward */
     /* net.ipv4.conf.all.*: the kernel applies max(all, interface) */
     int arp_ignore_all, arp_announce_all, rp_filter_all;
@@ -150,24 +169,45 @@ bool host_add_hook(struct host *h, enum host_hook_point at, host_hook_fn fn, voi
 /* Count a drop and free the packet. */
 void host_drop(struct host *h, struct pkt *p, enum host_drop reason);
 
-/* Is addr one of this host's addresses (on any interface, lo included)? */
-bool host_is_local(const struct host *h, uint32_t addr);
-/* An address left an interface (netif_del_addr keeps h->local in step). */
+/* Is addr one of this host's addresses (on any interface, lo included)?
+ * Inline: every packet received asks. */
+static inline bool host_is_local(const struct host *h, uint32_t addr)
+{
+    if ((addr >> 24) == 127)
+        return h->lo != NULL;
+    for (unsigned i = host_local_slot_of(addr); h->local_hash[i].used; i = (i + 1) % HOST_LOCAL_SLOTS)
+        if (h->local_hash[i].addr == addr)
+            return true;
+    return false;
+}
+/* An address came to or left an interface (netif_add_addr and
+ * netif_del_addr keep h->local in step). */
+void host_add_local(struct host *h, uint32_t addr);
 void host_forget_local(struct host *h, uint32_t addr);
 /* Join a multicast group (224.0.0.0/4): its packets are delivered locally. */
 bool host_join_group(struct host *h, uint32_t group);
 void host_leave_group(struct host *h, uint32_t group);
 bool host_in_group(const struct host *h, uint32_t group);
+/* Is any hook at this point? (host_add_hook fills the first free slot.) */
+static inline bool host_has_hooks(const struct host *h, enum host_hook_point at)
+{
+    return h->hooks[at][0].fn != NULL;
+}
+/* The hooks at a point after the first, in turn (host_run_hooks). */
+enum host_verdict host_run_later_hooks(struct host *h, enum host_hook_point at, struct pkt *p);
 /* Run the hooks at a point: VERDICT_ACCEPT when all accept. Inline: every
- * packet passes two or three points, most of them with no hook. */
+ * packet passes two or three points, most of them with no hook or one
+ * (a single module: the director, the filter), whose call is made here;
+ * only when it accepts do the others run, out of line. */
 static inline enum host_verdict host_run_hooks(struct host *h, enum host_hook_point at, struct pkt *p)
 {
-    for (int i = 0; i < HOST_MAX_HOOKS && h->hooks[at][i].fn; i++) {
-        enum host_verdict v = h->hooks[at][i].fn(h->hooks[at][i].ctx, h, p);
-        if (v != VERDICT_ACCEPT)
-            return v;
-    }
-    return VERDICT_ACCEPT;
+    const struct host_hook *first = &h->hooks[at][0];
+    if (!first->fn)
+        return VERDICT_ACCEPT;
+    enum host_verdict v = first->fn(first->ctx, h, p);
+    if (v != VERDICT_ACCEPT)
+        return v;
+    return host_run_later_hooks(h, at, p);
 }
 
 #endif

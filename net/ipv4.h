@@ -14,7 +14,8 @@
 
 #define IPV4_DEFAULT_TTL 64
 
-/* Input from Ethernet: data at the IPv4 header; takes ownership. */
+/* Input from Ethernet (or lo, or a tunnel): data at the IPv4 header, in
+ * the interface it came in on; takes ownership. */
 void ipv4_input(struct host *h, struct netif *in, struct pkt *p);
 
 /* Send a transport payload (data at the transport header, headroom for the IP

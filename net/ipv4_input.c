@@ -49,23 +49,67 @@ static bool is_broadcast_for(const struct host *h, uint32_t dst)
     return false;
 }
 
-void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
+/* Not one of our addresses: a broadcast or a joined group is delivered
+ * all the same; the rest is forwarded, or dropped on a host that does not
+ * forward. */
+__attribute__((noinline)) static void input_not_local(struct host *h, struct pkt *p, uint32_t dst)
 {
-    if (p->len < IPV4_HLEN) {
-        host_drop(h, p, DROP_IP_SHORT);
+    if (is_broadcast_for(h, dst) || ((dst >> 28) == 0xe && host_in_group(h, dst))) {
+        ipv4_local_deliver(h, p);
         return;
     }
+    if ((dst >> 28) == 0xe || !h->ip_forward) {
+        host_drop(h, p, DROP_IP_NOT_FOR_US);
+        return;
+    }
+    ipv4_forward(h, p);
+}
+
+/* The routing decision for a packet past PRE_ROUTING and rp_filter. */
+static inline void input_route(struct host *h, struct pkt *p, uint32_t dst)
+{
+    if (host_is_local(h, dst))
+        ipv4_local_deliver(h, p);
+    else
+        input_not_local(h, p, dst);
+}
+
+static bool rp_filter_strict(const struct host *h, const struct netif *in, bool from_lo)
+{
+    return !from_lo && ipv4_eff(h->rp_filter_all, in->rp_filter) == 1;
+}
+
+/* PRE_ROUTING hooks, then strict rp_filter, then the routing decision.
+ * Out of line: most hosts have neither hook nor rp_filter, and their
+ * packets pass through ipv4_input with no call but the last, hence no
+ * registers to save. */
+__attribute__((noinline)) static void input_prerouting(struct host *h, struct netif *in, struct pkt *p,
+                                                       uint32_t src, uint32_t dst, bool from_lo)
+{
+    enum host_verdict v = host_run_hooks(h, HOOK_PRE_ROUTING, p);
+    if (v != VERDICT_ACCEPT) {
+        if (v == VERDICT_DROP)
+            host_drop(h, p, DROP_HOOK);
+        return;                    /* or stolen: the hook owns it */
+    }
+    if (rp_filter_strict(h, in, from_lo) && src) {
+        const struct route *back = route_lookup(h, src);
+        if (!back || back->dev != in) {
+            host_drop(h, p, DROP_IP_RP_FILTER);
+            return;
+        }
+    }
+    input_route(h, p, dst);
+}
+
+/* The rest of the input, past version and header length: always inlined
+ * into its two callers, so that the usual header's copy knows it has 20
+ * bytes and no options. */
+static inline __attribute__((always_inline)) void input_header(struct host *h, struct netif *in,
+                                                               struct pkt *p, unsigned ihl)
+{
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    unsigned ihl = ipv4_hdr_len(ip);
     unsigned total = ntohs(ip->tot_len);
-    if ((ip->ver_ihl >> 4) != 4) {
-        host_drop(h, p, DROP_IP_VERSION);
-        return;
-    }
-    if (ihl < IPV4_HLEN || ihl > p->len) {
-        host_drop(h, p, DROP_IP_HDR_LEN);
-        return;
-    }
     if (total < ihl || total > p->len) {
         host_drop(h, p, DROP_IP_LEN);
         return;
@@ -80,7 +124,7 @@ void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
         return;
     }
     uint32_t src = ntohl(ip->saddr), dst = ntohl(ip->daddr);
-    bool from_lo = in && (in->flags & NETIF_LOOPBACK);
+    bool from_lo = in->flags & NETIF_LOOPBACK;
     if (!from_lo && ((src >> 24) == 127 || (src >> 28) == 0xe || src == 0xffffffff ||
                      (dst >> 24) == 127)) {
         host_drop(h, p, DROP_IP_MARTIAN);
@@ -88,29 +132,39 @@ void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
     }
     p->in_if = in;
     pkt_set_l3(p);
-    enum host_verdict v = host_run_hooks(h, HOOK_PRE_ROUTING, p);
-    if (v != VERDICT_ACCEPT) {
-        if (v == VERDICT_DROP)
-            host_drop(h, p, DROP_HOOK);
-        return;                    /* or stolen: the hook owns it */
-    }
-    if (!from_lo && in && ipv4_eff(h->rp_filter_all, in->rp_filter) == 1 && src) {
-        const struct route *back = route_lookup(h, src);
-        if (!back || back->dev != in) {
-            host_drop(h, p, DROP_IP_RP_FILTER);
-            return;
-        }
-    }
-    if (host_is_local(h, dst) || is_broadcast_for(h, dst) ||
-        ((dst >> 28) == 0xe && host_in_group(h, dst))) {
-        ipv4_local_deliver(h, p);
+    if (host_has_hooks(h, HOOK_PRE_ROUTING) || rp_filter_strict(h, in, from_lo))
+        input_prerouting(h, in, p, src, dst, from_lo);
+    else
+        input_route(h, p, dst);
+}
+
+/* A header other than the usual 20 bytes of version 4: options, or bad. */
+__attribute__((noinline)) static void input_unusual_header(struct host *h, struct netif *in, struct pkt *p)
+{
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
+    unsigned ihl = ipv4_hdr_len(ip);
+    if ((ip->ver_ihl >> 4) != 4) {
+        host_drop(h, p, DROP_IP_VERSION);
         return;
     }
-    if ((dst >> 28) == 0xe || !h->ip_forward) {
-        host_drop(h, p, DROP_IP_NOT_FOR_US);
+    if (ihl < IPV4_HLEN || ihl > p->len) {
+        host_drop(h, p, DROP_IP_HDR_LEN);
         return;
     }
-    ipv4_forward(h, p);
+    input_header(h, in, p, ihl);
+}
+
+void ipv4_input(struct host *h, struct netif *in, struct pkt *p)
+{
+    if (p->len < IPV4_HLEN) {
+        host_drop(h, p, DROP_IP_SHORT);
+        return;
+    }
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
+    if (ip->ver_ihl == (4 << 4 | IPV4_HLEN / 4))
+        input_header(h, in, p, IPV4_HLEN);
+    else
+        input_unusual_header(h, in, p);
 }
 
 static void transport_input(struct host *h, const struct host_proto *proto, struct pkt *p)
@@ -120,23 +174,12 @@ static void transport_input(struct host *h, const struct host_proto *proto, stru
     proto->input(proto->ctx, h, p);
 }
 
-void ipv4_local_deliver(struct host *h, struct pkt *p)
+/* Past LOCAL_IN: the transport registered for the protocol takes the
+ * packet. Out of line: on a director the LOCAL_IN hook takes most packets,
+ * and ipv4_local_deliver then saves fewer registers around it. */
+__attribute__((noinline)) static void deliver_to_transport(struct host *h, struct pkt *p,
+                                                           const struct ipv4_hdr *ip)
 {
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    if (ntohs(ip->frag_off) & (IPV4_MF | IPV4_OFFMASK)) {
-        p = ipv4_reasm_add(h, p);
-        if (!p)
-            return;               /* waiting for the rest, or dropped */
-        ip = (struct ipv4_hdr *)p->data;
-    }
-    pkt_set_l3(p);
-    enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_IN, p);
-    if (v == VERDICT_STOLEN)
-        return;
-    if (v == VERDICT_DROP) {
-        host_drop(h, p, DROP_HOOK);
-        return;
-    }
     const struct host_proto *proto = &h->proto[ip->proto];
     if (!proto->input) {
         uint32_t dst = ntohl(ip->daddr);
@@ -154,6 +197,26 @@ void ipv4_local_deliver(struct host *h, struct pkt *p)
     sw_offload_resolve(h, p, &q);
     while (q.first)
         transport_input(h, proto, pkt_queue_pop(&q));
+}
+
+void ipv4_local_deliver(struct host *h, struct pkt *p)
+{
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    if (ip->frag_off & htons(IPV4_MF | IPV4_OFFMASK)) {     /* in network order: no swap */
+        p = ipv4_reasm_add(h, p);
+        if (!p)
+            return;               /* waiting for the rest, or dropped */
+        ip = (struct ipv4_hdr *)p->data;
+        pkt_set_l3(p);            /* the whole datagram's; ipv4_input set the fragment's */
+    }
+    enum host_verdict v = host_run_hooks(h, HOOK_LOCAL_IN, p);
+    if (v == VERDICT_STOLEN)
+        return;
+    if (v == VERDICT_DROP) {
+        host_drop(h, p, DROP_HOOK);
+        return;
+    }
+    deliver_to_transport(h, p, ip);
 }
 
 void ipv4_forward(struct host *h, struct pkt *p)

@@ -5,7 +5,7 @@
 
 #include "net/host.h"
 
-/* Data at the IP header, header checked; takes ownership. */
+/* Data at the IP header (pkt_l3 there too), header checked; takes ownership. */
 void ipv4_local_deliver(struct host *h, struct pkt *p);
 void ipv4_forward(struct host *h, struct pkt *p);
 /* Send a complete packet out dev to the next hop nh, fragmenting when it

@@ -7,13 +7,17 @@
 
 static void input(struct netif *nif, struct pkt *frame)
 {
+    /* the bytes counted in each branch: next to the packets, the two
+     * counters were added as one vector, in twice the instructions */
+    uint32_t len = frame->len;
     nif->stats.rx_packets++;
-    nif->stats.rx_bytes += frame->len;
     if (!(nif->flags & NETIF_UP)) {
+        nif->stats.rx_bytes += len;
         nif->stats.rx_dropped++;
         host_drop(nif->host, frame, DROP_IF_DOWN);
         return;
     }
+    nif->stats.rx_bytes += len;
     eth_input(nif, frame);
 }
 
@@ -52,10 +56,8 @@ bool netif_add_addr(struct netif *nif, uint32_t addr, uint8_t prefix_len)
     if (nif->naddrs == NETIF_MAX_ADDRS || netif_has_addr(nif, addr) || prefix_len > 32)
         return false;
     nif->addrs[nif->naddrs++] = (struct netif_addr){ .addr = addr, .prefix_len = prefix_len };
-    if (nif->host) {
-        nif->host->local[nif->host->nlocal++] = addr;
-        nif->host->dst_gen++;
-    }
+    if (nif->host)
+        host_add_local(nif->host, addr);
     /* the connected route, unless this subnet is already routed here (a /32 VIP adds none) */
     if (nif->host && prefix_len < 32 && !(nif->flags & NETIF_LOOPBACK)) {
         const struct route *r = route_lookup(nif->host, addr);

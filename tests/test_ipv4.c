@@ -1,9 +1,11 @@
 /* IPv4: a router forwards between subnets and decrements TTL, answers TTL
  * expiry with time exceeded; bad headers (short, version, header length,
  * total length, checksum, options) are dropped and counted; strict
- * rp_filter drops packets from the wrong side; a packet not for us on a
+ * rp_filter (all or the interface's) drops packets from the wrong side;
+ * PRE_ROUTING hooks see each packet first, in turn; a packet not for us on a
  * host that does not forward is dropped; the inline header checksum is
- * the generic one. */
+ * the generic one, its fold the textbook one; host_is_local answers
+ * exactly as the interfaces' addresses come and go. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -148,6 +150,71 @@ Test(ipv4, the_header_checksum_by_words_is_the_generic_one)
     cr_assert_eq(csum_ipv4_hdr(b, 60), csum_buf(b, 60));
 }
 
+/* Is addr on one of h's interfaces? What host_is_local must answer. */
+static bool on_some_interface(struct host *h, uint32_t addr)
+{
+    for (int i = 0; i < h->nifs; i++)
+        if (netif_has_addr(h->ifs[i], addr))
+            return true;
+    return false;
+}
+
+Test(ipv4, host_is_local_follows_addresses_as_they_come_and_go)
+{
+    struct host *h = host_new("h", sched_rt(&s), pool, 1);
+    struct netif *ifs[3];
+    for (int i = 0; i < 3; i++)
+        ifs[i] = host_add_netif(h, (const char *[]){ "eth0", "eth1", "eth2" }[i],
+                                (uint8_t[6]){ 2, 0, 0, 0, 0, (uint8_t)(i + 1) }, NULL, NULL);
+    /* addresses sharing one hash slot (chains to probe along and to break
+     * in the middle), their neighbours, and 0.0.0.0 */
+    uint32_t addrs[12];
+    unsigned n = 0;
+    addrs[n++] = 0;
+    addrs[n++] = IP4(10, 0, 0, 1);
+    for (uint32_t a = IP4(10, 0, 0, 2); n < 8; a++)
+        if (host_local_slot_of(a) == host_local_slot_of(IP4(10, 0, 0, 1)))
+            addrs[n++] = a;
+    for (uint32_t a = IP4(10, 0, 0, 2); n < 12; a++)
+        if (host_local_slot_of(a) == (host_local_slot_of(IP4(10, 0, 0, 1)) + 1) % HOST_LOCAL_SLOTS)
+            addrs[n++] = a;
+    uint64_t x = 88172645463325252ull;                      /* xorshift64 */
+    for (int step = 0; step < 5000; step++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        struct netif *nif = ifs[x % 3];
+        uint32_t a = addrs[(x >> 8) % n];
+        if ((x >> 16) % 2)
+            netif_add_addr(nif, a, 32);                     /* the same address on two interfaces too */
+        else
+            netif_del_addr(nif, a);
+        for (unsigned k = 0; k < n; k++)
+            cr_assert_eq(host_is_local(h, addrs[k]), on_some_interface(h, addrs[k]),
+                         "step %d: %#x", step, addrs[k]);
+    }
+    cr_assert(host_is_local(h, IP4(127, 0, 0, 1)) && host_is_local(h, IP4(127, 9, 9, 9)), "lo holds 127/8");
+    host_free(h);
+}
+
+/* The fold by rotation against the textbook one (add the halves, twice):
+ * every high half with low halves at the carry's edges, and the reverse. */
+static uint16_t fold_by_halves(uint32_t sum)
+{
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+Test(ipv4, the_checksum_fold_by_rotation_is_the_textbook_one)
+{
+    static const uint32_t edges[] = { 0, 1, 2, 0x7fff, 0x8000, 0xfffe, 0xffff };
+    for (uint32_t half = 0; half <= 0xffff; half++)
+        for (unsigned e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+            uint32_t a = half << 16 | edges[e], b = edges[e] << 16 | half;
+            cr_assert_eq(csum_fold(a), fold_by_halves(a), "%#x", a);
+            cr_assert_eq(csum_fold(b), fold_by_halves(b), "%#x", b);
+        }
+}
+
 Test(ipv4, strict_rp_filter_drops_packets_from_the_wrong_side)
 {
     struct host *h = wire_host("h", &s, pool, 2, IP4(10, 0, 0, 2), 24);
@@ -163,6 +230,61 @@ Test(ipv4, strict_rp_filter_drops_packets_from_the_wrong_side)
     h->rp_filter_all = 1;
     inject(h, b, 40);
     cr_assert_eq(h->drops[DROP_IP_RP_FILTER], 1);
+    h->rp_filter_all = 0;
+    host_netif(h, "eth0")->rp_filter = 1;                  /* the interface's own setting counts as well */
+    inject(h, b, 40);
+    cr_assert_eq(h->drops[DROP_IP_RP_FILTER], 2);
+    sched_run(&s);
+    pkt_queue_purge(&dev.frames);
+    host_free(h);
+}
+
+struct counting_hook {
+    int seen;
+    enum host_verdict verdict;
+};
+
+static enum host_verdict counting_hook(void *ctx, struct host *h, struct pkt *p)
+{
+    (void)h, (void)p;
+    struct counting_hook *hook = ctx;
+    hook->seen++;
+    return hook->verdict;
+}
+
+Test(ipv4, prerouting_hooks_see_each_packet_in_turn_before_the_routing_decision)
+{
+    struct host *h = wire_host("h", &s, pool, 2, IP4(10, 0, 0, 2), 24);
+    struct fake_dev dev;
+    fake_attach(&dev, host_netif(h, "eth0"));
+    uint8_t b[40];
+    make(b, 20, 40, IP4(10, 0, 0, 2));
+    struct counting_hook hooks[HOST_MAX_HOOKS] = { 0 };
+    host_add_hook(h, HOOK_PRE_ROUTING, counting_hook, &hooks[0]);
+    inject(h, b, 40);
+    cr_assert_eq(hooks[0].seen, 1);
+    cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 1, "an accepted packet was not delivered");
+    hooks[0].verdict = VERDICT_DROP;
+    inject(h, b, 40);
+    cr_assert_eq(hooks[0].seen, 2);
+    cr_assert_eq(h->drops[DROP_HOOK], 1);
+    cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 1, "a dropped packet was delivered");
+
+    /* every hook a point holds, each after the one before accepts */
+    for (int i = 1; i < HOST_MAX_HOOKS; i++)
+        cr_assert(host_add_hook(h, HOOK_PRE_ROUTING, counting_hook, &hooks[i]));
+    inject(h, b, 40);
+    cr_assert_eq(hooks[1].seen, 0, "a hook ran after the one before dropped");
+    hooks[0].verdict = VERDICT_ACCEPT;
+    hooks[HOST_MAX_HOOKS - 1].verdict = VERDICT_DROP;
+    inject(h, b, 40);
+    for (int i = 0; i < HOST_MAX_HOOKS; i++)
+        cr_assert_eq(hooks[i].seen, i ? 1 : 4, "hook %d", i);
+    cr_assert_eq(h->drops[DROP_HOOK], 3);
+    hooks[HOST_MAX_HOOKS - 1].verdict = VERDICT_ACCEPT;
+    inject(h, b, 40);
+    cr_assert_eq(hooks[HOST_MAX_HOOKS - 1].seen, 2);
+    cr_assert_eq(h->drops[DROP_IP_NO_PROTO], 2, "a packet every hook accepted was not delivered");
     sched_run(&s);
     pkt_queue_purge(&dev.frames);
     host_free(h);
