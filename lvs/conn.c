@@ -59,7 +59,7 @@ static void index_init(struct ipvs_conn_index *ix)
     ix->count = 0;
 }
 
-/* Double an index when it holds more entries than buckets. */
+/* Double an index (hash_in and hash_out do when it is half full). */
 static void index_grow(struct ipvs_conn_table *t, struct ipvs_conn_index *ix, bool out)
 {
     size_t old_n = (size_t)1 << ix->bits;
