@@ -37,7 +37,16 @@ class Interrupted(BaseException):
     """A signal asked the run to stop: unwind through the finally."""
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def on_signal(signum, _frame):
+    """The first stop signal unwinds the run; later ones are ignored, so
+    that none can cut the unwinding short (`timeout`, for one, sends its
+    SIGTERM twice: to the child, then to the child's group; a second
+    Interrupted inside run_wrk's finally left wrk running)."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
     raise Interrupted(signal.Signals(signum).name)
 
 
@@ -121,7 +130,7 @@ def main(argv):
     setLogLevel("warning")
     workdir = a.workdir or tempfile.mkdtemp(prefix="lvslab-mininet-")
     os.makedirs(workdir, exist_ok=True)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for sig in STOP_SIGNALS:
         signal.signal(sig, on_signal)
     world = MininetWorld(plan, os.path.abspath(a.lvslab), workdir)
     print("plan: %s (%s) under tag %s: root devices %s" % (plan["scenario"], plan["mode"], plan["tag"],
@@ -138,7 +147,7 @@ def main(argv):
     except Interrupted as e:
         failure = "interrupted by %s" % e
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
         if failure:
             for what, _ in world.procs:
