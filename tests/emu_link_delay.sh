@@ -71,7 +71,11 @@ for end in a b; do
 done
 ip -n "$a" addr add 192.168.77.1/24 dev eth0
 ip -n "$b" addr add 192.168.77.2/24 dev eth0
-ip -n "$a" neigh add 192.168.77.2 lladdr "$(ip -n "$b" -o link show eth0 | awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }')" dev eth0
+# both neighbours known: a lost ARP request or reply would stall one side's
+# pings for a second at a time, and the count would measure that, not loss
+mac_of() { ip -n "$1" -o link show eth0 | awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }'; }
+ip -n "$a" neigh add 192.168.77.2 lladdr "$(mac_of "$b")" dev eth0
+ip -n "$b" neigh add 192.168.77.1 lladdr "$(mac_of "$a")" dev eth0
 received=$(timeout 20 ip netns exec "$a" ping -q -c 200 -i 0.01 -W 1 192.168.77.2 | awk '/received/ { print $4 }')
 kill "$line"; wait "$line" || true
 cat "$tmp/line.out"
