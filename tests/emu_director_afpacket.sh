@@ -36,6 +36,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 scenario="scenarios/compare-modes.lua --set servers=2 --set clients=1 --tag af"
 nsx() { ns=$1; shift; ip netns exec "$p$ns" "$@"; }
+. "$(dirname "$0")/support/wrk_spread.sh"
 
 # The world: the router holds the LAN bridge; the director's namespace has
 # only lan0, no address (the kernel there must neither answer nor forward).
@@ -128,16 +129,7 @@ for k in 1 2; do ip -n "${p}r$k" route add default via 10.0.0.2; done
 start_director nat
 offloads | grep -q ': on' && { offloads; echo "lan0 has offloads on while the director runs"; exit 1; }
 fetch nat
-before1=$(wc -l <"$tmp/rs1-http.log"); before2=$(wc -l <"$tmp/rs2-http.log")
-nsx cl timeout 20 taskset -c 0 wrk -t1 -c8 -d2s http://10.0.0.100/ >"$tmp/wrk.txt" 2>&1 ||
-    { cat "$tmp/wrk.txt"; echo "nat: wrk did not finish"; exit 1; }
-cat "$tmp/wrk.txt"
-! grep -q -e 'Socket errors' -e 'Non-2xx' "$tmp/wrk.txt" || { echo "nat: wrk saw errors"; exit 1; }
-n1=$(( $(wc -l <"$tmp/rs1-http.log") - before1 )); n2=$(( $(wc -l <"$tmp/rs2-http.log") - before2 ))
-total=$(( n1 + n2 ))
-echo "nat wrk: rs1=$n1 rs2=$n2 requests"
-[ "$total" -gt 100 ] && [ $(( n1 * 4 )) -ge "$total" ] && [ $(( n2 * 4 )) -ge "$total" ] ||
-    { echo "nat: requests not spread over the servers (rs1=$n1 rs2=$n2)"; exit 1; }
+wrk_spread nat "$tmp" "$tmp/director-nat.log" nsx cl
 listing
 cat "$tmp/status"
 for rip in 10.0.0.11 10.0.0.12; do

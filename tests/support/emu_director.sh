@@ -20,6 +20,7 @@ tmp=$(mktemp -d)
 trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 . "$(dirname "$0")/support/emu_listing.sh"
+. "$(dirname "$0")/support/wrk_spread.sh"
 
 timeout 30 "$lvslab" emu up scenarios/compare-modes.lua --mode "$mode" --set servers=2 --set clients=1 \
     --tag "$tag" --pcap "$tmp/pcap" >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log"; echo "$mode: emu up failed"; exit 1; }
@@ -41,16 +42,7 @@ got=$(sha256sum <"$tmp/big.out" | cut -d' ' -f1)
 [ "$got" = "$want" ] || { echo "$mode: the 10 MB file came through changed"; exit 1; }
 echo "$mode curl 10MB: $(( ${speed%.*} / 1000000 )) MB/s"
 
-before1=$(wc -l <"$work/rs1-http.log"); before2=$(wc -l <"$work/rs2-http.log")
-client timeout 20 taskset -c 0 wrk -t1 -c8 -d2s http://10.0.0.100/ >"$tmp/wrk.txt" 2>&1 ||
-    { cat "$tmp/wrk.txt" "$work"/director.log; echo "$mode: wrk did not finish"; exit 1; }
-cat "$tmp/wrk.txt"
-! grep -q -e 'Socket errors' -e 'Non-2xx' "$tmp/wrk.txt" || { echo "$mode: wrk saw errors"; exit 1; }
-n1=$(( $(wc -l <"$work/rs1-http.log") - before1 )); n2=$(( $(wc -l <"$work/rs2-http.log") - before2 ))
-total=$(( n1 + n2 ))
-echo "$mode wrk: rs1=$n1 rs2=$n2 requests"
-[ "$total" -gt 100 ] && [ $(( n1 * 4 )) -ge "$total" ] && [ $(( n2 * 4 )) -ge "$total" ] ||
-    { echo "$mode: requests not spread over the servers (rs1=$n1 rs2=$n2)"; exit 1; }
+wrk_spread "$mode" "$work" "$work/director.log" client
 
 director_listing director
 cat "$work/director.status"
