@@ -28,7 +28,7 @@
  * are written to out_fd. */
 struct direction {
     int in_fd, out_fd;
-    struct frame_ring ring;
+    struct emu_frame_ring ring;
     int64_t last_due;          /* jitter never reorders */
     struct rng rng;
     ev_io readable;
@@ -59,14 +59,14 @@ static void send_due(struct direction *d)
     const uint8_t *frame;
     size_t len;
     int64_t due, now = now_ns();
-    while (frame_ring_peek(&d->ring, &frame, &len, &due) && due <= now) {
+    while (emu_frame_ring_peek(&d->ring, &frame, &len, &due) && due <= now) {
         if (write(d->out_fd, frame, len) == (ssize_t)len)
             (*d->passed)++;
         else
             (*d->dropped)++;   /* the far TAP is gone or down */
-        frame_ring_pop(&d->ring);
+        emu_frame_ring_pop(&d->ring);
     }
-    if (frame_ring_peek(&d->ring, &frame, &len, &due)) {
+    if (emu_frame_ring_peek(&d->ring, &frame, &len, &due)) {
         struct itimerspec at = { .it_value = { .tv_sec = due / 1000000000, .tv_nsec = due % 1000000000 } };
         timerfd_settime(d->timer_fd, TFD_TIMER_ABSTIME, &at, NULL);
     }
@@ -90,7 +90,7 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
     bool was_empty = d->ring.count == 0;
     static uint8_t discard[MAX_FRAME];
     for (int i = 0; i < READS_PER_WAKE; i++) {
-        uint8_t *room = frame_ring_reserve(&d->ring);
+        uint8_t *room = emu_frame_ring_reserve(&d->ring);
         ssize_t n = read(d->in_fd, room ? room : discard, MAX_FRAME);
         if (n <= 0)
             break;
@@ -108,7 +108,7 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
         if (due < d->last_due)
             due = d->last_due;
         d->last_due = due;
-        frame_ring_commit(&d->ring, (size_t)n, due);
+        emu_frame_ring_commit(&d->ring, (size_t)n, due);
     }
     if (was_empty && d->ring.count)
         send_due(d);
@@ -136,7 +136,7 @@ static int direction_init(struct direction *d, int i, int in_fd, int out_fd, con
         snprintf(err, errlen, "timerfd_create: %s", strerror(errno));
         return -1;
     }
-    if (frame_ring_init(&d->ring, queue, MAX_FRAME) < 0) {
+    if (emu_frame_ring_init(&d->ring, queue, MAX_FRAME) < 0) {
         snprintf(err, errlen, "no memory for a %zu-byte delay queue", queue);
         return -1;
     }
@@ -148,7 +148,7 @@ static int direction_init(struct direction *d, int i, int in_fd, int out_fd, con
 
 static void direction_free(struct direction *d)
 {
-    frame_ring_free(&d->ring);
+    emu_frame_ring_free(&d->ring);
     if (d->timer_fd > 0)
         close(d->timer_fd);
 }

@@ -12,8 +12,8 @@
 #include "net/hdr.h"
 #include "net/host.h"
 #include "net/sw_offload.h"
-#include "sim/pcap.h"
-#include "sim/scn_apply.h"
+#include "scenario/pcap.h"
+#include "scenario/apply.h"
 
 /* Full frames, stamped with the wall clock (a real capture's timestamps).
  * A frame with offload work left is written as the wire carries it once
@@ -24,7 +24,7 @@ static void capture(void *ctx, const struct pkt *frame, int inbound)
     struct emu_director_capture *c = ctx;
     sim_time_t now = (sim_time_t)(ev_time() * 1e9);
     if (!pkt_has_offload(frame)) {
-        sim_pcap_write(c->pcap, frame, now);
+        scn_pcap_write(c->pcap, frame, now);
         return;
     }
     struct pkt_queue wire = { 0 };
@@ -39,7 +39,7 @@ static void capture(void *ctx, const struct pkt *frame, int inbound)
         pkt_queue_push(&wire, copy);
     }
     for (const struct pkt *p = wire.first; p; p = p->next)
-        sim_pcap_write(c->pcap, p, now);
+        scn_pcap_write(c->pcap, p, now);
     pkt_queue_purge(&wire);
 }
 
@@ -71,7 +71,7 @@ static struct emu_director_capture *open_capture(struct emu_director *d, struct 
     snprintf(path, sizeof path, "%s/%s-%s.pcap", o->pcap_dir, node->name, node->ifs[i].name);
     struct emu_director_capture *c = &d->caps[i];
     c->loop = loop;
-    c->pcap = sim_pcap_open(path);
+    c->pcap = scn_pcap_open(path);
     if (!c->pcap)
         snprintf(err, errlen, "%s: cannot open the capture file", path);
     return c->pcap ? c : NULL;
@@ -231,7 +231,7 @@ size_t emu_director_stop(struct emu_director *d)
     for (int i = 0; i < d->ndevs; i++)
         emu_pcap_dev_close(&d->devs[i]);
     for (int i = 0; i < SCN_MAX_IFS; i++)
-        sim_pcap_close(d->caps[i].pcap);
+        scn_pcap_close(d->caps[i].pcap);
     if (d->host)
         host_free(d->host);
     size_t live = d->pool ? pkt_pool_free(d->pool) : 0;

@@ -6,7 +6,7 @@
  * the node's addresses,
  * routes and sysctls, then keepalived.conf, the VIP, the ipvsadm rules and
  * FULLNAT local addresses as the simulated world applies them
- * (sim/scn_apply.h). Optionally every TAP's frames go to a pcap file.
+ * (scenario/apply.h). Optionally every TAP's frames go to a pcap file.
  */
 #ifndef EMU_DIRECTOR_H
 #define EMU_DIRECTOR_H
@@ -19,7 +19,7 @@
 #include "emu/pcap_dev.h"
 #include "emu/tap.h"
 #include "lvs/ipvs.h"
-#include "sim/scenario.h"
+#include "scenario/scenario.h"
 
 /* An interface of the director that is an existing device, not a TAP. */
 struct emu_director_iface {
@@ -38,7 +38,7 @@ struct emu_director_opts {
 
 /* One interface's capture: the file and the loop whose clock stamps it. */
 struct emu_director_capture {
-    struct sim_pcap *pcap;
+    struct scn_pcap *pcap;
     struct ev_loop *loop;
 };
 

@@ -13,9 +13,9 @@ static size_t entry_size(size_t len)
     return (sizeof(struct entry_hdr) + len + 7) & ~(size_t)7;
 }
 
-int frame_ring_init(struct frame_ring *r, size_t cap, size_t max_frame)
+int emu_frame_ring_init(struct emu_frame_ring *r, size_t cap, size_t max_frame)
 {
-    *r = (struct frame_ring){ .cap = cap & ~(size_t)7, .max_frame = max_frame };
+    *r = (struct emu_frame_ring){ .cap = cap & ~(size_t)7, .max_frame = max_frame };
     r->wrap_at = r->cap;
     if (r->cap < 2 * entry_size(max_frame) + 8)
         return -1;
@@ -23,13 +23,13 @@ int frame_ring_init(struct frame_ring *r, size_t cap, size_t max_frame)
     return r->buf ? 0 : -1;
 }
 
-void frame_ring_free(struct frame_ring *r)
+void emu_frame_ring_free(struct emu_frame_ring *r)
 {
     free(r->buf);
     r->buf = NULL;
 }
 
-uint8_t *frame_ring_reserve(struct frame_ring *r)
+uint8_t *emu_frame_ring_reserve(struct emu_frame_ring *r)
 {
     size_t slot = entry_size(r->max_frame);
     if (r->count == 0) {
@@ -49,7 +49,7 @@ uint8_t *frame_ring_reserve(struct frame_ring *r)
     return r->buf + r->tail + sizeof(struct entry_hdr);
 }
 
-void frame_ring_commit(struct frame_ring *r, size_t len, int64_t due)
+void emu_frame_ring_commit(struct emu_frame_ring *r, size_t len, int64_t due)
 {
     struct entry_hdr *e = (struct entry_hdr *)(r->buf + r->tail);
     e->due = due;
@@ -58,7 +58,7 @@ void frame_ring_commit(struct frame_ring *r, size_t len, int64_t due)
     r->count++;
 }
 
-bool frame_ring_peek(const struct frame_ring *r, const uint8_t **frame, size_t *len, int64_t *due)
+bool emu_frame_ring_peek(const struct emu_frame_ring *r, const uint8_t **frame, size_t *len, int64_t *due)
 {
     if (r->count == 0)
         return false;
@@ -69,7 +69,7 @@ bool frame_ring_peek(const struct frame_ring *r, const uint8_t **frame, size_t *
     return true;
 }
 
-void frame_ring_pop(struct frame_ring *r)
+void emu_frame_ring_pop(struct emu_frame_ring *r)
 {
     const struct entry_hdr *e = (const struct entry_hdr *)(r->buf + r->head);
     r->head += entry_size(e->len);

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct frame_ring {
+struct emu_frame_ring {
     uint8_t *buf;
     size_t cap, max_frame;
     size_t head, tail;         /* byte offsets of the oldest entry and of the free space */
@@ -22,17 +22,17 @@ struct frame_ring {
 
 /* A ring of cap bytes for frames of up to max_frame bytes; 0, or -1 when
  * cap cannot hold two of them or there is no memory. */
-int frame_ring_init(struct frame_ring *r, size_t cap, size_t max_frame);
-void frame_ring_free(struct frame_ring *r);
+int emu_frame_ring_init(struct emu_frame_ring *r, size_t cap, size_t max_frame);
+void emu_frame_ring_free(struct emu_frame_ring *r);
 
 /* Room for a frame of up to max_frame bytes at the tail, or NULL when the
  * ring is too full. Reserving again without committing gives the same room. */
-uint8_t *frame_ring_reserve(struct frame_ring *r);
+uint8_t *emu_frame_ring_reserve(struct emu_frame_ring *r);
 /* The reserved room now holds a frame of len bytes, due at due. */
-void frame_ring_commit(struct frame_ring *r, size_t len, int64_t due);
+void emu_frame_ring_commit(struct emu_frame_ring *r, size_t len, int64_t due);
 
 /* The oldest frame, or false when empty. */
-bool frame_ring_peek(const struct frame_ring *r, const uint8_t **frame, size_t *len, int64_t *due);
-void frame_ring_pop(struct frame_ring *r);
+bool emu_frame_ring_peek(const struct emu_frame_ring *r, const uint8_t **frame, size_t *len, int64_t *due);
+void emu_frame_ring_pop(struct emu_frame_ring *r);
 
 #endif

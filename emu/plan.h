@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "sim/scenario.h"
+#include "scenario/scenario.h"
 
 /* The plan of topo (run of sc) under tag, its links shaped or not (emu
  * up --shape); director_args (NULL-terminated) is how `lvslab emu

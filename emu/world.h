@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "sim/scenario.h"
+#include "scenario/scenario.h"
 
 #define EMU_TAG_MAX 8
 #define EMU_STATE_DIR "/run/lvslab"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "sim/pcap_flows.h"
+#include "reports/report_flows.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -14,14 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fd < 0)
         return 0;
     if (write(fd, data, size) == (ssize_t)size) {
-        struct pcap_flows f = { 0 };
+        struct report_flows f = { 0 };
         char err[256];
-        if (pcap_flows_read(&f, path, err, sizeof err) == 0) {
+        if (report_flows_read(&f, path, err, sizeof err) == 0) {
             FILE *null = fopen("/dev/null", "w");
-            pcap_flows_print(&f, null);
+            report_flows_print(&f, null);
             fclose(null);
         }
-        pcap_flows_free(&f);
+        report_flows_free(&f);
     }
     close(fd);
     unlink(path);

@@ -5,17 +5,11 @@
 #define LVSLAB_REPORT_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 /* Reads and validates results_json_path, then writes runs.csv, servers.csv,
  * timeseries.csv, events.csv, summary.md and index.html in its directory.
  * Returns 0, or -1 with a message in err naming the file and, for a bad
  * record, the JSON path of the field (e.g. "runs[2].latency_ms.p99"). */
 int report_write(const char *results_json_path, char *err, size_t errlen);
-
-/* `lvslab report DIR` (argv[0] = "report"): DIR holds results.json, or is
- * the results.json file itself. Exit codes: 0 written, 1 bad input or
- * failed write, 2 usage. */
-int report_cli(int argc, char **argv, FILE *out, FILE *err);
 
 #endif

@@ -1,4 +1,6 @@
-/* Building a simulated world from a scenario run's topology. */
+/* Where a scenario becomes a simulated world: each node, link, director and
+ * real server of one run's topology (scenario/scenario.h) built on a
+ * sim_world (sim/world.c), set up as either world sets it (scenario/apply.c). */
 #include "sim/build.h"
 
 #include <errno.h>
@@ -11,7 +13,7 @@
 #include "lvs/ipvsadm.h"
 #include "net/ipip.h"
 #include "sim/build_keepalived.h"
-#include "sim/scn_apply.h"
+#include "scenario/apply.h"
 #include "sim/nic.h"
 
 static struct sim_node *add_node(struct sim_world *w, const struct scn_node *n)
@@ -85,7 +87,7 @@ static int build_realserver(struct sim_build *b, const struct scn_topo *topo, co
 
 /* A director's configuration: its keepalived.conf (services, checkers,
  * VRRP), then the VIP unless VRRP decides, the rules and FULLNAT's local
- * addresses (sim/scn_apply.c). */
+ * addresses (scenario/apply.c). */
 static int configure_director(struct sim_build *b, int i, char *err, size_t errlen)
 {
     const struct scn_director *d = &b->topo->directors[i];

@@ -12,7 +12,7 @@
 
 #include "lvs/ipvs.h"
 #include "lvs/keepalived/sync_daemon.h"
-#include "sim/scenario.h"
+#include "scenario/scenario.h"
 #include "sim/world.h"
 
 /* What keepalived and VRRP report: kind ("rs_down", "vrrp_master"...),

@@ -7,7 +7,7 @@
 
 #include "engine/xalloc.h"
 #include "sim/cpu.h"
-#include "sim/pcap.h"
+#include "scenario/pcap.h"
 #include "sim/switch.h"
 
 static void nic_receive(struct sim_nic *nic, struct pkt *p)
@@ -20,7 +20,7 @@ static void nic_receive(struct sim_nic *nic, struct pkt *p)
         pkt_free(p);
         return;
     }
-    sim_pcap_write(nic->pcap, p, sched_now(&n->w->sched));
+    scn_pcap_write(nic->pcap, p, sched_now(&n->w->sched));
     if (n->sw)
         sim_switch_input(n->sw, nic, p);
     else if (n->cpu)
@@ -83,7 +83,7 @@ static void start_next(struct sim_nic *nic)
     nic->sending = p;
     nic->stats.tx_packets++;
     nic->stats.tx_bytes += p->len;
-    sim_pcap_write(nic->pcap, p, sched_now(&w->sched));
+    scn_pcap_write(nic->pcap, p, sched_now(&w->sched));
     /* on the wire: the frame, its FCS, preamble and inter-frame gap */
     uint64_t bits = (uint64_t)(p->len + 24) * 8;
     sim_time_t t = (sim_time_t)((bits * (uint64_t)SIM_S + nic->out->link->p.rate_bps - 1) /
@@ -126,7 +126,7 @@ void sim_nic_free(struct sim_nic *nic)
     rt_timer_cancel(rt, &nic->tx_done);
     pkt_queue_purge(&nic->txq);
     pkt_free(nic->sending);
-    sim_pcap_close(nic->pcap);
+    scn_pcap_close(nic->pcap);
     free(nic);
 }
 

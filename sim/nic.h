@@ -8,7 +8,7 @@
 #ifndef SIM_NIC_H
 #define SIM_NIC_H
 
-#include "sim/pcap.h"
+#include "scenario/pcap.h"
 #include "sim/world.h"
 
 struct sim_nic_stats {
@@ -36,7 +36,7 @@ struct sim_nic {
     uint32_t txq_limit;
     struct pkt *sending;       /* on the wire now */
     struct rt_timer tx_done;
-    struct sim_pcap *pcap;     /* a tap on what it sends and receives, or NULL */
+    struct scn_pcap *pcap;     /* a tap on what it sends and receives, or NULL */
     struct sim_nic_stats stats;
 };
 

@@ -8,8 +8,8 @@
 
 #include "sim/build.h"
 #include "sim/run_apps.h"
-#include "sim/run_bound.h"
-#include "sim/run_doc.h"
+#include "scenario/bound.h"
+#include "scenario/results.h"
 #include "sim/run_events.h"
 #include "sim/run_measure.h"
 
@@ -144,9 +144,9 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "mode", scn_mode_name(run->mode), "world", "sim", "sweep", sweep, "duration_s", s,
         "goodput_mbps", (double)st.win_bytes * 8 / s / 1e6, "requests_per_s", (double)st.win_completed / s,
         "requests", "completed", (json_int_t)st.win_completed, "failed", (json_int_t)st.failed,
-        "latency_ms", run_latency_json(&st.latency), "servers", srv, "jain", jain > 0 ? json_real(jain) : json_null(),
+        "latency_ms", scn_latency_json(&st.latency), "servers", srv, "jain", jain > 0 ? json_real(jain) : json_null(),
         "director", sim_measure_director(r->measure), "links", sim_measure_links(r->measure),
-        "bound", sim_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
+        "bound", scn_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
 }
 

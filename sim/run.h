@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "sim/scenario.h"
+#include "scenario/scenario.h"
 
 /* Called every few milliseconds of simulated time. */
 typedef void (*sim_run_progress_fn)(void *ctx, sim_time_t now, sim_time_t end, uint64_t events);

@@ -1,5 +1,6 @@
-/* Building a simulated world: nodes, NICs (host interfaces or switch
- * ports), links, CPU models, pcap taps, faults. */
+/* The simulated network's parts, each added by call: nodes, NICs (host
+ * interfaces or switch ports), links, CPU models, pcap taps, faults. A
+ * scenario's run becomes such a world in sim/build.c. */
 #include "sim/world.h"
 
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include "engine/xalloc.h"
 #include "sim/cpu.h"
 #include "sim/nic.h"
-#include "sim/pcap.h"
+#include "scenario/pcap.h"
 #include "sim/switch.h"
 
 struct sim_world *sim_world_new(uint64_t seed)
@@ -119,7 +120,7 @@ static struct sim_nic *add_nic(struct sim_node *n, uint32_t mtu)
     if (n->w->pcap_dir[0]) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s.pcap", n->w->pcap_dir, nic->name);
-        nic->pcap = sim_pcap_open(path);
+        nic->pcap = scn_pcap_open(path);
     }
     n->nics[n->nnics++] = nic;
     return nic;

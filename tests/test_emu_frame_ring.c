@@ -10,31 +10,31 @@
 
 #define MAX_FRAME 100
 
-static void put(struct frame_ring *r, uint8_t fill, size_t len, int64_t due)
+static void put(struct emu_frame_ring *r, uint8_t fill, size_t len, int64_t due)
 {
-    uint8_t *room = frame_ring_reserve(r);
+    uint8_t *room = emu_frame_ring_reserve(r);
     cr_assert_not_null(room, "no room for a frame of %zu bytes with %zu held", len, r->count);
     memset(room, fill, len);
-    frame_ring_commit(r, len, due);
+    emu_frame_ring_commit(r, len, due);
 }
 
-static void take(struct frame_ring *r, uint8_t fill, size_t len, int64_t due)
+static void take(struct emu_frame_ring *r, uint8_t fill, size_t len, int64_t due)
 {
     const uint8_t *frame;
     size_t got_len;
     int64_t got_due;
-    cr_assert(frame_ring_peek(r, &frame, &got_len, &got_due), "the ring is empty");
+    cr_assert(emu_frame_ring_peek(r, &frame, &got_len, &got_due), "the ring is empty");
     cr_assert_eq(got_len, len);
     cr_assert_eq(got_due, due);
     for (size_t i = 0; i < len; i++)
         cr_assert_eq(frame[i], fill, "byte %zu of frame %u is %u", i, fill, frame[i]);
-    frame_ring_pop(r);
+    emu_frame_ring_pop(r);
 }
 
 Test(emu_frame_ring, fifo_across_the_end_of_the_ring)
 {
-    struct frame_ring r;
-    cr_assert_eq(frame_ring_init(&r, 1000, MAX_FRAME), 0);
+    struct emu_frame_ring r;
+    cr_assert_eq(emu_frame_ring_init(&r, 1000, MAX_FRAME), 0);
     /* frames of varied sizes through a ring of ~8 slots, 1-3 held at a time:
      * the tail wraps many times */
     uint8_t next_in = 0, next_out = 0;
@@ -54,17 +54,17 @@ Test(emu_frame_ring, fifo_across_the_end_of_the_ring)
     const uint8_t *frame;
     size_t len;
     int64_t due;
-    cr_assert_not(frame_ring_peek(&r, &frame, &len, &due));
-    frame_ring_free(&r);
+    cr_assert_not(emu_frame_ring_peek(&r, &frame, &len, &due));
+    emu_frame_ring_free(&r);
 }
 
 Test(emu_frame_ring, full_then_room_again)
 {
-    struct frame_ring r;
-    cr_assert_eq(frame_ring_init(&r, 1000, MAX_FRAME), 0);
+    struct emu_frame_ring r;
+    cr_assert_eq(emu_frame_ring_init(&r, 1000, MAX_FRAME), 0);
     int held = 0;
-    while (frame_ring_reserve(&r)) {
-        cr_assert_eq(frame_ring_reserve(&r), frame_ring_reserve(&r), "reserving twice moved the room");
+    while (emu_frame_ring_reserve(&r)) {
+        cr_assert_eq(emu_frame_ring_reserve(&r), emu_frame_ring_reserve(&r), "reserving twice moved the room");
         put(&r, (uint8_t)held, MAX_FRAME, held);
         held++;
     }
@@ -78,13 +78,13 @@ Test(emu_frame_ring, full_then_room_again)
         take(&r, (uint8_t)k, MAX_FRAME, k);
     take(&r, 200, MAX_FRAME, 200);
     cr_assert_eq(r.count, 0);
-    frame_ring_free(&r);
+    emu_frame_ring_free(&r);
 }
 
 Test(emu_frame_ring, too_small_a_ring_is_refused)
 {
-    struct frame_ring r;
-    cr_assert_eq(frame_ring_init(&r, 200, MAX_FRAME), -1);
+    struct emu_frame_ring r;
+    cr_assert_eq(emu_frame_ring_init(&r, 200, MAX_FRAME), -1);
 }
 
 Test(emu_frame_ring, queue_is_twice_the_bandwidth_delay_product_within_bounds)

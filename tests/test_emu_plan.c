@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "emu/cli_emu.h"
+#include "cmd/emu.h"
 #include "emu/plan.h"
 #include "emu/world.h"
 
@@ -15,7 +15,7 @@ static json_t *plan_of(const char *mode, struct scn_topo *topo, struct scenario 
     static const char *const sets[] = { "servers=2", "clients=1" };
     struct scn_run run;
     char err[512];
-    cr_assert_eq(emu_cli_load_run("scenarios/compare-modes.lua", mode, sets, 2, sc, &run, topo, err, sizeof err),
+    cr_assert_eq(scenario_load_run("scenarios/compare-modes.lua", mode, sets, 2, sc, &run, topo, err, sizeof err),
                  0, "%s", err);
     char *dargs[] = { "compare-modes.lua", "--mode", (char *)mode, NULL };
     return emu_plan_json(sc, &run, topo, "m1", false, dargs);
@@ -137,7 +137,7 @@ Test(emu_plan, shaped_world_gives_a_delayed_director_link_a_bridge_of_its_own)
     struct scn_topo topo;
     char err[512];
     static const char *const sets[] = { "delayed=1" };
-    cr_assert_eq(emu_cli_load_run("tests/fixtures/scenarios/emu-p2p.lua", NULL, sets, 1, &sc, &run, &topo, err,
+    cr_assert_eq(scenario_load_run("tests/fixtures/scenarios/emu-p2p.lua", NULL, sets, 1, &sc, &run, &topo, err,
                                   sizeof err), 0, "%s", err);
     char *dargs[] = { "emu-p2p.lua", "--set", "delayed=1", NULL };
     char lan_bridge[16];

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "reports/report.h"
 
 #define FIX "tests/fixtures/reports/"
@@ -240,13 +241,13 @@ Test(report, cli, .fini = cleanup)
     size_t ol = 0, el = 0;
     FILE *out = open_memstream(&outbuf, &ol), *er = open_memstream(&errbuf, &el);
     char *argv[] = { "report", dir, NULL };
-    cr_assert_eq(report_cli(2, argv, out, er), 0);
+    cr_assert_eq(cmd_report.main(2, argv, out, er), 0);
     char *none[] = { "report", NULL };
-    cr_assert_eq(report_cli(1, none, out, er), 2);
+    cr_assert_eq(cmd_report.main(1, none, out, er), 2);
     char *help[] = { "report", "--help", NULL };
-    cr_assert_eq(report_cli(2, help, out, er), 0);
+    cr_assert_eq(cmd_report.main(2, help, out, er), 0);
     char *missing[] = { "report", "/nonexistent", NULL };
-    cr_assert_eq(report_cli(2, missing, out, er), 1);
+    cr_assert_eq(cmd_report.main(2, missing, out, er), 1);
     fclose(out);
     fclose(er);
     cr_assert(strstr(outbuf, "index.html"));

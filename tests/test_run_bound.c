@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <math.h>
 
-#include "sim/run_bound.h"
+#include "scenario/bound.h"
 
 #define FIX "tests/fixtures/scenarios/"
 
@@ -17,7 +17,7 @@ static json_t *bound_in(const char *script, enum scn_mode mode, double servers, 
     struct scn_topo topo;
     struct scn_run run = { .mode = mode, .sweep_value = servers };
     cr_assert_eq(scenario_build(&sc, &run, &topo, err, sizeof err), 0, "%s", err);
-    json_t *b = sim_bound(&topo, mode, 1);
+    json_t *b = scn_bound(&topo, mode, 1);
     scn_topo_free(&topo);
     scenario_free(&sc);
     return b;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/scenario.h"
+#include "scenario/scenario.h"
 
 #define FIX "tests/fixtures/scenarios/"
 

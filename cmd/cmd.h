@@ -1,0 +1,28 @@
+/* The subcommands of the lvslab command: each one's entry point and its
+ * one-line summary. argv[0] is the subcommand's name. */
+#ifndef CMD_CMD_H
+#define CMD_CMD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum { CMD_OK = 0, CMD_FAILED = 1, CMD_USAGE = 2 };
+
+struct cmd_command {
+    const char *name;
+    const char *summary;
+    int (*main)(int argc, char **argv, FILE *out, FILE *err);
+};
+
+/* The report beside DIR/results.json, written by both run commands after
+ * their runs (cmd/report.c). 0, or -1 with err. */
+int cmd_report_write(const char *dir, char *err, size_t errlen);
+
+extern const struct cmd_command cmd_emu;
+extern const struct cmd_command cmd_ipvsadm;
+extern const struct cmd_command cmd_pcap;
+extern const struct cmd_command cmd_report;
+extern const struct cmd_command cmd_run;
+extern const struct cmd_command cmd_sched;
+
+#endif

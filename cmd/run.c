@@ -1,0 +1,262 @@
+/*
+ * `lvslab run SCENARIO`: every run of a scenario script (each mode it
+ * compares, each value of its sweep) in the simulator, one after another,
+ * into OUT/results.json, then the report beside it (reports/report.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd/args.h"
+#include "cmd/cmd.h"
+#include "cmd/progress.h"
+#include "cmd/progress_board.h"
+#include "sim/run.h"
+#include "scenario/results.h"
+
+#define MAX_RUNS SCN_MAX_RUNS
+#define RUN_ARGS (CMD_ARG_MODE | CMD_ARG_SET | CMD_ARG_SEED | CMD_ARG_OUT | CMD_ARG_JOBS | CMD_ARG_PCAP | CMD_ARG_QUIET)
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: lvslab run SCENARIO.lua [--mode MODE,...] [--set KEY=VALUE]... [--seed N]\n"
+               "                  [--out DIR] [--pcap] [--jobs N] [--quiet]\n"
+               "  Simulates every run of the scenario (each mode it compares, each value of its\n"
+               "  sweep) and writes DIR/results.json (default DIR: out/<scenario name>), CSV files,\n"
+               "  summary.md and index.html.\n"
+               "  --mode    only these of the scenario's modes (nat, tun, dr, fullnat)\n"
+               "  --set     override a scenario parameter, or duration, warmup or seed\n"
+               "  --seed    the same as --set seed=N: same scenario and seed, same results\n"
+               "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>]/<node>-<iface>.pcap\n"
+               "  --jobs    runs simulated at once (default: the CPUs online); the results\n"
+               "            do not depend on it\n"
+               "  --quiet   no progress on stderr\n"
+               "exit codes: 0 written, 1 the run or a write failed, 2 bad usage or a bad scenario\n");
+}
+
+static void run_label(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
+{
+    if (sc->sweep_param[0])
+        snprintf(out, len, "%s %s=%g", scn_mode_name(run->mode), sc->sweep_param, run->sweep_value);
+    else
+        snprintf(out, len, "%s", scn_mode_name(run->mode));
+}
+
+struct run_slot {
+    struct scn_run run;
+    char label[96], rel[160], pcap_dir[700], file[700];
+    pid_t pid;
+};
+
+static void plan_slot(const struct scenario *sc, const struct scn_run *run, const char *dir, int i,
+                      struct run_slot *slot)
+{
+    slot->run = *run;
+    run_label(sc, run, slot->label, sizeof slot->label);
+    if (sc->sweep_param[0])
+        snprintf(slot->rel, sizeof slot->rel, "pcap/%s/%s-%g", scn_mode_name(run->mode), sc->sweep_param,
+                 run->sweep_value);
+    else
+        snprintf(slot->rel, sizeof slot->rel, "pcap/%s", scn_mode_name(run->mode));
+    snprintf(slot->pcap_dir, sizeof slot->pcap_dir, "%s/%s", dir, slot->rel);
+    snprintf(slot->file, sizeof slot->file, "%s/.run-%d.json", dir, i);
+}
+
+/* One run in this process: its record, or NULL with the message in err. */
+static json_t *run_one(struct scenario *sc, const struct run_slot *slot, const struct cmd_args *a,
+                       struct progress *prog, int n, FILE *err)
+{
+    char msg[512];
+    if (a->pcap && scn_mkdirs(slot->pcap_dir) < 0) {
+        fprintf(err, "lvslab run: %s: %s\n", slot->pcap_dir, strerror(errno));
+        return NULL;
+    }
+    progress_run_begins(prog, n, slot->label);
+    struct sim_run_opts o = { .pcap_dir = a->pcap ? slot->pcap_dir : NULL, .pcap_rel = slot->rel,
+                              .progress = progress_update, .progress_ctx = prog };
+    json_t *rec = sim_run(sc, &slot->run, &o, msg, sizeof msg);
+    if (!rec)
+        fprintf(err, "%slvslab run: %s: %s\n", prog->drawn ? "\n" : "", slot->label, msg);
+    else
+        progress_run_ends(prog, sc->warmup + sc->duration);
+    return rec;
+}
+
+/* A child process runs one slot, reports its progress on fd, and leaves
+ * its record in slot->file. */
+static pid_t spawn(struct scenario *sc, const struct run_slot *slot, const struct cmd_args *a, int n, int fd,
+                   FILE *err)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    char msg[512];
+    json_t *rec = NULL;
+    if (a->pcap && scn_mkdirs(slot->pcap_dir) < 0) {
+        fprintf(err, "lvslab run: %s: %s\n", slot->pcap_dir, strerror(errno));
+    } else {
+        struct progress_pipe pp = { .fd = fd, .run = n };
+        struct sim_run_opts o = { .pcap_dir = a->pcap ? slot->pcap_dir : NULL, .pcap_rel = slot->rel,
+                                  .progress = progress_pipe_update, .progress_ctx = &pp };
+        rec = sim_run(sc, &slot->run, &o, msg, sizeof msg);
+        if (!rec)
+            fprintf(err, "\nlvslab run: %s: %s\n", slot->label, msg);
+    }
+    int rc = rec && json_dump_file(rec, slot->file, JSON_REAL_PRECISION(17)) == 0 ? CMD_OK : CMD_USAGE;
+    fflush(NULL);
+    _exit(rc);
+}
+
+/* Reap any child that has ended: its slot index, its exit code in *code; -1 if none. */
+static int reap(struct run_slot *slots, int nruns, int *code)
+{
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    for (int i = 0; pid > 0 && i < nruns; i++)
+        if (slots[i].pid == pid) {
+            slots[i].pid = 0;
+            *code = WIFEXITED(status) ? WEXITSTATUS(status) : CMD_FAILED;
+            return i;
+        }
+    return -1;
+}
+
+/* Up to jobs runs at once, each in a process of its own; CMD_OK or the exit code. */
+static int run_side_by_side(struct scenario *sc, struct run_slot *slots, int nruns, const struct cmd_args *a,
+                            FILE *err)
+{
+    int fds[2];
+    if (pipe(fds) < 0) {
+        fprintf(err, "lvslab run: pipe: %s\n", strerror(errno));
+        return CMD_FAILED;
+    }
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);    /* a run never waits on its progress */
+    struct progress_board board;
+    progress_board_init(&board, err, a->quiet, nruns, sc->warmup + sc->duration);
+    int rc = CMD_OK, started = 0, running = 0;
+    while (started < nruns || running > 0) {
+        if (rc == CMD_OK && started < nruns && running < a->jobs) {
+            progress_board_run_begins(&board, started);
+            slots[started].pid = spawn(sc, &slots[started], a, started, fds[1], err);
+            if (slots[started].pid < 0) {
+                fprintf(err, "lvslab run: fork: %s\n", strerror(errno));
+                rc = CMD_FAILED;
+            } else {
+                running++;
+            }
+            started++;
+            continue;
+        }
+        if (running == 0)
+            break;
+        struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+        struct progress_report r;
+        if (poll(&pfd, 1, 50) > 0 && read(fds[0], &r, sizeof r) == (ssize_t)sizeof r)
+            progress_board_take(&board, &r);
+        int code, done;
+        while ((done = reap(slots, nruns, &code)) >= 0) {
+            running--;
+            if (code == CMD_OK)
+                progress_board_run_ends(&board, done, slots[done].label);
+            else if (rc == CMD_OK)
+                rc = code;
+        }
+    }
+    progress_board_free(&board);
+    close(fds[0]);
+    close(fds[1]);
+    return rc;
+}
+
+/* Every run into the "runs" array, in order; CMD_OK or the exit code. */
+static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, const struct cmd_args *a,
+                   const char *dir, json_t *list, FILE *err)
+{
+    struct run_slot *slots = calloc((size_t)nruns + 1, sizeof *slots);
+    for (int i = 0; i < nruns; i++)
+        plan_slot(sc, &runs[i], dir, i, &slots[i]);
+    int rc = CMD_OK;
+    if (a->jobs <= 1) {
+        struct progress prog;
+        progress_init(&prog, err, a->quiet, nruns);
+        for (int i = 0; i < nruns && rc == CMD_OK; i++) {
+            json_t *rec = run_one(sc, &slots[i], a, &prog, i + 1, err);
+            rc = rec ? CMD_OK : CMD_USAGE;
+            if (rec)
+                json_array_append_new(list, rec);
+        }
+        free(slots);
+        return rc;
+    }
+    rc = run_side_by_side(sc, slots, nruns, a, err);
+    for (int i = 0; i < nruns && rc == CMD_OK; i++) {
+        json_error_t jerr;
+        json_t *rec = json_load_file(slots[i].file, 0, &jerr);
+        if (!rec) {
+            fprintf(err, "lvslab run: %s: %s\n", slots[i].file, jerr.text);
+            rc = CMD_FAILED;
+        } else {
+            json_array_append_new(list, rec);
+        }
+    }
+    for (int i = 0; i < nruns; i++)
+        unlink(slots[i].file);
+    free(slots);
+    return rc;
+}
+
+static int run_main(int argc, char **argv, FILE *out, FILE *err)
+{
+    struct cmd_args a;
+    int parsed = cmd_args_parse(&a, "lvslab run", RUN_ARGS, NULL, NULL, argc, argv, err);
+    if (parsed) {
+        usage(parsed > 0 ? out : err);
+        return parsed > 0 ? CMD_OK : CMD_USAGE;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!a.jobs)
+        a.jobs = cpus > 0 ? cpus : 1;
+    struct scenario sc;
+    char msg[512];
+    if (scenario_load(&sc, a.script, a.sets, a.nsets, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab run: %s\n", msg);
+        return CMD_USAGE;
+    }
+    struct scn_run runs[MAX_RUNS];
+    int nruns = scenario_runs(&sc, runs, MAX_RUNS);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
+    int rc = scn_select_modes(&sc, a.modes, runs, &nruns, "lvslab run", err) < 0 ? CMD_USAGE : CMD_OK;
+    if (rc == CMD_OK && scn_mkdirs(dir) < 0) {
+        fprintf(err, "lvslab run: %s: %s\n", dir, strerror(errno));
+        rc = CMD_FAILED;
+    }
+    json_t *list = json_array();
+    if (rc == CMD_OK)
+        rc = run_all(&sc, runs, nruns, &a, dir, list, err);
+    size_t kept = 0;
+    if (rc == CMD_OK && (scn_results_write(dir, &sc, "sim", list, &kept, msg, sizeof msg) < 0 ||
+                         cmd_report_write(dir, msg, sizeof msg) < 0)) {
+        fprintf(err, "lvslab run: %s\n", msg);
+        rc = CMD_FAILED;
+    } else if (rc == CMD_OK && !a.quiet) {
+        fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
+        if (kept)
+            fprintf(out, "kept the %zu emulated runs already in %s/results.json\n", kept, dir);
+    }
+    json_decref(list);
+    scenario_free(&sc);
+    return rc;
+}
+
+const struct cmd_command cmd_run = {
+    .name = "run",
+    .summary = "simulate a scenario's runs and write results.json and its report",
+    .main = run_main,
+};

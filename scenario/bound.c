@@ -1,0 +1,318 @@
+/* The analytic bound: frames per request each way, and each resource's capacity. */
+#include "scenario/bound.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/http_wire.h"
+#include "apps/msg_frame.h"
+#include "apps/udp_rr.h"
+#include "engine/dist.h"
+#include "engine/rng.h"
+#include "scenario/paths.h"
+
+#define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
+#define SYN_FRAME 74           /* with MSS, SACK permitted, timestamps and window scale */
+#define UDP_FRAME 42           /* Ethernet 14 + IPv4 20 + UDP 8 */
+#define TS_OPTION 12
+#define IPIP_OUTER 20
+#define TOA_BYTES 8
+#define WIRE_OVERHEAD 24       /* FCS, preamble, inter-frame gap */
+#define SAMPLES 100000
+#define REPRESENTATIVE_ID 0x0a000002u   /* 10.0.0.2: an id of 9 digits */
+
+/* One request's average traffic, client to server and back (frames, frame bytes). */
+struct traffic {
+    double c2s_pkts, c2s_bytes, s2c_pkts, s2c_bytes;
+    double payload;            /* bytes delivered: the response (the upload) */
+};
+
+struct resource {
+    double rps;                /* requests per second it allows */
+    const char *name;
+    char detail[200];
+};
+
+static double segments(double bytes, double per_segment) { return bytes > 0 ? ceil(bytes / per_segment) : 0; }
+
+/* A TCP exchange on a new connection (one per request or transfer): SYN,
+ * SYN-ACK, the request (which carries the handshake's last ACK), the
+ * response with a delayed ACK for every second segment, and the server
+ * closing first (its FIN, the client's FIN+ACK, the last ACK), as the
+ * stack's pcaps show. Kept-alive requests skip the handshake and the close. */
+static void tcp_exchange(struct traffic *t, double req, double resp, double mss, double mss_s2c, bool keepalive)
+{
+    double up = segments(req, mss - TS_OPTION), down = segments(resp, mss_s2c - TS_OPTION);
+    double up_acks = ceil(down / 2), down_acks = ceil(up / 2);
+    double c2s = up + up_acks, s2c = down + (up > 1 ? down_acks : 0);
+    double c2s_bytes = req + TCP_FRAME * c2s, s2c_bytes = resp + TCP_FRAME * s2c;
+    if (!keepalive) {
+        c2s += 2;              /* SYN, FIN */
+        s2c += 3;              /* SYN-ACK, FIN, the last ACK */
+        c2s_bytes += SYN_FRAME + TCP_FRAME;
+        s2c_bytes += SYN_FRAME + 2 * TCP_FRAME;
+    }
+    t->c2s_pkts += c2s, t->c2s_bytes += c2s_bytes;
+    t->s2c_pkts += s2c, t->s2c_bytes += s2c_bytes;
+}
+
+static void udp_exchange(struct traffic *t, double req, double resp, double mtu)
+{
+    double per_frag = floor((mtu - 20) / 8) * 8;
+    double up = segments(req + 8, per_frag), down = segments(resp + 8, per_frag);
+    t->c2s_pkts += up, t->c2s_bytes += req + UDP_FRAME + (UDP_FRAME - 8) * (up - 1);
+    t->s2c_pkts += down, t->s2c_bytes += resp + UDP_FRAME + (UDP_FRAME - 8) * (down - 1);
+}
+
+/* The average over sampled sizes; false when the workload is not modelled. */
+static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, double mtu, uint64_t seed,
+                            struct traffic *avg)
+{
+    struct dist req, resp;
+    char err[160];
+    if (dist_parse(w->request, DIST_SIZE, &req, err, sizeof err) < 0 ||
+        dist_parse(w->response, DIST_SIZE, &resp, err, sizeof err) < 0)
+        return false;
+    struct rng r;
+    rng_init(&r, seed, "bound");
+    double mss = mtu - 40, mss_s2c = mode == SCN_FULLNAT ? mss - TOA_BYTES : mss;
+    memset(avg, 0, sizeof *avg);
+    int n = w->kind == SCN_LOAD_BULK_DOWN || w->kind == SCN_LOAD_BULK_UP ? 1 : SAMPLES;
+    for (int i = 0; i < n; i++) {
+        double q = dist_sample(&req, &r), a = dist_sample(&resp, &r);
+        switch (w->kind) {
+        case SCN_LOAD_HTTP_CLOSED:
+        case SCN_LOAD_HTTP_OPEN: {
+            /* whole HTTP messages, at least their header: sequence numbers
+             * as the run's first requests, the server's id an address */
+            struct http_msg m = { .seq = (uint32_t)i + 1, .resp_len = http_len_clamp(a),
+                                  .id = REPRESENTATIVE_ID, .close = !w->keepalive };
+            q = http_wire_len(HTTP_REQUEST, &m, http_len_clamp(q));
+            a = http_wire_len(HTTP_RESPONSE, &m, m.resp_len);
+            tcp_exchange(avg, q, a, mss, mss_s2c, w->keepalive);
+            avg->payload += a;
+            break;
+        }
+        case SCN_LOAD_BULK_DOWN:
+            tcp_exchange(avg, 24, 8 + dist_mean(&resp), mss, mss_s2c, false);
+            avg->payload += dist_mean(&resp);
+            break;
+        case SCN_LOAD_BULK_UP: {
+            struct traffic up = { 0 };     /* the data goes client to server */
+            tcp_exchange(&up, 24 + dist_mean(&resp), 16, mss, mss_s2c, false);
+            avg->c2s_pkts += up.c2s_pkts, avg->c2s_bytes += up.c2s_bytes;
+            avg->s2c_pkts += up.s2c_pkts, avg->s2c_bytes += up.s2c_bytes;
+            avg->payload += dist_mean(&resp);
+            break;
+        }
+        case SCN_LOAD_UDP:
+            q = msg_frame_len_clamp(q, UDPRR_MAX_LEN), a = msg_frame_len_clamp(a, UDPRR_MAX_LEN);
+            udp_exchange(avg, q, a, mtu);
+            avg->payload += a;
+            break;
+        }
+    }
+    avg->c2s_pkts /= n, avg->c2s_bytes /= n, avg->s2c_pkts /= n, avg->s2c_bytes /= n, avg->payload /= n;
+    return true;
+}
+
+/* The first interface of a node on a link: its link, and its first address. */
+static const struct scn_link *node_link(const struct scn_topo *topo, int node, uint32_t *addr)
+{
+    const struct scn_node *n = &topo->nodes[node];
+    for (int i = 0; i < n->nifs; i++)
+        if (n->ifs[i].link >= 0 && n->ifs[i].naddrs > 0) {
+            if (addr)
+                *addr = n->ifs[i].addr[0];
+            return &topo->links[n->ifs[i].link];
+        }
+    return NULL;
+}
+
+static bool same_shape(const struct scn_workload *a, const struct scn_workload *b)
+{
+    return a->kind == b->kind && a->keepalive == b->keepalive && !strcmp(a->request, b->request) &&
+           !strcmp(a->response, b->response);
+}
+
+/* Wire bytes per request on every link direction (link k sent by end e at 2k + e). */
+struct leg {
+    double *load;
+    double bytes;
+};
+
+static void load_link(void *ctx, int link, int from_end)
+{
+    struct leg *g = ctx;
+    g->load[2 * link + from_end] += g->bytes;
+}
+
+static bool leg(const struct scn_topo *topo, int from, uint32_t to, int arrive, double bytes, double *load)
+{
+    struct leg g = { load, bytes };
+    int at = scn_path_trace(topo, from, to, load_link, &g);
+    return at >= 0 && (arrive < 0 || at == arrive);
+}
+
+static bool is_server(const struct scn_topo *topo, int node)
+{
+    for (int i = 0; i < topo->nrealservers; i++)
+        if (topo->realservers[i].node == node)
+            return true;
+    return false;
+}
+
+/* Every request's packets along their paths, client and real server taken
+ * evenly: to the VIP, on to the real server (in IP-in-IP for TUN), and the
+ * reply back (through the director's local address for FULLNAT; NAT's
+ * routes take it through the director anyway). */
+static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
+                       const struct traffic *t, double *load)
+{
+    int director = topo->directors[0].node, nservers = 0;
+    for (int i = 0; i < topo->nrealservers; i++)
+        nservers += node_link(topo, topo->realservers[i].node, NULL) != NULL;
+    if (nservers == 0 || (mode == SCN_FULLNAT && topo->directors[0].nladdrs == 0))
+        return false;
+    double c2s = t->c2s_bytes + WIRE_OVERHEAD * t->c2s_pkts, s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
+    double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0, share = 1.0 / (w->nfrom * nservers);
+    for (int c = 0; c < w->nfrom; c++) {
+        uint32_t client;
+        if (!node_link(topo, w->from[c], &client))
+            return false;
+        for (int i = 0; i < topo->nrealservers; i++) {
+            int rs = topo->realservers[i].node;
+            uint32_t rip;
+            if (!node_link(topo, rs, &rip))
+                continue;
+            bool ok = leg(topo, w->from[c], w->dst, director, share * c2s, load) &&
+                      leg(topo, director, rip, rs, share * (c2s + outer), load);
+            if (mode == SCN_FULLNAT)
+                ok = ok && leg(topo, rs, topo->directors[0].laddrs[0], director, share * s2c, load) &&
+                     leg(topo, director, client, w->from[c], share * s2c, load);
+            else
+                ok = ok && leg(topo, rs, client, w->from[c], share * s2c, load);
+            if (!ok)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Which resource a link direction is, for the report: the director's NIC,
+ * the servers', the clients' links, or another link on the way. */
+static int link_rank(const struct scn_topo *topo, const struct scn_workload *w, int from, int to, const char **name)
+{
+    static const char *const names[] = { "director NIC", "servers", "client links", "a link on the way" };
+    int rank = 3;
+    for (int i = 0; i < w->nfrom; i++)
+        if (w->from[i] == from || w->from[i] == to)
+            rank = 2;
+    if (is_server(topo, from) || is_server(topo, to))
+        rank = 1;
+    if (from == topo->directors[0].node || to == topo->directors[0].node)
+        rank = 0;
+    *name = names[rank];
+    return rank;
+}
+
+/* The link direction that allows the fewest requests per second; of equal
+ * ones, the director's first, then the servers', then the clients'. */
+static void busiest_link(const struct scn_topo *topo, const struct scn_workload *w, const struct traffic *t,
+                         const double *load, struct resource *r)
+{
+    int best = -1, best_rank = 0;
+    for (int k = 0; k < 2 * topo->nlinks; k++) {
+        if (load[k] <= 0)
+            continue;
+        const struct scn_link *l = &topo->links[k / 2];
+        const char *name;
+        double rps = (double)l->rate_bps / 8 / load[k];
+        int rank = link_rank(topo, w, l->node[k % 2], l->node[1 - k % 2], &name);
+        bool tie = best >= 0 && fabs(rps - r->rps) <= 1e-9 * r->rps;
+        if (best < 0 || (!tie && rps < r->rps) || (tie && rank < best_rank))
+            best = k, best_rank = rank, r->rps = rps, r->name = name;
+    }
+    const struct scn_link *l = &topo->links[best / 2];
+    int from = l->node[best % 2], to = l->node[1 - best % 2];
+    snprintf(r->detail, sizeof r->detail, "the %s-%s link (%.3g Gbit/s) carries %.1f KB on the wire per request "
+             "of %.1f KB", topo->nodes[from].name, topo->nodes[to].name, (double)l->rate_bps / 1e9,
+             load[best] / 1000, t->payload / 1000);
+}
+
+static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const struct traffic *t,
+                         struct resource *r)
+{
+    const struct scn_cpu *c = &topo->nodes[topo->directors[0].node].cpu;
+    bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
+    double pkts = t->c2s_pkts + (both_ways ? t->s2c_pkts : 0);
+    double bytes = t->c2s_bytes + (both_ways ? t->s2c_bytes : 0);
+    double cost_ns = (double)c->per_packet * pkts + c->per_byte_ns * bytes;
+    r->name = "director CPU";
+    r->rps = c->cores > 0 && cost_ns > 0 ? c->cores * 1e9 / cost_ns : INFINITY;
+    snprintf(r->detail, sizeof r->detail, "the director's %d core(s) handle %.1f packets per request at %.3g us each",
+             c->cores, pkts, pkts > 0 ? cost_ns / pkts / 1e3 : 0);
+}
+
+/* The real servers' CPUs, each taking an even share of the requests. */
+static void server_cpus(const struct scn_topo *topo, const struct scn_workload *w, struct resource *r)
+{
+    double slowest = INFINITY;
+    int n = 0;
+    for (int i = 0; i < topo->napps; i++) {
+        const struct scn_server_app *app = &topo->apps[i];
+        const struct scn_cpu *c = &topo->nodes[app->node].cpu;
+        struct dist service;
+        char err[160];
+        if (app->port != w->dport)
+            continue;
+        n++;
+        if (c->cores > 0 && dist_parse(app->service_time, DIST_TIME, &service, err, sizeof err) == 0 &&
+            dist_mean(&service) > 0)
+            slowest = fmin(slowest, c->cores * 1e9 / dist_mean(&service));
+    }
+    r->name = "servers";
+    r->rps = n * slowest;
+    snprintf(r->detail, sizeof r->detail, "the %d real servers' CPUs are busy with their service time", n);
+}
+
+json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed)
+{
+    json_t *none = json_pack("{s:n, s:n, s:n}", "goodput_mbps", "limited_by", "detail");
+    const struct scn_link *first;
+    if (topo->nworkloads == 0 || topo->ndirectors == 0 || !(first = node_link(topo, topo->directors[0].node, NULL)))
+        return none;
+    const struct scn_workload *w = &topo->workloads[0];
+    for (int i = 1; i < topo->nworkloads; i++)
+        if (!same_shape(w, &topo->workloads[i]) || topo->workloads[i].dport != w->dport)
+            return none;
+    struct traffic t;
+    double *load = calloc(2 * (size_t)topo->nlinks + 1, sizeof *load);
+    if (!average_traffic(w, mode, first->mtu, seed, &t) || !load_paths(topo, mode, w, &t, load)) {
+        free(load);
+        return none;
+    }
+    struct resource res[4] = { 0 };
+    int n = 0;
+    busiest_link(topo, w, &t, load, &res[n++]);
+    director_cpu(topo, mode, &t, &res[n++]);
+    server_cpus(topo, w, &res[n++]);
+    if (w->kind == SCN_LOAD_HTTP_OPEN || w->kind == SCN_LOAD_UDP) {
+        double rate = 0;
+        for (int i = 0; i < topo->nworkloads; i++)
+            rate += topo->workloads[i].rate * topo->workloads[i].nfrom;
+        res[n] = (struct resource){ .rps = rate, .name = "offered load" };
+        snprintf(res[n].detail, sizeof res[n].detail, "the clients ask for %.0f requests per second", rate);
+        n++;
+    }
+    free(load);
+    const struct resource *min = &res[0];
+    for (int i = 1; i < n; i++)
+        if (res[i].rps < min->rps)
+            min = &res[i];
+    json_decref(none);
+    return json_pack("{s:f, s:s, s:s}", "goodput_mbps", min->rps * t.payload * 8 / 1e6, "limited_by", min->name,
+                     "detail", min->detail);
+}

@@ -1,0 +1,130 @@
+/* results.json for simulated and emulated runs, and what both worlds' commands share. */
+#include "scenario/results.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+
+
+int scn_select_modes(const struct scenario *sc, const char *list, struct scn_run *runs, int *n,
+                     const char *cmd, FILE *err)
+{
+    if (!list)
+        return 0;
+    bool wanted[SCN_MODES] = { false };
+    char copy[128];
+    snprintf(copy, sizeof copy, "%s", list);
+    for (char *save, *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+        int mode = scn_mode_parse(m);
+        bool in_scenario = false;
+        for (int i = 0; mode >= 0 && i < sc->nmodes; i++)
+            in_scenario |= sc->modes[i] == (enum scn_mode)mode;
+        if (!in_scenario) {
+            fprintf(err, "%s: --mode %s: not one of the scenario's modes\n", cmd, m);
+            return -1;
+        }
+        wanted[mode] = true;
+    }
+    int kept = 0;
+    for (int i = 0; i < *n; i++)
+        if (wanted[runs[i].mode])
+            runs[kept++] = runs[i];
+    *n = kept;
+    return 0;
+}
+
+int scn_mkdirs(const char *path)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+json_t *scn_latency_json(const struct histogram *h)
+{
+    static const double quantiles[] = { 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90,
+                                        95, 97.5, 99, 99.5, 99.9, 100 };
+    if (h->count == 0)
+        return json_pack("{s:n, s:n, s:n, s:n, s:n}", "mean", "p50", "p99", "p999", "cdf");
+    json_t *cdf = json_array();
+    json_array_append_new(cdf, json_pack("[f, f]", (double)h->min / 1e6, 0.0));
+    for (size_t i = 0; i < sizeof quantiles / sizeof *quantiles; i++)
+        json_array_append_new(cdf, json_pack("[f, f]", (double)hist_percentile(h, quantiles[i]) / 1e6,
+                                             quantiles[i] / 100));
+    return json_pack("{s:f, s:f, s:f, s:f, s:o}", "mean", hist_mean(h) / 1e6,
+                     "p50", (double)hist_percentile(h, 50) / 1e6, "p99", (double)hist_percentile(h, 99) / 1e6,
+                     "p999", (double)hist_percentile(h, 99.9) / 1e6, "cdf", cdf);
+}
+
+/* The scenario object: its modes are those of the runs in the document. */
+static json_t *scenario_record(const struct scenario *sc, json_t *records)
+{
+    json_t *modes = json_array();
+    for (int m = 0; m < sc->nmodes; m++) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(records, i, r)
+            if (!strcmp(json_string_value(json_object_get(r, "mode")), scn_mode_name(sc->modes[m]))) {
+                json_array_append_new(modes, json_string(scn_mode_name(sc->modes[m])));
+                break;
+            }
+    }
+    json_t *sweep = json_null();
+    if (sc->sweep_param[0]) {
+        json_t *values = json_array();
+        for (int i = 0; i < sc->nsweep; i++)
+            json_array_append_new(values, json_real(sc->sweep[i]));
+        sweep = json_pack("{s:s, s:o}", "param", sc->sweep_param, "values", values);
+    }
+    return json_pack("{s:s, s:s, s:o, s:o, s:f, s:o, s:o}", "name", sc->name, "file", sc->file,
+                     "description", sc->description[0] ? json_string(sc->description) : json_null(),
+                     "lesson", sc->lesson[0] ? json_string(sc->lesson) : json_null(),
+                     "duration_s", sim_time_to_s(sc->duration), "modes", modes, "sweep", sweep);
+}
+
+/* The other world's records of the same scenario in an earlier results.json. */
+static json_t *kept_records(const char *path, const struct scenario *sc, const char *world)
+{
+    json_t *kept = json_array();
+    json_t *old = json_load_file(path, 0, NULL);
+    const char *name = json_string_value(json_object_get(json_object_get(old, "scenario"), "name"));
+    size_t i;
+    json_t *r;
+    if (name && !strcmp(name, sc->name))
+        json_array_foreach(json_object_get(old, "runs"), i, r) {
+            const char *w = json_string_value(json_object_get(r, "world"));
+            if (w && strcmp(w, world))
+                json_array_append(kept, r);
+        }
+    json_decref(old);
+    return kept;
+}
+
+int scn_results_write(const char *dir, const struct scenario *sc, const char *world, json_t *records,
+                  size_t *kept, char *err, size_t errlen)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_t *all = kept_records(path, sc, world);
+    *kept = json_array_size(all);
+    bool mixed = *kept > 0;
+    json_array_extend(all, records);
+    json_t *doc = json_pack("{s:{s:s, s:I, s:s}, s:o, s:o}", "lvslab", "version", LVSLAB_VERSION, "seed",
+                            (json_int_t)sc->seed, "world", mixed ? "sim+emu" : world, "scenario",
+                            scenario_record(sc, all), "runs", all);
+    int rc = 0;
+    if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_REAL_PRECISION(9)) < 0) {
+        snprintf(err, errlen, "cannot write %s", path);
+        rc = -1;
+    }
+    json_decref(doc);
+    return rc;
+}

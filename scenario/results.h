@@ -1,0 +1,37 @@
+/*
+ * What the simulated and emulated worlds' runs share around their records:
+ * picking the runs --mode names, a run's latency object, and results.json
+ * itself, where simulated and emulated runs of one scenario sit side by
+ * side (docs/results-schema.md).
+ */
+#ifndef SCENARIO_RESULTS_H
+#define SCENARIO_RESULTS_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "engine/histogram.h"
+#include "scenario/scenario.h"
+
+#define LVSLAB_VERSION "0.1"
+
+/* Keep the runs whose mode the comma-separated list names (NULL: all); -1
+ * with "CMD: --mode M: ..." on err when it names one the scenario lacks. */
+int scn_select_modes(const struct scenario *sc, const char *list, struct scn_run *runs, int *n,
+                     const char *cmd, FILE *err);
+
+/* mkdir -p; 0 or -1 with errno. */
+int scn_mkdirs(const char *path);
+
+/* A run's latency_ms object from a histogram of nanoseconds (nulls when empty). */
+json_t *scn_latency_json(const struct histogram *h);
+
+/* Write DIR/results.json with runs (a JSON array of records of world
+ * "sim" or "emu"); the report is the caller's (reports/report.h). Records of the other world already in
+ * DIR/results.json for the same scenario are kept (their number in *kept),
+ * so both worlds show side by side; records of the same world are
+ * replaced. 0, or -1 with err. */
+int scn_results_write(const char *dir, const struct scenario *sc, const char *world, json_t *records,
+                  size_t *kept, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * A scenario as data. A Lua script (scenario/lua.c) declares what to
+ * compare (modes, a swept parameter) and, once per run, builds a topology
+ * with director rules, real servers, applications, workloads and timed
+ * events. That becomes the plain structs below, checked as a whole
+ * (scenario/check.c), from which a world is built: the simulator's, or
+ * namespaces in the emulated world. Every element remembers the script line
+ * that declared it, so later errors still point at the script.
+ */
+#ifndef SCENARIO_SCENARIO_H
+#define SCENARIO_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/simtime.h"
+
+#define SCN_NAME_MAX 32
+#define SCN_WHERE_MAX 96
+#define SCN_IF_NAME_MAX 16
+#define SCN_MAX_IFS 64        /* a switch has one per port */
+#define SCN_MAX_ADDRS 4
+#define SCN_MAX_ROUTES 16
+#define SCN_MAX_SWEEP 32
+#define SCN_LINE_MAX 256
+
+enum scn_mode { SCN_NAT, SCN_TUN, SCN_DR, SCN_FULLNAT, SCN_MODES };
+#define SCN_MAX_RUNS (SCN_MODES * SCN_MAX_SWEEP)
+
+const char *scn_mode_name(enum scn_mode m);
+/* -1 when the name is not one of nat, tun, dr, fullnat. */
+int scn_mode_parse(const char *name);
+
+/* "file.lua:12": where the element was declared. */
+struct scn_where {
+    char text[SCN_WHERE_MAX];
+};
+
+enum scn_node_kind { SCN_HOST, SCN_ROUTER, SCN_SWITCH };
+
+struct scn_cpu {
+    int cores;                 /* 0: no CPU model (infinitely fast) */
+    sim_time_t per_packet;     /* cost of handling one packet */
+    double per_byte_ns;        /* and of each of its bytes */
+    uint32_t backlog;          /* packets waiting for a core before drops */
+};
+
+struct scn_iface {
+    char name[SCN_IF_NAME_MAX];
+    uint32_t addr[SCN_MAX_ADDRS];   /* host byte order */
+    uint8_t prefix_len[SCN_MAX_ADDRS];
+    int naddrs;
+    int link;                  /* index in scn_topo.links, or -1 (lo, tunl0) */
+    bool noarp;                /* holds addresses without answering ARP (lo) */
+};
+
+struct scn_route {
+    uint32_t prefix;
+    uint8_t prefix_len;
+    uint32_t via;              /* 0: on-link */
+    struct scn_where where;
+};
+
+#define SCN_MAX_MARKS 16
+
+/* A firewall-mark rule (iptables -t mangle ... -j MARK). */
+struct scn_mark {
+    uint8_t protocol;          /* 0: any */
+    uint32_t daddr;
+    uint8_t prefix_len;
+    uint16_t dport_lo, dport_hi;   /* 0, 0: any */
+    uint32_t mark;
+    struct scn_where where;
+};
+
+struct scn_node {
+    char name[SCN_NAME_MAX];
+    enum scn_node_kind kind;
+    struct scn_where where;
+    struct scn_cpu cpu;
+    struct scn_iface ifs[SCN_MAX_IFS];
+    int nifs;
+    struct scn_route routes[SCN_MAX_ROUTES];
+    int nroutes;
+    bool forward;              /* routers forward; hosts do not */
+    struct scn_mark marks[SCN_MAX_MARKS];
+    int nmarks;
+    struct {
+        int type, code;        /* code -1: any */
+    } icmp_drops[SCN_MAX_MARKS];   /* forwarded ICMP a firewall drops */
+    int nicmp_drops;
+    int arp_ignore, arp_announce, rp_filter;   /* host-wide ("all") values */
+};
+
+struct scn_link {
+    int node[2], iface[2];
+    uint64_t rate_bps;
+    sim_time_t delay, jitter;
+    double loss;
+    uint32_t mtu;
+    uint32_t queue_pkts;
+    struct scn_where where;
+};
+
+#define SCN_MAX_LADDRS 8
+#define SCN_MAX_DIRECTORS 8
+
+/* A director; a run may have several sharing the VIP, when keepalived's
+ * VRRP decides which holds it. */
+struct scn_director {
+    int node;
+    uint32_t vip;
+    uint32_t laddrs[SCN_MAX_LADDRS];   /* FULLNAT local addresses */
+    int nladdrs;
+    char (*ipvsadm)[SCN_LINE_MAX];  /* rules, in order */
+    int nipvsadm;
+    char keepalived[256];      /* path of a keepalived.conf, or "" */
+    struct scn_where where;
+};
+
+struct scn_realserver {
+    int node;
+    enum scn_mode mode;        /* how the host is set up for the director */
+    uint32_t vip;
+    uint32_t gateway;          /* NAT: the director's address on the server side */
+    bool arp_fix;              /* DR: arp_ignore=1, arp_announce=2 (the default) */
+    struct scn_where where;
+};
+
+enum scn_app_kind { SCN_APP_HTTP, SCN_APP_BULK, SCN_APP_UDP };
+
+struct scn_server_app {
+    int node;
+    enum scn_app_kind kind;
+    uint16_t port;
+    char service_time[64];     /* a distribution, as engine/dist parses it */
+    struct scn_where where;
+};
+
+enum scn_load_kind { SCN_LOAD_HTTP_CLOSED, SCN_LOAD_HTTP_OPEN, SCN_LOAD_BULK_DOWN,
+                     SCN_LOAD_BULK_UP, SCN_LOAD_UDP };
+
+struct scn_workload {
+    char name[SCN_NAME_MAX];
+    enum scn_load_kind kind;
+    int *from;                 /* client nodes */
+    int nfrom;
+    uint32_t dst;
+    uint16_t dport;
+    int users;                 /* closed loop: concurrent users per client */
+    double rate;               /* open loop: requests per second per client */
+    char think[64], request[64], response[64];   /* distributions */
+    bool keepalive;
+    sim_time_t start, stop;
+    sim_time_t timeout;        /* per attempt, connection set-up included */
+    int retries;               /* attempts again after a failure, then the request fails */
+    struct scn_where where;
+};
+
+enum scn_event_kind { SCN_EV_FAIL, SCN_EV_RECOVER, SCN_EV_LINK_DOWN, SCN_EV_LINK_UP,
+                      SCN_EV_IPVSADM };
+
+struct scn_event {
+    sim_time_t at;
+    enum scn_event_kind kind;
+    int node;                  /* FAIL, RECOVER */
+    int link;                  /* LINK_DOWN, LINK_UP */
+    char line[SCN_LINE_MAX];   /* IPVSADM */
+    struct scn_where where;
+};
+
+/* One run's world: what build(run) declared. */
+struct scn_topo {
+    struct scn_node *nodes;
+    int nnodes;
+    struct scn_link *links;
+    int nlinks;
+    struct scn_director *directors;    /* in the order declared */
+    int ndirectors;
+    struct scn_realserver *realservers;
+    int nrealservers;
+    struct scn_server_app *apps;
+    int napps;
+    struct scn_workload *workloads;
+    int nworkloads;
+    struct scn_event *events;
+    int nevents;
+};
+
+/* One run: a mode and a value of the swept parameter. */
+struct scn_run {
+    enum scn_mode mode;
+    double sweep_value;        /* meaningful when the scenario sweeps */
+};
+
+struct scenario {
+    char name[SCN_NAME_MAX];
+    char description[512];
+    char lesson[4096];         /* Markdown: what the runs show and why ("" : none) */
+    char file[256];
+    sim_time_t duration, warmup;
+    uint64_t seed;
+    enum scn_mode modes[SCN_MODES];
+    int nmodes;
+    char sweep_param[SCN_NAME_MAX];    /* "" when nothing is swept */
+    double sweep[SCN_MAX_SWEEP];
+    int nsweep;
+    struct lua_State *L;       /* holds build() and the params */
+};
+
+/* Load a scenario script; 0, or -1 with "file:line: message" in err.
+ * overrides are "key=value" strings (lvslab run --set) applied to params and
+ * to duration, warmup, seed; a key the scenario does not have is an error. */
+int scenario_load(struct scenario *sc, const char *path, const char *const *overrides,
+                  int noverrides, char *err, size_t errlen);
+void scenario_free(struct scenario *sc);
+
+/* The runs, modes outer and sweep values inner; returns how many. */
+int scenario_runs(const struct scenario *sc, struct scn_run *runs, int max);
+
+/* Call build(run) and check the result as a whole; 0, or -1 with err. */
+int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_topo *topo,
+                   char *err, size_t errlen);
+void scn_topo_free(struct scn_topo *topo);
+
+/* One run of a script, as the emulated world's single-run commands take
+ * it: loaded with the overrides, the run of mode (NULL: the first) at the
+ * first sweep value unless the overrides pin one, built. 0 with sc, run and
+ * topo filled, or -1 with err (nothing to free). */
+int scenario_load_run(const char *script, const char *mode, const char *const *sets, int nsets,
+                      struct scenario *sc, struct scn_run *run, struct scn_topo *topo, char *err, size_t errlen);
+
+/* A keepalived MISC_CHECK during the run: the predicate the last
+ * build(run) declared with misc_check(path, fn), called as fn(address,
+ * port, seconds). 1 pass, 0 fail, -1 with "message" in err. */
+int scenario_misc_check(struct scenario *sc, const char *path, uint32_t addr, uint16_t port, sim_time_t now,
+                        char *err, size_t errlen);
+
+/* "where: message" into err, for errors about a declared element; -1. */
+int scn_fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Find a node by name: its index, or -1. */
+int scn_topo_node(const struct scn_topo *topo, const char *name);
+/* The director on node, or NULL. */
+const struct scn_director *scn_topo_director(const struct scn_topo *topo, int node);
+
+#endif
