@@ -238,8 +238,13 @@ struct ipvs_conn *ipvs_conn_out_get(struct ipvs *ipvs, uint8_t protocol, uint32_
  * stage runs over all the packets, so its misses overlap. hints[i] is the
  * first entry's reference, or 0, for ipvs_conn_in_get: the table may
  * change before it is used. */
+#ifdef __clang__                       /* clang has no access attribute */
+#define IPVS_PREFETCH_ACCESS
+#else                                   /* n buckets read, n hints written: no more need be set */
+#define IPVS_PREFETCH_ACCESS __attribute__((access(read_only, 2, 4), access(write_only, 3, 4)))
+#endif
 void ipvs_conn_prefetch_burst(const struct ipvs *ipvs, const uint32_t *const *buckets, uint32_t *hints,
-                              unsigned n) __attribute__((access(read_only, 2, 4), access(write_only, 3, 4)));
+                              unsigned n) IPVS_PREFETCH_ACCESS;
 /* A template: client (masked) and virtual service, port 0 for the client. */
 struct ipvs_conn *ipvs_conn_template_get(struct ipvs *ipvs, uint8_t protocol, uint32_t caddr,
                                          uint32_t vaddr, uint16_t vport);

@@ -5,11 +5,12 @@
 #   scripts/deps.sh           what the build, the tests and the demo need
 #                             (mininet and bridge-utils: emu/mininet/, whose
 #                             LinuxBridge switch runs brctl; ethtool: the
-#                             test that turns a veth's TSO off and on)
+#                             test that turns a veth's TSO off and on;
+#                             clang and its runtimes: make fuzz)
 #   scripts/deps.sh --bench   also ns-3, to run bench/vs-ns3.sh
 set -eu
 
-packages="build-essential pkg-config
+packages="build-essential pkg-config clang libclang-rt-14-dev
 libcriterion-dev libev-dev libpcap-dev libnet1-dev liblua5.4-dev lua5.4
 libjansson-dev nettle-dev gnuplot-nox tshark python3
 iproute2 iputils-ping procps curl wrk iperf3 hping3 chromium ethtool

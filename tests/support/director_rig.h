@@ -43,7 +43,7 @@ struct rig {
     struct ipvs_service_conf svc;
 };
 
-static void rig_xmit(struct netif *nif, struct pkt *p)
+static inline void rig_xmit(struct netif *nif, struct pkt *p)
 {
     struct rig_dev *d = nif->xmit_ctx;
     d->frames++;
@@ -60,7 +60,7 @@ static void rig_xmit(struct netif *nif, struct pkt *p)
 static inline uint32_t rig_client(uint32_t k) { return RIG_IP4(172, 16, 0, 0) + (k >> 12); }
 static inline uint16_t rig_cport(uint32_t k) { return (uint16_t)(1024 + (k & 0xfff)); }
 
-static struct pkt *rig_frame(struct rig *r, const uint8_t dst_mac[6], uint32_t src, uint16_t sport,
+static inline struct pkt *rig_frame(struct rig *r, const uint8_t dst_mac[6], uint32_t src, uint16_t sport,
                              uint32_t dst, uint16_t dport, uint8_t proto, uint8_t flags, uint32_t payload)
 {
     uint32_t l4 = proto == IPPROTO_TCP ? TCP_HLEN : 8;
@@ -121,7 +121,7 @@ static inline void rig_reply(struct rig *r, int i, uint32_t k, uint8_t flags)
 }
 
 /* A neighbour the director learns from an ARP request it answers. */
-static void rig_introduce(struct rig *r, struct netif *nif, uint32_t ip, uint8_t last)
+static inline void rig_introduce(struct rig *r, struct netif *nif, uint32_t ip, uint8_t last)
 {
     struct pkt *p = pkt_alloc(r->pool, ETH_HLEN + sizeof(struct arp_hdr));
     struct eth_hdr *eth = (struct eth_hdr *)p->data;
@@ -138,7 +138,7 @@ static void rig_introduce(struct rig *r, struct netif *nif, uint32_t ip, uint8_t
 
 /* The director with one TCP service VIP:80 on sched and `dests` real
  * servers of weight 1 in mode fwd (FULLNAT: local addresses 10.2.1.1-8). */
-static void rig_init(struct rig *r, enum ipvs_fwd fwd, int dests, const char *sched, bool keep)
+static inline void rig_init(struct rig *r, enum ipvs_fwd fwd, int dests, const char *sched, bool keep)
 {
     memset(r, 0, sizeof *r);
     sched_init(&r->clock);
@@ -170,7 +170,7 @@ static void rig_init(struct rig *r, enum ipvs_fwd fwd, int dests, const char *sc
 }
 
 /* Frees everything; the packets still live (0 expected). */
-static size_t rig_free(struct rig *r)
+static inline size_t rig_free(struct rig *r)
 {
     if (r->front_dev.last)
         pkt_free(r->front_dev.last);
