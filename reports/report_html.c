@@ -78,14 +78,6 @@ static void lesson_html(FILE *f, const char *md)
 
 static void hnum(FILE *f, double v) { report_fnum(f, v, "n/a"); }
 
-static void hpct(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("n/a", f);
-    else
-        fprintf(f, "%.0f%%", v * 100);
-}
-
 static const char css[] =
     "body{font-family:Georgia,'Times New Roman',serif;color:#222;max-width:1060px;"
     "margin:2em auto;padding:0 1.5em;line-height:1.45;background:#fff}"
@@ -145,7 +137,7 @@ static void comparison(FILE *f, json_t *root)
             case 2: hnum(f, peak ? report_num(peak, "bound.goodput_mbps") : NAN); break;
             case 3: hnum(f, peak ? report_num(peak, "requests_per_s") : NAN); break;
             case 4: hnum(f, peak ? report_num(peak, "latency_ms.p99") : NAN); break;
-            case 5: hpct(f, peak ? report_num(peak, "director.cpu_util") : NAN); break;
+            case 5: report_fpct(f, peak ? report_num(peak, "director.cpu_util") : NAN); break;
             case 6: hstr(f, peak ? report_str(peak, "bound.limited_by") : NULL); break;
             case 7: hstr(f, q->gateway); break;
             case 8: hstr(f, q->client_ip); break;
@@ -204,9 +196,9 @@ static void runs_table(FILE *f, json_t *root)
             fputs("</td>", f);
         }
         fputs("<td class=\"n\">", f);
-        hpct(f, report_num(r, "director.cpu_util"));
+        report_fpct(f, report_num(r, "director.cpu_util"));
         fputs("</td><td class=\"n\">", f);
-        hpct(f, report_num(r, "director.nic_util"));
+        report_fpct(f, report_num(r, "director.nic_util"));
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);

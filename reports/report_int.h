@@ -27,8 +27,17 @@ json_t *report_series(json_t *root);
 /* Does run belong to series? */
 bool report_run_in(json_t *run, const char *series);
 
-/* Writes a number for CSV/Markdown: "" (csv) or "n/a" (md) when NAN. */
+/* A number as text: counts in full, others to 6 significant digits;
+ * missing ("" for CSV, "n/a" elsewhere) when NAN. buf holds REPORT_NUM_LEN
+ * bytes (a fraction in percent, "%.0f%%", of any double fits); the result
+ * is buf or missing. */
+#define REPORT_NUM_LEN 320
+const char *report_snum(char *buf, double v, const char *missing);
+/* A fraction as a whole percentage ("92%"), "n/a" when NAN. */
+const char *report_spct(char *buf, double v);
+/* Write report_snum(v) and report_spct(v) to f. */
 void report_fnum(FILE *f, double v, const char *missing);
+void report_fpct(FILE *f, double v);
 
 /* Writers; each returns 0 or -1 with err set. */
 int report_csv(json_t *root, const char *dir, char *err, size_t errlen);

@@ -24,14 +24,6 @@ static void mstr(FILE *f, const char *s)
 
 static void mnum(FILE *f, double v) { report_fnum(f, v, "n/a"); }
 
-static void mpct(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("n/a", f);
-    else
-        fprintf(f, "%.0f%%", v * 100);
-}
-
 static void comparison(FILE *f, json_t *root)
 {
     json_t *modes = report_series(root), *m;
@@ -77,7 +69,7 @@ static void comparison(FILE *f, json_t *root)
             case 2: mnum(f, peak ? report_num(peak, "bound.goodput_mbps") : NAN); break;
             case 3: mnum(f, peak ? report_num(peak, "requests_per_s") : NAN); break;
             case 4: mnum(f, peak ? report_num(peak, "latency_ms.p99") : NAN); break;
-            case 5: mpct(f, peak ? report_num(peak, "director.cpu_util") : NAN); break;
+            case 5: report_fpct(f, peak ? report_num(peak, "director.cpu_util") : NAN); break;
             case 6: mstr(f, peak ? report_str(peak, "bound.limited_by") : NULL); break;
             case 7: mstr(f, q->gateway); break;
             case 8: mstr(f, q->client_ip); break;
@@ -133,9 +125,9 @@ static void runs_table(FILE *f, json_t *root)
                 mstr(f, report_str(r, "bound.limited_by"));
         }
         fputs(" | ", f);
-        mpct(f, report_num(r, "director.cpu_util"));
+        report_fpct(f, report_num(r, "director.cpu_util"));
         fputs(" | ", f);
-        mpct(f, report_num(r, "director.nic_util"));
+        report_fpct(f, report_num(r, "director.nic_util"));
         fputs(" |\n", f);
     }
     fputc('\n', f);
