@@ -65,4 +65,18 @@ const struct report_mode_facts *report_mode_facts(const char *series);
  * scaling. *peak gets the run with the highest goodput. */
 double report_saturation(json_t *root, const char *series, json_t **peak);
 
+/* The mode comparison table (report_table.c): report_rows, ended by a row
+ * without a label, one row per line; a column per series. */
+struct report_row {
+    const char *label;      /* with the unit: "Peak goodput (Mbit/s)" */
+    bool numeric;           /* always a number or n/a: index.html right-aligns it */
+    /* The cell's text, unescaped and never NULL: borrowed from the record
+     * or the mode's facts, or formatted into buf (REPORT_NUM_LEN bytes). */
+    const char *(*cell)(const struct report_row *row, json_t *root,
+                        const char *series, char *buf);
+    const char *field;      /* the peak run's field the cell shows */
+    size_t fact;            /* offset of the report_mode_facts string shown */
+};
+extern const struct report_row report_rows[];
+
 #endif
