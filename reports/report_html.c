@@ -1,8 +1,8 @@
 /* Reports: index.html, one self-contained page (inline CSS, inline SVG
- * charts from gnuplot, no script, no external URL): the comparison table,
- * the five charts, the per-run table, events and links to the pcaps. */
+ * charts from gnuplot, no script, no external URL): the comparison table
+ * (report_table.c), the five charts, the per-run table, events and links
+ * to the pcaps. */
 #include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,14 +78,6 @@ static void lesson_html(FILE *f, const char *md)
 
 static void hnum(FILE *f, double v) { report_fnum(f, v, "n/a"); }
 
-static void hpct(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("n/a", f);
-    else
-        fprintf(f, "%.0f%%", v * 100);
-}
-
 static const char css[] =
     "body{font-family:Georgia,'Times New Roman',serif;color:#222;max-width:1060px;"
     "margin:2em auto;padding:0 1.5em;line-height:1.45;background:#fff}"
@@ -118,41 +110,14 @@ static void comparison(FILE *f, json_t *root)
         fputs("</th>", f);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
-    const char *rows[] = { "Servers supported before the director saturates",
-                           "Peak goodput (Mbit/s)", "Analytic bound at peak (Mbit/s)",
-                           "Requests/s at peak", "p99 latency at peak (ms)",
-                           "Director CPU at peak", "Limited by",
-                           "Director as gateway for replies", "Client address visible to servers",
-                           "Security exposure", "Configuration complexity", "Real server OS" };
-    for (size_t row = 0; row < sizeof rows / sizeof *rows; row++) {
-        fprintf(f, "<tr><th>%s</th>", rows[row]);
+    for (const struct report_row *row = report_rows; row->label; row++) {
+        fputs("<tr><th>", f);
+        hstr(f, row->label);
+        fputs("</th>", f);
         json_array_foreach(modes, i, m) {
-            const char *mode = json_string_value(m);
-            const struct report_mode_facts *q = report_mode_facts(mode);
-            json_t *peak;
-            double sat = report_saturation(root, mode, &peak);
-            fputs(row >= 1 && row <= 5 ? "<td class=\"n\">" : "<td>", f);
-            switch (row) {
-            case 0:
-                if (!param)
-                    fputs("n/a (no sweep)", f);
-                else if (isnan(sat))
-                    fputs("more than the largest tried (still scaling)", f);
-                else
-                    hnum(f, sat);
-                break;
-            case 1: hnum(f, peak ? report_num(peak, "goodput_mbps") : NAN); break;
-            case 2: hnum(f, peak ? report_num(peak, "bound.goodput_mbps") : NAN); break;
-            case 3: hnum(f, peak ? report_num(peak, "requests_per_s") : NAN); break;
-            case 4: hnum(f, peak ? report_num(peak, "latency_ms.p99") : NAN); break;
-            case 5: hpct(f, peak ? report_num(peak, "director.cpu_util") : NAN); break;
-            case 6: hstr(f, peak ? report_str(peak, "bound.limited_by") : NULL); break;
-            case 7: hstr(f, q->gateway); break;
-            case 8: hstr(f, q->client_ip); break;
-            case 9: hstr(f, q->security); break;
-            case 10: hstr(f, q->complexity); break;
-            case 11: hstr(f, q->servers_os); break;
-            }
+            char buf[REPORT_NUM_LEN];
+            fputs(row->numeric ? "<td class=\"n\">" : "<td>", f);
+            hstr(f, row->cell(row, root, json_string_value(m), buf));
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
@@ -204,9 +169,9 @@ static void runs_table(FILE *f, json_t *root)
             fputs("</td>", f);
         }
         fputs("<td class=\"n\">", f);
-        hpct(f, report_num(r, "director.cpu_util"));
+        report_fpct(f, report_num(r, "director.cpu_util"));
         fputs("</td><td class=\"n\">", f);
-        hpct(f, report_num(r, "director.nic_util"));
+        report_fpct(f, report_num(r, "director.nic_util"));
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);

@@ -27,8 +27,17 @@ json_t *report_series(json_t *root);
 /* Does run belong to series? */
 bool report_run_in(json_t *run, const char *series);
 
-/* Writes a number for CSV/Markdown: "" (csv) or "n/a" (md) when NAN. */
+/* A number as text: counts in full, others to 6 significant digits;
+ * missing ("" for CSV, "n/a" elsewhere) when NAN. buf holds REPORT_NUM_LEN
+ * bytes (a fraction in percent, "%.0f%%", of any double fits); the result
+ * is buf or missing. */
+#define REPORT_NUM_LEN 320
+const char *report_snum(char *buf, double v, const char *missing);
+/* A fraction as a whole percentage ("92%"), "n/a" when NAN. */
+const char *report_spct(char *buf, double v);
+/* Write report_snum(v) and report_spct(v) to f. */
 void report_fnum(FILE *f, double v, const char *missing);
+void report_fpct(FILE *f, double v);
 
 /* Writers; each returns 0 or -1 with err set. */
 int report_csv(json_t *root, const char *dir, char *err, size_t errlen);
@@ -55,5 +64,19 @@ const struct report_mode_facts *report_mode_facts(const char *series);
  * most 10% to the next point, or reaches 90% of the bound); NAN if it keeps
  * scaling. *peak gets the run with the highest goodput. */
 double report_saturation(json_t *root, const char *series, json_t **peak);
+
+/* The mode comparison table (report_table.c): report_rows, ended by a row
+ * without a label, one row per line; a column per series. */
+struct report_row {
+    const char *label;      /* with the unit: "Peak goodput (Mbit/s)" */
+    bool numeric;           /* always a number or n/a: index.html right-aligns it */
+    /* The cell's text, unescaped and never NULL: borrowed from the record
+     * or the mode's facts, or formatted into buf (REPORT_NUM_LEN bytes). */
+    const char *(*cell)(const struct report_row *row, json_t *root,
+                        const char *series, char *buf);
+    const char *field;      /* the peak run's field the cell shows */
+    size_t fact;            /* offset of the report_mode_facts string shown */
+};
+extern const struct report_row report_rows[];
 
 #endif

@@ -1,8 +1,6 @@
-/* Reports: summary.md, the mode comparison table (measured numbers plus the
- * fixed qualitative rows of report_modes.c), per-run tables, events and the
- * pcap links. */
+/* Reports: summary.md, the mode comparison table (report_table.c) in
+ * Markdown, per-run tables, events and the pcap links. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,14 +22,6 @@ static void mstr(FILE *f, const char *s)
 
 static void mnum(FILE *f, double v) { report_fnum(f, v, "n/a"); }
 
-static void mpct(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs("n/a", f);
-    else
-        fprintf(f, "%.0f%%", v * 100);
-}
-
 static void comparison(FILE *f, json_t *root)
 {
     json_t *modes = report_series(root), *m;
@@ -49,42 +39,14 @@ static void comparison(FILE *f, json_t *root)
         fputs("---|", f);
     fputc('\n', f);
 
-    const char *rows[] = { "Servers supported before the director saturates",
-                           "Peak goodput (Mbit/s)", "Analytic bound at peak (Mbit/s)",
-                           "Requests/s at peak", "p99 latency at peak (ms)",
-                           "Director CPU at peak", "Limited by",
-                           "Director as gateway for replies", "Client address visible to servers",
-                           "Security exposure", "Configuration complexity", "Real server OS" };
-    for (size_t row = 0; row < sizeof rows / sizeof *rows; row++) {
-        fprintf(f, "| %s |", rows[row]);
+    for (const struct report_row *row = report_rows; row->label; row++) {
+        fputs("| ", f);
+        mstr(f, row->label);
+        fputs(" |", f);
         json_array_foreach(modes, i, m) {
-            const char *mode = json_string_value(m);
-            const struct report_mode_facts *q = report_mode_facts(mode);
-            json_t *peak;
-            double sat = report_saturation(root, mode, &peak);
+            char buf[REPORT_NUM_LEN];
             fputc(' ', f);
-            switch (row) {
-            case 0:
-                if (!param)
-                    fputs("n/a (no sweep)", f);
-                else if (isnan(sat)) {
-                    fputs("more than the largest tried (still scaling)", f);
-                } else {
-                    mnum(f, sat);
-                }
-                break;
-            case 1: mnum(f, peak ? report_num(peak, "goodput_mbps") : NAN); break;
-            case 2: mnum(f, peak ? report_num(peak, "bound.goodput_mbps") : NAN); break;
-            case 3: mnum(f, peak ? report_num(peak, "requests_per_s") : NAN); break;
-            case 4: mnum(f, peak ? report_num(peak, "latency_ms.p99") : NAN); break;
-            case 5: mpct(f, peak ? report_num(peak, "director.cpu_util") : NAN); break;
-            case 6: mstr(f, peak ? report_str(peak, "bound.limited_by") : NULL); break;
-            case 7: mstr(f, q->gateway); break;
-            case 8: mstr(f, q->client_ip); break;
-            case 9: mstr(f, q->security); break;
-            case 10: mstr(f, q->complexity); break;
-            case 11: mstr(f, q->servers_os); break;
-            }
+            mstr(f, row->cell(row, root, json_string_value(m), buf));
             fputs(" |", f);
         }
         fputc('\n', f);
@@ -133,9 +95,9 @@ static void runs_table(FILE *f, json_t *root)
                 mstr(f, report_str(r, "bound.limited_by"));
         }
         fputs(" | ", f);
-        mpct(f, report_num(r, "director.cpu_util"));
+        report_fpct(f, report_num(r, "director.cpu_util"));
         fputs(" | ", f);
-        mpct(f, report_num(r, "director.nic_util"));
+        report_fpct(f, report_num(r, "director.nic_util"));
         fputs(" |\n", f);
     }
     fputc('\n', f);

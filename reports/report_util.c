@@ -1,4 +1,5 @@
-/* Reports: reading numbers and strings out of the validated record. */
+/* Reports: reading numbers and strings out of the validated record, and
+ * numbers as text. */
 #include <math.h>
 #include <string.h>
 
@@ -41,12 +42,33 @@ double report_sweep_value(json_t *root, json_t *run)
     return p ? report_num(json_object_get(run, "sweep"), p) : NAN;
 }
 
-void report_fnum(FILE *f, double v, const char *missing)
+const char *report_snum(char *buf, double v, const char *missing)
 {
     if (isnan(v))
-        fputs(missing, f);
-    else if (v == floor(v) && fabs(v) < 1e15)   /* counts and byte totals in full */
-        fprintf(f, "%.0f", v);
+        return missing;
+    if (v == floor(v) && fabs(v) < 1e15)   /* counts and byte totals in full */
+        snprintf(buf, REPORT_NUM_LEN, "%.0f", v);
     else
-        fprintf(f, "%.6g", v);
+        snprintf(buf, REPORT_NUM_LEN, "%.6g", v);
+    return buf;
+}
+
+const char *report_spct(char *buf, double v)
+{
+    if (isnan(v))
+        return "n/a";
+    snprintf(buf, REPORT_NUM_LEN, "%.0f%%", v * 100);
+    return buf;
+}
+
+void report_fnum(FILE *f, double v, const char *missing)
+{
+    char buf[REPORT_NUM_LEN];
+    fputs(report_snum(buf, v, missing), f);
+}
+
+void report_fpct(FILE *f, double v)
+{
+    char buf[REPORT_NUM_LEN];
+    fputs(report_spct(buf, v), f);
 }

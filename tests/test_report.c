@@ -1,6 +1,7 @@
 /* Reports: from fixture results.json files (a 4-mode x 3-point comparison,
  * an emulated run with nulls, and bad records) to the CSV files, summary.md
- * and index.html; bad input gives the exact error with file and JSON path. */
+ * and index.html (the comparison table the same in both); bad input gives
+ * the exact error with file and JSON path. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "reports/report.h"
+#include "reports/report_int.h"
 
 #define FIX "tests/fixtures/reports/"
 
@@ -173,6 +175,40 @@ Test(report, comparison_writes_every_file, .fini = cleanup)
     cr_assert(strstr(html, "<a href=\"pcap/nat/director-eth0.pcap\">"));
     cr_assert(strstr(html, "nat bound"), "bound line titled");
     cr_assert(strstr(html, "rs_down rs2"), "event marked on the time series");
+    free(html);
+}
+
+/* summary.md and index.html render the one comparison table: every row,
+ * in order, each cell escaped for its format. */
+Test(report, comparison_rows_in_both_renderings, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr), *run;
+    cr_assert(root, "%s", jerr.text);
+    size_t i, nrows = 0;
+    json_array_foreach(json_object_get(root, "runs"), i, run)
+        if (!strcmp(json_string_value(json_object_get(run, "mode")), "nat"))
+            json_object_set_new(json_object_get(run, "bound"), "limited_by",
+                                json_string("director <NIC> | x_y"));
+    cr_assert_eq(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    char *md = slurp("summary.md"), *html = slurp("index.html");
+    const char *mp = md, *hp = html;
+    for (const struct report_row *row = report_rows; row->label; row++, nrows++) {
+        char want[256];
+        snprintf(want, sizeof want, "\n| %s |", row->label);
+        cr_assert((mp = strstr(mp, want)), "summary.md: no row %s after the previous one", row->label);
+        snprintf(want, sizeof want, "<tr><th>%s</th><td", row->label);
+        cr_assert((hp = strstr(hp, want)), "index.html: no row %s after the previous one", row->label);
+    }
+    cr_assert_eq(nrows, 12);
+    cr_assert(strstr(md, "| Limited by | director \\<NIC> \\| x\\_y | director NIC |"), "%s", md);
+    cr_assert(strstr(html, "<tr><th>Limited by</th><td>director &lt;NIC&gt; | x_y</td><td>director NIC</td>"),
+              "%s", html);
+    cr_assert(strstr(html, "<tr><th>Peak goodput (Mbit/s)</th><td class=\"n\">455.9</td>"), "%s", html);
+    free(md);
     free(html);
 }
 
