@@ -38,7 +38,7 @@ int ipvs_sync_start(struct ipvs *ipvs, enum ipvs_sync_state state, const struct 
                                              : 1500;
     uint32_t min = state == IPVS_SYNC_BACKUP ? 1024 : IPVS_SYNC_MESG_HLEN + IPVS_SYNC_CONN_V4_LEN;
     if (c.sync_maxlen)
-        c.sync_maxlen = (uint16_t)(c.sync_maxlen < min ? min : c.sync_maxlen > 65535 - hlen ? 65535 - hlen
+        c.sync_maxlen = (uint16_t)(c.sync_maxlen < min ? min : c.sync_maxlen > 65535u - hlen ? 65535u - hlen
                                                                                              : c.sync_maxlen);
     else
         c.sync_maxlen = (uint16_t)(mtu - hlen);
