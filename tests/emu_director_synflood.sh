@@ -11,11 +11,12 @@
 # without: at least half of it reached the real servers); the pcaps pass
 # scripts/pcap-check.sh, the router's network-unreachable errors about the
 # spoofed source included, as the director passes them on to the real
-# servers. Prints the figures. Needs root, /dev/net/tun and hping3.
+# servers. Prints the figures. Needs root, /dev/net/tun and hping3: skips
+# (exit 77) without them.
 set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ] || ! command -v hping3 >/dev/null; then
-    echo "skipped: needs root, /dev/net/tun and hping3"; exit 0
-fi
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
+need_tools hping3
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 flood=20000

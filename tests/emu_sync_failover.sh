@@ -11,7 +11,7 @@
 # (sync=0): the backup has no entry for the connection and the download
 # fails, as the lesson shows. The survivor's pcap holds IPVS sync messages
 # from the master and passes tshark. Needs root and /dev/net/tun: skips
-# (exit 0) without them. The client's TCP receive buffer is capped at
+# (exit 77) without them. The client's TCP receive buffer is capped at
 # 256 KB: in DR the data bypasses the directors, and a window of megabytes
 # would let the rate-limited download end on data sent before the crash.
 tag_prefix=s

@@ -10,7 +10,7 @@
 # router's ARP entry for the VIP (the router is the VIP's neighbour on the
 # LAN: the client's own entry is the router's) to the backup's MAC, and the
 # client's fetches succeed again. The pcaps pass tshark. Prints the
-# takeover times. Needs root and /dev/net/tun: skips (exit 0) without them.
+# takeover times. Needs root and /dev/net/tun: skips (exit 77) without them.
 tag_prefix=v
 . "$(dirname "$0")/support/emu_world.sh"
 again=
