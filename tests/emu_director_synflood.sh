@@ -54,7 +54,11 @@ run() {
     # 10 MB at 2 MB/s: established for about 5 s, the flood in its middle
     client curl -sf --max-time 40 --limit-rate 2M -o "$out/big.out" http://10.0.0.100/big.bin &
     curl_pid=$!
-    sleep 1
+    i=0   # established: its first bytes are in
+    until [ -s "$out/big.out" ]; do
+        i=$((i + 1)); [ $i -lt 100 ] || { echo "synproxy=$sp: the download did not start"; exit 1; }
+        sleep 0.05
+    done
     ip netns exec "lvslab-$tag-router" timeout 15 hping3 -q -S -p 80 -a 10.9.0.1 -i u10 -c "$flood" 10.0.0.100 \
         >"$out/hping.txt" 2>&1 || true
     sent=$(awk '/packets transmitted/ { print $1 }' "$out/hping.txt")
