@@ -9,9 +9,9 @@
 # missing). Criterion's "Synthesis:" line leaves skipped tests out of every
 # count, so each binary also writes a TAP report (--tap=FILE), one line per
 # test: "ok - suite::test", "ok - suite::test  # SKIP reason" or
-# "not ok - suite::test"; the counts come from there, and a binary that
-# fails without a "not ok" line (it crashed, or its report is short of its
-# plan) counts one failure more.
+# "not ok - suite::test"; the counts come from there. A test the report
+# plans but never gives a line counts as failed, and so does a binary that
+# exits non-zero (or writes no report) without any "not ok" line.
 #
 # The skipped are named on a "skipped:" line and the failed on a
 # "failing:" line before the closing one. With CI=true a skip fails the run
@@ -40,7 +40,9 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
     plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
     short=$(( ${plan:-0} - p - s - f ))       # tests with no result line
     [ "$short" -gt 0 ] && f=$((f + short))
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1   # failed, and no test says why
+    if [ "$rc" -ne 0 ] || [ -z "$plan" ]; then   # failed (or no report), and no test says why
+        [ "$f" -gt 0 ] || f=1
+    fi
     passed=$((passed + p)); skipped=$((skipped + s)); failed=$((failed + f))
     if [ "$f" -gt 0 ]; then
         cat "$log"
