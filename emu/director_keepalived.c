@@ -9,21 +9,36 @@
 #include "lvs/keepalived/vrrp_start.h"
 #include "net/host.h"
 
+/* An event line starts with the director's clock: the loop's time that
+ * emu/clock.c reads (ev_now), in seconds since the Epoch, so that the logs
+ * of two directors on one machine can be laid side by side. */
+static double now(const struct emu_keepalived *k) { return ev_now(k->loop); }
+
 static void on_check_event(void *ctx, const struct ka_event *ev)
 {
     struct emu_keepalived *k = ctx;
     struct in_addr in = { htonl(ev->rs_addr) };
-    fprintf(k->log, "keepalived: %s %s %s:%u: %s\n", ka_event_kind_name(ev->kind), ev->service,
+    fprintf(k->log, "%.6f keepalived: %s %s %s:%u: %s\n", now(k), ka_event_kind_name(ev->kind), ev->service,
             ev->rs_addr ? inet_ntoa(in) : "-", ev->rs_port, ev->text);
     fflush(k->log);
 }
 
+/* A takeover for want of adverts also says when the last one came, on the
+ * same clock: the master that stopped sending cannot log it. */
 static void on_vrrp_event(void *ctx, const struct vrrp_event *ev)
 {
     struct emu_keepalived *k = ctx;
     ka_sync_daemon_follow(&k->sync, k->ipvs, ev);
-    fprintf(k->log, "keepalived: vrrp_instance %s: %s -> %s (%s)\n", ev->instance, vrrp_state_name(ev->from),
-            vrrp_state_name(ev->to), vrrp_reason_name(ev->reason));
+    fprintf(k->log, "%.6f keepalived: vrrp_instance %s: %s -> %s (%s)", now(k), ev->instance,
+            vrrp_state_name(ev->from), vrrp_state_name(ev->to), vrrp_reason_name(ev->reason));
+    const struct vrrp_instance *vi =
+        ev->reason == VRRP_REASON_MASTER_DOWN && k->vrrp ? vrrp_instance_find(k->vrrp, ev->instance) : NULL;
+    if (vi && vi->master_addr && vi->last_advert) {
+        struct in_addr in = { htonl(vi->master_addr) };
+        fprintf(k->log, ", last advert from %s at %.6f", inet_ntoa(in),
+                now(k) - (double)(ev->time - vi->last_advert) * 1e-9);
+    }
+    fputc('\n', k->log);
     fflush(k->log);
 }
 
@@ -32,6 +47,7 @@ int emu_keepalived_start(struct emu_keepalived *k, const char *path, struct ipvs
 {
     memset(k, 0, sizeof *k);
     k->log = log;
+    k->loop = loop;
     k->ipvs = ipvs;
     emu_misc_init(&k->misc, loop, log);
     *vrrp = false;

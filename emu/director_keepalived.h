@@ -5,7 +5,9 @@
  * real servers' kernels), MISC_CHECK scripts run as child processes
  * (emu/director_misc.h), its vrrp_instance blocks started, and
  * lvs_sync_daemon's IPVS sync following its instance. What they report
- * goes to a log, one line per event, as keepalived's syslog would.
+ * goes to a log, one line per event, as keepalived's syslog would, each
+ * line starting with the loop's time (seconds since the Epoch); a
+ * master-down takeover names the last advert heard and its time.
  */
 #ifndef EMU_DIRECTOR_KEEPALIVED_H
 #define EMU_DIRECTOR_KEEPALIVED_H
@@ -24,7 +26,8 @@ struct emu_keepalived {
     struct ka_sync_daemon sync;
     struct ipvs *ipvs;
     struct emu_misc misc;
-    FILE *log;
+    FILE *log;                /* the event log, each line stamped with loop's time */
+    struct ev_loop *loop;
 };
 
 /* Read path and start it on ipvs's host, on loop (the default loop: MISC

@@ -14,13 +14,12 @@
 # frame above the MTU; that with TSO back on at the peer its super-frames
 # are dropped, counted and said; that lan0's GRO/TSO/GSO are off while the
 # director runs and as they were after; and that its pcaps pass
-# scripts/pcap-check.sh. Needs root, namespaces and ethtool: skips (exit 0)
-# without root.
+# scripts/pcap-check.sh. Needs root, namespaces and ethtool: skips (exit 77)
+# without them.
 set -eu
-if [ "$(id -u)" -ne 0 ]; then
-    echo "skipped: needs root"; exit 0
-fi
-command -v ethtool >/dev/null || { echo "needs ethtool (scripts/deps.sh installs it)"; exit 1; }
+. "$(dirname "$0")/support/needs.sh"
+need_netns
+need_tools ethtool
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 p=lvaf$(( $$ % 1000 ))-            # every namespace made here starts with it

@@ -5,7 +5,7 @@
 # director's checker (on lvslab's TCP stack, over the TAP) logs rs2 down
 # within 10 s and the SIGUSR1 listing no longer holds 10.0.0.12; wrk
 # through the VIP then runs 2 s with no error, over rs1 and rs3 only.
-# Needs root and /dev/net/tun: skips (exit 0) without them.
+# Needs root and /dev/net/tun: skips (exit 77) without them.
 tag_prefix=k
 . "$(dirname "$0")/support/emu_world.sh"
 

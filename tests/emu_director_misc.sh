@@ -7,7 +7,7 @@
 # and slack), restoring it puts rs2 back; rs1's script exiting 7 sets its
 # weight to 5, exiting 1 takes it out, exit 0 puts it back; a script that
 # hangs is killed at misc_timeout (no process of it is left) and counts as
-# a failure. Needs root and /dev/net/tun: skips (exit 0) without them.
+# a failure. Needs root and /dev/net/tun: skips (exit 77) without them.
 tag_prefix=m
 . "$(dirname "$0")/support/emu_world.sh"
 

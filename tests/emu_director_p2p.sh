@@ -4,7 +4,7 @@
 # bridge (tests/fixtures/scenarios/emu-p2p.lua, NAT, rr): eight requests
 # through the VIP all succeed and rr gives each real server four; both
 # TAPs' pcaps pass scripts/pcap-check.sh. Needs root and /dev/net/tun:
-# skips (exit 0) without them.
+# skips (exit 77) without them.
 tag_prefix=p
 . "$(dirname "$0")/support/emu_world.sh"
 

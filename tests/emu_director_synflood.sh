@@ -11,11 +11,12 @@
 # without: at least half of it reached the real servers); the pcaps pass
 # scripts/pcap-check.sh, the router's network-unreachable errors about the
 # spoofed source included, as the director passes them on to the real
-# servers. Prints the figures. Needs root, /dev/net/tun and hping3.
+# servers. Prints the figures. Needs root, /dev/net/tun and hping3: skips
+# (exit 77) without them.
 set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ] || ! command -v hping3 >/dev/null; then
-    echo "skipped: needs root, /dev/net/tun and hping3"; exit 0
-fi
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
+need_tools hping3
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 flood=20000
@@ -53,7 +54,11 @@ run() {
     # 10 MB at 2 MB/s: established for about 5 s, the flood in its middle
     client curl -sf --max-time 40 --limit-rate 2M -o "$out/big.out" http://10.0.0.100/big.bin &
     curl_pid=$!
-    sleep 1
+    i=0   # established: its first bytes are in
+    until [ -s "$out/big.out" ]; do
+        i=$((i + 1)); [ $i -lt 100 ] || { echo "synproxy=$sp: the download did not start"; exit 1; }
+        sleep 0.05
+    done
     ip netns exec "lvslab-$tag-router" timeout 15 hping3 -q -S -p 80 -a 10.9.0.1 -i u10 -c "$flood" 10.0.0.100 \
         >"$out/hping.txt" 2>&1 || true
     sent=$(awk '/packets transmitted/ { print $1 }' "$out/hping.txt")

@@ -2,8 +2,11 @@
 # The userspace IP-in-IP endpoint (lvslab emu tun-endpoint): an IP-in-IP
 # packet carrying an ICMP echo for the VIP reaches the endpoint's namespace,
 # is decapsulated onto its TUN device, and the kernel there answers the
-# client directly from the VIP. Needs root and network namespaces.
+# client directly from the VIP. Needs root, network namespaces and
+# /dev/net/tun: skips (exit 77) without them.
 set -eu
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 tag=lvt$$

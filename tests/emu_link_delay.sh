@@ -11,7 +11,7 @@
 # run's seed (--set seed) in streams of its own. Then one delay line alone
 # between two namespaces with --loss 0.2 loses about 1 - 0.8^2 = 36% of
 # 200 pings (bounds 20% and 52%, over 4 standard deviations) and counts
-# its losses. Needs root and /dev/net/tun: skips (exit 0) without them.
+# its losses. Needs root and /dev/net/tun: skips (exit 77) without them.
 tag_prefix=d
 . "$(dirname "$0")/support/emu_world.sh"
 

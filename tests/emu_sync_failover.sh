@@ -3,24 +3,49 @@
 # (scenarios/failover.lua --set sync=1: DR, as the failover-sync lesson):
 # the master multicasts its connections to 224.0.0.81:8848 over the real
 # bridge and the backup holds them. A 16 MB curl download through the VIP,
-# rate-limited to 2 MB/s, is running when the master is SIGKILLed 4 s in
-# (the master sends a message that is not full once it is 2 s old, as the
-# kernel's: at this rate one connection's entries fill one in ~3 s); the
-# backup takes the VIP within the master-down interval and the download
-# finishes with the served file's sha256. Then the same without sync
-# (sync=0): the backup has no entry for the connection and the download
-# fails, as the lesson shows. The survivor's pcap holds IPVS sync messages
-# from the master and passes tshark. Needs root and /dev/net/tun: skips
-# (exit 0) without them. The client's TCP receive buffer is capped at
-# 256 KB: in DR the data bypasses the directors, and a window of megabytes
-# would let the rate-limited download end on data sent before the crash.
+# rate-limited to 2 MB/s (8 s), is running when the master is SIGKILLed:
+# once the backup's listing holds it as an active connection (the master
+# sends a message that is not full once it is 2 s old, as the kernel's),
+# and the master's listing holds it before that (the fetches that checked
+# the servers are all inactive on both directors first, so an active
+# connection is the download's). The backup takes the VIP the master-down
+# interval (3.61 s) after the last advert it heard, as its log's times say
+# (tests/support/director_log.sh), and the download finishes with the
+# served file's sha256. Then the same without sync (sync=0), the master
+# killed once its listing holds the download: the backup has no entry for
+# the connection and the download fails, as the lesson shows. The
+# survivor's pcap holds IPVS sync messages from the master and passes
+# tshark. Needs root and /dev/net/tun: skips (exit 77) without them. The
+# client's TCP receive buffer is capped at 256 KB: in DR the data bypasses
+# the directors, and a window of megabytes would let the rate-limited
+# download end on data sent before the crash.
 tag_prefix=s
 . "$(dirname "$0")/support/emu_world.sh"
+. "$(dirname "$0")/support/director_log.sh"
 client() { ip netns exec "lvslab-$tag-client1" "$@"; }
+master_down=3.609375
+
+# active NODE: the ActiveConn column of NODE's listing, summed
+active() {
+    director_listing "$1"
+    sed -n '1,/^IP Virtual Server/{/^  -> [0-9]/p}' "$work/$1.status" | awk '{ n += $5 } END { print n + 0 }'
+}
+
+# wait_active NODE N SECONDS: until NODE's active connections are N (or,
+# given +N, at least N); a listing and 100 ms between looks (about 200 ms),
+# SECONDS x 5 looks at most
+wait_active() {
+    k=0 n=
+    until n=$(active "$1") && case $2 in +*) [ "$n" -ge "${2#+}" ] ;; *) [ "$n" -eq "$2" ] ;; esac; do
+        k=$((k + 1)); [ $k -lt $(( $3 * 5 )) ] || { cat "$work/$1.status"; echo "sync=$sync: $1 has ${n:-no} active connections, not $2"; exit 1; }
+        sleep 0.1
+    done
+}
 
 # download SYNC: up with sync=SYNC, fetch 16 MB at 2 MB/s, SIGKILL the
-# master 4 s in; curl's exit code in $tmp/rc, the file in $tmp/out
+# master mid-way; curl's exit code in $tmp/rc, the file in $tmp/out
 download() {
+    sync=$1
     timeout 30 "$lvslab" emu up scenarios/failover.lua --set clients=1 --set sync="$1" --tag "$tag" \
         --pcap "$tmp/pcap$1" >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log"; echo "emu up failed"; exit 1; }
     head -c 16777216 /dev/urandom >"$work/big.bin"
@@ -32,21 +57,29 @@ download() {
         sleep 0.1
     done
     grep -q 'BACKUP -> MASTER' "$work/director.log" || { echo "sync=$1: director is not the master"; exit 1; }
+    ! grep -q MASTER "$work/director2.log" || { echo "sync=$1: director2 is not the backup"; exit 1; }
+    # the checking fetches are over on both directors (on the backup once synced)
+    wait_active director 0 5
+    wait_active director2 0 5
     # a small receive window: the server cannot send the rest ahead while the directors change
     client sysctl -qw net.ipv4.tcp_rmem="4096 131072 262144"
     client curl -sS --limit-rate 2M --max-time 25 -o "$tmp/out" http://10.0.0.100/big.bin &
     curl_pid=$!
-    sleep 4
+    wait_active director +1 5
+    [ "$1" -eq 0 ] || wait_active director2 +1 6
     kill -KILL "$(director_pid director)"
+    echo "sync=$1: master killed with $(wc -c <"$tmp/out") bytes of the download in"
+    wait_log "$work/director2.log" 'VI_1: BACKUP -> MASTER (master_down)' 8
+    set -- "$1" $(last_advert "$work/director2.log")
+    [ "${2:-}" = 10.0.0.2 ] || { cat "$work/director2.log"; echo "sync=$1: the takeover names no last advert from 10.0.0.2"; exit 1; }
+    took=$(seconds_between "$3" "$(log_time "$work/director2.log" 'VI_1: BACKUP -> MASTER (master_down)')")
+    echo "sync=$1: takeover $took s after the last advert (master-down interval $master_down s)"
+    on_time "$took" $master_down ||
+        { cat "$work/director2.log"; echo "sync=$1: takeover $took s after the last advert, not $master_down s"; exit 1; }
     rc=0
     wait "$curl_pid" || rc=$?
     echo "$rc" >"$tmp/rc"
     [ "$1" -eq 0 ] || [ "$rc" -eq 0 ] || cat "$work"/director*.log
-    i=0
-    until grep -q 'BACKUP -> MASTER (master_down)' "$work/director2.log"; do
-        i=$((i + 1)); [ $i -lt 60 ] || { echo "sync=$1: director2 did not take over"; cat "$work/director2.log"; exit 1; }
-        sleep 0.1
-    done
     "$lvslab" emu down "$tag" >/dev/null
 }
 

@@ -3,8 +3,11 @@
 # namespaces and bridges: a client reaches a real server's HTTP server
 # through the router and the LAN bridge, the real server holds the VIP on the
 # userspace tunnel device, the director's TAP is a port of the LAN bridge,
-# and 'emu down' leaves nothing behind (the TAP included). Needs root.
+# and 'emu down' leaves nothing behind (the TAP included). Needs root,
+# namespaces and /dev/net/tun: skips (exit 77) without them.
 set -eu
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 tag=t$(( $$ % 1000 ))

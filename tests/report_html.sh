@@ -3,16 +3,14 @@
 # fixture and the emulated one: a non-empty screenshot is produced and the
 # page logs nothing to the console (it has no script, so any console line
 # is an error). The checker itself must reject a page with a script error
-# (tests/fixtures/reports/jserror.html). Skipped (exit 0) without chromium.
+# (tests/fixtures/reports/jserror.html). Skips (exit 77) without chromium.
 set -eu
+. "$(dirname "$0")/support/needs.sh"
+need_tools chromium
 build=${LVSLAB_BUILD:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$build/tests/test_report
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "report_html: chromium not installed (scripts/deps.sh), skipped"
-    exit 0
-fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
 

@@ -5,8 +5,10 @@
 # scheduled connections are exactly what the scheduler's sequence gives for
 # that world's total ('lvslab sched'), and the modes rank the same by
 # goodput. The pcaps of the emulated director pass scripts/pcap-check.sh.
-# Needs root.
+# Needs root, namespaces and /dev/net/tun: skips (exit 77) without them.
 . "$(dirname "$0")/support/lvslab.sh"
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
 tag=s$(( $$ % 1000 ))
 trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 trap 'exit 1' INT TERM

@@ -8,11 +8,10 @@
 # with connections (and, in NAT and FULLNAT, GSO frames both in and out of
 # its TAP: the kernel's offloads reach it); and that its pcaps pass scripts/pcap-check.sh (where
 # Linux's 0xffff TCP checksums are excused, see there). Needs
-# root, namespaces and /dev/net/tun: skips (exit 0) without them.
+# root, namespaces and /dev/net/tun: skips (exit 77) without them.
 set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 tag=$(printf '%.1s' "$mode")$(( $$ % 1000 ))

@@ -3,14 +3,14 @@
 # $mode) under a tag of this
 # shell's pid, in the background, and checks afterwards that nothing it made
 # is left: no bridge or TAP it named, no host shell or process it reported,
-# no process in the namespaces its hosts had. Needs root and /dev/net/tun
-# (skips, exit 0, without them) and Debian's mininet (scripts/deps.sh).
+# no process in the namespaces its hosts had. Needs root, /dev/net/tun,
+# Debian's mininet and brctl (scripts/deps.sh): skips (exit 77) without them.
 set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
-/usr/bin/python3 -c 'import mininet' 2>/dev/null && command -v brctl >/dev/null ||
-    { echo "Mininet or brctl missing: run scripts/deps.sh"; exit 1; }
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
+need_tools brctl
+/usr/bin/python3 -c 'import mininet' 2>/dev/null ||
+    { echo "skipped: needs Debian's mininet (scripts/deps.sh installs it)"; exit 77; }
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 tag=m$(( $$ % 1000 ))

@@ -1,13 +1,12 @@
 # Sourced by the emulation tests that build a world with `lvslab emu up`
-# after setting $tag_prefix (one letter): skips (exit 0) without root and
-# /dev/net/tun; sets $lvslab (the build under test), $tag (the prefix and
+# after setting $tag_prefix (one letter): skips (exit 77) without root,
+# namespaces and /dev/net/tun; sets $lvslab (the build under test), $tag (the prefix and
 # this shell's pid, so concurrent runs do not clash), $work (the world's
 # folder) and $tmp (removed on exit, after the world is taken down); and
 # gives helpers for the world's directors (support/emu_listing.sh).
 set -eu
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "skipped: needs root and /dev/net/tun"; exit 0
-fi
+. "$(dirname "$0")/support/needs.sh"
+need_netns; need_tun
 build=${LVSLAB_BUILD:-build}
 lvslab=$(realpath "$build/lvslab")
 tag=$tag_prefix$(( $$ % 1000 ))
