@@ -8,9 +8,8 @@
 #       short/results.json and the kept pcaps of the short run; then
 #       full/results.json: the 1-server run of each mode (default length)
 #       against its entry, or with --full the whole default run against the
-#       whole file (about 20 s more on two idle cores). Exit 0 when every
-#       byte agrees, else 1, naming what differs, where, and the refresh
-#       command.
+#       whole file (as long as make demo). Exit 0 when every byte agrees,
+#       else 1, naming what differs, where, and the refresh command.
 #   scripts/golden.sh refresh [BUILD_DIR]
 #       runs everything again and rewrites tests/golden/ (the short run's
 #       pcaps only if tshark passes them). Only for a deliberate change of
@@ -36,7 +35,7 @@ done
 subset_args="--set servers=1"
 refresh_cmd="scripts/golden.sh refresh"
 
-usage() { sed -n '6,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 1 ] || usage
 cmd=$1; shift
@@ -125,7 +124,7 @@ fi
 
 # refresh: every run again, the new tree built aside, then swapped in
 newtmp
-echo "golden: the full default run (about 20 s on two idle cores), then the short run"
+echo "golden: the full default run (as long as make demo), then the short run"
 run full
 # shellcheck disable=SC2086
 run short $short_args

@@ -3,7 +3,8 @@
 # the default scenario gives its kept results.json and pcaps again byte for
 # byte; the 1-server run of each mode gives its entry of the golden full
 # default run byte for byte (LVSLAB_GOLDEN_FULL=1: the whole default run
-# against the whole file, about 20 s more); and the kept pcaps pass tshark.
+# against the whole file, as long as make demo); and the kept pcaps pass
+# tshark.
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "golden: $*"; exit 1; }
 
