@@ -9,7 +9,8 @@
 #   make bench        every benchmark, one line per case
 #   make demo         the main job: the default scenario comparing the four modes
 #   make fuzz         every fuzzer, FUZZ_SECONDS each
-#   make golden       rewrite tests/golden/ (a deliberate behaviour change only)
+#   make golden       the golden runs, the whole default run included, against tests/golden/
+#   make golden-refresh  rewrite tests/golden/ (after a deliberate behaviour change only)
 #   make clean
 #
 # Settings: CC, OPT (-O2 -g), SAN, BUILD; CFLAGS, LDFLAGS and LDLIBS add to
@@ -65,7 +66,7 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 # libnet: the reference builders test_build compares the stack's frames with.
 $(BUILD)/tests/test_build: EXTRA_LIBS := -lnet
 
-.PHONY: all test check check-layers bench demo golden fuzz clean
+.PHONY: all test check check-layers bench demo golden golden-refresh fuzz clean
 .SECONDARY:    # keep test and bench objects: incremental builds
 all: $(ALL_LIBS) $(BIN) $(TEST_BIN) $(BENCH_BIN)
 
@@ -107,6 +108,12 @@ bench: all
 
 demo: all
 	@scripts/demo.sh $(BUILD)
+
+golden: all
+	@scripts/golden.sh check --full $(BUILD)
+
+golden-refresh: all
+	@scripts/golden.sh refresh $(BUILD)
 
 clean:
 	rm -rf build build-san build-fuzz out
