@@ -16,7 +16,9 @@
 #include "cmd/cmd.h"
 #include "cmd/progress.h"
 #include "cmd/progress_board.h"
+#include "cmd/run_split.h"
 #include "sim/run.h"
+#include "scenario/plan.h"
 #include "scenario/results.h"
 
 #define MAX_RUNS SCN_MAX_RUNS
@@ -25,7 +27,7 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lvslab run SCENARIO.lua [--mode MODE,...] [--set KEY=VALUE]... [--seed N]\n"
-               "                  [--out DIR] [--pcap] [--jobs N] [--quiet]\n"
+               "                  [--out DIR] [--pcap] [--jobs N] [--quiet] [--plan [--json] | --only K[,K-L...]]\n"
                "  Simulates every run of the scenario (each mode it compares, each value of its\n"
                "  sweep) and writes DIR/results.json (default DIR: out/<scenario name>), CSV files,\n"
                "  summary.md and index.html.\n"
@@ -36,6 +38,10 @@ static void usage(FILE *f)
                "  --jobs    runs simulated at once (default: the CPUs online); the results\n"
                "            do not depend on it\n"
                "  --quiet   no progress on stderr\n"
+               "  --plan    list the runs, one a line (index, mode, swept value, seed), or\n"
+               "            with --json as JSON; runs nothing\n"
+               "  --only    run just these runs (indexes from --plan) into DIR/runs/, with\n"
+               "            the plan in DIR/plan.json: a part for 'lvslab merge' (docs/cluster.md)\n"
                "exit codes: 0 written, 1 the run or a write failed, 2 bad usage or a bad scenario\n");
 }
 
@@ -211,13 +217,47 @@ static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, c
     return rc;
 }
 
+/* The runs' records into DIR/results.json and the report, or into the part
+ * folder of --only; CMD_OK or CMD_FAILED. */
+static int write_out(const char *dir, const struct scenario *sc, const struct cmd_args *a, const json_t *plan,
+                     const char *only, json_t *list, const int *index, FILE *out, FILE *err)
+{
+    char msg[512];
+    size_t kept = 0;
+    if (only) {
+        if (cmd_run_write_part(dir, plan, list, index, msg, sizeof msg) < 0) {
+            fprintf(err, "lvslab run: %s\n", msg);
+            return CMD_FAILED;
+        }
+        if (!a->quiet)
+            fprintf(out, "wrote %s/{plan.json,runs/} (runs %s): 'lvslab merge' joins the parts\n", dir, only);
+        return CMD_OK;
+    }
+    if (scn_results_write(dir, sc, "sim", list, &kept, msg, sizeof msg) < 0 ||
+        cmd_report_write(dir, msg, sizeof msg) < 0) {
+        fprintf(err, "lvslab run: %s\n", msg);
+        return CMD_FAILED;
+    }
+    if (!a->quiet) {
+        fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
+        if (kept)
+            fprintf(out, "kept the %zu emulated runs already in %s/results.json\n", kept, dir);
+    }
+    return CMD_OK;
+}
+
 static int run_main(int argc, char **argv, FILE *out, FILE *err)
 {
     struct cmd_args a;
-    int parsed = cmd_args_parse(&a, "lvslab run", RUN_ARGS, NULL, NULL, argc, argv, err);
+    struct run_split split = { 0 };
+    int parsed = cmd_args_parse(&a, "lvslab run", RUN_ARGS, cmd_run_split_opt, &split, argc, argv, err);
     if (parsed) {
         usage(parsed > 0 ? out : err);
         return parsed > 0 ? CMD_OK : CMD_USAGE;
+    }
+    if (split.json && !split.plan) {
+        fprintf(err, "lvslab run: --json goes with --plan\n");
+        return CMD_USAGE;
     }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (!a.jobs)
@@ -228,11 +268,23 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "lvslab run: %s\n", msg);
         return CMD_USAGE;
     }
-    struct scn_run runs[MAX_RUNS];
-    int nruns = scenario_runs(&sc, runs, MAX_RUNS);
+    struct scn_run all[MAX_RUNS], runs[MAX_RUNS];
+    int index[MAX_RUNS];
+    int total = scenario_runs(&sc, all, MAX_RUNS), nruns = total;
+    memcpy(runs, all, sizeof all);
     char dir[512];
     snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
     int rc = scn_select_modes(&sc, a.modes, runs, &nruns, "lvslab run", err) < 0 ? CMD_USAGE : CMD_OK;
+    cmd_run_indexes(all, total, runs, nruns, index);
+    json_t *plan = scn_plan_json(&sc, runs, index, nruns);
+    if (rc == CMD_OK && split.plan) {
+        cmd_run_print_plan(plan, split.json, out);
+        json_decref(plan);
+        scenario_free(&sc);
+        return CMD_OK;
+    }
+    if (rc == CMD_OK && split.only && cmd_run_keep_only(split.only, total, runs, index, &nruns, err) < 0)
+        rc = CMD_USAGE;
     if (rc == CMD_OK && scn_mkdirs(dir) < 0) {
         fprintf(err, "lvslab run: %s: %s\n", dir, strerror(errno));
         rc = CMD_FAILED;
@@ -240,17 +292,10 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
     json_t *list = json_array();
     if (rc == CMD_OK)
         rc = run_all(&sc, runs, nruns, &a, dir, list, err);
-    size_t kept = 0;
-    if (rc == CMD_OK && (scn_results_write(dir, &sc, "sim", list, &kept, msg, sizeof msg) < 0 ||
-                         cmd_report_write(dir, msg, sizeof msg) < 0)) {
-        fprintf(err, "lvslab run: %s\n", msg);
-        rc = CMD_FAILED;
-    } else if (rc == CMD_OK && !a.quiet) {
-        fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
-        if (kept)
-            fprintf(out, "kept the %zu emulated runs already in %s/results.json\n", kept, dir);
-    }
+    if (rc == CMD_OK)
+        rc = write_out(dir, &sc, &a, plan, split.only, list, index, out, err);
     json_decref(list);
+    json_decref(plan);
     scenario_free(&sc);
     return rc;
 }

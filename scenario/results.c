@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-
 int scn_select_modes(const struct scenario *sc, const char *list, struct scn_run *runs, int *n,
                      const char *cmd, FILE *err)
 {
@@ -64,19 +63,11 @@ json_t *scn_latency_json(const struct histogram *h)
                      "p999", (double)hist_percentile(h, 99.9) / 1e6, "cdf", cdf);
 }
 
-/* The scenario object: its modes are those of the runs in the document. */
-static json_t *scenario_record(const struct scenario *sc, json_t *records)
+json_t *scn_results_scenario(const struct scenario *sc)
 {
     json_t *modes = json_array();
-    for (int m = 0; m < sc->nmodes; m++) {
-        size_t i;
-        json_t *r;
-        json_array_foreach(records, i, r)
-            if (!strcmp(json_string_value(json_object_get(r, "mode")), scn_mode_name(sc->modes[m]))) {
-                json_array_append_new(modes, json_string(scn_mode_name(sc->modes[m])));
-                break;
-            }
-    }
+    for (int m = 0; m < sc->nmodes; m++)
+        json_array_append_new(modes, json_string(scn_mode_name(sc->modes[m])));
     json_t *sweep = json_null();
     if (sc->sweep_param[0]) {
         json_t *values = json_array();
@@ -90,15 +81,31 @@ static json_t *scenario_record(const struct scenario *sc, json_t *records)
                      "duration_s", sim_time_to_s(sc->duration), "modes", modes, "sweep", sweep);
 }
 
+/* The scenario object as written: its modes are those of the runs in the document. */
+static json_t *scenario_record(const json_t *scenario, json_t *records)
+{
+    json_t *rec = json_deep_copy(scenario), *modes = json_array();
+    size_t m, i;
+    json_t *mode, *r;
+    json_array_foreach(json_object_get(scenario, "modes"), m, mode)
+        json_array_foreach(records, i, r)
+            if (json_equal(json_object_get(r, "mode"), mode)) {
+                json_array_append(modes, mode);
+                break;
+            }
+    json_object_set_new(rec, "modes", modes);
+    return rec;
+}
+
 /* The other world's records of the same scenario in an earlier results.json. */
-static json_t *kept_records(const char *path, const struct scenario *sc, const char *world)
+static json_t *kept_records(const char *path, const char *scenario, const char *world)
 {
     json_t *kept = json_array();
     json_t *old = json_load_file(path, 0, NULL);
     const char *name = json_string_value(json_object_get(json_object_get(old, "scenario"), "name"));
     size_t i;
     json_t *r;
-    if (name && !strcmp(name, sc->name))
+    if (name && !strcmp(name, scenario))
         json_array_foreach(json_object_get(old, "runs"), i, r) {
             const char *w = json_string_value(json_object_get(r, "world"));
             if (w && strcmp(w, world))
@@ -108,23 +115,32 @@ static json_t *kept_records(const char *path, const struct scenario *sc, const c
     return kept;
 }
 
-int scn_results_write(const char *dir, const struct scenario *sc, const char *world, json_t *records,
-                  size_t *kept, char *err, size_t errlen)
+int scn_results_write_doc(const char *dir, const json_t *scenario, uint64_t seed, const char *world,
+                          json_t *records, size_t *kept, char *err, size_t errlen)
 {
     char path[600];
     snprintf(path, sizeof path, "%s/results.json", dir);
-    json_t *all = kept_records(path, sc, world);
+    json_t *all = kept_records(path, json_string_value(json_object_get(scenario, "name")), world);
     *kept = json_array_size(all);
     bool mixed = *kept > 0;
     json_array_extend(all, records);
     json_t *doc = json_pack("{s:{s:s, s:I, s:s}, s:o, s:o}", "lvslab", "version", LVSLAB_VERSION, "seed",
-                            (json_int_t)sc->seed, "world", mixed ? "sim+emu" : world, "scenario",
-                            scenario_record(sc, all), "runs", all);
+                            (json_int_t)seed, "world", mixed ? "sim+emu" : world, "scenario",
+                            scenario_record(scenario, all), "runs", all);
     int rc = 0;
     if (json_dump_file(doc, path, JSON_INDENT(1) | JSON_REAL_PRECISION(9)) < 0) {
         snprintf(err, errlen, "cannot write %s", path);
         rc = -1;
     }
     json_decref(doc);
+    return rc;
+}
+
+int scn_results_write(const char *dir, const struct scenario *sc, const char *world, json_t *records,
+                      size_t *kept, char *err, size_t errlen)
+{
+    json_t *scenario = scn_results_scenario(sc);
+    int rc = scn_results_write_doc(dir, scenario, sc->seed, world, records, kept, err, errlen);
+    json_decref(scenario);
     return rc;
 }

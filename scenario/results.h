@@ -27,11 +27,20 @@ int scn_mkdirs(const char *path);
 json_t *scn_latency_json(const struct histogram *h);
 
 /* Write DIR/results.json with runs (a JSON array of records of world
- * "sim" or "emu"); the report is the caller's (reports/report.h). Records of the other world already in
- * DIR/results.json for the same scenario are kept (their number in *kept),
- * so both worlds show side by side; records of the same world are
- * replaced. 0, or -1 with err. */
+ * "sim" or "emu"); the report is the caller's (reports/report.h). Records
+ * of the other world already in DIR/results.json for the same scenario are
+ * kept (their number in *kept), so both worlds show side by side; records
+ * of the same world are replaced. 0, or -1 with err. */
 int scn_results_write(const char *dir, const struct scenario *sc, const char *world, json_t *records,
-                  size_t *kept, char *err, size_t errlen);
+                      size_t *kept, char *err, size_t errlen);
+
+/* The scenario object of results.json, every mode of the scenario listed
+ * (the writer keeps those of the document's runs). */
+json_t *scn_results_scenario(const struct scenario *sc);
+
+/* scn_results_write from a scenario object and seed rather than the
+ * scenario itself: how `lvslab merge` writes, byte for byte as a run would. */
+int scn_results_write_doc(const char *dir, const json_t *scenario, uint64_t seed, const char *world,
+                          json_t *records, size_t *kept, char *err, size_t errlen);
 
 #endif
