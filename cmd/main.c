@@ -10,6 +10,8 @@
 static const struct cmd_command *const commands[] = {
     &cmd_run,
     &cmd_report,
+    &cmd_merge,
+    &cmd_slurm,
     &cmd_pcap,
     &cmd_ipvsadm,
     &cmd_sched,
