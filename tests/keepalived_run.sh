@@ -2,7 +2,9 @@
 # Integration: keepalived in scenario runs. A MISC_CHECK answered by the
 # scenario's misc_check predicate takes rs2 out within one delay_loop of its
 # going out of service and back within one of its return; a predicate that
-# answers neither true nor false fails the run naming it. With
+# answers neither true nor false fails the run naming it. HTTP_GET on a
+# NAT pool of lvslab web servers keeps every server and fails no request;
+# a page answering 503 or a body off the digest takes its server out. With
 # lvs_sync_daemon the downloads through a director that dies survive on
 # the backup; without it every one is reset.
 . "$(dirname "$0")/support/lvslab.sh"
@@ -25,6 +27,20 @@ set -e
 [ "$rc" = 2 ] || fail "a broken predicate: exit $rc, not 2"
 printf '%s' "$out" | grep -q 'misc_check "in-service": the predicate returned a string' ||
     fail "a broken predicate: $out"
+
+"$lvslab" run tests/fixtures/scenarios/http_get.lua --quiet --out "$dir/http" || fail "http_get run failed"
+"$lvslab" run tests/fixtures/scenarios/http_get.lua --quiet --set bad=true --out "$dir/http-bad" ||
+    fail "http_get bad=true run failed"
+python3 - "$dir/http/results.json" "$dir/http-bad/results.json" <<'PY' || fail "HTTP_GET verdicts are wrong"
+import json, sys
+good = json.load(open(sys.argv[1]))["runs"][0]
+assert good["events"] == [], good["events"]
+assert good["requests"]["failed"] == 0 and good["requests"]["completed"] > 1000, good["requests"]
+assert all(s["requests"] > 1000 for s in good["servers"]), good["servers"]
+bad = json.load(open(sys.argv[2]))["runs"][0]
+down = sorted(e["what"] for e in bad["events"] if e["kind"] == "rs_down")
+assert down == ["rs2", "rs3"] and all(e["t_s"] < 2.0 for e in bad["events"]), bad["events"]
+PY
 
 "$lvslab" run scenarios/lessons/failover-sync.lua --quiet --out "$dir/sync" || fail "failover-sync run failed"
 python3 - "$dir/sync/results.json" <<'PY' || fail "sync does not decide whether downloads survive"
