@@ -20,6 +20,7 @@ int cmd_report_write(const char *dir, char *err, size_t errlen);
 
 extern const struct cmd_command cmd_emu;
 extern const struct cmd_command cmd_ipvsadm;
+extern const struct cmd_command cmd_keepalived;
 extern const struct cmd_command cmd_pcap;
 extern const struct cmd_command cmd_report;
 extern const struct cmd_command cmd_run;

@@ -12,6 +12,7 @@ static const struct cmd_command *const commands[] = {
     &cmd_report,
     &cmd_pcap,
     &cmd_ipvsadm,
+    &cmd_keepalived,
     &cmd_sched,
     &cmd_emu,
 };

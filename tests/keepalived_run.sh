@@ -4,7 +4,9 @@
 # going out of service and back within one of its return; a predicate that
 # answers neither true nor false fails the run naming it. HTTP_GET on a
 # NAT pool of lvslab web servers keeps every server and fails no request;
-# a page answering 503 or a body off the digest takes its server out. With
+# a page answering 503 or a body off the digest takes its server out.
+# `lvslab keepalived --check` passes keepalived's sample with one warning
+# and names every typo of a bad file. With
 # lvs_sync_daemon the downloads through a director that dies survive on
 # the backup; without it every one is reset.
 . "$(dirname "$0")/support/lvslab.sh"
@@ -41,6 +43,23 @@ bad = json.load(open(sys.argv[2]))["runs"][0]
 down = sorted(e["what"] for e in bad["events"] if e["kind"] == "rs_down")
 assert down == ["rs2", "rs3"] and all(e["t_s"] < 2.0 for e in bad["events"]), bad["events"]
 PY
+
+# lvslab keepalived --check, as keepalived -t: keepalived's own sample is
+# valid with one warning; a file with two typos names both and fails.
+"$lvslab" keepalived --check tests/fixtures/keepalived/stock_sample.conf >"$dir/check.out" 2>"$dir/check.err" ||
+    fail "--check refused keepalived's sample: $(cat "$dir/check.err")"
+[ "$(wc -l <"$dir/check.err")" = 1 ] && grep -q 'ignored, as they do not change the simulation: notification_email' \
+    "$dir/check.err" || fail "--check on the sample: $(cat "$dir/check.err")"
+printf 'virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n real_sever 10.0.0.2 80 {\n }\n delay_lop 3\n}\n' \
+    >"$dir/typos.conf"
+set +e
+"$lvslab" keepalived --check "$dir/typos.conf" >/dev/null 2>"$dir/typos.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--check on typos: exit $rc, not 2"
+grep -q "typos.conf:4: unknown keyword \`real_sever\` in virtual_server (did you mean real_server?)" "$dir/typos.err" &&
+    grep -q "typos.conf:6: unknown keyword \`delay_lop\` in virtual_server (did you mean delay_loop?)" "$dir/typos.err" ||
+    fail "--check on typos: $(cat "$dir/typos.err")"
 
 "$lvslab" run scenarios/lessons/failover-sync.lua --quiet --out "$dir/sync" || fail "failover-sync run failed"
 python3 - "$dir/sync/results.json" <<'PY' || fail "sync does not decide whether downloads survive"
