@@ -2,7 +2,9 @@
  * bad ones fail with the script's file:line and a plain message. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario/scenario.h"
 
@@ -140,4 +142,52 @@ Test(scenario, the_main_scenario_builds_every_run)
         scn_topo_free(&t);
     }
     scenario_free(&sc);
+}
+
+/* The error of building a script whose build(run) serves an http server
+ * on host "s" with the given options. */
+static const char *serve_error(const char *opts)
+{
+    char path[] = "/tmp/lvslab-serve-XXXXXX.lua";
+    int fd = mkstemps(path, 4);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "scenario { name = \"serve\", duration = \"1s\", modes = { \"dr\" } }\n"
+               "function build(run)\n"
+               "  host(\"s\")\n"
+               "  serve(\"s\", %s)\n"
+               "end\n", opts);
+    fclose(f);
+    int rc = scenario_load(&sc, path, NULL, 0, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s", err);
+    struct scn_run run = { .mode = SCN_DR };
+    struct scn_topo t;
+    rc = scenario_build(&sc, &run, &t, err, sizeof err);
+    scenario_free(&sc);
+    unlink(path);
+    cr_assert_eq(rc, -1, "serve %s built without an error", opts);
+    const char *at = strstr(err, ".lua:4: ");    /* the script's name is random */
+    cr_assert_not_null(at, "%s", err);
+    return at + strlen(".lua:4: ");
+}
+
+Test(scenario, a_bad_health_page_names_the_server_and_the_key)
+{
+    cr_assert_str_eq(serve_error("{ health = { path = 5 } }"),
+                     "serve s: health: path must be a string, not number");
+    cr_assert_str_eq(serve_error("{ health = { path = \"health\" } }"),
+                     "serve s: health: path \"health\" is not a path (/..., no spaces or '?', under 256 "
+                     "characters)");
+    cr_assert_str_eq(serve_error("{ health = { path = \"/a?b\" } }"),
+                     "serve s: health: path \"/a?b\" is not a path (/..., no spaces or '?', under 256 "
+                     "characters)");
+    cr_assert(strstr(serve_error("{ health = { status = 99 } }"), "serve s: health: status ") != NULL, "%s", err);
+    cr_assert(strstr(serve_error("{ health = { status = 200.5 } }"),
+                     "serve s: health: status must be a whole number, not 200.5") != NULL, "%s", err);
+    cr_assert_str_eq(serve_error("{ health = { path = \"/h\", stauts = 503 } }"),
+                     "serve s: health: unknown key \"stauts\" (known: path, status, body)");
+    cr_assert_str_eq(serve_error("{ health = \"/health\" }"),
+                     "serve s: health: expected a table of options, got string");
+    cr_assert_str_eq(serve_error("{ kind = \"bulk\", health = {} }"),
+                     "serve s: only an http server has a health page");
 }
