@@ -3,13 +3,27 @@
  * would read it, as `keepalived -t` checks a file: exit 0 when lvslab
  * would run it (its warnings on stderr), 2 with every message otherwise.
  * The file alone does not say how the real servers are wired, so whether
- * lb_kind fits them is not checked here.
+ * lb_kind fits them is not checked here. Also the warnings the run
+ * commands print before a scenario's runs.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "lvs/keepalived/conf.h"
+#include "scenario/keepalived.h"
+
+void cmd_keepalived_warnings(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who,
+                             FILE *err)
+{
+    char *notes = scn_ka_warnings(sc, runs, nruns);
+    for (char *line = notes, *end; line && *line; line = end + 1) {
+        end = strchr(line, '\n');
+        fprintf(err, "%s: warning: %.*s\n", who, (int)(end - line), line);
+    }
+    free(notes);
+}
 
 static void usage(FILE *f)
 {
