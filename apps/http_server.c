@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include "apps/http_wire.h"
@@ -27,6 +28,8 @@ struct http_server {
     struct http_server_cfg cfg;
     struct rng rng;
     struct tcp_sock *listener;
+    char *health_path, *health_body;   /* copies of the configuration's */
+    uint32_t health_len;
     LIST_HEAD(, hs_conn) conns;
     struct http_server_stats stats;
 };
@@ -47,7 +50,10 @@ static void conn_reset(struct hs_conn *k)
  * else read the next request (resume may deliver it at once). */
 static void sent_all(struct hs_conn *k)
 {
-    k->srv->stats.responses++;
+    if (k->tx.page)
+        k->srv->stats.gets++;
+    else
+        k->srv->stats.responses++;
     k->state = HS_READING;
     http_rx_reset(&k->rx);
     if (k->close_after || k->peer_eof) {
@@ -62,7 +68,8 @@ static void send_more(struct hs_conn *k)
 {
     uint64_t before = k->tx.sent;
     bool all = http_tx_pump(&k->tx, k->s);
-    k->srv->stats.bytes_out += k->tx.sent - before;
+    if (!k->tx.page)
+        k->srv->stats.bytes_out += k->tx.sent - before;
     if (all)
         sent_all(k);
 }
@@ -104,20 +111,39 @@ static void count_client(struct hs_conn *k)
         seen(&k->srv->stats.toa, toa);
 }
 
+/* The answer to a GET: the health page, or 404 on another path. */
+static void page(struct hs_conn *k)
+{
+    static const char not_found[] = "Not Found\n";
+    const struct http_server *srv = k->srv;
+    const char *target = k->rx.target;
+    size_t len = strcspn(target, "?");
+    bool found = !srv->health_path || (strlen(srv->health_path) == len && !memcmp(srv->health_path, target, len));
+    if (found)
+        http_tx_init_page(&k->tx, srv->cfg.health_status ? srv->cfg.health_status : 200, k->close_after,
+                          srv->health_body, srv->health_len);
+    else
+        http_tx_init_page(&k->tx, 404, k->close_after, not_found, (uint32_t)strlen(not_found));
+}
+
 static bool request_done(struct hs_conn *k)
 {
     struct http_server *srv = k->srv;
-    if (!k->counted)
+    if (!k->counted && !k->rx.get)
         count_client(k);
     if (k->rx.bad) {
         srv->stats.bad++;
         conn_reset(k);
         return false;
     }
-    srv->stats.requests++;
     k->close_after = k->rx.msg.close;
-    struct http_msg resp = { .seq = k->rx.msg.seq, .id = k->id, .close = k->close_after };
-    http_tx_init(&k->tx, HTTP_RESPONSE, &resp, k->rx.msg.resp_len);
+    if (k->rx.get) {
+        page(k);
+    } else {
+        srv->stats.requests++;
+        struct http_msg resp = { .seq = k->rx.msg.seq, .id = k->id, .close = k->close_after };
+        http_tx_init(&k->tx, HTTP_RESPONSE, &resp, k->rx.msg.resp_len);
+    }
     k->state = HS_SERVING;
     sim_time_t cost = (sim_time_t)(dist_sample(&srv->cfg.service, &srv->rng) + 0.5);
     if (!app_cpu_run(srv->cfg.cpu, cost, served, k)) {
@@ -213,6 +239,11 @@ struct http_server *http_server_new(struct host *h, const struct http_server_cfg
     struct http_server *srv = xcalloc(1, sizeof *srv);
     srv->h = h;
     srv->cfg = *cfg;
+    if (cfg->health_path && cfg->health_path[0])
+        srv->health_path = xstrdup(cfg->health_path);
+    srv->health_body = xstrdup(cfg->health_body ? cfg->health_body : HTTP_SERVER_HEALTH_BODY);
+    srv->health_len = (uint32_t)strlen(srv->health_body);
+    srv->cfg.health_path = srv->cfg.health_body = NULL;   /* the copies above stand for them */
     LIST_INIT(&srv->conns);
     char name[128];
     snprintf(name, sizeof name, "%s@%s", cfg->name, h->name);
@@ -220,6 +251,8 @@ struct http_server *http_server_new(struct host *h, const struct http_server_cfg
     srv->listener = tcp_listen(h, cfg->addr, cfg->port, cfg->backlog > 0 ? cfg->backlog : 128,
                                &server_cb, srv);
     if (!srv->listener) {
+        free(srv->health_path);
+        free(srv->health_body);
         free(srv);
         return NULL;
     }
@@ -240,5 +273,7 @@ void http_server_free(struct http_server *srv)
             tcp_abort(k->s);
         conn_free(k);
     }
+    free(srv->health_path);
+    free(srv->health_body);
     free(srv);
 }

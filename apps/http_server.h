@@ -5,7 +5,11 @@
  * the request asked for and its id in the X-Lvslab field, so clients behind
  * a VIP count each real server's share. Kept-alive connections serve
  * requests one after another; a request with "Connection: close" is
- * answered likewise and the server closes first. A malformed request or
+ * answered likewise and the server closes first. A plain GET (a health
+ * checker's, apps/http_wire.h) is served like a request, CPU time
+ * included, and answered with the health page: its status and body when
+ * the path (the target up to any '?') is the health path or no health
+ * path is set, else 404 Not Found. A malformed request or
  * body resets the connection, and so does work the CPU refuses (backlog
  * full), as an overloaded server's dropped accept queue would. Service times
  * draw from the stream "<name>@<host>".
@@ -29,7 +33,12 @@ struct http_server_cfg {
                                   address (the VIP on DR/TUN servers: set the RIP) */
     struct dist service;       /* CPU time per request, ns */
     const struct app_cpu *cpu; /* NULL: infinitely fast; must outlive the server */
+    const char *health_path;   /* the page GET finds; NULL or "": every path */
+    int health_status;         /* its status, 200-599; 0: 200 */
+    const char *health_body;   /* its body; NULL: HTTP_SERVER_HEALTH_BODY */
 };
+
+#define HTTP_SERVER_HEALTH_BODY "OK\n"   /* MD5 d36f8f9425c4a8000ad9c4a97185aca5 */
 
 #define HTTP_SERVER_MAX_SEEN 64
 
@@ -46,7 +55,8 @@ struct http_server_stats {
     struct http_seen toa;      /* client addresses a FULLNAT director passed in TOA */
     uint64_t refused;          /* requests the CPU refused (connection reset) */
     uint64_t bad;              /* malformed requests or bodies (connection reset) */
-    uint64_t bytes_in, bytes_out;
+    uint64_t gets;             /* GETs answered (health checks): not in the counts above */
+    uint64_t bytes_in, bytes_out;   /* bytes_out: the workload's responses, not pages */
 };
 
 struct http_server;

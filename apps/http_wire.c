@@ -88,7 +88,39 @@ void http_tx_init(struct http_tx *tx, enum http_kind kind, const struct http_msg
                         (int)width, body);
     tx->hdr_len = start + (uint32_t)rest;
     tx->seq = m->seq;
+    tx->page = NULL;
     tx->len = (uint64_t)tx->hdr_len + body;
+    tx->sent = 0;
+}
+
+static const char *reason(int code)
+{
+    static const struct { int code; const char *text; } known[] = {
+        { 200, "OK" }, { 201, "Created" }, { 202, "Accepted" }, { 204, "No Content" },
+        { 301, "Moved Permanently" }, { 302, "Found" }, { 304, "Not Modified" },
+        { 307, "Temporary Redirect" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
+        { 403, "Forbidden" }, { 404, "Not Found" }, { 429, "Too Many Requests" },
+        { 500, "Internal Server Error" }, { 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+        { 504, "Gateway Timeout" },
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (known[i].code == code)
+            return known[i].text;
+    return "";                 /* the reason phrase is optional; its space is not */
+}
+
+void http_tx_init_page(struct http_tx *tx, int code, bool close, const char *body, uint32_t body_len)
+{
+    if (code == 204 || code == 304)
+        body_len = 0;
+    int n = snprintf(tx->hdr, HTTP_WIRE_HDR_ROOM,
+                     "HTTP/1.1 %d %s\r\nServer: lvslab\r\nConnection: %s\r\nContent-Type: text/plain\r\n"
+                     CONTENT_LENGTH "%" PRIu32 HEADER_END, code, reason(code), close ? "close" : "keep-alive",
+                     body_len);
+    tx->hdr_len = (uint32_t)n;
+    tx->seq = 0;
+    tx->page = (const uint8_t *)body;
+    tx->len = (uint64_t)tx->hdr_len + body_len;
     tx->sent = 0;
 }
 
@@ -97,8 +129,11 @@ void http_tx_bytes(const struct http_tx *tx, uint64_t off, uint8_t *buf, size_t 
     size_t i = 0;
     for (; i < n && off + i < tx->hdr_len; i++)
         buf[i] = (uint8_t)tx->hdr[off + i];
-    for (; i < n; i++)
-        buf[i] = app_pattern(tx->seq, off + i - tx->hdr_len);
+    if (tx->page)
+        memcpy(buf + i, tx->page + (off + i - tx->hdr_len), n - i);
+    else
+        for (; i < n; i++)
+            buf[i] = app_pattern(tx->seq, off + i - tx->hdr_len);
 }
 
 bool http_tx_pump(struct http_tx *tx, struct tcp_sock *s)
@@ -127,6 +162,8 @@ void http_rx_init(struct http_rx *rx, enum http_kind kind)
     rx->msg = (struct http_msg){ 0 };
     rx->bad = 0;
     rx->lines = rx->fields = rx->line_len = 0;
+    rx->get = rx->http10 = rx->keep_alive = false;
+    rx->target[0] = '\0';
 }
 
 /* ---- header lines ---- */
@@ -221,6 +258,8 @@ static void parse_connection(struct http_rx *rx, const uint8_t *v, size_t n)
             b--;
         if (same_word(v + a, b - a, "close"))
             rx->msg.close = true;
+        else if (same_word(v + a, b - a, "keep-alive"))
+            rx->keep_alive = true;
         i = end + 1;
     }
 }
@@ -247,7 +286,7 @@ static bool take_field(struct http_rx *rx, const uint8_t *p, size_t n)
         if ((rx->fields & FIELD_LENGTH) || !parse_number(v, vlen, HTTP_WIRE_MAX_LEN, &rx->body_len))
             return false;
         rx->fields |= FIELD_LENGTH;
-    } else if (same_word(p, colon, "x-lvslab")) {
+    } else if (same_word(p, colon, "x-lvslab") && !rx->get) {
         if ((rx->fields & FIELD_LVSLAB) || !parse_lvslab(rx, v, vlen))
             return false;
         rx->fields |= FIELD_LVSLAB;
@@ -259,15 +298,46 @@ static bool take_field(struct http_rx *rx, const uint8_t *p, size_t n)
     return true;
 }
 
+/* "GET <target> HTTP/1.x", the target in origin form (starting with '/',
+ * visible characters); false when it is not one. */
+static bool take_get(struct http_rx *rx, const uint8_t *p, size_t n)
+{
+    static const char get[] = "GET /", v10[] = " HTTP/1.0", v11[] = " HTTP/1.1";
+    size_t glen = strlen(get) - 1, vlen = strlen(v10);
+    if (n < glen + 1 + vlen || memcmp(p, get, strlen(get)))
+        return false;
+    const uint8_t *version = p + n - vlen;
+    if (memcmp(version, v10, vlen) && memcmp(version, v11, vlen))
+        return false;
+    size_t tlen = n - glen - vlen;
+    if (tlen >= HTTP_WIRE_TARGET_MAX)
+        return false;
+    for (size_t i = 0; i < tlen; i++)
+        if (p[glen + i] <= ' ' || p[glen + i] >= 0x7f)
+            return false;
+    memcpy(rx->target, p + glen, tlen);
+    rx->target[tlen] = '\0';
+    rx->get = true;
+    rx->http10 = !memcmp(version, v10, vlen);
+    return true;
+}
+
 /* A header line without its CRLF; false when BAD. */
 static bool take_line(struct http_rx *rx, const uint8_t *p, size_t n)
 {
     if (rx->lines++ == 0) {
         const char *start = rx->kind == HTTP_REQUEST ? REQUEST_LINE : STATUS_LINE;
+        if (rx->kind == HTTP_REQUEST && n >= 4 && !memcmp(p, "GET ", 4))
+            return take_get(rx, p, n);
         return n == strlen(start) && !memcmp(p, start, n);
     }
     if (n == 0) {              /* the blank line: the header is complete */
         rx->hdr_len = (uint32_t)rx->got;
+        if (rx->get) {
+            if (rx->http10 && !rx->keep_alive)
+                rx->msg.close = true;
+            return true;
+        }
         return rx->fields == (FIELD_LENGTH | FIELD_LVSLAB);
     }
     return take_field(rx, p, n);
@@ -300,8 +370,9 @@ enum http_rx_status http_rx_feed(struct http_rx *rx, const uint8_t *data, size_t
     uint64_t left = (uint64_t)rx->hdr_len + rx->body_len - rx->got;
     size_t take = len - i < left ? len - i : (size_t)left;
     uint64_t body_off = rx->got - rx->hdr_len;
-    for (size_t k = 0; k < take; k++)
-        rx->bad += data[i + k] != app_pattern(rx->msg.seq, body_off + k);
+    if (!rx->get)              /* a GET's body is read, not checked */
+        for (size_t k = 0; k < take; k++)
+            rx->bad += data[i + k] != app_pattern(rx->msg.seq, body_off + k);
     rx->got += take;
     *used = i + take;
     return rx->got == (uint64_t)rx->hdr_len + rx->body_len ? HTTP_RX_DONE : HTTP_RX_MORE;

@@ -30,13 +30,28 @@
  * total. Asked for less than its header with B = 0, a message is that header
  * alone (http_wire_len). Body byte k is app_pattern(S, k) (apps/pattern.h).
  *
+ * A server also reads a plain "GET <path> HTTP/1.0" or "HTTP/1.1" request,
+ * as a health checker (keepalived's HTTP_GET) or a browser sends it: no
+ * field is required, X-Lvslab is ignored, a body (Content-Length) is read
+ * and not checked, and an HTTP/1.0 request closes the connection after its
+ * answer unless it says "Connection: keep-alive". Such a request is
+ * answered with a page (http_tx_init_page):
+ *
+ *   HTTP/1.1 <code> <reason>\r\n
+ *   Server: lvslab\r\n
+ *   Connection: keep-alive\r\n                  (or close)
+ *   Content-Type: text/plain\r\n
+ *   Content-Length: <B>\r\n
+ *   \r\n
+ *   the page's B bytes
+ *
  * Receiving is streaming: bytes come in any pieces, the header is read a line
  * at a time (HTTP_WIRE_MAX_HDR bytes at most) and bodies are checked byte by
- * byte as they arrive. A message is BAD when its start line is not the one
- * above, a line is not a CRLF-terminated field line, Content-Length or
- * X-Lvslab is missing, repeated or out of range, or Transfer-Encoding is
- * present (messages are framed by length only); other fields are ignored, as
- * HTTP allows. Nothing is allocated per message.
+ * byte as they arrive. A message is BAD when its start line is not one of
+ * those above, a line is not a CRLF-terminated field line, Content-Length or
+ * X-Lvslab is missing (a GET needs neither), repeated or out of range, or
+ * Transfer-Encoding is present (messages are framed by length only); other
+ * fields are ignored, as HTTP allows. Nothing is allocated per message.
  */
 #ifndef APPS_HTTP_WIRE_H
 #define APPS_HTTP_WIRE_H
@@ -50,6 +65,7 @@ struct tcp_sock;
 #define HTTP_WIRE_MAX_LEN 0x7fffffffu   /* the longest message and body */
 #define HTTP_WIRE_MAX_HDR 1024          /* a longer header is BAD */
 #define HTTP_WIRE_HDR_ROOM 192          /* the longest header written (173) and its NUL */
+#define HTTP_WIRE_TARGET_MAX 256        /* a GET's request target, its NUL included */
 
 enum http_kind { HTTP_REQUEST, HTTP_RESPONSE };
 
@@ -72,10 +88,14 @@ struct http_tx {
     char hdr[HTTP_WIRE_HDR_ROOM];
     uint32_t hdr_len;
     uint32_t seq;
+    const uint8_t *page;       /* a page's body (http_tx_init_page), else NULL: pattern bytes */
     uint64_t len, sent;
 };
 
 void http_tx_init(struct http_tx *tx, enum http_kind kind, const struct http_msg *m, uint32_t asked);
+/* A page answering a GET: status `code` (200-599) and `body`, which must
+ * stay put until the page is sent; 204 and 304 carry no body. */
+void http_tx_init_page(struct http_tx *tx, int code, bool close, const char *body, uint32_t body_len);
 /* Bytes [off, off + n) of the message into buf. */
 void http_tx_bytes(const struct http_tx *tx, uint64_t off, uint8_t *buf, size_t n);
 /* Send what the socket takes; true once the whole message is queued. */
@@ -91,6 +111,10 @@ struct http_rx {
     uint64_t bad;              /* body bytes that differed, this message */
     uint32_t lines;            /* header lines read */
     uint32_t fields;           /* which of Content-Length and X-Lvslab were met */
+    bool get;                  /* a GET request (see above); its target below */
+    bool http10;               /* the request is HTTP/1.0 */
+    bool keep_alive;           /* Connection: keep-alive */
+    char target[HTTP_WIRE_TARGET_MAX];
     uint32_t line_len;
     uint8_t line[HTTP_WIRE_MAX_HDR];   /* the header line being read */
 };

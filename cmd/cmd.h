@@ -18,8 +18,18 @@ struct cmd_command {
  * their runs (cmd/report.c). 0, or -1 with err. */
 int cmd_report_write(const char *dir, char *err, size_t errlen);
 
+struct scenario;
+struct scn_run;
+/* The warnings of the keepalived.conf files the runs read (the parser's,
+ * and lb_kind against the real servers' wiring: scenario/keepalived.h),
+ * each once, as "WHO: warning: ..." lines on err, before the runs start
+ * (cmd/keepalived.c). */
+void cmd_keepalived_warnings(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who,
+                             FILE *err);
+
 extern const struct cmd_command cmd_emu;
 extern const struct cmd_command cmd_ipvsadm;
+extern const struct cmd_command cmd_keepalived;
 extern const struct cmd_command cmd_merge;
 extern const struct cmd_command cmd_pcap;
 extern const struct cmd_command cmd_report;

@@ -168,6 +168,7 @@ static int up(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "lvslab emu up: %s\n", msg);
         return CMD_USAGE;
     }
+    cmd_keepalived_warnings(&sc, &run, 1, "lvslab emu up", err);
     char self[256];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     self[n > 0 ? n : 0] = '\0';

@@ -102,6 +102,8 @@ int cmd_emu_run(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "lvslab emu run: %s: %s\n", dir, strerror(errno));
         rc = CMD_FAILED;
     }
+    if (rc == CMD_OK)
+        cmd_keepalived_warnings(&sc, runs, nruns, "lvslab emu run", err);
     json_t *list = json_array();
     for (int i = 0; i < nruns && rc == CMD_OK; i++) {
         fprintf(out, "emulated run %d/%d: %s", i + 1, nruns, scn_mode_name(runs[i].mode));

@@ -14,6 +14,7 @@ static const struct cmd_command *const commands[] = {
     &cmd_slurm,
     &cmd_pcap,
     &cmd_ipvsadm,
+    &cmd_keepalived,
     &cmd_sched,
     &cmd_emu,
 };

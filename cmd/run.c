@@ -289,6 +289,8 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "lvslab run: %s: %s\n", dir, strerror(errno));
         rc = CMD_FAILED;
     }
+    if (rc == CMD_OK)
+        cmd_keepalived_warnings(&sc, runs, nruns, "lvslab run", err);
     json_t *list = json_array();
     if (rc == CMD_OK)
         rc = run_all(&sc, runs, nruns, &a, dir, list, err);

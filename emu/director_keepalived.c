@@ -54,6 +54,11 @@ int emu_keepalived_start(struct emu_keepalived *k, const char *path, struct ipvs
     struct ka_conf conf;
     if (ka_conf_parse_file(path, &conf, err, errlen) < 0)
         return -1;
+    for (const char *line = conf.warnings, *end; line && *line; line = end + 1) {
+        end = strchr(line, '\n');
+        fprintf(log, "keepalived: warning: %.*s\n", (int)(end - line), line);
+    }
+    fflush(log);
     int rc = ka_sync_daemon_start(&k->sync, &conf, ipvs, ipvs->host->name, err, errlen);
     if (rc == 0) {
         k->checks = ka_conf_apply(&conf, ipvs,

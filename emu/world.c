@@ -370,6 +370,11 @@ static int start_server_app(struct emu_world *w, const struct scn_server_app *ap
                  app->where.text, app->kind == SCN_APP_BULK ? "bulk" : "udp");
         return -1;
     }
+    if (app->has_health) {
+        snprintf(err, errlen, "%s: serve's health page is not emulated (python3 http.server answers a GET "
+                 "with the file of that name in its directory, or 404)", app->where.text);
+        return -1;
+    }
     char port[8], log[192];
     snprintf(port, sizeof port, "%u", app->port);
     snprintf(log, sizeof log, "%s/%s-http.log", w->workdir, node->name);

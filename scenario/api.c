@@ -572,16 +572,43 @@ static int api_realserver(lua_State *L)
     return 0;
 }
 
-/* serve(node, {kind = "http"|"bulk"|"udp", port, service_time}) */
+/* health = {path, status, body}: the page an http server answers a GET
+ * (a health checker's) with. */
+static void serve_health(lua_State *L, struct scn_server_app *app, const char *what)
+{
+    char hwhat[80];
+    snprintf(hwhat, sizeof hwhat, "%s: health", what);
+    static const char *const keys[] = { "path", "status", "body", NULL };
+    if (!opt(L, 2, "health"))
+        return;
+    int idx = lua_gettop(L);
+    check_keys(L, idx, hwhat, keys);
+    if (app->kind != SCN_APP_HTTP)
+        fail(L, "%s: only an http server has a health page", what);
+    app->has_health = true;
+    const char *path = opt_string(L, idx, "path", hwhat, "");
+    if (*path && (*path != '/' || strpbrk(path, " \t\r\n?") || strlen(path) >= sizeof app->health_path))
+        fail(L, "%s: path \"%s\" is not a path (/..., no spaces or '?', under %zu characters)", hwhat, path,
+             sizeof app->health_path);
+    snprintf(app->health_path, sizeof app->health_path, "%s", path);
+    app->health_status = (int)opt_int(L, idx, "status", hwhat, 200, 200, 599);
+    const char *body = opt_string(L, idx, "body", hwhat, "OK\n");
+    if (strlen(body) >= sizeof app->health_body)
+        fail(L, "%s: body is longer than %zu bytes", hwhat, sizeof app->health_body - 1);
+    snprintf(app->health_body, sizeof app->health_body, "%s", body);
+    lua_pop(L, 1);
+}
+
+/* serve(node, {kind = "http"|"bulk"|"udp", port, service_time, health = {path, status, body}}) */
 static int api_serve(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "serve");
     int n = node_arg(L, t, 1, "serve");
     char what[64];
     snprintf(what, sizeof what, "serve %s", t->nodes[n].name);
-    static const char *const keys[] = { "kind", "port", "service_time", NULL };
+    static const char *const keys[] = { "kind", "port", "service_time", "health", NULL };
     check_keys(L, 2, what, keys);
-    struct scn_server_app app = { .node = n };
+    struct scn_server_app app = { .node = n, .health_status = 200, .health_body = "OK\n" };
     script_where(L, &app.where);
     const char *kind = opt_string(L, 2, "kind", what, "http");
     if (!strcmp(kind, "http"))
@@ -594,6 +621,7 @@ static int api_serve(lua_State *L)
         fail(L, "%s: kind \"%s\" is not http, bulk or udp", what, kind);
     app.port = (uint16_t)opt_int(L, 2, "port", what, 80, 1, 65535);
     opt_dist(L, 2, "service_time", what, DIST_TIME, "0", app.service_time, sizeof app.service_time);
+    serve_health(L, &app, what);
     *GROW(t->apps, t->napps) = app;
     return 0;
 }

@@ -135,6 +135,10 @@ struct scn_server_app {
     enum scn_app_kind kind;
     uint16_t port;
     char service_time[64];     /* a distribution, as engine/dist parses it */
+    bool has_health;           /* http: health = {...} given */
+    char health_path[256];     /* the page a GET finds ("": every path) */
+    int health_status;         /* its status (200) */
+    char health_body[1024];    /* its body ("OK\n") */
     struct scn_where where;
 };
 

@@ -82,7 +82,8 @@ static int start_server(struct sim_apps *a, struct sim_build *b, const struct sc
     case SCN_APP_HTTP:
         made = (s->http = http_server_new(h, &(struct http_server_cfg){
             .name = "serve", .seed = seed, .port = app->port, .id = id, .service = service,
-            .cpu = node_cpu(a, b, topo, app->node) })) != NULL;
+            .cpu = node_cpu(a, b, topo, app->node), .health_path = app->health_path,
+            .health_status = app->health_status, .health_body = app->health_body })) != NULL;
         break;
     case SCN_APP_BULK:
         made = (s->bulk = bulk_server_new(h, &(struct bulk_server_cfg){ .port = app->port, .id = id })) != NULL;

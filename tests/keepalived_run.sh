@@ -2,7 +2,14 @@
 # Integration: keepalived in scenario runs. A MISC_CHECK answered by the
 # scenario's misc_check predicate takes rs2 out within one delay_loop of its
 # going out of service and back within one of its return; a predicate that
-# answers neither true nor false fails the run naming it. With
+# answers neither true nor false fails the run naming it. HTTP_GET on a
+# NAT pool of lvslab web servers keeps every server and fails no request;
+# a page answering 503 or a body off the digest takes its server out.
+# keepalived.conf's warnings (e-mail alerts ignored; lb_kind DR over real
+# servers set up for NAT) are printed once before the runs, and ignored
+# keywords change no result.
+# `lvslab keepalived --check` passes keepalived's sample with one warning
+# and names every typo of a bad file. With
 # lvs_sync_daemon the downloads through a director that dies survive on
 # the backup; without it every one is reset.
 . "$(dirname "$0")/support/lvslab.sh"
@@ -25,6 +32,59 @@ set -e
 [ "$rc" = 2 ] || fail "a broken predicate: exit $rc, not 2"
 printf '%s' "$out" | grep -q 'misc_check "in-service": the predicate returned a string' ||
     fail "a broken predicate: $out"
+
+"$lvslab" run tests/fixtures/scenarios/http_get.lua --quiet --out "$dir/http" 2>"$dir/http.err" ||
+    fail "http_get run failed"
+[ ! -s "$dir/http.err" ] || fail "http_get run: $(cat "$dir/http.err")"
+"$lvslab" run tests/fixtures/scenarios/http_get.lua --quiet --set bad=true --out "$dir/http-bad" ||
+    fail "http_get bad=true run failed"
+python3 - "$dir/http/results.json" "$dir/http-bad/results.json" <<'PY' || fail "HTTP_GET verdicts are wrong"
+import json, sys
+good = json.load(open(sys.argv[1]))["runs"][0]
+assert good["events"] == [], good["events"]
+assert good["requests"]["failed"] == 0 and good["requests"]["completed"] > 1000, good["requests"]
+assert all(s["requests"] > 1000 for s in good["servers"]), good["servers"]
+bad = json.load(open(sys.argv[2]))["runs"][0]
+down = sorted(e["what"] for e in bad["events"] if e["kind"] == "rs_down")
+assert down == ["rs2", "rs3"] and all(e["t_s"] < 2.0 for e in bad["events"]), bad["events"]
+PY
+
+# The same file with global_defs' e-mail alerts: one warning, printed once
+# before the runs (not per run), and the same results.
+"$lvslab" run tests/fixtures/scenarios/http_get.lua --quiet --set notes=true --out "$dir/notes" 2>"$dir/notes.err" ||
+    fail "http_get notes=true run failed"
+[ "$(wc -l <"$dir/notes.err")" = 1 ] && grep -qx 'lvslab run: warning: tests/fixtures/scenarios/keepalived/http_get_notes.conf: ignored, as they do not change the simulation: notification_email (line 5), notification_email_from (line 9), smtp_server (line 10), smtp_connect_timeout (line 11)' \
+    "$dir/notes.err" || fail "e-mail alerts: $(cat "$dir/notes.err")"
+python3 - "$dir/http/results.json" "$dir/notes/results.json" <<'PY' || fail "e-mail alerts change the run"
+import json, sys
+assert json.load(open(sys.argv[1]))["runs"] == json.load(open(sys.argv[2]))["runs"]
+PY
+
+# lb_kind DR over real servers set up for NAT (the nat run of lb_kind.lua):
+# one warning per real server, naming both modes, before the runs.
+"$lvslab" run tests/fixtures/scenarios/lb_kind.lua --quiet --out "$dir/lbkind" 2>"$dir/lbkind.err" ||
+    fail "lb_kind run failed"
+[ "$(wc -l <"$dir/lbkind.err")" = 2 ] &&
+    grep -q '^lvslab run: warning: .*misc.conf:9: real_server 10.0.0.11 80 of virtual_server TCP 10.0.0.100:80: lb_kind DR (line 3), but the scenario sets rs1 up for nat' "$dir/lbkind.err" &&
+    grep -q 'misc.conf:14: real_server 10.0.0.12 80 .*lb_kind DR .*sets rs2 up for nat' "$dir/lbkind.err" ||
+    fail "lb_kind against the wiring: $(cat "$dir/lbkind.err")"
+
+# lvslab keepalived --check, as keepalived -t: keepalived's own sample is
+# valid with one warning; a file with two typos names both and fails.
+"$lvslab" keepalived --check tests/fixtures/keepalived/stock_sample.conf >"$dir/check.out" 2>"$dir/check.err" ||
+    fail "--check refused keepalived's sample: $(cat "$dir/check.err")"
+[ "$(wc -l <"$dir/check.err")" = 1 ] && grep -q 'ignored, as they do not change the simulation: notification_email' \
+    "$dir/check.err" || fail "--check on the sample: $(cat "$dir/check.err")"
+printf 'virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n real_sever 10.0.0.2 80 {\n }\n delay_lop 3\n}\n' \
+    >"$dir/typos.conf"
+set +e
+"$lvslab" keepalived --check "$dir/typos.conf" >/dev/null 2>"$dir/typos.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--check on typos: exit $rc, not 2"
+grep -q "typos.conf:4: unknown keyword \`real_sever\` in virtual_server (did you mean real_server?)" "$dir/typos.err" &&
+    grep -q "typos.conf:6: unknown keyword \`delay_lop\` in virtual_server (did you mean delay_loop?)" "$dir/typos.err" ||
+    fail "--check on typos: $(cat "$dir/typos.err")"
 
 "$lvslab" run scenarios/lessons/failover-sync.lua --quiet --out "$dir/sync" || fail "failover-sync run failed"
 python3 - "$dir/sync/results.json" <<'PY' || fail "sync does not decide whether downloads survive"

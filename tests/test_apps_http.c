@@ -268,7 +268,28 @@ struct raw {
     const uint8_t *req;        /* sent once connected */
     size_t len;
     int closed_reset;
+    char got[512];             /* what came back */
+    size_t ngot;
+    bool eof;
 };
+
+static size_t raw_received(void *ctx, struct tcp_sock *s, const uint8_t *data, size_t len)
+{
+    (void)s;
+    struct raw *r = ctx;
+    size_t n = len < sizeof r->got - 1 - r->ngot ? len : sizeof r->got - 1 - r->ngot;
+    memcpy(r->got + r->ngot, data, n);
+    r->ngot += n;
+    r->got[r->ngot] = '\0';
+    return len;
+}
+
+static void raw_eof(void *ctx, struct tcp_sock *s)
+{
+    struct raw *r = ctx;
+    r->eof = true;
+    tcp_close(s);
+}
 
 static void raw_connected(void *ctx, struct tcp_sock *s)
 {
@@ -299,11 +320,52 @@ static void refused_with_reset(const uint8_t *req, size_t len)
     rig_free(&r);
 }
 
-/* A plain HTTP/1.0 GET, not the workload's request. */
+/* A method the server does not know. */
 Test(apps_http, bad_request_reset)
 {
-    static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+    static const char req[] = "HEAD / HTTP/1.0\r\n\r\n";
     refused_with_reset((const uint8_t *)req, sizeof req - 1);
+}
+
+/* A GET as keepalived's HTTP_GET sends it: `path` answered by a server
+ * with health page `hpath` (NULL: any path) and `status`; the answer and the
+ * server's close come back, and the workload's counts stay at zero. */
+static void get_answered(const char *path, const char *hpath, int status, const char *want)
+{
+    struct rig r;
+    memset(&r, 0, sizeof r);
+    wire_pair(&r.p, &s, pool, DELAY, 3);
+    struct http_server_cfg sc = { .name = "web", .seed = 1, .port = PORT, .health_path = hpath,
+                                  .health_status = status };
+    dist_fixed(&sc.service, 0);
+    r.srv = http_server_new(r.p.b, &sc);
+    cr_assert_not_null(r.srv);
+    char req[256];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 10.0.0.2:80\r\n\r\n",
+                     path);
+    static const struct tcp_callbacks cb = { .connected = raw_connected, .received = raw_received,
+                                             .eof = raw_eof, .closed = raw_closed };
+    struct raw raw = { .req = (const uint8_t *)req, .len = (size_t)n };
+    cr_assert_not_null(tcp_connect(r.p.a, 0, IP4(10, 0, 0, 2), PORT, &cb, &raw));
+    sched_run_until(&s, 1 * SIM_S);
+    cr_assert_str_eq(raw.got, want);
+    cr_assert(raw.eof && raw.closed_reset == 0);
+    const struct http_server_stats *st = http_server_stats(r.srv);
+    cr_assert(st->gets == 1 && st->requests == 0 && st->responses == 0 && st->bad == 0 && st->bytes_out == 0);
+    rig_free(&r);
+}
+
+Test(apps_http, get_answered_with_the_health_page)
+{
+    get_answered("/", NULL, 0,
+                 "HTTP/1.1 200 OK\r\nServer: lvslab\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+                 "Content-Length: 3\r\n\r\nOK\n");
+    get_answered("/healthz?probe=1", "/healthz", 503,
+                 "HTTP/1.1 503 Service Unavailable\r\nServer: lvslab\r\nConnection: close\r\n"
+                 "Content-Type: text/plain\r\nContent-Length: 3\r\n\r\nOK\n");
+    get_answered("/index.html", "/healthz", 200,
+                 "HTTP/1.1 404 Not Found\r\nServer: lvslab\r\nConnection: close\r\n"
+                 "Content-Type: text/plain\r\nContent-Length: 10\r\n\r\nNot Found\n");
 }
 
 /* A well-formed request whose body has one byte changed. */

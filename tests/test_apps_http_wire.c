@@ -241,7 +241,13 @@ Test(apps_http_wire, fields_read_as_http_allows)
 Test(apps_http_wire, malformed_headers_are_bad)
 {
     static const struct { enum http_kind kind; const char *text; } cases[] = {
-        { HTTP_REQUEST, "GET / HTTP/1.0\r\n\r\n" },
+        { HTTP_REQUEST, "HEAD / HTTP/1.0\r\n\r\n" },
+        { HTTP_REQUEST, "GET  / HTTP/1.0\r\n" },
+        { HTTP_REQUEST, "GET /a b HTTP/1.0\r\n" },
+        { HTTP_REQUEST, "GET http://lvslab/ HTTP/1.1\r\n" },               /* origin form only */
+        { HTTP_REQUEST, "GET / HTTP/2.0\r\n" },
+        { HTTP_REQUEST, "GET /\r\n" },                                        /* HTTP/0.9 */
+        { HTTP_REQUEST, "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n" },
         { HTTP_REQUEST, "POST /lvslab HTTP/1.0\r\n" LVSLAB_REQ LENGTH_0 "\r\n" },
         { HTTP_REQUEST, "\r\n" START_REQ LVSLAB_REQ LENGTH_0 "\r\n" },
         { HTTP_REQUEST, "POST /lvslab HTTP/1.1\n" },                           /* a bare LF */
@@ -282,6 +288,48 @@ Test(apps_http_wire, malformed_headers_are_bad)
         cr_assert_eq(feed_text(&rx, cases[i].kind, cases[i].text, &used), HTTP_RX_BAD, "case %zu: %s", i,
                      cases[i].text);
     }
+}
+
+/* A health checker's GET: keepalived's HTTP_GET sends HTTP/1.0 with no
+ * Connection field, so the server closes after its answer; an HTTP/1.1 GET
+ * keeps the connection unless it says close; neither needs X-Lvslab or
+ * Content-Length, and a body is read without being checked. */
+Test(apps_http_wire, get_requests_are_read)
+{
+    struct http_rx rx;
+    size_t used;
+    const char *ka = "GET /health?x=1 HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 10.0.0.11:80\r\n\r\n";
+    cr_assert_eq(feed_text(&rx, HTTP_REQUEST, ka, &used), HTTP_RX_DONE);
+    cr_assert_eq(used, strlen(ka));
+    cr_assert(rx.get && rx.http10 && rx.msg.close);
+    cr_assert_str_eq(rx.target, "/health?x=1");
+    cr_assert_eq(feed_text(&rx, HTTP_REQUEST, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", &used),
+                 HTTP_RX_DONE);
+    cr_assert_not(rx.msg.close);
+    cr_assert_eq(feed_text(&rx, HTTP_REQUEST, "GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n", &used), HTTP_RX_DONE);
+    cr_assert(rx.get && !rx.http10 && !rx.msg.close);
+    cr_assert_eq(feed_text(&rx, HTTP_REQUEST, "GET / HTTP/1.1\r\nConnection: close\r\n"
+                           "X-Lvslab: anything\r\nContent-Length: 3\r\n\r\nabc", &used), HTTP_RX_DONE);
+    cr_assert(rx.msg.close && rx.body_len == 3 && rx.bad == 0 && rx.got == used);
+}
+
+/* A page: the status line with its reason (or none), the body as given;
+ * 204 and 304 carry none. */
+Test(apps_http_wire, pages_answer_gets)
+{
+    struct http_tx tx;
+    http_tx_init_page(&tx, 503, true, "down\n", 5);
+    cr_assert_eq(tx.len, tx.hdr_len + 5);
+    http_tx_bytes(&tx, 0, msg, (size_t)tx.len);
+    const char *want = "HTTP/1.1 503 Service Unavailable\r\nServer: lvslab\r\nConnection: close\r\n"
+                       "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\ndown\n";
+    cr_assert_eq(tx.len, strlen(want));
+    cr_assert_eq(memcmp(msg, want, tx.len), 0, "%.*s", (int)tx.len, (const char *)msg);
+    http_tx_init_page(&tx, 299, false, "x", 1);
+    http_tx_bytes(&tx, 0, msg, (size_t)tx.len);
+    cr_assert_eq(memcmp(msg, "HTTP/1.1 299 \r\n", 15), 0);
+    http_tx_init_page(&tx, 204, false, "x", 1);
+    cr_assert_eq(tx.len, tx.hdr_len);
 }
 
 /* A header of 1024 bytes is read; one of 1025 is BAD at its 1025th byte. */

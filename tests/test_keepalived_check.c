@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "apps/http_server.h"
 #include "lvs/ipvsadm.h"
 #include "lvs/keepalived/check.h"
 /* the lab's helpers this file does not call are not errors */
@@ -345,6 +346,60 @@ Test(keepalived_check, http_get_digest_mismatch_fails)
     run_until(&k, 5 * SIM_S);
     cr_assert_eq(count(&k, KA_EV_RS_DOWN), 1);
     cr_assert_not_null(find(&k, KA_EV_RS_DOWN, k.l.rip[1]));
+    klab_free(&k);
+}
+
+/* HTTP_GET against lvslab's own web server (apps/http_server.c, what
+ * `serve` starts in a scenario) on 8081: its health page passes, digest
+ * included (the MD5 of its body "OK\n", as genhash prints it); a server
+ * whose page answers 503, or whose body differs from the digest, fails;
+ * the checker's GETs are not counted as the workload's requests. */
+#define SRV_BODY(path) \
+    "    HTTP_GET {\n      url {\n        path " path "\n        digest d36f8f9425c4a8000ad9c4a97185aca5\n" \
+    "      }\n      connect_port 8081\n      connect_timeout 1\n      retry 1\n      delay_before_retry 1\n" \
+    "      warmup 0\n    }"
+
+static void lvslab_servers(struct klab *k, struct http_server *srv[LAB_SERVERS], const int status[LAB_SERVERS],
+                           const char *const body[LAB_SERVERS])
+{
+    for (int i = 0; i < LAB_SERVERS; i++) {
+        struct http_server_cfg c = { .name = "web", .seed = 1, .port = 8081, .health_path = "/health",
+                                     .health_status = status[i], .health_body = body[i] };
+        srv[i] = http_server_new(k->l.rs[i]->host, &c);
+        cr_assert_not_null(srv[i]);
+    }
+}
+
+Test(keepalived_check, http_get_on_the_lvslab_web_server)
+{
+    struct klab k;
+    klab_init(&k, HTTP_HEAD, SRV_BODY("/health"), 3);
+    struct http_server *srv[LAB_SERVERS];
+    lvslab_servers(&k, srv, (const int[]){ 0, 503, 200 }, (const char *const[]){ NULL, NULL, "OK" });
+    run_until(&k, 8 * SIM_S);
+    cr_assert_eq(count(&k, KA_EV_RS_DOWN), 2);
+    cr_assert_null(find(&k, KA_EV_RS_DOWN, k.l.rip[0]));
+    cr_assert_not_null(find(&k, KA_EV_RS_DOWN, k.l.rip[1]));
+    cr_assert_not_null(find(&k, KA_EV_RS_DOWN, k.l.rip[2]));
+    const struct http_server_stats *st = http_server_stats(srv[0]);
+    cr_assert_eq(st->gets, 3, "checks at 1, 4 and 7 s: %llu", (unsigned long long)st->gets);
+    cr_assert(st->requests == 0 && st->responses == 0 && st->bytes_out == 0 && st->bad == 0 && st->peers.n == 0);
+    for (int i = 0; i < LAB_SERVERS; i++)
+        http_server_free(srv[i]);
+    klab_free(&k);
+}
+
+/* A path the server has no page for is 404 Not Found: the check fails. */
+Test(keepalived_check, http_get_on_a_missing_page_fails)
+{
+    struct klab k;
+    klab_init(&k, HTTP_HEAD, SRV_BODY("/index.html"), 1);
+    struct http_server *srv[LAB_SERVERS];
+    lvslab_servers(&k, srv, (const int[]){ 0, 0, 0 }, (const char *const[]){ NULL, NULL, NULL });
+    run_until(&k, 3 * SIM_S);
+    cr_assert_not_null(find(&k, KA_EV_RS_DOWN, k.l.rip[0]));
+    for (int i = 0; i < LAB_SERVERS; i++)
+        http_server_free(srv[i]);
     klab_free(&k);
 }
 

@@ -255,7 +255,8 @@ static void bad(const char *file, const char *want)
 
 Test(keepalived_conf, bad_files_name_line_and_keyword)
 {
-    bad("bad_unknown_keyword.conf", "bad_unknown_keyword.conf:4: lb_algoo: unknown keyword in virtual_server");
+    bad("bad_unknown_keyword.conf",
+        "bad_unknown_keyword.conf:4: unknown keyword `lb_algoo` in virtual_server (did you mean lb_algo?)");
     bad("bad_address.conf", "bad_address.conf:4: real_server: '10.0.0.300' is not an IPv4 address");
     bad("bad_missing_brace.conf",
         "bad_missing_brace.conf:7: virtual_server: missing '}' for the block opened at line 1");
@@ -269,7 +270,9 @@ Test(keepalived_conf, bad_files_name_line_and_keyword)
     bad("bad_no_block.conf", "bad_no_block.conf:4: real_server: missing '{'");
     bad("bad_stray_close.conf", "bad_stray_close.conf:4: }: no block to close");
     bad("bad_timeout.conf", "bad_timeout.conf:6: connect_timeout: '3s' is not a time from 1e-06 to 1e+06 seconds");
-    bad("bad_global_key.conf", "bad_global_key.conf:3: notification_email_from: unknown keyword in global_defs");
+    bad("bad_global_key.conf",
+        "bad_global_key.conf:3: unknown keyword `notification_emial_from` in global_defs "
+        "(did you mean notification_email_from?)");
 }
 
 static void bad_text(const char *text, const char *want)
@@ -298,7 +301,7 @@ Test(keepalived_conf, bad_values_and_shapes)
              "t.conf:5: HTTP_GET: no url");
     bad_text("virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n real_server 10.0.0.2 80 {\n"
              "  TCP_CHECK {\n   misc_path /bin/true\n  }\n }\n}\n",
-             "t.conf:6: misc_path: unknown keyword in TCP_CHECK");
+             "t.conf:6: unknown keyword `misc_path` in TCP_CHECK");
     bad_text("virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n persistence_granularity 255.0.255.0\n}\n",
              "t.conf:4: persistence_granularity: '255.0.255.0' is not a netmask");
     bad_text("virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n delay_loop\n}\n",
@@ -316,8 +319,88 @@ Test(keepalived_conf, bad_values_and_shapes)
              "t.conf:3: auth_pass: '123456789' is longer than 8 characters");
     bad_text("vrrp_instance A {\n interface eth0\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n",
              "t.conf:1: vrrp_instance: A has no virtual_router_id");
-    bad_text("include /etc/keepalived/other.conf\n", "t.conf:1: include: unknown keyword");
+    bad_text("include /etc/keepalived/other.conf\n",
+             "t.conf:1: `include` in the file is keepalived's but lvslab does not model it");
     bad_text("global_defs {\n router_id \"unterminated\n}\n", "t.conf:2: \": unterminated quoted string");
+}
+
+/* keepalived's own sample (doc/samples/keepalived.conf.sample), as
+ * written: its e-mail and SMTP settings are accepted and named in one
+ * warning; nothing else is said. */
+Test(keepalived_conf, stock_sample_parses_with_one_warning)
+{
+    struct ka_conf c;
+    char err[512];
+    cr_assert_eq(ka_conf_parse_file(FIX "stock_sample.conf", &c, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(c.warnings, FIX "stock_sample.conf: ignored, as they do not change the simulation: "
+                     "notification_email (line 4), notification_email_from (line 7), smtp_server (line 8), "
+                     "smtp_connect_timeout (line 9)\n");
+    cr_assert_eq(c.nvrrp, 1);
+    cr_assert_eq(c.nvs, 1);
+    cr_assert(c.vs[0].has_sorry_server && c.vs[0].rs[0].checkers[0].retry == 3);
+    ka_conf_free(&c);
+    cr_assert_null(c.warnings);
+    /* a clean file has no warnings */
+    cr_assert_eq(ka_conf_parse_file(FIX "nat_tcp_check.conf", &c, err, sizeof err), 0, "%s", err);
+    cr_assert_null(c.warnings);
+    ka_conf_free(&c);
+}
+
+/* Every unknown keyword of the file in one pass, each with the closest
+ * keyword of its section; a block after one is skipped, not "takes no
+ * block"; ignored keywords in every section join the one warning. */
+Test(keepalived_conf, unknown_keywords_all_at_once)
+{
+    struct ka_conf c;
+    char err[1024];
+    const char *text = "global_defs {\n notifcation_email {\n  a@b\n }\n}\n"
+                       "virtual_server 10.0.0.1 80 {\n lb_algoo rr\n lb_kind NAT\n"
+                       " real_sever 10.0.0.2 80 {\n  weight 1\n }\n"
+                       " real_server 10.0.0.3 80 {\n  SSL_GET {\n   url {\n    path /\n   }\n  }\n }\n}\n"
+                       "vrrp_instnace VI_1 {\n state MASTER\n}\n";
+    cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), -1);
+    cr_assert_str_eq(err, "t.conf:2: unknown keyword `notifcation_email` in global_defs (did you mean notification_email?)\n"
+                          "t.conf:7: unknown keyword `lb_algoo` in virtual_server (did you mean lb_algo?)\n"
+                          "t.conf:9: unknown keyword `real_sever` in virtual_server (did you mean real_server?)\n"
+                          "t.conf:13: `SSL_GET` in real_server is keepalived's but lvslab does not model it\n"
+                          "t.conf:20: unknown keyword `vrrp_instnace` in the file (did you mean vrrp_instance?)");
+    text = "virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n nat_mask 255.255.255.0\n smtp_alert\n"
+           " real_server 10.0.0.2 80 {\n  notify_down \"/bin/echo down\"\n }\n}\n"
+           "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n notify_master /x.sh\n"
+           " virtual_ipaddress {\n  10.0.0.1\n }\n}\n"
+           "global_defs {\n enable_script_security\n script_user root\n vrrp_skip_check_adv_addr\n"
+           " vrrp_garp_interval 0\n vrrp_gna_interval 0\n}\n";
+    cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(c.warnings, "t.conf: ignored, as they do not change the simulation: nat_mask (line 4), "
+                     "smtp_alert (line 5), notify_down (line 7), notify_master (line 13), "
+                     "enable_script_security (line 19), script_user (line 20), vrrp_skip_check_adv_addr (line 21), "
+                     "vrrp_garp_interval (line 22), vrrp_gna_interval (line 23)\n");
+    ka_conf_free(&c);
+}
+
+/* Old names read as keepalived reads them, each with its warning:
+ * nb_get_retry as retry, lvs_id as router_id, and a vrrp_instance's
+ * lvs_sync_daemon_interface as global_defs' lvs_sync_daemon IFACE INSTANCE. */
+Test(keepalived_conf, old_names_are_read_with_a_warning)
+{
+    struct ka_conf c;
+    char err[512];
+    const char *text = "global_defs {\n lvs_id OLD\n}\n"
+                       "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 7\n"
+                       " lvs_sync_daemon_interface eth1\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n"
+                       "virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n real_server 10.0.0.2 80 {\n"
+                       "  HTTP_GET {\n   url {\n    path /\n   }\n   nb_get_retry 4\n  }\n }\n}\n";
+    cr_assert_eq(ka_conf_parse_string(text, "t.conf", &c, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(c.global.router_id, "OLD");
+    cr_assert(c.global.lvs_sync.on);
+    cr_assert_str_eq(c.global.lvs_sync.interface, "eth1");
+    cr_assert_str_eq(c.global.lvs_sync.instance, "VI_1");
+    cr_assert_eq(c.global.lvs_sync.syncid, 7);
+    cr_assert_eq(c.vs[0].rs[0].checkers[0].retry, 4);
+    cr_assert_str_eq(c.warnings, "t.conf:2: lvs_id: the old name of router_id, read as router_id\n"
+                     "t.conf:7: lvs_sync_daemon_interface: deprecated, read as global_defs' lvs_sync_daemon eth1 VI_1\n"
+                     "t.conf:20: nb_get_retry: deprecated, read as retry\n");
+    ka_conf_free(&c);
 }
 
 Test(keepalived_conf, comments_quotes_and_braces_anywhere)

@@ -1,9 +1,13 @@
 /* Scenario scripts: a good one loads and builds the topology it declares;
- * bad ones fail with the script's file:line and a plain message. */
+ * bad ones fail with the script's file:line and a plain message; the
+ * warnings of their keepalived.conf files are gathered once before runs. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "scenario/keepalived.h"
 #include "scenario/scenario.h"
 
 #define FIX "tests/fixtures/scenarios/"
@@ -139,5 +143,117 @@ Test(scenario, the_main_scenario_builds_every_run)
         cr_assert_eq(t.directors[0].nipvsadm, 1 + (int)runs[i].sweep_value);
         scn_topo_free(&t);
     }
+    scenario_free(&sc);
+}
+
+/* The error of building a script whose build(run) serves an http server
+ * on host "s" with the given options. */
+static const char *serve_error(const char *opts)
+{
+    char path[] = "/tmp/lvslab-serve-XXXXXX.lua";
+    int fd = mkstemps(path, 4);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "scenario { name = \"serve\", duration = \"1s\", modes = { \"dr\" } }\n"
+               "function build(run)\n"
+               "  host(\"s\")\n"
+               "  serve(\"s\", %s)\n"
+               "end\n", opts);
+    fclose(f);
+    int rc = scenario_load(&sc, path, NULL, 0, err, sizeof err);
+    cr_assert_eq(rc, 0, "%s", err);
+    struct scn_run run = { .mode = SCN_DR };
+    struct scn_topo t;
+    rc = scenario_build(&sc, &run, &t, err, sizeof err);
+    scenario_free(&sc);
+    unlink(path);
+    cr_assert_eq(rc, -1, "serve %s built without an error", opts);
+    const char *at = strstr(err, ".lua:4: ");    /* the script's name is random */
+    cr_assert_not_null(at, "%s", err);
+    return at + strlen(".lua:4: ");
+}
+
+Test(scenario, a_bad_health_page_names_the_server_and_the_key)
+{
+    cr_assert_str_eq(serve_error("{ health = { path = 5 } }"),
+                     "serve s: health: path must be a string, not number");
+    cr_assert_str_eq(serve_error("{ health = { path = \"health\" } }"),
+                     "serve s: health: path \"health\" is not a path (/..., no spaces or '?', under 256 "
+                     "characters)");
+    cr_assert_str_eq(serve_error("{ health = { path = \"/a?b\" } }"),
+                     "serve s: health: path \"/a?b\" is not a path (/..., no spaces or '?', under 256 "
+                     "characters)");
+    cr_assert(strstr(serve_error("{ health = { status = 99 } }"), "serve s: health: status ") != NULL, "%s", err);
+    cr_assert(strstr(serve_error("{ health = { status = 200.5 } }"),
+                     "serve s: health: status must be a whole number, not 200.5") != NULL, "%s", err);
+    cr_assert_str_eq(serve_error("{ health = { path = \"/h\", stauts = 503 } }"),
+                     "serve s: health: unknown key \"stauts\" (known: path, status, body)");
+    cr_assert_str_eq(serve_error("{ health = \"/health\" }"),
+                     "serve s: health: expected a table of options, got string");
+    cr_assert_str_eq(serve_error("{ kind = \"bulk\", health = {} }"),
+                     "serve s: only an http server has a health page");
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+Test(scenario, lb_kind_is_checked_against_how_the_real_servers_are_set_up)
+{
+    cr_assert_eq(scenario_load(&sc, FIX "lb_kind.lua", NULL, 0, err, sizeof err), 0, "%s", err);
+    struct scn_run runs[4];
+    cr_assert_eq(scenario_runs(&sc, runs, 4), 2);
+    cr_assert_eq(runs[1].mode, SCN_NAT);
+    struct scn_topo t;
+    struct ka_conf conf;
+    char *out = NULL;
+    cr_assert_eq(scenario_build(&sc, &runs[0], &t, err, sizeof err), 0, "%s", err);   /* dr: fits */
+    cr_assert_eq(ka_conf_parse_file(t.directors[0].keepalived, &conf, err, sizeof err), 0, "%s", err);
+    scn_ka_wiring(&t, &conf, &out);
+    cr_assert_null(out, "%s", out);
+    ka_conf_free(&conf);
+    scn_topo_free(&t);
+
+    cr_assert_eq(scenario_build(&sc, &runs[1], &t, err, sizeof err), 0, "%s", err);   /* nat under DR */
+    cr_assert_eq(ka_conf_parse_file(t.directors[0].keepalived, &conf, err, sizeof err), 0, "%s", err);
+    scn_ka_wiring(&t, &conf, &out);
+    scn_ka_wiring(&t, &conf, &out);           /* a line already there is not added again */
+    cr_assert_eq(count_lines(out), 2, "%s", out);
+    const char *want = FIX "keepalived/misc.conf:9: real_server 10.0.0.11 80 of virtual_server TCP "
+                           "10.0.0.100:80: lb_kind DR (line 3), but the scenario sets rs1 up for nat (";
+    cr_assert(strncmp(out, want, strlen(want)) == 0, "%s", out);
+    cr_assert(strstr(out, "misc.conf:14: real_server 10.0.0.12 80 of virtual_server TCP 10.0.0.100:80: "
+                          "lb_kind DR (line 3), but the scenario sets rs2 up for nat ("), "%s", out);
+    free(out);
+    ka_conf_free(&conf);
+    scn_topo_free(&t);
+
+    char *all = scn_ka_warnings(&sc, runs, 2);   /* both runs: the nat run's two lines */
+    cr_assert_eq(count_lines(all), 2, "%s", all);
+    free(all);
+    cr_assert_null(scn_ka_warnings(&sc, runs, 1));
+    scenario_free(&sc);
+}
+
+Test(scenario, a_files_parser_warnings_are_gathered_once)
+{
+    const char *set[] = { "notes=true" };
+    cr_assert_eq(scenario_load(&sc, FIX "http_get.lua", set, 1, err, sizeof err), 0, "%s", err);
+    struct scn_run runs[2];
+    cr_assert_eq(scenario_runs(&sc, runs, 1), 1);
+    runs[1] = runs[0];                          /* the same file in two runs */
+    char *all = scn_ka_warnings(&sc, runs, 2);
+    cr_assert_str_eq(all, FIX "keepalived/http_get_notes.conf: ignored, as they do not change the simulation: "
+                              "notification_email (line 5), notification_email_from (line 9), smtp_server "
+                              "(line 10), smtp_connect_timeout (line 11)\n");
+    free(all);
+    scenario_free(&sc);
+
+    cr_assert_eq(scenario_load(&sc, FIX "http_get.lua", NULL, 0, err, sizeof err), 0, "%s", err);
+    cr_assert_null(scn_ka_warnings(&sc, runs, 1));
     scenario_free(&sc);
 }

@@ -5,7 +5,12 @@
  * parser (conf_*.c) fills these structs with every keepalived default
  * already applied and every inherited value already resolved (checker from
  * real server from virtual server), so a consumer reads final values only.
- * Bad input is an error "file:line: keyword: message"; nothing is ignored.
+ * Bad input is an error "file:line: keyword: message"; unknown keywords
+ * are all reported at once, one a line ("file:line: unknown keyword `kw`
+ * in section (did you mean ...?)"). Keywords that do not change the
+ * simulation (notification e-mail, SMTP, SNMP, notify scripts, script
+ * security, ...) are accepted and listed in one warning; old names are read
+ * as their new ones with a warning.
  *
  * Addresses and ports in host byte order; times in nanoseconds.
  */
@@ -145,6 +150,7 @@ struct ka_virtual_server {
 
 struct ka_conf {
     char file[KA_PATH_MAX];
+    char *warnings;                       /* "file[:line]: ...\n" lines, or NULL */
     struct ka_global global;
     struct ka_vrrp_instance *vrrp;
     int nvrrp;
@@ -152,8 +158,9 @@ struct ka_conf {
     int nvs;
 };
 
-/* Parse a file, or text named `name` in messages. 0, or -1 with
- * "file:line: keyword: message" in err and *conf empty. */
+/* Parse a file, or text named `name` in messages. 0 (conf->warnings may
+ * hold warnings), or -1 with "file:line: keyword: message" (or the unknown
+ * keywords, one a line) in err and *conf empty. */
 int ka_conf_parse_file(const char *path, struct ka_conf *conf, char *err, size_t errlen);
 int ka_conf_parse_string(const char *text, const char *name, struct ka_conf *conf, char *err,
                          size_t errlen);

@@ -50,10 +50,21 @@ static int status_codes(struct ka_parser *p, const struct ka_stmt *st, struct ka
     return 0;
 }
 
+static const struct ka_section url_section = {
+    .name = "url",
+    .known = (const char *const[]){ "path", "digest", "status_code", NULL },
+    .unmodelled = (const char *const[]){ "virtualhost", "regex", "regex_no_match", "regex_options",
+                                         "regex_stack", "regex_min_offset", "regex_max_offset", "fast_recovery",
+                                         NULL },
+};
+
 static int url_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct ka_url *u = ctx;
     const char *kw = st->words[0];
+    int sorted = ka_sort(p, st, &url_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     if (ka_no_block(p, st) < 0)
         return -1;
     if (!strcmp(kw, "status_code"))
@@ -81,12 +92,40 @@ static int url_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
     return ka_fail(p, st->line, kw, "unknown keyword in url");
 }
 
+static const char *const checker_unmodelled[] = { "bindto", "bind_port", "bind_if", "fwmark", "http_protocol",
+                                                   "virtualhost", "fast_recovery", "enable_sni", "tls_compliant",
+                                                   "protocol", "misc_user", "user", NULL };
+
+static const struct ka_section tcp_section = {
+    .name = "TCP_CHECK",
+    .known = (const char *const[]){ "delay_loop", "connect_timeout", "delay_before_retry", "warmup", "retry",
+                                    "alpha", "connect_ip", "connect_port", NULL },
+    .unmodelled = checker_unmodelled,
+};
+
+static const struct ka_section http_section = {
+    .name = "HTTP_GET",
+    .known = (const char *const[]){ "delay_loop", "connect_timeout", "delay_before_retry", "warmup", "retry",
+                                    "alpha", "connect_ip", "connect_port", "url", "nb_get_retry", NULL },
+    .unmodelled = checker_unmodelled,
+};
+
+static const struct ka_section misc_section = {
+    .name = "MISC_CHECK",
+    .known = (const char *const[]){ "delay_loop", "delay_before_retry", "warmup", "retry", "alpha",
+                                    "misc_path", "misc_timeout", "misc_dynamic", NULL },
+    .unmodelled = checker_unmodelled,
+};
+
 static int checker_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct check_ctx *cc = ctx;
     struct ka_checker_conf *c = cc->c;
     const char *kw = st->words[0];
     bool misc = c->kind == KA_CHECK_MISC, http = c->kind == KA_CHECK_HTTP;
+    int sorted = ka_sort(p, st, misc ? &misc_section : http ? &http_section : &tcp_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     int r = ka_inherit_stmt(p, st, cc->own, !misc);
     if (r)
         return r < 0 ? -1 : 0;
@@ -99,7 +138,7 @@ static int checker_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx
         *u = (struct ka_url){ 0 };
         if (ka_block(p, st, url_stmt, u) < 0)
             return -1;
-        if (!u->path[0])
+        if (!u->path[0] && !p->nunknown)
             return ka_fail(p, st->line, kw, "no path");
         if (!u->nstatus)   /* keepalived's default: any 2xx */
             u->status[u->nstatus++] = (struct ka_status_range){ 200, 299 };
@@ -126,8 +165,10 @@ static int checker_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx
         return ka_ipv4(p, st, 1, &c->connect_ip);
     if (!misc && !strcmp(kw, "connect_port"))
         return ka_uint(p, st, 1, 1, 65535, &n) < 0 ? -1 : (c->connect_port = (uint16_t)n, 0);
-    if (http && !strcmp(kw, "nb_get_retry"))   /* the old name of retry */
+    if (http && !strcmp(kw, "nb_get_retry")) {   /* the old name of retry */
+        ka_warn(p, st->line, kw, "deprecated, read as retry");
         return ka_uint(p, st, 1, 0, 1000000, &cc->own->retry);
+    }
     if (misc && !strcmp(kw, "misc_path"))
         return ka_string(p, st, 1, c->misc_path, sizeof c->misc_path);
     if (misc && !strcmp(kw, "misc_timeout"))
@@ -145,6 +186,8 @@ int ka_parse_checker(struct ka_parser *p, const struct ka_stmt *st, struct ka_ch
     struct check_ctx cc = { c, own };
     if (ka_args(p, st, 0, 0) < 0 || ka_want_block(p, st) < 0 || ka_block(p, st, checker_stmt, &cc) < 0)
         return -1;
+    if (p->nunknown)
+        return 0;              /* the file fails on its unknown keywords first */
     if (c->kind == KA_CHECK_HTTP && !c->nurls)
         return ka_fail(p, st->line, kw, "no url");
     if (c->kind == KA_CHECK_MISC && !c->misc_path[0])

@@ -21,7 +21,10 @@ struct ka_tok {
     char text[KA_WORD_MAX];
 };
 
+#define KA_NOTES_MAX 4096
+
 struct ka_parser {
+    struct ka_conf *conf;     /* what is being filled */
     const char *file;
     const char *p;            /* the text still to read */
     int line;
@@ -30,6 +33,10 @@ struct ka_parser {
     int close_line;           /* where the last '}' stood */
     char *err;
     size_t errlen;
+    char ignored[KA_NOTES_MAX];   /* "kw (line N), ..." of keywords read and ignored */
+    char warnings[KA_NOTES_MAX];  /* other warnings, one a line */
+    char unknown[KA_NOTES_MAX];   /* unknown keywords, one message a line */
+    int nunknown;
 };
 
 /* One statement: words[0] is the keyword. */
@@ -55,6 +62,26 @@ int ka_block(struct ka_parser *p, const struct ka_stmt *opener, ka_stmt_fn fn, v
 /* "file:line: keyword: message"; returns -1. */
 int ka_fail(struct ka_parser *p, int line, const char *kw, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* "file:line: keyword: message" as a warning; parsing goes on. */
+void ka_warn(struct ka_parser *p, int line, const char *kw, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* What a section knows: the keywords lvslab reads (`known`), those it
+ * accepts and ignores because they do not change the simulation
+ * (`ignored`), and keepalived's that it does not model (`unmodelled`);
+ * each list ends with NULL. */
+struct ka_section {
+    const char *name;
+    const char *const *known, *const *ignored, *const *unmodelled;
+};
+
+/* Sort a statement before its section reads it: 0 when st is a known
+ * keyword (the caller reads it), 1 when it was dealt with here (an ignored
+ * keyword noted, its block skipped; or an unknown or unmodelled one noted
+ * as an error for the end of the file, with a "did you mean" when a known
+ * keyword is close), -1 on error. */
+int ka_sort(struct ka_parser *p, const struct ka_stmt *st, const struct ka_section *sec);
 
 /* Value checks; each returns 0 or fails naming the keyword. */
 int ka_args(struct ka_parser *p, const struct ka_stmt *st, int min, int max);

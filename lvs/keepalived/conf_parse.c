@@ -164,14 +164,46 @@ static int lvs_sync_stmt(struct ka_parser *p, const struct ka_stmt *st, struct k
     return 0;
 }
 
+/* keepalived's global_defs keywords that change nothing in the simulation:
+ * e-mail and SMTP alerts, SNMP and D-Bus, notification FIFOs, who runs
+ * scripts, and the pacing of gratuitous ARPs/NAs (sent back to back here). */
+static const struct ka_section global_section = {
+    .name = "global_defs",
+    .known = (const char *const[]){ "router_id", "lvs_id", "vrrp_version", "vrrp_garp_master_delay",
+                                    "vrrp_garp_master_repeat", "lvs_sync_daemon", "vrrp_strict", NULL },
+    .ignored = (const char *const[]){
+        "notification_email", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
+        "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults", "checker_log_all_failures",
+        "enable_script_security", "script_user", "vrrp_skip_check_adv_addr", "vrrp_garp_interval",
+        "vrrp_gna_interval", "enable_traps", "enable_snmp_vrrp", "enable_snmp_checker", "enable_snmp_rfc",
+        "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_keepalived", "snmp_socket", "enable_dbus",
+        "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo", "vrrp_notify_fifo_script", "lvs_notify_fifo",
+        "lvs_notify_fifo_script", NULL },
+    .unmodelled = (const char *const[]){ "vrrp_mcast_group4", "vrrp_garp_master_refresh", "vrrp_min_garp",
+                                         "lvs_timeouts", "lvs_flush", "vrrp_iptables", "nftables",
+                                         "vrrp_check_unicast_src", "default_interface", "net_namespace", NULL },
+};
+
 static int global_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct ka_global *g = ctx;
     const char *kw = st->words[0];
     unsigned long v;
+    int sorted = ka_sort(p, st, &global_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     if (ka_no_block(p, st) < 0)
         return -1;
-    if (!strcmp(kw, "router_id"))
+    if (!strcmp(kw, "vrrp_strict")) {
+        if (ka_args(p, st, 0, 0) < 0)
+            return -1;
+        ka_warn(p, st->line, kw, "not modelled: keepalived's strict checks are not made, and the VIPs are "
+                "not firewalled (keepalived adds iptables rules dropping what is sent to them)");
+        return 0;
+    }
+    if (!strcmp(kw, "lvs_id"))
+        ka_warn(p, st->line, kw, "the old name of router_id, read as router_id");
+    if (!strcmp(kw, "router_id") || !strcmp(kw, "lvs_id"))
         return ka_args(p, st, 1, 1) < 0 ? -1 : ka_string(p, st, 1, g->router_id, sizeof g->router_id);
     if (!strcmp(kw, "vrrp_version")) {
         if (ka_args(p, st, 1, 1) < 0 || ka_uint(p, st, 1, 2, 3, &v) < 0)
@@ -205,9 +237,21 @@ void ka_vs_name(const struct ka_virtual_server *vs, char *buf, size_t len)
              (a >> 8) & 255, a & 255, vs->port);
 }
 
+static const struct ka_section top_section = {
+    .name = "the file",
+    .known = (const char *const[]){ "global_defs", "vrrp_instance", "virtual_server", NULL },
+    .unmodelled = (const char *const[]){ "include", "virtual_server_group", "vrrp_sync_group", "vrrp_script",
+                                         "track_file", "vrrp_track_process", "static_ipaddress", "static_routes",
+                                         "static_rules", "garp_group", "linkbeat_use_polling", "bfd_instance",
+                                         "net_namespace", "SSL", NULL },
+};
+
 static int top_stmt(struct ka_parser *p, const struct ka_stmt *st, struct ka_conf *conf, bool *seen_global)
 {
     const char *kw = st->words[0];
+    int sorted = ka_sort(p, st, &top_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     if (!strcmp(kw, "global_defs")) {
         if (*seen_global)
             return ka_fail(p, st->line, kw, "given twice");
@@ -274,7 +318,7 @@ int ka_conf_parse_string(const char *text, const char *name, struct ka_conf *con
     snprintf(conf->file, sizeof conf->file, "%s", name);
     conf->global = (struct ka_global){ .vrrp_version = 2, .vrrp_garp_master_delay = 5 * SIM_S,
                                        .vrrp_garp_master_repeat = 5 };
-    struct ka_parser p = { .file = name, .p = text, .line = 1, .err = err, .errlen = errlen };
+    struct ka_parser p = { .conf = conf, .file = name, .p = text, .line = 1, .err = err, .errlen = errlen };
     if (errlen)
         err[0] = '\0';
     struct ka_stmt st;
@@ -287,6 +331,11 @@ int ka_conf_parse_string(const char *text, const char *name, struct ka_conf *con
         }
     if (r == 0 && !eof)
         r = ka_fail(&p, p.close_line, "}", "no block to close");
+    if (r == 0 && p.nunknown) {           /* all of them at once; the checks below wait for a clean file */
+        size_t n = strlen(p.unknown);
+        snprintf(err, errlen, "%.*s", (int)(n ? n - 1 : 0), p.unknown);
+        r = -1;
+    }
     if (r == 0) {
         vrrp_defaults(conf);
         r = vrrp_check(&p, conf);
@@ -296,6 +345,15 @@ int ka_conf_parse_string(const char *text, const char *name, struct ka_conf *con
     if (r < 0) {
         ka_conf_free(conf);
         return -1;
+    }
+    if (p.ignored[0] || p.warnings[0]) {
+        size_t len = strlen(name) + strlen(p.ignored) + strlen(p.warnings) + 128;
+        conf->warnings = xmalloc(len);
+        conf->warnings[0] = '\0';
+        if (p.ignored[0])
+            snprintf(conf->warnings, len, "%s: ignored, as they do not change the simulation: %s\n", name,
+                     p.ignored);
+        snprintf(conf->warnings + strlen(conf->warnings), len - strlen(conf->warnings), "%s", p.warnings);
     }
     return 0;
 }
@@ -332,6 +390,8 @@ int ka_conf_parse_file(const char *path, struct ka_conf *conf, char *err, size_t
 
 void ka_conf_free(struct ka_conf *conf)
 {
+    free(conf->warnings);
+    conf->warnings = NULL;
     for (int i = 0; i < conf->nvs; i++)
         free(conf->vs[i].rs);
     free(conf->vs);

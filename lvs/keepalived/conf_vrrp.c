@@ -50,10 +50,18 @@ static int vip_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
     return 0;
 }
 
+static const struct ka_section auth_section = {
+    .name = "authentication",
+    .known = (const char *const[]){ "auth_type", "auth_pass", NULL },
+};
+
 static int auth_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct ka_vrrp_instance *v = ctx;
     const char *kw = st->words[0];
+    int sorted = ka_sort(p, st, &auth_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     if (ka_no_block(p, st) < 0 || ka_args(p, st, 1, 1) < 0)
         return -1;
     if (!strcmp(kw, "auth_type")) {
@@ -70,17 +78,59 @@ static int auth_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
     return ka_fail(p, st->line, kw, "unknown keyword in authentication");
 }
 
+/* Notify scripts and SMTP alerts change nothing here: every transition is
+ * an event of the run. */
+static const struct ka_section vrrp_section = {
+    .name = "vrrp_instance",
+    .known = (const char *const[]){ "virtual_ipaddress", "authentication", "nopreempt", "state", "interface",
+                                    "virtual_router_id", "priority", "version", "garp_master_repeat",
+                                    "advert_int", "preempt_delay", "garp_master_delay",
+                                    "lvs_sync_daemon_interface", NULL },
+    .ignored = (const char *const[]){ "notify_master", "notify_backup", "notify_fault", "notify_stop",
+                                      "notify_deleted", "notify", "notify_master_rx_lower_pri",
+                                      "notify_priority_changes", "smtp_alert", "debug", "skip_check_adv_addr",
+                                      "garp_interval", "gna_interval", NULL },
+    .unmodelled = (const char *const[]){ "track_interface", "track_script", "track_file", "track_process",
+                                         "unicast_peer", "unicast_src_ip", "mcast_src_ip", "use_vmac",
+                                         "virtual_ipaddress_excluded", "virtual_routes", "virtual_rules",
+                                         "accept", "no_accept", "strict_mode", "preempt", "dont_track_primary",
+                                         "garp_master_refresh", NULL },
+};
+
+/* lvs_sync_daemon_interface IFACE, keepalived 1.x's: deprecated since
+ * 1.2.19 and read as global_defs' lvs_sync_daemon IFACE INSTANCE. */
+static int old_lvs_sync(struct ka_parser *p, const struct ka_stmt *st, const struct ka_vrrp_instance *v)
+{
+    struct ka_lvs_sync *s = &p->conf->global.lvs_sync;
+    if (ka_args(p, st, 1, 1) < 0)
+        return -1;
+    if (s->on) {
+        ka_warn(p, st->line, st->words[0], "lvs_sync_daemon is already given (line %d): ignored", s->line);
+        return 0;
+    }
+    *s = (struct ka_lvs_sync){ .on = true, .line = st->line, .syncid = -1 };
+    if (ka_string(p, st, 1, s->interface, sizeof s->interface) < 0)
+        return -1;
+    snprintf(s->instance, sizeof s->instance, "%s", v->name);
+    ka_warn(p, st->line, st->words[0], "deprecated, read as global_defs' lvs_sync_daemon %s %s", s->interface,
+            v->name);
+    return 0;
+}
+
 static int vrrp_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct ka_vrrp_instance *v = ctx;
     const char *kw = st->words[0];
     unsigned long n;
+    int sorted = ka_sort(p, st, &vrrp_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     if (!strcmp(kw, "virtual_ipaddress"))
         return ka_args(p, st, 0, 0) < 0 || ka_want_block(p, st) < 0 ? -1 : ka_block(p, st, vip_stmt, v);
     if (!strcmp(kw, "authentication")) {
         if (ka_args(p, st, 0, 0) < 0 || ka_want_block(p, st) < 0 || ka_block(p, st, auth_stmt, v) < 0)
             return -1;
-        if (v->auth_type == KA_AUTH_NONE)
+        if (v->auth_type == KA_AUTH_NONE && !p->nunknown)
             return ka_fail(p, st->line, kw, "no auth_type");
         return 0;
     }
@@ -88,6 +138,8 @@ static int vrrp_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
         return -1;
     if (!strcmp(kw, "nopreempt"))
         return ka_args(p, st, 0, 0) < 0 ? -1 : (v->nopreempt = true, 0);
+    if (!strcmp(kw, "lvs_sync_daemon_interface"))
+        return old_lvs_sync(p, st, v);
     if (ka_args(p, st, 1, 1) < 0)
         return -1;
     const char *a = st->words[1];
@@ -129,6 +181,8 @@ int ka_parse_vrrp_instance(struct ka_parser *p, const struct ka_stmt *st, struct
     };
     if (ka_string(p, st, 1, v.name, sizeof v.name) < 0 || ka_block(p, st, vrrp_stmt, &v) < 0)
         return -1;
+    if (p->nunknown)
+        return 0;              /* the file fails on its unknown keywords first */
     if (!v.interface[0])
         return ka_fail(p, st->line, "vrrp_instance", "%s has no interface", v.name);
     if (!v.virtual_router_id)

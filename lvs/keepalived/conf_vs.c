@@ -45,11 +45,25 @@ static int addr_port(struct ka_parser *p, const struct ka_stmt *st, uint32_t *ad
     return 0;
 }
 
+static const struct ka_section rs_section = {
+    .name = "real_server",
+    .known = (const char *const[]){ "TCP_CHECK", "HTTP_GET", "MISC_CHECK", "delay_loop", "connect_timeout",
+                                    "delay_before_retry", "warmup", "retry", "inhibit_on_failure", "alpha",
+                                    "weight", NULL },
+    .ignored = (const char *const[]){ "notify_up", "notify_down", "smtp_alert", "snmp_name", NULL },
+    .unmodelled = (const char *const[]){ "SSL_GET", "SMTP_CHECK", "DNS_CHECK", "UDP_CHECK", "PING_CHECK",
+                                         "FILE_CHECK", "BFD_CHECK", "lvs_method", "uthreshold", "lthreshold",
+                                         "virtualhost", NULL },
+};
+
 static int rs_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct rs_ctx *rc = ctx;
     struct ka_real_server *rs = rc->rs;
     const char *kw = st->words[0];
+    int sorted = ka_sort(p, st, &rs_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     if (!strcmp(kw, "TCP_CHECK") || !strcmp(kw, "HTTP_GET") || !strcmp(kw, "MISC_CHECK")) {
         if (rs->ncheckers == KA_MAX_CHECKERS)
             return ka_fail(p, st->line, kw, "more than %d checkers on a real server", KA_MAX_CHECKERS);
@@ -121,11 +135,29 @@ static int netmask(struct ka_parser *p, const struct ka_stmt *st, uint32_t *mask
     return 0;
 }
 
+/* nat_mask meant something only on Linux 2.2; keepalived dropped it in
+ * 1.2.20. quorum_up/quorum_down are scripts: the run has events. */
+static const struct ka_section vs_section = {
+    .name = "virtual_server",
+    .known = (const char *const[]){ "real_server", "delay_loop", "connect_timeout", "delay_before_retry",
+                                    "warmup", "retry", "alpha", "omega", "inhibit_on_failure", "sorry_server",
+                                    "lb_algo", "lvs_sched", "lb_kind", "lvs_method", "persistence_timeout",
+                                    "persistence_granularity", "quorum", "hysteresis", "protocol", NULL },
+    .ignored = (const char *const[]){ "smtp_alert", "quorum_up", "quorum_down", "snmp_name", "nat_mask", NULL },
+    .unmodelled = (const char *const[]){ "ip_family", "virtualhost", "sorry_server_inhibit",
+                                         "sorry_server_lvs_method", "persistence_engine", "ha_suspend", "hashed",
+                                         "ops", "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port",
+                                         "mh-fallback", "weight", NULL },
+};
+
 static int vs_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
 {
     struct vs_state *vst = ctx;
     struct ka_virtual_server *vs = vst->vs;
     const char *kw = st->words[0];
+    int sorted = ka_sort(p, st, &vs_section);
+    if (sorted)
+        return sorted < 0 ? -1 : 0;
     if (!strcmp(kw, "real_server"))
         return add_rs(p, st, vst);
     int r = ka_inherit_stmt(p, st, &vst->own, true);
@@ -219,6 +251,8 @@ static void merge(struct ka_inherit *rs, const struct ka_inherit *vs)
 static int finish_vs(struct ka_parser *p, struct vs_state *vst, int line)
 {
     struct ka_virtual_server *vs = vst->vs;
+    if (p->nunknown)
+        return 0;              /* the file fails on its unknown keywords first */
     if (!vst->has_sched)
         return ka_fail(p, line, "virtual_server", "no lb_algo");
     if (!vst->has_fwd)
