@@ -6,14 +6,10 @@
  * ACK, RSTs with bad sequence numbers, PAWS), the backlog, simultaneous open
  * and close, TIME_WAIT and its reuse, zero-window probing, delayed ACKs,
  * Nagle, back-pressure, ICMP fragmentation-needed, MSS clamps, thousands of
- * connections, random segments; and the 10 MB transfer without and with 1%
- * loss (tcp_transfer suite; with LVSLAB_TCP_PCAP / LVSLAB_TCP_PCAP_LOSS set
- * its frames go to pcaps that tests/tcp_pcap.sh checks with tshark).
- * Every test ends with no packet live.
+ * connections, random segments, shorter transfers under loss (the 10 MB
+ * transfer is in test_tcp_transfer.c). Every test ends with no packet live.
  */
 #include <criterion/criterion.h>
-#include <pcap/pcap.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "engine/rng.h"
@@ -71,12 +67,6 @@ static void pair_init(struct pair *P, uint64_t seed, sim_time_t delay, double lo
         P->nb->xmit = blackhole_xmit;
     if (loss_ab < 1.0 && loss_ba < 1.0)
         P->w.loss = loss_ab > loss_ba ? loss_ab : loss_ba;
-}
-
-static void pair_capture(struct pair *P, void (*fn)(void *, const struct pkt *, sim_time_t), void *ctx)
-{
-    P->w.capture = fn;
-    P->w.capture_ctx = ctx;
 }
 
 /* Hand h's TCP a segment (data at its IPv4 header) as IPv4 input would. */
@@ -1010,135 +1000,6 @@ Test(tcp, simultaneous_open)
     cr_assert_eq(cb.why, TCP_CLOSE_NORMAL);
     finish(&P);
 }
-
-/* ---- the 10 MB transfer ---- */
-
-struct xapp {
-    size_t total, sent, rx;
-    uint64_t bad;
-    int eofs, closed;
-    enum tcp_close_reason why;
-    struct tcp_sock_stats stats;
-};
-
-static void x_pump(struct xapp *a, struct tcp_sock *s)
-{
-    while (a->sent < a->total) {
-        size_t n = a->total - a->sent;
-        if (n > 65536)
-            n = 65536;
-        size_t k = tcp_send(s, pattern + a->sent % PERIOD, n);
-        a->sent += k;
-        if (k < n)
-            return;
-    }
-    tcp_shutdown(s);
-}
-static void x_connected(void *ctx, struct tcp_sock *s) { x_pump(ctx, s); }
-static void x_writable(void *ctx, struct tcp_sock *s) { x_pump(ctx, s); }
-static void *x_accepted(void *lctx, struct tcp_sock *l, struct tcp_sock *s)
-{
-    (void)l;
-    (void)s;
-    return lctx;
-}
-static size_t x_received(void *ctx, struct tcp_sock *s, const uint8_t *d, size_t n)
-{
-    (void)s;
-    struct xapp *a = ctx;
-    for (size_t left = n; left;) {
-        size_t k = left > 65536 ? 65536 : left;
-        if (memcmp(d, pattern + a->rx % PERIOD, k) != 0)
-            a->bad++;
-        a->rx += k;
-        d += k;
-        left -= k;
-    }
-    return n;
-}
-static void x_eof(void *ctx, struct tcp_sock *s)
-{
-    struct xapp *a = ctx;
-    a->eofs++;
-    tcp_shutdown(s);
-}
-static void x_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
-{
-    struct xapp *a = ctx;
-    a->closed++;
-    a->why = why;
-    tcp_sock_stats(s, &a->stats);
-}
-static const struct tcp_callbacks x_cb = {
-    .accepted = x_accepted, .connected = x_connected, .received = x_received,
-    .eof = x_eof, .writable = x_writable, .closed = x_closed,
-};
-
-struct capture {
-    pcap_t *pd;
-    pcap_dumper_t *dump;
-    uint64_t frames;
-};
-
-static void capture_frame(void *ctx, const struct pkt *frame, sim_time_t t)
-{
-    struct capture *c = ctx;
-    struct pcap_pkthdr h = {
-        .ts = { .tv_sec = t / SIM_S, .tv_usec = (t % SIM_S) / SIM_US },
-        .caplen = frame->len, .len = frame->len,
-    };
-    pcap_dump((u_char *)c->dump, &h, frame->data);
-    c->frames++;
-}
-
-static void run_transfer(double loss, const char *pcap_env)
-{
-    const size_t total = 10u << 20;
-    struct pair P;
-    pair_init(&P, 42, 50 * SIM_US, loss, loss);
-    struct capture cap = { 0 };
-    const char *path = getenv(pcap_env);
-    if (path && *path) {
-        cap.pd = pcap_open_dead(DLT_EN10MB, 65535);
-        cr_assert_not_null(cap.pd);
-        cap.dump = pcap_dump_open(cap.pd, path);
-        cr_assert_not_null(cap.dump, "%s: %s", path, pcap_geterr(cap.pd));
-        pair_capture(&P, capture_frame, &cap);
-    }
-    struct xapp ca = { .total = total }, sa = { 0 };
-    cr_assert_not_null(tcp_listen(P.b, 0, 5001, 8, &x_cb, &sa));
-    cr_assert_not_null(tcp_connect(P.a, 0, P.addr_b, 5001, &x_cb, &ca));
-    sched_run(&P.sc);
-    if (cap.dump) {
-        pcap_dump_close(cap.dump);
-        pcap_close(cap.pd);
-        cr_assert_gt(cap.frames, 7000);
-    }
-    cr_assert_eq(sa.rx, total, "received %zu of %zu", sa.rx, total);
-    cr_assert_eq(sa.bad, 0, "%lu chunks differ from the pattern", (unsigned long)sa.bad);
-    cr_assert_eq(sa.eofs, 1);
-    cr_assert_eq(ca.eofs, 1);
-    cr_assert_eq(ca.closed, 1);
-    cr_assert_eq(sa.closed, 1);
-    cr_assert_eq(ca.why, TCP_CLOSE_NORMAL);
-    cr_assert_eq(sa.why, TCP_CLOSE_NORMAL);
-    cr_assert_eq(ca.stats.bytes_acked, total);
-    cr_assert_eq(sa.stats.bytes_received, total);
-    if (loss > 0) {
-        cr_assert_gt(ca.stats.retransmits, 0);
-        cr_assert_gt(ca.stats.fast_retransmits, 0);
-    } else {
-        cr_assert_eq(ca.stats.retransmits, 0);
-    }
-    /* TIME_WAIT ran out too: no connection left */
-    cr_assert_eq(tcp_stack_stats(P.a)->conns, 0);
-    cr_assert_eq(tcp_stack_stats(P.b)->conns, 1, "the listener");
-    size_t live = pair_free(&P);
-    cr_assert_eq(live, 0, "%zu packets still live", live);
-}
-
-Test(tcp_transfer, ten_mb_no_loss, .init = pattern_init, .timeout = 60) { run_transfer(0, "LVSLAB_TCP_PCAP"); }
-Test(tcp_transfer, ten_mb_one_percent_loss, .init = pattern_init, .timeout = 60) { run_transfer(0.01, "LVSLAB_TCP_PCAP_LOSS"); }
 
 Test(tcp, mss_clamp_per_stack_and_per_socket)
 {
