@@ -40,7 +40,6 @@ struct http_client {
     struct app_load load;
     struct app_stats stats;
     uint32_t seq;
-    int nconns;
     LIST_HEAD(, hc_req) reqs;
     LIST_HEAD(, hc_conn) conns;
     LIST_HEAD(, hc_conn) idle;
@@ -53,7 +52,6 @@ static void conn_free(struct hc_conn *k)
     if (k->idle)
         LIST_REMOVE(k, idle_link);
     LIST_REMOVE(k, link);
-    k->c->nconns--;
     free(k);
 }
 
@@ -134,7 +132,6 @@ static void attempt(struct hc_req *r)
     }
     tcp_set_nodelay(k->s, true);
     LIST_INSERT_HEAD(&c->conns, k, link);
-    c->nconns++;
     c->stats.conns_opened++;
     k->req = r;
     r->conn = k;
@@ -276,8 +273,6 @@ struct http_client *http_client_new(struct host *h, const struct http_client_cfg
 void http_client_start(struct http_client *c) { app_load_start(&c->load); }
 
 const struct app_stats *http_client_stats(const struct http_client *c) { return &c->stats; }
-
-int http_client_conns(const struct http_client *c) { return c->nconns; }
 
 void http_client_free(struct http_client *c)
 {

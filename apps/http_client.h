@@ -43,8 +43,6 @@ struct http_client *http_client_new(struct host *h, const struct http_client_cfg
 /* Arm the load; requests start at cfg->load.start. */
 void http_client_start(struct http_client *c);
 const struct app_stats *http_client_stats(const struct http_client *c);
-/* Connections open now (idle kept-alive ones included). */
-int http_client_conns(const struct http_client *c);
 /* Abort its connections and free; before the host is freed. */
 void http_client_free(struct http_client *c);
 

@@ -4,15 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *app_fail_name(enum app_fail f)
-{
-    static const char *const names[APP_FAILS] = {
-        [APP_FAIL_REFUSED] = "refused", [APP_FAIL_RESET] = "reset",
-        [APP_FAIL_TIMEOUT] = "timeout", [APP_FAIL_LOCAL] = "local", [APP_FAIL_BAD] = "bad",
-    };
-    return (unsigned)f < APP_FAILS ? names[f] : "?";
-}
-
 void app_stats_init(struct app_stats *st, sim_time_t win_start, sim_time_t win_stop)
 {
     memset(st, 0, sizeof *st);

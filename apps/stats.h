@@ -20,8 +20,6 @@
 enum app_fail { APP_FAIL_REFUSED, APP_FAIL_RESET, APP_FAIL_TIMEOUT, APP_FAIL_LOCAL,
                 APP_FAIL_BAD, APP_FAILS };
 
-const char *app_fail_name(enum app_fail f);
-
 struct app_server_count {
     uint32_t id;               /* as the server sent it (e.g. its address) */
     uint64_t count;

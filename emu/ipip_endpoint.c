@@ -15,7 +15,9 @@
 
 #include "net/hdr.h"
 
-int emu_ipip_inner(const uint8_t *pkt, size_t len, size_t *inner_off, size_t *inner_len)
+/* Strip the outer IPv4 header of an IP-in-IP packet: the inner packet's
+ * offset and length, or -1 when either header is malformed. */
+static int emu_ipip_inner(const uint8_t *pkt, size_t len, size_t *inner_off, size_t *inner_len)
 {
     const struct ipv4_hdr *outer = (const struct ipv4_hdr *)pkt;
     if (len < IPV4_HLEN || (outer->ver_ihl >> 4) != 4 || outer->proto != IPPROTO_IPIP)

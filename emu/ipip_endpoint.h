@@ -17,10 +17,6 @@ struct emu_ipip_stats {
     uint64_t write_errors;
 };
 
-/* Strip the outer IPv4 header of an IP-in-IP packet: the inner packet's
- * offset and length, or -1 when either header is malformed. */
-int emu_ipip_inner(const uint8_t *pkt, size_t len, size_t *inner_off, size_t *inner_len);
-
 /* Open the TUN device (created if needed), bring it up, and move packets
  * until *stop is set. Returns 0, or -1 with a message in err. */
 int emu_ipip_endpoint_run(const char *tun_name, volatile sig_atomic_t *stop,

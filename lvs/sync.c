@@ -42,18 +42,19 @@ int ipvs_sync_start(struct ipvs *ipvs, enum ipvs_sync_state state, const struct 
                                                                                              : c.sync_maxlen);
     else
         c.sync_maxlen = (uint16_t)(mtu - hlen);
-    return state == IPVS_SYNC_MASTER ? sync_master_start(s, &c, dev) : sync_backup_start(s, &c, dev);
+    return state == IPVS_SYNC_MASTER ? ipvs_sync_master_start(s, &c, dev)
+                                     : ipvs_sync_backup_start(s, &c, dev);
 }
 
 int ipvs_sync_stop(struct ipvs *ipvs, enum ipvs_sync_state state)
 {
     struct ipvs_sync *s = ipvs->sync;
     if (state == IPVS_SYNC_MASTER && s && s->master) {
-        sync_master_stop(s);
+        ipvs_sync_master_stop(s);
         return 0;
     }
     if (state == IPVS_SYNC_BACKUP && s && s->backup) {
-        sync_backup_stop(s);
+        ipvs_sync_backup_stop(s);
         return 0;
     }
     return state == IPVS_SYNC_MASTER || state == IPVS_SYNC_BACKUP ? -ESRCH : -EINVAL;

@@ -67,7 +67,6 @@ enum ipvs_sync_drop {
     IPVS_SYNC_DROP_BOGUS_CONN, IPVS_SYNC_DROP_IPV6, IPVS_SYNC_DROP_OPTION, IPVS_SYNC_DROP_PROTOCOL,
     IPVS_SYNC_DROP_STATE, IPVS_SYNC_DROP_FWD, IPVS_SYNC_DROP_REASONS
 };
-const char *ipvs_sync_drop_name(enum ipvs_sync_drop d);
 
 struct ipvs_sync_stats {
     uint64_t msgs_sent, conns_sent, fullnat_not_sent, queue_overflow;

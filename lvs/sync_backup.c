@@ -133,7 +133,7 @@ static void backup_recv(void *ctx, struct udp_sock *sock, uint32_t src, uint16_t
     ipvs_sync_msg_parse(data, len, s->backup->conf.syncid, s->stats.drops, proc_conn, s);
 }
 
-int sync_backup_start(struct ipvs_sync *s, const struct ipvs_sync_conf *conf, struct netif *dev)
+int ipvs_sync_backup_start(struct ipvs_sync *s, const struct ipvs_sync_conf *conf, struct netif *dev)
 {
     (void)dev;                       /* one group per host: joined for every interface */
     struct host *h = s->ipvs->host;
@@ -144,14 +144,14 @@ int sync_backup_start(struct ipvs_sync *s, const struct ipvs_sync_conf *conf, st
         udp_close(sock);
         return -ENOBUFS;
     }
-    struct sync_backup *b = xcalloc(1, sizeof *b);
+    struct ipvs_sync_backup *b = xcalloc(1, sizeof *b);
     b->conf = *conf;
     b->sock = sock;
     s->backup = b;
     return 0;
 }
 
-void sync_backup_stop(struct ipvs_sync *s)
+void ipvs_sync_backup_stop(struct ipvs_sync *s)
 {
     host_leave_group(s->ipvs->host, s->backup->conf.mcast_group);
     udp_close(s->backup->sock);

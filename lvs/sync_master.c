@@ -56,9 +56,9 @@ static uint32_t wire_flags(const struct ipvs_conn *cp)
     return f;
 }
 
-static struct sync_msgbuf *msgbuf_new(struct sync_master *m, sim_time_t now)
+static struct ipvs_sync_msgbuf *msgbuf_new(struct ipvs_sync_master *m, sim_time_t now)
 {
-    struct sync_msgbuf *b = xmalloc(sizeof *b + m->maxlen);
+    struct ipvs_sync_msgbuf *b = xmalloc(sizeof *b + m->maxlen);
     b->next = NULL;
     b->firstuse = now;
     b->len = ipvs_sync_msg_init(b->data, m->conf.syncid);
@@ -73,8 +73,8 @@ static void wake_thread(struct ipvs_sync *s)
 /* sb_queue_tail: the message being filled goes to the thread's queue. */
 static void queue_current(struct ipvs_sync *s)
 {
-    struct sync_master *m = s->master;
-    struct sync_msgbuf *b = m->cur;
+    struct ipvs_sync_master *m = s->master;
+    struct ipvs_sync_msgbuf *b = m->cur;
     m->cur = NULL;
     if (m->qlen >= IPVS_SYNC_QUEUE_MAX) {
         s->stats.queue_overflow++;
@@ -95,7 +95,7 @@ static void queue_current(struct ipvs_sync *s)
 
 static void append(struct ipvs_sync *s, const struct ipvs_conn *cp)
 {
-    struct sync_master *m = s->master;
+    struct ipvs_sync_master *m = s->master;
     const struct ipvs_dest *d = cp->dest;
     struct ipvs_sync_entry e = {
         .protocol = cp->protocol, .flags = wire_flags(cp), .state = cp->state,
@@ -134,9 +134,9 @@ void ipvs_sync_conn(struct ipvs *ipvs, struct ipvs_conn *cp, uint32_t pkts)
     }
 }
 
-static void send_msg(struct ipvs_sync *s, struct sync_msgbuf *b)
+static void send_msg(struct ipvs_sync *s, struct ipvs_sync_msgbuf *b)
 {
-    struct sync_master *m = s->master;
+    struct ipvs_sync_master *m = s->master;
     if (udp_sendto(m->sock, m->conf.mcast_group, m->conf.mcast_port, b->data, b->len) == 0)
         s->stats.msgs_sent++;
     free(b);
@@ -147,10 +147,10 @@ static void send_msg(struct ipvs_sync *s, struct sync_msgbuf *b)
 static void master_thread(void *arg)
 {
     struct ipvs_sync *s = arg;
-    struct sync_master *m = s->master;
+    struct ipvs_sync_master *m = s->master;
     sim_time_t now = rt_now(s->ipvs->rt);
     while (m->qhead) {
-        struct sync_msgbuf *b = m->qhead;
+        struct ipvs_sync_msgbuf *b = m->qhead;
         m->qhead = b->next;
         if (!m->qhead)
             m->qtail = NULL;
@@ -159,7 +159,7 @@ static void master_thread(void *arg)
         send_msg(s, b);
     }
     if (m->cur && now - m->cur->firstuse >= IPVS_SYNC_FLUSH_TIME) {
-        struct sync_msgbuf *b = m->cur;
+        struct ipvs_sync_msgbuf *b = m->cur;
         m->cur = NULL;
         send_msg(s, b);
     }
@@ -170,7 +170,7 @@ static void master_thread(void *arg)
 static void master_wakeup(void *arg)
 {
     struct ipvs_sync *s = arg;
-    struct sync_master *m = s->master;
+    struct ipvs_sync_master *m = s->master;
     if (m->qlen && m->qdelay < IPVS_SYNC_WAKEUP_RATE) {
         m->qdelay = IPVS_SYNC_WAKEUP_RATE;
         wake_thread(s);
@@ -183,7 +183,7 @@ static void ignore_datagram(void *ctx, struct udp_sock *sock, uint32_t src, uint
     (void)ctx, (void)sock, (void)src, (void)sport, (void)dst, (void)data, (void)len;
 }
 
-int sync_master_start(struct ipvs_sync *s, const struct ipvs_sync_conf *conf, struct netif *dev)
+int ipvs_sync_master_start(struct ipvs_sync *s, const struct ipvs_sync_conf *conf, struct netif *dev)
 {
     struct host *h = s->ipvs->host;
     /* bound to the interface's address, multicast out of it with the TTL asked */
@@ -191,7 +191,7 @@ int sync_master_start(struct ipvs_sync *s, const struct ipvs_sync_conf *conf, st
     if (!sock)
         return -EADDRINUSE;
     udp_set_multicast(sock, dev, conf->mcast_ttl);
-    struct sync_master *m = xcalloc(1, sizeof *m);
+    struct ipvs_sync_master *m = xcalloc(1, sizeof *m);
     m->conf = *conf;
     m->sock = sock;
     m->maxlen = conf->sync_maxlen;
@@ -202,13 +202,13 @@ int sync_master_start(struct ipvs_sync *s, const struct ipvs_sync_conf *conf, st
     return 0;
 }
 
-void sync_master_stop(struct ipvs_sync *s)
+void ipvs_sync_master_stop(struct ipvs_sync *s)
 {
-    struct sync_master *m = s->master;
+    struct ipvs_sync_master *m = s->master;
     rt_timer_cancel(s->ipvs->rt, &m->thread);
     rt_timer_cancel(s->ipvs->rt, &m->wakeup);
     while (m->qhead) {
-        struct sync_msgbuf *b = m->qhead;
+        struct ipvs_sync_msgbuf *b = m->qhead;
         m->qhead = b->next;
         free(b);
     }

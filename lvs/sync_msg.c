@@ -27,18 +27,6 @@
 #define PENAME_MAXLEN 16
 #define UDP_STATES 1                    /* IP_VS_UDP_S_LAST */
 
-const char *ipvs_sync_drop_name(enum ipvs_sync_drop d)
-{
-    static const char *const names[IPVS_SYNC_DROP_REASONS] = {
-        [IPVS_SYNC_DROP_SHORT] = "short", [IPVS_SYNC_DROP_SIZE] = "size",
-        [IPVS_SYNC_DROP_SYNCID] = "syncid", [IPVS_SYNC_DROP_VERSION] = "version",
-        [IPVS_SYNC_DROP_BOGUS_CONN] = "bogus_conn", [IPVS_SYNC_DROP_IPV6] = "ipv6",
-        [IPVS_SYNC_DROP_OPTION] = "option", [IPVS_SYNC_DROP_PROTOCOL] = "protocol",
-        [IPVS_SYNC_DROP_STATE] = "state", [IPVS_SYNC_DROP_FWD] = "fwd",
-    };
-    return (unsigned)d < IPVS_SYNC_DROP_REASONS ? names[d] : "?";
-}
-
 static void put16(uint8_t *p, uint16_t v) { v = htons(v); memcpy(p, &v, 2); }
 static void put32(uint8_t *p, uint32_t v) { v = htonl(v); memcpy(p, &v, 4); }
 static uint16_t get16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return ntohs(v); }

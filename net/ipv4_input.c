@@ -16,6 +16,10 @@
 #include "net/route.h"
 #include "net/sw_offload.h"
 
+/* Data at the IP header (pkt_l3 there too), header checked; takes ownership. */
+static void ipv4_local_deliver(struct host *h, struct pkt *p);
+static void ipv4_forward(struct host *h, struct pkt *p);
+
 /* RFC 791 options: every option well-formed within the header. */
 static bool options_valid(const uint8_t *opt, unsigned len)
 {
@@ -199,7 +203,7 @@ __attribute__((noinline)) static void deliver_to_transport(struct host *h, struc
         transport_input(h, proto, pkt_queue_pop(&q));
 }
 
-void ipv4_local_deliver(struct host *h, struct pkt *p)
+static void ipv4_local_deliver(struct host *h, struct pkt *p)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     if (ip->frag_off & htons(IPV4_MF | IPV4_OFFMASK)) {     /* in network order: no swap */
@@ -219,7 +223,7 @@ void ipv4_local_deliver(struct host *h, struct pkt *p)
     deliver_to_transport(h, p, ip);
 }
 
-void ipv4_forward(struct host *h, struct pkt *p)
+static void ipv4_forward(struct host *h, struct pkt *p)
 {
     enum host_verdict v = host_run_hooks(h, HOOK_FORWARD, p);
     if (v == VERDICT_STOLEN)

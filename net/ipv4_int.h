@@ -1,13 +1,9 @@
-/* Internal to the IPv4 files: local delivery, forwarding and the last step
- * of every output path. */
+/* Internal to the IPv4 files: the last step of every output path. */
 #ifndef NET_IPV4_INT_H
 #define NET_IPV4_INT_H
 
 #include "net/host.h"
 
-/* Data at the IP header (pkt_l3 there too), header checked; takes ownership. */
-void ipv4_local_deliver(struct host *h, struct pkt *p);
-void ipv4_forward(struct host *h, struct pkt *p);
 /* Send a complete packet out dev to the next hop nh, fragmenting when it
  * does not fit and DF is clear. forwarded: too big with DF answers ICMP
  * fragmentation-needed to the source. Takes ownership; 0 or -1. */

@@ -36,7 +36,6 @@ enum tcp_close_reason {
     TCP_CLOSE_REFUSED,     /* RST or ICMP unreachable in answer to our SYN */
 };
 
-const char *tcp_state_name(enum tcp_state st);
 const char *tcp_close_reason_name(enum tcp_close_reason r);
 
 struct tcp_callbacks {
@@ -122,9 +121,6 @@ const struct tcp_stack_stats *tcp_stack_stats(struct host *h);
  * dropped and counted (DROP_TCP_BACKLOG). NULL if the port is taken. */
 struct tcp_sock *tcp_listen(struct host *h, uint32_t addr, uint16_t port, int backlog,
                             const struct tcp_callbacks *cb, void *ctx);
-struct tcp_sock *tcp_listen_opts(struct host *h, uint32_t addr, uint16_t port, int backlog,
-                                 const struct tcp_callbacks *cb, void *ctx,
-                                 const struct tcp_sock_opts *o);
 
 /* Open a connection from src (0: chosen by the route) and an ephemeral port
  * to dst:dport. Sends the SYN at once. NULL if there is no route or no free
@@ -150,15 +146,12 @@ void tcp_close(struct tcp_sock *s);
 /* Send RST (if synchronized) and free the socket at once; no callbacks. */
 void tcp_abort(struct tcp_sock *s);
 
-/* Stop delivering received data (the window closes as the buffer fills);
- * resume delivers what is buffered and reopens the window. */
-void tcp_recv_pause(struct tcp_sock *s);
+/* After received() took less than it was given: deliver what is buffered
+ * and reopen the window. */
 void tcp_recv_resume(struct tcp_sock *s);
 
 void tcp_set_callbacks(struct tcp_sock *s, const struct tcp_callbacks *cb, void *ctx);
 void tcp_set_nodelay(struct tcp_sock *s, bool on);
-/* Switch congestion control; false if no algorithm has that name. */
-bool tcp_set_cc(struct tcp_sock *s, const char *name);
 
 void tcp_sock_stats(const struct tcp_sock *s, struct tcp_sock_stats *out);
 enum tcp_state tcp_sock_state(const struct tcp_sock *s);

@@ -122,7 +122,6 @@ void tcp_release(struct tcp_sock *s);
 static inline bool tcp_synchronized(const struct tcp_sock *s) { return s->state >= TCP_ESTABLISHED; }
 
 /* tcp_sock.c */
-struct tcp_stack *tcp_stack_of(struct host *h);
 struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_sock_opts *o);
 void tcp_sock_hash(struct tcp_sock *s);
 struct tcp_sock *tcp_lookup(struct tcp_stack *st, uint32_t laddr, uint16_t lport,
@@ -134,8 +133,6 @@ void tcp_sock_done(struct tcp_sock *s, enum tcp_close_reason why);
 void tcp_sock_destroy(struct tcp_sock *s);
 /* Enter TIME_WAIT: report a normal close, drop buffers, arm 2 MSL. */
 void tcp_enter_time_wait(struct tcp_sock *s);
-/* Leaving SYN_RECEIVED (or dying in it): release the listener's slot. */
-void tcp_detach_listener(struct tcp_sock *s);
 /* Pick the MSS values and window scale for a new connection. */
 void tcp_setup_mss(struct tcp_sock *s);
 void tcp_cc_start(struct tcp_sock *s);

@@ -20,16 +20,6 @@
 #define EPHEMERAL_LO 32768u        /* Linux ip_local_port_range */
 #define EPHEMERAL_HI 60999u
 
-static const char *const state_names[TCP_STATES] = {
-    "CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1",
-    "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT",
-};
-
-const char *tcp_state_name(enum tcp_state st)
-{
-    return st < TCP_STATES ? state_names[st] : "?";
-}
-
 const char *tcp_close_reason_name(enum tcp_close_reason r)
 {
     switch (r) {
@@ -74,7 +64,7 @@ void tcp_stack_init(struct host *h)
     host_set_proto(h, TCP_PROTO, tcp_input, tcp_icmp_error, st);
 }
 
-struct tcp_stack *tcp_stack_of(struct host *h)
+static struct tcp_stack *tcp_stack_of(struct host *h)
 {
     if (!h->tcp)
         tcp_stack_init(h);
@@ -238,7 +228,8 @@ void tcp_release(struct tcp_sock *s)
         free(s);
 }
 
-void tcp_detach_listener(struct tcp_sock *s)
+/* Leaving SYN_RECEIVED (or dying in it): release the listener's slot. */
+static void tcp_detach_listener(struct tcp_sock *s)
 {
     if (s->listener) {
         s->listener->pending--;
@@ -379,15 +370,14 @@ static bool port_in_use(struct tcp_stack *st, uint32_t laddr, uint16_t lport, ui
     return tcp_lookup_listener(st, laddr, lport) || tcp_lookup(st, laddr, lport, raddr, rport);
 }
 
-struct tcp_sock *tcp_listen_opts(struct host *h, uint32_t addr, uint16_t port, int backlog,
-                                 const struct tcp_callbacks *cb, void *ctx,
-                                 const struct tcp_sock_opts *o)
+struct tcp_sock *tcp_listen(struct host *h, uint32_t addr, uint16_t port, int backlog,
+                            const struct tcp_callbacks *cb, void *ctx)
 {
     struct tcp_stack *st = tcp_stack_of(h);
     for (struct tcp_sock *l = st->listeners[port % TCP_LISTEN_BUCKETS]; l; l = l->hnext)
         if (l->lport == port && (l->laddr == addr || l->laddr == 0 || addr == 0))
             return NULL;
-    struct tcp_sock *s = tcp_sock_alloc(st, o);
+    struct tcp_sock *s = tcp_sock_alloc(st, NULL);
     s->state = TCP_LISTEN;
     s->laddr = addr;
     s->lport = port;
@@ -396,12 +386,6 @@ struct tcp_sock *tcp_listen_opts(struct host *h, uint32_t addr, uint16_t port, i
     s->ctx = ctx;
     tcp_sock_hash(s);
     return s;
-}
-
-struct tcp_sock *tcp_listen(struct host *h, uint32_t addr, uint16_t port, int backlog,
-                            const struct tcp_callbacks *cb, void *ctx)
-{
-    return tcp_listen_opts(h, addr, port, backlog, cb, ctx, NULL);
 }
 
 static uint64_t secret_hash(uint64_t secret, uint32_t src, uint32_t dst, uint32_t ports)
@@ -587,8 +571,6 @@ void tcp_close(struct tcp_sock *s)
     tcp_release(s);
 }
 
-void tcp_recv_pause(struct tcp_sock *s) { s->paused = true; }
-
 void tcp_recv_resume(struct tcp_sock *s)
 {
     if (!s->paused || s->dead)
@@ -615,16 +597,6 @@ void tcp_set_callbacks(struct tcp_sock *s, const struct tcp_callbacks *cb, void 
 }
 
 void tcp_set_nodelay(struct tcp_sock *s, bool on) { s->nodelay = on; }
-
-bool tcp_set_cc(struct tcp_sock *s, const char *name)
-{
-    const struct tcp_cc_ops *ops = tcp_cc_find(name);
-    if (!ops)
-        return false;
-    s->cc_ops = ops;
-    ops->init(&s->cc);
-    return true;
-}
 
 void tcp_sock_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)
 {

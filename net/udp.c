@@ -162,5 +162,3 @@ void udp_close(struct udp_sock *s)
     *pp = s->next;
     free(s);
 }
-
-uint16_t udp_sock_port(const struct udp_sock *s) { return s->port; }

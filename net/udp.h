@@ -26,6 +26,5 @@ int udp_sendto(struct udp_sock *s, uint32_t dst, uint16_t dport, const void *dat
  * leave through dev with this TTL (by default: the route's device, TTL 1). */
 void udp_set_multicast(struct udp_sock *s, struct netif *dev, uint8_t ttl);
 void udp_close(struct udp_sock *s);
-uint16_t udp_sock_port(const struct udp_sock *s);
 
 #endif

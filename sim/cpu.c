@@ -81,9 +81,3 @@ void sim_cpu_input(struct sim_cpu *c, struct netif *nif, struct pkt *frame)
 }
 
 const struct sim_cpu_stats *sim_cpu_stats(const struct sim_cpu *c) { return &c->stats; }
-
-double sim_cpu_utilisation(const struct sim_cpu *c)
-{
-    sim_time_t now = sched_now(&c->w->sched);
-    return now > 0 ? (double)c->stats.busy / ((double)now * c->p.cores) : 0;
-}

@@ -19,7 +19,5 @@ void sim_cpu_free(struct sim_cpu *c);
 /* A frame for nif, to be handled when a core has done its work; takes ownership. */
 void sim_cpu_input(struct sim_cpu *c, struct netif *nif, struct pkt *frame);
 const struct sim_cpu_stats *sim_cpu_stats(const struct sim_cpu *c);
-/* Busy fraction of the cores since the start (0..1). */
-double sim_cpu_utilisation(const struct sim_cpu *c);
 
 #endif

@@ -51,9 +51,17 @@ void sim_world_capture(struct sim_world *w, const char *dir)
     snprintf(w->pcap_dir, sizeof w->pcap_dir, "%s", dir);
 }
 
+static struct sim_node *node_find(struct sim_world *w, const char *name)
+{
+    for (int i = 0; i < w->nnodes; i++)
+        if (!strcmp(w->nodes[i]->name, name))
+            return w->nodes[i];
+    return NULL;
+}
+
 static struct sim_node *add_node(struct sim_world *w, const char *name)
 {
-    if (sim_node_find(w, name) || strlen(name) >= SIM_NAME_MAX)
+    if (node_find(w, name) || strlen(name) >= SIM_NAME_MAX)
         return NULL;
     struct sim_node *n = xcalloc(1, sizeof *n);
     snprintf(n->name, sizeof n->name, "%s", name);
@@ -85,14 +93,6 @@ struct sim_node *sim_add_switch(struct sim_world *w, const char *name)
     if (n)
         n->sw = sim_switch_new(n);
     return n;
-}
-
-struct sim_node *sim_node_find(struct sim_world *w, const char *name)
-{
-    for (int i = 0; i < w->nnodes; i++)
-        if (!strcmp(w->nodes[i]->name, name))
-            return w->nodes[i];
-    return NULL;
 }
 
 static void host_xmit(struct netif *nif, struct pkt *frame) { sim_nic_send(nif->xmit_ctx, frame); }

@@ -71,7 +71,6 @@ struct sim_node *sim_add_host(struct sim_world *w, const char *name);
 /* A router is a host that forwards. */
 struct sim_node *sim_add_router(struct sim_world *w, const char *name);
 struct sim_node *sim_add_switch(struct sim_world *w, const char *name);
-struct sim_node *sim_node_find(struct sim_world *w, const char *name);
 
 /* Join two nodes with a full-duplex link; each end gets a NIC (a host
  * interface ethN, or a switch port). Returns the link, or NULL with err. */

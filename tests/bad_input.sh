@@ -15,5 +15,5 @@ for script in tests/bad/*.lua; do
     [ ! -e "$dir/out/results.json" ] || { echo "bad_input: $script: wrote results.json"; exit 1; }
     n=$((n + 1))
 done
-[ "$n" -ge 14 ] || { echo "bad_input: only $n bad scripts"; exit 1; }
+[ "$n" -ge 22 ] || { echo "bad_input: only $n bad scripts"; exit 1; }
 echo "bad_input: ok ($n scripts)"

@@ -66,7 +66,7 @@ for p in "$dir"/c/pcap/nat/*/*.pcap; do
     ! cmp -s "$p" "$dir/a/${p#"$dir"/c/}" || fail "--seed changed nothing in $p"
 done
 
-# bad usage and bad scripts: exit 2 and a message naming the problem
+# bad usage: exit 2 and a message naming the problem (bad scripts: tests/bad_input.sh)
 expect2() { # pattern, args...
     pattern=$1; shift
     set +e
@@ -78,7 +78,6 @@ expect2() { # pattern, args...
 }
 expect2 'which scenario'
 expect2 'tun: not one of' tests/fixtures/scenarios/good.lua --mode tun
-expect2 'bad_unit.lua:5' tests/fixtures/scenarios/bad_unit.lua
 expect2 'nosuch' tests/fixtures/scenarios/good.lua --set nosuch=1
 expect2 'jobs' tests/fixtures/scenarios/good.lua --jobs 0
 expect2 'unknown option' tests/fixtures/scenarios/good.lua --bogus

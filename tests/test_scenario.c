@@ -1,6 +1,8 @@
 /* Scenario scripts: a good one loads and builds the topology it declares;
- * bad ones fail with the script's file:line and a plain message; the
- * warnings of their keepalived.conf files are gathered once before runs. */
+ * serve's health key refuses bad values with the script's line; the
+ * warnings of their keepalived.conf files are gathered once before runs.
+ * Bad scripts (each failing with the script's file:line and a plain
+ * message) are under tests/bad/, checked by tests/bad_input.sh. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,52 +83,6 @@ Test(scenario, set_overrides_a_parameter_and_fixes_the_sweep)
     const char *unknown[] = { "nosuch=1" };
     cr_assert_eq(scenario_load(&sc, FIX "good.lua", unknown, 1, err, sizeof err), -1);
     cr_assert_str_eq(err, "--set nosuch=1: the scenario has no parameter \"nosuch\"");
-}
-
-/* Load (and for topology errors, build the first run of) a bad script. */
-static const char *first_error(const char *file)
-{
-    char path[256];
-    snprintf(path, sizeof path, FIX "%s", file);
-    if (scenario_load(&sc, path, NULL, 0, err, sizeof err) < 0)
-        return err;
-    struct scn_run runs[16];
-    cr_assert_gt(scenario_runs(&sc, runs, 16), 0);
-    struct scn_topo t;
-    int rc = scenario_build(&sc, &runs[0], &t, err, sizeof err);
-    scenario_free(&sc);
-    cr_assert_eq(rc, -1, "%s built without an error", file);
-    return err;
-}
-
-Test(scenario, bad_scripts_name_the_line_and_the_problem)
-{
-    cr_assert_str_eq(first_error("bad_key.lua"),
-                     FIX "bad_key.lua:5: link a-b: unknown key \"dleay\" "
-                         "(known: rate, delay, jitter, loss, mtu, queue)");
-    cr_assert_str_eq(first_error("bad_gateway.lua"),
-                     FIX "bad_gateway.lua:8: route on a via 10.9.9.9: the gateway is outside "
-                         "every subnet of a");
-    cr_assert(strstr(first_error("bad_dr_segment.lua"),
-                     FIX "bad_dr_segment.lua:14: realserver rs1 (dr): not on director director's L2 "
-                         "segment") == err, "%s", err);
-    cr_assert_str_eq(first_error("bad_mode.lua"),
-                     FIX "bad_mode.lua:1: scenario: modes[2] is not nat, tun, dr or fullnat");
-    cr_assert_str_eq(first_error("no_scenario.lua"),
-                     FIX "no_scenario.lua: the script never calls scenario{...}");
-    cr_assert_str_eq(first_error("bad_node.lua"), FIX "bad_node.lua:4: link: no node named \"nowhere\"");
-    cr_assert_str_eq(first_error("bad_topology_key.lua"),
-                     FIX "bad_topology_key.lua:4: lan.build: unknown key \"servres\"");
-    cr_assert_str_eq(first_error("bad_two_directors.lua"),
-                     FIX "bad_two_directors.lua:8: director d1: with 2 directors each needs keepalived = "
-                         "\"file\" (VRRP decides which holds the VIP)");
-}
-
-Test(scenario, a_bad_unit_names_the_text)
-{
-    const char *e = first_error("bad_unit.lua");
-    cr_assert(strstr(e, FIX "bad_unit.lua:5: link a-b: delay: ") == e, "%s", e);
-    cr_assert(strstr(e, "10 parsecs"), "%s", e);
 }
 
 Test(scenario, the_main_scenario_builds_every_run)

@@ -6,14 +6,10 @@
  * ACK, RSTs with bad sequence numbers, PAWS), the backlog, simultaneous open
  * and close, TIME_WAIT and its reuse, zero-window probing, delayed ACKs,
  * Nagle, back-pressure, ICMP fragmentation-needed, MSS clamps, thousands of
- * connections, random segments; and the 10 MB transfer without and with 1%
- * loss (tcp_transfer suite; with LVSLAB_TCP_PCAP / LVSLAB_TCP_PCAP_LOSS set
- * its frames go to pcaps that tests/tcp_pcap.sh checks with tshark).
- * Every test ends with no packet live.
+ * connections, random segments, shorter transfers under loss (the 10 MB
+ * transfer is in test_tcp_transfer.c). Every test ends with no packet live.
  */
 #include <criterion/criterion.h>
-#include <pcap/pcap.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "engine/rng.h"
@@ -27,81 +23,6 @@
 #include "net/tcp_seq.h"
 #include "support/wire.h"
 
-/* ---- two hosts on a wire ---- */
-
-struct pair {
-    struct sched sc;
-    struct pkt_pool *pool;
-    struct host *a, *b;
-    struct netif *na, *nb;
-    uint32_t addr_a, addr_b;
-    struct wire w;
-};
-
-static void blackhole_xmit(struct netif *nif, struct pkt *p)
-{
-    (void)nif;
-    pkt_free(p);
-}
-
-static struct host *pair_host(struct pair *P, const char *name, uint64_t seed, uint8_t id,
-                              uint32_t addr, struct netif **nif)
-{
-    struct host *h = host_new(name, sched_rt(&P->sc), P->pool, seed);
-    const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, id };
-    *nif = host_add_netif(h, "eth0", mac, NULL, NULL);
-    cr_assert(netif_add_addr(*nif, addr, 24));
-    return h;
-}
-
-/* a = 10.0.0.1, b = 10.0.0.2; a loss of 1 in one direction is a black hole
- * that way, else the wire loses frames both ways with loss_ab. */
-static void pair_init(struct pair *P, uint64_t seed, sim_time_t delay, double loss_ab, double loss_ba)
-{
-    sched_init(&P->sc);
-    P->pool = pkt_pool_new();
-    P->addr_a = IP4(10, 0, 0, 1);
-    P->addr_b = IP4(10, 0, 0, 2);
-    P->a = pair_host(P, "a", seed, 1, P->addr_a, &P->na);
-    P->b = pair_host(P, "b", seed, 2, P->addr_b, &P->nb);
-    wire_join(&P->w, &P->sc, P->na, P->nb, delay, seed);
-    if (loss_ab >= 1.0)
-        P->na->xmit = blackhole_xmit;
-    if (loss_ba >= 1.0)
-        P->nb->xmit = blackhole_xmit;
-    if (loss_ab < 1.0 && loss_ba < 1.0)
-        P->w.loss = loss_ab > loss_ba ? loss_ab : loss_ba;
-}
-
-static void pair_capture(struct pair *P, void (*fn)(void *, const struct pkt *, sim_time_t), void *ctx)
-{
-    P->w.capture = fn;
-    P->w.capture_ctx = ctx;
-}
-
-/* Hand h's TCP a segment (data at its IPv4 header) as IPv4 input would. */
-static void pair_inject(struct pair *P, struct host *h, struct pkt *p)
-{
-    (void)P;
-    pkt_set_l3(p);
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    pkt_pull(p, ipv4_hdr_len(ip));
-    pkt_set_l4(p);
-    h->proto[ip->proto].input(h->proto[ip->proto].ctx, h, p);
-}
-
-/* Frees everything; returns the packets still live. Frames still on the
- * wire are delivered first (the caller ran the clock to the end). */
-static size_t pair_free(struct pair *P)
-{
-    host_free(P->a);
-    host_free(P->b);
-    size_t live = pkt_pool_free(P->pool);
-    sched_destroy(&P->sc);
-    return live;
-}
-
-
 #define PERIOD 65521u
 static uint8_t pattern[PERIOD + 65536];
 
@@ -109,6 +30,30 @@ static void pattern_init(void)
 {
     for (uint32_t i = 0; i < sizeof pattern; i++)
         pattern[i] = (uint8_t)(((i % PERIOD) * 2654435761u) >> 24);
+}
+
+/* Each test has its clock `s` and pool `pool` (tests/support/wire.h). */
+WIRE_SUITE_INIT(tcp, pattern_init);
+
+/* ---- two hosts on a wire, and a segment handed in ---- */
+
+/* Hand h's TCP a segment (data at its IPv4 header) as IPv4 input would. */
+static void inject(struct host *h, struct pkt *p)
+{
+    pkt_set_l3(p);
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    pkt_pull(p, ipv4_hdr_len(ip));
+    pkt_set_l4(p);
+    h->proto[ip->proto].input(h->proto[ip->proto].ctx, h, p);
+}
+
+/* Frees the hosts (the caller ran the clock to the end); no packet may be
+ * live. Checked here, in the test: Criterion does not fail a test for an
+ * assertion in its suite's .fini. */
+static void finish(struct wire_pair *P)
+{
+    wire_pair_free(P);
+    cr_assert_eq(pkt_pool_live(pool), 0, "%zu packets still live", pkt_pool_live(pool));
 }
 
 struct app {
@@ -120,7 +65,6 @@ struct app {
     sim_time_t closed_at;
     struct tcp_sock_stats last;    /* at the closed() callback */
     bool shutdown_on_eof, close_on_eof, paused;
-    struct sched *sc;
 };
 
 static void app_pump(struct app *a, struct tcp_sock *s)
@@ -181,15 +125,14 @@ static void app_eof(void *ctx, struct tcp_sock *s)
     else if (a->shutdown_on_eof)
         tcp_shutdown(s);
 }
-static void app_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
+static void app_closed(void *ctx, struct tcp_sock *sock, enum tcp_close_reason why)
 {
     struct app *a = ctx;
     a->closed++;
     a->why = why;
     a->s = NULL;
-    tcp_sock_stats(s, &a->last);
-    if (a->sc)
-        a->closed_at = sched_now(a->sc);
+    tcp_sock_stats(sock, &a->last);
+    a->closed_at = sched_now(&s);
 }
 
 static const struct tcp_callbacks app_cb = {
@@ -250,32 +193,23 @@ static void tcp_fix_csum(struct pkt *p)
 }
 
 /* Run until the connection is up: client a -> server b:80. */
-static struct tcp_sock *establish(struct pair *P, struct app *ca, struct app *sa)
+static struct tcp_sock *establish(struct wire_pair *P, struct app *ca, struct app *sa)
 {
-    ca->sc = sa->sc = &P->sc;
     cr_assert_not_null(tcp_listen(P->b, 0, 80, 16, &app_cb, sa));
-    struct tcp_sock *c = tcp_connect(P->a, 0, P->addr_b, 80, &app_cb, ca);
+    struct tcp_sock *c = tcp_connect(P->a, 0, WIRE_PAIR_B, 80, &app_cb, ca);
     cr_assert_not_null(c);
-    sched_run_until(&P->sc, sched_now(&P->sc) + 10 * SIM_MS);
+    sched_run_until(&s, sched_now(&s) + 10 * SIM_MS);
     cr_assert_eq(ca->connected, 1);
     cr_assert_eq(sa->accepted, 1);
     return c;
 }
 
-static void finish(struct pair *P)
-{
-    size_t live = pair_free(P);
-    cr_assert_eq(live, 0, "%zu packets still live", live);
-}
-
 /* ---- tests ---- */
-
-TestSuite(tcp, .init = pattern_init);
 
 Test(tcp, handshake_negotiates_options)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     struct tcp_sock_stats st, ss;
@@ -296,7 +230,7 @@ Test(tcp, handshake_negotiates_options)
     cr_assert_eq(rport, 80);
     cr_assert(lport >= 32768 && lport <= 60999, "ephemeral port %u", lport);
     tcp_abort(c);
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(sa.closed, 1);
     cr_assert_eq(sa.why, TCP_CLOSE_RESET);
     finish(&P);
@@ -308,14 +242,17 @@ Test(tcp, isn_and_port_are_deterministic_per_seed)
     uint16_t port[3];
     uint64_t seeds[3] = { 5, 5, 6 };
     for (int i = 0; i < 3; i++) {
-        struct pair P;
-        pair_init(&P, seeds[i], 100 * SIM_US, 0, 0);
-        struct tcp_sock *c = tcp_connect(P.a, 0, P.addr_b, 80, &app_cb, NULL);
+        struct sched clock;            /* each from time 0: the ISN follows the clock */
+        sched_init(&clock);
+        struct wire_pair P;
+        wire_pair_seeded(&P, &clock, pool, 100 * SIM_US, seeds[i], seeds[i]);
+        struct tcp_sock *c = tcp_connect(P.a, 0, WIRE_PAIR_B, 80, &app_cb, NULL);
         isn[i] = c->iss;
         tcp_sock_addrs(c, NULL, &port[i], NULL, NULL);
         tcp_abort(c);
-        sched_run(&P.sc);
+        sched_run(&clock);
         finish(&P);
+        sched_destroy(&clock);
     }
     cr_assert_eq(isn[0], isn[1]);
     cr_assert_eq(port[0], port[1]);
@@ -324,11 +261,11 @@ Test(tcp, isn_and_port_are_deterministic_per_seed)
 
 Test(tcp, closed_port_is_refused_with_rst)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
-    struct app ca = { .sc = &P.sc };
-    tcp_connect(P.a, 0, P.addr_b, 81, &app_cb, &ca);
-    sched_run(&P.sc);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct app ca = { 0 };
+    tcp_connect(P.a, 0, WIRE_PAIR_B, 81, &app_cb, &ca);
+    sched_run(&s);
     cr_assert_eq(ca.closed, 1);
     cr_assert_eq(ca.why, TCP_CLOSE_REFUSED);
     cr_assert_eq(P.b->drops[DROP_TCP_NO_SOCKET], 1);
@@ -339,16 +276,17 @@ Test(tcp, closed_port_is_refused_with_rst)
 
 Test(tcp, syn_retries_back_off_then_time_out)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 1.0, 0);     /* every SYN is lost */
-    struct app ca = { .sc = &P.sc };
-    struct tcp_sock *c = tcp_connect(P.a, 0, P.addr_b, 80, &app_cb, &ca);
-    sched_run_until(&P.sc, 2 * SIM_S);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    P.w.cut[0] = true;     /* every SYN is lost */
+    struct app ca = { 0 };
+    struct tcp_sock *c = tcp_connect(P.a, 0, WIRE_PAIR_B, 80, &app_cb, &ca);
+    sched_run_until(&s, 2 * SIM_S);
     struct tcp_sock_stats st;
     tcp_sock_stats(c, &st);
     cr_assert_eq(st.timeouts, 1, "one retry after 1 s");
     cr_assert_eq(st.rto, 2 * SIM_S, "then 2 s");
-    sched_run(&P.sc);
+    sched_run(&s);
     /* 6 retries (Linux tcp_syn_retries): 1+2+4+8+16+32 s, then 64 s more */
     cr_assert_eq(ca.closed, 1);
     cr_assert_eq(ca.why, TCP_CLOSE_TIMEOUT);
@@ -360,171 +298,171 @@ Test(tcp, syn_retries_back_off_then_time_out)
 
 Test(tcp, bad_headers_are_dropped_and_counted)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
-    struct app sa = { .sc = &P.sc };
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct app sa = { 0 };
     tcp_listen(P.b, 0, 80, 16, &app_cb, &sa);
-    uint32_t A = P.addr_a, B = P.addr_b;
+    uint32_t A = WIRE_PAIR_A, B = WIRE_PAIR_B;
 
     /* truncated: 12 bytes of TCP header */
-    struct pkt *p = craft(P.pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, NULL, 0);
+    struct pkt *p = craft(pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, NULL, 0);
     pkt_trim(p, IPV4_HLEN + 12);
     ((struct ipv4_hdr *)p->data)->tot_len = htons(IPV4_HLEN + 12);
-    pair_inject(&P, P.b, p);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_SHORT], 1);
 
     /* data offset below 5 words, and beyond the segment */
-    p = craft(P.pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, NULL, 0);
+    p = craft(pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, NULL, 0);
     ((struct tcp_hdr *)(p->data + IPV4_HLEN))->doff = 4 << 4;
     tcp_fix_csum(p);
-    pair_inject(&P, P.b, p);
-    p = craft(P.pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, "abcd", 4);
+    inject(P.b, p);
+    p = craft(pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, "abcd", 4);
     ((struct tcp_hdr *)(p->data + IPV4_HLEN))->doff = 15 << 4;
     tcp_fix_csum(p);
-    pair_inject(&P, P.b, p);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_BAD_OFF], 2);
 
     /* bad checksum */
-    p = craft(P.pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, "abcd", 4);
+    p = craft(pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, "abcd", 4);
     p->data[p->len - 1] ^= 0x40;
-    pair_inject(&P, P.b, p);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_CSUM], 1);
 
     /* SYN+FIN and SYN+RST are nonsense */
-    p = craft(P.pool, A, B, 1000, 80, 1, 0, TCP_SYN | TCP_FIN, 1000, NULL, 0);
-    pair_inject(&P, P.b, p);
-    p = craft(P.pool, A, B, 1000, 80, 1, 0, TCP_SYN | TCP_RST, 1000, NULL, 0);
-    pair_inject(&P, P.b, p);
+    p = craft(pool, A, B, 1000, 80, 1, 0, TCP_SYN | TCP_FIN, 1000, NULL, 0);
+    inject(P.b, p);
+    p = craft(pool, A, B, 1000, 80, 1, 0, TCP_SYN | TCP_RST, 1000, NULL, 0);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_BAD_FLAGS], 2);
 
     /* malformed options do not crash: option length running past the header */
-    p = craft(P.pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, "\x02\x04\x05\xb4\x08\x40\x00\x00", 8);
+    p = craft(pool, A, B, 1000, 80, 1, 0, TCP_SYN, 1000, "\x02\x04\x05\xb4\x08\x40\x00\x00", 8);
     ((struct tcp_hdr *)(p->data + IPV4_HLEN))->doff = 7 << 4;
     tcp_fix_csum(p);
-    pair_inject(&P, P.b, p);
+    inject(P.b, p);
     cr_assert_eq(tcp_stack_stats(P.b)->passive_opens, 1, "a SYN with a bad option tail still opens");
     cr_assert_eq(tcp_stack_stats(P.b)->segs_in, 3, "segments past the header checks are counted in");
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, out_of_window_segment_dropped_with_ack)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
-    struct tcp_sock *s = sa.s;
-    uint64_t out_before = s->stats.segs_out;
+    struct tcp_sock *srv = sa.s;
+    uint64_t out_before = srv->stats.segs_out;
     /* far beyond the 256 KB window */
-    struct pkt *p = craft(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt + 10000000u,
-                          s->snd_nxt, TCP_ACK, 1000, "junk", 4);
-    pair_inject(&P, P.b, p);
+    struct pkt *p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt + 10000000u,
+                          srv->snd_nxt, TCP_ACK, 1000, "junk", 4);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_OUT_OF_WINDOW], 1);
-    cr_assert_eq(s->stats.segs_out, out_before + 1, "answered with an ACK");
+    cr_assert_eq(srv->stats.segs_out, out_before + 1, "answered with an ACK");
     /* old data entirely before rcv_nxt */
-    p = craft(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt - 100, s->snd_nxt, TCP_ACK,
+    p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt - 100, srv->snd_nxt, TCP_ACK,
               1000, "old", 3);
-    pair_inject(&P, P.b, p);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_OUT_OF_WINDOW], 2);
     /* an ACK for data never sent */
-    p = craft(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt, s->snd_nxt + 5000, TCP_ACK,
+    p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt, srv->snd_nxt + 5000, TCP_ACK,
               1000, NULL, 0);
-    pair_inject(&P, P.b, p);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_BAD_ACK], 1);
     cr_assert_eq(sa.rx, 0);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_S);
-    cr_assert_eq(tcp_sock_state(s), TCP_ESTABLISHED);
+    sched_run_until(&s, sched_now(&s) + SIM_S);
+    cr_assert_eq(tcp_sock_state(srv), TCP_ESTABLISHED);
     cr_assert_eq(tcp_sock_state(c), TCP_ESTABLISHED);
     tcp_abort(c);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, rst_sequence_checks_rfc5961)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
-    struct tcp_sock *s = sa.s;
+    struct tcp_sock *srv = sa.s;
     /* in the window but not exact: challenge ACK, ignored */
-    struct pkt *p = craft(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt + 100, 0, TCP_RST,
+    struct pkt *p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt + 100, 0, TCP_RST,
                           0, NULL, 0);
-    pair_inject(&P, P.b, p);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_BAD_RST], 1);
     cr_assert_eq(tcp_stack_stats(P.b)->challenge_acks, 1);
     /* outside the window: ignored */
-    p = craft(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt - 5000, 0, TCP_RST, 0, NULL, 0);
-    pair_inject(&P, P.b, p);
+    p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt - 5000, 0, TCP_RST, 0, NULL, 0);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_BAD_RST], 2);
     cr_assert_eq(tcp_stack_stats(P.b)->challenge_acks, 1);
     /* a SYN on the connection: challenge ACK too */
-    p = craft(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt + 7, 0, TCP_SYN, 1000, NULL, 0);
-    pair_inject(&P, P.b, p);
+    p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt + 7, 0, TCP_SYN, 1000, NULL, 0);
+    inject(P.b, p);
     cr_assert_eq(tcp_stack_stats(P.b)->challenge_acks, 2);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_S);
-    cr_assert_eq(tcp_sock_state(s), TCP_ESTABLISHED);
+    sched_run_until(&s, sched_now(&s) + SIM_S);
+    cr_assert_eq(tcp_sock_state(srv), TCP_ESTABLISHED);
     cr_assert_eq(sa.closed, 0);
     /* exactly rcv_nxt: reset */
-    p = craft(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt, 0, TCP_RST, 0, NULL, 0);
-    pair_inject(&P, P.b, p);
+    p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt, 0, TCP_RST, 0, NULL, 0);
+    inject(P.b, p);
     cr_assert_eq(sa.closed, 1);
     cr_assert_eq(sa.why, TCP_CLOSE_RESET);
     tcp_abort(c);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, backlog_bounds_handshakes)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
-    struct app sa = { .sc = &P.sc };
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct app sa = { 0 };
     tcp_listen(P.b, 0, 80, 2, &app_cb, &sa);
     for (int i = 0; i < 5; i++) {
-        struct pkt *p = craft(P.pool, P.addr_a, P.addr_b, (uint16_t)(2000 + i), 80, 77, 0, TCP_SYN,
+        struct pkt *p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, (uint16_t)(2000 + i), 80, 77, 0, TCP_SYN,
                               1000, NULL, 0);
-        pair_inject(&P, P.b, p);
+        inject(P.b, p);
     }
     cr_assert_eq(P.b->drops[DROP_TCP_BACKLOG], 3);
     cr_assert_eq(tcp_stack_stats(P.b)->backlog_drops, 3);
     /* a's stack has no such connections: it resets the SYN-ACKs, the
      * handshakes die, and the backlog has room again */
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(P.a->drops[DROP_TCP_NO_SOCKET], 2);
-    struct pkt *p = craft(P.pool, P.addr_a, P.addr_b, 3000, 80, 77, 0, TCP_SYN, 1000, NULL, 0);
-    pair_inject(&P, P.b, p);
+    struct pkt *p = craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, 3000, 80, 77, 0, TCP_SYN, 1000, NULL, 0);
+    inject(P.b, p);
     cr_assert_eq(P.b->drops[DROP_TCP_BACKLOG], 3);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, simultaneous_close_goes_through_closing)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
-    struct tcp_sock *s = sa.s;
+    struct tcp_sock *srv = sa.s;
     tcp_shutdown(c);
-    tcp_shutdown(s);
+    tcp_shutdown(srv);
     cr_assert_eq(tcp_sock_state(c), TCP_FIN_WAIT_1);
-    cr_assert_eq(tcp_sock_state(s), TCP_FIN_WAIT_1);
-    sched_run_until(&P.sc, sched_now(&P.sc) + 150 * SIM_US);
+    cr_assert_eq(tcp_sock_state(srv), TCP_FIN_WAIT_1);
+    sched_run_until(&s, sched_now(&s) + 150 * SIM_US);
     cr_assert_eq(tcp_sock_state(c), TCP_CLOSING);
-    cr_assert_eq(tcp_sock_state(s), TCP_CLOSING);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    cr_assert_eq(tcp_sock_state(srv), TCP_CLOSING);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
     cr_assert_eq(ca.closed, 1);
     cr_assert_eq(sa.closed, 1);
     cr_assert_eq(ca.why, TCP_CLOSE_NORMAL);
     cr_assert_eq(ca.eofs, 1);
     cr_assert_eq(tcp_sock_state(c), TCP_TIME_WAIT);
     /* both linger 2 MSL = 60 s (Linux's TIME_WAIT) */
-    sim_time_t t = sched_now(&P.sc);
-    sched_run_until(&P.sc, t + 59 * SIM_S);
+    sim_time_t t = sched_now(&s);
+    sched_run_until(&s, t + 59 * SIM_S);
     cr_assert_eq(tcp_stack_stats(P.a)->conns, 1);
-    sched_run_until(&P.sc, t + 61 * SIM_S);
+    sched_run_until(&s, t + 61 * SIM_S);
     cr_assert_eq(tcp_stack_stats(P.a)->conns, 0);
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 1, "only the listener is left");
     finish(&P);
@@ -532,11 +470,11 @@ Test(tcp, simultaneous_close_goes_through_closing)
 
 Test(tcp, zero_window_probing_and_resume)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { .total = 1 << 20 }, sa = { .paused = true, .shutdown_on_eof = true };
     struct tcp_sock *c = establish(&P, &ca, &sa);
-    sched_run_until(&P.sc, sched_now(&P.sc) + 5 * SIM_S);
+    sched_run_until(&s, sched_now(&s) + 5 * SIM_S);
     struct tcp_sock_stats st;
     tcp_sock_stats(c, &st);
     cr_assert_eq(st.snd_wnd, 0, "the window closed");
@@ -545,7 +483,7 @@ Test(tcp, zero_window_probing_and_resume)
     cr_assert_eq(st.timeouts, 0, "probes are not timeouts");
     sa.paused = false;
     tcp_recv_resume(sa.s);
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(sa.rx, 1 << 20);
     cr_assert_eq(sa.bad, 0);
     cr_assert_eq(ca.closed, 1);
@@ -555,36 +493,36 @@ Test(tcp, zero_window_probing_and_resume)
 
 Test(tcp, delayed_ack_waits_40ms_for_a_lone_segment)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     struct tcp_sock_stats ss;
     tcp_sock_stats(sa.s, &ss);
     uint64_t acks = ss.segs_out;
-    sim_time_t t = sched_now(&P.sc);
+    sim_time_t t = sched_now(&s);
     cr_assert_eq(tcp_send(c, pattern, 100), 100);
-    sched_run_until(&P.sc, t + 39 * SIM_MS);
+    sched_run_until(&s, t + 39 * SIM_MS);
     tcp_sock_stats(sa.s, &ss);
     cr_assert_eq(ss.segs_out, acks, "no ACK yet");
-    sched_run_until(&P.sc, t + 41 * SIM_MS);
+    sched_run_until(&s, t + 41 * SIM_MS);
     tcp_sock_stats(sa.s, &ss);
     cr_assert_eq(ss.segs_out, acks + 1);
     /* two full segments: acked at once */
     cr_assert_eq(tcp_send(c, pattern, 2 * 1448), 2 * 1448);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
     tcp_sock_stats(sa.s, &ss);
     cr_assert_eq(ss.segs_out, acks + 2);
     cr_assert_eq(sa.rx, 100 + 2 * 1448);
     tcp_abort(c);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, icmp_frag_needed_lowers_mss)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     uint8_t q[40];   /* the quoted IP header and the first 20 bytes of TCP */
@@ -592,8 +530,8 @@ Test(tcp, icmp_frag_needed_lowers_mss)
     memset(q, 0, sizeof q);
     ip->ver_ihl = 0x45;
     ip->proto = 6;
-    ip->saddr = htonl(P.addr_a);
-    ip->daddr = htonl(P.addr_b);
+    ip->saddr = htonl(WIRE_PAIR_A);
+    ip->daddr = htonl(WIRE_PAIR_B);
     struct tcp_hdr *th = (struct tcp_hdr *)(q + 20);
     th->sport = htons(c->lport);
     th->dport = htons(80);
@@ -611,22 +549,23 @@ Test(tcp, icmp_frag_needed_lowers_mss)
     ca.total = 100000;
     sa.shutdown_on_eof = true;
     app_pump(&ca, c);
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(sa.rx, 100000);
     finish(&P);
 }
 
 static void transfer(const char *cc, double loss, size_t bytes)
 {
-    struct pair P;
-    pair_init(&P, 3, 50 * SIM_US, loss, loss);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 50 * SIM_US, 3, 3);
+    P.w.loss = loss;
     if (cc)
         strcpy(tcp_stack_config(P.a)->cc, cc);
-    struct app ca = { .total = bytes, .sc = &P.sc }, sa = { .shutdown_on_eof = true, .sc = &P.sc };
+    struct app ca = { .total = bytes }, sa = { .shutdown_on_eof = true };
     tcp_listen(P.b, 0, 80, 16, &app_cb, &sa);
-    struct tcp_sock *c = tcp_connect(P.a, 0, P.addr_b, 80, &app_cb, &ca);
+    struct tcp_sock *c = tcp_connect(P.a, 0, WIRE_PAIR_B, 80, &app_cb, &ca);
     (void)c;
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(sa.rx, bytes);
     cr_assert_eq(sa.bad, 0);
     cr_assert_eq(ca.closed, 1);
@@ -685,34 +624,34 @@ static const struct tcp_callbacks m_cb = {
 
 Test(tcp, thousands_of_connections)
 {
-    struct pair P;
-    pair_init(&P, 9, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 9, 9);
     struct many m = { 0 };
     tcp_listen(P.b, 0, 80, 4096, &m_cb, &m);
     const int N = 3000;
     for (int i = 0; i < N; i++)
-        cr_assert_not_null(tcp_connect(P.a, 0, P.addr_b, 80, &m_cb, &m));
+        cr_assert_not_null(tcp_connect(P.a, 0, WIRE_PAIR_B, 80, &m_cb, &m));
     cr_assert_eq(tcp_stack_stats(P.a)->conns, (uint64_t)N);
-    sched_run_until(&P.sc, 10 * SIM_S);
+    sched_run_until(&s, 10 * SIM_S);
     cr_assert_eq(m.done_c, N, "every client saw a normal close: %d rx %lu", m.done_c, (unsigned long)m.rx);
     cr_assert_eq(m.rx, (uint64_t)N * 3000);
     cr_assert_eq(tcp_stack_stats(P.a)->conns, (uint64_t)N, "clients in TIME_WAIT");
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 1, "servers closed first: only the listener");
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(tcp_stack_stats(P.a)->conns, 0);
     finish(&P);
 }
 
 Test(tcp, close_with_unread_data_resets)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { .paused = true };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     cr_assert_eq(tcp_send(c, pattern, 1000), 1000);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
     tcp_close(sa.s);                   /* 1000 bytes never read */
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(ca.closed, 1);
     cr_assert_eq(ca.why, TCP_CLOSE_RESET);
     cr_assert_eq(sa.closed, 0, "no callbacks after tcp_close");
@@ -723,20 +662,20 @@ Test(tcp, close_with_unread_data_resets)
 
 Test(tcp, orphaned_fin_wait_2_times_out)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     tcp_close(c);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_S);
+    sched_run_until(&s, sched_now(&s) + SIM_S);
     cr_assert_eq(tcp_sock_state(c), TCP_FIN_WAIT_2);
     cr_assert_eq(sa.eofs, 1);
     cr_assert_eq(tcp_sock_state(sa.s), TCP_CLOSE_WAIT);
-    sched_run_until(&P.sc, sched_now(&P.sc) + 60 * SIM_S);
+    sched_run_until(&s, sched_now(&s) + 60 * SIM_S);
     cr_assert_eq(tcp_stack_stats(P.a)->conns, 0, "tcp_fin_timeout (60 s) ended it");
     /* the server closes late: its FIN meets no socket and is reset */
     tcp_shutdown(sa.s);
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(sa.closed, 1);
     cr_assert_eq(sa.why, TCP_CLOSE_RESET);
     finish(&P);
@@ -744,29 +683,32 @@ Test(tcp, orphaned_fin_wait_2_times_out)
 
 Test(tcp, closing_a_listener_ends_its_handshakes)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 1.0, 1.0);   /* nothing gets through */
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    P.w.cut[0] = true;
+    P.w.cut[1] = true;   /* nothing gets through */
     struct app sa = { 0 };
     struct tcp_sock *l = tcp_listen(P.b, 0, 80, 8, &app_cb, &sa);
     cr_assert_null(tcp_listen(P.b, 0, 80, 8, &app_cb, &sa), "the port is taken");
     for (int i = 0; i < 3; i++)
-        pair_inject(&P, P.b, craft(P.pool, P.addr_a, P.addr_b, (uint16_t)(4000 + i), 80, 1, 0,
+        inject(P.b, craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, (uint16_t)(4000 + i), 80, 1, 0,
                                    TCP_SYN, 1000, NULL, 0));
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 4);
     tcp_close(l);
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 0);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, syn_ack_retries_then_the_handshake_is_dropped)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 1.0);     /* b's answers are lost */
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    P.w.cut[1] = true;     /* b's answers are lost */
     struct app sa = { 0 };
     tcp_listen(P.b, 0, 80, 8, &app_cb, &sa);
-    pair_inject(&P, P.b, craft(P.pool, P.addr_a, P.addr_b, 4000, 80, 1, 0, TCP_SYN, 1000, NULL, 0));
-    sched_run(&P.sc);
+    inject(P.b, craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, 4000, 80, 1, 0, TCP_SYN, 1000, NULL, 0));
+    sched_run(&s);
     /* the SYN-ACK and 5 retries (Linux tcp_synack_retries) */
     cr_assert_eq(tcp_stack_stats(P.b)->segs_out, 6);
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 1);
@@ -776,8 +718,8 @@ Test(tcp, syn_ack_retries_then_the_handshake_is_dropped)
 
 Test(tcp, new_syn_reuses_a_time_wait_port)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { .shutdown_on_eof = true };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     uint16_t port;
@@ -785,17 +727,17 @@ Test(tcp, new_syn_reuses_a_time_wait_port)
     uint32_t next_seq = c->snd_nxt;
     /* the server closes first, so the server side holds TIME_WAIT */
     tcp_shutdown(sa.s);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
     tcp_shutdown(c);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
     cr_assert_eq(ca.closed, 1);
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 2, "listener and TIME_WAIT");
     /* a new SYN from the same port with a higher sequence number */
-    pair_inject(&P, P.b, craft(P.pool, P.addr_a, P.addr_b, port, 80, next_seq + 100000, 0,
+    inject(P.b, craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, port, 80, next_seq + 100000, 0,
                                TCP_SYN, 1000, NULL, 0));
     cr_assert_eq(tcp_stack_stats(P.b)->time_wait_reuse, 1);
     cr_assert_eq(tcp_stack_stats(P.b)->passive_opens, 2);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
@@ -804,32 +746,32 @@ Test(tcp, new_syn_reuses_a_time_wait_port)
  * old connection's ACK. */
 Test(tcp, a_newer_timestamp_reuses_a_time_wait_port)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
-    sched_run_until(&P.sc, 5 * SIM_S);          /* timestamps well above 0 */
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    sched_run_until(&s, 5 * SIM_S);          /* timestamps well above 0 */
     struct app ca = { 0 }, sa = { .shutdown_on_eof = true };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     uint16_t port;
     tcp_sock_addrs(c, NULL, &port, NULL, NULL);
     uint32_t below = c->snd_nxt - 100000, ts = sa.s->ts_recent;
     tcp_shutdown(sa.s);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
     tcp_shutdown(c);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
     cr_assert_eq(ca.closed, 1);
     struct tcp_opts o = { .wscale = -1, .ts = true, .tsval = ts - 10 };
     uint8_t opt[TCP_MAX_OPT_LEN];
     unsigned olen = tcp_opts_build(opt, &o);
-    pair_inject(&P, P.b, craft_opt(P.pool, P.addr_a, P.addr_b, port, 80, below, 0, TCP_SYN, 1000, opt, olen,
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, port, 80, below, 0, TCP_SYN, 1000, opt, olen,
                                    NULL, 0));
     cr_assert_eq(tcp_stack_stats(P.b)->time_wait_reuse, 0, "an older timestamp and a lower seq");
     o.tsval = ts + 2000;
     olen = tcp_opts_build(opt, &o);
-    pair_inject(&P, P.b, craft_opt(P.pool, P.addr_a, P.addr_b, port, 80, below, 0, TCP_SYN, 1000, opt, olen,
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, port, 80, below, 0, TCP_SYN, 1000, opt, olen,
                                    NULL, 0));
     cr_assert_eq(tcp_stack_stats(P.b)->time_wait_reuse, 1, "a newer timestamp");
     cr_assert_eq(tcp_stack_stats(P.b)->passive_opens, 2);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
@@ -837,44 +779,44 @@ Test(tcp, a_newer_timestamp_reuses_a_time_wait_port)
  * incarnation starts above an earlier one. */
 Test(tcp, isn_of_a_tuple_grows_with_the_clock)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
-    struct tcp_sock *c = tcp_connect_opts(P.a, 0, 40000, P.addr_b, 80, &app_cb, NULL, NULL);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct tcp_sock *c = tcp_connect_opts(P.a, 0, 40000, WIRE_PAIR_B, 80, &app_cb, NULL, NULL);
     uint32_t first = c->iss;
     tcp_abort(c);
-    sched_run_until(&P.sc, sched_now(&P.sc) + SIM_S);
-    c = tcp_connect_opts(P.a, 0, 40000, P.addr_b, 80, &app_cb, NULL, NULL);
+    sched_run_until(&s, sched_now(&s) + SIM_S);
+    c = tcp_connect_opts(P.a, 0, 40000, WIRE_PAIR_B, 80, &app_cb, NULL, NULL);
     cr_assert_eq(c->iss - first, (uint32_t)(SIM_S / 64), "%u", c->iss - first);
     tcp_abort(c);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, paws_drops_an_old_timestamp)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct app ca = { 0 }, sa = { 0 };
-    sched_run_until(&P.sc, 5 * SIM_S);          /* timestamps well above 0 */
+    sched_run_until(&s, 5 * SIM_S);          /* timestamps well above 0 */
     struct tcp_sock *c = establish(&P, &ca, &sa);
-    struct tcp_sock *s = sa.s;
-    cr_assert_geq(s->ts_recent, 5000);
-    struct tcp_opts o = { .wscale = -1, .ts = true, .tsval = s->ts_recent - 1000, .tsecr = 0 };
+    struct tcp_sock *srv = sa.s;
+    cr_assert_geq(srv->ts_recent, 5000);
+    struct tcp_opts o = { .wscale = -1, .ts = true, .tsval = srv->ts_recent - 1000, .tsecr = 0 };
     uint8_t opt[TCP_MAX_OPT_LEN];
     unsigned olen = tcp_opts_build(opt, &o);
-    pair_inject(&P, P.b, craft_opt(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt, s->snd_nxt,
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt, srv->snd_nxt,
                                    TCP_ACK, 1000, opt, olen, "old!", 4));
     cr_assert_eq(tcp_stack_stats(P.b)->paws_rejects, 1);
     cr_assert_eq(P.b->drops[DROP_TCP_OUT_OF_WINDOW], 1);
     cr_assert_eq(sa.rx, 0);
-    o.tsval = s->ts_recent + 1;
+    o.tsval = srv->ts_recent + 1;
     olen = tcp_opts_build(opt, &o);
-    pair_inject(&P, P.b, craft_opt(P.pool, P.addr_a, P.addr_b, c->lport, 80, s->rcv_nxt, s->snd_nxt,
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, srv->rcv_nxt, srv->snd_nxt,
                                    TCP_ACK, 1000, opt, olen, pattern, 4));
     cr_assert_eq(sa.rx, 4, "a current timestamp is taken");
     cr_assert_eq(sa.bad, 0);
     tcp_abort(c);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
@@ -882,8 +824,8 @@ Test(tcp, paws_drops_an_old_timestamp)
  * and every segment is either used or dropped with a reason. */
 Test(tcp, random_segments_never_crash)
 {
-    struct pair P;
-    pair_init(&P, 11, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 11, 11);
     struct app ca = { 0 }, sa = { .shutdown_on_eof = true };
     struct tcp_sock *c = establish(&P, &ca, &sa);
     cr_assert_eq(tcp_send(c, pattern, 100000), 100000);
@@ -894,11 +836,11 @@ Test(tcp, random_segments_never_crash)
     for (i = 0; i < 20000; i++) {
         if (sa.s == NULL || sa.closed)
             break;
-        struct tcp_sock *s = sa.s;
-        uint32_t seq = s->rcv_nxt + (uint32_t)rng_below(&r, 1u << 20) - (1u << 19);
+        struct tcp_sock *srv = sa.s;
+        uint32_t seq = srv->rcv_nxt + (uint32_t)rng_below(&r, 1u << 20) - (1u << 19);
         if (rng_below(&r, 4) == 0)
             seq = (uint32_t)rng_next(&r);
-        uint32_t ack = s->snd_una + (uint32_t)rng_below(&r, 1u << 18) - (1u << 17);
+        uint32_t ack = srv->snd_una + (uint32_t)rng_below(&r, 1u << 18) - (1u << 17);
         uint8_t flags = (uint8_t)rng_next(&r);
         if (rng_below(&r, 2))
             flags &= (uint8_t)~(TCP_RST | TCP_SYN);
@@ -908,12 +850,12 @@ Test(tcp, random_segments_never_crash)
         uint32_t olen = 4 * (uint32_t)rng_below(&r, 11);
         for (uint32_t k = 0; k < olen; k++)
             opt[k] = (uint8_t)rng_below(&r, 12);
-        pair_inject(&P, P.b, craft_opt(P.pool, P.addr_a, P.addr_b, c->lport, 80, seq, ack, flags,
+        inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, seq, ack, flags,
                                        (uint16_t)rng_next(&r), opt, olen, payload, len));
         if (i % 100 == 0)
-            sched_run_until(&P.sc, sched_now(&P.sc) + SIM_MS);
+            sched_run_until(&s, sched_now(&s) + SIM_MS);
     }
-    sched_run(&P.sc);
+    sched_run(&s);
     uint64_t drops = 0;
     for (int k = 0; k < DROP_REASONS; k++)
         drops += P.b->drops[k];
@@ -921,15 +863,15 @@ Test(tcp, random_segments_never_crash)
                  (unsigned long)drops, sa.closed, tcp_close_reason_name(sa.why));
     if (ca.s)
         tcp_abort(ca.s);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }
 
 Test(tcp, nagle_holds_small_writes_unless_nodelay)
 {
     for (int nodelay = 0; nodelay < 2; nodelay++) {
-        struct pair P;
-        pair_init(&P, 1, 100 * SIM_US, 0, 0);
+        struct wire_pair P;
+        wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
         struct app ca = { 0 }, sa = { 0 };
         struct tcp_sock *c = establish(&P, &ca, &sa);
         tcp_set_nodelay(c, nodelay);
@@ -944,30 +886,30 @@ Test(tcp, nagle_holds_small_writes_unless_nodelay)
         } else {
             cr_assert_eq(SENT(), sent + 1, "one small segment in flight at a time");
             /* the peer delays its ACK 40 ms; then the rest goes as one segment */
-            sched_run_until(&P.sc, sched_now(&P.sc) + 39 * SIM_MS);
+            sched_run_until(&s, sched_now(&s) + 39 * SIM_MS);
             cr_assert_eq(SENT(), sent + 1);
-            sched_run_until(&P.sc, sched_now(&P.sc) + 2 * SIM_MS);
+            sched_run_until(&s, sched_now(&s) + 2 * SIM_MS);
             cr_assert_eq(SENT(), sent + 2);
 #undef SENT
         }
-        sched_run_until(&P.sc, sched_now(&P.sc) + 100 * SIM_MS);
+        sched_run_until(&s, sched_now(&s) + 100 * SIM_MS);
         cr_assert_eq(sa.rx, 300);
         cr_assert_eq(sa.bad, 0);
         tcp_abort(c);
-        sched_run(&P.sc);
+        sched_run(&s);
         finish(&P);
     }
 }
 
 Test(tcp, send_buffer_back_pressure)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     struct tcp_sock_opts o = { .sndbuf = 16384 };
-    struct app ca = { .sc = &P.sc }, sa = { .sc = &P.sc, .paused = true };
+    struct app ca = { 0 }, sa = { .paused = true };
     tcp_listen(P.b, 0, 80, 4, &app_cb, &sa);
-    struct tcp_sock *c = tcp_connect_opts(P.a, 0, 0, P.addr_b, 80, &app_cb, &ca, &o);
-    sched_run_until(&P.sc, 10 * SIM_MS);
+    struct tcp_sock *c = tcp_connect_opts(P.a, 0, 0, WIRE_PAIR_B, 80, &app_cb, &ca, &o);
+    sched_run_until(&s, 10 * SIM_MS);
     cr_assert_eq(tcp_send_space(c), 16384);
     cr_assert_eq(tcp_send(c, pattern, 20000), 16384, "takes what fits");
     cr_assert_eq(tcp_send_space(c), 0);
@@ -975,11 +917,11 @@ Test(tcp, send_buffer_back_pressure)
     /* the data is acked (the receiver buffers it though paused): room again */
     ca.total = 100000;
     ca.sent = 16384;
-    sched_run_until(&P.sc, sched_now(&P.sc) + 100 * SIM_MS);
+    sched_run_until(&s, sched_now(&s) + 100 * SIM_MS);
     cr_assert_gt(ca.sent, 16384, "writable() came and the app wrote more");
     sa.paused = false;
     tcp_recv_resume(sa.s);
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(sa.rx, 100000);
     cr_assert_eq(sa.bad, 0);
     finish(&P);
@@ -987,163 +929,34 @@ Test(tcp, send_buffer_back_pressure)
 
 Test(tcp, simultaneous_open)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
-    struct app ca = { .sc = &P.sc }, cb = { .sc = &P.sc };
-    struct tcp_sock *x = tcp_connect_opts(P.a, 0, 5000, P.addr_b, 6000, &app_cb, &ca, NULL);
-    struct tcp_sock *y = tcp_connect_opts(P.b, 0, 6000, P.addr_a, 5000, &app_cb, &cb, NULL);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct app ca = { 0 }, cb = { 0 };
+    struct tcp_sock *x = tcp_connect_opts(P.a, 0, 5000, WIRE_PAIR_B, 6000, &app_cb, &ca, NULL);
+    struct tcp_sock *y = tcp_connect_opts(P.b, 0, 6000, WIRE_PAIR_A, 5000, &app_cb, &cb, NULL);
     cr_assert_not_null(x);
     cr_assert_not_null(y);
-    sched_run_until(&P.sc, 10 * SIM_MS);
+    sched_run_until(&s, 10 * SIM_MS);
     cr_assert_eq(tcp_sock_state(x), TCP_ESTABLISHED);
     cr_assert_eq(tcp_sock_state(y), TCP_ESTABLISHED);
     cr_assert_eq(ca.connected, 1);
     cr_assert_eq(cb.connected, 1);
     cr_assert_eq(tcp_send(x, pattern, 5000), 5000);
-    sched_run_until(&P.sc, sched_now(&P.sc) + 100 * SIM_MS);
+    sched_run_until(&s, sched_now(&s) + 100 * SIM_MS);
     cr_assert_eq(cb.rx, 5000);
     cr_assert_eq(cb.bad, 0);
     tcp_shutdown(x);
     tcp_shutdown(y);
-    sched_run(&P.sc);
+    sched_run(&s);
     cr_assert_eq(ca.why, TCP_CLOSE_NORMAL);
     cr_assert_eq(cb.why, TCP_CLOSE_NORMAL);
     finish(&P);
 }
 
-/* ---- the 10 MB transfer ---- */
-
-struct xapp {
-    size_t total, sent, rx;
-    uint64_t bad;
-    int eofs, closed;
-    enum tcp_close_reason why;
-    struct tcp_sock_stats stats;
-};
-
-static void x_pump(struct xapp *a, struct tcp_sock *s)
-{
-    while (a->sent < a->total) {
-        size_t n = a->total - a->sent;
-        if (n > 65536)
-            n = 65536;
-        size_t k = tcp_send(s, pattern + a->sent % PERIOD, n);
-        a->sent += k;
-        if (k < n)
-            return;
-    }
-    tcp_shutdown(s);
-}
-static void x_connected(void *ctx, struct tcp_sock *s) { x_pump(ctx, s); }
-static void x_writable(void *ctx, struct tcp_sock *s) { x_pump(ctx, s); }
-static void *x_accepted(void *lctx, struct tcp_sock *l, struct tcp_sock *s)
-{
-    (void)l;
-    (void)s;
-    return lctx;
-}
-static size_t x_received(void *ctx, struct tcp_sock *s, const uint8_t *d, size_t n)
-{
-    (void)s;
-    struct xapp *a = ctx;
-    for (size_t left = n; left;) {
-        size_t k = left > 65536 ? 65536 : left;
-        if (memcmp(d, pattern + a->rx % PERIOD, k) != 0)
-            a->bad++;
-        a->rx += k;
-        d += k;
-        left -= k;
-    }
-    return n;
-}
-static void x_eof(void *ctx, struct tcp_sock *s)
-{
-    struct xapp *a = ctx;
-    a->eofs++;
-    tcp_shutdown(s);
-}
-static void x_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
-{
-    struct xapp *a = ctx;
-    a->closed++;
-    a->why = why;
-    tcp_sock_stats(s, &a->stats);
-}
-static const struct tcp_callbacks x_cb = {
-    .accepted = x_accepted, .connected = x_connected, .received = x_received,
-    .eof = x_eof, .writable = x_writable, .closed = x_closed,
-};
-
-struct capture {
-    pcap_t *pd;
-    pcap_dumper_t *dump;
-    uint64_t frames;
-};
-
-static void capture_frame(void *ctx, const struct pkt *frame, sim_time_t t)
-{
-    struct capture *c = ctx;
-    struct pcap_pkthdr h = {
-        .ts = { .tv_sec = t / SIM_S, .tv_usec = (t % SIM_S) / SIM_US },
-        .caplen = frame->len, .len = frame->len,
-    };
-    pcap_dump((u_char *)c->dump, &h, frame->data);
-    c->frames++;
-}
-
-static void run_transfer(double loss, const char *pcap_env)
-{
-    const size_t total = 10u << 20;
-    struct pair P;
-    pair_init(&P, 42, 50 * SIM_US, loss, loss);
-    struct capture cap = { 0 };
-    const char *path = getenv(pcap_env);
-    if (path && *path) {
-        cap.pd = pcap_open_dead(DLT_EN10MB, 65535);
-        cr_assert_not_null(cap.pd);
-        cap.dump = pcap_dump_open(cap.pd, path);
-        cr_assert_not_null(cap.dump, "%s: %s", path, pcap_geterr(cap.pd));
-        pair_capture(&P, capture_frame, &cap);
-    }
-    struct xapp ca = { .total = total }, sa = { 0 };
-    cr_assert_not_null(tcp_listen(P.b, 0, 5001, 8, &x_cb, &sa));
-    cr_assert_not_null(tcp_connect(P.a, 0, P.addr_b, 5001, &x_cb, &ca));
-    sched_run(&P.sc);
-    if (cap.dump) {
-        pcap_dump_close(cap.dump);
-        pcap_close(cap.pd);
-        cr_assert_gt(cap.frames, 7000);
-    }
-    cr_assert_eq(sa.rx, total, "received %zu of %zu", sa.rx, total);
-    cr_assert_eq(sa.bad, 0, "%lu chunks differ from the pattern", (unsigned long)sa.bad);
-    cr_assert_eq(sa.eofs, 1);
-    cr_assert_eq(ca.eofs, 1);
-    cr_assert_eq(ca.closed, 1);
-    cr_assert_eq(sa.closed, 1);
-    cr_assert_eq(ca.why, TCP_CLOSE_NORMAL);
-    cr_assert_eq(sa.why, TCP_CLOSE_NORMAL);
-    cr_assert_eq(ca.stats.bytes_acked, total);
-    cr_assert_eq(sa.stats.bytes_received, total);
-    if (loss > 0) {
-        cr_assert_gt(ca.stats.retransmits, 0);
-        cr_assert_gt(ca.stats.fast_retransmits, 0);
-    } else {
-        cr_assert_eq(ca.stats.retransmits, 0);
-    }
-    /* TIME_WAIT ran out too: no connection left */
-    cr_assert_eq(tcp_stack_stats(P.a)->conns, 0);
-    cr_assert_eq(tcp_stack_stats(P.b)->conns, 1, "the listener");
-    size_t live = pair_free(&P);
-    cr_assert_eq(live, 0, "%zu packets still live", live);
-}
-
-Test(tcp_transfer, ten_mb_no_loss, .init = pattern_init, .timeout = 60) { run_transfer(0, "LVSLAB_TCP_PCAP"); }
-Test(tcp_transfer, ten_mb_one_percent_loss, .init = pattern_init, .timeout = 60) { run_transfer(0.01, "LVSLAB_TCP_PCAP_LOSS"); }
-
 Test(tcp, mss_clamp_per_stack_and_per_socket)
 {
-    struct pair P;
-    pair_init(&P, 1, 100 * SIM_US, 0, 0);
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
     tcp_stack_config(P.a)->mss_clamp = 1400;      /* the TUN lesson's lower MSS */
     struct app ca = { 0 }, sa = { 0 };
     struct tcp_sock *c = establish(&P, &ca, &sa);
@@ -1155,13 +968,13 @@ Test(tcp, mss_clamp_per_stack_and_per_socket)
     tcp_abort(c);
     /* per socket, below the stack's setting */
     struct tcp_sock_opts o = { .mss_clamp = 1000 };
-    struct app cb = { .sc = &P.sc };
-    struct tcp_sock *d = tcp_connect_opts(P.a, 0, 0, P.addr_b, 80, &app_cb, &cb, &o);
-    sched_run_until(&P.sc, sched_now(&P.sc) + 10 * SIM_MS);
+    struct app cb = { 0 };
+    struct tcp_sock *d = tcp_connect_opts(P.a, 0, 0, WIRE_PAIR_B, 80, &app_cb, &cb, &o);
+    sched_run_until(&s, sched_now(&s) + 10 * SIM_MS);
     tcp_sock_stats(d, &st);
     cr_assert_eq(st.mss, 1000);
     cr_assert_eq(cb.connected, 1);
     tcp_abort(d);
-    sched_run(&P.sc);
+    sched_run(&s);
     finish(&P);
 }

@@ -1,6 +1,8 @@
 /* TCP end to end: 10 MB between two hosts joined back to back (10 Gbit/s,
  * 50 us), without loss and with 1% loss each way: every byte arrives in
- * order, both ends close normally, no packet is left. With LVSLAB_TCP_PCAP /
+ * order and is acked, loss is repaired by (fast) retransmission and there
+ * is none without it, both ends see one EOF and close normally, TIME_WAIT
+ * runs out, no packet is left. With LVSLAB_TCP_PCAP /
  * LVSLAB_TCP_PCAP_LOSS set, the frames go to those pcaps (tests/tcp_pcap.sh
  * checks them with tshark). */
 #include <criterion/criterion.h>
@@ -18,8 +20,9 @@ static uint8_t pattern(uint64_t i) { return (uint8_t)((i * 2654435761u) >> 13); 
 struct xfer {
     struct tcp_sock *client;
     uint64_t sent, received, bad_bytes;
-    int closed_normal, closed_other;
+    int eofs, closed_normal, closed_other;
     bool shut;
+    struct tcp_sock_stats stats;   /* at the closed() callback */
 };
 
 static void *on_accept(void *ctx, struct tcp_sock *l, struct tcp_sock *s)
@@ -40,8 +43,10 @@ static size_t on_recv(void *ctx, struct tcp_sock *s, const uint8_t *data, size_t
 
 static void on_eof(void *ctx, struct tcp_sock *s)
 {
-    (void)ctx;
-    tcp_shutdown(s);          /* the server closes its side when the client is done */
+    struct xfer *x = ctx;
+    x->eofs++;
+    if (!x->client)
+        tcp_shutdown(s);      /* the server closes its side when the client is done */
 }
 
 static void pump(struct xfer *x)
@@ -76,26 +81,33 @@ static void on_writable(void *ctx, struct tcp_sock *s)
 
 static void on_closed(void *ctx, struct tcp_sock *s, enum tcp_close_reason why)
 {
-    (void)s;
     struct xfer *x = ctx;
     if (why == TCP_CLOSE_NORMAL)
         x->closed_normal++;
     else
         x->closed_other++;
+    tcp_sock_stats(s, &x->stats);
 }
 
 static const struct tcp_callbacks server_cb = {
     .accepted = on_accept, .received = on_recv, .eof = on_eof, .closed = on_closed,
 };
 static const struct tcp_callbacks client_cb = {
-    .connected = on_connected, .writable = on_writable, .closed = on_closed,
+    .connected = on_connected, .writable = on_writable, .eof = on_eof, .closed = on_closed,
+};
+
+struct capture {
+    pcap_dumper_t *dump;
+    uint64_t frames;
 };
 
 static void capture(void *ctx, const struct pkt *frame, sim_time_t t)
 {
+    struct capture *c = ctx;
     struct pcap_pkthdr ph = { .ts = { .tv_sec = t / SIM_S, .tv_usec = (t % SIM_S) / SIM_US },
                               .caplen = frame->len, .len = frame->len };
-    pcap_dump(ctx, &ph, frame->data);
+    pcap_dump((u_char *)c->dump, &ph, frame->data);
+    c->frames++;
 }
 
 static void transfer(double loss, const char *pcap_env)
@@ -110,14 +122,14 @@ static void transfer(double loss, const char *pcap_env)
     w->rate_bps = 10000000000ull;
     w->loss = loss;
     pcap_t *dead = NULL;
-    pcap_dumper_t *dump = NULL;
+    struct capture cap = { 0 };
     const char *path = getenv(pcap_env);
     if (path) {
         dead = pcap_open_dead(DLT_EN10MB, 65535);
-        dump = pcap_dump_open(dead, path);
-        cr_assert_not_null(dump, "%s: %s", path, pcap_geterr(dead));
+        cap.dump = pcap_dump_open(dead, path);
+        cr_assert_not_null(cap.dump, "%s: %s", path, pcap_geterr(dead));
         w->capture = capture;
-        w->capture_ctx = dump;
+        w->capture_ctx = &cap;
     }
     struct xfer server = { 0 }, client = { 0 };
     cr_assert_not_null(tcp_listen(b, 0, PORT, 16, &server_cb, &server));
@@ -128,15 +140,28 @@ static void transfer(double loss, const char *pcap_env)
     cr_assert_eq(server.received, TOTAL, "received %llu of %u bytes",
                  (unsigned long long)server.received, TOTAL);
     cr_assert_eq(server.bad_bytes, 0, "%llu bytes differ", (unsigned long long)server.bad_bytes);
-    cr_assert_eq(client.closed_normal, 1, "client closes: %d normal, %d other",
-                 client.closed_normal, client.closed_other);
-    cr_assert_eq(server.closed_normal, 1, "server closes: %d normal, %d other",
-                 server.closed_normal, server.closed_other);
-    if (loss > 0)
+    cr_assert_eq(server.eofs, 1);
+    cr_assert_eq(client.eofs, 1);
+    cr_assert(client.closed_normal == 1 && client.closed_other == 0, "client closes: %d normal, %d other",
+              client.closed_normal, client.closed_other);
+    cr_assert(server.closed_normal == 1 && server.closed_other == 0, "server closes: %d normal, %d other",
+              server.closed_normal, server.closed_other);
+    cr_assert_eq(client.stats.bytes_acked, TOTAL);
+    cr_assert_eq(server.stats.bytes_received, TOTAL);
+    if (loss > 0) {
         cr_assert_gt(w->lost[0] + w->lost[1], 0);
-    if (dump) {
-        pcap_dump_close(dump);
+        cr_assert_gt(client.stats.retransmits, 0);
+        cr_assert_gt(client.stats.fast_retransmits, 0);
+    } else {
+        cr_assert_eq(client.stats.retransmits, 0);
+    }
+    /* TIME_WAIT ran out too: no connection left */
+    cr_assert_eq(tcp_stack_stats(a)->conns, 0);
+    cr_assert_eq(tcp_stack_stats(b)->conns, 1, "the listener");
+    if (cap.dump) {
+        pcap_dump_close(cap.dump);
         pcap_close(dead);
+        cr_assert_gt(cap.frames, 7000);
     }
     wire_pair_free(&pair);
     cr_assert_eq(pkt_pool_free(pool), 0, "packets still live at teardown");

@@ -47,9 +47,7 @@ struct ka_stmt {
     bool block;               /* a '{' follows */
 };
 
-/* conf_lex.c: the next token (0), or -1 on an unterminated quote or an
- * overlong word. */
-int ka_lex(struct ka_parser *p, struct ka_tok *t);
+/* conf_lex.c */
 /* The next statement (1), or 0 at the '}' closing the block (consumed) or
  * at the end of the text (*eof set), or -1 on error. */
 int ka_stmt_read(struct ka_parser *p, struct ka_stmt *st, bool *eof);

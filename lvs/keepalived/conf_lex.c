@@ -78,7 +78,8 @@ static int lex(struct ka_parser *p, struct ka_tok *t)
     return 0;
 }
 
-int ka_lex(struct ka_parser *p, struct ka_tok *t)
+/* The next token (0), or -1 on an unterminated quote or an overlong word. */
+static int ka_lex(struct ka_parser *p, struct ka_tok *t)
 {
     if (p->peeked) {
         *t = p->peek;

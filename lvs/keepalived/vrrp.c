@@ -43,16 +43,6 @@ const char *vrrp_reason_name(enum vrrp_reason r)
     return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
 }
 
-const char *vrrp_drop_name(enum vrrp_drop d)
-{
-    static const char *const names[VRRP_DROP_REASONS] = {
-        [VRRP_DROP_TTL] = "ttl", [VRRP_DROP_NOT_GROUP] = "not_group", [VRRP_DROP_MALFORMED] = "malformed",
-        [VRRP_DROP_UNKNOWN_VRID] = "unknown_vrid", [VRRP_DROP_VERSION] = "version",
-        [VRRP_DROP_AUTH] = "auth", [VRRP_DROP_INTERVAL] = "interval", [VRRP_DROP_STOPPED] = "stopped",
-    };
-    return (unsigned)d < VRRP_DROP_REASONS ? names[d] : "?";
-}
-
 void vrrp_conf_defaults(struct ka_vrrp_conf *c)
 {
     memset(c, 0, sizeof *c);
@@ -75,7 +65,7 @@ static sim_time_t skew_of(const struct vrrp_instance *vi, unsigned weight)
     return (sim_time_t)weight * unit / 256;
 }
 
-sim_time_t vrrp_skew_time(const struct vrrp_instance *vi) { return skew_of(vi, 256u - own_priority(vi)); }
+static sim_time_t vrrp_skew_time(const struct vrrp_instance *vi) { return skew_of(vi, 256u - own_priority(vi)); }
 
 sim_time_t vrrp_master_down_interval(const struct vrrp_instance *vi)
 {

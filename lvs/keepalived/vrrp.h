@@ -77,7 +77,6 @@ enum vrrp_drop {
     VRRP_DROP_VERSION, VRRP_DROP_AUTH, VRRP_DROP_INTERVAL, VRRP_DROP_STOPPED,
     VRRP_DROP_REASONS
 };
-const char *vrrp_drop_name(enum vrrp_drop d);
 
 struct vrrp_stats {
     uint64_t adverts_sent, adverts_rcvd, pri_zero_sent, pri_zero_rcvd;
@@ -124,12 +123,12 @@ void vrrp_daemon_start(struct vrrp_daemon *d);
  * addresses stay where they were (a crash; the next start removes them). */
 void vrrp_daemon_stop(struct vrrp_daemon *d, bool graceful);
 
+/* The instance of that name, or NULL. */
 struct vrrp_instance *vrrp_instance_find(struct vrrp_daemon *d, const char *name);
 const uint64_t *vrrp_daemon_drops(const struct vrrp_daemon *d);   /* [VRRP_DROP_REASONS] */
 
-/* The master-down interval and skew time of an instance now (RFC 3768
- * §6.1; RFC 5798 §6.1 with the learnt Master_Adver_Interval). */
-sim_time_t vrrp_skew_time(const struct vrrp_instance *vi);
+/* The master-down interval of an instance now (RFC 3768 §6.1; RFC 5798
+ * §6.1 with the learnt Master_Adver_Interval). */
 sim_time_t vrrp_master_down_interval(const struct vrrp_instance *vi);
 
 /* ---- internal to lvs/keepalived (vrrp_vip.c) ---- */

@@ -88,14 +88,3 @@ enum vrrp_pkt_error vrrp_pkt_parse(const uint8_t *buf, size_t len, uint32_t sadd
     }
     return VRRP_PKT_OK;
 }
-
-const char *vrrp_pkt_error_name(enum vrrp_pkt_error e)
-{
-    static const char *const names[] = {
-        [VRRP_PKT_OK] = "ok", [VRRP_PKT_SHORT] = "short", [VRRP_PKT_VERSION] = "version",
-        [VRRP_PKT_TYPE] = "type", [VRRP_PKT_LENGTH] = "length",
-        [VRRP_PKT_TOO_MANY_ADDRS] = "too_many_addrs", [VRRP_PKT_CHECKSUM] = "checksum",
-        [VRRP_PKT_AUTH_TYPE] = "auth_type",
-    };
-    return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "?";
-}

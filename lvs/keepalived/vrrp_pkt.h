@@ -50,6 +50,4 @@ size_t vrrp_pkt_write(uint8_t *buf, const struct vrrp_advert *a, uint32_t saddr,
 enum vrrp_pkt_error vrrp_pkt_parse(const uint8_t *buf, size_t len, uint32_t saddr, uint32_t daddr,
                                    struct vrrp_advert *out);
 
-const char *vrrp_pkt_error_name(enum vrrp_pkt_error e);
-
 #endif

@@ -2,12 +2,14 @@
  * Test support: hosts joined back to back without the simulator. A wire
  * carries each frame from one interface to the other after its
  * serialization time (if a rate is set) and a delay, may lose frames at
- * random, and can show every frame to a capture callback (for pcaps). A
- * fake device keeps what it is given. Header-only, for tests.
+ * random (or every frame one way), and can show every frame to a capture
+ * callback (for pcaps). A fake device keeps what it is given. Header-only,
+ * for tests.
  */
 #ifndef TESTS_SUPPORT_WIRE_H
 #define TESTS_SUPPORT_WIRE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -23,6 +25,7 @@ struct wire {
     sim_time_t delay;
     uint64_t rate_bps;         /* 0: no serialization time */
     double loss;               /* probability a frame is lost, each way */
+    bool cut[2];               /* every frame from end[i] is lost: a one-way black hole */
     struct rng rng;
     sim_time_t busy_until[2];
     uint64_t frames[2], lost[2];
@@ -46,7 +49,7 @@ static void wire_xmit(struct netif *nif, struct pkt *p)
     if (w->capture)
         w->capture(w->capture_ctx, p, now);
     w->frames[side]++;
-    if (w->loss > 0 && rng_unit(&w->rng) < w->loss) {
+    if (w->cut[side] || (w->loss > 0 && rng_unit(&w->rng) < w->loss)) {
         w->lost[side]++;
         pkt_free(p);
         return;
@@ -77,29 +80,47 @@ static inline void wire_join(struct wire *w, struct sched *s, struct netif *a, s
 }
 
 /* A host with one Ethernet interface eth0 (MAC 02:00:00:00:00:<id>) holding
- * addr/len, its xmit to be set by wire_join or a fake device. */
-static inline struct host *wire_host(const char *name, struct sched *s, struct pkt_pool *pool,
-                                     uint8_t id, uint32_t addr, uint8_t len)
+ * addr/len, its xmit to be set by wire_join or a fake device; its own
+ * random streams (ISNs, ephemeral ports) from host_seed. */
+static inline struct host *wire_host_seeded(const char *name, struct sched *s, struct pkt_pool *pool,
+                                            uint8_t id, uint32_t addr, uint8_t len, uint64_t host_seed)
 {
-    struct host *h = host_new(name, sched_rt(s), pool, 1);
+    struct host *h = host_new(name, sched_rt(s), pool, host_seed);
     const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, id };
     struct netif *nif = host_add_netif(h, "eth0", mac, NULL, NULL);
     netif_add_addr(nif, addr, len);
     return h;
 }
 
+/* The same, from host seed 1. */
+static inline struct host *wire_host(const char *name, struct sched *s, struct pkt_pool *pool,
+                                     uint8_t id, uint32_t addr, uint8_t len)
+{
+    return wire_host_seeded(name, s, pool, id, addr, len, 1);
+}
+
 /* a (10.0.0.1) and b (10.0.0.2) on one /24, joined by a wire. */
+#define WIRE_PAIR_A 0x0a000001u
+#define WIRE_PAIR_B 0x0a000002u
 struct wire_pair {
     struct host *a, *b;
     struct wire w;
 };
 
+/* The wire's losses draw from seed, the hosts' streams from host_seed. */
+static inline void wire_pair_seeded(struct wire_pair *p, struct sched *s, struct pkt_pool *pool,
+                                    sim_time_t delay, uint64_t seed, uint64_t host_seed)
+{
+    p->a = wire_host_seeded("a", s, pool, 1, WIRE_PAIR_A, 24, host_seed);
+    p->b = wire_host_seeded("b", s, pool, 2, WIRE_PAIR_B, 24, host_seed);
+    wire_join(&p->w, s, host_netif(p->a, "eth0"), host_netif(p->b, "eth0"), delay, seed);
+}
+
+/* The same, the hosts from seed 1. */
 static inline void wire_pair(struct wire_pair *p, struct sched *s, struct pkt_pool *pool,
                              sim_time_t delay, uint64_t seed)
 {
-    p->a = wire_host("a", s, pool, 1, 0x0a000001, 24);
-    p->b = wire_host("b", s, pool, 2, 0x0a000002, 24);
-    wire_join(&p->w, s, host_netif(p->a, "eth0"), host_netif(p->b, "eth0"), delay, seed);
+    wire_pair_seeded(p, s, pool, delay, seed, 1);
 }
 
 static inline void wire_pair_free(struct wire_pair *p)
@@ -140,14 +161,18 @@ static inline void wire_routed_free(struct wire_routed *t)
 }
 
 /* A Criterion suite whose tests share `s` and `pool`, checking at teardown
- * that no packet is still live. */
-#define WIRE_SUITE(name)                                                      \
+ * that no packet is still live. WIRE_SUITE_INIT(name, fn) also calls fn()
+ * before each test. */
+static inline void wire_suite_nothing(void) {}
+#define WIRE_SUITE(name) WIRE_SUITE_INIT(name, wire_suite_nothing)
+#define WIRE_SUITE_INIT(name, also)                                           \
     static struct sched s;                                                    \
     static struct pkt_pool *pool;                                             \
     static void wire_suite_init(void)                                         \
     {                                                                         \
         sched_init(&s);                                                       \
         pool = pkt_pool_new();                                                \
+        also();                                                               \
     }                                                                         \
     static void wire_suite_fini(void)                                         \
     {                                                                         \
