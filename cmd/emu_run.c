@@ -11,6 +11,7 @@
 #include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "cmd/emu.h"
+#include "cmd/sweep.h"
 #include "emu/run.h"
 #include "emu/run_load.h"
 #include "emu/world.h"
@@ -83,35 +84,32 @@ int cmd_emu_run(int argc, char **argv, FILE *out, FILE *err)
     int parsed = cmd_args_parse(&a, "lvslab emu run", EMU_RUN_ARGS, NULL, NULL, argc, argv, err);
     if (parsed)
         return parsed > 0 ? usage(out, CMD_OK) : usage(err, CMD_USAGE);
-    struct scenario sc;
-    char msg[512];
-    if (scenario_load(&sc, a.script, a.sets, a.nsets, msg, sizeof msg) < 0) {
-        fprintf(err, "lvslab emu run: %s\n", msg);
+    struct cmd_sweep sw;
+    if (cmd_sweep_load(&sw, &a, "lvslab emu run", err) < 0)
         return CMD_USAGE;
-    }
-    struct scn_run runs[SCN_MAX_RUNS];
-    int nruns = scenario_runs(&sc, runs, SCN_MAX_RUNS);
-    char dir[512], tag[EMU_TAG_MAX];
-    snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
+    struct scenario *sc = &sw.sc;
+    const char *dir = sw.dir;
+    int nruns = sw.n;
+    char msg[512], tag[EMU_TAG_MAX];
     if (a.tag)
         snprintf(tag, sizeof tag, "%s", a.tag);
     else
         snprintf(tag, sizeof tag, "e%d", (int)(getpid() % 1000));
-    int rc = scn_select_modes(&sc, a.modes, runs, &nruns, "lvslab emu run", err) < 0 ? CMD_USAGE : CMD_OK;
-    if (rc == CMD_OK && scn_mkdirs(dir) < 0) {
+    int rc = CMD_OK;
+    if (scn_mkdirs(dir) < 0) {
         fprintf(err, "lvslab emu run: %s: %s\n", dir, strerror(errno));
         rc = CMD_FAILED;
     }
     if (rc == CMD_OK)
-        cmd_keepalived_warnings(&sc, runs, nruns, "lvslab emu run", err);
+        cmd_keepalived_warnings(sc, sw.runs, nruns, "lvslab emu run", err);
     json_t *list = json_array();
     for (int i = 0; i < nruns && rc == CMD_OK; i++) {
-        fprintf(out, "emulated run %d/%d: %s", i + 1, nruns, scn_mode_name(runs[i].mode));
-        if (sc.sweep_param[0])
-            fprintf(out, " %s=%g", sc.sweep_param, runs[i].sweep_value);
+        fprintf(out, "emulated run %d/%d: %s", i + 1, nruns, scn_mode_name(sw.runs[i].mode));
+        if (sc->sweep_param[0])
+            fprintf(out, " %s=%g", sc->sweep_param, sw.runs[i].sweep_value);
         fprintf(out, " (tag %s)\n", tag);
         fflush(out);
-        json_t *rec = run_one(&sc, &runs[i], &a, dir, tag, &rc, msg, sizeof msg);
+        json_t *rec = run_one(sc, &sw.runs[i], &a, dir, tag, &rc, msg, sizeof msg);
         if (!rec) {
             fprintf(err, "lvslab emu run: %s\n", msg);
         } else {
@@ -119,7 +117,7 @@ int cmd_emu_run(int argc, char **argv, FILE *out, FILE *err)
         }
     }
     size_t kept = 0;
-    if (rc == CMD_OK && (scn_results_write(dir, &sc, "emu", list, &kept, msg, sizeof msg) < 0 ||
+    if (rc == CMD_OK && (scn_results_write(dir, sc, "emu", list, &kept, msg, sizeof msg) < 0 ||
                          cmd_report_write(dir, msg, sizeof msg) < 0)) {
         fprintf(err, "lvslab emu run: %s\n", msg);
         rc = CMD_FAILED;
@@ -130,6 +128,6 @@ int cmd_emu_run(int argc, char **argv, FILE *out, FILE *err)
         fputc('\n', out);
     }
     json_decref(list);
-    scenario_free(&sc);
+    cmd_sweep_free(&sw);
     return rc;
 }

@@ -17,6 +17,7 @@
 #include "cmd/progress.h"
 #include "cmd/progress_board.h"
 #include "cmd/run_split.h"
+#include "cmd/sweep.h"
 #include "sim/run.h"
 #include "scenario/plan.h"
 #include "scenario/results.h"
@@ -262,43 +263,34 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (!a.jobs)
         a.jobs = cpus > 0 ? cpus : 1;
-    struct scenario sc;
-    char msg[512];
-    if (scenario_load(&sc, a.script, a.sets, a.nsets, msg, sizeof msg) < 0) {
-        fprintf(err, "lvslab run: %s\n", msg);
+    struct cmd_sweep sw;
+    if (cmd_sweep_load(&sw, &a, "lvslab run", err) < 0)
         return CMD_USAGE;
-    }
-    struct scn_run all[MAX_RUNS], runs[MAX_RUNS];
-    int index[MAX_RUNS];
-    int total = scenario_runs(&sc, all, MAX_RUNS), nruns = total;
-    memcpy(runs, all, sizeof all);
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
-    int rc = scn_select_modes(&sc, a.modes, runs, &nruns, "lvslab run", err) < 0 ? CMD_USAGE : CMD_OK;
-    cmd_run_indexes(all, total, runs, nruns, index);
-    json_t *plan = scn_plan_json(&sc, runs, index, nruns);
-    if (rc == CMD_OK && split.plan) {
+    struct scenario *sc = &sw.sc;
+    json_t *plan = scn_plan_json(sc, sw.runs, sw.index, sw.n);
+    if (split.plan) {
         cmd_run_print_plan(plan, split.json, out);
         json_decref(plan);
-        scenario_free(&sc);
+        cmd_sweep_free(&sw);
         return CMD_OK;
     }
-    if (rc == CMD_OK && split.only && cmd_run_keep_only(split.only, total, runs, index, &nruns, err) < 0)
+    int rc = CMD_OK;
+    if (split.only && cmd_run_keep_only(split.only, sw.total, sw.runs, sw.index, &sw.n, err) < 0)
         rc = CMD_USAGE;
-    if (rc == CMD_OK && scn_mkdirs(dir) < 0) {
-        fprintf(err, "lvslab run: %s: %s\n", dir, strerror(errno));
+    if (rc == CMD_OK && scn_mkdirs(sw.dir) < 0) {
+        fprintf(err, "lvslab run: %s: %s\n", sw.dir, strerror(errno));
         rc = CMD_FAILED;
     }
     if (rc == CMD_OK)
-        cmd_keepalived_warnings(&sc, runs, nruns, "lvslab run", err);
+        cmd_keepalived_warnings(sc, sw.runs, sw.n, "lvslab run", err);
     json_t *list = json_array();
     if (rc == CMD_OK)
-        rc = run_all(&sc, runs, nruns, &a, dir, list, err);
+        rc = run_all(sc, sw.runs, sw.n, &a, sw.dir, list, err);
     if (rc == CMD_OK)
-        rc = write_out(dir, &sc, &a, plan, split.only, list, index, out, err);
+        rc = write_out(sw.dir, sc, &a, plan, split.only, list, sw.index, out, err);
     json_decref(list);
     json_decref(plan);
-    scenario_free(&sc);
+    cmd_sweep_free(&sw);
     return rc;
 }
 

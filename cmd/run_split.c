@@ -27,13 +27,6 @@ int cmd_run_split_opt(void *split, const char *arg, const char *next, FILE *err)
     return 2;
 }
 
-void cmd_run_indexes(const struct scn_run *all, int total, const struct scn_run *runs, int n, int *index)
-{
-    for (int i = 0, j = 0; i < total && j < n; i++)     /* --mode keeps the order */
-        if (all[i].mode == runs[j].mode && all[i].sweep_value == runs[j].sweep_value)
-            index[j++] = i;
-}
-
 void cmd_run_print_plan(const json_t *plan, bool json, FILE *out)
 {
     if (json) {

@@ -20,10 +20,6 @@ struct run_split {
 /* --plan, --json and --only as run's own options (a cmd_args_own_fn). */
 int cmd_run_split_opt(void *split, const char *arg, const char *next, FILE *err);
 
-/* index[i]: where runs[i], left by --mode, stands among the scenario's
- * runs all[0..total). */
-void cmd_run_indexes(const struct scn_run *all, int total, const struct scn_run *runs, int n, int *index);
-
 /* The plan on out: a line per run ("K MODE [PARAM=VALUE] seed=N"), or the
  * JSON of scenario/plan.h. */
 void cmd_run_print_plan(const json_t *plan, bool json, FILE *out);

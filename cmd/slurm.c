@@ -16,6 +16,7 @@
 
 #include "cmd/args.h"
 #include "cmd/cmd.h"
+#include "cmd/sweep.h"
 #include "scenario/results.h"
 
 #define SLURM_ARGS (CMD_ARG_MODE | CMD_ARG_SET | CMD_ARG_SEED | CMD_ARG_OUT)
@@ -204,34 +205,25 @@ static int slurm_main(int argc, char **argv, FILE *out, FILE *err)
     int parsed = cmd_args_parse(&a, "lvslab slurm", SLURM_ARGS, own_opt, &o, argc, argv, err);
     if (parsed)
         return parsed > 0 ? usage(out, CMD_OK) : usage(err, CMD_USAGE);
-    struct scenario sc;
-    char msg[512];
-    if (scenario_load(&sc, a.script, a.sets, a.nsets, msg, sizeof msg) < 0) {
-        fprintf(err, "lvslab slurm: %s\n", msg);
+    struct cmd_sweep sw;
+    if (cmd_sweep_load(&sw, &a, "lvslab slurm", err) < 0)
         return CMD_USAGE;
-    }
-    struct scn_run all[SCN_MAX_RUNS], runs[SCN_MAX_RUNS];
-    int index[SCN_MAX_RUNS], total = scenario_runs(&sc, all, SCN_MAX_RUNS), n = total;
-    memcpy(runs, all, sizeof all);
-    int rc = scn_select_modes(&sc, a.modes, runs, &n, "lvslab slurm", err) < 0 ? CMD_USAGE : CMD_OK;
-    for (int i = 0, j = 0; rc == CMD_OK && i < total && j < n; i++)
-        if (all[i].mode == runs[j].mode && all[i].sweep_value == runs[j].sweep_value)
-            index[j++] = i;
-    char dir[512], name[SCN_NAME_MAX + 8];
-    snprintf(dir, sizeof dir, "%s%s", a.out ? a.out : "out/", a.out ? "" : sc.name);
-    snprintf(name, sizeof name, "lvslab-%s", sc.name);
-    if (rc == CMD_OK && (strpbrk(dir, " \t\n'\"\\$`*?") || strpbrk(sc.name, " \t\n'\"\\$`*?"))) {
+    int rc = CMD_OK, n = sw.n;
+    const char *dir = sw.dir;
+    char name[SCN_NAME_MAX + 8];
+    snprintf(name, sizeof name, "lvslab-%s", sw.sc.name);
+    if (strpbrk(dir, " \t\n'\"\\$`*?") || strpbrk(sw.sc.name, " \t\n'\"\\$`*?")) {
         fprintf(err, "lvslab slurm: %s: the output folder and scenario name must be plain words\n", dir);
         rc = CMD_USAGE;
     }
-    int written = rc == CMD_OK ? write_jobs(&a, &o, dir, name, index, n, err) : 0;
+    int written = rc == CMD_OK ? write_jobs(&a, &o, dir, name, sw.index, n, err) : 0;
     if (written < 0)
         rc = written == -2 ? CMD_USAGE : CMD_FAILED;
     if (rc == CMD_OK)
         fprintf(out, "%d runs in %ld tasks: %s/slurm/{array.sbatch,merge.sbatch}\nsubmit with: sh %s/slurm/submit.sh\n"
                      "watch with: squeue --me; the merge writes %s/results.json\n",
                 n, (n + o.per_task - 1) / o.per_task, dir, dir, dir);
-    scenario_free(&sc);
+    cmd_sweep_free(&sw);
     return rc;
 }
 
