@@ -6,6 +6,7 @@
 
 #include "apps/bulk.h"
 #include "net/tcp.h"
+#include "support/leak_check.h"
 #include "support/wire.h"
 
 WIRE_SUITE(apps_bulk);

@@ -15,6 +15,7 @@
 #include "apps/http_server.h"
 #include "apps/http_wire.h"
 #include "net/tcp.h"
+#include "support/leak_check.h"
 #include "support/wire.h"
 
 WIRE_SUITE(apps_http);

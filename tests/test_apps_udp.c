@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "apps/udp_rr.h"
+#include "support/leak_check.h"
 #include "support/wire.h"
 
 WIRE_SUITE(apps_udp);

@@ -8,6 +8,7 @@
 #include "net/hdr.h"
 #include "net/icmp.h"
 #include "net/ipv4.h"
+#include "support/leak_check.h"
 #include "support/wire.h"
 
 WIRE_SUITE(arp);

@@ -13,12 +13,13 @@
 #include "net/eth.h"
 #include "net/icmp.h"
 #include "tests/support/director_rig.h"
+#include "tests/support/leak_check.h"
 
 static struct rig r;
 
 static void teardown(void)
 {
-    cr_assert_eq(rig_free(&r), 0, "packets still live");
+    leak_check(rig_free(&r));
 }
 
 TestSuite(director_dst, .fini = teardown);

@@ -12,6 +12,7 @@
 #include "net/ipv4_frag.h"
 #include "net/route.h"
 #include "net/udp.h"
+#include "support/leak_check.h"
 #include "support/wire.h"
 
 WIRE_SUITE(frag);

@@ -14,6 +14,7 @@
 #include "net/icmp.h"
 #include "net/ipv4.h"
 #include "net/route.h"
+#include "support/leak_check.h"
 #include "support/wire.h"
 
 WIRE_SUITE(ipv4);

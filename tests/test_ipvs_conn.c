@@ -12,6 +12,7 @@
 #include "lvs/proto_tcp.h"
 #include "net/mark.h"
 #include "tests/support/director_rig.h"
+#include "tests/support/leak_check.h"
 
 static struct rig r;
 
@@ -33,7 +34,7 @@ static void run_to(sim_time_t t)
 
 static void teardown(void)
 {
-    cr_assert_eq(rig_free(&r), 0, "packets still live");
+    leak_check(rig_free(&r));
 }
 
 TestSuite(ipvs_conn, .fini = teardown);
@@ -572,7 +573,7 @@ static void burst_run(enum ipvs_fwd fwd, bool burst, struct sent *s, uint64_t *i
     }
     *inpkts = r.ipvs.stats.inpkts;
     *conns = ipvs_conn_count(&r.ipvs);
-    cr_assert_eq(rig_free(&r), 0, "packets still live");
+    leak_check(rig_free(&r));
     memset(&r, 0, sizeof r);
 }
 

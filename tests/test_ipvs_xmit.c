@@ -6,12 +6,13 @@
 #include <criterion/criterion.h>
 
 #include "tests/support/director_rig.h"
+#include "tests/support/leak_check.h"
 
 static struct rig r;
 
 static void teardown(void)
 {
-    cr_assert_eq(rig_free(&r), 0, "packets still live");
+    leak_check(rig_free(&r));
 }
 
 TestSuite(ipvs_xmit, .fini = teardown);

@@ -9,12 +9,13 @@
 #include "net/host.h"
 #include "net/ipv4.h"
 #include "net/sw_offload.h"
+#include "tests/support/leak_check.h"
 #include "tests/support/offload_frames.h"
 
 static struct pkt_pool *pool;
 
 static void setup(void) { pool = pkt_pool_new(); }
-static void teardown(void) { cr_assert_eq(pkt_pool_free(pool), 0, "packets still live"); }
+static void teardown(void) { leak_check(pkt_pool_free(pool)); }
 
 /* An Ethernet frame of IPv4 proto with payload bytes 0, 1, 2, ... and
  * complete checksums (TCP: seq 1000, flags). */

@@ -15,6 +15,7 @@
 #include "engine/sched.h"
 #include "lvs/ipvs.h"
 #include "lvs/sched.h"
+#include "tests/support/leak_check.h"
 
 #define TSVC_VIP 0xc0a80001u    /* 192.168.0.1 */
 #define TSVC_RS(letter) (0x0a000000u + (uint32_t)((letter) - 'A' + 1))
