@@ -106,6 +106,9 @@ struct ipvs_sysctl {
     int conn_reuse_mode;             /* 0, 1 (default), 2 */
     bool conntrack;                  /* with mode 1 the kernel then drops the reusing SYN */
     int sloppy_tcp;                  /* create conns on any TCP packet, not just SYN */
+    /* not a kernel sysctl: count only ESTABLISHED TCP connections as active,
+     * as kernels before 4.8 did (since, SYN_SENT, SYN_RECV and SYNACK too) */
+    bool tcp_active_established_only;
     /* sync_threshold = "3 50": a connection is synced at its 3rd packet
      * from the client, then every 50 */
     uint32_t sync_threshold, sync_period;

@@ -45,7 +45,7 @@ Test(ipvs_conn, dr_states_follow_the_input_only_table)
     struct ipvs_conn *c = conn_of(0);
     cr_assert_not_null(c);
     cr_assert_str_eq(ipvs_tcp_state_name(c->state), "SYN_RECV");
-    cr_assert(dest(0)->inactconns == 1 && dest(0)->activeconns == 0);
+    cr_assert(dest(0)->inactconns == 0 && dest(0)->activeconns == 1, "SYN_RECV is active (Linux 4.8+)");
     cr_assert_eq(c->timeout_ms, 60000);
     rig_send(&r, 0, TCP_ACK);
     cr_assert_str_eq(ipvs_tcp_state_name(c->state), "ESTABLISHED");
@@ -115,6 +115,38 @@ Test(ipvs_conn, only_a_plain_ack_on_an_established_entry_skips_the_table)
     cr_assert_str_eq(ipvs_tcp_state_name(c[4]->state), "ESTABLISHED");
 }
 
+/* Since Linux 4.8 the handshake's states count as active: a SYN flood
+ * weighs on a dest as its established connections do, and lc spreads it;
+ * with only ESTABLISHED active (older kernels) the dest without an
+ * established connection takes the whole burst. */
+static void syn_burst_case(bool established_only, uint32_t expect_active1, uint32_t expect_inact1)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "lc", false);
+    r.ipvs.sysctl.tcp_active_established_only = established_only;
+    rig_send(&r, 0, TCP_SYN);                  /* lc: dest 1, first in the list */
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(conn_of(0)->daddr, RIG_RIP(1));
+    for (uint32_t k = 1; k <= 4; k++)
+        rig_send(&r, k, TCP_SYN);
+    cr_assert_eq(dest(1)->activeconns, expect_active1);
+    cr_assert_eq(dest(1)->inactconns, expect_inact1);
+    cr_assert_eq(dest(0)->activeconns + dest(0)->inactconns, 5 - expect_active1 - expect_inact1);
+}
+
+Test(ipvs_conn, a_syn_flood_counts_as_active_and_lc_spreads_it)
+{
+    syn_burst_case(false, 3, 0);              /* ties go to dest 1, first in the list */
+    cr_assert_eq(dest(0)->activeconns, 2);
+    cr_assert_eq(dest(0)->inactconns, 0);
+}
+
+Test(ipvs_conn, with_established_only_a_syn_flood_is_inactive)
+{
+    syn_burst_case(true, 1, 0);
+    cr_assert_eq(dest(0)->activeconns, 0);
+    cr_assert_eq(dest(0)->inactconns, 4);
+}
+
 Test(ipvs_conn, entries_expire_on_their_state_timeout)
 {
     rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
@@ -168,8 +200,8 @@ Test(ipvs_conn, upper_threshold_overloads_and_lower_lifts)
     for (uint32_t k = 0; k < 6; k++)
         rig_send(&r, k, TCP_SYN);
     cr_assert(dest(1)->overloaded);
-    cr_assert_eq(dest(1)->inactconns, 2);
-    cr_assert_eq(dest(0)->inactconns, 4);
+    cr_assert_eq(dest(1)->activeconns, 2);
+    cr_assert_eq(dest(0)->activeconns, 4);
     /* below the lower threshold the overload is lifted */
     for (uint32_t k = 0; k <= 2; k += 2) {    /* k=0 and k=2 went to dest 1 */
         rig_send(&r, k, TCP_RST);              /* a client RST leaves SYN_RECV as it is */
@@ -288,7 +320,7 @@ Test(ipvs_conn, a_readded_dest_comes_back_from_the_trash)
     cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
     cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
     cr_assert_null(r.ipvs.trash);
-    cr_assert_eq(dest(0)->inactconns, 1, "its connection came back with it");
+    cr_assert_eq(dest(0)->activeconns, 1, "its connection came back with it");
     cr_assert_eq(dest(0)->weight, 3);
     cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), -EEXIST);
 }
