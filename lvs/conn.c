@@ -17,6 +17,7 @@
 #define CONN_CHUNK IPVS_CONN_PER_CHUNK  /* entries per pool allocation */
 #define WHEEL_TICK (SIM_S / 32)         /* expiry precision: 31.25 ms */
 #define INDEX_MIN_BITS 12               /* the kernel's default table: 4096 */
+#define IPVS_CONN_EXPIRE_LATER_MS 60000u
 #define REF_MAX_CHUNKS ((size_t)1 << (32 - IPVS_CONN_REF_SLOT_BITS))
 
 static inline uint32_t ref_of(const struct ipvs_conn *c) { return c ? c->ref : 0; }
@@ -278,9 +279,12 @@ static void wheel_tick(void *arg)
         wheel_unlink(c);
         bool dead = c->flags & IPVS_CONN_F_DEAD;
         if (!dead && c->expires <= now) {
-            if (ipvs_conn_cold(c)->n_control)            /* a template lives while it controls */
+            if (ipvs_conn_cold(c)->n_control) {
+                /* a template lives while it controls: ip_vs_conn_expire's
+                 * expire_later re-arms it for 60 s, and that stays its timeout */
+                c->timeout_ms = IPVS_CONN_EXPIRE_LATER_MS;
                 c->expires = now + (sim_time_t)c->timeout_ms * SIM_MS;
-            else
+            } else
                 conn_kill(ipvs, c);
         }
         if (c->flags & IPVS_CONN_F_DEAD)

@@ -260,6 +260,30 @@ Test(ipvs_conn, persistence_keeps_a_client_network_on_one_dest)
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
 }
 
+/* A template whose time is up while a connection still holds it is
+ * re-armed for 60 s (ip_vs_conn_expire's expire_later), not for -p again. */
+Test(ipvs_conn, a_template_that_still_controls_is_rearmed_for_60s)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_ACK);                  /* ESTABLISHED: 900 s */
+    run_to(340 * SIM_S);
+    struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, RIG_PORT);
+    cr_assert_not_null(t, "held past its 300 s");
+    cr_assert_eq(t->timeout_ms, 60000);
+    rig_send(&r, 0, TCP_RST);                  /* CLOSE: the connection goes at 350 s */
+    run_to(355 * SIM_S);
+    cr_assert_null(conn_of(0));
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, RIG_PORT));
+    run_to(361 * SIM_S);
+    cr_assert_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, RIG_PORT),
+                   "300 s plus 60, not 300 s twice");
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
+}
+
 static void quiescent_case(bool expire_quiescent, bool expect_same)
 {
     rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
