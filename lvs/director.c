@@ -89,26 +89,39 @@ static bool template_valid(struct ipvs *ipvs, struct ipvs_conn *t)
 }
 
 /* ip_vs_sched_persist: the client's network goes where its template says,
- * or a new template is made with the scheduler's pick. */
+ * or a new template is made with the scheduler's pick. A template is keyed
+ * by the packet's protocol, the client's network and the VIP, plus the
+ * port when the packet is for the service's own port; a fwmark service's
+ * by protocol 0 (IPPROTO_IP) and the mark. The connection goes to the
+ * dest's port only for the service's own port (*dport). */
 static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service *svc,
-                                          const struct ipvs_tuple *t, struct ipvs_conn **tmpl_out)
+                                          const struct ipvs_tuple *t, struct ipvs_conn **tmpl_out,
+                                          uint16_t *dport)
 {
     uint32_t snet = t->saddr & svc->netmask;
-    uint8_t proto = svc->fwmark || !svc->port ? 0 : t->protocol;   /* IPPROTO_IP */
-    uint32_t vaddr = svc->fwmark ? svc->fwmark : t->daddr;
-    uint16_t vport = svc->fwmark || !svc->port ? 0 : t->dport;
+    uint8_t proto = t->protocol;
+    uint32_t vaddr = t->daddr;
+    uint16_t vport = 0;
+    bool own_port = t->dport == svc->port;
+    if (own_port)
+        vport = t->dport;
+    else if (svc->fwmark) {
+        proto = 0;                    /* IPPROTO_IP */
+        vaddr = svc->fwmark;
+    }
     struct ipvs_conn *tmpl = ipvs_conn_template_get(ipvs, proto, snet, vaddr, vport);
     if (!tmpl || !template_valid(ipvs, tmpl)) {
         struct ipvs_dest *d = svc->sched->schedule(svc, t);
         if (!d)
             return NULL;
         struct ipvs_conn_param tp = { .protocol = proto, .caddr = snet, .vaddr = vaddr, .vport = vport,
-                                      .daddr = d->addr, .dport = d->port, .flags = IPVS_CONN_F_TEMPLATE,
-                                      .fwd = (uint8_t)d->fwd };
+                                      .daddr = d->addr, .dport = own_port ? d->port : 0,
+                                      .flags = IPVS_CONN_F_TEMPLATE, .fwd = (uint8_t)d->fwd };
         tmpl = ipvs_conn_new(ipvs, &tp, d, svc->timeout * 1000u);
     }
     ipvs_conn_touch(ipvs, tmpl, rt_now(ipvs->rt));
     *tmpl_out = tmpl;
+    *dport = own_port && tmpl->dest->port ? tmpl->dest->port : t->dport;
     return tmpl->dest;
 }
 
@@ -118,7 +131,8 @@ static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, c
                                   struct pkt *p)
 {
     struct ipvs_conn *tmpl = NULL;
-    struct ipvs_dest *d = svc->flags & IPVS_SVC_PERSISTENT ? schedule_persist(ipvs, svc, t, &tmpl)
+    uint16_t dport = 0;
+    struct ipvs_dest *d = svc->flags & IPVS_SVC_PERSISTENT ? schedule_persist(ipvs, svc, t, &tmpl, &dport)
                                                           : svc->sched->schedule(svc, t);
     if (!d) {
         /* ip_vs_leave: the kernel answers port unreachable */
@@ -127,7 +141,7 @@ static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, c
     }
     struct ipvs_conn_param cp = {
         .protocol = t->protocol, .caddr = t->saddr, .cport = t->sport, .vaddr = t->daddr,
-        .vport = t->dport, .daddr = d->addr, .dport = d->port ? d->port : t->dport,
+        .vport = t->dport, .daddr = d->addr, .dport = tmpl ? dport : d->port ? d->port : t->dport,
         .flags = IPVS_CONN_F_INACTIVE, .fwd = (uint8_t)d->fwd,
     };
     if (d->fwd == IPVS_FWD_DROUTE || d->fwd == IPVS_FWD_TUNNEL)

@@ -23,6 +23,7 @@ static const char *protocol_name(uint8_t proto)
     switch (proto) {
     case IPPROTO_TCP: return "TCP";
     case IPPROTO_UDP: return "UDP";
+    case 0: return "IP";              /* ip_vs_proto_name: a fwmark service's templates */
     default: return "?";
     }
 }

@@ -580,6 +580,60 @@ Test(ipvs_conn, fwmark_service_takes_marked_packets)
     cr_assert_eq(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0), t);
 }
 
+/* Port-zero persistent services keep their templates apart by protocol
+ * (<protocol, caddr, 0, vaddr, 0>): a client's UDP datagram does not follow
+ * its TCP template to the TCP service's real server. Only fwmark templates
+ * take protocol 0, which -L -c names IP. */
+Test(ipvs_conn, port_zero_templates_are_keyed_by_the_packets_protocol)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 0, "rr", false);
+    struct ipvs_service_conf tcp = { .protocol = IPPROTO_TCP, .addr = RIG_VIP, .sched_name = "rr",
+                                     .flags = IPVS_SVC_PERSISTENT, .timeout = 300 };
+    struct ipvs_service_conf udp = tcp;
+    udp.protocol = IPPROTO_UDP;
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &tcp), 0);
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &udp), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &tcp, &(struct ipvs_dest_conf){ .addr = RIG_RIP(0), .fwd = IPVS_FWD_DROUTE,
+                                                                        .weight = 1 }), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &udp, &(struct ipvs_dest_conf){ .addr = RIG_RIP(1), .fwd = IPVS_FWD_DROUTE,
+                                                                        .weight = 1 }), 0);
+    rig_introduce(&r, r.back, RIG_RIP(0), 11);
+    rig_introduce(&r, r.back, RIG_RIP(1), 12);
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1000, RIG_VIP, 443, IPPROTO_TCP, TCP_SYN, 0));
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1001, RIG_VIP, 53, IPPROTO_UDP, 0, 20));
+    struct ipvs_conn *t = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), 1000, RIG_VIP, 443);
+    struct ipvs_conn *u = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_UDP, rig_client(0), 1001, RIG_VIP, 53);
+    cr_assert(t && u);
+    cr_assert_eq(t->daddr, RIG_RIP(0));
+    cr_assert_eq(u->daddr, RIG_RIP(1), "the UDP service's own real server");
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, 0));
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_UDP, rig_client(0), RIG_VIP, 0));
+    cr_assert_null(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), RIG_VIP, 0));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+}
+
+Test(ipvs_conn, fwmark_templates_list_as_protocol_ip)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 0, "rr", false);
+    struct ipvs_service_conf fw = { .fwmark = 7, .sched_name = "rr", .flags = IPVS_SVC_PERSISTENT,
+                                    .timeout = 60 };
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &fw), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &fw, &(struct ipvs_dest_conf){ .addr = RIG_RIP(0), .fwd = IPVS_FWD_DROUTE,
+                                                                       .weight = 1 }), 0);
+    rig_introduce(&r, r.back, RIG_RIP(0), 11);
+    struct mark_rule rule = { .protocol = IPPROTO_TCP, .daddr = RIG_VIP, .prefix_len = 32,
+                              .dport_lo = 80, .dport_hi = 80, .mark = 7 };
+    cr_assert_eq(mark_rule_add(r.h, &rule), 0);
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1000, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ipvsadm_list_conns(ipvs_director_conn_rows, &r.ipvs, IPVSADM_FMT_NUMERIC, out);
+    fclose(out);
+    cr_assert(strstr(text, "\nIP  01:00  NONE        172.16.0.0:0       0.0.0.7:0          10.2.0.11:0\n"), "%s", text);
+    free(text);
+}
+
 /* What leaves the back interface, summed in order. */
 struct sent {
     uint64_t hash;
