@@ -31,6 +31,11 @@ struct ipvs_service *ipvs_service_lookup(struct ipvs *ipvs, uint32_t fwmark, uin
         return svc;
     if ((svc = ipvs_service_find(ipvs, protocol, addr, port, 0)))
         return svc;
+    /* ip_vs_service_find: a TCP packet to the FTP data port or an
+     * unprivileged port may be an FTP data connection of the FTP service */
+    if (protocol == IPPROTO_TCP && ipvs->ftp_services && (port == IPVS_FTPDATA || port >= 1024) &&
+        (svc = ipvs_service_find(ipvs, protocol, addr, IPVS_FTPPORT, 0)))
+        return svc;
     return ipvs_service_find(ipvs, protocol, addr, 0, 0);
 }
 
@@ -91,8 +96,8 @@ static bool template_valid(struct ipvs *ipvs, struct ipvs_conn *t)
 /* ip_vs_sched_persist: the client's network goes where its template says,
  * or a new template is made with the scheduler's pick. A template is keyed
  * by the packet's protocol, the client's network and the VIP, plus the
- * port when the packet is for the service's own port; a fwmark service's
- * by protocol 0 (IPPROTO_IP) and the mark. The connection goes to the
+ * port when the packet is for the service's own port (but for FTP's); a
+ * fwmark service's by protocol 0 (IPPROTO_IP) and the mark. The connection goes to the
  * dest's port only for the service's own port (*dport). */
 static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service *svc,
                                           const struct ipvs_tuple *t, struct ipvs_conn **tmpl_out,
@@ -102,10 +107,12 @@ static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service
     uint8_t proto = t->protocol;
     uint32_t vaddr = t->daddr;
     uint16_t vport = 0;
-    bool own_port = t->dport == svc->port;
+    /* the template's port, and its dest's: not for FTP, whose control
+     * and data connections share <protocol, caddr, 0, vaddr, 0> */
+    bool own_port = t->dport == svc->port && svc->port != IPVS_FTPPORT;
     if (own_port)
         vport = t->dport;
-    else if (svc->fwmark) {
+    else if (t->dport != svc->port && svc->fwmark) {
         proto = 0;                    /* IPPROTO_IP */
         vaddr = svc->fwmark;
     }
@@ -121,21 +128,35 @@ static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service
     }
     ipvs_conn_touch(ipvs, tmpl, rt_now(ipvs->rt));
     *tmpl_out = tmpl;
-    *dport = own_port && tmpl->dest->port ? tmpl->dest->port : t->dport;
+    *dport = t->dport == svc->port && tmpl->dest->port ? tmpl->dest->port : t->dport;
     return tmpl->dest;
 }
 
-/* A new connection for a packet to svc, or NULL (no dest: the client was
- * told, no local port: dropped). */
+/* A new connection for a packet to svc, or NULL with the packet's verdict
+ * in *verdict (not scheduled: accepted; no dest: the client was told and
+ * the packet dropped; no local port: dropped). */
 static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_tuple *t,
-                                  struct pkt *p)
+                                  struct pkt *p, enum host_verdict *verdict)
 {
     struct ipvs_conn *tmpl = NULL;
     uint16_t dport = 0;
-    struct ipvs_dest *d = svc->flags & IPVS_SVC_PERSISTENT ? schedule_persist(ipvs, svc, t, &tmpl, &dport)
-                                                          : svc->sched->schedule(svc, t);
+    *verdict = VERDICT_DROP;
+    if (t->sport == IPVS_FTPDATA) {
+        *verdict = VERDICT_ACCEPT;    /* ip_vs_schedule: never an active FTP data connection */
+        return NULL;
+    }
+    struct ipvs_dest *d = NULL;
+    if (svc->flags & IPVS_SVC_PERSISTENT)
+        d = schedule_persist(ipvs, svc, t, &tmpl, &dport);
+    else if (svc->fwmark || t->dport == svc->port)
+        d = svc->sched->schedule(svc, t);
     if (!d) {
-        /* ip_vs_leave: the kernel answers port unreachable */
+        /* ip_vs_leave: packets for other ports than an FTP service's pass;
+         * otherwise the kernel answers port unreachable */
+        if (svc->port == IPVS_FTPPORT && t->dport != IPVS_FTPPORT) {
+            *verdict = VERDICT_ACCEPT;
+            return NULL;
+        }
         icmp_send_error(ipvs->host, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
         return NULL;
     }
@@ -281,9 +302,10 @@ static enum host_verdict synproxy_new(struct ipvs *ipvs, struct ipvs_service *sv
     case IPVS_SYNPROXY_CONNECT:
         break;
     }
-    struct ipvs_conn *c = schedule(ipvs, svc, t, p);
+    enum host_verdict verdict;
+    struct ipvs_conn *c = schedule(ipvs, svc, t, p, &verdict);
     if (!c)
-        return VERDICT_DROP;
+        return verdict;
     count(ipvs, c, p->len, true);
     ipvs_synproxy_connect(ipvs, c, p, &opts);
     return VERDICT_STOLEN;
@@ -324,9 +346,10 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
             return synproxy_new(ipvs, svc, &t, p);
         if (t.protocol == IPPROTO_TCP && !syn && !(ipvs->sysctl.sloppy_tcp && !(flags & TCP_RST)))
             return VERDICT_ACCEPT;    /* no entry and no SYN: the host's own stack answers */
-        c = schedule(ipvs, svc, &t, p);
+        enum host_verdict verdict;
+        c = schedule(ipvs, svc, &t, p, &verdict);
         if (!c)
-            return VERDICT_DROP;
+            return verdict;
         if (c->fwd == IPVS_FWD_FULLNAT && t.protocol == IPPROTO_TCP)
             ipvs_fullnat_adjust_mss(p);
     }

@@ -138,6 +138,7 @@ struct ipvs {
     struct rt *rt;
     struct ipvs_service *services;
     int num_services;
+    int ftp_services;                /* services on port 21 (ftpsvc_counter) */
     struct ipvs_sysctl sysctl;
     struct ipvs_timeouts timeouts;
     uint64_t seed;                   /* random schedulers' streams derive from it (the run's seed) */
@@ -201,6 +202,10 @@ void ipvs_zero(struct ipvs *ipvs, const struct ipvs_service_conf *svc);   /* -Z;
 
 struct ipvs_service *ipvs_service_find(struct ipvs *ipvs, uint8_t protocol, uint32_t addr,
                                        uint16_t port, uint32_t fwmark);
+
+/* FTP: the control port, and the active data connection's source port. */
+#define IPVS_FTPPORT 21
+#define IPVS_FTPDATA 20
 struct ipvs_dest *ipvs_dest_find(struct ipvs_service *svc, uint32_t addr, uint16_t port);
 
 /* ipvsadm's text (libipvs's ipvs_strerror) for an errno from one of the calls above. */

@@ -102,6 +102,8 @@ int ipvs_service_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
         tail = &(*tail)->next;
     *tail = s;
     ipvs->num_services++;
+    if (s->port == IPVS_FTPPORT)
+        ipvs->ftp_services++;
     return 0;
 }
 
@@ -174,6 +176,8 @@ int ipvs_service_del(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
         return -ESRCH;
     *pp = s->next;
     ipvs->num_services--;
+    if (s->port == IPVS_FTPPORT)
+        ipvs->ftp_services--;
     ipvs->fullnat_laddrs -= s->nladdrs;
     while (s->dests)
         unlink_dest(ipvs, s, s->dests);

@@ -634,6 +634,75 @@ Test(ipvs_conn, fwmark_templates_list_as_protocol_ip)
     free(text);
 }
 
+static struct ipvs_conn *tcp_conn(uint16_t cport, uint16_t vport)
+{
+    return ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), cport, RIG_VIP, vport);
+}
+
+static void ftp_rig(bool persistent)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 0, "rr", true);
+    struct ipvs_service_conf ftp = { .protocol = IPPROTO_TCP, .addr = RIG_VIP, .port = 21, .sched_name = "rr",
+                                     .flags = persistent ? IPVS_SVC_PERSISTENT : 0, .timeout = 300 };
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &ftp), 0);
+    for (int d = 0; d < 2; d++)
+        cr_assert_eq(ipvs_dest_add(&r.ipvs, &ftp, &(struct ipvs_dest_conf){ .addr = RIG_RIP(d), .port = 21,
+                                                                            .fwd = IPVS_FWD_DROUTE, .weight = 1 }), 0);
+    rig_introduce(&r, r.back, RIG_RIP(0), 11);
+    rig_introduce(&r, r.back, RIG_RIP(1), 12);
+}
+
+static void syn_to(uint16_t cport, uint16_t vport)
+{
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), cport, RIG_VIP, vport, IPPROTO_TCP, TCP_SYN, 0));
+}
+
+/* Persistent FTP (ip_vs_service_find's ftpsvc_counter, ip_vs_sched_persist):
+ * a TCP connection to the FTP data port or an unprivileged port of the VIP
+ * is the FTP service's, and follows the client's one template, which has
+ * no port: <TCP, caddr, 0, vaddr, 0>. */
+Test(ipvs_conn, persistent_ftp_takes_the_data_connections)
+{
+    ftp_rig(true);
+    syn_to(1000, 21);
+    struct ipvs_conn *ctl = tcp_conn(1000, 21);
+    cr_assert_not_null(ctl);
+    struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, 0);
+    cr_assert_not_null(t, "the FTP template has port 0");
+    cr_assert_eq(t->dport, 0);
+    cr_assert_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, 21));
+    syn_to(1001, 30000);                       /* passive data connection */
+    syn_to(1002, 20);                          /* to the data port */
+    struct ipvs_conn *pasv = tcp_conn(1001, 30000), *data = tcp_conn(1002, 20);
+    cr_assert(pasv && data, "scheduled by the FTP service");
+    cr_assert_eq(pasv->daddr, ctl->daddr, "the control connection's real server");
+    cr_assert_eq(data->daddr, ctl->daddr);
+    cr_assert_eq(pasv->dport, 30000);
+    cr_assert_eq(ipvs_conn_cold(t)->n_control, 3);
+    syn_to(1003, 500);                         /* a privileged port other than 20: not FTP's */
+    cr_assert_null(tcp_conn(1003, 500));
+    syn_to(20, 21);                            /* from port 20: never scheduled */
+    cr_assert_null(tcp_conn(20, 21));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+}
+
+/* A non-persistent FTP service finds the data connections too but does not
+ * schedule them: they pass to the director's own stack (ip_vs_leave), with
+ * no port unreachable. */
+Test(ipvs_conn, nonpersistent_ftp_lets_other_ports_pass)
+{
+    ftp_rig(false);
+    uint64_t front = r.front_dev.frames;
+    syn_to(1001, 30000);
+    cr_assert_null(tcp_conn(1001, 30000));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
+    cr_assert(r.front_dev.frames == front || !r.front_dev.last ||
+                  ((const struct ipv4_hdr *)(r.front_dev.last->data + ETH_HLEN))->proto != IPPROTO_ICMP_,
+              "no port unreachable from IPVS");
+    syn_to(1000, 21);
+    cr_assert_not_null(tcp_conn(1000, 21));
+}
+
 /* What leaves the back interface, summed in order. */
 struct sent {
     uint64_t hash;
