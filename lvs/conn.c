@@ -438,6 +438,26 @@ void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)
     }
 }
 
+void ipvs_conn_flush_nodest(struct ipvs *ipvs)
+{
+    struct ipvs_conn_table *t = ipvs->conns;
+    if (!t)
+        return;
+    for (size_t i = 0; i < (size_t)1 << t->in.bits; i++) {
+        /* a killed entry keeps its link, and its memory until its wheel slot */
+        for (struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[i]), *next; c; c = next) {
+            next = c->in_next;
+            if ((c->flags & IPVS_CONN_F_DEAD) || !c->dest || c->dest->available ||
+                ipvs_conn_cold(c)->n_control)
+                continue;
+            struct ipvs_conn *ctl = ipvs_conn_cold(c)->control;
+            conn_kill(ipvs, c);
+            if (ctl && !(ctl->flags & IPVS_CONN_F_DEAD) && !ipvs_conn_cold(ctl)->n_control)
+                conn_kill(ipvs, ctl);
+        }
+    }
+}
+
 size_t ipvs_conn_count(const struct ipvs *ipvs)
 {
     return ipvs->conns->in.count;

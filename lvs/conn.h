@@ -269,6 +269,11 @@ void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp);
 /* Expire at once (ip_vs_conn_expire_now): gone before the next packet. */
 void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp);
 
+/* expire_nodest_conn (ip_vs_expire_nodest_conn_flush): every connection
+ * of a deleted dest that controls none expires now, and with it its
+ * template once that controls no other. */
+void ipvs_conn_flush_nodest(struct ipvs *ipvs);
+
 /* Entries in the table (templates included), and bytes it holds. */
 size_t ipvs_conn_count(const struct ipvs *ipvs);
 /* The most entries held at once since the table was made or the mark reset

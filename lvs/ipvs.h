@@ -67,7 +67,8 @@ struct ipvs_dest {
     int last_weight;                 /* the latest non-zero weight (mh's table keeps it) */
     uint32_t u_threshold, l_threshold;   /* -x, -y; 0 = none */
     uint32_t activeconns, inactconns, persistconns;
-    bool available;                  /* false once deleted while connections hold it */
+    bool available;                  /* false once deleted: it waits in the trash */
+    sim_time_t idle_start;           /* in the trash: when it was first seen unheld (0: not yet) */
     bool overloaded;                 /* IP_VS_DEST_F_OVERLOAD */
     uint32_t refcnt;                 /* connections bound to it */
     struct ipvs_stats stats;
@@ -143,7 +144,10 @@ struct ipvs {
     struct ipvs_timeouts timeouts;
     uint64_t seed;                   /* random schedulers' streams derive from it (the run's seed) */
     struct ipvs_conn_table *conns;
-    struct ipvs_dest *trash;         /* deleted dests still held by connections */
+    struct ipvs_dest *trash;         /* deleted dests, kept IP_VS_DEST_TRASH_PERIOD once unheld */
+    struct rt_timer trash_timer;     /* ip_vs_dest_trash_expire, every 60 s while the trash holds any */
+    struct rt_timer nodest_timer;    /* expire_nodest_conn: the flush after a dest is deleted */
+    bool trash_closing;              /* ipvs_destroy: dests let go are freed at once */
     int fullnat_laddrs;              /* local addresses of all services: replies may come to them */
     struct ipvs_stats stats;         /* the director's totals */
     struct rt_timer est_timer;       /* lvs/est.c: the 2 s rate estimator tick */
@@ -211,9 +215,14 @@ struct ipvs_dest *ipvs_dest_find(struct ipvs_service *svc, uint32_t addr, uint16
 /* ipvsadm's text (libipvs's ipvs_strerror) for an errno from one of the calls above. */
 const char *ipvs_strerror(enum ipvs_op op, int err);
 
-/* A dest deleted while connections still hold it waits in ipvs->trash, as
- * the kernel's dest_trash; a re-added dest comes back from there with its
- * counters. These take and drop a connection's reference. */
+/* A deleted dest waits in ipvs->trash, as the kernel's dest_trash: while
+ * connections (or lblc/lblcr) hold it, then IP_VS_DEST_TRASH_PERIOD (120 s)
+ * more, checked every 60 s; a dest added again to a service of the same
+ * protocol, address and port (or fwmark) comes back from there with its
+ * counters (its statistics zeroed if the service was made anew). Without a
+ * clock (ipvs->rt NULL) a dest is freed once unheld. These take and drop
+ * a connection's reference. */
+#define IPVS_DEST_TRASH_PERIOD_S 120
 void ipvs_dest_hold(struct ipvs_dest *d);
 void ipvs_dest_put(struct ipvs *ipvs, struct ipvs_dest *d);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/xalloc.h"
+#include "lvs/conn.h"
 #include "lvs/est.h"
 #include "lvs/ipvs.h"
 #include "lvs/sched.h"
@@ -22,6 +23,9 @@ const char *ipvs_fwd_name(enum ipvs_fwd fwd)
     return (unsigned)fwd < IPVS_FWD_METHODS ? names[fwd] : "?";
 }
 
+static void trash_expire(void *arg);
+static void nodest_flush(void *arg);
+
 void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt)
 {
     *ipvs = (struct ipvs){
@@ -29,12 +33,61 @@ void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt)
         .sysctl = { .conn_reuse_mode = 1, .sync_threshold = 3, .sync_period = 50 },
         .timeouts = { .tcp = 900, .tcpfin = 120, .udp = 300 },
     };
+    rt_timer_init(&ipvs->trash_timer, trash_expire, ipvs);
+    rt_timer_init(&ipvs->nodest_timer, nodest_flush, ipvs);
+}
+
+static void service_put(struct ipvs_service *svc);
+
+static void trash_free(struct ipvs *ipvs, struct ipvs_dest *d)
+{
+    for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next)
+        if (*pp == d) {
+            *pp = d->next;
+            break;
+        }
+    service_put(d->svc);
+    free(d);
 }
 
 void ipvs_destroy(struct ipvs *ipvs)
 {
     ipvs_est_stop(ipvs);
+    if (ipvs->rt) {
+        rt_timer_cancel(ipvs->rt, &ipvs->trash_timer);
+        rt_timer_cancel(ipvs->rt, &ipvs->nodest_timer);
+    }
+    ipvs->trash_closing = true;
     ipvs_flush(ipvs);
+    for (struct ipvs_dest *d = ipvs->trash, *next; d; d = next) {
+        next = d->next;
+        if (!d->refcnt)
+            trash_free(ipvs, d);
+    }
+}
+
+/* ip_vs_dest_trash_expire: a dest no one holds is freed 120 s after the
+ * first check that found it so (the checks are 60 s apart). */
+static void trash_expire(void *arg)
+{
+    struct ipvs *ipvs = arg;
+    sim_time_t now = rt_now(ipvs->rt);
+    for (struct ipvs_dest *d = ipvs->trash, *next; d; d = next) {
+        next = d->next;
+        if (d->refcnt)
+            continue;
+        if (!d->idle_start)
+            d->idle_start = now > 0 ? now : 1;
+        else if (now >= d->idle_start + IPVS_DEST_TRASH_PERIOD_S * SIM_S)
+            trash_free(ipvs, d);
+    }
+    if (ipvs->trash)
+        rt_timer_arm_in(ipvs->rt, &ipvs->trash_timer, IPVS_DEST_TRASH_PERIOD_S / 2 * SIM_S);
+}
+
+static void nodest_flush(void *arg)
+{
+    ipvs_conn_flush_nodest(arg);
 }
 
 static bool same_service(const struct ipvs_service *s, const struct ipvs_service_conf *c)
@@ -157,13 +210,26 @@ static void unlink_dest(struct ipvs *ipvs, struct ipvs_service *svc, struct ipvs
     if (svc->sched->del_dest)
         svc->sched->del_dest(svc, d);
     d->available = false;
-    if (d->refcnt) {
-        d->next = ipvs->trash;
-        ipvs->trash = d;
-    } else {
-        service_put(svc);
-        free(d);
+    if (!ipvs->rt || ipvs->trash_closing) {
+        if (d->refcnt) {
+            d->next = ipvs->trash;
+            ipvs->trash = d;
+        } else {
+            service_put(svc);
+            free(d);
+        }
+        return;
     }
+    /* __ip_vs_del_dest: into the trash, whose timer starts with its first dest */
+    if (!ipvs->trash)
+        rt_timer_arm_in(ipvs->rt, &ipvs->trash_timer, IPVS_DEST_TRASH_PERIOD_S / 2 * SIM_S);
+    d->idle_start = 0;
+    d->next = ipvs->trash;
+    ipvs->trash = d;
+    /* and with expire_nodest_conn its connections are flushed (Linux 5.9+),
+     * a jiffy later in the kernel's work queue: here at once after this event */
+    if (ipvs->sysctl.expire_nodest_conn && ipvs->conns && !rt_timer_armed(&ipvs->nodest_timer))
+        rt_timer_arm_in(ipvs->rt, &ipvs->nodest_timer, 0);
 }
 
 int ipvs_service_del(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
@@ -234,13 +300,24 @@ static void set_dest(struct ipvs_dest *d, const struct ipvs_dest_conf *c, bool a
     d->l_threshold = c->l_threshold;
 }
 
-/* A dest of this service waiting in the trash, taken out of it. */
+/* ip_vs_trash_get_dest: a dest of a service with this one's protocol,
+ * address and port (or fwmark) waiting in the trash, taken out of it and
+ * bound to svc (a service made anew zeroes its statistics). */
 static struct ipvs_dest *trash_take(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_dest_conf *c)
 {
     for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next) {
         struct ipvs_dest *d = *pp;
-        if (d->svc == svc && d->addr == c->addr && d->port == c->port) {
+        const struct ipvs_service *o = d->svc;
+        if (d->addr == c->addr && d->port == c->port && o->fwmark == svc->fwmark &&
+            o->protocol == svc->protocol && (svc->fwmark || (o->addr == svc->addr && o->port == svc->port))) {
             *pp = d->next;
+            if (o != svc) {
+                d->stats = (struct ipvs_stats){ 0 };
+                d->est = (struct ipvs_est){ 0 };
+                svc->refcnt++;
+                d->svc = svc;
+                service_put((struct ipvs_service *)o);
+            }
             return d;
         }
     }
@@ -314,13 +391,8 @@ void ipvs_dest_put(struct ipvs *ipvs, struct ipvs_dest *d)
 {
     if (--d->refcnt || d->available)
         return;
-    for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next)
-        if (*pp == d) {
-            *pp = d->next;
-            break;
-        }
-    service_put(d->svc);
-    free(d);
+    if (!ipvs->rt || ipvs->trash_closing)     /* no trash timer to collect it */
+        trash_free(ipvs, d);
 }
 
 const char *ipvs_strerror(enum ipvs_op op, int err)

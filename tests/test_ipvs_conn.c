@@ -323,7 +323,10 @@ static void nodest_case(bool expire_nodest)
     rig_send(&r, 0, TCP_ACK);
     cr_assert_eq(r.back_dev.frames, out, "a packet for a deleted dest is dropped");
     cr_assert_eq(conn_of(0) == NULL, expire_nodest);
-    cr_assert_eq(r.ipvs.trash == NULL, expire_nodest, "the trash empties with the last connection");
+    run_to(179 * SIM_S);
+    cr_assert_not_null(r.ipvs.trash, "unheld, it waits 120 s after the check at 60 s");
+    run_to(181 * SIM_S);
+    cr_assert_eq(r.ipvs.trash == NULL, expire_nodest, "freed 120 s after its last connection went");
 }
 
 Test(ipvs_conn, without_expire_nodest_conn_the_entry_stays)
@@ -347,6 +350,80 @@ Test(ipvs_conn, a_readded_dest_comes_back_from_the_trash)
     cr_assert_eq(dest(0)->activeconns, 1, "its connection came back with it");
     cr_assert_eq(dest(0)->weight, 3);
     cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), -EEXIST);
+}
+
+/* A dest deleted with no connection still goes to the trash, and comes
+ * back from it with its counters when it is added again in time. */
+Test(ipvs_conn, an_unheld_deleted_dest_waits_in_the_trash_with_its_counters)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_RST);                  /* SYN_RECV stays; then expire it */
+    ipvs_conn_expire_now(&r.ipvs, conn_of(0));
+    cr_assert_eq(dest(0)->stats.conns, 1);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(0), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 2 };
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_not_null(r.ipvs.trash);
+    run_to(100 * SIM_S);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_null(r.ipvs.trash);
+    cr_assert_eq(dest(0)->stats.conns, 1, "revived with its counters");
+    cr_assert_eq(dest(0)->weight, 2);
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    run_to(279 * SIM_S);                       /* first seen unheld at 160 s, freed at 280 s */
+    cr_assert_not_null(r.ipvs.trash);
+    run_to(281 * SIM_S);
+    cr_assert_null(r.ipvs.trash, "freed by the trash timer");
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_eq(dest(0)->stats.conns, 0, "a new dest");
+}
+
+/* A service deleted and made again finds its old dests in the trash (by
+ * protocol, address and port): their connections forward again, and their
+ * statistics start from zero. */
+Test(ipvs_conn, a_remade_service_revives_its_dests_connections)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(ipvs_service_del(&r.ipvs, &r.svc), 0);
+    uint64_t out = r.back_dev.frames;
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(r.back_dev.frames, out, "its dest is gone: dropped");
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &r.svc), 0);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(0), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 1 };
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_null(r.ipvs.trash);
+    cr_assert_eq(dest(0)->activeconns, 1, "its connection came back with it");
+    cr_assert_eq(dest(0)->stats.conns, 0, "a new service: statistics zeroed");
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(r.back_dev.frames, out + 1, "forwarded again");
+    cr_assert_eq(conn_of(0)->dest, dest(0));
+}
+
+/* With expire_nodest_conn, deleting a dest flushes its connections at
+ * once, without waiting for their packets (Linux 5.9+), and a template
+ * that controls no other connection with them. */
+Test(ipvs_conn, expire_nodest_conn_flushes_a_deleted_dests_connections)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
+    r.ipvs.sysctl.expire_nodest_conn = true;
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    r.svc.netmask = 0xffffff00;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    for (uint32_t k = 0; k < 3; k++) {
+        rig_send(&r, k, TCP_SYN);
+        rig_send(&r, k, TCP_ACK);
+    }
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+    struct ipvs_dest_conf dc = { .addr = conn_of(0)->daddr, .port = RIG_PORT };
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    run_to(1 * SIM_MS);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0, "connections and template flushed with no packet");
+    rig_send(&r, 3, TCP_SYN);
+    cr_assert_not_null(conn_of(3));
+    cr_assert_neq(conn_of(3)->daddr, dc.addr);
 }
 
 /* A client reuses its port while the director still holds the old entry
