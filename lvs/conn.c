@@ -423,9 +423,14 @@ void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl)
     ipvs_conn_cold(tmpl)->n_control++;
 }
 
-void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp)
+void ipvs_conn_invalidate_template(struct ipvs *ipvs, struct ipvs_conn *cp)
 {
+    if (cp->vport == 0xffff)
+        return;
     unhash(ipvs->conns, cp);
+    cp->vport = cp->dport = 0xffff;
+    cp->cport = 0;
+    hash_in(ipvs->conns, cp);
 }
 
 void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)

@@ -89,7 +89,7 @@ static bool template_valid(struct ipvs *ipvs, struct ipvs_conn *t)
     struct ipvs_dest *d = t->dest;
     if (d && d->available && !(ipvs->sysctl.expire_quiescent_template && d->weight == 0))
         return true;
-    ipvs_conn_unhash(ipvs, t);
+    ipvs_conn_invalidate_template(ipvs, t);
     return false;
 }
 
@@ -284,6 +284,8 @@ static enum host_verdict reply(struct ipvs *ipvs, struct ipvs_conn *c, struct pk
         return VERDICT_STOLEN;
     count(ipvs, c, p->len, false);
     track(ipvs, c, IPVS_DIR_OUTPUT, tcp_flags);
+    if (c->protocol == IPPROTO_UDP)
+        ipvs_conn_assure_template(c);      /* udp_state_transition: a reply */
     ipvs_xmit_reply(ipvs, c, p);
     return VERDICT_STOLEN;
 }
@@ -454,12 +456,16 @@ struct rows {
 static void conn_row(void *ctx, const struct ipvs_conn *c)
 {
     const struct rows *r = ctx;
+    if (c->flags & IPVS_CONN_F_DEAD)
+        return;
     sim_time_t left = c->expires - rt_now(r->ipvs->rt);
     struct ipvsadm_conn_row row = {
         .protocol = c->protocol,
-        .state = c->protocol == IPPROTO_TCP ? ipvs_tcp_state_name(c->state)
+        /* ip_vs_state_name: a template's own states (Linux 5.9+) */
+        .state = c->flags & IPVS_CONN_F_TEMPLATE ? (c->state & IPVS_CTPL_S_ASSURED ? "ASSURED" : "NONE")
+                 : c->protocol == IPPROTO_TCP ? ipvs_tcp_state_name(c->state)
                  : c->protocol == IPPROTO_UDP ? "UDP" : "NONE",
-        .expire_s = left > 0 ? (uint32_t)((left + SIM_S - 1) / SIM_S) : 0,
+        .expire_s = left > 0 ? (uint32_t)(left / SIM_S) : 0,   /* whole seconds, rounded down */
         .caddr = c->caddr, .vaddr = c->vaddr, .daddr = c->daddr,
         .cport = c->cport, .vport = c->vport, .dport = c->dport,
     };

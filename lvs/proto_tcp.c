@@ -106,6 +106,8 @@ void ipvs_tcp_transition_table(struct ipvs *ipvs, struct ipvs_conn *cp, enum ipv
             cp->flags &= ~IPVS_CONN_F_INACTIVE;
         }
     }
+    if (new_state == sES && new_state != cp->state)
+        ipvs_conn_assure_template(cp);
     cp->state = (uint8_t)new_state;
     cp->timeout_ms = ipvs_tcp_timeout_ms(ipvs, new_state);
 }

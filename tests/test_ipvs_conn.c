@@ -537,6 +537,48 @@ Test(ipvs_conn, connections_list_as_ipvsadm_lc)
     free(text);
 }
 
+static char *list_conns(void)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ipvsadm_list_conns(ipvs_director_conn_rows, &r.ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_NOSORT, out);
+    fclose(out);
+    return text;
+}
+
+/* -L -c as the kernel's /proc/net/ip_vs_conn: the time left in whole
+ * seconds rounded down; a template NONE until a connection it controls is
+ * ESTABLISHED, then ASSURED (Linux 5.9+); a template ip_vs_check_template
+ * invalidated stays listed, with ports 65535, until its time is up. */
+Test(ipvs_conn, connection_listing_rounds_down_and_shows_template_states)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
+    r.ipvs.sysctl.expire_quiescent_template = true;
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    rig_send(&r, 0, TCP_SYN);
+    run_to(1500 * SIM_MS);
+    char *text = list_conns();
+    cr_assert(strstr(text, "TCP 00:58  SYN_RECV    172.16.0.0:1024    10.1.0.100:80      10.2.0.12:80\n"), "%s", text);
+    cr_assert(strstr(text, "TCP 04:58  NONE        172.16.0.0:0       10.1.0.100:80      10.2.0.12:80\n"), "%s", text);
+    free(text);
+    rig_send(&r, 0, TCP_ACK);
+    text = list_conns();
+    cr_assert(strstr(text, "TCP 04:58  ASSURED     172.16.0.0:0       10.1.0.100:80      10.2.0.12:80\n"), "%s", text);
+    free(text);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(1), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 0 };
+    cr_assert_eq(ipvs_dest_edit(&r.ipvs, &r.svc, &dc), 0);
+    rig_send(&r, 1, TCP_SYN);                  /* the quiescent dest's template is invalidated */
+    cr_assert_eq(conn_of(1)->daddr, RIG_RIP(0));
+    text = list_conns();
+    cr_assert(strstr(text, "TCP 04:58  ASSURED     172.16.0.0:0       10.1.0.100:65535   10.2.0.12:65535\n"), "%s", text);
+    cr_assert(strstr(text, "TCP 05:00  NONE        172.16.0.0:0       10.1.0.100:80      10.2.0.11:80\n"), "%s", text);
+    free(text);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+}
+
 static const struct ipv4_hdr *sent_ip(const struct rig_dev *d)
 {
     cr_assert_not_null(d->last);
