@@ -193,7 +193,7 @@ struct ipvs_dest_conf {
  * errno (-EEXIST, -ESRCH, -ENOENT, -ERANGE...) and leaves the tables as they
  * were; ipvs_strerror() gives ipvsadm's text for it. */
 enum ipvs_op { IPVS_OP_ADD_SERVICE, IPVS_OP_EDIT_SERVICE, IPVS_OP_DEL_SERVICE, IPVS_OP_ZERO,
-               IPVS_OP_ADD_DEST, IPVS_OP_EDIT_DEST, IPVS_OP_DEL_DEST, IPVS_OP_OTHER };
+               IPVS_OP_ADD_DEST, IPVS_OP_EDIT_DEST, IPVS_OP_DEL_DEST, IPVS_OP_SET_TIMEOUT, IPVS_OP_OTHER };
 
 int ipvs_service_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf);
 int ipvs_service_edit(struct ipvs *ipvs, const struct ipvs_service_conf *conf);

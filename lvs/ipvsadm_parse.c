@@ -20,7 +20,8 @@
 #include "lvs/ipvsadm.h"
 
 #define MAX_TIMEOUT (86400 * 31)              /* ipvsadm: 31 days */
-#define DEF_PERSISTENT_TIMEOUT 300            /* IPVS_SVC_PERSISTENT_TIMEOUT */
+#define DEF_PERSISTENT_TIMEOUT 360            /* libipvs.h's IPVS_SVC_PERSISTENT_TIMEOUT (6*60;
+                                                 * ipvsadm(8) says 300) */
 #define DEF_SCHED "wlc"
 
 enum arg_kind { ARG_NONE, ARG_REQ, ARG_OPT };
@@ -247,22 +248,11 @@ static bool str_is_digit(const char *s)
     return true;
 }
 
-/* The service names ipvsadm would find in /etc/services that matter here;
- * lvslab reads no system file. */
-static long service_to_port(const char *name)
-{
-    static const struct { const char *name; int port; } names[] = {
-        { "ftp", 21 }, { "ssh", 22 }, { "smtp", 25 }, { "domain", 53 }, { "http", 80 }, { "https", 443 },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(names[i].name, name))
-            return names[i].port;
-    return -1;
-}
-
 /* ipvsadm's parse_service on a word we own: address (numbers and dots, as
- * inet_aton; no host names) and an optional :port. */
-static int parse_service(char *buf, uint32_t *addr, uint16_t *port)
+ * inet_aton; no host names) and an optional :port, a number or a service
+ * name for the protocol given so far (ipvsadm's service_to_port: none
+ * before -t or -u, tcp after -f). */
+static int parse_service(char *buf, uint8_t protocol, uint32_t *addr, uint16_t *port)
 {
     struct in_addr in;
     if (str_is_digit(buf) || buf[0] == '[')
@@ -276,7 +266,8 @@ static int parse_service(char *buf, uint32_t *addr, uint16_t *port)
     if (!portp)
         return SERVICE_ADDR;
     long n = string_to_number(portp + 1, 0, 65535);
-    if (n < 0 && (n = service_to_port(portp + 1)) < 0)
+    if (n < 0 && ((protocol != IPPROTO_TCP && protocol != IPPROTO_UDP) ||
+                  (n = ipvsadm_service_port(portp + 1, protocol)) < 0))
         return 0;
     *port = (uint16_t)n;
     return SERVICE_ADDR | SERVICE_PORT;
@@ -404,7 +395,7 @@ static int parse_one(struct pctx *p, struct ipvsadm_cmd *c, const struct optdef 
             return -1;
         c->svc.protocol = d->tag == 't' ? IPPROTO_TCP : IPPROTO_UDP;
         char *buf = xstrdup(arg);
-        int r = parse_service(buf, &c->svc.addr, &c->svc.port);
+        int r = parse_service(buf, c->svc.protocol, &c->svc.addr, &c->svc.port);
         free(buf);
         if (!(r & SERVICE_ADDR))
             return fail(p, "illegal virtual server address[:port] specified");
@@ -439,7 +430,7 @@ static int parse_one(struct pctx *p, struct ipvsadm_cmd *c, const struct optdef 
             return -1;
         uint16_t port = c->svc.port;
         char *buf = xstrdup(arg);
-        int r = parse_service(buf, &c->dest.addr, &port);
+        int r = parse_service(buf, c->svc.protocol, &c->dest.addr, &port);
         free(buf);
         if (!(r & SERVICE_ADDR))
             return fail(p, "illegal real server address[:port] specified");

@@ -133,9 +133,26 @@ static void set_service(struct ipvs_service *s, const struct ipvs_service_conf *
     s->netmask = c->netmask ? c->netmask : 0xffffffffu;
 }
 
+/* "none" (Linux 4.?+): a service without a scheduler, which makes no new
+ * connection of its own (its entries come from connection sync, or
+ * templates already there); ipvsadm lists it as none. */
+static struct ipvs_dest *none_schedule(struct ipvs_service *svc, const struct ipvs_tuple *t)
+{
+    (void)svc;
+    (void)t;
+    return NULL;
+}
+
+static const struct ipvs_sched_ops none_sched = { .name = "none", .schedule = none_schedule };
+
+static const struct ipvs_sched_ops *sched_find(const char *name)
+{
+    return strcmp(name, "none") ? ipvs_sched_find(name) : &none_sched;
+}
+
 int ipvs_service_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
 {
-    const struct ipvs_sched_ops *sched = ipvs_sched_find(conf->sched_name);
+    const struct ipvs_sched_ops *sched = sched_find(conf->sched_name);
     if (!sched)
         return -ENOENT;
     if (find_conf(ipvs, conf))
@@ -179,7 +196,7 @@ static bool synproxy_can_reach(uint32_t svc_flags, enum ipvs_fwd fwd)
 
 int ipvs_service_edit(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
 {
-    const struct ipvs_sched_ops *sched = ipvs_sched_find(conf->sched_name);
+    const struct ipvs_sched_ops *sched = sched_find(conf->sched_name);
     if (!sched)
         return -ENOENT;
     struct ipvs_service *s = find_conf(ipvs, conf);
@@ -279,11 +296,21 @@ void ipvs_zero(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
         ipvs->stats = (struct ipvs_stats){ 0 };
 }
 
+/* ip_vs_add_dest and ip_vs_edit_dest: a negative weight, or a lower
+ * threshold above the upper one (0, none, included), is ERANGE. */
 static int check_dest(const struct ipvs_dest_conf *c)
 {
-    if (c->weight < 0 || (c->u_threshold && c->l_threshold > c->u_threshold))
+    if (c->weight < 0 || c->l_threshold > c->u_threshold)
         return -ERANGE;
     return 0;
+}
+
+/* ip_vs_new_dest: a real server's address must be unicast or local
+ * (inet_addr_type): not 0.0.0.0/8, the limited broadcast or multicast.
+ * A local subnet's broadcast address is not recognised here. */
+static bool dest_addr_unicast(uint32_t a)
+{
+    return (a >> 24) != 0 && a != 0xffffffffu && (a >> 28) != 0xe;
 }
 
 static void set_dest(struct ipvs_dest *d, const struct ipvs_dest_conf *c, bool add)
@@ -338,6 +365,8 @@ int ipvs_dest_add(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const s
         return -EOPNOTSUPP;
     struct ipvs_dest *d = trash_take(ipvs, svc, conf);
     if (!d) {
+        if (!dest_addr_unicast(conf->addr))
+            return -EINVAL;
         d = xcalloc(1, sizeof *d);
         *d = (struct ipvs_dest){ .svc = svc, .addr = conf->addr, .port = conf->port };
         svc->refcnt++;
@@ -410,6 +439,7 @@ const char *ipvs_strerror(enum ipvs_op op, int err)
         { IPVS_OP_EDIT_DEST, ENOENT, "No such destination" },
         { IPVS_OP_DEL_DEST, ESRCH, "Service not defined" },
         { IPVS_OP_DEL_DEST, ENOENT, "No such destination" },
+        { IPVS_OP_SET_TIMEOUT, EINVAL, "Invalid timeout value" },
         { IPVS_OP_EDIT_SERVICE, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
         { IPVS_OP_ADD_DEST, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
         { IPVS_OP_EDIT_DEST, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
