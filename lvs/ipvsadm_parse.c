@@ -29,7 +29,7 @@ enum arg_kind { ARG_NONE, ARG_REQ, ARG_OPT };
 /* Tags for options without a short name, outside the ASCII range as ipvsadm's. */
 enum {
     TAG_SET = 128, TAG_TIMEOUT, TAG_STATS, TAG_RATE, TAG_THRESHOLDS, TAG_PERSISTENTCONN,
-    TAG_SORT, TAG_NO_SORT, TAG_FULLNAT, TAG_UNSUPPORTED,
+    TAG_SORT, TAG_NO_SORT, TAG_FULLNAT, TAG_TUN_TYPE, TAG_UNSUPPORTED,
 };
 
 struct optdef {
@@ -70,7 +70,7 @@ static const struct optdef optdefs[] = {
     { "pe", 0, ARG_REQ, TAG_UNSUPPORTED },      { "mcast-group", 0, ARG_REQ, TAG_UNSUPPORTED },
     { "mcast-port", 0, ARG_REQ, TAG_UNSUPPORTED }, { "mcast-ttl", 0, ARG_REQ, TAG_UNSUPPORTED },
     { "sync-maxlen", 0, ARG_REQ, TAG_UNSUPPORTED }, { "tun-info", 0, ARG_NONE, TAG_UNSUPPORTED },
-    { "tun-type", 0, ARG_REQ, TAG_UNSUPPORTED }, { "tun-port", 0, ARG_REQ, TAG_UNSUPPORTED },
+    { "tun-type", 0, ARG_REQ, TAG_TUN_TYPE }, { "tun-port", 0, ARG_REQ, TAG_UNSUPPORTED },
     { "tun-nocsum", 0, ARG_NONE, TAG_UNSUPPORTED }, { "tun-csum", 0, ARG_NONE, TAG_UNSUPPORTED },
     { "tun-remcsum", 0, ARG_NONE, TAG_UNSUPPORTED },
 };
@@ -124,6 +124,7 @@ struct pctx {
     struct lexer lx;
     char *err;
     size_t errlen;
+    bool tun_type;           /* --tun-type given (ipvsadm -S writes it for every -i dest) */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -482,6 +483,16 @@ static int parse_one(struct pctx *p, struct ipvsadm_cmd *c, const struct optdef 
         else
             return fail(p, "synproxy switch must be enable or disable (not `%s')", arg);
         return 0;
+    case TAG_TUN_TYPE:
+        /* ipvsadm 1.31: ipip (the default), gue or gre; lvslab's tunnels are ipip */
+        if (p->tun_type)
+            return fail(p, "multiple 'tun-type' options specified");
+        p->tun_type = true;
+        if (!strcmp(arg, "gue") || !strcmp(arg, "gre"))
+            return fail(p, "tunnel type `%s' is not supported by lvslab (only ipip)", arg);
+        if (strcmp(arg, "ipip"))
+            return fail(p, "illegal tunnel type specified");
+        return 0;
     case TAG_UNSUPPORTED:
         return fail(p, "option `%s' is not supported by lvslab", spelled);
     default:   /* a second command */
@@ -516,6 +527,8 @@ static int finish(struct pctx *p, struct ipvsadm_cmd *c)
 {
     if (check_options(p, c) < 0)
         return -1;
+    if (p->tun_type && c->cmd != IPVSADM_CMD_ADDDEST && c->cmd != IPVSADM_CMD_EDITDEST)
+        return fail(p, "Illegal 'tun-type' option with the '%s' command", cmdnames[c->cmd]);
     uint32_t o = c->options;
     if (c->cmd == IPVSADM_CMD_ADD || c->cmd == IPVSADM_CMD_EDIT) {
         if (!c->svc.fwmark && !c->svc.port && !(c->svc.flags & IPVS_SVC_PERSISTENT))

@@ -537,6 +537,42 @@ Test(ipvsadm, kernel_checks_and_names_as_ipvsadm)
     free(out);
 }
 
+/* What ipvsadm -S (ipvsadm-save) writes, as ipvsadm 1.31 writes it (a
+ * tunnel dest with --tun-type ipip), runs back line by line; a refused
+ * scheduler gets libipvs's text, which does not name it. */
+Test(ipvsadm, save_output_runs_back)
+{
+    static const char *const lines[] = {
+        "-A -t 10.0.0.100:http -s rr",
+        "-a -t 10.0.0.100:http -r 10.0.0.1:http -g -w 1",
+        "-a -t 10.0.0.100:http -r 10.0.0.2:http -m -w 3",
+        "-A -u 10.0.0.100:domain -s rr -p 360",
+        "-a -u 10.0.0.100:domain -r 10.0.0.3:domain -i -w 1 --tun-type ipip",
+        "-A -f 7 -s rr -p 600 -M 255.255.255.0",
+        "-a -f 7 -r 10.0.0.4:8080 --fullnat -w 0",
+    };
+    char err[256], where[32];
+    struct ipvsadm_io io = { .out = stdout };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        snprintf(where, sizeof where, "rules:%zu", i + 1);
+        cr_assert_eq(ipvsadm_run(&ipvs, lines[i], where, &io, err, sizeof err), 0, "%s", err);
+    }
+    expect_listing(IPVSADM_FMT_NUMERIC,
+                   HEADER TITLE
+                   "TCP  10.0.0.100:80 rr\n"
+                   "  -> 10.0.0.1:80                  Route   1      0          0         \n"
+                   "  -> 10.0.0.2:80                  Masq    3      0          0         \n"
+                   "UDP  10.0.0.100:53 rr persistent 360\n"
+                   "  -> 10.0.0.3:53                  Tunnel  1      0          0         \n"
+                   "FWM  7 rr persistent 600 mask 255.255.255.0\n"
+                   "  -> 10.0.0.4:8080                FullNat 0      0          0         \n");
+    cr_assert_eq(ipvsadm_run(&ipvs, "-A -t 10.0.0.101:https -s wlcc", "rules:8", &io, err, sizeof err), -1);
+    cr_assert_str_eq(err, "rules:8: Scheduler or persistence engine not found");
+    bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -i --tun-type gue", "tunnel type `gue' is not supported by lvslab (only ipip)");
+    bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -i --tun-type udp", "illegal tunnel type specified");
+    bad("-A -t 10.0.0.9:80 --tun-type ipip", "Illegal 'tun-type' option with the 'add-service' command");
+}
+
 Test(ipvsadm, errors_name_where_the_line_came_from)
 {
     char err[256];
