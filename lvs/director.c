@@ -132,32 +132,34 @@ static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service
     return tmpl->dest;
 }
 
-/* A new connection for a packet to svc, or NULL with the packet's verdict
- * in *verdict (not scheduled: accepted; no dest: the client was told and
- * the packet dropped; no local port: dropped). */
+/* Packets svc does not schedule that pass to the director's own stack:
+ * a client's from the FTP data port (ip_vs_schedule never schedules an
+ * active FTP data connection), and, as ip_vs_leave, an FTP service's for
+ * other ports than its own. */
+static bool not_scheduled_passes(const struct ipvs_service *svc, const struct ipvs_tuple *t)
+{
+    return t->sport == IPVS_FTPDATA || (svc->port == IPVS_FTPPORT && t->dport != IPVS_FTPPORT);
+}
+
+/* A new connection for a packet to svc, or NULL: the packet passes when
+ * not_scheduled_passes says so, else it is dropped (no dest: the client was
+ * told; no local port). */
 static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_tuple *t,
-                                  struct pkt *p, enum host_verdict *verdict)
+                                  struct pkt *p)
 {
     struct ipvs_conn *tmpl = NULL;
     uint16_t dport = 0;
-    *verdict = VERDICT_DROP;
-    if (t->sport == IPVS_FTPDATA) {
-        *verdict = VERDICT_ACCEPT;    /* ip_vs_schedule: never an active FTP data connection */
+    if (t->sport == IPVS_FTPDATA)
         return NULL;
-    }
     struct ipvs_dest *d = NULL;
     if (svc->flags & IPVS_SVC_PERSISTENT)
         d = schedule_persist(ipvs, svc, t, &tmpl, &dport);
     else if (svc->fwmark || t->dport == svc->port)
         d = svc->sched->schedule(svc, t);
     if (!d) {
-        /* ip_vs_leave: packets for other ports than an FTP service's pass;
-         * otherwise the kernel answers port unreachable */
-        if (svc->port == IPVS_FTPPORT && t->dport != IPVS_FTPPORT) {
-            *verdict = VERDICT_ACCEPT;
-            return NULL;
-        }
-        icmp_send_error(ipvs->host, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+        /* ip_vs_leave: the kernel answers port unreachable */
+        if (!not_scheduled_passes(svc, t))
+            icmp_send_error(ipvs->host, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
         return NULL;
     }
     struct ipvs_conn_param cp = {
@@ -304,10 +306,9 @@ static enum host_verdict synproxy_new(struct ipvs *ipvs, struct ipvs_service *sv
     case IPVS_SYNPROXY_CONNECT:
         break;
     }
-    enum host_verdict verdict;
-    struct ipvs_conn *c = schedule(ipvs, svc, t, p, &verdict);
+    struct ipvs_conn *c = schedule(ipvs, svc, t, p);
     if (!c)
-        return verdict;
+        return not_scheduled_passes(svc, t) ? VERDICT_ACCEPT : VERDICT_DROP;
     count(ipvs, c, p->len, true);
     ipvs_synproxy_connect(ipvs, c, p, &opts);
     return VERDICT_STOLEN;
@@ -348,10 +349,9 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
             return synproxy_new(ipvs, svc, &t, p);
         if (t.protocol == IPPROTO_TCP && !syn && !(ipvs->sysctl.sloppy_tcp && !(flags & TCP_RST)))
             return VERDICT_ACCEPT;    /* no entry and no SYN: the host's own stack answers */
-        enum host_verdict verdict;
-        c = schedule(ipvs, svc, &t, p, &verdict);
+        c = schedule(ipvs, svc, &t, p);
         if (!c)
-            return verdict;
+            return not_scheduled_passes(svc, &t) ? VERDICT_ACCEPT : VERDICT_DROP;
         if (c->fwd == IPVS_FWD_FULLNAT && t.protocol == IPPROTO_TCP)
             ipvs_fullnat_adjust_mss(p);
     }
