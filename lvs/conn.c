@@ -17,6 +17,7 @@
 #define CONN_CHUNK IPVS_CONN_PER_CHUNK  /* entries per pool allocation */
 #define WHEEL_TICK (SIM_S / 32)         /* expiry precision: 31.25 ms */
 #define INDEX_MIN_BITS 12               /* the kernel's default table: 4096 */
+#define IPVS_CONN_EXPIRE_LATER_MS 60000u
 #define REF_MAX_CHUNKS ((size_t)1 << (32 - IPVS_CONN_REF_SLOT_BITS))
 
 static inline uint32_t ref_of(const struct ipvs_conn *c) { return c ? c->ref : 0; }
@@ -278,9 +279,12 @@ static void wheel_tick(void *arg)
         wheel_unlink(c);
         bool dead = c->flags & IPVS_CONN_F_DEAD;
         if (!dead && c->expires <= now) {
-            if (ipvs_conn_cold(c)->n_control)            /* a template lives while it controls */
+            if (ipvs_conn_cold(c)->n_control) {
+                /* a template lives while it controls: ip_vs_conn_expire's
+                 * expire_later re-arms it for 60 s, and that stays its timeout */
+                c->timeout_ms = IPVS_CONN_EXPIRE_LATER_MS;
                 c->expires = now + (sim_time_t)c->timeout_ms * SIM_MS;
-            else
+            } else
                 conn_kill(ipvs, c);
         }
         if (c->flags & IPVS_CONN_F_DEAD)
@@ -419,9 +423,14 @@ void ipvs_conn_set_control(struct ipvs_conn *cp, struct ipvs_conn *tmpl)
     ipvs_conn_cold(tmpl)->n_control++;
 }
 
-void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp)
+void ipvs_conn_invalidate_template(struct ipvs *ipvs, struct ipvs_conn *cp)
 {
+    if (cp->vport == 0xffff)
+        return;
     unhash(ipvs->conns, cp);
+    cp->vport = cp->dport = 0xffff;
+    cp->cport = 0;
+    hash_in(ipvs->conns, cp);
 }
 
 void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)
@@ -431,6 +440,26 @@ void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp)
         ipvs_conn_touch(ipvs, cp, rt_now(ipvs->rt));
     } else {
         conn_kill(ipvs, cp);
+    }
+}
+
+void ipvs_conn_flush_nodest(struct ipvs *ipvs)
+{
+    struct ipvs_conn_table *t = ipvs->conns;
+    if (!t)
+        return;
+    for (size_t i = 0; i < (size_t)1 << t->in.bits; i++) {
+        /* a killed entry keeps its link, and its memory until its wheel slot */
+        for (struct ipvs_conn *c = ipvs_conn_at(t, t->in.buckets[i]), *next; c; c = next) {
+            next = c->in_next;
+            if ((c->flags & IPVS_CONN_F_DEAD) || !c->dest || c->dest->available ||
+                ipvs_conn_cold(c)->n_control)
+                continue;
+            struct ipvs_conn *ctl = ipvs_conn_cold(c)->control;
+            conn_kill(ipvs, c);
+            if (ctl && !(ctl->flags & IPVS_CONN_F_DEAD) && !ipvs_conn_cold(ctl)->n_control)
+                conn_kill(ipvs, ctl);
+        }
     }
 }
 

@@ -262,12 +262,28 @@ static inline void ipvs_conn_touch(struct ipvs *ipvs, struct ipvs_conn *cp, sim_
     if (cp->expires < old)
         ipvs_conn_touch_slow(ipvs, cp);
 }
-/* Take a template out of the index so no new connection finds it (the
- * kernel's invalidation); it lives on while connections hold it. */
-void ipvs_conn_unhash(struct ipvs *ipvs, struct ipvs_conn *cp);
+/* ip_vs_check_template's invalidation: the template is hashed again
+ * with ports 65535 (client port 0), so no new connection finds it; it
+ * stays listed, and expires when its time is up (not restarted). */
+void ipvs_conn_invalidate_template(struct ipvs *ipvs, struct ipvs_conn *cp);
+
+/* A template's state (the kernel's IP_VS_CTPL_S_*): ASSURED once a
+ * connection it controls is ESTABLISHED (TCP) or has had a reply (UDP). */
+#define IPVS_CTPL_S_ASSURED 1u
+static inline void ipvs_conn_assure_template(struct ipvs_conn *cp)
+{
+    struct ipvs_conn *ct = ipvs_conn_cold(cp)->control;
+    if (ct)
+        ct->state |= IPVS_CTPL_S_ASSURED;
+}
 
 /* Expire at once (ip_vs_conn_expire_now): gone before the next packet. */
 void ipvs_conn_expire_now(struct ipvs *ipvs, struct ipvs_conn *cp);
+
+/* expire_nodest_conn (ip_vs_expire_nodest_conn_flush): every connection
+ * of a deleted dest that controls none expires now, and with it its
+ * template once that controls no other. */
+void ipvs_conn_flush_nodest(struct ipvs *ipvs);
 
 /* Entries in the table (templates included), and bytes it holds. */
 size_t ipvs_conn_count(const struct ipvs *ipvs);

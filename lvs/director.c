@@ -31,6 +31,11 @@ struct ipvs_service *ipvs_service_lookup(struct ipvs *ipvs, uint32_t fwmark, uin
         return svc;
     if ((svc = ipvs_service_find(ipvs, protocol, addr, port, 0)))
         return svc;
+    /* ip_vs_service_find: a TCP packet to the FTP data port or an
+     * unprivileged port may be an FTP data connection of the FTP service */
+    if (protocol == IPPROTO_TCP && ipvs->ftp_services && (port == IPVS_FTPDATA || port >= 1024) &&
+        (svc = ipvs_service_find(ipvs, protocol, addr, IPVS_FTPPORT, 0)))
+        return svc;
     return ipvs_service_find(ipvs, protocol, addr, 0, 0);
 }
 
@@ -84,50 +89,82 @@ static bool template_valid(struct ipvs *ipvs, struct ipvs_conn *t)
     struct ipvs_dest *d = t->dest;
     if (d && d->available && !(ipvs->sysctl.expire_quiescent_template && d->weight == 0))
         return true;
-    ipvs_conn_unhash(ipvs, t);
+    ipvs_conn_invalidate_template(ipvs, t);
     return false;
 }
 
 /* ip_vs_sched_persist: the client's network goes where its template says,
- * or a new template is made with the scheduler's pick. */
+ * or a new template is made with the scheduler's pick. A template is keyed
+ * by the packet's protocol, the client's network and the VIP, plus the
+ * port when the packet is for the service's own port (but for FTP's); a
+ * fwmark service's by protocol 0 (IPPROTO_IP) and the mark. The connection goes to the
+ * dest's port only for the service's own port (*dport). */
 static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service *svc,
-                                          const struct ipvs_tuple *t, struct ipvs_conn **tmpl_out)
+                                          const struct ipvs_tuple *t, struct ipvs_conn **tmpl_out,
+                                          uint16_t *dport)
 {
     uint32_t snet = t->saddr & svc->netmask;
-    uint8_t proto = svc->fwmark || !svc->port ? 0 : t->protocol;   /* IPPROTO_IP */
-    uint32_t vaddr = svc->fwmark ? svc->fwmark : t->daddr;
-    uint16_t vport = svc->fwmark || !svc->port ? 0 : t->dport;
+    uint8_t proto = t->protocol;
+    uint32_t vaddr = t->daddr;
+    uint16_t vport = 0;
+    /* the template's port, and its dest's: not for FTP, whose control
+     * and data connections share <protocol, caddr, 0, vaddr, 0> */
+    bool own_port = t->dport == svc->port && svc->port != IPVS_FTPPORT;
+    if (own_port)
+        vport = t->dport;
+    else if (t->dport != svc->port && svc->fwmark) {
+        proto = 0;                    /* IPPROTO_IP */
+        vaddr = svc->fwmark;
+    }
     struct ipvs_conn *tmpl = ipvs_conn_template_get(ipvs, proto, snet, vaddr, vport);
     if (!tmpl || !template_valid(ipvs, tmpl)) {
         struct ipvs_dest *d = svc->sched->schedule(svc, t);
         if (!d)
             return NULL;
         struct ipvs_conn_param tp = { .protocol = proto, .caddr = snet, .vaddr = vaddr, .vport = vport,
-                                      .daddr = d->addr, .dport = d->port, .flags = IPVS_CONN_F_TEMPLATE,
-                                      .fwd = (uint8_t)d->fwd };
+                                      .daddr = d->addr, .dport = own_port ? d->port : 0,
+                                      .flags = IPVS_CONN_F_TEMPLATE, .fwd = (uint8_t)d->fwd };
         tmpl = ipvs_conn_new(ipvs, &tp, d, svc->timeout * 1000u);
     }
     ipvs_conn_touch(ipvs, tmpl, rt_now(ipvs->rt));
     *tmpl_out = tmpl;
+    *dport = t->dport == svc->port && tmpl->dest->port ? tmpl->dest->port : t->dport;
     return tmpl->dest;
 }
 
-/* A new connection for a packet to svc, or NULL (no dest: the client was
- * told, no local port: dropped). */
+/* Packets svc does not schedule that pass to the director's own stack:
+ * a client's from the FTP data port (ip_vs_schedule never schedules an
+ * active FTP data connection), and, as ip_vs_leave, an FTP service's for
+ * other ports than its own. */
+static bool not_scheduled_passes(const struct ipvs_service *svc, const struct ipvs_tuple *t)
+{
+    return t->sport == IPVS_FTPDATA || (svc->port == IPVS_FTPPORT && t->dport != IPVS_FTPPORT);
+}
+
+/* A new connection for a packet to svc, or NULL: the packet passes when
+ * not_scheduled_passes says so, else it is dropped (no dest: the client was
+ * told; no local port). */
 static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_tuple *t,
                                   struct pkt *p)
 {
     struct ipvs_conn *tmpl = NULL;
-    struct ipvs_dest *d = svc->flags & IPVS_SVC_PERSISTENT ? schedule_persist(ipvs, svc, t, &tmpl)
-                                                          : svc->sched->schedule(svc, t);
+    uint16_t dport = 0;
+    if (t->sport == IPVS_FTPDATA)
+        return NULL;
+    struct ipvs_dest *d = NULL;
+    if (svc->flags & IPVS_SVC_PERSISTENT)
+        d = schedule_persist(ipvs, svc, t, &tmpl, &dport);
+    else if (svc->fwmark || t->dport == svc->port)
+        d = svc->sched->schedule(svc, t);
     if (!d) {
         /* ip_vs_leave: the kernel answers port unreachable */
-        icmp_send_error(ipvs->host, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+        if (!not_scheduled_passes(svc, t))
+            icmp_send_error(ipvs->host, p, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
         return NULL;
     }
     struct ipvs_conn_param cp = {
         .protocol = t->protocol, .caddr = t->saddr, .cport = t->sport, .vaddr = t->daddr,
-        .vport = t->dport, .daddr = d->addr, .dport = d->port ? d->port : t->dport,
+        .vport = t->dport, .daddr = d->addr, .dport = tmpl ? dport : d->port ? d->port : t->dport,
         .flags = IPVS_CONN_F_INACTIVE, .fwd = (uint8_t)d->fwd,
     };
     if (d->fwd == IPVS_FWD_DROUTE || d->fwd == IPVS_FWD_TUNNEL)
@@ -249,6 +286,8 @@ static enum host_verdict reply(struct ipvs *ipvs, struct ipvs_conn *c, struct pk
         return VERDICT_STOLEN;
     count(ipvs, c, p->len, false);
     track(ipvs, c, IPVS_DIR_OUTPUT, tcp_flags);
+    if (c->protocol == IPPROTO_UDP)
+        ipvs_conn_assure_template(c);      /* udp_state_transition: a reply */
     ipvs_xmit_reply(ipvs, c, p);
     return VERDICT_STOLEN;
 }
@@ -269,7 +308,7 @@ static enum host_verdict synproxy_new(struct ipvs *ipvs, struct ipvs_service *sv
     }
     struct ipvs_conn *c = schedule(ipvs, svc, t, p);
     if (!c)
-        return VERDICT_DROP;
+        return not_scheduled_passes(svc, t) ? VERDICT_ACCEPT : VERDICT_DROP;
     count(ipvs, c, p->len, true);
     ipvs_synproxy_connect(ipvs, c, p, &opts);
     return VERDICT_STOLEN;
@@ -312,7 +351,7 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
             return VERDICT_ACCEPT;    /* no entry and no SYN: the host's own stack answers */
         c = schedule(ipvs, svc, &t, p);
         if (!c)
-            return VERDICT_DROP;
+            return not_scheduled_passes(svc, &t) ? VERDICT_ACCEPT : VERDICT_DROP;
         if (c->fwd == IPVS_FWD_FULLNAT && t.protocol == IPPROTO_TCP)
             ipvs_fullnat_adjust_mss(p);
     }
@@ -417,12 +456,16 @@ struct rows {
 static void conn_row(void *ctx, const struct ipvs_conn *c)
 {
     const struct rows *r = ctx;
+    if (c->flags & IPVS_CONN_F_DEAD)
+        return;
     sim_time_t left = c->expires - rt_now(r->ipvs->rt);
     struct ipvsadm_conn_row row = {
         .protocol = c->protocol,
-        .state = c->protocol == IPPROTO_TCP ? ipvs_tcp_state_name(c->state)
+        /* ip_vs_state_name: a template's own states (Linux 5.9+) */
+        .state = c->flags & IPVS_CONN_F_TEMPLATE ? (c->state & IPVS_CTPL_S_ASSURED ? "ASSURED" : "NONE")
+                 : c->protocol == IPPROTO_TCP ? ipvs_tcp_state_name(c->state)
                  : c->protocol == IPPROTO_UDP ? "UDP" : "NONE",
-        .expire_s = left > 0 ? (uint32_t)((left + SIM_S - 1) / SIM_S) : 0,
+        .expire_s = left > 0 ? (uint32_t)(left / SIM_S) : 0,   /* whole seconds, rounded down */
         .caddr = c->caddr, .vaddr = c->vaddr, .daddr = c->daddr,
         .cport = c->cport, .vport = c->vport, .dport = c->dport,
     };

@@ -67,7 +67,8 @@ struct ipvs_dest {
     int last_weight;                 /* the latest non-zero weight (mh's table keeps it) */
     uint32_t u_threshold, l_threshold;   /* -x, -y; 0 = none */
     uint32_t activeconns, inactconns, persistconns;
-    bool available;                  /* false once deleted while connections hold it */
+    bool available;                  /* false once deleted: it waits in the trash */
+    sim_time_t idle_start;           /* in the trash: when it was first seen unheld (0: not yet) */
     bool overloaded;                 /* IP_VS_DEST_F_OVERLOAD */
     uint32_t refcnt;                 /* connections bound to it */
     struct ipvs_stats stats;
@@ -106,6 +107,9 @@ struct ipvs_sysctl {
     int conn_reuse_mode;             /* 0, 1 (default), 2 */
     bool conntrack;                  /* with mode 1 the kernel then drops the reusing SYN */
     int sloppy_tcp;                  /* create conns on any TCP packet, not just SYN */
+    /* not a kernel sysctl: count only ESTABLISHED TCP connections as active,
+     * as kernels before 4.8 did (since, SYN_SENT, SYN_RECV and SYNACK too) */
+    bool tcp_active_established_only;
     /* sync_threshold = "3 50": a connection is synced at its 3rd packet
      * from the client, then every 50 */
     uint32_t sync_threshold, sync_period;
@@ -135,11 +139,15 @@ struct ipvs {
     struct rt *rt;
     struct ipvs_service *services;
     int num_services;
+    int ftp_services;                /* services on port 21 (ftpsvc_counter) */
     struct ipvs_sysctl sysctl;
     struct ipvs_timeouts timeouts;
     uint64_t seed;                   /* random schedulers' streams derive from it (the run's seed) */
     struct ipvs_conn_table *conns;
-    struct ipvs_dest *trash;         /* deleted dests still held by connections */
+    struct ipvs_dest *trash;         /* deleted dests, kept IP_VS_DEST_TRASH_PERIOD once unheld */
+    struct rt_timer trash_timer;     /* ip_vs_dest_trash_expire, every 60 s while the trash holds any */
+    struct rt_timer nodest_timer;    /* expire_nodest_conn: the flush after a dest is deleted */
+    bool trash_closing;              /* ipvs_destroy: dests let go are freed at once */
     int fullnat_laddrs;              /* local addresses of all services: replies may come to them */
     struct ipvs_stats stats;         /* the director's totals */
     struct rt_timer est_timer;       /* lvs/est.c: the 2 s rate estimator tick */
@@ -185,7 +193,7 @@ struct ipvs_dest_conf {
  * errno (-EEXIST, -ESRCH, -ENOENT, -ERANGE...) and leaves the tables as they
  * were; ipvs_strerror() gives ipvsadm's text for it. */
 enum ipvs_op { IPVS_OP_ADD_SERVICE, IPVS_OP_EDIT_SERVICE, IPVS_OP_DEL_SERVICE, IPVS_OP_ZERO,
-               IPVS_OP_ADD_DEST, IPVS_OP_EDIT_DEST, IPVS_OP_DEL_DEST, IPVS_OP_OTHER };
+               IPVS_OP_ADD_DEST, IPVS_OP_EDIT_DEST, IPVS_OP_DEL_DEST, IPVS_OP_SET_TIMEOUT, IPVS_OP_OTHER };
 
 int ipvs_service_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf);
 int ipvs_service_edit(struct ipvs *ipvs, const struct ipvs_service_conf *conf);
@@ -198,14 +206,23 @@ void ipvs_zero(struct ipvs *ipvs, const struct ipvs_service_conf *svc);   /* -Z;
 
 struct ipvs_service *ipvs_service_find(struct ipvs *ipvs, uint8_t protocol, uint32_t addr,
                                        uint16_t port, uint32_t fwmark);
+
+/* FTP: the control port, and the active data connection's source port. */
+#define IPVS_FTPPORT 21
+#define IPVS_FTPDATA 20
 struct ipvs_dest *ipvs_dest_find(struct ipvs_service *svc, uint32_t addr, uint16_t port);
 
 /* ipvsadm's text (libipvs's ipvs_strerror) for an errno from one of the calls above. */
 const char *ipvs_strerror(enum ipvs_op op, int err);
 
-/* A dest deleted while connections still hold it waits in ipvs->trash, as
- * the kernel's dest_trash; a re-added dest comes back from there with its
- * counters. These take and drop a connection's reference. */
+/* A deleted dest waits in ipvs->trash, as the kernel's dest_trash: while
+ * connections (or lblc/lblcr) hold it, then IP_VS_DEST_TRASH_PERIOD (120 s)
+ * more, checked every 60 s; a dest added again to a service of the same
+ * protocol, address and port (or fwmark) comes back from there with its
+ * counters (its statistics zeroed if the service was made anew). Without a
+ * clock (ipvs->rt NULL) a dest is freed once unheld. These take and drop
+ * a connection's reference. */
+#define IPVS_DEST_TRASH_PERIOD_S 120
 void ipvs_dest_hold(struct ipvs_dest *d);
 void ipvs_dest_put(struct ipvs *ipvs, struct ipvs_dest *d);
 

@@ -83,6 +83,13 @@ struct ipvsadm_io {
 int ipvsadm_run(struct ipvs *ipvs, const char *line, const char *where, const struct ipvsadm_io *io,
                 char *err, size_t errlen);
 
+/* Port names as ipvsadm's getservbyname/getservbyport for a protocol
+ * (IPPROTO_TCP or IPPROTO_UDP; 0, a fwmark service's, as TCP): a fixed
+ * copy of Debian's /etc/services (lvs/ipvsadm_services.c). -1 or NULL
+ * when the name or port has no entry for that protocol. */
+int ipvsadm_service_port(const char *name, uint8_t protocol);
+const char *ipvsadm_port_service(uint16_t port, uint8_t protocol);
+
 /* The listings (lvs/ipvsadm_list.c). */
 void ipvsadm_list_all(struct ipvs *ipvs, unsigned format, FILE *out);
 void ipvsadm_list_service(const struct ipvs_service *svc, unsigned format, FILE *out);

@@ -5,6 +5,7 @@
  * reported with libipvs's text.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -25,15 +26,22 @@ static int kernel_result(int r, enum ipvs_op op, char *err, size_t errlen)
     return r < 0 ? fail(err, errlen, "%s", ipvs_strerror(op, r)) : 0;
 }
 
-/* The kernel's ip_vs_set_timeout: a zero leaves that timeout as it was. */
-static void set_timeouts(struct ipvs *ipvs, const struct ipvs_timeouts *t)
+/* The kernel's ip_vs_set_timeout: each at most INT_MAX / HZ seconds (HZ
+ * 250, as lvslab's other jiffies), else EINVAL; a zero leaves that timeout
+ * as it was. */
+#define IPVS_HZ 250
+static int set_timeouts(struct ipvs *ipvs, const struct ipvs_timeouts *t)
 {
+    const uint32_t max = INT_MAX / IPVS_HZ;
+    if (t->tcp > max || t->tcpfin > max || t->udp > max)
+        return -EINVAL;
     if (t->tcp)
         ipvs->timeouts.tcp = t->tcp;
     if (t->tcpfin)
         ipvs->timeouts.tcpfin = t->tcpfin;
     if (t->udp)
         ipvs->timeouts.udp = t->udp;
+    return 0;
 }
 
 static struct ipvs_service *find_service(struct ipvs *ipvs, const struct ipvs_service_conf *c)
@@ -96,8 +104,7 @@ static int ipvsadm_exec(struct ipvs *ipvs, const struct ipvsadm_cmd *c, const st
     case IPVSADM_CMD_DELDEST:
         return kernel_result(ipvs_dest_del(ipvs, &c->svc, &c->dest), IPVS_OP_DEL_DEST, err, errlen);
     case IPVSADM_CMD_TIMEOUT:
-        set_timeouts(ipvs, &c->timeouts);
-        return 0;
+        return kernel_result(set_timeouts(ipvs, &c->timeouts), IPVS_OP_SET_TIMEOUT, err, errlen);
     case IPVSADM_CMD_NONE:
         break;
     }

@@ -23,30 +23,17 @@ static const char *protocol_name(uint8_t proto)
     switch (proto) {
     case IPPROTO_TCP: return "TCP";
     case IPPROTO_UDP: return "UDP";
+    case 0: return "IP";              /* ip_vs_proto_name: a fwmark service's templates */
     default: return "?";
     }
 }
 
-/* The names ipvsadm's getservbyport would give without -n, for the ports
- * lvslab knows by name (the same as its parser accepts). */
-static const char *port_name(uint16_t port)
+/* addrport_to_anyname: "a.b.c.d:port"; without -n the port by its name for
+ * the protocol when it has one (addresses stay numeric: lvslab does no
+ * reverse DNS). */
+static void addrport(char *buf, size_t len, uint32_t addr, uint16_t port, uint8_t protocol, unsigned format)
 {
-    switch (port) {
-    case 21: return "ftp";
-    case 22: return "ssh";
-    case 25: return "smtp";
-    case 53: return "domain";
-    case 80: return "http";
-    case 443: return "https";
-    default: return NULL;
-    }
-}
-
-/* addrport_to_anyname: "a.b.c.d:port"; without -n the port by name when it
- * has one (addresses stay numeric: lvslab does no reverse DNS). */
-static void addrport(char *buf, size_t len, uint32_t addr, uint16_t port, unsigned format)
-{
-    const char *name = format & IPVSADM_FMT_NUMERIC ? NULL : port_name(port);
+    const char *name = format & IPVSADM_FMT_NUMERIC ? NULL : ipvsadm_port_service(port, protocol);
     if (name)
         snprintf(buf, len, "%u.%u.%u.%u:%s", addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255,
                  addr & 255, name);
@@ -77,7 +64,7 @@ static void print_largenum(FILE *out, uint64_t i, unsigned format)
 
 static void print_sched_flags(FILE *out, const struct ipvs_service *s)
 {
-    const char *name = s->sched ? s->sched->name : "";
+    const char *name = s->sched ? s->sched->name : "none";
     const char *f1 = "flag-1", *f2 = "flag-2";
     if (!strcmp(name, "sh")) {
         f1 = "sh-fallback";
@@ -135,7 +122,7 @@ static void print_service_line(FILE *out, const struct ipvs_service *s, unsigned
         snprintf(name, sizeof name, "FWM  %u", s->fwmark);
     } else {
         char v[40];
-        addrport(v, sizeof v, s->addr, s->port, format);
+        addrport(v, sizeof v, s->addr, s->port, s->protocol, format);
         snprintf(name, sizeof name, "%-4s %s", protocol_name(s->protocol), v);
         name[33] = '\0';
     }
@@ -152,7 +139,7 @@ static void print_service_line(FILE *out, const struct ipvs_service *s, unsigned
         print_largenum(out, r.inbps, format);
         print_largenum(out, r.outbps, format);
     } else {
-        fprintf(out, "%s %s", name, s->sched ? s->sched->name : "");
+        fprintf(out, "%s %s", name, s->sched ? s->sched->name : "none");
         if (s->flags & (IPVS_SCHED_FLAG_1 | IPVS_SCHED_FLAG_2 | IPVS_SCHED_FLAG_3)) {
             fprintf(out, " (");
             print_sched_flags(out, s);
@@ -173,7 +160,7 @@ static void print_service_line(FILE *out, const struct ipvs_service *s, unsigned
 static void print_dest_line(FILE *out, const struct ipvs_dest *d, unsigned format)
 {
     char name[40];
-    addrport(name, sizeof name, d->addr, d->port, format);
+    addrport(name, sizeof name, d->addr, d->port, d->svc->protocol, format);
     name[28] = '\0';
     struct ipvs_rates r;
     if (format & IPVSADM_FMT_STATS) {
@@ -276,9 +263,9 @@ static void print_conn(void *arg, const struct ipvsadm_conn_row *row)
 {
     const struct conn_sink *sink = arg;
     char c[40], v[40], d[40], expire[24];
-    addrport(c, sizeof c, row->caddr, row->cport, sink->format);
-    addrport(v, sizeof v, row->vaddr, row->vport, sink->format);
-    addrport(d, sizeof d, row->daddr, row->dport, sink->format);
+    addrport(c, sizeof c, row->caddr, row->cport, row->protocol, sink->format);
+    addrport(v, sizeof v, row->vaddr, row->vport, row->protocol, sink->format);
+    addrport(d, sizeof d, row->daddr, row->dport, row->protocol, sink->format);
     snprintf(expire, sizeof expire, "%02u:%02u", row->expire_s / 60, row->expire_s % 60);
     fprintf(sink->out, "%-3s %-6s %-11s %-18s %-18s %s\n", protocol_name(row->protocol), expire,
             row->state ? row->state : "", c, v, d);

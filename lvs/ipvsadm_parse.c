@@ -20,7 +20,8 @@
 #include "lvs/ipvsadm.h"
 
 #define MAX_TIMEOUT (86400 * 31)              /* ipvsadm: 31 days */
-#define DEF_PERSISTENT_TIMEOUT 300            /* IPVS_SVC_PERSISTENT_TIMEOUT */
+#define DEF_PERSISTENT_TIMEOUT 360            /* libipvs.h's IPVS_SVC_PERSISTENT_TIMEOUT (6*60;
+                                                 * ipvsadm(8) says 300) */
 #define DEF_SCHED "wlc"
 
 enum arg_kind { ARG_NONE, ARG_REQ, ARG_OPT };
@@ -28,7 +29,7 @@ enum arg_kind { ARG_NONE, ARG_REQ, ARG_OPT };
 /* Tags for options without a short name, outside the ASCII range as ipvsadm's. */
 enum {
     TAG_SET = 128, TAG_TIMEOUT, TAG_STATS, TAG_RATE, TAG_THRESHOLDS, TAG_PERSISTENTCONN,
-    TAG_SORT, TAG_NO_SORT, TAG_FULLNAT, TAG_UNSUPPORTED,
+    TAG_SORT, TAG_NO_SORT, TAG_FULLNAT, TAG_TUN_TYPE, TAG_UNSUPPORTED,
 };
 
 struct optdef {
@@ -69,7 +70,7 @@ static const struct optdef optdefs[] = {
     { "pe", 0, ARG_REQ, TAG_UNSUPPORTED },      { "mcast-group", 0, ARG_REQ, TAG_UNSUPPORTED },
     { "mcast-port", 0, ARG_REQ, TAG_UNSUPPORTED }, { "mcast-ttl", 0, ARG_REQ, TAG_UNSUPPORTED },
     { "sync-maxlen", 0, ARG_REQ, TAG_UNSUPPORTED }, { "tun-info", 0, ARG_NONE, TAG_UNSUPPORTED },
-    { "tun-type", 0, ARG_REQ, TAG_UNSUPPORTED }, { "tun-port", 0, ARG_REQ, TAG_UNSUPPORTED },
+    { "tun-type", 0, ARG_REQ, TAG_TUN_TYPE }, { "tun-port", 0, ARG_REQ, TAG_UNSUPPORTED },
     { "tun-nocsum", 0, ARG_NONE, TAG_UNSUPPORTED }, { "tun-csum", 0, ARG_NONE, TAG_UNSUPPORTED },
     { "tun-remcsum", 0, ARG_NONE, TAG_UNSUPPORTED },
 };
@@ -123,6 +124,7 @@ struct pctx {
     struct lexer lx;
     char *err;
     size_t errlen;
+    bool tun_type;           /* --tun-type given (ipvsadm -S writes it for every -i dest) */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -247,22 +249,11 @@ static bool str_is_digit(const char *s)
     return true;
 }
 
-/* The service names ipvsadm would find in /etc/services that matter here;
- * lvslab reads no system file. */
-static long service_to_port(const char *name)
-{
-    static const struct { const char *name; int port; } names[] = {
-        { "ftp", 21 }, { "ssh", 22 }, { "smtp", 25 }, { "domain", 53 }, { "http", 80 }, { "https", 443 },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(names[i].name, name))
-            return names[i].port;
-    return -1;
-}
-
 /* ipvsadm's parse_service on a word we own: address (numbers and dots, as
- * inet_aton; no host names) and an optional :port. */
-static int parse_service(char *buf, uint32_t *addr, uint16_t *port)
+ * inet_aton; no host names) and an optional :port, a number or a service
+ * name for the protocol given so far (ipvsadm's service_to_port: none
+ * before -t or -u, tcp after -f). */
+static int parse_service(char *buf, uint8_t protocol, uint32_t *addr, uint16_t *port)
 {
     struct in_addr in;
     if (str_is_digit(buf) || buf[0] == '[')
@@ -276,7 +267,8 @@ static int parse_service(char *buf, uint32_t *addr, uint16_t *port)
     if (!portp)
         return SERVICE_ADDR;
     long n = string_to_number(portp + 1, 0, 65535);
-    if (n < 0 && (n = service_to_port(portp + 1)) < 0)
+    if (n < 0 && ((protocol != IPPROTO_TCP && protocol != IPPROTO_UDP) ||
+                  (n = ipvsadm_service_port(portp + 1, protocol)) < 0))
         return 0;
     *port = (uint16_t)n;
     return SERVICE_ADDR | SERVICE_PORT;
@@ -404,7 +396,7 @@ static int parse_one(struct pctx *p, struct ipvsadm_cmd *c, const struct optdef 
             return -1;
         c->svc.protocol = d->tag == 't' ? IPPROTO_TCP : IPPROTO_UDP;
         char *buf = xstrdup(arg);
-        int r = parse_service(buf, &c->svc.addr, &c->svc.port);
+        int r = parse_service(buf, c->svc.protocol, &c->svc.addr, &c->svc.port);
         free(buf);
         if (!(r & SERVICE_ADDR))
             return fail(p, "illegal virtual server address[:port] specified");
@@ -439,7 +431,7 @@ static int parse_one(struct pctx *p, struct ipvsadm_cmd *c, const struct optdef 
             return -1;
         uint16_t port = c->svc.port;
         char *buf = xstrdup(arg);
-        int r = parse_service(buf, &c->dest.addr, &port);
+        int r = parse_service(buf, c->svc.protocol, &c->dest.addr, &port);
         free(buf);
         if (!(r & SERVICE_ADDR))
             return fail(p, "illegal real server address[:port] specified");
@@ -491,6 +483,16 @@ static int parse_one(struct pctx *p, struct ipvsadm_cmd *c, const struct optdef 
         else
             return fail(p, "synproxy switch must be enable or disable (not `%s')", arg);
         return 0;
+    case TAG_TUN_TYPE:
+        /* ipvsadm 1.31: ipip (the default), gue or gre; lvslab's tunnels are ipip */
+        if (p->tun_type)
+            return fail(p, "multiple 'tun-type' options specified");
+        p->tun_type = true;
+        if (!strcmp(arg, "gue") || !strcmp(arg, "gre"))
+            return fail(p, "tunnel type `%s' is not supported by lvslab (only ipip)", arg);
+        if (strcmp(arg, "ipip"))
+            return fail(p, "illegal tunnel type specified");
+        return 0;
     case TAG_UNSUPPORTED:
         return fail(p, "option `%s' is not supported by lvslab", spelled);
     default:   /* a second command */
@@ -525,6 +527,8 @@ static int finish(struct pctx *p, struct ipvsadm_cmd *c)
 {
     if (check_options(p, c) < 0)
         return -1;
+    if (p->tun_type && c->cmd != IPVSADM_CMD_ADDDEST && c->cmd != IPVSADM_CMD_EDITDEST)
+        return fail(p, "Illegal 'tun-type' option with the '%s' command", cmdnames[c->cmd]);
     uint32_t o = c->options;
     if (c->cmd == IPVSADM_CMD_ADD || c->cmd == IPVSADM_CMD_EDIT) {
         if (!c->svc.fwmark && !c->svc.port && !(c->svc.flags & IPVS_SVC_PERSISTENT))

@@ -38,6 +38,14 @@ static const uint8_t next_state[3][4][IPVS_TCP_STATES] = {
     },
 };
 
+/* tcp_state_active_table: since Linux 4.8 ("ipvs: count pre-established
+ * TCP states as active") a connection in its handshake counts as active, so
+ * that a burst of new connections weighs on the least-connection
+ * schedulers; before, only ESTABLISHED did (sysctl.tcp_active_established_only). */
+static const bool active_state[IPVS_TCP_STATES] = {
+    [sES] = true, [sSS] = true, [sSR] = true, [sSA] = true,
+};
+
 static const uint32_t default_timeout_s[IPVS_TCP_STATES] = {
     [sNO] = 2, [sES] = 15 * 60, [sSS] = 2 * 60, [sSR] = 60, [sFW] = 2 * 60, [sTW] = 2 * 60,
     [sCL] = 10, [sCW] = 60, [sLA] = 30, [sLI] = 2 * 60, [sSA] = 120,
@@ -87,16 +95,19 @@ void ipvs_tcp_transition_table(struct ipvs *ipvs, struct ipvs_conn *cp, enum ipv
     int new_state = idx < 0 ? sCL : next_state[dir][idx][cp->state];
     struct ipvs_dest *d = cp->dest;
     if (new_state != cp->state && d) {
-        if (!(cp->flags & IPVS_CONN_F_INACTIVE) && new_state != sES) {
+        bool active = ipvs->sysctl.tcp_active_established_only ? new_state == sES : active_state[new_state];
+        if (!(cp->flags & IPVS_CONN_F_INACTIVE) && !active) {
             d->activeconns--;
             d->inactconns++;
             cp->flags |= IPVS_CONN_F_INACTIVE;
-        } else if ((cp->flags & IPVS_CONN_F_INACTIVE) && new_state == sES) {
+        } else if ((cp->flags & IPVS_CONN_F_INACTIVE) && active) {
             d->activeconns++;
             d->inactconns--;
             cp->flags &= ~IPVS_CONN_F_INACTIVE;
         }
     }
+    if (new_state == sES && new_state != cp->state)
+        ipvs_conn_assure_template(cp);
     cp->state = (uint8_t)new_state;
     cp->timeout_ms = ipvs_tcp_timeout_ms(ipvs, new_state);
 }

@@ -1,7 +1,8 @@
 /*
  * IPVS's TCP connection states (ip_vs_proto_tcp.c): the state table driven
  * by the flags of each packet and its direction, the default timeouts, and
- * the active/inactive accounting on every change of state.
+ * the active/inactive accounting on every change of state (ESTABLISHED and
+ * the handshake's states are active, as Linux since 4.8).
  */
 #ifndef LVS_PROTO_TCP_H
 #define LVS_PROTO_TCP_H

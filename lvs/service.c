@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/xalloc.h"
+#include "lvs/conn.h"
 #include "lvs/est.h"
 #include "lvs/ipvs.h"
 #include "lvs/sched.h"
@@ -22,6 +23,9 @@ const char *ipvs_fwd_name(enum ipvs_fwd fwd)
     return (unsigned)fwd < IPVS_FWD_METHODS ? names[fwd] : "?";
 }
 
+static void trash_expire(void *arg);
+static void nodest_flush(void *arg);
+
 void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt)
 {
     *ipvs = (struct ipvs){
@@ -29,12 +33,61 @@ void ipvs_init(struct ipvs *ipvs, struct host *host, struct rt *rt)
         .sysctl = { .conn_reuse_mode = 1, .sync_threshold = 3, .sync_period = 50 },
         .timeouts = { .tcp = 900, .tcpfin = 120, .udp = 300 },
     };
+    rt_timer_init(&ipvs->trash_timer, trash_expire, ipvs);
+    rt_timer_init(&ipvs->nodest_timer, nodest_flush, ipvs);
+}
+
+static void service_put(struct ipvs_service *svc);
+
+static void trash_free(struct ipvs *ipvs, struct ipvs_dest *d)
+{
+    for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next)
+        if (*pp == d) {
+            *pp = d->next;
+            break;
+        }
+    service_put(d->svc);
+    free(d);
 }
 
 void ipvs_destroy(struct ipvs *ipvs)
 {
     ipvs_est_stop(ipvs);
+    if (ipvs->rt) {
+        rt_timer_cancel(ipvs->rt, &ipvs->trash_timer);
+        rt_timer_cancel(ipvs->rt, &ipvs->nodest_timer);
+    }
+    ipvs->trash_closing = true;
     ipvs_flush(ipvs);
+    for (struct ipvs_dest *d = ipvs->trash, *next; d; d = next) {
+        next = d->next;
+        if (!d->refcnt)
+            trash_free(ipvs, d);
+    }
+}
+
+/* ip_vs_dest_trash_expire: a dest no one holds is freed 120 s after the
+ * first check that found it so (the checks are 60 s apart). */
+static void trash_expire(void *arg)
+{
+    struct ipvs *ipvs = arg;
+    sim_time_t now = rt_now(ipvs->rt);
+    for (struct ipvs_dest *d = ipvs->trash, *next; d; d = next) {
+        next = d->next;
+        if (d->refcnt)
+            continue;
+        if (!d->idle_start)
+            d->idle_start = now > 0 ? now : 1;
+        else if (now >= d->idle_start + IPVS_DEST_TRASH_PERIOD_S * SIM_S)
+            trash_free(ipvs, d);
+    }
+    if (ipvs->trash)
+        rt_timer_arm_in(ipvs->rt, &ipvs->trash_timer, IPVS_DEST_TRASH_PERIOD_S / 2 * SIM_S);
+}
+
+static void nodest_flush(void *arg)
+{
+    ipvs_conn_flush_nodest(arg);
 }
 
 static bool same_service(const struct ipvs_service *s, const struct ipvs_service_conf *c)
@@ -80,9 +133,26 @@ static void set_service(struct ipvs_service *s, const struct ipvs_service_conf *
     s->netmask = c->netmask ? c->netmask : 0xffffffffu;
 }
 
+/* "none" (Linux 4.?+): a service without a scheduler, which makes no new
+ * connection of its own (its entries come from connection sync, or
+ * templates already there); ipvsadm lists it as none. */
+static struct ipvs_dest *none_schedule(struct ipvs_service *svc, const struct ipvs_tuple *t)
+{
+    (void)svc;
+    (void)t;
+    return NULL;
+}
+
+static const struct ipvs_sched_ops none_sched = { .name = "none", .schedule = none_schedule };
+
+static const struct ipvs_sched_ops *sched_find(const char *name)
+{
+    return strcmp(name, "none") ? ipvs_sched_find(name) : &none_sched;
+}
+
 int ipvs_service_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
 {
-    const struct ipvs_sched_ops *sched = ipvs_sched_find(conf->sched_name);
+    const struct ipvs_sched_ops *sched = sched_find(conf->sched_name);
     if (!sched)
         return -ENOENT;
     if (find_conf(ipvs, conf))
@@ -102,6 +172,8 @@ int ipvs_service_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
         tail = &(*tail)->next;
     *tail = s;
     ipvs->num_services++;
+    if (s->port == IPVS_FTPPORT)
+        ipvs->ftp_services++;
     return 0;
 }
 
@@ -124,7 +196,7 @@ static bool synproxy_can_reach(uint32_t svc_flags, enum ipvs_fwd fwd)
 
 int ipvs_service_edit(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
 {
-    const struct ipvs_sched_ops *sched = ipvs_sched_find(conf->sched_name);
+    const struct ipvs_sched_ops *sched = sched_find(conf->sched_name);
     if (!sched)
         return -ENOENT;
     struct ipvs_service *s = find_conf(ipvs, conf);
@@ -155,13 +227,26 @@ static void unlink_dest(struct ipvs *ipvs, struct ipvs_service *svc, struct ipvs
     if (svc->sched->del_dest)
         svc->sched->del_dest(svc, d);
     d->available = false;
-    if (d->refcnt) {
-        d->next = ipvs->trash;
-        ipvs->trash = d;
-    } else {
-        service_put(svc);
-        free(d);
+    if (!ipvs->rt || ipvs->trash_closing) {
+        if (d->refcnt) {
+            d->next = ipvs->trash;
+            ipvs->trash = d;
+        } else {
+            service_put(svc);
+            free(d);
+        }
+        return;
     }
+    /* __ip_vs_del_dest: into the trash, whose timer starts with its first dest */
+    if (!ipvs->trash)
+        rt_timer_arm_in(ipvs->rt, &ipvs->trash_timer, IPVS_DEST_TRASH_PERIOD_S / 2 * SIM_S);
+    d->idle_start = 0;
+    d->next = ipvs->trash;
+    ipvs->trash = d;
+    /* and with expire_nodest_conn its connections are flushed (Linux 5.9+),
+     * a jiffy later in the kernel's work queue: here at once after this event */
+    if (ipvs->sysctl.expire_nodest_conn && ipvs->conns && !rt_timer_armed(&ipvs->nodest_timer))
+        rt_timer_arm_in(ipvs->rt, &ipvs->nodest_timer, 0);
 }
 
 int ipvs_service_del(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
@@ -174,6 +259,8 @@ int ipvs_service_del(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
         return -ESRCH;
     *pp = s->next;
     ipvs->num_services--;
+    if (s->port == IPVS_FTPPORT)
+        ipvs->ftp_services--;
     ipvs->fullnat_laddrs -= s->nladdrs;
     while (s->dests)
         unlink_dest(ipvs, s, s->dests);
@@ -209,11 +296,21 @@ void ipvs_zero(struct ipvs *ipvs, const struct ipvs_service_conf *conf)
         ipvs->stats = (struct ipvs_stats){ 0 };
 }
 
+/* ip_vs_add_dest and ip_vs_edit_dest: a negative weight, or a lower
+ * threshold above the upper one (0, none, included), is ERANGE. */
 static int check_dest(const struct ipvs_dest_conf *c)
 {
-    if (c->weight < 0 || (c->u_threshold && c->l_threshold > c->u_threshold))
+    if (c->weight < 0 || c->l_threshold > c->u_threshold)
         return -ERANGE;
     return 0;
+}
+
+/* ip_vs_new_dest: a real server's address must be unicast or local
+ * (inet_addr_type): not 0.0.0.0/8, the limited broadcast or multicast.
+ * A local subnet's broadcast address is not recognised here. */
+static bool dest_addr_unicast(uint32_t a)
+{
+    return (a >> 24) != 0 && a != 0xffffffffu && (a >> 28) != 0xe;
 }
 
 static void set_dest(struct ipvs_dest *d, const struct ipvs_dest_conf *c, bool add)
@@ -230,13 +327,24 @@ static void set_dest(struct ipvs_dest *d, const struct ipvs_dest_conf *c, bool a
     d->l_threshold = c->l_threshold;
 }
 
-/* A dest of this service waiting in the trash, taken out of it. */
+/* ip_vs_trash_get_dest: a dest of a service with this one's protocol,
+ * address and port (or fwmark) waiting in the trash, taken out of it and
+ * bound to svc (a service made anew zeroes its statistics). */
 static struct ipvs_dest *trash_take(struct ipvs *ipvs, struct ipvs_service *svc, const struct ipvs_dest_conf *c)
 {
     for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next) {
         struct ipvs_dest *d = *pp;
-        if (d->svc == svc && d->addr == c->addr && d->port == c->port) {
+        const struct ipvs_service *o = d->svc;
+        if (d->addr == c->addr && d->port == c->port && o->fwmark == svc->fwmark &&
+            o->protocol == svc->protocol && (svc->fwmark || (o->addr == svc->addr && o->port == svc->port))) {
             *pp = d->next;
+            if (o != svc) {
+                d->stats = (struct ipvs_stats){ 0 };
+                d->est = (struct ipvs_est){ 0 };
+                svc->refcnt++;
+                d->svc = svc;
+                service_put((struct ipvs_service *)o);
+            }
             return d;
         }
     }
@@ -257,6 +365,8 @@ int ipvs_dest_add(struct ipvs *ipvs, const struct ipvs_service_conf *sc, const s
         return -EOPNOTSUPP;
     struct ipvs_dest *d = trash_take(ipvs, svc, conf);
     if (!d) {
+        if (!dest_addr_unicast(conf->addr))
+            return -EINVAL;
         d = xcalloc(1, sizeof *d);
         *d = (struct ipvs_dest){ .svc = svc, .addr = conf->addr, .port = conf->port };
         svc->refcnt++;
@@ -310,13 +420,8 @@ void ipvs_dest_put(struct ipvs *ipvs, struct ipvs_dest *d)
 {
     if (--d->refcnt || d->available)
         return;
-    for (struct ipvs_dest **pp = &ipvs->trash; *pp; pp = &(*pp)->next)
-        if (*pp == d) {
-            *pp = d->next;
-            break;
-        }
-    service_put(d->svc);
-    free(d);
+    if (!ipvs->rt || ipvs->trash_closing)     /* no trash timer to collect it */
+        trash_free(ipvs, d);
 }
 
 const char *ipvs_strerror(enum ipvs_op op, int err)
@@ -334,6 +439,7 @@ const char *ipvs_strerror(enum ipvs_op op, int err)
         { IPVS_OP_EDIT_DEST, ENOENT, "No such destination" },
         { IPVS_OP_DEL_DEST, ESRCH, "Service not defined" },
         { IPVS_OP_DEL_DEST, ENOENT, "No such destination" },
+        { IPVS_OP_SET_TIMEOUT, EINVAL, "Invalid timeout value" },
         { IPVS_OP_EDIT_SERVICE, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
         { IPVS_OP_ADD_DEST, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },
         { IPVS_OP_EDIT_DEST, EOPNOTSUPP, "SYN proxy needs NAT or FULLNAT real servers (-m or --fullnat)" },

@@ -20,7 +20,7 @@ Prot LocalAddress:Port Scheduler Flags
 TCP  10.0.0.100:80 wlc
   -> 10.0.0.11:80                 Route   2      0          0         
   -> 10.0.0.12:8080               Masq    1      0          0         
-UDP  10.0.0.100:53 sh persistent 300
+UDP  10.0.0.100:53 sh persistent 360
 LIST
 cmp -s "$dir/want" "$dir/list" || { diff "$dir/want" "$dir/list"; fail "listing differs"; }
 

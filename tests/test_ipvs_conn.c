@@ -46,7 +46,7 @@ Test(ipvs_conn, dr_states_follow_the_input_only_table)
     struct ipvs_conn *c = conn_of(0);
     cr_assert_not_null(c);
     cr_assert_str_eq(ipvs_tcp_state_name(c->state), "SYN_RECV");
-    cr_assert(dest(0)->inactconns == 1 && dest(0)->activeconns == 0);
+    cr_assert(dest(0)->inactconns == 0 && dest(0)->activeconns == 1, "SYN_RECV is active (Linux 4.8+)");
     cr_assert_eq(c->timeout_ms, 60000);
     rig_send(&r, 0, TCP_ACK);
     cr_assert_str_eq(ipvs_tcp_state_name(c->state), "ESTABLISHED");
@@ -116,6 +116,38 @@ Test(ipvs_conn, only_a_plain_ack_on_an_established_entry_skips_the_table)
     cr_assert_str_eq(ipvs_tcp_state_name(c[4]->state), "ESTABLISHED");
 }
 
+/* Since Linux 4.8 the handshake's states count as active: a SYN flood
+ * weighs on a dest as its established connections do, and lc spreads it;
+ * with only ESTABLISHED active (older kernels) the dest without an
+ * established connection takes the whole burst. */
+static void syn_burst_case(bool established_only, uint32_t expect_active1, uint32_t expect_inact1)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "lc", false);
+    r.ipvs.sysctl.tcp_active_established_only = established_only;
+    rig_send(&r, 0, TCP_SYN);                  /* lc: dest 1, first in the list */
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(conn_of(0)->daddr, RIG_RIP(1));
+    for (uint32_t k = 1; k <= 4; k++)
+        rig_send(&r, k, TCP_SYN);
+    cr_assert_eq(dest(1)->activeconns, expect_active1);
+    cr_assert_eq(dest(1)->inactconns, expect_inact1);
+    cr_assert_eq(dest(0)->activeconns + dest(0)->inactconns, 5 - expect_active1 - expect_inact1);
+}
+
+Test(ipvs_conn, a_syn_flood_counts_as_active_and_lc_spreads_it)
+{
+    syn_burst_case(false, 3, 0);              /* ties go to dest 1, first in the list */
+    cr_assert_eq(dest(0)->activeconns, 2);
+    cr_assert_eq(dest(0)->inactconns, 0);
+}
+
+Test(ipvs_conn, with_established_only_a_syn_flood_is_inactive)
+{
+    syn_burst_case(true, 1, 0);
+    cr_assert_eq(dest(0)->activeconns, 0);
+    cr_assert_eq(dest(0)->inactconns, 4);
+}
+
 Test(ipvs_conn, entries_expire_on_their_state_timeout)
 {
     rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
@@ -169,8 +201,8 @@ Test(ipvs_conn, upper_threshold_overloads_and_lower_lifts)
     for (uint32_t k = 0; k < 6; k++)
         rig_send(&r, k, TCP_SYN);
     cr_assert(dest(1)->overloaded);
-    cr_assert_eq(dest(1)->inactconns, 2);
-    cr_assert_eq(dest(0)->inactconns, 4);
+    cr_assert_eq(dest(1)->activeconns, 2);
+    cr_assert_eq(dest(0)->activeconns, 4);
     /* below the lower threshold the overload is lifted */
     for (uint32_t k = 0; k <= 2; k += 2) {    /* k=0 and k=2 went to dest 1 */
         rig_send(&r, k, TCP_RST);              /* a client RST leaves SYN_RECV as it is */
@@ -229,6 +261,30 @@ Test(ipvs_conn, persistence_keeps_a_client_network_on_one_dest)
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
 }
 
+/* A template whose time is up while a connection still holds it is
+ * re-armed for 60 s (ip_vs_conn_expire's expire_later), not for -p again. */
+Test(ipvs_conn, a_template_that_still_controls_is_rearmed_for_60s)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_ACK);                  /* ESTABLISHED: 900 s */
+    run_to(340 * SIM_S);
+    struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, RIG_PORT);
+    cr_assert_not_null(t, "held past its 300 s");
+    cr_assert_eq(t->timeout_ms, 60000);
+    rig_send(&r, 0, TCP_RST);                  /* CLOSE: the connection goes at 350 s */
+    run_to(355 * SIM_S);
+    cr_assert_null(conn_of(0));
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, RIG_PORT));
+    run_to(361 * SIM_S);
+    cr_assert_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, RIG_PORT),
+                   "300 s plus 60, not 300 s twice");
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
+}
+
 static void quiescent_case(bool expire_quiescent, bool expect_same)
 {
     rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
@@ -268,7 +324,10 @@ static void nodest_case(bool expire_nodest)
     rig_send(&r, 0, TCP_ACK);
     cr_assert_eq(r.back_dev.frames, out, "a packet for a deleted dest is dropped");
     cr_assert_eq(conn_of(0) == NULL, expire_nodest);
-    cr_assert_eq(r.ipvs.trash == NULL, expire_nodest, "the trash empties with the last connection");
+    run_to(179 * SIM_S);
+    cr_assert_not_null(r.ipvs.trash, "unheld, it waits 120 s after the check at 60 s");
+    run_to(181 * SIM_S);
+    cr_assert_eq(r.ipvs.trash == NULL, expire_nodest, "freed 120 s after its last connection went");
 }
 
 Test(ipvs_conn, without_expire_nodest_conn_the_entry_stays)
@@ -289,9 +348,83 @@ Test(ipvs_conn, a_readded_dest_comes_back_from_the_trash)
     cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
     cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
     cr_assert_null(r.ipvs.trash);
-    cr_assert_eq(dest(0)->inactconns, 1, "its connection came back with it");
+    cr_assert_eq(dest(0)->activeconns, 1, "its connection came back with it");
     cr_assert_eq(dest(0)->weight, 3);
     cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), -EEXIST);
+}
+
+/* A dest deleted with no connection still goes to the trash, and comes
+ * back from it with its counters when it is added again in time. */
+Test(ipvs_conn, an_unheld_deleted_dest_waits_in_the_trash_with_its_counters)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_RST);                  /* SYN_RECV stays; then expire it */
+    ipvs_conn_expire_now(&r.ipvs, conn_of(0));
+    cr_assert_eq(dest(0)->stats.conns, 1);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(0), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 2 };
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_not_null(r.ipvs.trash);
+    run_to(100 * SIM_S);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_null(r.ipvs.trash);
+    cr_assert_eq(dest(0)->stats.conns, 1, "revived with its counters");
+    cr_assert_eq(dest(0)->weight, 2);
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    run_to(279 * SIM_S);                       /* first seen unheld at 160 s, freed at 280 s */
+    cr_assert_not_null(r.ipvs.trash);
+    run_to(281 * SIM_S);
+    cr_assert_null(r.ipvs.trash, "freed by the trash timer");
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_eq(dest(0)->stats.conns, 0, "a new dest");
+}
+
+/* A service deleted and made again finds its old dests in the trash (by
+ * protocol, address and port): their connections forward again, and their
+ * statistics start from zero. */
+Test(ipvs_conn, a_remade_service_revives_its_dests_connections)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 1, "rr", false);
+    rig_send(&r, 0, TCP_SYN);
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(ipvs_service_del(&r.ipvs, &r.svc), 0);
+    uint64_t out = r.back_dev.frames;
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(r.back_dev.frames, out, "its dest is gone: dropped");
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &r.svc), 0);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(0), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 1 };
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &r.svc, &dc), 0);
+    cr_assert_null(r.ipvs.trash);
+    cr_assert_eq(dest(0)->activeconns, 1, "its connection came back with it");
+    cr_assert_eq(dest(0)->stats.conns, 0, "a new service: statistics zeroed");
+    rig_send(&r, 0, TCP_ACK);
+    cr_assert_eq(r.back_dev.frames, out + 1, "forwarded again");
+    cr_assert_eq(conn_of(0)->dest, dest(0));
+}
+
+/* With expire_nodest_conn, deleting a dest flushes its connections at
+ * once, without waiting for their packets (Linux 5.9+), and a template
+ * that controls no other connection with them. */
+Test(ipvs_conn, expire_nodest_conn_flushes_a_deleted_dests_connections)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
+    r.ipvs.sysctl.expire_nodest_conn = true;
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    r.svc.netmask = 0xffffff00;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    for (uint32_t k = 0; k < 3; k++) {
+        rig_send(&r, k, TCP_SYN);
+        rig_send(&r, k, TCP_ACK);
+    }
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+    struct ipvs_dest_conf dc = { .addr = conn_of(0)->daddr, .port = RIG_PORT };
+    cr_assert_eq(ipvs_dest_del(&r.ipvs, &r.svc, &dc), 0);
+    run_to(1 * SIM_MS);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0, "connections and template flushed with no packet");
+    rig_send(&r, 3, TCP_SYN);
+    cr_assert_not_null(conn_of(3));
+    cr_assert_neq(conn_of(3)->daddr, dc.addr);
 }
 
 /* A client reuses its port while the director still holds the old entry
@@ -403,6 +536,48 @@ Test(ipvs_conn, connections_list_as_ipvsadm_lc)
     cr_assert(strstr(text, "TCP 00:59  SYN_RECV    172.16.0.0:1024    10.1.0.100:80      10.2.0.12:80"), "%s", text);
     cr_assert(strstr(text, "TCP 14:59  ESTABLISHED 172.16.0.0:1025    10.1.0.100:80      10.2.0.11:80"), "%s", text);
     free(text);
+}
+
+static char *list_conns(void)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ipvsadm_list_conns(ipvs_director_conn_rows, &r.ipvs, IPVSADM_FMT_NUMERIC | IPVSADM_FMT_NOSORT, out);
+    fclose(out);
+    return text;
+}
+
+/* -L -c as the kernel's /proc/net/ip_vs_conn: the time left in whole
+ * seconds rounded down; a template NONE until a connection it controls is
+ * ESTABLISHED, then ASSURED (Linux 5.9+); a template ip_vs_check_template
+ * invalidated stays listed, with ports 65535, until its time is up. */
+Test(ipvs_conn, connection_listing_rounds_down_and_shows_template_states)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 2, "rr", false);
+    r.ipvs.sysctl.expire_quiescent_template = true;
+    r.svc.flags = IPVS_SVC_PERSISTENT;
+    r.svc.timeout = 300;
+    cr_assert_eq(ipvs_service_edit(&r.ipvs, &r.svc), 0);
+    rig_send(&r, 0, TCP_SYN);
+    run_to(1500 * SIM_MS);
+    char *text = list_conns();
+    cr_assert(strstr(text, "TCP 00:58  SYN_RECV    172.16.0.0:1024    10.1.0.100:80      10.2.0.12:80\n"), "%s", text);
+    cr_assert(strstr(text, "TCP 04:58  NONE        172.16.0.0:0       10.1.0.100:80      10.2.0.12:80\n"), "%s", text);
+    free(text);
+    rig_send(&r, 0, TCP_ACK);
+    text = list_conns();
+    cr_assert(strstr(text, "TCP 04:58  ASSURED     172.16.0.0:0       10.1.0.100:80      10.2.0.12:80\n"), "%s", text);
+    free(text);
+    struct ipvs_dest_conf dc = { .addr = RIG_RIP(1), .port = RIG_PORT, .fwd = IPVS_FWD_DROUTE, .weight = 0 };
+    cr_assert_eq(ipvs_dest_edit(&r.ipvs, &r.svc, &dc), 0);
+    rig_send(&r, 1, TCP_SYN);                  /* the quiescent dest's template is invalidated */
+    cr_assert_eq(conn_of(1)->daddr, RIG_RIP(0));
+    text = list_conns();
+    cr_assert(strstr(text, "TCP 04:58  ASSURED     172.16.0.0:0       10.1.0.100:65535   10.2.0.12:65535\n"), "%s", text);
+    cr_assert(strstr(text, "TCP 05:00  NONE        172.16.0.0:0       10.1.0.100:80      10.2.0.11:80\n"), "%s", text);
+    free(text);
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
 }
 
 static const struct ipv4_hdr *sent_ip(const struct rig_dev *d)
@@ -523,6 +698,129 @@ Test(ipvs_conn, fwmark_service_takes_marked_packets)
     cr_assert(c && c->daddr == a->daddr && c != t, "a later SYN follows the template");
     cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
     cr_assert_eq(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), 7, 0), t);
+}
+
+/* Port-zero persistent services keep their templates apart by protocol
+ * (<protocol, caddr, 0, vaddr, 0>): a client's UDP datagram does not follow
+ * its TCP template to the TCP service's real server. Only fwmark templates
+ * take protocol 0, which -L -c names IP. */
+Test(ipvs_conn, port_zero_templates_are_keyed_by_the_packets_protocol)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 0, "rr", false);
+    struct ipvs_service_conf tcp = { .protocol = IPPROTO_TCP, .addr = RIG_VIP, .sched_name = "rr",
+                                     .flags = IPVS_SVC_PERSISTENT, .timeout = 300 };
+    struct ipvs_service_conf udp = tcp;
+    udp.protocol = IPPROTO_UDP;
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &tcp), 0);
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &udp), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &tcp, &(struct ipvs_dest_conf){ .addr = RIG_RIP(0), .fwd = IPVS_FWD_DROUTE,
+                                                                        .weight = 1 }), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &udp, &(struct ipvs_dest_conf){ .addr = RIG_RIP(1), .fwd = IPVS_FWD_DROUTE,
+                                                                        .weight = 1 }), 0);
+    rig_introduce(&r, r.back, RIG_RIP(0), 11);
+    rig_introduce(&r, r.back, RIG_RIP(1), 12);
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1000, RIG_VIP, 443, IPPROTO_TCP, TCP_SYN, 0));
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1001, RIG_VIP, 53, IPPROTO_UDP, 0, 20));
+    struct ipvs_conn *t = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), 1000, RIG_VIP, 443);
+    struct ipvs_conn *u = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_UDP, rig_client(0), 1001, RIG_VIP, 53);
+    cr_assert(t && u);
+    cr_assert_eq(t->daddr, RIG_RIP(0));
+    cr_assert_eq(u->daddr, RIG_RIP(1), "the UDP service's own real server");
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, 0));
+    cr_assert_not_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_UDP, rig_client(0), RIG_VIP, 0));
+    cr_assert_null(ipvs_conn_template_get(&r.ipvs, 0, rig_client(0), RIG_VIP, 0));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+}
+
+Test(ipvs_conn, fwmark_templates_list_as_protocol_ip)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 0, "rr", false);
+    struct ipvs_service_conf fw = { .fwmark = 7, .sched_name = "rr", .flags = IPVS_SVC_PERSISTENT,
+                                    .timeout = 60 };
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &fw), 0);
+    cr_assert_eq(ipvs_dest_add(&r.ipvs, &fw, &(struct ipvs_dest_conf){ .addr = RIG_RIP(0), .fwd = IPVS_FWD_DROUTE,
+                                                                       .weight = 1 }), 0);
+    rig_introduce(&r, r.back, RIG_RIP(0), 11);
+    struct mark_rule rule = { .protocol = IPPROTO_TCP, .daddr = RIG_VIP, .prefix_len = 32,
+                              .dport_lo = 80, .dport_hi = 80, .mark = 7 };
+    cr_assert_eq(mark_rule_add(r.h, &rule), 0);
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), 1000, RIG_VIP, 80, IPPROTO_TCP, TCP_SYN, 0));
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ipvsadm_list_conns(ipvs_director_conn_rows, &r.ipvs, IPVSADM_FMT_NUMERIC, out);
+    fclose(out);
+    cr_assert(strstr(text, "\nIP  01:00  NONE        172.16.0.0:0       0.0.0.7:0          10.2.0.11:0\n"), "%s", text);
+    free(text);
+}
+
+static struct ipvs_conn *tcp_conn(uint16_t cport, uint16_t vport)
+{
+    return ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), cport, RIG_VIP, vport);
+}
+
+static void ftp_rig(bool persistent)
+{
+    rig_init(&r, IPVS_FWD_DROUTE, 0, "rr", true);
+    struct ipvs_service_conf ftp = { .protocol = IPPROTO_TCP, .addr = RIG_VIP, .port = 21, .sched_name = "rr",
+                                     .flags = persistent ? IPVS_SVC_PERSISTENT : 0, .timeout = 300 };
+    cr_assert_eq(ipvs_service_add(&r.ipvs, &ftp), 0);
+    for (int d = 0; d < 2; d++)
+        cr_assert_eq(ipvs_dest_add(&r.ipvs, &ftp, &(struct ipvs_dest_conf){ .addr = RIG_RIP(d), .port = 21,
+                                                                            .fwd = IPVS_FWD_DROUTE, .weight = 1 }), 0);
+    rig_introduce(&r, r.back, RIG_RIP(0), 11);
+    rig_introduce(&r, r.back, RIG_RIP(1), 12);
+}
+
+static void syn_to(uint16_t cport, uint16_t vport)
+{
+    netif_input(r.front, rig_frame(&r, r.front->mac, rig_client(0), cport, RIG_VIP, vport, IPPROTO_TCP, TCP_SYN, 0));
+}
+
+/* Persistent FTP (ip_vs_service_find's ftpsvc_counter, ip_vs_sched_persist):
+ * a TCP connection to the FTP data port or an unprivileged port of the VIP
+ * is the FTP service's, and follows the client's one template, which has
+ * no port: <TCP, caddr, 0, vaddr, 0>. */
+Test(ipvs_conn, persistent_ftp_takes_the_data_connections)
+{
+    ftp_rig(true);
+    syn_to(1000, 21);
+    struct ipvs_conn *ctl = tcp_conn(1000, 21);
+    cr_assert_not_null(ctl);
+    struct ipvs_conn *t = ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, 0);
+    cr_assert_not_null(t, "the FTP template has port 0");
+    cr_assert_eq(t->dport, 0);
+    cr_assert_null(ipvs_conn_template_get(&r.ipvs, IPPROTO_TCP, rig_client(0), RIG_VIP, 21));
+    syn_to(1001, 30000);                       /* passive data connection */
+    syn_to(1002, 20);                          /* to the data port */
+    struct ipvs_conn *pasv = tcp_conn(1001, 30000), *data = tcp_conn(1002, 20);
+    cr_assert(pasv && data, "scheduled by the FTP service");
+    cr_assert_eq(pasv->daddr, ctl->daddr, "the control connection's real server");
+    cr_assert_eq(data->daddr, ctl->daddr);
+    cr_assert_eq(pasv->dport, 30000);
+    cr_assert_eq(ipvs_conn_cold(t)->n_control, 3);
+    syn_to(1003, 500);                         /* a privileged port other than 20: not FTP's */
+    cr_assert_null(tcp_conn(1003, 500));
+    syn_to(20, 21);                            /* from port 20: never scheduled */
+    cr_assert_null(tcp_conn(20, 21));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 4);
+}
+
+/* A non-persistent FTP service finds the data connections too but does not
+ * schedule them: they pass to the director's own stack (ip_vs_leave), with
+ * no port unreachable. */
+Test(ipvs_conn, nonpersistent_ftp_lets_other_ports_pass)
+{
+    ftp_rig(false);
+    uint64_t front = r.front_dev.frames;
+    syn_to(1001, 30000);
+    cr_assert_null(tcp_conn(1001, 30000));
+    cr_assert_eq(ipvs_conn_count(&r.ipvs), 0);
+    cr_assert(r.front_dev.frames == front || !r.front_dev.last ||
+                  ((const struct ipv4_hdr *)(r.front_dev.last->data + ETH_HLEN))->proto != IPPROTO_ICMP_,
+              "no port unreachable from IPVS");
+    syn_to(1000, 21);
+    cr_assert_not_null(tcp_conn(1000, 21));
 }
 
 /* What leaves the back interface, summed in order. */

@@ -4,6 +4,7 @@
  * rate estimator gives the kernel's numbers; random lines never crash. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,7 @@ static const char sample_listing[] =
     "TCP  10.0.0.100:80 rr\n"
     "  -> 10.0.0.1:80                  Route   1      0          0         \n"
     "  -> 10.0.0.2:80                  Masq    3      0          0         \n"
-    "UDP  10.0.0.100:53 rr persistent 300\n"
+    "UDP  10.0.0.100:53 rr persistent 360\n"
     "  -> 10.0.0.3:53                  Tunnel  1      0          0         \n"
     "FWM  7 rr persistent 600 mask 255.255.255.0\n"
     "  -> 10.0.0.4:8080                FullNat 0      0          0         \n";
@@ -131,7 +132,7 @@ Test(ipvsadm, without_numeric_ports_by_name)
     run("-a -t 10.0.0.100:80 -r 10.0.0.1:8080 -m");
     expect_listing(0, HEADER TITLE
                    "TCP  10.0.0.100:http rr\n"
-                   "  -> 10.0.0.1:8080                Masq    1      0          0         \n");
+                   "  -> 10.0.0.1:http-alt            Masq    1      0          0         \n");
 }
 
 Test(ipvsadm, parse_defaults_as_ipvsadm)
@@ -154,7 +155,7 @@ Test(ipvsadm, parse_defaults_as_ipvsadm)
     cr_assert_eq(c.dest.port, 80, "DR takes the service's port");
 
     cr_assert_eq(ipvsadm_parse("-A -t 10.0.0.100:0 -p", &c, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(c.svc.timeout, 300);
+    cr_assert_eq(c.svc.timeout, 360, "IPVS_SVC_PERSISTENT_TIMEOUT");
     cr_assert_eq(c.svc.flags, IPVS_SVC_PERSISTENT);
 
     cr_assert_eq(ipvsadm_parse("-A -t 10.0.0.100:80 -s sh -b sh-fallback,sh-port", &c, err, sizeof err), 0,
@@ -221,14 +222,14 @@ Test(ipvsadm, edit_delete_flush)
                    "TCP  10.0.0.100:80 rr persistent 120 mask 255.255.0.0\n"
                    "  -> 10.0.0.1:80                  Route   1      0          0         \n"
                    "  -> 10.0.0.2:80                  Masq    9      0          0         \n"
-                   "UDP  10.0.0.100:53 rr persistent 300\n");
+                   "UDP  10.0.0.100:53 rr persistent 360\n");
     run("-E -t 10.0.0.100:80 -s rr");   /* -E resets what it is not given, as ipvsadm */
     run("-e -t 10.0.0.100:80 -r 10.0.0.2:80 -m");
     expect_listing(IPVSADM_FMT_NUMERIC, HEADER TITLE
                    "TCP  10.0.0.100:80 rr\n"
                    "  -> 10.0.0.1:80                  Route   1      0          0         \n"
                    "  -> 10.0.0.2:80                  Masq    1      0          0         \n"
-                   "UDP  10.0.0.100:53 rr persistent 300\n");
+                   "UDP  10.0.0.100:53 rr persistent 360\n");
     run("-C");
     expect_listing(IPVSADM_FMT_NUMERIC, HEADER TITLE);
     cr_assert_eq(ipvs.num_services, 0);
@@ -291,7 +292,7 @@ Test(ipvsadm, one_service_and_timeout_listings)
     sample_table();
     char *out = run_out("-L -n -u 10.0.0.100:53");
     cr_assert_str_eq(out, TITLE
-                     "UDP  10.0.0.100:53 rr persistent 300\n"
+                     "UDP  10.0.0.100:53 rr persistent 360\n"
                      "  -> 10.0.0.3:53                  Tunnel  1      0          0         \n");
     free(out);
     out = run_out("-L --timeout");
@@ -366,7 +367,7 @@ Test(ipvsadm, persistent_conn_listing)
                    HEADER
                    "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
                    "  -> RemoteAddress:Port\n"
-                   "TCP  10.0.0.100:80 rr persistent 300\n"
+                   "TCP  10.0.0.100:80 rr persistent 360\n"
                    "  -> 10.0.0.2:80                  4         7           2          3         \n");
 }
 
@@ -489,6 +490,87 @@ Test(ipvsadm, kernel_errors_leave_tables_unchanged)
     bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -x 5 -y 10", strerror(ERANGE));
     bad("-L -t 10.0.0.1:80", "No such service");
     expect_listing(IPVSADM_FMT_NUMERIC, sample_listing);
+}
+
+/* The kernel's and ipvsadm's checks: a lower threshold above the upper
+ * one even without -x, a real server that is not unicast, --set beyond
+ * INT_MAX / HZ; "none" is a scheduler; port names by the protocol given
+ * before them, as getservbyname(name, "tcp" or "udp"). */
+Test(ipvsadm, kernel_checks_and_names_as_ipvsadm)
+{
+    sample_table();
+    bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -y 10", strerror(ERANGE));
+    bad("-e -t 10.0.0.100:80 -r 10.0.0.1 -y 1", strerror(ERANGE));
+    const char *unicast = "Invalid operation.  Possibly wrong module version, address not unicast, ...";
+    bad("-a -t 10.0.0.100:80 -r 0.0.0.0", unicast);
+    bad("-a -t 10.0.0.100:80 -r 224.0.0.5", unicast);
+    bad("-a -t 10.0.0.100:80 -r 255.255.255.255", unicast);
+    bad("-A -u 10.0.0.1:http", "illegal virtual server address[:port] specified");   /* 80/tcp only */
+    bad("-a -r 10.0.0.9:http -t 10.0.0.100:80 -m", "illegal real server address[:port] specified");
+    expect_listing(IPVSADM_FMT_NUMERIC, sample_listing);
+
+    struct ipvsadm_cmd c;
+    char err[256];
+    cr_assert_eq(ipvsadm_parse("--set 1 2 3", &c, err, sizeof err), 0, "%s", err);
+    c.timeouts.tcp = INT_MAX / 250 + 1;       /* beyond ipvsadm's own 31 days with HZ 1000 only */
+    cr_assert_eq(ipvsadm_exec(&ipvs, &c, NULL, err, sizeof err), -1);
+    cr_assert_str_eq(err, "Invalid timeout value");
+    c.timeouts.tcp = INT_MAX / 250;
+    cr_assert_eq(ipvsadm_exec(&ipvs, &c, NULL, err, sizeof err), 0, "%s", err);
+
+    run("-A -t 10.0.0.7:80 -s none");
+    run("-A -u 10.0.0.7:domain -s rr");
+    run("-a -u 10.0.0.7:53 -r 10.0.0.9:domain");
+    run("-a -t 10.0.0.7:www -r 10.0.0.9:mail -m");
+    run("-A -u 10.0.0.8:80 -s rr");
+    char *out = run_out("-L -t 10.0.0.7:80");
+    cr_assert_str_eq(out, "Prot LocalAddress:Port Scheduler Flags\n"
+                          "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+                          "TCP  10.0.0.7:http none\n"
+                          "  -> 10.0.0.9:smtp                Masq    1      0          0         \n", "%s", out);
+    free(out);
+    out = run_out("-L -u 10.0.0.8:80");
+    cr_assert(strstr(out, "UDP  10.0.0.8:80 rr\n"), "no udp name for 80: %s", out);
+    free(out);
+    out = run_out("-L -u 10.0.0.7:53");
+    cr_assert(strstr(out, "UDP  10.0.0.7:domain rr\n"), "%s", out);
+    free(out);
+}
+
+/* What ipvsadm -S (ipvsadm-save) writes, as ipvsadm 1.31 writes it (a
+ * tunnel dest with --tun-type ipip), runs back line by line; a refused
+ * scheduler gets libipvs's text, which does not name it. */
+Test(ipvsadm, save_output_runs_back)
+{
+    static const char *const lines[] = {
+        "-A -t 10.0.0.100:http -s rr",
+        "-a -t 10.0.0.100:http -r 10.0.0.1:http -g -w 1",
+        "-a -t 10.0.0.100:http -r 10.0.0.2:http -m -w 3",
+        "-A -u 10.0.0.100:domain -s rr -p 360",
+        "-a -u 10.0.0.100:domain -r 10.0.0.3:domain -i -w 1 --tun-type ipip",
+        "-A -f 7 -s rr -p 600 -M 255.255.255.0",
+        "-a -f 7 -r 10.0.0.4:8080 --fullnat -w 0",
+    };
+    char err[256], where[32];
+    struct ipvsadm_io io = { .out = stdout };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        snprintf(where, sizeof where, "rules:%zu", i + 1);
+        cr_assert_eq(ipvsadm_run(&ipvs, lines[i], where, &io, err, sizeof err), 0, "%s", err);
+    }
+    expect_listing(IPVSADM_FMT_NUMERIC,
+                   HEADER TITLE
+                   "TCP  10.0.0.100:80 rr\n"
+                   "  -> 10.0.0.1:80                  Route   1      0          0         \n"
+                   "  -> 10.0.0.2:80                  Masq    3      0          0         \n"
+                   "UDP  10.0.0.100:53 rr persistent 360\n"
+                   "  -> 10.0.0.3:53                  Tunnel  1      0          0         \n"
+                   "FWM  7 rr persistent 600 mask 255.255.255.0\n"
+                   "  -> 10.0.0.4:8080                FullNat 0      0          0         \n");
+    cr_assert_eq(ipvsadm_run(&ipvs, "-A -t 10.0.0.101:https -s wlcc", "rules:8", &io, err, sizeof err), -1);
+    cr_assert_str_eq(err, "rules:8: Scheduler or persistence engine not found");
+    bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -i --tun-type gue", "tunnel type `gue' is not supported by lvslab (only ipip)");
+    bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -i --tun-type udp", "illegal tunnel type specified");
+    bad("-A -t 10.0.0.9:80 --tun-type ipip", "Illegal 'tun-type' option with the 'add-service' command");
 }
 
 Test(ipvsadm, errors_name_where_the_line_came_from)

@@ -233,6 +233,21 @@ Test(lvs_sched, ovf_overflows_past_weight)
 
 /* ---- twos ---- */
 
+/* The kernel compares weight * overhead in int: with weights 65535 an
+ * overhead of 40000 (156 active, 64 inactive) wraps negative, so when the
+ * two draws differ the loaded dest A wins over the idle B (without the
+ * wrap B would): A takes about 3/4 of the picks, not 1/4. */
+Test(lvs_sched, twos_compares_in_int_and_wraps_as_the_kernel)
+{
+    setup("twos", "AB", (int[]){ 65535, 65535 });
+    tsvc_dest(&t, 'A')->activeconns = 156;
+    tsvc_dest(&t, 'A')->inactconns = 64;
+    int a = 0;
+    for (int i = 0; i < 400; i++)
+        a += tsvc_letter(tsvc_pick(&t, 0x0a010001u, (uint16_t)(1024 + i), TSVC_VIP)) == 'A';
+    cr_expect(a > 250 && a < 350, "A picked %d times of 400", a);
+}
+
 static int count_of(const char *s, char c)
 {
     int n = 0;

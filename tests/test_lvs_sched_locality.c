@@ -2,7 +2,7 @@
  * lblc and lblcr: the cache by destination address, the kernel's test for
  * leaving a cached dest, replication and its shrinking after the expiration,
  * dest references held by the cache (a deleted dest waits in the trash until
- * the cache lets go), and the collector's timing on the test clock.
+ * the cache lets go, then 120 s more), and the collector's timing on the test clock.
  * Sequences are worked out by hand; dests A, B, C of weight 1 make the list
  * C, B, A.
  */
@@ -75,6 +75,11 @@ Test(lvs_sched_locality, lblc_deleted_dest_waits_in_the_trash)
     tsvc_del(&t, 'C');
     cr_expect_not_null(t.ipvs.trash);
     cr_expect_str_eq(picks_to(X, 1, false), "B");
+    cr_assert_not_null(t.ipvs.trash);
+    cr_expect_eq(t.ipvs.trash->refcnt, 0, "the cache let it go");
+    run_to(179);                                  /* unheld from the check at 60 s: 120 s more */
+    cr_expect_not_null(t.ipvs.trash);
+    run_to(181);
     cr_expect_null(t.ipvs.trash);
 }
 
@@ -134,7 +139,8 @@ Test(lvs_sched_locality, lblc_cache_freed_on_scheduler_change)
     cr_expect_eq(tsvc_dest(&t, 'B')->refcnt, 0);
     strcpy(t.sc.sched_name, "rr");
     cr_assert_eq(ipvs_service_edit(&t.ipvs, &t.sc), 0);
-    cr_expect_null(t.ipvs.trash);
+    cr_assert_not_null(t.ipvs.trash);
+    cr_expect_eq(t.ipvs.trash->refcnt, 0, "the cache let it go");
     cr_expect_str_eq(picks_to(X, 2, false), "BA");
 }
 

@@ -1,8 +1,8 @@
 /*
  * Weighted random twos choice (ip_vs_twos.c): two random draws in
  * [0, total weight] pick two usable dests by weight in list order; the one
- * with the lower overhead / weight (compared by multiplication) wins, the
- * first draw on a tie. The draws come from a deterministic stream per
+ * with the lower overhead / weight (compared by multiplication in int, as
+ * the kernel, wrapping past INT_MAX) wins, the first draw on a tie. The draws come from a deterministic stream per
  * service (engine/rng.h) instead of the kernel's prandom_u32: its seed is
  * the director's (which follows the run's seed) mixed with IPVS_TWOS_SEED,
  * its name the service's identity.
@@ -43,7 +43,7 @@ static struct ipvs_dest *twos_schedule(struct ipvs_service *svc, const struct ip
     (void)t;
     struct ipvs_dest *choice1 = NULL, *choice2 = NULL;
     int total = 0, weight1 = -1, weight2 = -1;
-    int64_t overhead1 = 0, overhead2 = 0;
+    uint32_t overhead1 = 0, overhead2 = 0;
     for (struct ipvs_dest *d = svc->dests; d; d = d->next)
         if (ipvs_dest_usable(d)) {
             total += d->weight;
@@ -72,7 +72,9 @@ static struct ipvs_dest *twos_schedule(struct ipvs_service *svc, const struct ip
         if (weight1 != -1 && weight2 != -1)
             break;
     }
-    if (choice2 && weight2 * overhead1 > weight1 * overhead2)
+    /* in int, as the kernel (built with -fno-strict-overflow): a product
+     * past INT_MAX wraps negative, and the loaded dest may win */
+    if (choice2 && (int32_t)((uint32_t)weight2 * overhead1) > (int32_t)((uint32_t)weight1 * overhead2))
         choice1 = choice2;
     return choice1;
 }
