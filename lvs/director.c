@@ -313,8 +313,6 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         c = schedule(ipvs, svc, &t, p);
         if (!c)
             return VERDICT_DROP;
-        if (c->fwd == IPVS_FWD_FULLNAT && t.protocol == IPPROTO_TCP)
-            ipvs_fullnat_adjust_mss(p);
     }
     if (c->dest && !c->dest->available) {
         /* the dest was deleted: its packets are dropped, the entry expired at once if asked */
