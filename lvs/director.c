@@ -46,7 +46,9 @@ int ipvs_laddr_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf, uint
             return -EEXIST;
     if (svc->nladdrs == IPVS_MAX_LADDRS)
         return -ENOSPC;
-    svc->lport_next[svc->nladdrs] = IPVS_LPORT_MIN;
+    /* the patch's counter starts at 0 and is incremented before use: the
+     * first port is lport_min + 1, and lport_min comes after lport_max */
+    svc->lport_next[svc->nladdrs] = IPVS_LPORT_MIN + 1;
     svc->laddrs[svc->nladdrs++] = laddr;
     ipvs->fullnat_laddrs++;
     return 0;

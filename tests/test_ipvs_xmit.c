@@ -70,7 +70,7 @@ Test(ipvs_xmit, ttl_drop_carries_round_from_0xfeff)
  * header (tcp_fnat_in_handler); the server's SYN-ACK has its MSS lowered by
  * 8 (tcp_fnat_out_handler); TOA goes on every client segment that
  * acknowledges the server's ISN + 1 and has none of SYN, RST and FIN
- * (fullnat_toa_entry).
+ * (fullnat_toa_entry); local ports start at lport_min + 1 = 5001.
  */
 #include "tests/support/offload_frames.h"
 
@@ -207,4 +207,22 @@ Test(ipvs_xmit, fullnat_puts_no_toa_before_the_syn_ack_nor_in_a_full_header)
                                    SRV_ISN + 1, full, sizeof full, 10));
     cr_assert_not(toa_to_server(), "60 bytes of header: no room");
     cr_assert_eq(tcp_hdr_len(tcp_in(to_server())), 60);
+}
+
+Test(ipvs_xmit, fullnat_local_ports_start_at_5001_and_wrap_to_5000)
+{
+    rig_init(&r, IPVS_FWD_FULLNAT, 1, "rr", true);
+    struct ipvs_service *svc = ipvs_service_find(&r.ipvs, IPPROTO_TCP, RIG_VIP, RIG_PORT, 0);
+    uint32_t n = (uint32_t)svc->nladdrs;
+    cr_assert_gt(n, 1);
+    for (uint32_t k = 0; k < n + 1; k++) {
+        rig_send(&r, k, TCP_SYN);
+        cr_assert_eq(ntohs(tcp_in(to_server())->sport), k < n ? 5001 : 5002, "client %u", k);
+    }
+    for (uint32_t a = 0; a < n; a++)
+        svc->lport_next[a] = 65535;
+    for (uint32_t k = 100; k < 100 + 2 * n; k++) {
+        rig_send(&r, k, TCP_SYN);
+        cr_assert_eq(ntohs(tcp_in(to_server())->sport), k < 100 + n ? 65535 : 5000, "client %u", k);
+    }
 }
