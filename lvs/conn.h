@@ -31,7 +31,7 @@ typedef void (*ipvs_xmit_fn)(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt
 #define IPVS_CONN_F_TEMPLATE   0x0001u   /* a persistence template */
 #define IPVS_CONN_F_INACTIVE   0x0002u   /* counted in the dest's inactconns */
 #define IPVS_CONN_F_NOOUTPUT   0x0004u   /* DR/TUN: replies bypass the director */
-#define IPVS_CONN_F_TOA_DONE   0x0008u   /* FULLNAT: the client address was passed */
+#define IPVS_CONN_F_TOA_DONE   0x0008u   /* FULLNAT: no more TOA (until a SYN-ACK) */
 #define IPVS_CONN_F_NFCT       0x0010u   /* tracked by conntrack (sysctl conntrack) */
 #define IPVS_CONN_F_SYNC       0x0020u   /* created by connection sync on a backup */
 #define IPVS_CONN_F_DEAD       0x0040u   /* out of the table; its memory waits for its wheel slot */
@@ -70,6 +70,10 @@ struct ipvs_conn_cold {
      * SYN-ACK, then the delta from its ISN to the cookie; and the client's
      * packets held until that SYN-ACK (linked through pkt->next) */
     uint32_t synproxy_seq;
+    /* FULLNAT (lvs/xmit.c): the acknowledgement number of the client's
+     * segments that take TOA, the server's ISN + 1 in the client's space
+     * (the patch's fnat_seq.fdata_seq); in what was padding */
+    uint32_t fullnat_ack;
     struct pkt *synproxy_held;
 };
 

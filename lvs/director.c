@@ -51,7 +51,9 @@ int ipvs_laddr_add(struct ipvs *ipvs, const struct ipvs_service_conf *conf, uint
             return -EEXIST;
     if (svc->nladdrs == IPVS_MAX_LADDRS)
         return -ENOSPC;
-    svc->lport_next[svc->nladdrs] = IPVS_LPORT_MIN;
+    /* the patch's counter starts at 0 and is incremented before use: the
+     * first port is lport_min + 1, and lport_min comes after lport_max */
+    svc->lport_next[svc->nladdrs] = IPVS_LPORT_MIN + 1;
     svc->laddrs[svc->nladdrs++] = laddr;
     ipvs->fullnat_laddrs++;
     return 0;
@@ -352,8 +354,6 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         c = schedule(ipvs, svc, &t, p);
         if (!c)
             return not_scheduled_passes(svc, &t) ? VERDICT_ACCEPT : VERDICT_DROP;
-        if (c->fwd == IPVS_FWD_FULLNAT && t.protocol == IPPROTO_TCP)
-            ipvs_fullnat_adjust_mss(p);
     }
     if (c->dest && !c->dest->available) {
         /* the dest was deleted: its packets are dropped, the entry expired at once if asked */

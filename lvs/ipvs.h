@@ -52,7 +52,7 @@ struct ipvs_est {
 
 #define IPVS_SCHED_NAME_MAX 16
 #define IPVS_MAX_LADDRS 8
-#define IPVS_LPORT_MIN 5000            /* FULLNAT local ports, as the Alibaba patch */
+#define IPVS_LPORT_MIN 5000            /* FULLNAT local ports, as the Alibaba patch (its first is 5001) */
 #define IPVS_LPORT_MAX 65535
 
 struct ipvs_service;

@@ -175,8 +175,6 @@ void ipvs_synproxy_connect(struct ipvs *ipvs, struct ipvs_conn *c, struct pkt *p
     cold->synproxy_held = p;
     if (!syn)
         return;                       /* the client's retransmitted ACK waits with it; the entry expires */
-    if (c->fwd == IPVS_FWD_FULLNAT)
-        ipvs_fullnat_adjust_mss(syn);
     ipvs_xmit_for(c->fwd)(ipvs, c, syn);
 }
 

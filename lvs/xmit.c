@@ -19,6 +19,9 @@
 #include "net/ipv4.h"
 #include "net/sw_offload.h"
 
+#define TCPOLEN_MSS 4
+#define TCPOLEN_TIMESTAMP 10
+
 /* The TTL is checked before anything else; false: it ran out and the
  * packet is gone (ICMP time exceeded sent), as the kernel's decrement_ttl. */
 static bool ttl_expired(struct ipvs *ipvs, struct pkt *p)
@@ -192,46 +195,23 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
         ipv4_send_tx(ipvs->host, p, &tx);
 }
 
-/* FULLNAT: the client's tuple becomes the local one and the virtual one the
- * real server's; the client's address rides in a TOA option on its first
- * ACK and first data segment. A GSO packet that would carry it is
- * segmented first, so that only its first segment does, as on a wire
- * without offloads. */
-static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
-{
-    bool toa = ((struct ipv4_hdr *)p->data)->proto == IPPROTO_TCP && !(cp->flags & IPVS_CONN_F_TOA_DONE);
-    if (toa && pkt_is_gso(p)) {
-        xmit_in_software(ipvs, cp, p, xmit_fullnat);
-        return;
-    }
-    if (ttl_expired(ipvs, p))
-        return;
-    if (toa && ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp)) > 0)
-        cp->flags |= IPVS_CONN_F_TOA_DONE;
-    rewrite(p, NEW_SOURCE | NEW_DEST, cp->laddr, cp->lport, cp->daddr, cp->dport);
-    route_out(ipvs, cp, p);
-}
-
-const ipvs_xmit_fn ipvs_xmit_table[IPVS_FWD_METHODS] = {
-    [IPVS_FWD_MASQ] = xmit_nat, [IPVS_FWD_DROUTE] = xmit_dr,
-    [IPVS_FWD_TUNNEL] = xmit_tun, [IPVS_FWD_FULLNAT] = xmit_fullnat,
-};
-
-void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
-{
-    if (ttl_expired(ipvs, p))
-        return;
-    if (cp->fwd == IPVS_FWD_FULLNAT)
-        rewrite(p, NEW_SOURCE | NEW_DEST, cp->vaddr, cp->vport, cp->caddr, cp->cport);
-    else
-        rewrite(p, NEW_SOURCE, cp->vaddr, cp->vport, 0, 0);
-    ipv4_route_out(ipvs->host, p);
-}
-
-void ipvs_fullnat_adjust_mss(struct pkt *p)
+/* The TCP header of a segment whose whole header is there, else NULL. */
+static struct tcp_hdr *whole_tcp_hdr(struct pkt *p)
 {
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
-    struct tcp_hdr *th = (struct tcp_hdr *)((uint8_t *)ip + ipv4_hdr_len(ip));
+    if (ip->proto != IPPROTO_TCP)
+        return NULL;
+    unsigned ihl = ipv4_hdr_len(ip), tot = ntohs(ip->tot_len);
+    struct tcp_hdr *th = (struct tcp_hdr *)(p->data + ihl);
+    unsigned hl = tcp_hdr_len(th);
+    return hl >= TCP_HLEN && ihl + hl <= tot && tot <= p->len ? th : NULL;
+}
+
+/* The option of the given kind and length in a TCP header, or NULL; NULL
+ * too for a malformed option list (left to the end host), as the patch's
+ * walks over the options (tcp_parse_options). */
+static uint8_t *tcp_option(struct tcp_hdr *th, uint8_t kind, uint8_t len)
+{
     uint8_t *opt = (uint8_t *)(th + 1), *end = (uint8_t *)th + tcp_hdr_len(th);
     while (opt < end && *opt != TCPOPT_EOL) {
         if (*opt == TCPOPT_NOP) {
@@ -239,23 +219,160 @@ void ipvs_fullnat_adjust_mss(struct pkt *p)
             continue;
         }
         if (end - opt < 2 || opt[1] < 2 || opt[1] > end - opt)
-            return;                       /* malformed: leave it to the server */
-        if (opt[0] == TCPOPT_MSS && opt[1] == 4) {
-            uint16_t old, mss = (uint16_t)(opt[2] << 8 | opt[3]);
-            if (mss <= TCPOLEN_TOA + 536)
-                return;
-            memcpy(&old, opt + 2, 2);
-            mss -= TCPOLEN_TOA;
-            opt[2] = (uint8_t)(mss >> 8);
-            opt[3] = (uint8_t)mss;
-            if (p->off.csum_partial)
-                return;                   /* the option is in the bytes the device sums */
-            uint16_t new_, check = th->check;
-            memcpy(&new_, opt + 2, 2);
-            csum_replace2(&check, old, new_);
-            th->check = check;
-            return;
-        }
+            return NULL;
+        if (opt[0] == kind && opt[1] == len)
+            return opt;
         opt += opt[1];
     }
+    return NULL;
+}
+
+/* tcp_opt_remove_timestamp (the patch's fullnat_timestamp_remove_entry, on
+ * by default): the client SYN's timestamp option becomes ten NOPs, for the
+ * real server sees the clients of one local address as one peer, whose
+ * clocks disagree. The server then answers without timestamps and the
+ * connection has none. The checksum is updated over the even-aligned words
+ * that cover the option (a partial one is the device's to finish). */
+static void fullnat_remove_timestamp(struct pkt *p, struct tcp_hdr *th)
+{
+    uint8_t *ts = tcp_option(th, TCPOPT_TIMESTAMP, TCPOLEN_TIMESTAMP);
+    if (!ts)
+        return;
+    unsigned from = (unsigned)(ts - (uint8_t *)th) & ~1u, to = (unsigned)(ts - (uint8_t *)th) + TCPOLEN_TIMESTAMP;
+    to += to & 1;
+    uint8_t *span = (uint8_t *)th + from;
+    uint16_t old_sum = (uint16_t)~csum_fold(csum_partial(span, to - from, 0));
+    memset(ts, TCPOPT_NOP, TCPOLEN_TIMESTAMP);
+    if (p->off.csum_partial)
+        return;
+    uint16_t new_sum = (uint16_t)~csum_fold(csum_partial(span, to - from, 0));
+    th->check = csum_apply(th->check, csum_delta2(old_sum, new_sum));
+}
+
+/* FULLNAT: the client's tuple becomes the local one and the virtual one the
+ * real server's. As the patch's tcp_fnat_in_handler, a client SYN loses its
+ * timestamps and takes a TOA option with the client's address and port;
+ * so does (fullnat_toa_entry, on by default) every later segment that
+ * acknowledges the real server's ISN + 1 (fullnat_ack: nothing of the
+ * server's data yet) and has none of SYN, RST and FIN, while the TCP
+ * header has room. The window closes for good once the client acknowledges
+ * more (the patch compares every segment: it would still put TOA on one
+ * reordered from before that); until the real server's SYN-ACK, only the
+ * SYN takes it. A GSO packet that would carry it is segmented first, so
+ * that each segment does, as on a wire without offloads. */
+static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p);
+
+/* The rewrite to the local and real server's tuples, and out. */
+static inline void fullnat_send(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
+{
+    rewrite(p, NEW_SOURCE | NEW_DEST, cp->laddr, cp->lport, cp->daddr, cp->dport);
+    route_out(ipvs, cp, p);
+}
+
+/* A SYN, or a segment while the TOA window is open: whether it takes TOA,
+ * then as xmit_fullnat. Apart, so that the established path stays short. */
+static __attribute__((noinline)) void xmit_fullnat_toa(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
+{
+    struct tcp_hdr *th = whole_tcp_hdr(p);
+    bool toa = false;
+    if (th) {
+        uint8_t f = th->flags;
+        struct ipvs_conn_cold *cold = ipvs_conn_cold(cp);
+        if ((f & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+            toa = true;
+            /* the proxy's SYN: the client already acknowledged the cookie, which
+             * stands for the server's ISN on its side; else wait for the SYN-ACK */
+            if (cp->flags & IPVS_CONN_F_SYNPROXY) {
+                cold->fullnat_ack = cold->synproxy_seq + 1;
+                cp->flags &= (uint8_t)~IPVS_CONN_F_TOA_DONE;
+            } else {
+                cp->flags |= IPVS_CONN_F_TOA_DONE;
+            }
+        } else if (!(cp->flags & IPVS_CONN_F_TOA_DONE)) {
+            /* the proxy has moved the ack into the server's space already
+             * (the patch compares before its translation): moved back */
+            uint32_t ack = ntohl(th->ack), want = cold->fullnat_ack;
+            if (cp->flags & IPVS_CONN_F_SYNPROXY)
+                ack += cold->synproxy_seq;
+            if (ack == want)
+                toa = !(f & (TCP_SYN | TCP_RST | TCP_FIN));
+            else if ((f & TCP_ACK) && (int32_t)(ack - want) > 0)
+                cp->flags |= IPVS_CONN_F_TOA_DONE;
+        }
+    }
+    if (toa && pkt_is_gso(p)) {
+        xmit_in_software(ipvs, cp, p, xmit_fullnat);
+        return;
+    }
+    if (ttl_expired(ipvs, p))
+        return;
+    if (toa) {
+        if (th->flags & TCP_SYN)
+            fullnat_remove_timestamp(p, th);
+        ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp));
+    }
+    fullnat_send(ipvs, cp, p);
+}
+
+static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
+{
+    const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
+    if (ip->proto == IPPROTO_TCP) {
+        /* the director parsed the fixed header: flags are there */
+        const struct tcp_hdr *th = (const struct tcp_hdr *)(p->data + ipv4_hdr_len(ip));
+        if (!(cp->flags & IPVS_CONN_F_TOA_DONE) || (th->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+            xmit_fullnat_toa(ipvs, cp, p);
+            return;
+        }
+    }
+    if (ttl_expired(ipvs, p))
+        return;
+    fullnat_send(ipvs, cp, p);
+}
+
+const ipvs_xmit_fn ipvs_xmit_table[IPVS_FWD_METHODS] = {
+    [IPVS_FWD_MASQ] = xmit_nat, [IPVS_FWD_DROUTE] = xmit_dr,
+    [IPVS_FWD_TUNNEL] = xmit_tun, [IPVS_FWD_FULLNAT] = xmit_fullnat,
+};
+
+/* tcp_fnat_out_handler on the real server's SYN-ACK: its MSS option drops
+ * by the TOA option's 8 bytes (the patch's fullnat_mss_adjust_entry, on by
+ * default), so that the client's segments, which may carry TOA, still fit
+ * the path to the server; and its ISN + 1 is what the client's segments
+ * that take TOA acknowledge. A partial checksum is the device's to finish. */
+static void fullnat_out(struct ipvs_conn *cp, struct pkt *p)
+{
+    struct tcp_hdr *th = whole_tcp_hdr(p);
+    if (!th || (th->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != (TCP_SYN | TCP_ACK))
+        return;
+    if (!(cp->flags & IPVS_CONN_F_SYNPROXY)) {
+        ipvs_conn_cold(cp)->fullnat_ack = ntohl(th->seq) + 1;
+        cp->flags &= (uint8_t)~IPVS_CONN_F_TOA_DONE;
+    }
+    uint8_t *opt = tcp_option(th, TCPOPT_MSS, TCPOLEN_MSS);
+    if (!opt)
+        return;
+    uint16_t old, new_, mss = (uint16_t)(opt[2] << 8 | opt[3]);
+    if (mss <= TCPOLEN_TOA)
+        return;
+    memcpy(&old, opt + 2, 2);
+    mss -= TCPOLEN_TOA;
+    opt[2] = (uint8_t)(mss >> 8);
+    opt[3] = (uint8_t)mss;
+    if (p->off.csum_partial)
+        return;
+    memcpy(&new_, opt + 2, 2);
+    th->check = csum_apply(th->check, csum_delta2(old, new_));
+}
+
+void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
+{
+    if (ttl_expired(ipvs, p))
+        return;
+    if (cp->fwd == IPVS_FWD_FULLNAT) {
+        fullnat_out(cp, p);
+        rewrite(p, NEW_SOURCE | NEW_DEST, cp->vaddr, cp->vport, cp->caddr, cp->cport);
+    } else
+        rewrite(p, NEW_SOURCE, cp->vaddr, cp->vport, 0, 0);
+    ipv4_route_out(ipvs->host, p);
 }

@@ -16,11 +16,8 @@ extern const ipvs_xmit_fn ipvs_xmit_table[IPVS_FWD_METHODS];
 static inline ipvs_xmit_fn ipvs_xmit_for(enum ipvs_fwd fwd) { return ipvs_xmit_table[fwd]; }
 
 /* A reply from the real server: NAT rewrites the source back to the
- * virtual service, FULLNAT both addresses back to the client's tuple. */
+ * virtual service, FULLNAT both addresses back to the client's tuple (and
+ * lowers the MSS of the server's SYN-ACK by the TOA option's room). */
 void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p);
-
-/* FULLNAT on a client SYN: lower its MSS option by the room the TOA option
- * takes, so that segments carrying it still fit the path. */
-void ipvs_fullnat_adjust_mss(struct pkt *p);
 
 #endif

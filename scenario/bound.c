@@ -15,6 +15,7 @@
 
 #define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
 #define SYN_FRAME 74           /* with MSS, SACK permitted, timestamps and window scale */
+#define SYNACK_NO_TS_FRAME 66  /* MSS, NOP, NOP, SACK permitted, NOP, window scale */
 #define UDP_FRAME 42           /* Ethernet 14 + IPv4 20 + UDP 8 */
 #define TS_OPTION 12
 #define IPIP_OUTER 20
@@ -37,22 +38,37 @@ struct resource {
 
 static double segments(double bytes, double per_segment) { return bytes > 0 ? ceil(bytes / per_segment) : 0; }
 
+/* The shape of a mode's TCP connections: the largest segment each way, and
+ * whether they carry timestamps. FULLNAT, as the Alibaba patch, takes the
+ * timestamps out of the client's SYN (so the connection has none), lowers
+ * the server's MSS by the TOA option's 8 bytes, and puts TOA on the SYN and
+ * on the client segments sent before any of the server's data. */
+struct tcp_shape {
+    double mss_c2s, mss_s2c;
+    bool ts, toa;
+};
+
 /* A TCP exchange on a new connection (one per request or transfer): SYN,
  * SYN-ACK, the request (which carries the handshake's last ACK), the
  * response with a delayed ACK for every second segment, and the server
  * closing first (its FIN, the client's FIN+ACK, the last ACK), as the
- * stack's pcaps show. Kept-alive requests skip the handshake and the close. */
-static void tcp_exchange(struct traffic *t, double req, double resp, double mss, double mss_s2c, bool keepalive)
+ * stack's pcaps show. Kept-alive requests skip the handshake and the close
+ * (and, acknowledging earlier responses, carry no TOA). TOA counts on the
+ * whole path, though only the director's side towards the servers sees it. */
+static void tcp_exchange(struct traffic *t, double req, double resp, const struct tcp_shape *sh, bool keepalive)
 {
-    double up = segments(req, mss - TS_OPTION), down = segments(resp, mss_s2c - TS_OPTION);
+    double opt = sh->ts ? TS_OPTION : 0, frame = TCP_FRAME - TS_OPTION + opt;
+    double up = segments(req, sh->mss_c2s - opt), down = segments(resp, sh->mss_s2c - opt);
     double up_acks = ceil(down / 2), down_acks = ceil(up / 2);
     double c2s = up + up_acks, s2c = down + (up > 1 ? down_acks : 0);
-    double c2s_bytes = req + TCP_FRAME * c2s, s2c_bytes = resp + TCP_FRAME * s2c;
+    double c2s_bytes = req + frame * c2s, s2c_bytes = resp + frame * s2c;
     if (!keepalive) {
         c2s += 2;              /* SYN, FIN */
         s2c += 3;              /* SYN-ACK, FIN, the last ACK */
-        c2s_bytes += SYN_FRAME + TCP_FRAME;
-        s2c_bytes += SYN_FRAME + 2 * TCP_FRAME;
+        c2s_bytes += SYN_FRAME + frame;
+        s2c_bytes += (sh->ts ? SYN_FRAME : SYNACK_NO_TS_FRAME) + 2 * frame;
+        if (sh->toa)
+            c2s_bytes += TOA_BYTES * (1 + up);
     }
     t->c2s_pkts += c2s, t->c2s_bytes += c2s_bytes;
     t->s2c_pkts += s2c, t->s2c_bytes += s2c_bytes;
@@ -77,7 +93,9 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
         return false;
     struct rng r;
     rng_init(&r, seed, "bound");
-    double mss = mtu - 40, mss_s2c = mode == SCN_FULLNAT ? mss - TOA_BYTES : mss;
+    bool fullnat = mode == SCN_FULLNAT;
+    const struct tcp_shape sh = { .mss_c2s = fullnat ? mtu - 40 - TOA_BYTES : mtu - 40, .mss_s2c = mtu - 40,
+                                  .ts = !fullnat, .toa = fullnat };
     memset(avg, 0, sizeof *avg);
     int n = w->kind == SCN_LOAD_BULK_DOWN || w->kind == SCN_LOAD_BULK_UP ? 1 : SAMPLES;
     for (int i = 0; i < n; i++) {
@@ -91,17 +109,17 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
                                   .id = REPRESENTATIVE_ID, .close = !w->keepalive };
             q = http_wire_len(HTTP_REQUEST, &m, http_len_clamp(q));
             a = http_wire_len(HTTP_RESPONSE, &m, m.resp_len);
-            tcp_exchange(avg, q, a, mss, mss_s2c, w->keepalive);
+            tcp_exchange(avg, q, a, &sh, w->keepalive);
             avg->payload += a;
             break;
         }
         case SCN_LOAD_BULK_DOWN:
-            tcp_exchange(avg, 24, 8 + dist_mean(&resp), mss, mss_s2c, false);
+            tcp_exchange(avg, 24, 8 + dist_mean(&resp), &sh, false);
             avg->payload += dist_mean(&resp);
             break;
         case SCN_LOAD_BULK_UP: {
             struct traffic up = { 0 };     /* the data goes client to server */
-            tcp_exchange(&up, 24 + dist_mean(&resp), 16, mss, mss_s2c, false);
+            tcp_exchange(&up, 24 + dist_mean(&resp), 16, &sh, false);
             avg->c2s_pkts += up.c2s_pkts, avg->c2s_bytes += up.c2s_bytes;
             avg->s2c_pkts += up.s2c_pkts, avg->s2c_bytes += up.s2c_bytes;
             avg->payload += dist_mean(&resp);

@@ -2,8 +2,8 @@
  * The director with offloads (as on a TAP in the emulated world): a GSO
  * super-packet and a partial checksum keep going through NAT and DR, with
  * only the pseudo-header's part of the partial sum rewritten, so that the
- * segments the device cuts all verify; TUN and a GSO packet that would
- * carry FULLNAT's TOA are segmented in software first; a device without
+ * segments the device cuts all verify; TUN and a GSO packet whose segments
+ * would carry FULLNAT's TOA are segmented in software first; a device without
  * offloads gets plain segments; GSO fits an MTU by its segments; local
  * delivery sees whole checksums; the SYN proxy takes partial checksums as
  * verified and shifts a GSO packet's sequence number without touching its
@@ -143,42 +143,78 @@ Test(director_offload, tun_encapsulates_checksummed_segments, .fini = fini)
     }
 }
 
-Test(director_offload, fullnat_puts_toa_on_the_first_segment_only, .fini = fini)
+/* A GSO frame from client 0 acknowledging ack. */
+static struct pkt *client_gso(uint32_t ack, uint32_t payload, uint16_t mss)
+{
+    struct pkt *p = rig_frame(&r, r.front->mac, rig_client(0), rig_cport(0), RIG_VIP, RIG_PORT, IPPROTO_TCP,
+                              TCP_ACK | TCP_PSH, payload);
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)(p->data + ETH_HLEN);
+    struct tcp_hdr *th = (struct tcp_hdr *)(ip + 1);
+    th->ack = htonl(ack);
+    offload_make_gso(p, mss);
+    return p;
+}
+
+static struct pkt *seq_frame(const uint8_t mac[6], uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+                             uint8_t flags, uint32_t seq, uint32_t ack, uint32_t payload);
+
+/* The real server's SYN-ACK (ISN 7000) to client 0's local tuple, as start's SYN reached the server. */
+static void fullnat_synack(void)
+{
+    struct ipvs_conn *c = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), rig_cport(0), RIG_VIP, RIG_PORT);
+    cr_assert(c);
+    netif_input(r.back, seq_frame(r.back->mac, RIG_RIP(0), RIG_PORT, c->laddr, c->lport, TCP_SYN | TCP_ACK, 7000, 1001, 0));
+    pkt_queue_purge(&front_out);
+}
+
+Test(director_offload, fullnat_segments_a_gso_packet_whose_segments_take_toa, .fini = fini)
 {
     start(IPVS_FWD_FULLNAT, true);
-    netif_input(r.front, gso_frame(r.front->mac, rig_client(0), rig_cport(0), RIG_VIP, RIG_PORT, 3000, 1400));
+    fullnat_synack();
+    netif_input(r.front, client_gso(7001, 3000, 1400));
     cr_assert_eq(back_out.count, 3, "the GSO packet that takes the TOA is segmented");
-    int i = 0;
-    for (const struct pkt *s = back_out.first; s; s = s->next, i++) {
+    for (const struct pkt *s = back_out.first; s; s = s->next) {
         const struct tcp_hdr *th = (const struct tcp_hdr *)(ip_of(s) + 1);
         cr_assert_not(pkt_has_offload(s));
-        cr_assert_eq(tcp_hdr_len(th), i == 0 ? TCP_HLEN + TCPOLEN_TOA : TCP_HLEN, "segment %d", i);
+        cr_assert_eq(tcp_hdr_len(th), TCP_HLEN + TCPOLEN_TOA, "each segment acks the ISN + 1: each takes it");
+        cr_assert_leq(ntohs(ip_of(s)->tot_len), r.back->mtu);
         cr_assert(offload_l4_csum_ok((const uint8_t *)ip_of(s)));
         cr_assert_eq(ntohl(ip_of(s)->daddr), RIG_RIP(0));
     }
     pkt_queue_purge(&back_out);
-    netif_input(r.front, gso_frame(r.front->mac, rig_client(0), rig_cport(0), RIG_VIP, RIG_PORT, 3000, 1400));
-    cr_assert_eq(back_out.count, 1, "later ones stay GSO");
+    netif_input(r.front, client_gso(7101, 3000, 1400));
+    cr_assert_eq(back_out.count, 1, "once server data is acknowledged, they stay GSO");
     uint32_t laddr = ntohl(ip_of(back_out.first)->saddr);
     cr_assert_eq(laddr >> 8, RIG_IP4(10, 2, 1, 0) >> 8, "from a local address");
     assert_segments_verify(back_out.first, 3, laddr, ntohs(*(const uint16_t *)(ip_of(back_out.first) + 1)));
 }
 
-Test(director_offload, fullnat_lowers_the_mss_of_a_partial_syn, .fini = fini)
+Test(director_offload, fullnat_puts_toa_in_a_partial_segment_and_lowers_a_partial_syn_ack, .fini = fini)
 {
     start(IPVS_FWD_FULLNAT, true);
-    /* a new client with an MSS option of 1460 in its SYN */
-    struct pkt *p = rig_frame(&r, r.front->mac, rig_client(1), rig_cport(1), RIG_VIP, RIG_PORT, IPPROTO_TCP,
-                              TCP_SYN, 4);
+    struct ipvs_conn *c = ipvs_conn_in_get(&r.ipvs, 0, IPPROTO_TCP, rig_client(0), rig_cport(0), RIG_VIP, RIG_PORT);
+    struct pkt *p = rig_frame(&r, r.back->mac, RIG_RIP(0), RIG_PORT, c->laddr, c->lport, IPPROTO_TCP,
+                              TCP_SYN | TCP_ACK, 4);
     struct tcp_hdr *th = (struct tcp_hdr *)(p->data + ETH_HLEN + IPV4_HLEN);
     th->doff = 6 << 4;
+    th->seq = htonl(7000);
     memcpy(th + 1, (uint8_t[4]){ TCPOPT_MSS, 4, 1460 >> 8, 1460 & 0xff }, 4);
     offload_make_partial(p);
-    netif_input(r.front, p);
-    cr_assert_eq(back_out.count, 1);
-    struct pkt *out = pkt_queue_pop(&back_out);
+    netif_input(r.back, p);
+    cr_assert_eq(front_out.count, 1);
+    struct pkt *out = pkt_queue_pop(&front_out);
     const uint8_t *opt = (const uint8_t *)(ip_of(out) + 1) + TCP_HLEN;
     cr_assert_eq(opt[2] << 8 | opt[3], 1460 - TCPOLEN_TOA);
+    sw_csum_complete(out);
+    cr_assert(offload_l4_csum_ok((const uint8_t *)ip_of(out)));
+    pkt_free(out);
+    netif_input(r.front, seq_frame(r.front->mac, rig_client(0), rig_cport(0), RIG_VIP, RIG_PORT, TCP_ACK | TCP_PSH,
+                                   1001, 7001, 333));
+    cr_assert_eq(back_out.count, 1);
+    out = pkt_queue_pop(&back_out);
+    cr_assert(out->off.csum_partial, "still partial");
+    cr_assert_eq(tcp_hdr_len((const struct tcp_hdr *)(ip_of(out) + 1)), TCP_HLEN + TCPOLEN_TOA);
+    cr_assert_eq(csum_buf(ip_of(out), IPV4_HLEN), 0);
     sw_csum_complete(out);
     cr_assert(offload_l4_csum_ok((const uint8_t *)ip_of(out)));
     pkt_free(out);

@@ -51,11 +51,14 @@ Test(run_bound, nat_is_held_by_the_directors_nic)
     expect(SCN_NAT, "1us", 125e6 / 16586 * 14480 * 8 / 1e6, "director NIC");
 }
 
-/* FULLNAT lowers the servers' MSS by 8: 11 segments of at most 1440 and 6
- * ACKs: 9 + 14 frames, 802 + 15412 bytes, 16766 with the overhead. */
-Test(run_bound, fullnat_pays_for_the_smaller_mss)
+/* FULLNAT takes the timestamps out (the client's SYN loses them): 10
+ * segments of at most 1460 and 5 ACKs, frames of 54 bytes, a SYN-ACK of
+ * 66; TOA on the SYN and the request. Client to server: 8 frames, 200 +
+ * 6 * 54 + 74 + 54 + 2 * 8 = 668 bytes; back: 13 frames, 14480 + 10 * 54 +
+ * 66 + 2 * 54 = 15194; 16366 with the overhead. */
+Test(run_bound, fullnat_drops_timestamps_and_pays_for_toa)
 {
-    expect(SCN_FULLNAT, "1us", 125e6 / 16766 * 14480 * 8 / 1e6, "director NIC");
+    expect(SCN_FULLNAT, "1us", 125e6 / 16366 * 14480 * 8 / 1e6, "director NIC");
 }
 
 /* DR and TUN: the director sees 928 bytes a request (TUN 20 more a frame),
