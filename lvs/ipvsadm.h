@@ -79,6 +79,11 @@ struct ipvsadm_io {
     void *conns_arg;
 };
 
+/* Execute a parsed command: 0, or -1 with the message (libipvs's text for
+ * the kernel's errno) in err; on error the tables are unchanged. */
+int ipvsadm_exec(struct ipvs *ipvs, const struct ipvsadm_cmd *cmd, const struct ipvsadm_io *io,
+                 char *err, size_t errlen);
+
 /* Parse and execute; where ("file:line", or NULL) prefixes the message. */
 int ipvsadm_run(struct ipvs *ipvs, const char *line, const char *where, const struct ipvsadm_io *io,
                 char *err, size_t errlen);

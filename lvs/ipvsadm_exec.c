@@ -69,10 +69,8 @@ static int list(struct ipvs *ipvs, const struct ipvsadm_cmd *c, const struct ipv
     return 0;
 }
 
-/* Execute a parsed command: 0, or -1 with the message (libipvs's text for
- * the kernel's errno) in err; on error the tables are unchanged. */
-static int ipvsadm_exec(struct ipvs *ipvs, const struct ipvsadm_cmd *c, const struct ipvsadm_io *io,
-                        char *err, size_t errlen)
+int ipvsadm_exec(struct ipvs *ipvs, const struct ipvsadm_cmd *c, const struct ipvsadm_io *io, char *err,
+                 size_t errlen)
 {
     if (errlen)
         err[0] = '\0';
