@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lvs/ipvsadm.h"
+#include "lvs/sched.h"
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -24,6 +25,21 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 static int kernel_result(int r, enum ipvs_op op, char *err, size_t errlen)
 {
     return r < 0 ? fail(err, errlen, "%s", ipvs_strerror(op, r)) : 0;
+}
+
+/* A service added or edited: libipvs's text, and for an unknown scheduler
+ * (ENOENT) its name and the schedulers there are, which libipvs leaves
+ * the user to guess. */
+static int service_result(int r, enum ipvs_op op, const struct ipvs_service_conf *svc, char *err, size_t errlen)
+{
+    if (r != -ENOENT || ipvs_sched_find(svc->sched_name))
+        return kernel_result(r, op, err, errlen);
+    char names[256] = "";
+    size_t used = 0;
+    for (int i = 0; ipvs_schedulers[i] && used < sizeof names; i++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", ipvs_schedulers[i]->name);
+    return fail(err, errlen, "%s: scheduler `%s' not found (schedulers: %s)", ipvs_strerror(op, r), svc->sched_name,
+                names);
 }
 
 /* The kernel's ip_vs_set_timeout: each at most INT_MAX / HZ seconds (HZ
@@ -81,9 +97,9 @@ int ipvsadm_exec(struct ipvs *ipvs, const struct ipvsadm_cmd *c, const struct ip
         ipvs_flush(ipvs);
         return 0;
     case IPVSADM_CMD_ADD:
-        return kernel_result(ipvs_service_add(ipvs, &c->svc), IPVS_OP_ADD_SERVICE, err, errlen);
+        return service_result(ipvs_service_add(ipvs, &c->svc), IPVS_OP_ADD_SERVICE, &c->svc, err, errlen);
     case IPVSADM_CMD_EDIT:
-        return kernel_result(ipvs_service_edit(ipvs, &c->svc), IPVS_OP_EDIT_SERVICE, err, errlen);
+        return service_result(ipvs_service_edit(ipvs, &c->svc), IPVS_OP_EDIT_SERVICE, &c->svc, err, errlen);
     case IPVSADM_CMD_DEL:
         return kernel_result(ipvs_service_del(ipvs, &c->svc), IPVS_OP_DEL_SERVICE, err, errlen);
     case IPVSADM_CMD_ZERO:

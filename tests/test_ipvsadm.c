@@ -475,8 +475,10 @@ Test(ipvsadm, kernel_errors_leave_tables_unchanged)
 {
     sample_table();
     bad("-A -t 10.0.0.100:80 -s rr", "Service already exists");
-    bad("-A -t 10.0.0.1:80 -s nosuch", "Scheduler or persistence engine not found");
-    bad("-E -t 10.0.0.100:80 -s nosuch", "Scheduler or persistence engine not found");
+    bad("-A -t 10.0.0.1:80 -s nosuch",
+        "Scheduler or persistence engine not found: scheduler `nosuch' not found (schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos)");
+    bad("-E -t 10.0.0.100:80 -s nosuch",
+        "Scheduler or persistence engine not found: scheduler `nosuch' not found (schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos)");
     bad("-E -t 10.0.0.1:80 -s rr", "No such service");
     bad("-D -t 10.0.0.1:80", "No such service");
     bad("-D -u 10.0.0.100:80", "No such service");
@@ -567,7 +569,7 @@ Test(ipvsadm, save_output_runs_back)
                    "FWM  7 rr persistent 600 mask 255.255.255.0\n"
                    "  -> 10.0.0.4:8080                FullNat 0      0          0         \n");
     cr_assert_eq(ipvsadm_run(&ipvs, "-A -t 10.0.0.101:https -s wlcc", "rules:8", &io, err, sizeof err), -1);
-    cr_assert_str_eq(err, "rules:8: Scheduler or persistence engine not found");
+    cr_assert_str_eq(err, "rules:8: Scheduler or persistence engine not found: scheduler `wlcc' not found (schedulers: rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos)");
     bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -i --tun-type gue", "tunnel type `gue' is not supported by lvslab (only ipip)");
     bad("-a -t 10.0.0.100:80 -r 10.0.0.9 -i --tun-type udp", "illegal tunnel type specified");
     bad("-A -t 10.0.0.9:80 --tun-type ipip", "Illegal 'tun-type' option with the 'add-service' command");
