@@ -86,6 +86,32 @@ static int call_protected(lua_State *L, int nargs, char *err, size_t errlen)
     return 0;
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+int scenario_param_names(const struct scenario *sc, const char **names, int max)
+{
+    lua_State *L = sc->L;
+    int n = 0;
+    lua_getfield(L, LUA_REGISTRYINDEX, "lvslab.params");
+    for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+        if (lua_type(L, -2) == LUA_TSTRING && n < max)
+            names[n++] = lua_tostring(L, -2);     /* the key stays in the params table */
+    lua_pop(L, 1);
+    qsort(names, (size_t)n, sizeof *names, by_name);    /* lua_next's order is no order */
+    return n;
+}
+
+/* "a, b, c" of the scenario's parameters, for a message. */
+static void param_list(const struct scenario *sc, char *out, size_t len)
+{
+    const char *names[64];
+    int n = scenario_param_names(sc, names, 64);
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", names[i]);
+}
+
 /* --set key=value: params first, then the scenario's own settings. */
 static int apply_override(struct scenario *sc, const char *kv, char *err, size_t errlen)
 {
@@ -124,7 +150,10 @@ static int apply_override(struct scenario *sc, const char *kv, char *err, size_t
     int type = lua_type(L, -1);
     lua_pop(L, 1);
     if (type == LUA_TNIL) {
-        snprintf(err, errlen, "--set %s: the scenario has no parameter \"%s\"", kv, key);
+        char names[256];
+        param_list(sc, names, sizeof names);
+        snprintf(err, errlen, "--set %s: the scenario has no parameter \"%s\" (it has %s%sduration, warmup and seed)",
+                 kv, key, names, names[0] ? "; and " : "");
         lua_pop(L, 1);
         return -1;
     }

@@ -8,18 +8,12 @@
 
 #include "scenario/results.h"
 
-static int by_name(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
-
 json_t *scn_plan_params(const struct scenario *sc)
 {
     lua_State *L = sc->L;
     const char *names[256];
-    int n = 0;
+    int n = scenario_param_names(sc, names, 256);
     lua_getfield(L, LUA_REGISTRYINDEX, "lvslab.params");
-    for (lua_pushnil(L); lua_next(L, -2) && n < 256; lua_pop(L, 1))
-        if (lua_type(L, -2) == LUA_TSTRING)
-            names[n++] = lua_tostring(L, -2);
-    qsort(names, (size_t)n, sizeof *names, by_name);    /* lua_next's order is no order */
     json_t *params = json_object();
     for (int i = 0; i < n; i++) {
         lua_getfield(L, -1, names[i]);

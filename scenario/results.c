@@ -20,7 +20,10 @@ int scn_select_modes(const struct scenario *sc, const char *list, struct scn_run
         for (int i = 0; mode >= 0 && i < sc->nmodes; i++)
             in_scenario |= sc->modes[i] == (enum scn_mode)mode;
         if (!in_scenario) {
-            fprintf(err, "%s: --mode %s: not one of the scenario's modes\n", cmd, m);
+            fprintf(err, "%s: --mode %s: not one of the scenario's modes (", cmd, m);
+            for (int k = 0; k < sc->nmodes; k++)
+                fprintf(err, "%s%s", k ? ", " : "", scn_mode_name(sc->modes[k]));
+            fprintf(err, ")\n");
             return -1;
         }
         wanted[mode] = true;

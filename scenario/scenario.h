@@ -220,6 +220,10 @@ int scenario_load(struct scenario *sc, const char *path, const char *const *over
                   int noverrides, char *err, size_t errlen);
 void scenario_free(struct scenario *sc);
 
+/* The names of the scenario's parameters (its params table, after --set),
+ * sorted, at most max; returns how many. They live as long as sc. */
+int scenario_param_names(const struct scenario *sc, const char **names, int max);
+
 /* The runs, modes outer and sweep values inner; returns how many. */
 int scenario_runs(const struct scenario *sc, struct scn_run *runs, int max);
 
