@@ -392,3 +392,36 @@ Test(report, no_share_measured, .fini = cleanup)
     cr_assert(strstr(html, "<figure id=\"fig3\">\n<p class=\"nodata\">"));
     free(html);
 }
+
+static bool exists(const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return access(p, F_OK) == 0;
+}
+
+/* An earlier report's files do not outlive new results: when gnuplot
+ * fails there is no index.html (not the old one), and a results.json that
+ * is not valid leaves none of the six files. */
+Test(report, earlier_report_removed, .fini = cleanup)
+{
+    const char *files[] = { "runs.csv", "servers.csv", "timeseries.csv", "events.csv", "summary.md", "index.html" };
+    stage("compare-modes.json");
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    cr_assert(exists("index.html"));
+    const char *old_path = getenv("PATH");
+    char *saved = strdup(old_path ? old_path : "/usr/bin:/bin");
+    setenv("PATH", "/nonexistent", 1);
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    setenv("PATH", saved, 1);
+    free(saved);
+    cr_assert(!exists("index.html"), "index.html of the earlier report is still there");
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("{\"not\": \"results\"}\n", f);
+    fclose(f);
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        cr_assert(!exists(files[i]), "%s of the earlier report is still there", files[i]);
+}
