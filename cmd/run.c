@@ -277,12 +277,12 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
     int rc = CMD_OK;
     if (split.only && cmd_run_keep_only(split.only, sw.total, sw.runs, sw.index, &sw.n, err) < 0)
         rc = CMD_USAGE;
+    if (rc == CMD_OK)   /* a run that does not build stops all before any is simulated */
+        rc = cmd_runs_check(sc, sw.runs, sw.n, "lvslab run", err);
     if (rc == CMD_OK && scn_mkdirs(sw.dir) < 0) {
         fprintf(err, "lvslab run: %s: %s\n", sw.dir, strerror(errno));
         rc = CMD_FAILED;
     }
-    if (rc == CMD_OK)
-        cmd_keepalived_warnings(sc, sw.runs, sw.n, "lvslab run", err);
     json_t *list = json_array();
     if (rc == CMD_OK)
         rc = run_all(sc, sw.runs, sw.n, &a, sw.dir, list, err);
