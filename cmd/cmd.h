@@ -26,6 +26,11 @@ struct scn_run;
  * (cmd/keepalived.c). */
 void cmd_keepalived_warnings(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who,
                              FILE *err);
+/* Before a command's runs: every run built once (scn_runs_check), those
+ * warnings printed, and the first run that does not build reported as
+ * "WHO: MODE[ PARAM=VALUE]: message"; CMD_OK, or CMD_USAGE with nothing
+ * run yet. */
+int cmd_runs_check(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who, FILE *err);
 
 extern const struct cmd_command cmd_emu;
 extern const struct cmd_command cmd_ipvsadm;

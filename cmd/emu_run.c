@@ -95,13 +95,12 @@ int cmd_emu_run(int argc, char **argv, FILE *out, FILE *err)
         snprintf(tag, sizeof tag, "%s", a.tag);
     else
         snprintf(tag, sizeof tag, "e%d", (int)(getpid() % 1000));
-    int rc = CMD_OK;
-    if (scn_mkdirs(dir) < 0) {
+    /* a run that does not build stops all before any is emulated */
+    int rc = cmd_runs_check(sc, sw.runs, nruns, "lvslab emu run", err);
+    if (rc == CMD_OK && scn_mkdirs(dir) < 0) {
         fprintf(err, "lvslab emu run: %s: %s\n", dir, strerror(errno));
         rc = CMD_FAILED;
     }
-    if (rc == CMD_OK)
-        cmd_keepalived_warnings(sc, sw.runs, nruns, "lvslab emu run", err);
     json_t *list = json_array();
     for (int i = 0; i < nruns && rc == CMD_OK; i++) {
         fprintf(out, "emulated run %d/%d: %s", i + 1, nruns, scn_mode_name(sw.runs[i].mode));

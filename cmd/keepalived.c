@@ -3,8 +3,8 @@
  * would read it, as `keepalived -t` checks a file: exit 0 when lvslab
  * would run it (its warnings on stderr), 2 with every message otherwise.
  * The file alone does not say how the real servers are wired, so whether
- * lb_kind fits them is not checked here. Also the warnings the run
- * commands print before a scenario's runs.
+ * lb_kind fits them is not checked here. Also the pass the run commands
+ * make before a scenario's runs: each run built, its warnings printed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +14,35 @@
 #include "lvs/keepalived/conf.h"
 #include "scenario/keepalived.h"
 
-void cmd_keepalived_warnings(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who,
-                             FILE *err)
+static void print_warnings(char *notes, const char *who, FILE *err)
 {
-    char *notes = scn_ka_warnings(sc, runs, nruns);
     for (char *line = notes, *end; line && *line; line = end + 1) {
         end = strchr(line, '\n');
         fprintf(err, "%s: warning: %.*s\n", who, (int)(end - line), line);
     }
     free(notes);
+}
+
+void cmd_keepalived_warnings(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who,
+                             FILE *err)
+{
+    print_warnings(scn_ka_warnings(sc, runs, nruns), who, err);
+}
+
+int cmd_runs_check(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who, FILE *err)
+{
+    char *notes, msg[512];
+    int bad;
+    int rc = scn_runs_check(sc, runs, nruns, &notes, &bad, msg, sizeof msg);
+    print_warnings(notes, who, err);
+    if (rc == 0)
+        return CMD_OK;
+    if (sc->sweep_param[0])
+        fprintf(err, "%s: %s %s=%g: %s\n", who, scn_mode_name(runs[bad].mode), sc->sweep_param,
+                runs[bad].sweep_value, msg);
+    else
+        fprintf(err, "%s: %s: %s\n", who, scn_mode_name(runs[bad].mode), msg);
+    return CMD_USAGE;
 }
 
 static void usage(FILE *f)

@@ -36,6 +36,7 @@ static void usage(FILE *f)
                "  --set     override a scenario parameter, or duration, warmup or seed\n"
                "  --seed    the same as --set seed=N: same scenario and seed, same results\n"
                "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>]/<node>-<iface>.pcap\n"
+               "            (DIR/pcap/ of an earlier run is removed first, with or without --pcap)\n"
                "  --jobs    runs simulated at once (default: the CPUs online); the results\n"
                "            do not depend on it\n"
                "  --quiet   no progress on stderr\n"
@@ -181,14 +182,39 @@ static int run_side_by_side(struct scenario *sc, struct run_slot *slots, int nru
     return rc;
 }
 
+/* The captures of the simulated runs these runs replace, with or without
+ * --pcap, so that none from an earlier run is left beside the new results:
+ * all of DIR/pcap/ (every simulated run in results.json is replaced), or
+ * for a part (--only: other parts may share DIR) each run's own folder.
+ * The emulated runs' DIR/pcap-emu/ stays, as do those runs. */
+static int remove_old_pcaps(const char *dir, const struct run_slot *slots, int nruns, bool part, FILE *err)
+{
+    char path[700];
+    for (int i = 0; i < (part ? nruns : 1); i++) {
+        if (part)
+            snprintf(path, sizeof path, "%s", slots[i].pcap_dir);
+        else
+            snprintf(path, sizeof path, "%s/pcap", dir);
+        if (scn_rmtree(path) < 0) {
+            fprintf(err, "lvslab run: %s: %s\n", path, strerror(errno));
+            return CMD_FAILED;
+        }
+    }
+    return CMD_OK;
+}
+
 /* Every run into the "runs" array, in order; CMD_OK or the exit code. */
 static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, const struct cmd_args *a,
-                   const char *dir, json_t *list, FILE *err)
+                   const char *dir, bool part, json_t *list, FILE *err)
 {
     struct run_slot *slots = calloc((size_t)nruns + 1, sizeof *slots);
     for (int i = 0; i < nruns; i++)
         plan_slot(sc, &runs[i], dir, i, &slots[i]);
-    int rc = CMD_OK;
+    int rc = remove_old_pcaps(dir, slots, nruns, part, err);
+    if (rc != CMD_OK) {
+        free(slots);
+        return rc;
+    }
     if (a->jobs <= 1) {
         struct progress prog;
         progress_init(&prog, err, a->quiet, nruns);
@@ -277,15 +303,15 @@ static int run_main(int argc, char **argv, FILE *out, FILE *err)
     int rc = CMD_OK;
     if (split.only && cmd_run_keep_only(split.only, sw.total, sw.runs, sw.index, &sw.n, err) < 0)
         rc = CMD_USAGE;
+    if (rc == CMD_OK)   /* a run that does not build stops all before any is simulated */
+        rc = cmd_runs_check(sc, sw.runs, sw.n, "lvslab run", err);
     if (rc == CMD_OK && scn_mkdirs(sw.dir) < 0) {
         fprintf(err, "lvslab run: %s: %s\n", sw.dir, strerror(errno));
         rc = CMD_FAILED;
     }
-    if (rc == CMD_OK)
-        cmd_keepalived_warnings(sc, sw.runs, sw.n, "lvslab run", err);
     json_t *list = json_array();
     if (rc == CMD_OK)
-        rc = run_all(sc, sw.runs, sw.n, &a, sw.dir, list, err);
+        rc = run_all(sc, sw.runs, sw.n, &a, sw.dir, split.only != NULL, list, err);
     if (rc == CMD_OK)
         rc = write_out(sw.dir, sc, &a, plan, split.only, list, sw.index, out, err);
     json_decref(list);

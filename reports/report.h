@@ -6,7 +6,10 @@
 
 #include <stddef.h>
 
-/* Reads and validates results_json_path, then writes runs.csv, servers.csv,
+/* First removes those of the files below that an earlier report left in
+ * results_json_path's directory (none is left to contradict the new
+ * results when this report fails or writes fewer files). Reads and
+ * validates results_json_path, then writes runs.csv, servers.csv,
  * timeseries.csv, events.csv, summary.md and index.html in its directory.
  * Returns 0, or -1 with a message in err naming the file and, for a bad
  * record, the JSON path of the field (e.g. "runs[2].latency_ms.p99"). */

@@ -37,13 +37,16 @@ static void gnum(FILE *f, double v)
 
 /* Before a plot with no valid point at all: fixed ranges and a note, so
  * gnuplot draws empty axes instead of failing. */
-static void if_empty(FILE *f, const size_t *ok, size_t n)
+static size_t if_empty(FILE *f, const size_t *ok, size_t n)
 {
+    size_t points = 0;
     for (size_t i = 0; i < n; i++)
-        if (ok[i])
-            return;
+        points += ok[i];
+    if (points)
+        return points;
     fputs("unset logscale\nset xrange [0:1]\nset yrange [0:1]\nset format x ''\nset format y ''\n"
           "set label 'not measured' at graph 0.5, graph 0.5 center\n", f);
+    return 0;
 }
 
 /* x of a run on the "servers" axis: the sweep value when the sweep is over
@@ -76,8 +79,9 @@ static size_t mode_runs(json_t *root, const char *mode, json_t **out, size_t max
     return n;
 }
 
-/* Chart 1 (what = 0) goodput and its bound, chart 4 (what = 1) director CPU. */
-static void versus_servers(FILE *f, json_t *root, int what)
+/* Chart 1 (what = 0) goodput and its bound, chart 4 (what = 1) director CPU;
+ * each chart returns the number of points it plots. */
+static size_t versus_servers(FILE *f, json_t *root, int what)
 {
     json_t *m, *runs[64];
     size_t i, nm = 0, ok2[64] = { 0 }, ok3[64] = { 0 };
@@ -122,7 +126,7 @@ static void versus_servers(FILE *f, json_t *root, int what)
         nm++;
     }
     fputs("EOD\n", f);
-    if_empty(f, ok2, 64);
+    size_t points = if_empty(f, ok2, 64);
     fputs("plot NaN notitle", f);
     json_array_foreach(modes(root), i, m) {
         if (i < 64 && ok2[i]) {
@@ -138,6 +142,7 @@ static void versus_servers(FILE *f, json_t *root, int what)
     }
     (void)nm;
     fputc('\n', f);
+    return points;
 }
 
 static json_t *peak_run(json_t *root, const char *mode)
@@ -151,7 +156,7 @@ static json_t *peak_run(json_t *root, const char *mode)
     return peak;
 }
 
-static void latency_cdf(FILE *f, json_t *root)
+static size_t latency_cdf(FILE *f, json_t *root)
 {
     json_t *m, *p, *pt;
     size_t i, j, ok[64] = { 0 };
@@ -172,7 +177,7 @@ static void latency_cdf(FILE *f, json_t *root)
         fputs("? ?\n\n\n", f);
     }
     fputs("EOD\n", f);
-    if_empty(f, ok, 64);
+    size_t points = if_empty(f, ok, 64);
     fputs("plot NaN notitle", f);
     json_array_foreach(modes(root), i, m) {
         if (i >= 64 || !ok[i])
@@ -185,12 +190,15 @@ static void latency_cdf(FILE *f, json_t *root)
         gq(f, t);
     }
     fputc('\n', f);
+    return points;
 }
 
-static void server_share(FILE *f, json_t *root)
+/* A histogram whose every value is missing fails in gnuplot ("x range is
+ * invalid"): without one measured share, empty axes. */
+static size_t server_share(FILE *f, json_t *root)
 {
     json_t *m, *p;
-    size_t i, maxs = 0, nm = json_array_size(modes(root));
+    size_t i, maxs = 0, points = 0, nm = json_array_size(modes(root));
     fputs(COLOURS "set style data histogram\nset style histogram clustered gap 1\n"
           "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset xtics nomirror\n"
           "set ylabel 'share of requests'\nset yrange [0:*]\nset xlabel 'real server'\n"
@@ -216,17 +224,19 @@ static void server_share(FILE *f, json_t *root)
         json_array_foreach(modes(root), i, m) {
             p = peak_run(root, json_string_value(m));
             json_t *sv = p ? json_array_get(json_object_get(p, "servers"), s) : NULL;
+            double share = sv ? report_num(sv, "share") : NAN;
+            points += !isnan(share) && !isinf(share);
             fputc(' ', f);
-            gnum(f, sv ? report_num(sv, "share") : NAN);
+            gnum(f, share);
         }
         fputc('\n', f);
     }
     fputs("EOD\n", f);
-    if (!maxs || !nm) {
+    if (!maxs || !nm || !points) {
         size_t none = 0;
         if_empty(f, &none, 1);
         fputs("plot NaN notitle\n", f);
-        return;
+        return 0;
     }
     fputs("plot ", f);
     json_array_foreach(modes(root), i, m) {
@@ -234,6 +244,7 @@ static void server_share(FILE *f, json_t *root)
         gq(f, json_string_value(m));
     }
     fputc('\n', f);
+    return points;
 }
 
 /* The run whose time series is shown for a mode: the one with the most
@@ -252,7 +263,7 @@ static json_t *series_run(json_t *root, const char *mode)
     return best ? best : peak_run(root, mode);
 }
 
-static void timeseries(FILE *f, json_t *root)
+static size_t timeseries(FILE *f, json_t *root)
 {
     json_t *m, *r, *e;
     size_t i, j, narrow = 0, ok[64] = { 0 };
@@ -291,7 +302,7 @@ static void timeseries(FILE *f, json_t *root)
         fputs("? ?\n\n\n", f);
     }
     fputs("EOD\n", f);
-    if_empty(f, ok, 64);
+    size_t points = if_empty(f, ok, 64);
     fputs("plot NaN notitle", f);
     json_array_foreach(modes(root), i, m) {
         r = series_run(root, json_string_value(m));
@@ -304,23 +315,28 @@ static void timeseries(FILE *f, json_t *root)
         gq(f, t);
     }
     fputc('\n', f);
+    return points;
 }
 
-/* Chart k (0..4) script, malloc'd. */
-char *report_chart_script(json_t *root, int k)
+/* Chart k (0..4) script, malloc'd; *points: how many points it plots (0:
+ * nothing measured, the script draws empty axes). */
+char *report_chart_script(json_t *root, int k, size_t *points)
 {
+    size_t n = 0;
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return NULL;
     switch (k) {
-    case 0: versus_servers(f, root, 0); break;
-    case 1: latency_cdf(f, root); break;
-    case 2: server_share(f, root); break;
-    case 3: versus_servers(f, root, 1); break;
-    case 4: timeseries(f, root); break;
+    case 0: n = versus_servers(f, root, 0); break;
+    case 1: n = latency_cdf(f, root); break;
+    case 2: n = server_share(f, root); break;
+    case 3: n = versus_servers(f, root, 1); break;
+    case 4: n = timeseries(f, root); break;
     }
     fclose(f);
+    if (points)
+        *points = n;
     return buf;
 }

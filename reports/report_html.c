@@ -93,6 +93,7 @@ static const char css[] =
     "tbody th{font-weight:600;background:#f7f7f7}"
     "figure{margin:1.5em 0;page-break-inside:avoid}"
     "figure svg{width:100%;height:auto;max-width:900px;display:block}"
+    "p.nodata{border:1px dashed #999;color:#555;padding:2em;text-align:center;max-width:900px}"
     "figcaption{font-size:.92em;color:#333;margin-top:.3em}"
     "figcaption b{font-weight:600}"
     ".note{font-size:.9em;color:#555}code{font-size:.9em}";
@@ -221,6 +222,10 @@ static void events_pcaps(FILE *f, json_t *root)
     fputs(n ? "</ul>\n" : "<p>None (run with <code>--pcap</code> to capture).</p>\n", f);
 }
 
+/* In place of a chart with no measured point (no request completed: a
+ * download-only or misconfigured scenario, or a run too short). */
+#define NO_DATA "<p class=\"nodata\">No data to plot: no run measured this (no request completed in any run).</p>"
+
 static const char *captions[REPORT_NCHARTS] = {
     "<b>Figure 1.</b> Goodput versus the number of real servers, per mode; dashed: the analytic bound (director NIC and CPU; bounds above the plotted range are in the table).",
     "<b>Figure 2.</b> Latency CDF per mode, at each mode's peak-goodput run.",
@@ -234,10 +239,20 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
     char *svg[REPORT_NCHARTS] = { 0 };
     int rc = -1;
     for (int k = 0; k < REPORT_NCHARTS; k++) {
-        char *script = report_chart_script(root, k);
+        size_t points = 0;
+        char *script = report_chart_script(root, k, &points);
         if (!script) {
             snprintf(err, errlen, "chart %d: out of memory", k + 1);
             goto out;
+        }
+        if (!points) {   /* nothing measured: said in words, gnuplot not asked */
+            free(script);
+            svg[k] = strdup(NO_DATA);
+            if (!svg[k]) {
+                snprintf(err, errlen, "chart %d: out of memory", k + 1);
+                goto out;
+            }
+            continue;
         }
         char prefix[16];
         snprintf(prefix, sizeof prefix, "fig%d-", k + 1);

@@ -50,9 +50,10 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen);
 char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, size_t errlen);
 
 /* The gnuplot script of chart k (0 throughput, 1 latency CDF, 2 server
- * share, 3 director CPU, 4 time series), malloc'd. */
+ * share, 3 director CPU, 4 time series), malloc'd; *points (if not NULL)
+ * the number of measured points it plots: 0 when there is none. */
 #define REPORT_NCHARTS 5
-char *report_chart_script(json_t *root, int k);
+char *report_chart_script(json_t *root, int k, size_t *points);
 
 /* Per-mode fixed qualitative facts (the classic LVS comparison table). */
 struct report_mode_facts {

@@ -107,15 +107,22 @@ void scn_ka_wiring(const struct scn_topo *t, const struct ka_conf *conf, char **
     }
 }
 
-char *scn_ka_warnings(struct scenario *sc, const struct scn_run *runs, int nruns)
+int scn_runs_check(struct scenario *sc, const struct scn_run *runs, int nruns, char **warnings, int *bad,
+                   char *err, size_t errlen)
 {
     char *parsed = NULL;       /* the files read, one a line */
     char *notes = NULL, *wiring = NULL;
+    *bad = -1;
     for (int i = 0; i < nruns; i++) {
         struct scn_topo t;
-        char err[512];
-        if (scenario_build(sc, &runs[i], &t, err, sizeof err) < 0)
+        char msg[512];
+        if (scenario_build(sc, &runs[i], &t, msg, sizeof msg) < 0) {
+            if (*bad < 0) {
+                *bad = i;
+                snprintf(err, errlen, "%s", msg);
+            }
             continue;
+        }
         for (int d = 0; d < t.ndirectors; d++) {
             const char *file = t.directors[d].keepalived;
             if (!file[0])
@@ -136,5 +143,14 @@ char *scn_ka_warnings(struct scenario *sc, const struct scn_run *runs, int nruns
     add_lines(&notes, wiring);
     free(wiring);
     free(parsed);
+    *warnings = notes;
+    return *bad < 0 ? 0 : -1;
+}
+
+char *scn_ka_warnings(struct scenario *sc, const struct scn_run *runs, int nruns)
+{
+    char *notes, err[512];
+    int bad;
+    scn_runs_check(sc, runs, nruns, &notes, &bad, err, sizeof err);
     return notes;
 }

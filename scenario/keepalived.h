@@ -26,4 +26,12 @@ void scn_ka_wiring(const struct scn_topo *t, const struct ka_conf *conf, char **
  * does not parse, is passed over: the run itself reports it. */
 char *scn_ka_warnings(struct scenario *sc, const struct scn_run *runs, int nruns);
 
+/* The pass before a command's runs: every run built (scenario_build) once,
+ * so that a run that does not build is reported before any run is
+ * simulated, and the warnings above gathered on the way into *warnings
+ * (NULL when there is none). 0, or -1 with *bad the index of the first run
+ * that does not build and its message in err; *bad is -1 when all build. */
+int scn_runs_check(struct scenario *sc, const struct scn_run *runs, int nruns, char **warnings, int *bad,
+                   char *err, size_t errlen);
+
 #endif

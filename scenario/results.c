@@ -1,10 +1,13 @@
 /* results.json for simulated and emulated runs, and what both worlds' commands share. */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include "scenario/results.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int scn_select_modes(const struct scenario *sc, const char *list, struct scn_run *runs, int *n,
                      const char *cmd, FILE *err)
@@ -48,6 +51,20 @@ int scn_mkdirs(const char *path)
             *p = '/';
         }
     return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)ftw;
+    return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int scn_rmtree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : -1;
+    return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 json_t *scn_latency_json(const struct histogram *h)

@@ -23,6 +23,10 @@ int scn_select_modes(const struct scenario *sc, const char *list, struct scn_run
 /* mkdir -p; 0 or -1 with errno. */
 int scn_mkdirs(const char *path);
 
+/* rm -r (symbolic links removed, not followed); 0 also when path does not
+ * exist, or -1 with errno. */
+int scn_rmtree(const char *path);
+
 /* A run's latency_ms object from a histogram of nanoseconds (nulls when empty). */
 json_t *scn_latency_json(const struct histogram *h);
 

@@ -15,5 +15,15 @@ for script in tests/bad/*.lua; do
     [ ! -e "$dir/out/results.json" ] || { echo "bad_input: $script: wrote results.json"; exit 1; }
     n=$((n + 1))
 done
+# Every run is built before any is simulated: the second run's build error
+# stops all before the first run is simulated, so it captured nothing.
+set +e
+"$lvslab" run tests/bad/second_run_bad.lua --quiet --jobs 1 --pcap --out "$dir/pcap-out" >/dev/null 2>"$dir/err"
+rc=$?
+set -e
+[ "$rc" = 2 ] && cmp -s "$dir/err" tests/bad/second_run_bad.expect ||
+    { echo "bad_input: second_run_bad.lua --pcap: exit $rc"; cat "$dir/err"; exit 1; }
+[ -z "$(find "$dir/pcap-out" -type f 2>/dev/null)" ] ||
+    { echo "bad_input: second_run_bad.lua: the first run was simulated:"; find "$dir/pcap-out" -type f; exit 1; }
 [ "$n" -ge 22 ] || { echo "bad_input: only $n bad scripts"; exit 1; }
 echo "bad_input: ok ($n scripts)"

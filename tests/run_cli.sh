@@ -67,6 +67,20 @@ for p in "$dir"/c/pcap/nat/*/*.pcap; do
     ! cmp -s "$p" "$dir/a/${p#"$dir"/c/}" || fail "--seed changed nothing in $p"
 done
 
+# a run without --pcap into c replaces its simulated runs and their
+# captures: no pcap/ left from the --pcap run, no pcaps listed; an
+# emulated run's captures (pcap-emu/) are not its own and stay
+mkdir -p "$dir/c/pcap-emu/nat" && : >"$dir/c/pcap-emu/nat/director-tap0.pcap"
+# shellcheck disable=SC2086
+"$lvslab" run tests/fixtures/scenarios/good.lua $short --mode dr --out "$dir/c" || fail "the run into c failed"
+[ ! -e "$dir/c/pcap" ] || fail "pcap/ of the earlier --pcap run is still in c: $(find "$dir/c/pcap" -type f | head -3)"
+[ -e "$dir/c/pcap-emu/nat/director-tap0.pcap" ] || fail "the run removed pcap-emu/"
+python3 - "$dir/c/results.json" <<'PY' || fail "results.json lists pcaps of no --pcap run"
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+assert [r["mode"] for r in runs] == ["dr", "dr"] and all(r["pcaps"] == [] for r in runs), runs
+PY
+
 # bad usage: exit 2 and a message naming the problem (bad scripts: tests/bad_input.sh)
 expect2() { # pattern, args...
     pattern=$1; shift

@@ -225,8 +225,10 @@ Test(report, emulated_run_with_nulls, .fini = cleanup)
     cr_assert(strstr(md, "| Director CPU at peak | n/a |"), "%s", md);
     free(md);
     char *html = slurp("index.html");
-    cr_assert_eq(count(html, "<svg"), 5);
-    cr_assert(strstr(html, "not measured"));
+    cr_assert_eq(count(html, "<svg"), 3);   /* director CPU and time series: not measured, said in words */
+    cr_assert_eq(count(html, "No data to plot"), 2, "%s", html);
+    cr_assert(strstr(html, "<figure id=\"fig4\">\n<p class=\"nodata\">"));
+    cr_assert(strstr(html, "<figure id=\"fig5\">\n<p class=\"nodata\">"));
     free(html);
     char *ts = slurp("timeseries.csv");
     cr_assert_eq(csv_rows(ts, 7), 0);
@@ -331,4 +333,95 @@ Test(report, gnuplot_missing, .fini = cleanup)
     setenv("PATH", "/nonexistent", 1);
     cr_assert_eq(report_write(path, err, sizeof err), -1);
     cr_assert(strstr(err, "gnuplot failed (exit status 127): ") && strstr(err, "not found"), "%s", err);
+}
+
+/* The comparison fixture with what a run where nothing completed leaves
+ * unmeasured set to null; with shares_only, just the servers' shares. */
+static void unmeasure(bool shares_only)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr), *run, *sv;
+    cr_assert(root, "%s", jerr.text);
+    size_t i, j;
+    json_array_foreach(json_object_get(root, "runs"), i, run) {
+        json_array_foreach(json_object_get(run, "servers"), j, sv)
+            json_object_set_new(sv, "share", json_null());
+        if (shares_only)
+            continue;
+        json_object_set_new(run, "goodput_mbps", json_null());
+        json_object_set_new(json_object_get(run, "latency_ms"), "cdf", json_null());
+        json_object_set_new(json_object_get(run, "director"), "cpu_util", json_null());
+        json_t *ts = json_object_get(run, "timeseries");
+        const char *k;
+        json_t *v;
+        json_object_foreach(ts, k, v)
+            if (json_is_array(v))
+                json_array_clear(v);
+    }
+    cr_assert_eq(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+}
+
+/* Nothing completed (a download-only or misconfigured scenario, a run of
+ * 1 us): the report is written, each chart says in words that there is
+ * nothing to plot, the tables say n/a. */
+Test(report, nothing_measured_still_reports, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    unmeasure(false);
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    char *html = slurp("index.html");
+    cr_assert_eq(count(html, "<p class=\"nodata\">No data to plot"), REPORT_NCHARTS, "%s", html);
+    cr_assert_eq(count(html, "<svg"), 0);
+    free(html);
+    char *md = slurp("summary.md");
+    cr_assert(strstr(md, "| n/a |"), "%s", md);
+    free(md);
+}
+
+/* Every share unmeasured, the rest measured: the share chart alone says
+ * so; a histogram of missing values would make gnuplot fail. */
+Test(report, no_share_measured, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    unmeasure(true);
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    char *html = slurp("index.html");
+    cr_assert_eq(count(html, "No data to plot"), 1, "%s", html);
+    cr_assert_eq(count(html, "<svg"), REPORT_NCHARTS - 1);
+    cr_assert(strstr(html, "<figure id=\"fig3\">\n<p class=\"nodata\">"));
+    free(html);
+}
+
+static bool exists(const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return access(p, F_OK) == 0;
+}
+
+/* An earlier report's files do not outlive new results: when gnuplot
+ * fails there is no index.html (not the old one), and a results.json that
+ * is not valid leaves none of the six files. */
+Test(report, earlier_report_removed, .fini = cleanup)
+{
+    const char *files[] = { "runs.csv", "servers.csv", "timeseries.csv", "events.csv", "summary.md", "index.html" };
+    stage("compare-modes.json");
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    cr_assert(exists("index.html"));
+    const char *old_path = getenv("PATH");
+    char *saved = strdup(old_path ? old_path : "/usr/bin:/bin");
+    setenv("PATH", "/nonexistent", 1);
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    setenv("PATH", saved, 1);
+    free(saved);
+    cr_assert(!exists("index.html"), "index.html of the earlier report is still there");
+    cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("{\"not\": \"results\"}\n", f);
+    fclose(f);
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        cr_assert(!exists(files[i]), "%s of the earlier report is still there", files[i]);
 }
