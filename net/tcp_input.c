@@ -36,7 +36,7 @@ static bool seg_has_data(const struct tcp_seg *g)
 static void rtt_ack(struct tcp_sock *s, uint32_t ack)
 {
     if (s->rtt_timing && tcp_seq_gt(ack, s->rtt_seq)) {
-        tcp_rtt_sample(&s->rtt, tcp_now(s) - s->rtt_start);
+        tcp_rtt_sample(&s->rtt, tcp_now(s) - s->rtt_start, ack, s->snd_nxt);
         s->rtt_timing = false;
     }
 }
