@@ -36,7 +36,7 @@ static bool seg_has_data(const struct tcp_seg *g)
 static void rtt_ack(struct tcp_sock *s, uint32_t ack)
 {
     if (s->rtt_timing && tcp_seq_gt(ack, s->rtt_seq)) {
-        tcp_rtt_sample(&s->rtt, tcp_now(s) - s->rtt_start);
+        tcp_rtt_sample(&s->rtt, tcp_now(s) - s->rtt_start, ack, s->snd_nxt);
         s->rtt_timing = false;
     }
 }
@@ -195,8 +195,22 @@ static void time_wait_input(struct tcp_sock *s, struct pkt *p, const struct tcp_
         }
         return;
     }
+    bool paws_reject = s->ts_ok && g->opt.ts && tcp_seq_lt(g->opt.tsval, s->ts_recent);
+    if (paws_reject)
+        st->stats.paws_rejects++;
+    if (!paws_reject && g->seq == s->rcv_nxt && !g->len && !(g->flags & (TCP_SYN | TCP_FIN))) {
+        /* in window, so a bare ACK: Linux's tcp_timewait_state_process takes
+         * its timestamp, restarts the 2 MSL and sends nothing (an answer
+         * would draw a RST from a peer that has closed) */
+        if (s->ts_ok && g->opt.ts)
+            s->ts_recent = g->opt.tsval;
+        tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * st->cfg.msl);
+        pkt_free(p);
+        return;
+    }
     bool newer_ts = s->ts_ok && g->opt.ts && (int32_t)(s->ts_recent - g->opt.tsval) < 0;
-    if ((g->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && (tcp_seq_gt(g->seq, s->rcv_nxt) || newer_ts)) {
+    if ((g->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && !paws_reject &&
+        (tcp_seq_gt(g->seq, s->rcv_nxt) || newer_ts)) {
         /* a new incarnation (RFC 9293 3.6.1, and RFC 6191's timestamps as
          * Linux's tcp_timewait_state_process): end TIME_WAIT, hand to the listener */
         struct tcp_sock *l = tcp_lookup_listener(st, g->daddr, g->dport);
@@ -208,14 +222,16 @@ static void time_wait_input(struct tcp_sock *s, struct pkt *p, const struct tcp_
             no_socket(st, p, g);
         return;
     }
-    /* a retransmitted FIN (or anything else): ACK, and restart 2 MSL on a FIN */
+    /* out of window (a retransmitted FIN, data, an old SYN, a PAWS reject):
+     * ACK it, rate-limited unless it carries data or a FIN, and restart the
+     * 2 MSL if it has an ACK or failed PAWS, as Linux */
     tcp_send_oow_ack(s, seg_has_data(g));
-    if (g->flags & TCP_FIN) {
+    if ((g->flags & TCP_ACK) || paws_reject)
         tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * st->cfg.msl);
+    if (g->flags & TCP_FIN)
         pkt_free(p);
-    } else {
+    else
         host_drop(h, p, DROP_TCP_OUT_OF_WINDOW);
-    }
 }
 
 /* ---- ACK processing ---- */

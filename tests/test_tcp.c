@@ -742,6 +742,42 @@ Test(tcp, new_syn_reuses_a_time_wait_port)
     finish(&P);
 }
 
+/* Linux's tcp_timewait_state_process: a bare ACK at rcv_nxt is in window
+ * and is dropped without an answer (it only restarts the 60 s); answering
+ * it would draw a RST from the peer, whose socket is gone, and the RST
+ * would end TIME_WAIT early. */
+Test(tcp, time_wait_drops_a_bare_in_window_ack)
+{
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct app ca = { 0 }, sa = { .shutdown_on_eof = true };
+    struct tcp_sock *c = establish(&P, &ca, &sa);
+    uint16_t port;
+    tcp_sock_addrs(c, NULL, &port, NULL, NULL);
+    uint32_t cseq = c->snd_nxt + 1, sseq = sa.s->snd_nxt + 1;   /* past each FIN */
+    tcp_shutdown(sa.s);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
+    tcp_shutdown(c);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
+    cr_assert_eq(ca.closed, 1);
+    cr_assert_eq(tcp_stack_stats(P.b)->conns, 2, "listener and TIME_WAIT");
+    sim_time_t tw_start = sched_now(&s);
+    sched_run_until(&s, tw_start + 30 * SIM_S);
+    uint64_t out = tcp_stack_stats(P.b)->segs_out;
+    inject(P.b, craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, port, 80, cseq, sseq, TCP_ACK, 1000, NULL, 0));
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
+    cr_assert_eq(tcp_stack_stats(P.b)->segs_out, out, "no answer to a bare in-window ACK");
+    cr_assert_eq(tcp_stack_stats(P.a)->resets_sent, 0);
+    cr_assert_eq(tcp_stack_stats(P.b)->conns, 2, "still in TIME_WAIT");
+    /* the ACK restarted the 60 s */
+    sched_run_until(&s, tw_start + 61 * SIM_S);
+    cr_assert_eq(tcp_stack_stats(P.b)->conns, 2);
+    sched_run_until(&s, tw_start + 91 * SIM_S);
+    cr_assert_eq(tcp_stack_stats(P.b)->conns, 1, "only the listener is left");
+    sched_run(&s);
+    finish(&P);
+}
+
 /* Linux's rule (RFC 6191): a SYN below rcv_nxt still ends TIME_WAIT when
  * its timestamp is newer than the last one seen; an older one gets the
  * old connection's ACK. */

@@ -80,30 +80,77 @@ Test(tcp_cc, cubic_backs_off_by_beta_and_regains_wmax_near_k)
     cr_assert_leq(c.cwnd, 80000, "%u", c.cwnd);
 }
 
-Test(tcp_rtt, rfc6298_estimator)
+/* The numbers by hand from Linux's tcp_rtt_estimator and tcp_set_rto, with
+ * rto_min 200 ms; each sample after the first ends a round trip unless
+ * snd_una has not passed rtt_seq (the snd_nxt of the last round trip's end). */
+Test(tcp_rtt, linux_estimator)
 {
     struct tcp_rtt e;
     tcp_rtt_init(&e, TCP_RTO_INIT, TCP_RTO_MIN, TCP_RTO_MAX);
     cr_assert_eq(e.rto, SIM_S);
-    tcp_rtt_sample(&e, 100 * SIM_MS);
+    /* first: srtt 100, mdev 50 (mdev4 200), var max(200, 200) */
+    tcp_rtt_sample(&e, 100 * SIM_MS, 1001, 2001);
     cr_assert_eq(e.srtt, 100 * SIM_MS);
     cr_assert_eq(e.rttvar, 50 * SIM_MS);
+    cr_assert_eq(e.var, 200 * SIM_MS);
     cr_assert_eq(e.rto, 300 * SIM_MS);
-    tcp_rtt_sample(&e, 200 * SIM_MS);
-    /* rttvar = 3/4 50 + 1/4 100 = 62.5; srtt = 7/8 100 + 1/8 200 = 112.5 */
-    cr_assert_eq(e.rttvar, 62500 * SIM_US);
+    /* 200: err +100, srtt 112.5; mdev4 200 + (100 - 50) = 250 = mdev_max,
+     * so var 250 at once; the round trip ends with var = mdev_max */
+    tcp_rtt_sample(&e, 200 * SIM_MS, 2101, 3001);
     cr_assert_eq(e.srtt, 112500 * SIM_US);
+    cr_assert_eq(e.rttvar, 62500 * SIM_US);
+    cr_assert_eq(e.var, 250 * SIM_MS);
     cr_assert_eq(e.rto, 362500 * SIM_US);
+    struct tcp_rtt same_rt = e;
+    /* 100: err -12.5, srtt 110.9375; |err| - mdev = -50, not above 0, so
+     * mdev4 200; the round trip ends: var -= (250 - 200) / 4 = 237.5 */
+    tcp_rtt_sample(&e, 100 * SIM_MS, 3101, 4001);
+    cr_assert_eq(e.srtt, 110937500);
+    cr_assert_eq(e.rttvar, 50 * SIM_MS);
+    cr_assert_eq(e.var, 237500 * SIM_US);
+    cr_assert_eq(e.rto, 348437500);
+    /* the same sample inside the round trip (snd_una 3001 = rtt_seq): var stays */
+    tcp_rtt_sample(&same_rt, 100 * SIM_MS, 3001, 3501);
+    cr_assert_eq(same_rt.var, 250 * SIM_MS);
+    cr_assert_eq(same_rt.rto, 360937500);
     tcp_rtt_backoff(&e);
     tcp_rtt_backoff(&e);
-    cr_assert_eq(e.rto, 1450 * SIM_MS);
+    cr_assert_eq(e.rto, 4 * 348437500);
     cr_assert_eq(e.backoff, 2);
     for (int i = 0; i < 20; i++)
         tcp_rtt_backoff(&e);
     cr_assert_eq(e.rto, TCP_RTO_MAX);
-    /* a tiny RTT is held at Linux's 200 ms floor */
-    for (int i = 0; i < 50; i++)
-        tcp_rtt_sample(&e, 100 * SIM_US);
-    cr_assert_eq(e.rto, TCP_RTO_MIN);
+}
+
+/* A falling RTT moves mdev with gain 1/32: 100 then 20 ms gives srtt 90,
+ * |err| 80 - mdev 50 = 30, / 8 = 3.75, mdev4 203.75 = var, RTO 293.75 ms
+ * (RFC 6298 would give 90 + 4 x 57.5 = 320). */
+Test(tcp_rtt, a_falling_rtt_moves_mdev_slowly)
+{
+    struct tcp_rtt e;
+    tcp_rtt_init(&e, TCP_RTO_INIT, TCP_RTO_MIN, TCP_RTO_MAX);
+    tcp_rtt_sample(&e, 100 * SIM_MS, 1, 1);
+    tcp_rtt_sample(&e, 20 * SIM_MS, 2, 2);
+    cr_assert_eq(e.srtt, 90 * SIM_MS);
+    cr_assert_eq(e.var, 203750 * SIM_US);
+    cr_assert_eq(e.rto, 293750 * SIM_US);
+}
+
+/* The 200 ms minimum is added to SRTT, not a bound on the sum: a 1 ms path
+ * has an RTO of 201 ms, and a 10 ms one of 210 ms (RFC 6298 with Linux's
+ * minimum: 200 ms for both). */
+Test(tcp_rtt, rto_min_adds_to_srtt)
+{
+    struct tcp_rtt e;
+    tcp_rtt_init(&e, TCP_RTO_INIT, TCP_RTO_MIN, TCP_RTO_MAX);
+    uint32_t una = 1;
+    for (int i = 0; i < 50; i++, una += 100)
+        tcp_rtt_sample(&e, SIM_MS, una, una + 100);
+    cr_assert_eq(e.srtt, SIM_MS);
+    cr_assert_eq(e.var, TCP_RTO_MIN);
+    cr_assert_eq(e.rto, 201 * SIM_MS);
     cr_assert_eq(e.backoff, 0);
+    tcp_rtt_init(&e, TCP_RTO_INIT, TCP_RTO_MIN, TCP_RTO_MAX);
+    tcp_rtt_sample(&e, 10 * SIM_MS, 1, 1);
+    cr_assert_eq(e.rto, 210 * SIM_MS);
 }
