@@ -19,9 +19,6 @@
 #include "net/ipv4.h"
 #include "net/sw_offload.h"
 
-#define TCPOLEN_MSS 4
-#define TCPOLEN_TIMESTAMP 10
-
 /* The TTL is checked before anything else; false: it ran out and the
  * packet is gone (ICMP time exceeded sent), as the kernel's decrement_ttl. */
 static bool ttl_expired(struct ipvs *ipvs, struct pkt *p)

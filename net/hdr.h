@@ -101,6 +101,8 @@ struct udp_hdr {
 #define TCPOPT_SACK 5
 #define TCPOPT_TIMESTAMP 8
 #define TCPOPT_TOA 254         /* Alibaba FULLNAT: client port, client IPv4 */
+#define TCPOLEN_MSS 4
+#define TCPOLEN_TIMESTAMP 10
 #define TCPOLEN_TOA 8
 
 struct tcp_hdr {
