@@ -717,6 +717,16 @@ Test(tcp, syn_ack_retries_then_the_handshake_is_dropped)
     finish(&P);
 }
 
+/* The server closes first, then the client: the server side holds TIME_WAIT. */
+static void server_time_wait(struct tcp_sock *c, struct app *ca, struct app *sa)
+{
+    tcp_shutdown(sa->s);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
+    tcp_shutdown(c);
+    sched_run_until(&s, sched_now(&s) + SIM_MS);
+    cr_assert_eq(ca->closed, 1);
+}
+
 Test(tcp, new_syn_reuses_a_time_wait_port)
 {
     struct wire_pair P;
@@ -726,12 +736,7 @@ Test(tcp, new_syn_reuses_a_time_wait_port)
     uint16_t port;
     tcp_sock_addrs(c, NULL, &port, NULL, NULL);
     uint32_t next_seq = c->snd_nxt;
-    /* the server closes first, so the server side holds TIME_WAIT */
-    tcp_shutdown(sa.s);
-    sched_run_until(&s, sched_now(&s) + SIM_MS);
-    tcp_shutdown(c);
-    sched_run_until(&s, sched_now(&s) + SIM_MS);
-    cr_assert_eq(ca.closed, 1);
+    server_time_wait(c, &ca, &sa);
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 2, "listener and TIME_WAIT");
     /* a new SYN from the same port with a higher sequence number */
     inject(P.b, craft(pool, WIRE_PAIR_A, WIRE_PAIR_B, port, 80, next_seq + 100000, 0,
@@ -755,11 +760,7 @@ Test(tcp, time_wait_drops_a_bare_in_window_ack)
     uint16_t port;
     tcp_sock_addrs(c, NULL, &port, NULL, NULL);
     uint32_t cseq = c->snd_nxt + 1, sseq = sa.s->snd_nxt + 1;   /* past each FIN */
-    tcp_shutdown(sa.s);
-    sched_run_until(&s, sched_now(&s) + SIM_MS);
-    tcp_shutdown(c);
-    sched_run_until(&s, sched_now(&s) + SIM_MS);
-    cr_assert_eq(ca.closed, 1);
+    server_time_wait(c, &ca, &sa);
     cr_assert_eq(tcp_stack_stats(P.b)->conns, 2, "listener and TIME_WAIT");
     sim_time_t tw_start = sched_now(&s);
     sched_run_until(&s, tw_start + 30 * SIM_S);
@@ -791,11 +792,7 @@ Test(tcp, a_newer_timestamp_reuses_a_time_wait_port)
     uint16_t port;
     tcp_sock_addrs(c, NULL, &port, NULL, NULL);
     uint32_t below = c->snd_nxt - 100000, ts = sa.s->ts_recent;
-    tcp_shutdown(sa.s);
-    sched_run_until(&s, sched_now(&s) + SIM_MS);
-    tcp_shutdown(c);
-    sched_run_until(&s, sched_now(&s) + SIM_MS);
-    cr_assert_eq(ca.closed, 1);
+    server_time_wait(c, &ca, &sa);
     struct tcp_opts o = { .wscale = -1, .ts = true, .tsval = ts - 10 };
     uint8_t opt[TCP_MAX_OPT_LEN];
     unsigned olen = tcp_opts_build(opt, &o);
