@@ -38,14 +38,27 @@ static int usage(FILE *f, int rc)
     return rc;
 }
 
-/* Where run index k stands in the plan, or -1. */
+/* The index of the plan's i-th run. */
+static long long plan_index(const json_t *plan, size_t i)
+{
+    return json_integer_value(json_object_get(json_array_get(json_object_get(plan, "runs"), i), "index"));
+}
+
+/* Where run index k stands in the plan, or -1: a binary search, the plan's
+ * runs being in index order (a study's merge may take thousands). */
 static int plan_place(const json_t *plan, long long k)
 {
-    size_t i;
-    json_t *run;
-    json_array_foreach(json_object_get(plan, "runs"), i, run)
-        if (json_integer_value(json_object_get(run, "index")) == k)
-            return (int)i;
+    size_t lo = 0, hi = json_array_size(json_object_get(plan, "runs"));
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        long long at = plan_index(plan, mid);
+        if (at == k)
+            return (int)mid;
+        if (at < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return -1;
 }
 
@@ -113,10 +126,8 @@ static void missing_runs(const struct merge *m, char *out, size_t len)
     for (size_t i = 0; i < m->nplanned; i++) {
         if (m->records[i])
             continue;
-        long long lo = json_integer_value(json_object_get(json_array_get(json_object_get(m->plan, "runs"), i), "index"));
-        long long hi = lo;
-        while (i + 1 < m->nplanned && !m->records[i + 1] &&
-               json_integer_value(json_object_get(json_array_get(json_object_get(m->plan, "runs"), i + 1), "index")) == hi + 1)
+        long long lo = plan_index(m->plan, i), hi = lo;
+        while (i + 1 < m->nplanned && !m->records[i + 1] && plan_index(m->plan, i + 1) == hi + 1)
             hi++, i++;
         int n = hi > lo ? snprintf(out + used, len - used, "%s%lld-%lld", used ? "," : "", lo, hi)
                         : snprintf(out + used, len - used, "%s%lld", used ? "," : "", lo);
