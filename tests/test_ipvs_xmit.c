@@ -93,7 +93,8 @@ static struct pkt *opt_frame(struct netif *at, uint32_t src, uint16_t sport, uin
     th->doff = (uint8_t)((TCP_HLEN + optlen) / 4 << 4);
     th->seq = htonl(seq);
     th->ack = htonl(ack);
-    memcpy(th + 1, opts, optlen);
+    if (optlen)
+        memcpy(th + 1, opts, optlen);
     for (uint32_t i = 0; i < payload; i++)
         ((uint8_t *)(th + 1))[optlen + i] = (uint8_t)(i * 13 + 5);
     uint16_t len = (uint16_t)(TCP_HLEN + optlen + payload);
