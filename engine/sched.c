@@ -25,12 +25,12 @@ struct sched_call {
 #define MIN_RUN 1024
 /* Runs of this many entries pay for their refill and let timers be fetched
  * ahead; the window is halved or doubled to stay within. */
-#define RUN_SHORT 16
-#define RUN_LONG 128
+#define RUN_SHORT 32
+#define RUN_LONG 256
 #define WINDOW_SAMPLES 64     /* runs seen before the window is sized */
 #define MAX_SHIFT 40
-#define PREFETCH_SLOTS 8
-#define PREFETCH_TIMERS 2
+#define PREFETCH_SLOTS 16
+#define PREFETCH_TIMERS 6
 #define SLOT_MASK (SCHED_MAX_SLOTS - 1)
 #define ORDER_LIMIT (1ull << (64 - SCHED_SLOT_BITS))
 
@@ -356,6 +356,8 @@ static bool refill(struct sched *s, sim_time_t limit)
         run_sort(s);
     for (uint32_t i = 0; i < s->run_len && i < PREFETCH_SLOTS; i++)
         __builtin_prefetch(&s->slots[key_slot(s->run[i])]);
+    for (uint32_t i = 0; i < s->run_len && i < PREFETCH_TIMERS - 1; i++)
+        __builtin_prefetch(s->slots[key_slot(s->run[i])].timer);
     return true;
 }
 
@@ -373,7 +375,7 @@ static inline uint32_t slot_take(struct sched *s, struct rt_timer *t)
 {
     uint32_t i = s->free_slot;
     if (i) {
-        s->free_slot = s->slots[i].next_free;
+        s->free_slot = (uint32_t)(s->slots[i].next_free >> 1);
     } else {
         if (s->nslots == s->slots_cap)
             slots_grow(s);
@@ -385,9 +387,14 @@ static inline uint32_t slot_take(struct sched *s, struct rt_timer *t)
 
 static inline void slot_release(struct sched *s, uint32_t i)
 {
-    s->slots[i].timer = NULL;
-    s->slots[i].next_free = s->free_slot;
+    s->slots[i].next_free = (uintptr_t)s->free_slot << 1 | 1;
     s->free_slot = i;
+}
+
+/* The timer of a slot, NULL for a dead or free one. */
+static inline struct rt_timer *slot_timer(const struct sched *s, uint32_t i)
+{
+    return s->slots[i].next_free & 1 ? NULL : s->slots[i].timer;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -429,8 +436,8 @@ __attribute__((cold, noinline)) static void renumber_orders(struct sched *s)
             BUCKET_FOR_EACH(&s->wheel[l][byte], c, i)
                 all[n++] = key_order(c->key[i]);
     for (uint32_t i = 1; i < s->nslots; i++)
-        if (s->slots[i].timer)
-            all[n++] = s->slots[i].timer->order;
+        if (slot_timer(s, i))
+            all[n++] = slot_timer(s, i)->order;
     qsort(all, n, sizeof *all, cmp_u64);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
@@ -443,7 +450,7 @@ __attribute__((cold, noinline)) static void renumber_orders(struct sched *s)
             BUCKET_FOR_EACH(&s->wheel[l][byte], c, i)
                 c->key[i] = renumbered(all, u, c->key[i]);
     for (uint32_t i = 1; i < s->nslots; i++) {
-        struct rt_timer *t = s->slots[i].timer;
+        struct rt_timer *t = slot_timer(s, i);
         if (t && t->slot == i)
             t->order = rank_of(all, u, t->order);
     }

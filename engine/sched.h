@@ -54,9 +54,12 @@ struct sched_bucket {
     uint32_t end;
 };
 
-struct sched_slot {
-    struct rt_timer *timer;   /* NULL once the timer let go of this entry */
-    uint32_t next_free;
+/* A slot holds its timer, NULL once the timer let go of its entry, or, while
+ * free, the next free slot's index shifted left with the low bit set: eight
+ * bytes, so more of the slots an event run looks up stay in cache. */
+union sched_slot {
+    struct rt_timer *timer;
+    uintptr_t next_free;
 };
 
 struct sched_call;
@@ -76,7 +79,7 @@ struct sched {
     struct sched_chunk *free_chunks;
     struct sched_chunk **chunk_blocks;
     size_t nchunk_blocks, nchunks;
-    struct sched_slot *slots;
+    union sched_slot *slots;
     uint32_t nslots, slots_cap, free_slot;
     uint64_t pending;         /* armed timers */
     uint64_t executed;
