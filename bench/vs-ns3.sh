@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs an lvslab benchmark and its ns-3 twin (../shared/bench/ns3) side by
 # side, REPS times each, and prints the medians and their ratio.
-#   bench/vs-ns3.sh events      engine hold model vs ns-3 events (map, heap, calendar, pq)
+#   bench/vs-ns3.sh events      engine hold model vs ns-3 events (map, heap, calendar, pq);
+#                               with valgrind, also cachegrind's instructions and simulated
+#                               cache misses per event of ours (1M events, deterministic)
 #   bench/vs-ns3.sh dumbbell    simulated dumbbell vs ns-3 lvs_dumbbell --qdisc=0: wall time,
 #                               and aggregate goodput (TCP NewReno over the same bottleneck)
 # Needs ns-3: scripts/deps.sh --bench installs it.
@@ -33,6 +35,15 @@ events)
             [ "$s" = pq ] && pq=$v
         done
         echo "engine events P=$P median_ev_per_s=$ours"
+        if command -v valgrind >/dev/null; then
+            valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file="$work/cg" \
+                "$build/bench/engine_events" 1000000 "$P" >/dev/null 2>"$work/cg.log"
+            # refs and misses over the whole program, its set-up of P timers included
+            awk -v P="$P" '/I *refs:/ { gsub(",", "", $4); ir = $4 }
+                /D1 *misses:/ { gsub(",", "", $4); d1 = $4 } /LLd misses:/ { gsub(",", "", $4); ll = $4 }
+                END { printf "cachegrind events P=%d instr_per_ev=%.0f d1_misses_per_ev=%.2f ll_misses_per_ev=%.3f\n",
+                      P, ir / 1e6, d1 / 1e6, ll / 1e6 }' "$work/cg.log"
+        fi
         awk -v o="$ours" -v b="$best" -v n="$best_name" -v q="$pq" -v P="$P" 'BEGIN {
             printf "ratio events P=%d vs_best_of_map_heap_calendar(%s)=%.2f vs_pq=%.2f\n", P, n, o/b, o/q }'
     done
