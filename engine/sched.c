@@ -113,18 +113,6 @@ static inline void chunk_put(struct sched *s, struct sched_chunk *c)
     s->free_chunks = c;
 }
 
-static inline void bucket_push(struct sched *s, struct sched_bucket *b, sched_key_t k)
-{
-    if (!b->head) {
-        b->head = b->tail = chunk_take(s);
-        b->end = 0;
-    } else if (b->end == SCHED_CHUNK_KEYS) {
-        b->tail->next = chunk_take(s);
-        b->tail = b->tail->next;
-        b->end = 0;
-    }
-    b->tail->key[b->end++] = k;
-}
 
 /* Visits the keys of a bucket in order: key c->key[i]. */
 #define BUCKET_FOR_EACH(b, c, i)                                                    \
@@ -265,11 +253,32 @@ static inline unsigned level_bit(const struct sched *s, unsigned level)
     return s->shift + 8 * (level - 1);
 }
 
+/* A push that needs the bucket's first chunk, which marks it (marks are
+ * cleared when it is emptied whole), or its next one. Out of line, so that
+ * the common push stays small where it is inlined. */
+__attribute__((noinline)) static void bucket_add_chunk(struct sched *s, unsigned level,
+                                                       unsigned byte, sched_key_t k)
+{
+    struct sched_bucket *b = &s->wheel[level - 1][byte];
+    if (!b->head) {
+        b->head = b->tail = chunk_take(s);
+        mark(s, level, byte);
+    } else {
+        b->tail->next = chunk_take(s);
+        b->tail = b->tail->next;
+    }
+    b->tail->key[0] = k;
+    b->end = 1;
+}
+
 static inline void bucket_add(struct sched *s, unsigned level, sched_key_t k)
 {
     unsigned byte = (unsigned)((uint64_t)key_time(k) >> level_bit(s, level)) % SCHED_BUCKETS;
-    bucket_push(s, &s->wheel[level - 1][byte], k);
-    mark(s, level, byte);
+    struct sched_bucket *b = &s->wheel[level - 1][byte];
+    if (__builtin_expect(!b->head || b->end == SCHED_CHUNK_KEYS, 0))
+        bucket_add_chunk(s, level, byte, k);
+    else
+        b->tail->key[b->end++] = k;
 }
 
 static inline void enqueue(struct sched *s, sched_key_t k)
