@@ -57,7 +57,7 @@ void progress_run_ends(struct progress *p, sim_time_t simulated)
     if (p->quiet)
         return;
     double spent = wall_now() - p->wall_start;
-    fprintf(p->out, "%srun %d/%d %s: %.2f s simulated in %.2f s (%.1fM events/s)\n", p->drawn ? "\r\033[K" : "",
-            p->run, p->runs, p->label, sim_time_to_s(simulated), spent,
-            spent > 0 ? (double)p->events / spent / 1e6 : 0);
+    fprintf(p->out, "%srun %d/%d %s: %.2f s simulated in %.2f s (%llu events, %.1fM events/s)\n",
+            p->drawn ? "\r\033[K" : "", p->run, p->runs, p->label, sim_time_to_s(simulated), spent,
+            (unsigned long long)p->events, spent > 0 ? (double)p->events / spent / 1e6 : 0);
 }
