@@ -5,11 +5,17 @@
 # kernel figure is the same download from rs1's own address in a DR world,
 # through the router namespace and the bridge only (Linux forwarding
 # where the director would be). Everything runs on core 0. Needs root.
-#   emu iperf mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<x/y>
+# Each of REPS rounds (default 3) measures the kernel, then every mode, and
+# takes each mode's ratio against that round's kernel figure, so that a
+# machine whose speed drifts compares neighbours; a line per round and mode,
+# then the medians:
+#   emu iperf round=<r> mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<x/y>
+#   emu iperf median mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<r> rounds=<n>
 set -eu
 cd "$(dirname "$0")/.."
 lvslab=$(realpath "${BUILD:-build}/lvslab")
 SECS=${SECS:-3}
+REPS=${REPS:-3}
 MODES=${MODES:-nat dr tun fullnat}
 tag=ip$(( $$ % 100 ))
 trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true' EXIT
@@ -37,8 +43,23 @@ gbps() {
     echo "$bps" | awk '{ printf "%.3f", $1 / 1e9 }'
 }
 
-kernel=$(gbps dr 10.0.0.11)
-for m in $MODES; do
-    x=$(gbps "$m" 10.0.0.100)
-    echo "emu iperf mode=$m lvslab_gbps=$x kernel_gbps=$kernel ratio=$(echo "$x $kernel" | awk '{ printf "%.3f", $1 / $2 }')"
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rounds=$(mktemp)
+trap 'rm -f "$rounds" "$rounds.m"; "$lvslab" emu down "$tag" >/dev/null 2>&1 || true' EXIT
+r=1
+while [ "$r" -le "$REPS" ]; do
+    kernel=$(gbps dr 10.0.0.11)
+    for m in $MODES; do
+        x=$(gbps "$m" 10.0.0.100)
+        echo "emu iperf round=$r mode=$m lvslab_gbps=$x kernel_gbps=$kernel ratio=$(echo "$x $kernel" |
+            awk '{ printf "%.3f", $1 / $2 }')" | tee -a "$rounds"
+    done
+    r=$((r + 1))
 done
+for m in $MODES; do
+    grep " mode=$m " "$rounds" >"$rounds.m"
+    field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" "$rounds.m" | median; }
+    echo "emu iperf median mode=$m lvslab_gbps=$(field lvslab_gbps) kernel_gbps=$(field kernel_gbps)" \
+         "ratio=$(field ratio) rounds=$REPS"
+done
+rm -f "$rounds.m"
