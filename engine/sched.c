@@ -113,7 +113,6 @@ static inline void chunk_put(struct sched *s, struct sched_chunk *c)
     s->free_chunks = c;
 }
 
-
 /* Visits the keys of a bucket in order: key c->key[i]. */
 #define BUCKET_FOR_EACH(b, c, i)                                                    \
     for (struct sched_chunk *c = (b)->head; c; c = c->next)                         \
