@@ -2,6 +2,7 @@
 #include "sim/run_measure.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ struct sim_measure {
     int ndirectors;
     bool cpu_model;                /* some director has one */
     bool cpu_by_work;              /* some director's charges by operation */
+    char profile[SCN_PROFILE_NAME_MAX];   /* the first such director's cost profile */
     const struct sim_apps *apps;
     struct counters start, end;
     struct rt_timer window;
@@ -134,7 +136,10 @@ struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo
         m->directors[i] = b->nodes[topo->directors[i].node];
         m->cores[i] = topo->nodes[topo->directors[i].node].cpu.cores;
         m->cpu_model |= m->directors[i]->cpu != NULL;
-        m->cpu_by_work |= m->directors[i]->cpu && sim_cpu_by_work(m->directors[i]->cpu);
+        if (m->directors[i]->cpu && sim_cpu_by_work(m->directors[i]->cpu) && !m->cpu_by_work) {
+            m->cpu_by_work = true;
+            snprintf(m->profile, sizeof m->profile, "%s", topo->nodes[topo->directors[i].node].cpu.profile.source);
+        }
         m->ndirectors++;
     }
     size_t nnics = 2 * (size_t)b->w->nlinks + 1;
@@ -190,7 +195,8 @@ static json_t *cpu_work(const struct sim_measure *m)
         total += ns;
         json_object_set_new(by, scn_cost_name(k), json_real(ns));
     }
-    return json_pack("{s:I, s:f, s:o, s:o}", "frames", (json_int_t)frames, "ns_per_frame", total,
+    return json_pack("{s:s, s:I, s:f, s:o, s:o}", "profile", m->profile, "frames", (json_int_t)frames,
+                     "ns_per_frame", total,
                      "pkts_per_s_per_core", total > 0 ? json_real(1e9 / total) : json_null(),
                      "ns_per_frame_by_op", by);
 }
