@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cmd/calibrate_emu.h"
 #include "cmd/calibrate_paths.h"
 #include "cmd/cmd.h"
 
@@ -18,10 +19,14 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lvslab calibrate [--out FILE] [--conns N] [--pkts N] [--repeats N]\n"
+               "       lvslab calibrate --from-emu RESULTS --base PROFILE [--out FILE]\n"
                "  measures each operation of the director's path on this machine and writes a\n"
                "  cost profile (default " DEFAULT_OUT "); --conns: connections in the table\n"
                "  (1000), --pkts: frames per measurement (200000), --repeats: the least of N\n"
-               "  rounds (5, at most 63)\n");
+               "  rounds (5, at most 63). --from-emu: RESULTS holds a scenario simulated with\n"
+               "  the cost profile PROFILE and emulated (lvslab run, then lvslab emu run): the\n"
+               "  emulated director's CPU per packet beyond PROFILE's goes to frame_in and\n"
+               "  frame_out, and PROFILE so changed is written\n");
 }
 
 /* "model name" of /proc/cpuinfo, and how many of them. */
@@ -71,7 +76,7 @@ static void make_parent(const char *path)
 
 static int calibrate_main(int argc, char **argv, FILE *out, FILE *err)
 {
-    const char *path = DEFAULT_OUT;
+    const char *path = DEFAULT_OUT, *from_emu = NULL, *base = NULL;
     unsigned long conns = 1000, pkts = 200000, repeats = 5;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -81,6 +86,10 @@ static int calibrate_main(int argc, char **argv, FILE *out, FILE *err)
             return CMD_OK;
         } else if (!strcmp(a, "--out") && v) {
             path = v;
+        } else if (!strcmp(a, "--from-emu") && v) {
+            from_emu = v;
+        } else if (!strcmp(a, "--base") && v) {
+            base = v;
         } else if (!strcmp(a, "--conns")) {
             rc = number_arg(a, v, 1, 4000000, &conns, err);
         } else if (!strcmp(a, "--pkts")) {
@@ -96,19 +105,37 @@ static int calibrate_main(int argc, char **argv, FILE *out, FILE *err)
             return CMD_USAGE;
         i++;
     }
-    struct cal_opts o = { .conns = (uint32_t)conns, .pkts = pkts, .repeats = (int)repeats };
     struct scn_cpu_profile p;
-    if (cal_measure(&o, &p, err) < 0)
-        return CMD_FAILED;
-    char model[256], header[1024], date[32];
+    char model[256], header[2048], date[32], note[1024];
     cpu_model(model, sizeof model);
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d", gmtime(&now));
-    snprintf(header, sizeof header,
-             "# lvslab director CPU cost profile: nanoseconds per operation (docs/fidelity.md)\n"
-             "# reference: %s\n"
-             "# measured %s by: lvslab calibrate --conns %lu --pkts %lu --repeats %lu\n",
-             model, date, conns, pkts, repeats);
+    if (!from_emu != !base) {
+        fprintf(err, "lvslab calibrate: --from-emu and --base go together\n");
+        return CMD_USAGE;
+    }
+    if (from_emu) {
+        char perr[768];
+        if (scn_cpu_profile_load(base, &p, perr, sizeof perr) < 0) {
+            fprintf(err, "lvslab calibrate: --base: %s\n", perr);
+            return CMD_USAGE;
+        }
+        if (cal_from_emu(from_emu, &p, note, sizeof note, err) < 0)
+            return CMD_FAILED;
+        snprintf(header, sizeof header,
+                 "# lvslab director CPU cost profile: nanoseconds per operation (docs/fidelity.md)\n"
+                 "# reference: %s\n"
+                 "# %s: %s with the emulated director's I/O\n%s", model, date, base, note);
+    } else {
+        struct cal_opts o = { .conns = (uint32_t)conns, .pkts = pkts, .repeats = (int)repeats };
+        if (cal_measure(&o, &p, err) < 0)
+            return CMD_FAILED;
+        snprintf(header, sizeof header,
+                 "# lvslab director CPU cost profile: nanoseconds per operation (docs/fidelity.md)\n"
+                 "# reference: %s\n"
+                 "# measured %s by: lvslab calibrate --conns %lu --pkts %lu --repeats %lu\n",
+                 model, date, conns, pkts, repeats);
+    }
     make_parent(path);
     if (scn_cpu_profile_write(path, &p, header) < 0) {
         fprintf(err, "lvslab calibrate: %s: %s\n", path, strerror(errno));
