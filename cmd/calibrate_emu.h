@@ -4,8 +4,9 @@
  * lvslab emu run, world sim+emu). The emulated director's CPU time per
  * packet, less what the simulated director's profile charged per packet in
  * the same mode, is what the emulated director spends on its own I/O (TAP
- * reads and writes, system calls); its median over the modes goes to the
- * profile's frame_in and frame_out, half each.
+ * reads and writes, system calls, copies); a per-packet and a per-byte
+ * cost fitted to it over the modes (least squares) go to the profile's
+ * frame_in and frame_out (half each) and frame_byte.
  */
 #ifndef CMD_CALIBRATE_EMU_H
 #define CMD_CALIBRATE_EMU_H
