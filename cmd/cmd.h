@@ -32,6 +32,7 @@ void cmd_keepalived_warnings(struct scenario *sc, const struct scn_run *runs, in
  * run yet. */
 int cmd_runs_check(struct scenario *sc, const struct scn_run *runs, int nruns, const char *who, FILE *err);
 
+extern const struct cmd_command cmd_calibrate;
 extern const struct cmd_command cmd_emu;
 extern const struct cmd_command cmd_ipvsadm;
 extern const struct cmd_command cmd_keepalived;

@@ -17,6 +17,7 @@ static const struct cmd_command *const commands[] = {
     &cmd_keepalived,
     &cmd_sched,
     &cmd_emu,
+    &cmd_calibrate,
 };
 
 static void usage(FILE *out)

@@ -119,8 +119,10 @@ static struct ipvs_dest *schedule_persist(struct ipvs *ipvs, struct ipvs_service
         vaddr = svc->fwmark;
     }
     struct ipvs_conn *tmpl = ipvs_conn_template_get(ipvs, proto, snet, vaddr, vport);
+    host_work_add(ipvs->host, WORK_PERSIST, 1);
     if (!tmpl || !template_valid(ipvs, tmpl)) {
         struct ipvs_dest *d = svc->sched->schedule(svc, t);
+        host_work_add(ipvs->host, WORK_SCHEDULE, 1);
         if (!d)
             return NULL;
         struct ipvs_conn_param tp = { .protocol = proto, .caddr = snet, .vaddr = vaddr, .vport = vport,
@@ -156,8 +158,10 @@ static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, c
     struct ipvs_dest *d = NULL;
     if (svc->flags & IPVS_SVC_PERSISTENT)
         d = schedule_persist(ipvs, svc, t, &tmpl, &dport);
-    else if (svc->fwmark || t->dport == svc->port)
+    else if (svc->fwmark || t->dport == svc->port) {
         d = svc->sched->schedule(svc, t);
+        host_work_add(ipvs->host, WORK_SCHEDULE, 1);
+    }
     if (!d) {
         /* ip_vs_leave: the kernel answers port unreachable */
         if (!not_scheduled_passes(svc, t))
@@ -178,6 +182,7 @@ static struct ipvs_conn *schedule(struct ipvs *ipvs, struct ipvs_service *svc, c
     struct ipvs_conn *c = ipvs_conn_new(ipvs, &cp, d, IPVS_INITIAL_TIMEOUT_MS);
     if (tmpl)
         ipvs_conn_set_control(c, tmpl);
+    host_work_add(ipvs->host, WORK_CONN_NEW, 1);
     d->stats.conns++;
     svc->stats.conns++;
     ipvs->stats.conns++;
@@ -319,7 +324,6 @@ static enum host_verdict synproxy_new(struct ipvs *ipvs, struct ipvs_service *sv
 /* LOCAL_IN: requests to a virtual service, FULLNAT replies. */
 static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
 {
-    (void)h;
     struct ipvs *ipvs = ctx;
     struct ipvs_tuple t;
     uint8_t flags;
@@ -330,8 +334,10 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
         return ip->proto == IPPROTO_ICMP_ ? ipvs_icmp_in(ipvs, p) : VERDICT_ACCEPT;
     }
     struct ipvs_conn *c = ipvs_conn_in_get(ipvs, p->hint, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    host_work_add(h, c ? WORK_CONN_HIT : WORK_CONN_MISS, 1);
     if (!c && ipvs->fullnat_laddrs) {
         struct ipvs_conn *r = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+        host_work_add(h, r ? WORK_CONN_HIT : WORK_CONN_MISS, 1);
         if (r && r->fwd == IPVS_FWD_FULLNAT)
             return reply(ipvs, r, p, flags);
     }
@@ -375,7 +381,6 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
 /* FORWARD: NAT replies from the real servers, on their way to the client. */
 static enum host_verdict hook_forward(void *ctx, struct host *h, struct pkt *p)
 {
-    (void)h;
     struct ipvs *ipvs = ctx;
     struct ipvs_tuple t;
     uint8_t flags;
@@ -386,6 +391,7 @@ static enum host_verdict hook_forward(void *ctx, struct host *h, struct pkt *p)
         return ip->proto == IPPROTO_ICMP_ ? ipvs_icmp_forward(ipvs, p) : VERDICT_ACCEPT;
     }
     struct ipvs_conn *c = ipvs_conn_out_get(ipvs, t.protocol, t.saddr, t.sport, t.daddr, t.dport);
+    host_work_add(h, c ? WORK_CONN_HIT : WORK_CONN_MISS, 1);
     if (!c || c->fwd != IPVS_FWD_MASQ)
         return VERDICT_ACCEPT;
     return reply(ipvs, c, p, flags);

@@ -113,6 +113,7 @@ static void append(struct ipvs_sync *s, const struct ipvs_conn *cp)
     }
     m->cur->len = len;
     s->stats.conns_sent++;
+    host_work_add(s->ipvs->host, WORK_SYNC_CONN, 1);
 }
 
 void ipvs_sync_conn(struct ipvs *ipvs, struct ipvs_conn *cp, uint32_t pkts)

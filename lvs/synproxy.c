@@ -69,6 +69,8 @@ static bool segment_ok(struct ipvs *ipvs, struct pkt *p)
         host_drop(ipvs->host, p, DROP_TCP_BAD_OFF);
         return false;
     }
+    if (!p->off.csum_partial)
+        host_work_add(ipvs->host, WORK_CSUM_BYTE, tcp_len);
     if (!p->off.csum_partial &&
         csum_fold(csum_partial(th, tcp_len, csum_pseudo(ip->saddr, ip->daddr, IPPROTO_TCP, (uint16_t)tcp_len)))) {
         host_drop(ipvs->host, p, DROP_TCP_CSUM);
@@ -102,6 +104,7 @@ static struct pkt *build_segment(struct ipvs *ipvs, const struct ipv4_tx *tx, ui
     *th = (struct tcp_hdr){ .sport = htons(sport), .dport = htons(dport), .seq = htonl(seq), .ack = htonl(ack),
                             .doff = (uint8_t)((tcp_len / 4) << 4), .flags = flags, .window = htons(window) };
     memcpy(th + 1, opts, optlen);
+    host_work_add(ipvs->host, WORK_CSUM_BYTE, tcp_len);
     th->check = csum_fold(csum_partial(th, tcp_len, csum_pseudo(ip->saddr, ip->daddr, IPPROTO_TCP, (uint16_t)tcp_len)));
     return p;
 }
@@ -127,6 +130,7 @@ static void answer_syn(struct ipvs *ipvs, struct pkt *p)
     if (!synack)
         return;
     ipvs->synproxy.syn_answered++;
+    host_work_add(ipvs->host, WORK_SYNPROXY_SYN, 1);
     ipv4_route_out(ipvs->host, synack);
 }
 
@@ -150,6 +154,7 @@ enum ipvs_synproxy_step ipvs_synproxy_new(struct ipvs *ipvs, struct pkt *p, stru
         return IPVS_SYNPROXY_TAKEN;
     }
     ipvs->synproxy.ack_ok++;
+    host_work_add(ipvs->host, WORK_SYNPROXY_ACK, 1);
     return IPVS_SYNPROXY_CONNECT;
 }
 

@@ -127,6 +127,7 @@ static void xmit_nat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
     if (ttl_expired(ipvs, p))
         return;
+    host_work_add(ipvs->host, WORK_XMIT_NAT, 1);
     rewrite(p, NEW_DEST, 0, 0, cp->daddr, cp->dport);
     route_out(ipvs, cp, p);
 }
@@ -136,6 +137,7 @@ static void xmit_dr(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
     if (!decrement_ttl(ipvs, p))
         return;
+    host_work_add(ipvs->host, WORK_XMIT_DR, 1);
     struct dst_cache *dc = dest_dst(cp);
     if (dc)
         ipv4_send_to_nexthop_cached(ipvs->host, p, cp->daddr, dc);
@@ -167,6 +169,7 @@ static void xmit_tun(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
     }
     if (!decrement_ttl(ipvs, p))
         return;
+    host_work_add(ipvs->host, WORK_XMIT_TUN, 1);
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     bool df = ntohs(ip->frag_off) & IPV4_DF;
     struct dst_cache *dc = dest_dst(cp);
@@ -262,6 +265,7 @@ static void xmit_fullnat(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 /* The rewrite to the local and real server's tuples, and out. */
 static inline void fullnat_send(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
+    host_work_add(ipvs->host, WORK_XMIT_FULLNAT, 1);
     rewrite(p, NEW_SOURCE | NEW_DEST, cp->laddr, cp->lport, cp->daddr, cp->dport);
     route_out(ipvs, cp, p);
 }
@@ -306,7 +310,8 @@ static __attribute__((noinline)) void xmit_fullnat_toa(struct ipvs *ipvs, struct
     if (toa) {
         if (th->flags & TCP_SYN)
             fullnat_remove_timestamp(p, th);
-        ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp));
+        if (ipvs_toa_insert(p, cp->caddr, cp->cport, path_mtu(ipvs, cp)))
+            host_work_add(ipvs->host, WORK_TOA, 1);
     }
     fullnat_send(ipvs, cp, p);
 }
@@ -366,6 +371,7 @@ void ipvs_xmit_reply(struct ipvs *ipvs, struct ipvs_conn *cp, struct pkt *p)
 {
     if (ttl_expired(ipvs, p))
         return;
+    host_work_add(ipvs->host, cp->fwd == IPVS_FWD_FULLNAT ? WORK_REPLY_FULLNAT : WORK_REPLY_NAT, 1);
     if (cp->fwd == IPVS_FWD_FULLNAT) {
         fullnat_out(cp, p);
         rewrite(p, NEW_SOURCE | NEW_DEST, cp->vaddr, cp->vport, cp->caddr, cp->cport);

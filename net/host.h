@@ -19,6 +19,7 @@
 #include "engine/runtime.h"
 #include "net/netif.h"
 #include "net/pkt.h"
+#include "net/work.h"
 
 #define HOST_NAME_MAX_ 32
 #define HOST_MAX_IFS 16
@@ -149,6 +150,7 @@ struct host {
     struct host_prefetch prefetch;      /* the director's, on a director */
     uint32_t dst_gen;                   /* bumped when a struct dst_cache may be stale */
     uint64_t drops[DROP_REASONS];
+    struct host_work_tally work;        /* counted as done; the world's CPU model reads and clears it */
 };
 
 /* A host named `name` on the clock `rt`, drawing packets from `pool`, its RNG
@@ -165,6 +167,9 @@ struct netif *host_netif(struct host *h, const char *name);
 void host_set_proto(struct host *h, uint8_t proto, host_proto_input_fn input,
                     host_proto_error_fn error, void *ctx);
 bool host_add_hook(struct host *h, enum host_hook_point at, host_hook_fn fn, void *ctx);
+
+/* Count n of a kind of work done (net/work.h). */
+static inline void host_work_add(struct host *h, enum host_work w, uint32_t n) { h->work.n[w] += n; }
 
 /* Count a drop and free the packet. */
 void host_drop(struct host *h, struct pkt *p, enum host_drop reason);

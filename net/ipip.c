@@ -32,6 +32,7 @@ static void ipip_input(void *ctx, struct host *h, struct pkt *p)
         host_drop(h, p, DROP_IPIP_BAD);
         return;
     }
+    host_work_add(h, WORK_IPIP_DECAP, 1);
     st->tunnel->stats.rx_packets++;
     st->tunnel->stats.rx_bytes += p->len;
     ipv4_input(h, st->tunnel, p);

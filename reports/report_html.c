@@ -298,6 +298,7 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         fprintf(f, "<figure id=\"fig%d\">\n%s\n<figcaption>%s</figcaption>\n</figure>\n",
                 k + 1, svg[k], captions[k]);
     runs_table(f, root);
+    report_cpu_table(f, root, true);
     events_pcaps(f, root);
     fputs("</body>\n</html>\n", f);
     if (ferror(f) | fclose(f)) {

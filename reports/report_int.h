@@ -39,6 +39,10 @@ const char *report_spct(char *buf, double v);
 void report_fnum(FILE *f, double v, const char *missing);
 void report_fpct(FILE *f, double v);
 
+/* The director's CPU by operation, a table of the runs that have the
+ * split (report_cpu.c), in HTML or Markdown; nothing when none has. */
+void report_cpu_table(FILE *f, json_t *root, bool html);
+
 /* Writers; each returns 0 or -1 with err set. */
 int report_csv(json_t *root, const char *dir, char *err, size_t errlen);
 int report_md(json_t *root, const char *dir, char *err, size_t errlen);

@@ -259,6 +259,41 @@ static struct scn_iface *add_iface(lua_State *L, struct scn_node *node, const ch
     return ifc;
 }
 
+/* profile = "default" | FILE and speed: each frame costs what was done to
+ * it (scenario/cpu_profile.h), instead of the flat per_packet/per_byte. */
+static void cpu_profile_opts(lua_State *L, int idx, const char *what, struct scn_cpu *cpu)
+{
+    const char *profile = opt_string(L, idx, "profile", what, NULL);
+    bool has_speed = opt(L, idx, "speed");
+    if (has_speed)
+        lua_pop(L, 1);
+    cpu->speed = opt_number(L, idx, "speed", what, 1.0, 1e-3, 1e3);
+    if (!profile) {
+        if (has_speed)
+            fail(L, "%s: speed scales a cost profile's costs: it needs profile = \"default\" or a file", what);
+        return;
+    }
+    if (!cpu->cores)
+        fail(L, "%s: a CPU profile needs cores = N (N >= 1)", what);
+    if (cpu->per_packet || cpu->per_byte_ns)
+        fail(L, "%s: profile and per_packet/per_byte are two CPU models: give one", what);
+    char path[SCN_PROFILE_NAME_MAX], err[768];
+    size_t len = strlen(profile);
+    bool file = strchr(profile, '/') || (len > 5 && !strcmp(profile + len - 5, ".conf"));
+    if (file) {
+        snprintf(path, sizeof path, "%s", profile);
+    } else {
+        lua_getfield(L, LUA_REGISTRYINDEX, "lvslab.dir");
+        const char *dir = lua_isstring(L, -1) ? lua_tostring(L, -1) : ".";
+        int rc = scn_cpu_profile_find(profile, dir, path, sizeof path, err, sizeof err);
+        lua_pop(L, 1);
+        if (rc < 0)
+            fail(L, "%s: %s", what, err);
+    }
+    if (scn_cpu_profile_load(path, &cpu->profile, err, sizeof err) < 0)
+        fail(L, "%s: profile: %s", what, err);
+}
+
 static int declare_node(lua_State *L, enum scn_node_kind kind, const char *fn)
 {
     struct scn_topo *t = topo_of(L, fn);
@@ -275,7 +310,7 @@ static int declare_node(lua_State *L, enum scn_node_kind kind, const char *fn)
         lua_newtable(L);
         lua_replace(L, 2);
     }
-    static const char *const keys[] = { "cores", "per_packet", "per_byte", "backlog", NULL };
+    static const char *const keys[] = { "cores", "per_packet", "per_byte", "backlog", "profile", "speed", NULL };
     check_keys(L, 2, what, keys);
     struct scn_node *node = GROW(t->nodes, t->nnodes);
     memset(node, 0, sizeof *node);
@@ -289,6 +324,7 @@ static int declare_node(lua_State *L, enum scn_node_kind kind, const char *fn)
     node->cpu.backlog = (uint32_t)opt_int(L, 2, "backlog", what, 1000, 1, 1 << 24);
     if (!node->cpu.cores && (node->cpu.per_packet || node->cpu.per_byte_ns))
         fail(L, "%s: CPU costs need cores = N (N >= 1)", what);
+    cpu_profile_opts(L, 2, what, &node->cpu);
     if (kind != SCN_SWITCH) {
         struct scn_iface *lo = add_iface(L, node, "lo", -1);
         lo->noarp = true;

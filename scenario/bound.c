@@ -274,6 +274,37 @@ static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const 
              c->cores, pkts, pkts > 0 ? cost_ns / pkts / 1e3 : 0);
 }
 
+/* The director's CPU with a cost profile: each frame through it costs what
+ * is done to it (sim/cpu.c): in and out, a lookup (FULLNAT's replies two:
+ * the client-side table misses first), the mode's rewrite or encapsulation
+ * one way and NAT's or FULLNAT's reply rewrite the other, its bytes; each
+ * new connection a miss instead of a hit, a scheduler's pick and a new
+ * entry; FULLNAT's TOA on the SYN and on the request's segment. */
+static void director_cpu_profile(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
+                                 const struct traffic *t, struct resource *r)
+{
+    const struct scn_cpu *c = &topo->nodes[topo->directors[0].node].cpu;
+    const double *ns = c->profile.ns;
+    static const enum host_work xmit[] = { [SCN_NAT] = WORK_XMIT_NAT, [SCN_TUN] = WORK_XMIT_TUN,
+                                           [SCN_DR] = WORK_XMIT_DR, [SCN_FULLNAT] = WORK_XMIT_FULLNAT };
+    bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
+    double back = both_ways ? t->s2c_pkts : 0;
+    double pkts = t->c2s_pkts + back, bytes = t->c2s_bytes + (both_ways ? t->s2c_bytes : 0);
+    double conns = w->keepalive ? 0 : 1;
+    double cost = pkts * (ns[SCN_COST_FRAME_IN] + ns[SCN_COST_FRAME_OUT] + ns[WORK_CONN_HIT]) +
+                  bytes * ns[SCN_COST_FRAME_BYTE] + t->c2s_pkts * ns[xmit[mode]] +
+                  conns * (ns[WORK_CONN_MISS] - ns[WORK_CONN_HIT] + ns[WORK_SCHEDULE] + ns[WORK_CONN_NEW]);
+    if (mode == SCN_NAT)
+        cost += back * ns[WORK_REPLY_NAT];
+    if (mode == SCN_FULLNAT)
+        cost += back * (ns[WORK_REPLY_FULLNAT] + ns[WORK_CONN_MISS]) + 2 * conns * ns[WORK_TOA];
+    cost /= c->speed;
+    r->name = "director CPU";
+    r->rps = c->cores > 0 && cost > 0 ? c->cores * 1e9 / cost : INFINITY;
+    snprintf(r->detail, sizeof r->detail, "the director's %d core(s) handle %.1f packets per request at %.3g ns "
+             "each (cost profile)", c->cores, pkts, pkts > 0 ? cost / pkts : 0);
+}
+
 /* The real servers' CPUs, each taking an even share of the requests. */
 static void server_cpus(const struct scn_topo *topo, const struct scn_workload *w, struct resource *r)
 {
@@ -315,7 +346,10 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
     struct resource res[4] = { 0 };
     int n = 0;
     busiest_link(topo, w, &t, load, &res[n++]);
-    director_cpu(topo, mode, &t, &res[n++]);
+    if (topo->nodes[topo->directors[0].node].cpu.profile.set)
+        director_cpu_profile(topo, mode, w, &t, &res[n++]);
+    else
+        director_cpu(topo, mode, &t, &res[n++]);
     server_cpus(topo, w, &res[n++]);
     if (w->kind == SCN_LOAD_HTTP_OPEN || w->kind == SCN_LOAD_UDP) {
         double rate = 0;

@@ -61,6 +61,8 @@ static void set_module_path(lua_State *L, const char *script)
     lua_pushfstring(L, "%s/?.lua;%s/../topologies/?.lua;topologies/?.lua", dir, dir);
     lua_setfield(L, -2, "path");
     lua_pop(L, 1);
+    lua_pushstring(L, dir);                 /* where shipped profiles are looked for first */
+    lua_setfield(L, LUA_REGISTRYINDEX, "lvslab.dir");
 }
 
 /* Message handler: keep Lua's "file:line: message" as it is. */

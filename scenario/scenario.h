@@ -10,6 +10,7 @@
 #ifndef SCENARIO_SCENARIO_H
 #define SCENARIO_SCENARIO_H
 
+#include "scenario/cpu_profile.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,8 @@ struct scn_cpu {
     sim_time_t per_packet;     /* cost of handling one packet */
     double per_byte_ns;        /* and of each of its bytes */
     uint32_t backlog;          /* packets waiting for a core before drops */
+    struct scn_cpu_profile profile;   /* set: each frame costs what was done to it */
+    double speed;              /* the profile's costs are divided by it */
 };
 
 struct scn_iface {

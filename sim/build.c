@@ -23,10 +23,14 @@ static struct sim_node *add_node(struct sim_world *w, const struct scn_node *n)
                                                  : sim_add_host(w, n->name);
     if (s->host)
         scn_apply_sysctls(s->host, n);
-    if (n->cpu.cores > 0)
-        sim_node_set_cpu(s, &(struct sim_cpu_params){ .cores = n->cpu.cores, .per_packet = n->cpu.per_packet,
-                                                     .per_byte_ns = n->cpu.per_byte_ns,
-                                                     .backlog = n->cpu.backlog });
+    if (n->cpu.cores > 0) {
+        struct sim_cpu_params p = { .cores = n->cpu.cores, .per_packet = n->cpu.per_packet,
+                                    .per_byte_ns = n->cpu.per_byte_ns, .backlog = n->cpu.backlog,
+                                    .by_work = n->cpu.profile.set };
+        for (int c = 0; p.by_work && c < SCN_COSTS; c++)
+            p.cost_ns[c] = n->cpu.profile.ns[c] / n->cpu.speed;
+        sim_node_set_cpu(s, &p);
+    }
     return s;
 }
 

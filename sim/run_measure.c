@@ -2,6 +2,7 @@
 #include "sim/run_measure.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ struct counters {
     struct sim_nic_stats *nics;    /* every NIC: link k's ends at 2k and 2k + 1 */
     sim_time_t cpu_busy[SCN_MAX_DIRECTORS];
     uint64_t ipvs_pkts;            /* all directors */
+    double work_ns[SCN_COSTS];     /* directors whose CPU has a cost profile: core time by operation */
+    uint64_t work_frames;          /* and the frames they handled */
 };
 
 struct sim_measure {
@@ -26,6 +29,8 @@ struct sim_measure {
     int cores[SCN_MAX_DIRECTORS];
     int ndirectors;
     bool cpu_model;                /* some director has one */
+    bool cpu_by_work;              /* some director's charges by operation */
+    char profile[SCN_PROFILE_NAME_MAX];   /* the first such director's cost profile */
     const struct sim_apps *apps;
     struct counters start, end;
     struct rt_timer window;
@@ -59,6 +64,17 @@ static void take(struct sim_measure *m, struct counters *c)
     for (int i = 0; i < m->ndirectors; i++)
         c->cpu_busy[i] = cpu_busy(m->directors[i]);
     c->ipvs_pkts = ipvs_pkts(m->b);
+    memset(c->work_ns, 0, sizeof c->work_ns);
+    c->work_frames = 0;
+    for (int i = 0; i < m->ndirectors; i++) {
+        const struct sim_cpu *cpu = m->directors[i]->cpu;
+        if (!cpu || !sim_cpu_by_work(cpu))
+            continue;
+        const struct sim_cpu_stats *s = sim_cpu_stats(cpu);
+        for (int k = 0; k < SCN_COSTS; k++)
+            c->work_ns[k] += s->busy_ns_by[k];
+        c->work_frames += s->handled;
+    }
 }
 
 /* A director's share of its cores used over an interval. */
@@ -120,6 +136,10 @@ struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo
         m->directors[i] = b->nodes[topo->directors[i].node];
         m->cores[i] = topo->nodes[topo->directors[i].node].cpu.cores;
         m->cpu_model |= m->directors[i]->cpu != NULL;
+        if (m->directors[i]->cpu && sim_cpu_by_work(m->directors[i]->cpu) && !m->cpu_by_work) {
+            m->cpu_by_work = true;
+            snprintf(m->profile, sizeof m->profile, "%s", topo->nodes[topo->directors[i].node].cpu.profile.source);
+        }
         m->ndirectors++;
     }
     size_t nnics = 2 * (size_t)b->w->nlinks + 1;
@@ -162,6 +182,25 @@ static int nic_index(const struct sim_world *w, const struct sim_nic *nic)
     return -1;
 }
 
+/* Where the directors' CPU time went, per frame they handled, by
+ * operation; and the frames a core handles per second at that mix (its
+ * rate at saturation). */
+static json_t *cpu_work(const struct sim_measure *m)
+{
+    uint64_t frames = m->end.work_frames - m->start.work_frames;
+    json_t *by = json_object();
+    double total = 0;
+    for (int k = 0; k < SCN_COSTS; k++) {
+        double ns = frames ? (m->end.work_ns[k] - m->start.work_ns[k]) / (double)frames : 0;
+        total += ns;
+        json_object_set_new(by, scn_cost_name(k), json_real(ns));
+    }
+    return json_pack("{s:s, s:I, s:f, s:o, s:o}", "profile", m->profile, "frames", (json_int_t)frames,
+                     "ns_per_frame", total,
+                     "pkts_per_s_per_core", total > 0 ? json_real(1e9 / total) : json_null(),
+                     "ns_per_frame_by_op", by);
+}
+
 /* The directors together: packets and bits through all of them, the
  * busiest one's CPU and NIC, the largest connection table. */
 json_t *sim_measure_director(const struct sim_measure *m)
@@ -184,9 +223,12 @@ json_t *sim_measure_director(const struct sim_measure *m)
         }
         cpu = fmax(cpu, util_of(m, d, m->end.cpu_busy[d] - m->start.cpu_busy[d], m->end.t - m->start.t));
     }
-    return json_pack("{s:f, s:f, s:o, s:I, s:f}", "pkts_per_s", (double)(m->end.ipvs_pkts - m->start.ipvs_pkts) / s,
-                     "mbps", bits / s / 1e6, "cpu_util", m->cpu_model ? json_real(cpu) : json_null(),
-                     "conns_max", (json_int_t)m->conns_max, "nic_util", nic_util);
+    json_t *d = json_pack("{s:f, s:f, s:o, s:I, s:f}", "pkts_per_s", (double)(m->end.ipvs_pkts - m->start.ipvs_pkts) / s,
+                          "mbps", bits / s / 1e6, "cpu_util", m->cpu_model ? json_real(cpu) : json_null(),
+                          "conns_max", (json_int_t)m->conns_max, "nic_util", nic_util);
+    if (m->cpu_by_work)
+        json_object_set_new(d, "cpu_work", cpu_work(m));
+    return d;
 }
 
 json_t *sim_measure_links(const struct sim_measure *m)

@@ -95,7 +95,15 @@ struct sim_node *sim_add_switch(struct sim_world *w, const char *name)
     return n;
 }
 
-static void host_xmit(struct netif *nif, struct pkt *frame) { sim_nic_send(nif->xmit_ctx, frame); }
+/* A frame the host sends: on the NIC, or held by the node's CPU until the
+ * work that made it is done. */
+static void host_xmit(struct netif *nif, struct pkt *frame)
+{
+    struct sim_nic *nic = nif->xmit_ctx;
+    if (nic->node->cpu && sim_cpu_hold(nic->node->cpu, nic, frame))
+        return;
+    sim_nic_send(nic, frame);
+}
 
 static struct sim_nic *add_nic(struct sim_node *n, uint32_t mtu)
 {

@@ -13,6 +13,7 @@
 #include "engine/rng.h"
 #include "engine/sched.h"
 #include "net/host.h"
+#include "scenario/cpu_profile.h"
 
 #define SIM_NAME_MAX 32
 
@@ -34,6 +35,11 @@ struct sim_cpu_params {
     sim_time_t per_packet;
     double per_byte_ns;
     uint32_t backlog;          /* frames waiting for a core before drops */
+    /* by_work: each frame costs the sum of what was done to it, cost_ns
+     * per operation (scenario/cpu_profile.h), instead of per_packet and
+     * per_byte */
+    bool by_work;
+    double cost_ns[SCN_COSTS];
 };
 
 struct sim_node {

@@ -12,10 +12,14 @@
 #   schedulers   rr's tail latency is several times wlc's and sed's with a slow server
 #   health-check rs2 is taken out within keepalived's bound for each
 #                delay_loop; delay_loop 1 follows the flaps, 6 loses the most
+#   packets-not-bytes  small requests saturate the director's CPU in every
+#                mode, large downloads do not (the NIC or the servers stop
+#                them); FULLNAT saturates first, then NAT, TUN, DR; a core's
+#                packets per second hardly depend on the packets' size
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check; do
+for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check packets-not-bytes; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -63,5 +67,17 @@ for dl, r in hc.items():
     assert down and 4.0 < down[0] <= 4.0 + dl + 2 * 1 + 1, (dl, down)
 assert len([e for e in hc[1]["events"] if e["kind"] == "rs_down"]) == 3, hc[1]["events"]
 assert hc[6]["requests"]["completed"] < hc[1]["requests"]["completed"]
+
+pnb = {(r["mode"], r["sweep"]["large"]): r for r in json.load(open(sys.argv[1] + "/packets-not-bytes/results.json"))["runs"]}
+for m in ("nat", "tun", "dr", "fullnat"):
+    small, large = pnb[(m, 0)], pnb[(m, 1)]
+    ws, wl = small["director"]["cpu_work"], large["director"]["cpu_work"]
+    assert small["director"]["cpu_util"] >= 0.95 and large["director"]["cpu_util"] < 0.9, (m, small["director"], large["director"])
+    assert small["goodput_mbps"] < 0.4 * large["goodput_mbps"], (m, small["goodput_mbps"], large["goodput_mbps"])
+    assert large["bound"]["limited_by"] != "director CPU", (m, large["bound"])
+    assert wl["ns_per_frame_by_op"]["frame_byte"] < 0.05 * wl["ns_per_frame"], (m, wl)
+    assert abs(ws["pkts_per_s_per_core"] / wl["pkts_per_s_per_core"] - 1) < 0.15, (m, ws, wl)
+rps = [pnb[(m, 0)]["requests_per_s"] for m in ("fullnat", "nat", "tun", "dr")]
+assert rps == sorted(rps) and len(set(rps)) == 4, rps
 PY
 echo "lessons: ok"

@@ -158,6 +158,46 @@ Test(sim, the_cpu_model_delays_and_drops)
     cr_assert_eq(sim_world_free(w), 0);
 }
 
+Test(sim, a_cost_profile_charges_what_was_done_to_each_frame)
+{
+    struct sim_world *w = sim_world_new(1);
+    struct sim_node *a = sim_add_host(w, "a"), *b = sim_add_host(w, "b");
+    sim_connect(w, a, b, &gig);
+    addr(a, 0, IP4(10, 0, 0, 1), 24);
+    addr(b, 0, IP4(10, 0, 0, 2), 24);
+    struct sim_cpu_params cpu = { .cores = 1, .backlog = 5, .by_work = true };
+    cpu.cost_ns[SCN_COST_FRAME_IN] = 3000;
+    cpu.cost_ns[SCN_COST_FRAME_OUT] = 5000;
+    cpu.cost_ns[WORK_SYNC_CONN] = 1000;
+    sim_node_set_cpu(b, &cpu);
+    icmp_set_echo_handler(a->host, on_reply, NULL);
+    replies = 0;
+    icmp_ping(a->host, IP4(10, 0, 0, 2), 1, 1, 100, false);
+    sched_run(&w->sched);
+    icmp_ping(a->host, IP4(10, 0, 0, 2), 1, 2, 100, false);
+    sched_run(&w->sched);
+    /* the echo is handled on arrival; its reply waits for the frame's work: in and one out */
+    cr_assert_eq(last_rtt, 2 * (1328 + 50 * SIM_US) + 8 * SIM_US, "rtt %lld", (long long)last_rtt);
+    /* work done between frames goes with the next frame */
+    b->host->work.n[WORK_SYNC_CONN] = 2;
+    icmp_ping(a->host, IP4(10, 0, 0, 2), 1, 3, 100, false);
+    sched_run(&w->sched);
+    cr_assert_eq(last_rtt, 2 * (1328 + 50 * SIM_US) + 10 * SIM_US, "rtt %lld", (long long)last_rtt);
+    const struct sim_cpu_stats *s = sim_cpu_stats(b->cpu);
+    /* a's ARP request (answered) and three echo requests, each in and out */
+    cr_assert_eq(s->handled, 4);
+    cr_assert_eq(s->sent, 4);
+    cr_assert_float_eq(s->busy_ns_by[SCN_COST_FRAME_OUT], 4 * 5000.0, 1e-9);
+    cr_assert_float_eq(s->busy_ns_by[WORK_SYNC_CONN], 2000.0, 1e-9);
+    cr_assert_eq(s->busy, 4 * 8 * SIM_US + 2 * SIM_US);
+    for (uint16_t i = 0; i < 20; i++)   /* a burst: 5 in work, the rest are dropped */
+        icmp_ping(a->host, IP4(10, 0, 0, 2), 1, (uint16_t)(10 + i), 100, false);
+    sched_run(&w->sched);
+    cr_assert_gt(s->dropped, 0);
+    cr_assert_eq(replies, 3 + (int)(20 - s->dropped));
+    cr_assert_eq(sim_world_free(w), 0);
+}
+
 /* ---- TCP over the simulated links ---- */
 
 struct flow {

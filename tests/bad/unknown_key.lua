@@ -1,4 +1,4 @@
 scenario { name = "bad", duration = "1s", modes = { "dr" } }
 function build(run)
-  host("a", { cores = 1, speed = 3 })
+  host("a", { cores = 1, sped = 3 })
 end
