@@ -33,14 +33,15 @@ static void usage(FILE *f)
                "  sweep) and writes DIR/results.json (default DIR: out/<scenario name>), CSV files,\n"
                "  summary.md and index.html.\n"
                "  --mode    only these of the scenario's modes (nat, tun, dr, fullnat)\n"
-               "  --set     override a scenario parameter, or duration, warmup or seed\n"
+               "  --set     override a scenario parameter, or duration, warmup or seed; on a\n"
+               "            swept parameter one value ends its sweep, V1,V2,... replaces it\n"
                "  --seed    the same as --set seed=N: same scenario and seed, same results\n"
-               "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>]/<node>-<iface>.pcap\n"
+               "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>[_...]]/<node>-<iface>.pcap\n"
                "            (DIR/pcap/ of an earlier run is removed first, with or without --pcap)\n"
                "  --jobs    runs simulated at once (default: the CPUs online); the results\n"
                "            do not depend on it\n"
                "  --quiet   no progress on stderr\n"
-               "  --plan    list the runs, one a line (index, mode, swept value, seed), or\n"
+               "  --plan    list the runs, one a line (index, mode, swept values, seed), or\n"
                "            with --json as JSON; runs nothing\n"
                "  --only    run just these runs (indexes from --plan) into DIR/runs/, with\n"
                "            the plan in DIR/plan.json: a part for 'lvslab merge' (docs/cluster.md)\n"
@@ -49,15 +50,14 @@ static void usage(FILE *f)
 
 static void run_label(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
 {
-    if (sc->sweep_param[0])
-        snprintf(out, len, "%s %s=%g", scn_mode_name(run->mode), sc->sweep_param, run->sweep_value);
-    else
-        snprintf(out, len, "%s", scn_mode_name(run->mode));
+    char values[160];
+    scn_run_label(sc, run, " ", values, sizeof values);
+    snprintf(out, len, "%s%s%s", scn_mode_name(run->mode), values[0] ? " " : "", values);
 }
 
 struct run_slot {
     struct scn_run run;
-    char label[96], rel[160], pcap_dir[700], file[700];
+    char label[192], rel[160], pcap_dir[700], file[700];
     pid_t pid;
 };
 
@@ -66,11 +66,9 @@ static void plan_slot(const struct scenario *sc, const struct scn_run *run, cons
 {
     slot->run = *run;
     run_label(sc, run, slot->label, sizeof slot->label);
-    if (sc->sweep_param[0])
-        snprintf(slot->rel, sizeof slot->rel, "pcap/%s/%s-%g", scn_mode_name(run->mode), sc->sweep_param,
-                 run->sweep_value);
-    else
-        snprintf(slot->rel, sizeof slot->rel, "pcap/%s", scn_mode_name(run->mode));
+    char values[128];
+    scn_run_folder(sc, run, values, sizeof values);
+    snprintf(slot->rel, sizeof slot->rel, "pcap/%s%s%s", scn_mode_name(run->mode), values[0] ? "/" : "", values);
     snprintf(slot->pcap_dir, sizeof slot->pcap_dir, "%s/%s", dir, slot->rel);
     snprintf(slot->file, sizeof slot->file, "%s/.run-%d.json", dir, i);
 }

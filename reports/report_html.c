@@ -112,6 +112,8 @@ static void comparison(FILE *f, json_t *root)
     }
     fputs("</tr></thead>\n<tbody>\n", f);
     for (const struct report_row *row = report_rows; row->label; row++) {
+        if (!report_row_shown(row, root))
+            continue;
         fputs("<tr><th>", f);
         hstr(f, row->label);
         fputs("</th>", f);
@@ -123,22 +125,28 @@ static void comparison(FILE *f, json_t *root)
         }
         fputs("</tr>\n", f);
     }
-    fputs("</tbody></table>\n<p class=\"note\">Measured: the first seven rows (saturation is "
-          "the smallest ", f);
-    hstr(f, param ? param : "sweep");
-    fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% of "
-          "an analytic bound set by the director's NIC or CPU). Fixed properties of each mode: the last five rows.</p>\n", f);
+    if (report_row_shown(report_rows, root)) {
+        fputs("</tbody></table>\n<p class=\"note\">Measured: the first seven rows (saturation is "
+              "the smallest ", f);
+        hstr(f, param);
+        fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% of "
+              "an analytic bound set by the director's NIC or CPU). Fixed properties of each mode: the last five "
+              "rows.</p>\n", f);
+    } else {
+        fputs("</tbody></table>\n<p class=\"note\">Measured: the first six rows, each from the column's "
+              "peak-goodput run. Fixed properties of each mode: the last five rows.</p>\n", f);
+    }
 }
 
 static void runs_table(FILE *f, json_t *root)
 {
     json_t *r;
     size_t i;
-    const char *param = report_sweep_param(root);
+    size_t nparams = report_sweep_nparams(root);
     fputs("<h2>Runs</h2>\n<table>\n<thead><tr><th>run</th><th>mode</th><th>world</th>", f);
-    if (param) {
+    for (size_t k = 0; k < nparams; k++) {
         fputs("<th>", f);
-        hstr(f, param);
+        hstr(f, report_sweep_name(root, k));
         fputs("</th>", f);
     }
     fputs("<th>goodput (Mbit/s)</th><th>bound (Mbit/s)</th><th>limited by</th><th>req/s</th>"
@@ -151,9 +159,11 @@ static void runs_table(FILE *f, json_t *root)
         fputs("</td><td>", f);
         hstr(f, report_str(r, "world"));
         fputs("</td>", f);
-        if (param) {
-            fputs("<td class=\"n\">", f);
-            hnum(f, report_sweep_value(root, r));
+        for (size_t k = 0; k < nparams; k++) {
+            char buf[REPORT_NUM_LEN];
+            json_t *v = json_object_get(json_object_get(r, "sweep"), report_sweep_name(root, k));
+            fputs(json_is_string(v) ? "<td>" : "<td class=\"n\">", f);
+            hstr(f, report_sweep_text(root, r, k, buf));
             fputs("</td>", f);
         }
         const char *cols[] = { "goodput_mbps", "bound.goodput_mbps", NULL, "requests_per_s",

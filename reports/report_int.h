@@ -14,13 +14,24 @@ int report_validate(json_t *root, char *err, size_t errlen);
 double report_num(json_t *o, const char *path);
 /* String at a dotted path, or NULL when null. */
 const char *report_str(json_t *o, const char *path);
-/* The sweep value of run for the scenario's sweep parameter, NAN if none. */
-double report_sweep_value(json_t *root, json_t *run);
+/* The sweep (report_sweep.c): its parameters, in the order of the runs;
+ * the chart axis (the swept numeric parameter, servers among several;
+ * NULL when none is numeric) and a run's value on it (NAN if none). */
+size_t report_sweep_nparams(json_t *root);
+const char *report_sweep_name(json_t *root, size_t k);
 const char *report_sweep_param(json_t *root);
+double report_sweep_value(json_t *root, json_t *run);
+/* The run's value of parameter k as text (a name, or a number into buf). */
+const char *report_sweep_text(json_t *root, json_t *run, size_t k, char *buf);
+/* "sched=rr": the run's values of the swept parameters other than the axis. */
+void report_run_others(json_t *root, json_t *run, char *out, size_t len);
+/* The run as captions name it: "nat sched=rr servers=30", " (emu)" after an emulated one. */
+void report_run_name(json_t *root, json_t *run, char *out, size_t len);
 
 /* The series the charts and the comparison show: each mode of the
  * scenario that has simulated runs ("nat"), then each that has emulated
- * runs ("nat (emu)"). report_series_annotate() computes them once, after
+ * runs ("nat (emu)"); with the values of the swept parameters other than
+ * the axis after the mode ("nat sched=rr", a series per value). report_series_annotate() computes them once, after
  * validation; report_series() is that array (borrowed). */
 void report_series_annotate(json_t *root);
 json_t *report_series(json_t *root);
@@ -76,8 +87,11 @@ struct report_row {
     const char *(*cell)(const struct report_row *row, json_t *root,
                         const char *series, char *buf);
     const char *field;      /* the peak run's field the cell shows */
+    bool servers_sweep;     /* shown only when the axis is the number of servers */
     size_t fact;            /* offset of the report_mode_facts string shown */
 };
 extern const struct report_row report_rows[];
+/* Is row shown for this record (a servers row only for a servers sweep)? */
+bool report_row_shown(const struct report_row *row, json_t *root);
 
 #endif

@@ -5,6 +5,7 @@
  * line, never a silent default.
  */
 #include "scenario/api.h"
+#include "scenario/sweep.h"
 
 #include <arpa/inet.h>
 #include <lauxlib.h>
@@ -796,37 +797,22 @@ static int api_scenario(lua_State *L)
     }
     lua_setfield(L, LUA_REGISTRYINDEX, REG_PARAMS);
     if (opt(L, 1, "sweep")) {
-        if (!lua_istable(L, -1))
-            fail(L, "scenario: sweep = {param = {values}}");
-        lua_pushnil(L);
-        if (!lua_next(L, -2))
-            fail(L, "scenario: sweep names no parameter");
-        const char *param = lua_tostring(L, -2);
-        if (!param || strlen(param) >= SCN_NAME_MAX || !lua_istable(L, -1))
-            fail(L, "scenario: sweep = {param = {values}}");
-        snprintf(sc->sweep_param, sizeof sc->sweep_param, "%s", param);
-        lua_Integer nv = luaL_len(L, -1);
-        if (nv < 1 || nv > SCN_MAX_SWEEP)
-            fail(L, "scenario: sweep %s lists 1 to %d values", param, SCN_MAX_SWEEP);
-        for (lua_Integer i = 1; i <= nv; i++) {
-            lua_rawgeti(L, -1, i);
-            if (lua_type(L, -1) != LUA_TNUMBER)
-                fail(L, "scenario: sweep %s[%lld] is not a number", param, (long long)i);
-            sc->sweep[sc->nsweep++] = lua_tonumber(L, -1);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);        /* the values; the key stays for lua_next */
-        if (lua_next(L, -2))
-            fail(L, "scenario: sweep one parameter at a time");
+        char msg[256];
+        if (scn_sweep_declare(L, -1, sc, msg, sizeof msg) < 0)
+            fail(L, "%s", msg);
         lua_pop(L, 1);
-        /* the swept parameter is a parameter too, for --set */
+        /* each swept parameter is a parameter too, for --set */
         lua_getfield(L, LUA_REGISTRYINDEX, REG_PARAMS);
-        lua_getfield(L, -1, sc->sweep_param);
-        if (lua_isnil(L, -1)) {
-            lua_pushnumber(L, sc->sweep[0]);
-            lua_setfield(L, -3, sc->sweep_param);
+        for (int d = 0; d < sc->nsweep; d++) {
+            lua_getfield(L, -1, sc->sweep[d].param);
+            bool absent = lua_isnil(L, -1);
+            lua_pop(L, 1);
+            if (absent) {
+                scn_value_push(L, &sc->sweep[d].values[0]);
+                lua_setfield(L, -2, sc->sweep[d].param);
+            }
         }
-        lua_pop(L, 2);
+        lua_pop(L, 1);
     }
     snprintf(sc->name, sizeof sc->name, "%s", name);
     return 0;
