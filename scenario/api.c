@@ -230,7 +230,13 @@ static struct scn_topo *topo_of(lua_State *L, const char *fn)
     return t;
 }
 
-#define GROW(arr, n) ((arr) = xrealloc((arr), ((size_t)(n) + 1) * sizeof *(arr)), &(arr)[(n)++])
+/* The next element of arr[0..n), the array doubled whenever n reaches a
+ * power of two: a pool of thousands of servers costs no quadratic copying. */
+#define GROW(arr, n)                                                                              \
+    (((n) & ((n) - 1)) == 0 ? (void)((arr) = xrealloc((arr), ((size_t)(n) ? 2 * (size_t)(n) : 1) * \
+                                                                  sizeof *(arr)))                 \
+                            : (void)0,                                                             \
+     &(arr)[(n)++])
 
 static int node_arg(lua_State *L, struct scn_topo *t, int idx, const char *what)
 {
@@ -249,11 +255,9 @@ static int iface_of(struct scn_node *node, const char *name)
     return -1;
 }
 
-static struct scn_iface *add_iface(lua_State *L, struct scn_node *node, const char *name, int link)
+static struct scn_iface *add_iface(struct scn_node *node, const char *name, int link)
 {
-    if (node->nifs == SCN_MAX_IFS)
-        fail(L, "node \"%s\" has %d interfaces already", node->name, SCN_MAX_IFS);
-    struct scn_iface *ifc = &node->ifs[node->nifs++];
+    struct scn_iface *ifc = GROW(node->ifs, node->nifs);
     memset(ifc, 0, sizeof *ifc);
     snprintf(ifc->name, sizeof ifc->name, "%s", name);
     ifc->link = link;
@@ -291,7 +295,7 @@ static int declare_node(lua_State *L, enum scn_node_kind kind, const char *fn)
     if (!node->cpu.cores && (node->cpu.per_packet || node->cpu.per_byte_ns))
         fail(L, "%s: CPU costs need cores = N (N >= 1)", what);
     if (kind != SCN_SWITCH) {
-        struct scn_iface *lo = add_iface(L, node, "lo", -1);
+        struct scn_iface *lo = add_iface(node, "lo", -1);
         lo->noarp = true;
         lo->addr[0] = 0x7f000001;
         lo->prefix_len[0] = 8;
@@ -339,7 +343,7 @@ static int api_link(lua_State *L)
             snprintf(name, sizeof name, "eth%d", k++);
         while (iface_of(node, name) >= 0);
         l.iface[end] = node->nifs;
-        add_iface(L, node, name, index);
+        add_iface(node, name, index);
         lua_pushstring(L, name);
     }
     *GROW(t->links, t->nlinks) = l;
@@ -362,7 +366,7 @@ static int api_addr(lua_State *L)
     if (i < 0 && strcmp(ifname, "tunl0"))
         fail(L, "%s: node \"%s\" has no interface \"%s\"", what, node->name, ifname);
     if (i < 0) {
-        add_iface(L, node, "tunl0", -1)->noarp = true;
+        add_iface(node, "tunl0", -1)->noarp = true;
         i = node->nifs - 1;
     }
     struct scn_iface *ifc = &node->ifs[i];

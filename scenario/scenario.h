@@ -19,7 +19,7 @@
 #define SCN_NAME_MAX 32
 #define SCN_WHERE_MAX 96
 #define SCN_IF_NAME_MAX 16
-#define SCN_MAX_IFS 64        /* a switch has one per port */
+#define SCN_MAX_IFS 64        /* interfaces of the emulated director (a node in the simulator has any number) */
 #define SCN_MAX_ADDRS 4
 #define SCN_MAX_ROUTES 16
 #define SCN_MAX_SWEEP 32       /* values of one swept parameter */
@@ -80,7 +80,7 @@ struct scn_node {
     enum scn_node_kind kind;
     struct scn_where where;
     struct scn_cpu cpu;
-    struct scn_iface ifs[SCN_MAX_IFS];
+    struct scn_iface *ifs;     /* a switch has one per port */
     int nifs;
     struct scn_route routes[SCN_MAX_ROUTES];
     int nroutes;
