@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
@@ -242,6 +243,50 @@ static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, c
     return rc;
 }
 
+/* A number of a record as a table cell, "-" when null. */
+static void cell(FILE *out, const json_t *v, const char *fmt, int width)
+{
+    if (json_is_number(v))
+        fprintf(out, fmt, width, json_number_value(v));
+    else
+        fprintf(out, "%*s", width, "-");
+}
+
+/* The runs as a compact table on out: what each measured, at a glance. */
+static void print_runs(json_t *list, FILE *out)
+{
+    fprintf(out, "%-40s %10s %10s %9s %10s %8s %9s %-16s\n", "run", "Mbit/s", "bound", "req/s", "p99 ms",
+            "failed", "in flight", "limited by");
+    size_t i;
+    json_t *r;
+    json_array_foreach(list, i, r) {
+        char label[192], values[160];
+        values[0] = '\0';
+        size_t used = 0;
+        const char *param;
+        json_t *v;
+        json_object_foreach(json_object_get(r, "sweep"), param, v) {
+            if (json_is_string(v))
+                used += (size_t)snprintf(values + used, sizeof values - used, " %s=%s", param, json_string_value(v));
+            else
+                used += (size_t)snprintf(values + used, sizeof values - used, " %s=%g", param, json_number_value(v));
+            if (used >= sizeof values)
+                break;
+        }
+        snprintf(label, sizeof label, "%s%s", json_string_value(json_object_get(r, "mode")), values);
+        json_t *req = json_object_get(r, "requests");
+        fprintf(out, "%-40s", label);
+        cell(out, json_object_get(r, "goodput_mbps"), " %*.1f", 10);
+        cell(out, json_object_get(json_object_get(r, "bound"), "goodput_mbps"), " %*.1f", 10);
+        cell(out, json_object_get(r, "requests_per_s"), " %*.0f", 9);
+        cell(out, json_object_get(json_object_get(r, "latency_ms"), "p99"), " %*.3f", 10);
+        cell(out, json_object_get(req, "failed"), " %*.0f", 8);
+        cell(out, json_object_get(req, "in_flight"), " %*.0f", 9);
+        const char *by = json_string_value(json_object_get(json_object_get(r, "bound"), "limited_by"));
+        fprintf(out, " %s\n", by ? by : "-");
+    }
+}
+
 /* The runs' records into DIR/results.json and the report, or into the part
  * folder of --only; CMD_OK or CMD_FAILED. */
 static int write_out(const char *dir, const struct scenario *sc, const struct cmd_args *a, const json_t *plan,
@@ -264,9 +309,15 @@ static int write_out(const char *dir, const struct scenario *sc, const struct cm
         return CMD_FAILED;
     }
     if (!a->quiet) {
+        print_runs(list, out);
         fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
         if (kept)
             fprintf(out, "kept the %zu emulated runs already in %s/results.json\n", kept, dir);
+        char full[PATH_MAX], index_html[PATH_MAX + 16];
+        if (realpath(dir, full)) {
+            snprintf(index_html, sizeof index_html, "%s/index.html", full);
+            fprintf(out, "report: %s\n", index_html);
+        }
     }
     return CMD_OK;
 }

@@ -236,13 +236,46 @@ static void events_pcaps(FILE *f, json_t *root)
  * download-only or misconfigured scenario, or a run too short). */
 #define NO_DATA "<p class=\"nodata\">No data to plot: no run measured this (no request completed in any run).</p>"
 
-static const char *captions[REPORT_NCHARTS] = {
-    "<b>Figure 1.</b> Goodput versus the number of real servers, per mode; dashed: the analytic bound (director NIC and CPU; bounds above the plotted range are in the table).",
-    "<b>Figure 2.</b> Latency CDF per mode, at each mode's peak-goodput run.",
-    "<b>Figure 3.</b> Share of requests per real server, at each mode's peak-goodput run.",
-    "<b>Figure 4.</b> Director CPU utilisation versus the number of real servers, per mode.",
-    "<b>Figure 5.</b> Goodput over time per mode; dotted vertical lines: failure and health-check events.",
-};
+/* Chart k's caption: what it plots against what, and which series coincide. */
+static void caption(FILE *f, json_t *root, int k)
+{
+    const char *axis = report_sweep_param(root);
+    bool names = report_sweep_nparams(root) && !axis;
+    char against[160];
+    if (names)
+        snprintf(against, sizeof against, "for each combination of the swept values, a bar per mode");
+    else if (!axis || !strcmp(axis, "servers"))
+        snprintf(against, sizeof against, "versus the number of real servers, a series per mode%s",
+                 report_sweep_nparams(root) > 1 ? " and value of the other swept parameters" : "");
+    else
+        snprintf(against, sizeof against, "versus %s, a series per mode%s", axis,
+                 report_sweep_nparams(root) > 1 ? " and value of the other swept parameters" : "");
+    fprintf(f, "<b>Figure %d.</b> ", k + 1);
+    switch (k) {
+    case 0:
+        fputs("Goodput ", f);
+        hstr(f, against);
+        fputs(names ? "." : "; dashed: the analytic bound (director NIC and CPU; bounds above the plotted range "
+                            "are in the table).", f);
+        break;
+    case 1: fputs("Latency CDF of every run, each line named after its run.", f); break;
+    case 2: fputs("Share of requests per real server (servers in order) in every run, each line named after its "
+                  "run.", f); break;
+    case 3:
+        fputs("Director CPU utilisation ", f);
+        hstr(f, against);
+        fputc('.', f);
+        break;
+    case 4: fputs("Goodput over time in every run, each line named after its run; dotted vertical lines: failure "
+                  "and health-check events.", f); break;
+    }
+    char same[1024];
+    if (report_coinciding(root, k, same, sizeof same)) {
+        fputs(" Coinciding (drawn on top of each other, told apart by their markers and dashes): ", f);
+        hstr(f, same);
+        fputc('.', f);
+    }
+}
 
 int report_html(json_t *root, const char *dir, char *err, size_t errlen)
 {
@@ -304,9 +337,11 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
           "<a href=\"timeseries.csv\">timeseries.csv</a>, <a href=\"events.csv\">events.csv</a>.</p>\n", f);
     comparison(f, root);
     fputs("<h2>Charts</h2>\n", f);
-    for (int k = 0; k < REPORT_NCHARTS; k++)
-        fprintf(f, "<figure id=\"fig%d\">\n%s\n<figcaption>%s</figcaption>\n</figure>\n",
-                k + 1, svg[k], captions[k]);
+    for (int k = 0; k < REPORT_NCHARTS; k++) {
+        fprintf(f, "<figure id=\"fig%d\">\n%s\n<figcaption>", k + 1, svg[k]);
+        caption(f, root, k);
+        fputs("</figcaption>\n</figure>\n", f);
+    }
     runs_table(f, root);
     events_pcaps(f, root);
     fputs("</body>\n</html>\n", f);

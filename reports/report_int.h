@@ -65,6 +65,9 @@ char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, si
  * the number of measured points it plots: 0 when there is none. */
 #define REPORT_NCHARTS 5
 char *report_chart_script(json_t *root, int k, size_t *points);
+/* The series that chart k (0 or 3) draws on top of each other, as text
+ * ("nat and fullnat; tun and dr") into out; how many such groups. */
+size_t report_coinciding(json_t *root, int chart, char *out, size_t len);
 
 /* Per-mode fixed qualitative facts (the classic LVS comparison table). */
 struct report_mode_facts {

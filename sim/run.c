@@ -139,10 +139,12 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
     json_t *sweep = scn_run_sweep_json(sc, run);
     json_t *srv = servers(r, &st, &jain);
     json_t *rec = json_pack(
-        "{s:s, s:s, s:o, s:f, s:f, s:f, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "{s:s, s:s, s:o, s:f, s:f, s:f, s:{s:I, s:I, s:o}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "mode", scn_mode_name(run->mode), "world", "sim", "sweep", sweep, "duration_s", s,
         "goodput_mbps", (double)st.win_bytes * 8 / s / 1e6, "requests_per_s", (double)st.win_completed / s,
         "requests", "completed", (json_int_t)st.win_completed, "failed", (json_int_t)st.failed,
+        "in_flight", st.issued >= st.completed + st.failed ? json_integer((json_int_t)(st.issued - st.completed - st.failed))
+                                                           : json_null(),
         "latency_ms", scn_latency_json(&st.latency), "servers", srv, "jain", jain > 0 ? json_real(jain) : json_null(),
         "director", sim_measure_director(r->measure), "links", sim_measure_links(r->measure),
         "bound", scn_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
