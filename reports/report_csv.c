@@ -26,24 +26,8 @@ static void cstr(FILE *f, const char *s)
 
 static void cnum(FILE *f, double v) { fputc(',', f); report_fnum(f, v, ""); }
 
-static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return f;
-}
-
-static int close_file(FILE *f, const char *dir, const char *name, char *err, size_t errlen)
-{
-    if (ferror(f) | fclose(f)) {
-        snprintf(err, errlen, "%s/%s: write failed", dir, name);
-        return -1;
-    }
-    return 0;
-}
+#define open_in report_file_open
+#define close_file report_file_close
 
 /* The sweep columns: one per swept parameter, in the order of the runs. */
 static void run_key(FILE *f, json_t *root, json_t *run, size_t idx)

@@ -304,13 +304,9 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         if (!svg[k])
             goto out;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/index.html", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *f = report_file_open(dir, "index.html", err, errlen);
+    if (!f)
         goto out;
-    }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>lvslab: ", f);
     hstr(f, report_str(root, "scenario.name"));
@@ -345,10 +341,8 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
     runs_table(f, root);
     events_pcaps(f, root);
     fputs("</body>\n</html>\n", f);
-    if (ferror(f) | fclose(f)) {
-        snprintf(err, errlen, "%s: write failed", path);
+    if (report_file_close(f, dir, "index.html", err, errlen) < 0)
         goto out;
-    }
     rc = 0;
 out:
     for (int k = 0; k < REPORT_NCHARTS; k++)

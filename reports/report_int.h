@@ -50,6 +50,11 @@ const char *report_spct(char *buf, double v);
 void report_fnum(FILE *f, double v, const char *missing);
 void report_fpct(FILE *f, double v);
 
+/* An output file DIR/NAME, written as DIR/.NAME.tmp and renamed when
+ * closed whole (report_file.c); NULL or -1 with err set. */
+FILE *report_file_open(const char *dir, const char *name, char *err, size_t errlen);
+int report_file_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
+
 /* Writers; each returns 0 or -1 with err set. */
 int report_csv(json_t *root, const char *dir, char *err, size_t errlen);
 int report_md(json_t *root, const char *dir, char *err, size_t errlen);

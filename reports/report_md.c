@@ -158,13 +158,9 @@ static void events_pcaps(FILE *f, json_t *root)
 
 int report_md(json_t *root, const char *dir, char *err, size_t errlen)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/summary.md", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *f = report_file_open(dir, "summary.md", err, errlen);
+    if (!f)
         return -1;
-    }
     fputs("# lvslab: ", f);
     mstr(f, report_str(root, "scenario.name"));
     fputs("\n\n", f);
@@ -186,9 +182,5 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
     comparison(f, root);
     runs_table(f, root);
     events_pcaps(f, root);
-    if (ferror(f) | fclose(f)) {
-        snprintf(err, errlen, "%s: write failed", path);
-        return -1;
-    }
-    return 0;
+    return report_file_close(f, dir, "summary.md", err, errlen);
 }
