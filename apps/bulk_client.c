@@ -184,5 +184,6 @@ void bulk_client_free(struct bulk_client *c)
         if (c->streams[i].s)
             tcp_abort(c->streams[i].s);
     free(c->streams);
+    app_stats_free(&c->stats);
     free(c);
 }

@@ -164,5 +164,6 @@ void bulk_server_free(struct bulk_server *srv)
         tcp_abort(k->s);
         bs_free(k);
     }
+    app_stats_free(&srv->stats);
     free(srv);
 }

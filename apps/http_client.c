@@ -288,5 +288,6 @@ void http_client_free(struct http_client *c)
         LIST_REMOVE(r, link);
         free(r);
     }
+    app_stats_free(&c->stats);
     free(c);
 }

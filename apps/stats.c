@@ -2,7 +2,10 @@
 #include "apps/stats.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "engine/xalloc.h"
 
 void app_stats_init(struct app_stats *st, sim_time_t win_start, sim_time_t win_stop)
 {
@@ -12,19 +15,43 @@ void app_stats_init(struct app_stats *st, sim_time_t win_start, sim_time_t win_s
     hist_init(&st->latency);
 }
 
+void app_stats_free(struct app_stats *st)
+{
+    free(st->servers);
+    st->servers = NULL;
+    st->nservers = st->server_slots = 0;
+}
+
+static struct app_server_count *server_slot(struct app_server_count *table, uint32_t slots, uint32_t id)
+{
+    uint32_t h = id * 2654435761u;
+    for (uint32_t k = 0;; k++) {     /* at most half full: a free slot ends the search */
+        struct app_server_count *e = &table[(h + k) & (slots - 1)];
+        if (!e->count || e->id == id)
+            return e;
+    }
+}
+
 static void count_server(struct app_stats *st, uint32_t id, uint64_t n)
 {
-    for (int i = 0; i < st->nservers; i++) {
-        if (st->servers[i].id == id) {
-            st->servers[i].count += n;
-            return;
-        }
-    }
-    if (st->nservers == APP_MAX_SERVERS) {
-        st->servers_other += n;
+    if (!n)
         return;
+    if (2 * (st->nservers + 1) > st->server_slots) {
+        uint32_t slots = st->server_slots ? 2 * st->server_slots : 16;
+        struct app_server_count *table = xcalloc(slots, sizeof *table);
+        for (uint32_t i = 0; i < st->server_slots; i++)
+            if (st->servers[i].count)
+                *server_slot(table, slots, st->servers[i].id) = st->servers[i];
+        free(st->servers);
+        st->servers = table;
+        st->server_slots = slots;
     }
-    st->servers[st->nservers++] = (struct app_server_count){ .id = id, .count = n };
+    struct app_server_count *e = server_slot(st->servers, st->server_slots, id);
+    if (!e->count) {
+        e->id = id;
+        st->nservers++;
+    }
+    e->count += n;
 }
 
 void app_stats_complete(struct app_stats *st, sim_time_t issued, sim_time_t now, uint32_t server)
@@ -46,10 +73,7 @@ void app_stats_bytes_in(struct app_stats *st, sim_time_t now, uint64_t n)
 
 uint64_t app_stats_server_count(const struct app_stats *st, uint32_t id)
 {
-    for (int i = 0; i < st->nservers; i++)
-        if (st->servers[i].id == id)
-            return st->servers[i].count;
-    return 0;
+    return st->servers ? server_slot(st->servers, st->server_slots, id)->count : 0;
 }
 
 double app_stats_goodput_bps(const struct app_stats *st, sim_time_t now)
@@ -77,9 +101,8 @@ void app_stats_merge(struct app_stats *into, const struct app_stats *from)
     into->win_completed += from->win_completed;
     into->win_bytes += from->win_bytes;
     hist_merge(&into->latency, &from->latency);
-    for (int i = 0; i < from->nservers; i++)
+    for (uint32_t i = 0; i < from->server_slots; i++)
         count_server(into, from->servers[i].id, from->servers[i].count);
-    into->servers_other += from->servers_other;
 }
 
 int app_stats_add_series(const struct app_stats *st, struct timeseries *ts, const char *prefix)

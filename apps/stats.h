@@ -2,7 +2,8 @@
  * What a workload measured on one client host: requests issued, completed
  * and failed (by cause), connections opened, bytes both ways and bytes that
  * failed the end-to-end check, latency in a log-linear histogram, which
- * server answered (by the id in its response header), and the same within a
+ * server answered (by the id in its response header, any number of
+ * servers), and the same within a
  * measurement window [win_start, win_stop) that leaves out the warm-up, for
  * goodput. Counters are plain fields to read directly.
  */
@@ -15,14 +16,12 @@
 #include "engine/simtime.h"
 #include "engine/timeseries.h"
 
-#define APP_MAX_SERVERS 64
-
 enum app_fail { APP_FAIL_REFUSED, APP_FAIL_RESET, APP_FAIL_TIMEOUT, APP_FAIL_LOCAL,
                 APP_FAIL_BAD, APP_FAILS };
 
 struct app_server_count {
     uint32_t id;               /* as the server sent it (e.g. its address) */
-    uint64_t count;
+    uint64_t count;            /* 0: a free slot */
 };
 
 struct app_stats {
@@ -38,13 +37,17 @@ struct app_stats {
     uint64_t late;                    /* UDP answers to requests already given up or unknown */
     uint64_t win_completed, win_bytes;   /* within the window */
     struct histogram latency;         /* ns, completions within the window */
-    struct app_server_count servers[APP_MAX_SERVERS];
-    int nservers;
-    uint64_t servers_other;           /* answers from servers beyond the table */
+    /* answers per server: a hash table of server_slots (a power of two,
+     * at most half used; NULL until the first answer), any number of
+     * servers; freed by app_stats_free */
+    struct app_server_count *servers;
+    uint32_t nservers, server_slots;
 };
 
 /* Window [start, stop); stop SIM_NEVER for open-ended. */
 void app_stats_init(struct app_stats *st, sim_time_t win_start, sim_time_t win_stop);
+/* The per-server table's memory (a copy of st shares it: free one only). */
+void app_stats_free(struct app_stats *st);
 static inline int app_stats_in_window(const struct app_stats *st, sim_time_t t)
 {
     return t >= st->win_start && t < st->win_stop;

@@ -161,6 +161,7 @@ void udprr_client_free(struct udprr_client *c)
     }
     udp_close(c->sock);
     free(c->buf);
+    app_stats_free(&c->stats);
     free(c);
 }
 

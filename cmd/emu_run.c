@@ -49,12 +49,14 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
         return NULL;
     }
     *code = CMD_FAILED;
-    char self[PATH_MAX], rel[160], pcap_dir[700], value[64];
+    char self[PATH_MAX], rel[160], pcap_dir[700], value[SCN_MAX_DIMS][96];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     self[n > 0 ? n : 0] = '\0';
     snprintf(rel, sizeof rel, "pcap-emu/%s", scn_mode_name(run->mode));
-    if (sc->sweep_param[0])
-        snprintf(rel + strlen(rel), sizeof rel - strlen(rel), "/%s-%g", sc->sweep_param, run->sweep_value);
+    char values[128];
+    scn_run_folder(sc, run, values, sizeof values);
+    if (values[0])
+        snprintf(rel + strlen(rel), sizeof rel - strlen(rel), "/%s", values);
     snprintf(pcap_dir, sizeof pcap_dir, "%s/%s", dir, rel);
     if (a->pcap && scn_mkdirs(pcap_dir) < 0) {
         snprintf(err, errlen, "%.300s: %s", pcap_dir, strerror(errno));
@@ -64,9 +66,12 @@ static json_t *run_one(struct scenario *sc, const struct scn_run *run, const str
     /* the director reloads this very run: the sweep value pinned */
     struct cmd_args one = *a;
     one.pcap_dir = a->pcap ? pcap_dir : NULL;
-    snprintf(value, sizeof value, "%s=%.17g", sc->sweep_param, run->sweep_value);
-    if (sc->sweep_param[0])
-        one.sets[one.nsets++] = value;
+    for (int d = 0; d < sc->nsweep; d++) {
+        char v[64];
+        scn_value_text(&run->sweep[d], v, sizeof v);
+        snprintf(value[d], sizeof value[d], "%s=%s", sc->sweep[d].param, v);
+        one.sets[one.nsets++] = value[d];
+    }
     struct cmd_emu_director_argv dargs;
     cmd_emu_director_args(&one, true, run->mode, &dargs);
     struct emu_run_opts o = { .tag = tag, .self = self, .director_argv = dargs.argv, .dir = dir,
@@ -104,8 +109,9 @@ int cmd_emu_run(int argc, char **argv, FILE *out, FILE *err)
     json_t *list = json_array();
     for (int i = 0; i < nruns && rc == CMD_OK; i++) {
         fprintf(out, "emulated run %d/%d: %s", i + 1, nruns, scn_mode_name(sw.runs[i].mode));
-        if (sc->sweep_param[0])
-            fprintf(out, " %s=%g", sc->sweep_param, sw.runs[i].sweep_value);
+        char values[160];
+        scn_run_label(sc, &sw.runs[i], " ", values, sizeof values);
+        fprintf(out, "%s%s", values[0] ? " " : "", values);
         fprintf(out, " (tag %s)\n", tag);
         fflush(out);
         json_t *rec = run_one(sc, &sw.runs[i], &a, dir, tag, &rc, msg, sizeof msg);

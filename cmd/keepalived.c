@@ -37,11 +37,9 @@ int cmd_runs_check(struct scenario *sc, const struct scn_run *runs, int nruns, c
     print_warnings(notes, who, err);
     if (rc == 0)
         return CMD_OK;
-    if (sc->sweep_param[0])
-        fprintf(err, "%s: %s %s=%g: %s\n", who, scn_mode_name(runs[bad].mode), sc->sweep_param,
-                runs[bad].sweep_value, msg);
-    else
-        fprintf(err, "%s: %s: %s\n", who, scn_mode_name(runs[bad].mode), msg);
+    char values[160];
+    scn_run_label(sc, &runs[bad], " ", values, sizeof values);
+    fprintf(err, "%s: %s%s%s: %s\n", who, scn_mode_name(runs[bad].mode), values[0] ? " " : "", values, msg);
     return CMD_USAGE;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
@@ -31,16 +32,19 @@ static void usage(FILE *f)
                "                  [--out DIR] [--pcap] [--jobs N] [--quiet] [--plan [--json] | --only K[,K-L...]]\n"
                "  Simulates every run of the scenario (each mode it compares, each value of its\n"
                "  sweep) and writes DIR/results.json (default DIR: out/<scenario name>), CSV files,\n"
-               "  summary.md and index.html.\n"
+               "  summary.md and index.html, then prints a table of the runs and the full path of\n"
+               "  index.html. Runs: each mode, then the swept parameters in name order, the last\n"
+               "  varying fastest (their cross product).\n"
                "  --mode    only these of the scenario's modes (nat, tun, dr, fullnat)\n"
-               "  --set     override a scenario parameter, or duration, warmup or seed\n"
+               "  --set     override a scenario parameter, or duration, warmup or seed; on a\n"
+               "            swept parameter one value ends its sweep, V1,V2,... replaces it\n"
                "  --seed    the same as --set seed=N: same scenario and seed, same results\n"
-               "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>]/<node>-<iface>.pcap\n"
+               "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>[_...]]/<node>-<iface>.pcap\n"
                "            (DIR/pcap/ of an earlier run is removed first, with or without --pcap)\n"
                "  --jobs    runs simulated at once (default: the CPUs online); the results\n"
                "            do not depend on it\n"
-               "  --quiet   no progress on stderr\n"
-               "  --plan    list the runs, one a line (index, mode, swept value, seed), or\n"
+               "  --quiet   no progress on stderr, no table of the runs\n"
+               "  --plan    list the runs, one a line (index, mode, swept values, seed), or\n"
                "            with --json as JSON; runs nothing\n"
                "  --only    run just these runs (indexes from --plan) into DIR/runs/, with\n"
                "            the plan in DIR/plan.json: a part for 'lvslab merge' (docs/cluster.md)\n"
@@ -49,15 +53,14 @@ static void usage(FILE *f)
 
 static void run_label(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
 {
-    if (sc->sweep_param[0])
-        snprintf(out, len, "%s %s=%g", scn_mode_name(run->mode), sc->sweep_param, run->sweep_value);
-    else
-        snprintf(out, len, "%s", scn_mode_name(run->mode));
+    char values[160];
+    scn_run_label(sc, run, " ", values, sizeof values);
+    snprintf(out, len, "%s%s%s", scn_mode_name(run->mode), values[0] ? " " : "", values);
 }
 
 struct run_slot {
     struct scn_run run;
-    char label[96], rel[160], pcap_dir[700], file[700];
+    char label[192], rel[160], pcap_dir[700], file[700];
     pid_t pid;
 };
 
@@ -66,11 +69,9 @@ static void plan_slot(const struct scenario *sc, const struct scn_run *run, cons
 {
     slot->run = *run;
     run_label(sc, run, slot->label, sizeof slot->label);
-    if (sc->sweep_param[0])
-        snprintf(slot->rel, sizeof slot->rel, "pcap/%s/%s-%g", scn_mode_name(run->mode), sc->sweep_param,
-                 run->sweep_value);
-    else
-        snprintf(slot->rel, sizeof slot->rel, "pcap/%s", scn_mode_name(run->mode));
+    char values[128];
+    scn_run_folder(sc, run, values, sizeof values);
+    snprintf(slot->rel, sizeof slot->rel, "pcap/%s%s%s", scn_mode_name(run->mode), values[0] ? "/" : "", values);
     snprintf(slot->pcap_dir, sizeof slot->pcap_dir, "%s/%s", dir, slot->rel);
     snprintf(slot->file, sizeof slot->file, "%s/.run-%d.json", dir, i);
 }
@@ -244,6 +245,50 @@ static int run_all(struct scenario *sc, const struct scn_run *runs, int nruns, c
     return rc;
 }
 
+/* A number of a record as a table cell, "-" when null. */
+static void cell(FILE *out, const json_t *v, const char *fmt, int width)
+{
+    if (json_is_number(v))
+        fprintf(out, fmt, width, json_number_value(v));
+    else
+        fprintf(out, "%*s", width, "-");
+}
+
+/* The runs as a compact table on out: what each measured, at a glance. */
+static void print_runs(json_t *list, FILE *out)
+{
+    fprintf(out, "%-40s %10s %10s %9s %10s %8s %9s %-16s\n", "run", "Mbit/s", "bound", "req/s", "p99 ms",
+            "failed", "in flight", "limited by");
+    size_t i;
+    json_t *r;
+    json_array_foreach(list, i, r) {
+        char label[192], values[160];
+        values[0] = '\0';
+        size_t used = 0;
+        const char *param;
+        json_t *v;
+        json_object_foreach(json_object_get(r, "sweep"), param, v) {
+            if (json_is_string(v))
+                used += (size_t)snprintf(values + used, sizeof values - used, " %s=%s", param, json_string_value(v));
+            else
+                used += (size_t)snprintf(values + used, sizeof values - used, " %s=%g", param, json_number_value(v));
+            if (used >= sizeof values)
+                break;
+        }
+        snprintf(label, sizeof label, "%s%s", json_string_value(json_object_get(r, "mode")), values);
+        json_t *req = json_object_get(r, "requests");
+        fprintf(out, "%-40s", label);
+        cell(out, json_object_get(r, "goodput_mbps"), " %*.1f", 10);
+        cell(out, json_object_get(json_object_get(r, "bound"), "goodput_mbps"), " %*.1f", 10);
+        cell(out, json_object_get(r, "requests_per_s"), " %*.0f", 9);
+        cell(out, json_object_get(json_object_get(r, "latency_ms"), "p99"), " %*.3f", 10);
+        cell(out, json_object_get(req, "failed"), " %*.0f", 8);
+        cell(out, json_object_get(req, "in_flight"), " %*.0f", 9);
+        const char *by = json_string_value(json_object_get(json_object_get(r, "bound"), "limited_by"));
+        fprintf(out, " %s\n", by ? by : "-");
+    }
+}
+
 /* The runs' records into DIR/results.json and the report, or into the part
  * folder of --only; CMD_OK or CMD_FAILED. */
 static int write_out(const char *dir, const struct scenario *sc, const struct cmd_args *a, const json_t *plan,
@@ -266,9 +311,15 @@ static int write_out(const char *dir, const struct scenario *sc, const struct cm
         return CMD_FAILED;
     }
     if (!a->quiet) {
+        print_runs(list, out);
         fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
         if (kept)
             fprintf(out, "kept the %zu emulated runs already in %s/results.json\n", kept, dir);
+        char full[PATH_MAX], index_html[PATH_MAX + 16];
+        if (realpath(dir, full)) {
+            snprintf(index_html, sizeof index_html, "%s/index.html", full);
+            fprintf(out, "report: %s\n", index_html);
+        }
     }
     return CMD_OK;
 }

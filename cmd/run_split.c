@@ -42,7 +42,10 @@ void cmd_run_print_plan(const json_t *plan, bool json, FILE *out)
         const char *param;
         json_t *value;
         json_object_foreach(json_object_get(run, "sweep"), param, value)
-            fprintf(out, " %s=%.17g", param, json_real_value(value));
+            if (json_is_string(value))
+                fprintf(out, " %s=%s", param, json_string_value(value));
+            else
+                fprintf(out, " %s=%.17g", param, json_real_value(value));
         fprintf(out, " seed=%llu\n", (unsigned long long)json_integer_value(json_object_get(plan, "seed")));
     }
 }

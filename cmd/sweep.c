@@ -20,7 +20,7 @@ int cmd_sweep_load(struct cmd_sweep *s, const struct cmd_args *a, const char *cm
         return -1;
     }
     for (int i = 0, j = 0; i < s->total && j < s->n; i++)     /* --mode keeps the order */
-        if (all[i].mode == s->runs[j].mode && all[i].sweep_value == s->runs[j].sweep_value)
+        if (scn_run_same(&s->sc, &all[i], &s->runs[j]))
             s->index[j++] = i;
     snprintf(s->dir, sizeof s->dir, "%s%s", a->out ? a->out : "out/", a->out ? "" : s->sc.name);
     return 0;

@@ -147,6 +147,11 @@ int emu_director_check_ifaces(const struct scn_topo *t, int index, const struct 
                               size_t errlen)
 {
     const struct scn_node *node = &t->nodes[t->directors[index].node];
+    if (node->nifs > SCN_MAX_IFS) {
+        snprintf(err, errlen, "%s: the emulated director takes at most %d interfaces, not %d", node->name,
+                 SCN_MAX_IFS, node->nifs);
+        return -1;
+    }
     for (int k = 0; k < o->nifaces; k++) {
         const struct emu_director_iface *e = &o->ifaces[k];
         bool linked = false;

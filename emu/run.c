@@ -17,6 +17,7 @@
 #include "emu/run_observe.h"
 #include "emu/world.h"
 #include "scenario/bound.h"
+#include "scenario/plan.h"
 #include "scenario/results.h"
 
 /* Every real server's http.server says it is serving (bounded: 10 s). */
@@ -129,16 +130,14 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
     double jain;
     if (servers(w, l, before, after, &srv, &jain, err, errlen) < 0)
         return NULL;
-    json_t *sweep = json_object();
-    if (sc->sweep_param[0])
-        json_object_set_new(sweep, sc->sweep_param, json_real(run->sweep_value));
+    json_t *sweep = scn_run_sweep_json(sc, run);
     /* one core per director process */
     double cpu = (after->cpu_s - before->cpu_s) / secs / w->topo->ndirectors;
     json_t *director = json_pack("{s:f, s:f, s:f, s:n, s:n}",
                                  "pkts_per_s", (double)(after->pkts - before->pkts) / secs,
                                  "mbps", (double)(after->bytes - before->bytes) * 8 / secs / 1e6,
                                  "cpu_util", cpu, "conns_max", "nic_util");
-    return json_pack(
+    json_t *rec = json_pack(
         "{s:s, s:s, s:o, s:f, s:f, s:f, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:[], s:o, s:[], s:n, s:o}",
         "mode", scn_mode_name(run->mode), "world", "emu", "sweep", sweep, "duration_s", secs,
         "goodput_mbps", (double)t->body_bytes * 8 / secs / 1e6, "requests_per_s", (double)t->completed / secs,
@@ -146,6 +145,8 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "latency_ms", scn_latency_json(&t->latency), "servers", srv,
         "jain", jain > 0 ? json_real(jain) : json_null(), "director", director, "links",
         "bound", scn_bound(w->topo, run->mode, sc->seed), "events", "timeseries", "pcaps", pcaps);
+    json_object_set_new(rec, "params", scn_run_params_json(sc, run));
+    return rec;
 }
 
 /* The director's pcaps of this run, relative to the results directory. */

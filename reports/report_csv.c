@@ -26,42 +26,33 @@ static void cstr(FILE *f, const char *s)
 
 static void cnum(FILE *f, double v) { fputc(',', f); report_fnum(f, v, ""); }
 
-static FILE *open_in(const char *dir, const char *name, char *err, size_t errlen)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return f;
-}
+#define open_in report_file_open
+#define close_file report_file_close
 
-static int close_file(FILE *f, const char *dir, const char *name, char *err, size_t errlen)
-{
-    if (ferror(f) | fclose(f)) {
-        snprintf(err, errlen, "%s/%s: write failed", dir, name);
-        return -1;
-    }
-    return 0;
-}
-
-/* The sweep columns: the scenario's sweep parameter, if any. */
+/* The sweep columns: one per swept parameter, in the order of the runs. */
 static void run_key(FILE *f, json_t *root, json_t *run, size_t idx)
 {
     fprintf(f, "%zu,", idx);
     cstr(f, report_str(run, "mode"));
     fputc(',', f);
     cstr(f, report_str(run, "world"));
-    if (report_sweep_param(root))
-        cnum(f, report_sweep_value(root, run));
+    for (size_t k = 0; k < report_sweep_nparams(root); k++) {
+        json_t *v = json_object_get(json_object_get(run, "sweep"), report_sweep_name(root, k));
+        if (json_is_string(v)) {
+            fputc(',', f);
+            cstr(f, json_string_value(v));
+        } else {
+            cnum(f, json_is_number(v) ? json_number_value(v) : NAN);
+        }
+    }
 }
 
 static void key_header(FILE *f, json_t *root)
 {
     fputs("run,mode,world", f);
-    if (report_sweep_param(root)) {
+    for (size_t k = 0; k < report_sweep_nparams(root); k++) {
         fputc(',', f);
-        cstr(f, report_sweep_param(root));
+        cstr(f, report_sweep_name(root, k));
     }
 }
 

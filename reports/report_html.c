@@ -112,6 +112,8 @@ static void comparison(FILE *f, json_t *root)
     }
     fputs("</tr></thead>\n<tbody>\n", f);
     for (const struct report_row *row = report_rows; row->label; row++) {
+        if (!report_row_shown(row, root))
+            continue;
         fputs("<tr><th>", f);
         hstr(f, row->label);
         fputs("</th>", f);
@@ -123,22 +125,28 @@ static void comparison(FILE *f, json_t *root)
         }
         fputs("</tr>\n", f);
     }
-    fputs("</tbody></table>\n<p class=\"note\">Measured: the first seven rows (saturation is "
-          "the smallest ", f);
-    hstr(f, param ? param : "sweep");
-    fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% of "
-          "an analytic bound set by the director's NIC or CPU). Fixed properties of each mode: the last five rows.</p>\n", f);
+    if (report_row_shown(report_rows, root)) {
+        fputs("</tbody></table>\n<p class=\"note\">Measured: the first seven rows (saturation is "
+              "the smallest ", f);
+        hstr(f, param);
+        fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% of "
+              "an analytic bound set by the director's NIC or CPU). Fixed properties of each mode: the last five "
+              "rows.</p>\n", f);
+    } else {
+        fputs("</tbody></table>\n<p class=\"note\">Measured: the first six rows, each from the column's "
+              "peak-goodput run. Fixed properties of each mode: the last five rows.</p>\n", f);
+    }
 }
 
 static void runs_table(FILE *f, json_t *root)
 {
     json_t *r;
     size_t i;
-    const char *param = report_sweep_param(root);
+    size_t nparams = report_sweep_nparams(root);
     fputs("<h2>Runs</h2>\n<table>\n<thead><tr><th>run</th><th>mode</th><th>world</th>", f);
-    if (param) {
+    for (size_t k = 0; k < nparams; k++) {
         fputs("<th>", f);
-        hstr(f, param);
+        hstr(f, report_sweep_name(root, k));
         fputs("</th>", f);
     }
     fputs("<th>goodput (Mbit/s)</th><th>bound (Mbit/s)</th><th>limited by</th><th>req/s</th>"
@@ -151,9 +159,11 @@ static void runs_table(FILE *f, json_t *root)
         fputs("</td><td>", f);
         hstr(f, report_str(r, "world"));
         fputs("</td>", f);
-        if (param) {
-            fputs("<td class=\"n\">", f);
-            hnum(f, report_sweep_value(root, r));
+        for (size_t k = 0; k < nparams; k++) {
+            char buf[REPORT_NUM_LEN];
+            json_t *v = json_object_get(json_object_get(r, "sweep"), report_sweep_name(root, k));
+            fputs(json_is_string(v) ? "<td>" : "<td class=\"n\">", f);
+            hstr(f, report_sweep_text(root, r, k, buf));
             fputs("</td>", f);
         }
         const char *cols[] = { "goodput_mbps", "bound.goodput_mbps", NULL, "requests_per_s",
@@ -226,13 +236,46 @@ static void events_pcaps(FILE *f, json_t *root)
  * download-only or misconfigured scenario, or a run too short). */
 #define NO_DATA "<p class=\"nodata\">No data to plot: no run measured this (no request completed in any run).</p>"
 
-static const char *captions[REPORT_NCHARTS] = {
-    "<b>Figure 1.</b> Goodput versus the number of real servers, per mode; dashed: the analytic bound (director NIC and CPU; bounds above the plotted range are in the table).",
-    "<b>Figure 2.</b> Latency CDF per mode, at each mode's peak-goodput run.",
-    "<b>Figure 3.</b> Share of requests per real server, at each mode's peak-goodput run.",
-    "<b>Figure 4.</b> Director CPU utilisation versus the number of real servers, per mode.",
-    "<b>Figure 5.</b> Goodput over time per mode; dotted vertical lines: failure and health-check events.",
-};
+/* Chart k's caption: what it plots against what, and which series coincide. */
+static void caption(FILE *f, json_t *root, int k)
+{
+    const char *axis = report_sweep_param(root);
+    bool names = report_sweep_nparams(root) && !axis;
+    char against[160];
+    if (names)
+        snprintf(against, sizeof against, "for each combination of the swept values, a bar per mode");
+    else if (!axis || !strcmp(axis, "servers"))
+        snprintf(against, sizeof against, "versus the number of real servers, a series per mode%s",
+                 report_sweep_nparams(root) > 1 ? " and value of the other swept parameters" : "");
+    else
+        snprintf(against, sizeof against, "versus %s, a series per mode%s", axis,
+                 report_sweep_nparams(root) > 1 ? " and value of the other swept parameters" : "");
+    fprintf(f, "<b>Figure %d.</b> ", k + 1);
+    switch (k) {
+    case 0:
+        fputs("Goodput ", f);
+        hstr(f, against);
+        fputs(names ? "." : "; dashed: the analytic bound (director NIC and CPU; bounds above the plotted range "
+                            "are in the table).", f);
+        break;
+    case 1: fputs("Latency CDF of every run, each line named after its run.", f); break;
+    case 2: fputs("Share of requests per real server (servers in order) in every run, each line named after its "
+                  "run.", f); break;
+    case 3:
+        fputs("Director CPU utilisation ", f);
+        hstr(f, against);
+        fputc('.', f);
+        break;
+    case 4: fputs("Goodput over time in every run, each line named after its run; dotted vertical lines: failure "
+                  "and health-check events.", f); break;
+    }
+    char same[1024];
+    if (report_coinciding(root, k, same, sizeof same)) {
+        fputs(" Coinciding (drawn on top of each other, told apart by their markers and dashes): ", f);
+        hstr(f, same);
+        fputc('.', f);
+    }
+}
 
 int report_html(json_t *root, const char *dir, char *err, size_t errlen)
 {
@@ -261,13 +304,9 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         if (!svg[k])
             goto out;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/index.html", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *f = report_file_open(dir, "index.html", err, errlen);
+    if (!f)
         goto out;
-    }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>lvslab: ", f);
     hstr(f, report_str(root, "scenario.name"));
@@ -294,17 +333,17 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
           "<a href=\"timeseries.csv\">timeseries.csv</a>, <a href=\"events.csv\">events.csv</a>.</p>\n", f);
     comparison(f, root);
     fputs("<h2>Charts</h2>\n", f);
-    for (int k = 0; k < REPORT_NCHARTS; k++)
-        fprintf(f, "<figure id=\"fig%d\">\n%s\n<figcaption>%s</figcaption>\n</figure>\n",
-                k + 1, svg[k], captions[k]);
+    for (int k = 0; k < REPORT_NCHARTS; k++) {
+        fprintf(f, "<figure id=\"fig%d\">\n%s\n<figcaption>", k + 1, svg[k]);
+        caption(f, root, k);
+        fputs("</figcaption>\n</figure>\n", f);
+    }
     runs_table(f, root);
     report_cpu_table(f, root, true);
     events_pcaps(f, root);
     fputs("</body>\n</html>\n", f);
-    if (ferror(f) | fclose(f)) {
-        snprintf(err, errlen, "%s: write failed", path);
+    if (report_file_close(f, dir, "index.html", err, errlen) < 0)
         goto out;
-    }
     rc = 0;
 out:
     for (int k = 0; k < REPORT_NCHARTS; k++)

@@ -14,13 +14,24 @@ int report_validate(json_t *root, char *err, size_t errlen);
 double report_num(json_t *o, const char *path);
 /* String at a dotted path, or NULL when null. */
 const char *report_str(json_t *o, const char *path);
-/* The sweep value of run for the scenario's sweep parameter, NAN if none. */
-double report_sweep_value(json_t *root, json_t *run);
+/* The sweep (report_sweep.c): its parameters, in the order of the runs;
+ * the chart axis (the swept numeric parameter, servers among several;
+ * NULL when none is numeric) and a run's value on it (NAN if none). */
+size_t report_sweep_nparams(json_t *root);
+const char *report_sweep_name(json_t *root, size_t k);
 const char *report_sweep_param(json_t *root);
+double report_sweep_value(json_t *root, json_t *run);
+/* The run's value of parameter k as text (a name, or a number into buf). */
+const char *report_sweep_text(json_t *root, json_t *run, size_t k, char *buf);
+/* "sched=rr": the run's values of the swept parameters other than the axis. */
+void report_run_others(json_t *root, json_t *run, char *out, size_t len);
+/* The run as captions name it: "nat sched=rr servers=30", " (emu)" after an emulated one. */
+void report_run_name(json_t *root, json_t *run, char *out, size_t len);
 
 /* The series the charts and the comparison show: each mode of the
  * scenario that has simulated runs ("nat"), then each that has emulated
- * runs ("nat (emu)"). report_series_annotate() computes them once, after
+ * runs ("nat (emu)"); with the values of the swept parameters other than
+ * the axis after the mode ("nat sched=rr", a series per value). report_series_annotate() computes them once, after
  * validation; report_series() is that array (borrowed). */
 void report_series_annotate(json_t *root);
 json_t *report_series(json_t *root);
@@ -43,6 +54,11 @@ void report_fpct(FILE *f, double v);
  * split (report_cpu.c), in HTML or Markdown; nothing when none has. */
 void report_cpu_table(FILE *f, json_t *root, bool html);
 
+/* An output file DIR/NAME, written as DIR/.NAME.tmp and renamed when
+ * closed whole (report_file.c); NULL or -1 with err set. */
+FILE *report_file_open(const char *dir, const char *name, char *err, size_t errlen);
+int report_file_close(FILE *f, const char *dir, const char *name, char *err, size_t errlen);
+
 /* Writers; each returns 0 or -1 with err set. */
 int report_csv(json_t *root, const char *dir, char *err, size_t errlen);
 int report_md(json_t *root, const char *dir, char *err, size_t errlen);
@@ -58,6 +74,9 @@ char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, si
  * the number of measured points it plots: 0 when there is none. */
 #define REPORT_NCHARTS 5
 char *report_chart_script(json_t *root, int k, size_t *points);
+/* The series that chart k (0 or 3) draws on top of each other, as text
+ * ("nat and fullnat; tun and dr") into out; how many such groups. */
+size_t report_coinciding(json_t *root, int chart, char *out, size_t len);
 
 /* Per-mode fixed qualitative facts (the classic LVS comparison table). */
 struct report_mode_facts {
@@ -80,8 +99,11 @@ struct report_row {
     const char *(*cell)(const struct report_row *row, json_t *root,
                         const char *series, char *buf);
     const char *field;      /* the peak run's field the cell shows */
+    bool servers_sweep;     /* shown only when the axis is the number of servers */
     size_t fact;            /* offset of the report_mode_facts string shown */
 };
 extern const struct report_row report_rows[];
+/* Is row shown for this record (a servers row only for a servers sweep)? */
+bool report_row_shown(const struct report_row *row, json_t *root);
 
 #endif

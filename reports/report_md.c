@@ -40,6 +40,8 @@ static void comparison(FILE *f, json_t *root)
     fputc('\n', f);
 
     for (const struct report_row *row = report_rows; row->label; row++) {
+        if (!report_row_shown(row, root))
+            continue;
         fputs("| ", f);
         mstr(f, row->label);
         fputs(" |", f);
@@ -51,28 +53,33 @@ static void comparison(FILE *f, json_t *root)
         }
         fputc('\n', f);
     }
-    fputs("\nMeasured: the first seven rows. Saturation is the smallest ", f);
-    mstr(f, param ? param : "sweep");
-    fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% "
-          "of an analytic bound set by the director's NIC or CPU. The last five rows are fixed properties of each mode "
-          "(docs/results-schema.md).\n\n", f);
+    if (report_row_shown(report_rows, root)) {
+        fputs("\nMeasured: the first seven rows. Saturation is the smallest ", f);
+        mstr(f, param);
+        fputs(" value at which goodput grows by at most 10% to the next sweep point, or reaches 90% "
+              "of an analytic bound set by the director's NIC or CPU. The last five rows are fixed properties of "
+              "each mode (docs/results-schema.md).\n\n", f);
+    } else {
+        fputs("\nMeasured: the first six rows, each from the column's peak-goodput run. The last five rows are "
+              "fixed properties of each mode (docs/results-schema.md).\n\n", f);
+    }
 }
 
 static void runs_table(FILE *f, json_t *root)
 {
     json_t *r;
     size_t i;
-    const char *param = report_sweep_param(root);
+    size_t nparams = report_sweep_nparams(root);
 
     fputs("## Runs\n\n| run | mode | world |", f);
-    if (param) {
+    for (size_t k = 0; k < nparams; k++) {
         fputc(' ', f);
-        mstr(f, param);
+        mstr(f, report_sweep_name(root, k));
         fputs(" |", f);
     }
     fputs(" goodput (Mbit/s) | bound (Mbit/s) | limited by | req/s | p50 (ms) | p99 (ms) | "
           "p99.9 (ms) | completed | failed | Jain | director CPU | director NIC |\n|---|---|---|", f);
-    if (param)
+    for (size_t k = 0; k < nparams; k++)
         fputs("---|", f);
     fputs("---|---|---|---|---|---|---|---|---|---|---|---|\n", f);
     json_array_foreach(json_object_get(root, "runs"), i, r) {
@@ -80,9 +87,10 @@ static void runs_table(FILE *f, json_t *root)
         mstr(f, report_str(r, "mode"));
         fputs(" | ", f);
         mstr(f, report_str(r, "world"));
-        if (param) {
+        for (size_t k = 0; k < nparams; k++) {
+            char buf[REPORT_NUM_LEN];
             fputs(" | ", f);
-            mnum(f, report_sweep_value(root, r));
+            mstr(f, report_sweep_text(root, r, k, buf));
         }
         const char *cols[] = { "goodput_mbps", "bound.goodput_mbps", NULL, "requests_per_s",
                                "latency_ms.p50", "latency_ms.p99", "latency_ms.p999",
@@ -150,13 +158,9 @@ static void events_pcaps(FILE *f, json_t *root)
 
 int report_md(json_t *root, const char *dir, char *err, size_t errlen)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/summary.md", dir);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *f = report_file_open(dir, "summary.md", err, errlen);
+    if (!f)
         return -1;
-    }
     fputs("# lvslab: ", f);
     mstr(f, report_str(root, "scenario.name"));
     fputs("\n\n", f);
@@ -179,9 +183,5 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
     runs_table(f, root);
     report_cpu_table(f, root, false);
     events_pcaps(f, root);
-    if (ferror(f) | fclose(f)) {
-        snprintf(err, errlen, "%s: write failed", path);
-        return -1;
-    }
-    return 0;
+    return report_file_close(f, dir, "summary.md", err, errlen);
 }

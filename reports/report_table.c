@@ -4,6 +4,7 @@
  * escape and lay it out. */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "reports/report_int.h"
 
@@ -57,10 +58,16 @@ static const char *fact(const struct report_row *row, json_t *root,
     return *(const char *const *)((const char *)report_mode_facts(series) + row->fact);
 }
 
+bool report_row_shown(const struct report_row *row, json_t *root)
+{
+    const char *axis = report_sweep_param(root);
+    return !row->servers_sweep || (axis && !strcmp(axis, "servers"));
+}
+
 #define FACT(name) .cell = fact, .fact = offsetof(struct report_mode_facts, name)
 
 const struct report_row report_rows[] = {
-    { .label = "Servers supported before the director saturates", .cell = saturation },
+    { .label = "Servers supported before the director saturates", .cell = saturation, .servers_sweep = true },
     { .label = "Peak goodput (Mbit/s)", .numeric = true,
       .cell = peak_num, .field = "goodput_mbps" },
     { .label = "Analytic bound at peak (Mbit/s)", .numeric = true,

@@ -31,17 +31,6 @@ const char *report_str(json_t *o, const char *path)
     return json_string_value(at(o, path));
 }
 
-const char *report_sweep_param(json_t *root)
-{
-    return report_str(root, "scenario.sweep.param");
-}
-
-double report_sweep_value(json_t *root, json_t *run)
-{
-    const char *p = report_sweep_param(root);
-    return p ? report_num(json_object_get(run, "sweep"), p) : NAN;
-}
-
 const char *report_snum(char *buf, double v, const char *missing)
 {
     if (isnan(v))

@@ -87,6 +87,19 @@ static int num_array(struct vctx *c, json_t *a, const char *path, int nullable)
     return 0;
 }
 
+/* A sweep's values: all numbers or all strings. */
+static int value_array(struct vctx *c, json_t *a, const char *path)
+{
+    size_t i;
+    json_t *v;
+    bool names = json_is_string(json_array_get(a, 0));
+    json_array_foreach(a, i, v)
+        if (names ? !json_is_string(v) : !json_is_number(v))
+            return fail(c, "%s[%zu]: expected %s like [0], got %s", path, i, names ? "string" : "number",
+                        type_name(v));
+    return 0;
+}
+
 static int check_run(struct vctx *c, json_t *run, const char *rp)
 {
     char p[160], q[200];
@@ -106,8 +119,8 @@ static int check_run(struct vctx *c, json_t *run, const char *rp)
     snprintf(p, sizeof p, "%s.sweep", rp);
     const char *k;
     json_object_foreach(o, k, v)
-        if (!json_is_number(v))
-            return fail(c, "%s.%s: expected number, got %s", p, k, type_name(v));
+        if (!json_is_number(v) && !json_is_string(v))
+            return fail(c, "%s.%s: expected number or string, got %s", p, k, type_name(v));
     if (fields(c, run, rp, V_NUM_NULL, (const char *[]){ "goodput_mbps", "requests_per_s", "jain", NULL }))
         return -1;
     if (field(c, run, rp, "requests", V_OBJ, &o))
@@ -226,8 +239,20 @@ int report_validate(json_t *root, char *err, size_t errlen)
     if (json_is_object(o)) {
         if (field(&c, o, "scenario.sweep", "param", V_STR, NULL) ||
             field(&c, o, "scenario.sweep", "values", V_ARR, &a) ||
-            num_array(&c, a, "scenario.sweep.values", 0))
+            value_array(&c, a, "scenario.sweep.values"))
             return -1;
+        json_t *params = json_object_get(o, "params");
+        if (params && !json_is_array(params))
+            return fail(&c, "scenario.sweep.params: expected array, got %s", type_name(params));
+        json_array_foreach(params, i, v) {
+            char pp[64];
+            snprintf(pp, sizeof pp, "scenario.sweep.params[%zu]", i);
+            if (field(&c, v, pp, "name", V_STR, NULL) || field(&c, v, pp, "values", V_ARR, &a))
+                return -1;
+            snprintf(pp, sizeof pp, "scenario.sweep.params[%zu].values", i);
+            if (value_array(&c, a, pp))
+                return -1;
+        }
     }
     if (field(&c, root, "", "runs", V_ARR, &a))
         return -1;

@@ -5,6 +5,7 @@
  * line, never a silent default.
  */
 #include "scenario/api.h"
+#include "scenario/sweep.h"
 
 #include <arpa/inet.h>
 #include <lauxlib.h>
@@ -229,7 +230,13 @@ static struct scn_topo *topo_of(lua_State *L, const char *fn)
     return t;
 }
 
-#define GROW(arr, n) ((arr) = xrealloc((arr), ((size_t)(n) + 1) * sizeof *(arr)), &(arr)[(n)++])
+/* The next element of arr[0..n), the array doubled whenever n reaches a
+ * power of two: a pool of thousands of servers costs no quadratic copying. */
+#define GROW(arr, n)                                                                              \
+    (((n) & ((n) - 1)) == 0 ? (void)((arr) = xrealloc((arr), ((size_t)(n) ? 2 * (size_t)(n) : 1) * \
+                                                                  sizeof *(arr)))                 \
+                            : (void)0,                                                             \
+     &(arr)[(n)++])
 
 static int node_arg(lua_State *L, struct scn_topo *t, int idx, const char *what)
 {
@@ -248,11 +255,9 @@ static int iface_of(struct scn_node *node, const char *name)
     return -1;
 }
 
-static struct scn_iface *add_iface(lua_State *L, struct scn_node *node, const char *name, int link)
+static struct scn_iface *add_iface(struct scn_node *node, const char *name, int link)
 {
-    if (node->nifs == SCN_MAX_IFS)
-        fail(L, "node \"%s\" has %d interfaces already", node->name, SCN_MAX_IFS);
-    struct scn_iface *ifc = &node->ifs[node->nifs++];
+    struct scn_iface *ifc = GROW(node->ifs, node->nifs);
     memset(ifc, 0, sizeof *ifc);
     snprintf(ifc->name, sizeof ifc->name, "%s", name);
     ifc->link = link;
@@ -326,7 +331,7 @@ static int declare_node(lua_State *L, enum scn_node_kind kind, const char *fn)
         fail(L, "%s: CPU costs need cores = N (N >= 1)", what);
     cpu_profile_opts(L, 2, what, &node->cpu);
     if (kind != SCN_SWITCH) {
-        struct scn_iface *lo = add_iface(L, node, "lo", -1);
+        struct scn_iface *lo = add_iface(node, "lo", -1);
         lo->noarp = true;
         lo->addr[0] = 0x7f000001;
         lo->prefix_len[0] = 8;
@@ -374,7 +379,7 @@ static int api_link(lua_State *L)
             snprintf(name, sizeof name, "eth%d", k++);
         while (iface_of(node, name) >= 0);
         l.iface[end] = node->nifs;
-        add_iface(L, node, name, index);
+        add_iface(node, name, index);
         lua_pushstring(L, name);
     }
     *GROW(t->links, t->nlinks) = l;
@@ -397,7 +402,7 @@ static int api_addr(lua_State *L)
     if (i < 0 && strcmp(ifname, "tunl0"))
         fail(L, "%s: node \"%s\" has no interface \"%s\"", what, node->name, ifname);
     if (i < 0) {
-        add_iface(L, node, "tunl0", -1)->noarp = true;
+        add_iface(node, "tunl0", -1)->noarp = true;
         i = node->nifs - 1;
     }
     struct scn_iface *ifc = &node->ifs[i];
@@ -832,37 +837,22 @@ static int api_scenario(lua_State *L)
     }
     lua_setfield(L, LUA_REGISTRYINDEX, REG_PARAMS);
     if (opt(L, 1, "sweep")) {
-        if (!lua_istable(L, -1))
-            fail(L, "scenario: sweep = {param = {values}}");
-        lua_pushnil(L);
-        if (!lua_next(L, -2))
-            fail(L, "scenario: sweep names no parameter");
-        const char *param = lua_tostring(L, -2);
-        if (!param || strlen(param) >= SCN_NAME_MAX || !lua_istable(L, -1))
-            fail(L, "scenario: sweep = {param = {values}}");
-        snprintf(sc->sweep_param, sizeof sc->sweep_param, "%s", param);
-        lua_Integer nv = luaL_len(L, -1);
-        if (nv < 1 || nv > SCN_MAX_SWEEP)
-            fail(L, "scenario: sweep %s lists 1 to %d values", param, SCN_MAX_SWEEP);
-        for (lua_Integer i = 1; i <= nv; i++) {
-            lua_rawgeti(L, -1, i);
-            if (lua_type(L, -1) != LUA_TNUMBER)
-                fail(L, "scenario: sweep %s[%lld] is not a number", param, (long long)i);
-            sc->sweep[sc->nsweep++] = lua_tonumber(L, -1);
-            lua_pop(L, 1);
-        }
-        lua_pop(L, 1);        /* the values; the key stays for lua_next */
-        if (lua_next(L, -2))
-            fail(L, "scenario: sweep one parameter at a time");
+        char msg[256];
+        if (scn_sweep_declare(L, -1, sc, msg, sizeof msg) < 0)
+            fail(L, "%s", msg);
         lua_pop(L, 1);
-        /* the swept parameter is a parameter too, for --set */
+        /* each swept parameter is a parameter too, for --set */
         lua_getfield(L, LUA_REGISTRYINDEX, REG_PARAMS);
-        lua_getfield(L, -1, sc->sweep_param);
-        if (lua_isnil(L, -1)) {
-            lua_pushnumber(L, sc->sweep[0]);
-            lua_setfield(L, -3, sc->sweep_param);
+        for (int d = 0; d < sc->nsweep; d++) {
+            lua_getfield(L, -1, sc->sweep[d].param);
+            bool absent = lua_isnil(L, -1);
+            lua_pop(L, 1);
+            if (absent) {
+                scn_value_push(L, &sc->sweep[d].values[0]);
+                lua_setfield(L, -2, sc->sweep[d].param);
+            }
         }
-        lua_pop(L, 2);
+        lua_pop(L, 1);
     }
     snprintf(sc->name, sizeof sc->name, "%s", name);
     return 0;

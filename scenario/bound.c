@@ -11,6 +11,7 @@
 #include "apps/udp_rr.h"
 #include "engine/dist.h"
 #include "engine/rng.h"
+#include "scenario/bound_shares.h"
 #include "scenario/paths.h"
 
 #define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
@@ -182,20 +183,18 @@ static bool is_server(const struct scn_topo *topo, int node)
     return false;
 }
 
-/* Every request's packets along their paths, client and real server taken
- * evenly: to the VIP, on to the real server (in IP-in-IP for TUN), and the
+/* Every request's packets along their paths, clients taken evenly and
+ * real server i for share[i] of the requests: to the VIP, on to the real server (in IP-in-IP for TUN), and the
  * reply back (through the director's local address for FULLNAT; NAT's
  * routes take it through the director anyway). */
 static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
-                       const struct traffic *t, double *load)
+                       const struct traffic *t, const double *shares, double *load)
 {
-    int director = topo->directors[0].node, nservers = 0;
-    for (int i = 0; i < topo->nrealservers; i++)
-        nservers += node_link(topo, topo->realservers[i].node, NULL) != NULL;
-    if (nservers == 0 || (mode == SCN_FULLNAT && topo->directors[0].nladdrs == 0))
+    int director = topo->directors[0].node;
+    if (mode == SCN_FULLNAT && topo->directors[0].nladdrs == 0)
         return false;
     double c2s = t->c2s_bytes + WIRE_OVERHEAD * t->c2s_pkts, s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
-    double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0, share = 1.0 / (w->nfrom * nservers);
+    double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0;
     for (int c = 0; c < w->nfrom; c++) {
         uint32_t client;
         if (!node_link(topo, w->from[c], &client))
@@ -203,8 +202,11 @@ static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const st
         for (int i = 0; i < topo->nrealservers; i++) {
             int rs = topo->realservers[i].node;
             uint32_t rip;
-            if (!node_link(topo, rs, &rip))
+            double share = shares[i] / w->nfrom;
+            if (share <= 0)
                 continue;
+            if (!node_link(topo, rs, &rip))
+                return false;
             bool ok = leg(topo, w->from[c], w->dst, director, share * c2s, load) &&
                       leg(topo, director, rip, rs, share * (c2s + outer), load);
             if (mode == SCN_FULLNAT)
@@ -305,26 +307,21 @@ static void director_cpu_profile(const struct scn_topo *topo, enum scn_mode mode
              "each (cost profile)", c->cores, pkts, pkts > 0 ? cost / pkts : 0);
 }
 
-/* The real servers' CPUs, each taking an even share of the requests. */
-static void server_cpus(const struct scn_topo *topo, const struct scn_workload *w, struct resource *r)
+/* The real servers' CPUs, server i taking share[i] of the requests: the
+ * first to saturate bounds them all. */
+static void server_cpus(const struct scn_topo *topo, const double *share, const double *capacity,
+                        struct resource *r)
 {
-    double slowest = INFINITY;
     int n = 0;
-    for (int i = 0; i < topo->napps; i++) {
-        const struct scn_server_app *app = &topo->apps[i];
-        const struct scn_cpu *c = &topo->nodes[app->node].cpu;
-        struct dist service;
-        char err[160];
-        if (app->port != w->dport)
-            continue;
-        n++;
-        if (c->cores > 0 && dist_parse(app->service_time, DIST_TIME, &service, err, sizeof err) == 0 &&
-            dist_mean(&service) > 0)
-            slowest = fmin(slowest, c->cores * 1e9 / dist_mean(&service));
-    }
+    r->rps = INFINITY;
+    for (int i = 0; i < topo->nrealservers; i++)
+        if (share[i] > 0) {
+            n++;
+            r->rps = fmin(r->rps, capacity[i] / share[i]);
+        }
     r->name = "servers";
-    r->rps = n * slowest;
-    snprintf(r->detail, sizeof r->detail, "the %d real servers' CPUs are busy with their service time", n);
+    snprintf(r->detail, sizeof r->detail, "the %d real servers' CPUs are busy with their service time, each "
+             "with its share of the requests", n);
 }
 
 json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed)
@@ -339,8 +336,16 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
             return none;
     struct traffic t;
     double *load = calloc(2 * (size_t)topo->nlinks + 1, sizeof *load);
-    if (!average_traffic(w, mode, first->mtu, seed, &t) || !load_paths(topo, mode, w, &t, load)) {
-        free(load);
+    double *share = calloc((size_t)topo->nrealservers + 1, sizeof *share);
+    double *capacity = calloc((size_t)topo->nrealservers + 1, sizeof *capacity);
+    char why[200];
+    if (scn_bound_shares(topo, w->dport, share, capacity, why, sizeof why) < 0) {
+        free(load), free(share), free(capacity);
+        json_decref(none);
+        return json_pack("{s:n, s:n, s:s}", "goodput_mbps", "limited_by", "detail", why);
+    }
+    if (!average_traffic(w, mode, first->mtu, seed, &t) || !load_paths(topo, mode, w, &t, share, load)) {
+        free(load), free(share), free(capacity);
         return none;
     }
     struct resource res[4] = { 0 };
@@ -350,7 +355,8 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
         director_cpu_profile(topo, mode, w, &t, &res[n++]);
     else
         director_cpu(topo, mode, &t, &res[n++]);
-    server_cpus(topo, w, &res[n++]);
+    server_cpus(topo, share, capacity, &res[n++]);
+    free(share), free(capacity);
     if (w->kind == SCN_LOAD_HTTP_OPEN || w->kind == SCN_LOAD_UDP) {
         double rate = 0;
         for (int i = 0; i < topo->nworkloads; i++)

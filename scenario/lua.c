@@ -18,6 +18,7 @@
 #include "engine/units.h"
 #include "engine/xalloc.h"
 #include "scenario/api.h"
+#include "scenario/sweep.h"
 
 /* Libraries a scenario may use: nothing that touches files or processes. */
 static void open_safe_libs(lua_State *L)
@@ -147,6 +148,19 @@ static int apply_override(struct scenario *sc, const char *kv, char *err, size_t
         sc->seed = seed;
         return 0;
     }
+    int dim = scn_sweep_dim(sc, key);
+    if (dim >= 0) {   /* a swept parameter: one value ends its sweep, a list replaces it */
+        char verr[200];
+        if (scn_sweep_set(sc, dim, value, verr, sizeof verr) < 0) {
+            snprintf(err, errlen, "--set %s: %s", kv, verr);
+            return -1;
+        }
+        lua_getfield(L, LUA_REGISTRYINDEX, "lvslab.params");
+        scn_value_push(L, &sc->sweep[dim].values[0]);
+        lua_setfield(L, -2, key);
+        lua_pop(L, 1);
+        return 0;
+    }
     lua_getfield(L, LUA_REGISTRYINDEX, "lvslab.params");
     lua_getfield(L, -1, key);
     int type = lua_type(L, -1);
@@ -180,10 +194,6 @@ static int apply_override(struct scenario *sc, const char *kv, char *err, size_t
     }
     lua_setfield(L, -2, key);
     lua_pop(L, 1);
-    if (!strcmp(key, sc->sweep_param)) {  /* a fixed value ends the sweep */
-        sc->sweep[0] = strtod(value, NULL);
-        sc->nsweep = 1;
-    }
     return 0;
 }
 
@@ -230,6 +240,12 @@ int scenario_load(struct scenario *sc, const char *path, const char *const *over
             scenario_free(sc);
             return -1;
         }
+    if (scenario_runs(sc, NULL, 0) > SCN_MAX_RUNS) {
+        snprintf(err, errlen, "%s: the modes and the sweep make %d runs; at most %d", path,
+                 scenario_runs(sc, NULL, 0), SCN_MAX_RUNS);
+        scenario_free(sc);
+        return -1;
+    }
     return 0;
 }
 
@@ -240,18 +256,6 @@ void scenario_free(struct scenario *sc)
     sc->L = NULL;
 }
 
-int scenario_runs(const struct scenario *sc, struct scn_run *runs, int max)
-{
-    int n = 0;
-    int nsweep = sc->nsweep ? sc->nsweep : 1;
-    for (int m = 0; m < sc->nmodes; m++)
-        for (int i = 0; i < nsweep; i++)
-            if (n < max)
-                runs[n++] = (struct scn_run){ .mode = sc->modes[m],
-                                              .sweep_value = sc->nsweep ? sc->sweep[i] : NAN };
-    return n;
-}
-
 int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_topo *topo,
                    char *err, size_t errlen)
 {
@@ -260,7 +264,7 @@ int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_to
     scn_api_begin(L, topo);
 
     lua_getglobal(L, "build");
-    lua_newtable(L);                          /* run = copy of params + mode, seed, sweep */
+    lua_newtable(L);       /* run = copy of params + mode, seed, the swept values, duration, warmup */
     lua_getfield(L, LUA_REGISTRYINDEX, "lvslab.params");
     lua_pushnil(L);
     while (lua_next(L, -2)) {
@@ -273,14 +277,14 @@ int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_to
     lua_setfield(L, -2, "mode");
     lua_pushinteger(L, (lua_Integer)sc->seed);
     lua_setfield(L, -2, "seed");
-    if (sc->sweep_param[0] && sc->nsweep) {
-        double v = run->sweep_value;
-        if (v == floor(v))
-            lua_pushinteger(L, (lua_Integer)v);
-        else
-            lua_pushnumber(L, v);
-        lua_setfield(L, -2, sc->sweep_param);
+    for (int d = 0; d < sc->nsweep; d++) {
+        scn_value_push(L, &run->sweep[d]);
+        lua_setfield(L, -2, sc->sweep[d].param);
     }
+    lua_pushnumber(L, sim_time_to_s(sc->duration));   /* measured seconds, after the warm-up */
+    lua_setfield(L, -2, "duration");
+    lua_pushnumber(L, sim_time_to_s(sc->warmup));
+    lua_setfield(L, -2, "warmup");
     int rc = call_protected(L, 1, err, errlen);
     scn_api_end(L);
     if (rc == 0)

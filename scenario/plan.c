@@ -29,13 +29,20 @@ json_t *scn_plan_params(const struct scenario *sc)
     return params;
 }
 
+json_t *scn_run_params_json(const struct scenario *sc, const struct scn_run *run)
+{
+    json_t *params = scn_plan_params(sc);
+    for (int d = 0; d < sc->nsweep; d++)
+        json_object_set_new(params, sc->sweep[d].param, scn_value_json(&run->sweep[d]));
+    json_object_set_new(params, "duration_s", json_real(sim_time_to_s(sc->duration)));
+    return params;
+}
+
 json_t *scn_plan_json(const struct scenario *sc, const struct scn_run *runs, const int *index, int n)
 {
     json_t *list = json_array();
     for (int i = 0; i < n; i++) {
-        json_t *sweep = json_object();
-        if (sc->sweep_param[0])
-            json_object_set_new(sweep, sc->sweep_param, json_real(runs[i].sweep_value));
+        json_t *sweep = scn_run_sweep_json(sc, &runs[i]);
         json_array_append_new(list, json_pack("{s:i, s:s, s:o}", "index", index[i], "mode",
                                               scn_mode_name(runs[i].mode), "sweep", sweep));
     }

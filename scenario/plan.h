@@ -22,6 +22,10 @@ json_t *scn_plan_json(const struct scenario *sc, const struct scn_run *runs, con
 /* The scenario's parameters after --set, by name (warmup_s among them). */
 json_t *scn_plan_params(const struct scenario *sc);
 
+/* Every parameter of one run: scn_plan_params with the run's swept
+ * values, and duration_s (results.json's runs[].params). */
+json_t *scn_run_params_json(const struct scenario *sc, const struct scn_run *run);
+
 /* Does b belong to the same sweep as a? NULL if so, or which of version,
  * scenario, seed, parameters or runs differ (a sentence, into buf). */
 const char *scn_plan_differs(const json_t *a, const json_t *b, char *buf, size_t len);

@@ -83,17 +83,36 @@ json_t *scn_latency_json(const struct histogram *h)
                      "p999", (double)hist_percentile(h, 99.9) / 1e6, "cdf", cdf);
 }
 
+json_t *scn_value_json(const struct scn_value *v)
+{
+    return v->is_string ? json_string(v->str) : json_real(v->num);
+}
+
+json_t *scn_run_sweep_json(const struct scenario *sc, const struct scn_run *run)
+{
+    json_t *sweep = json_object();
+    for (int d = 0; d < sc->nsweep; d++)
+        json_object_set_new(sweep, sc->sweep[d].param, scn_value_json(&run->sweep[d]));
+    return sweep;
+}
+
 json_t *scn_results_scenario(const struct scenario *sc)
 {
     json_t *modes = json_array();
     for (int m = 0; m < sc->nmodes; m++)
         json_array_append_new(modes, json_string(scn_mode_name(sc->modes[m])));
     json_t *sweep = json_null();
-    if (sc->sweep_param[0]) {
-        json_t *values = json_array();
-        for (int i = 0; i < sc->nsweep; i++)
-            json_array_append_new(values, json_real(sc->sweep[i]));
-        sweep = json_pack("{s:s, s:o}", "param", sc->sweep_param, "values", values);
+    if (sc->nsweep) {
+        json_t *params = json_array();
+        for (int d = 0; d < sc->nsweep; d++) {
+            json_t *values = json_array();
+            for (int i = 0; i < sc->sweep[d].nvalues; i++)
+                json_array_append_new(values, scn_value_json(&sc->sweep[d].values[i]));
+            json_array_append_new(params, json_pack("{s:s, s:o}", "name", sc->sweep[d].param, "values", values));
+        }
+        json_t *first = json_array_get(params, 0);
+        sweep = json_pack("{s:O, s:O, s:o}", "param", json_object_get(first, "name"), "values",
+                          json_object_get(first, "values"), "params", params);
     }
     return json_pack("{s:s, s:s, s:o, s:o, s:f, s:o, s:o}", "name", sc->name, "file", sc->file,
                      "description", sc->description[0] ? json_string(sc->description) : json_null(),

@@ -38,6 +38,11 @@ json_t *scn_latency_json(const struct histogram *h);
 int scn_results_write(const char *dir, const struct scenario *sc, const char *world, json_t *records,
                       size_t *kept, char *err, size_t errlen);
 
+/* A swept value as JSON: a number or a string. */
+json_t *scn_value_json(const struct scn_value *v);
+/* A run's "sweep" object: {"sched": "rr", "servers": 30}; {} without a sweep. */
+json_t *scn_run_sweep_json(const struct scenario *sc, const struct scn_run *run);
+
 /* The scenario object of results.json, every mode of the scenario listed
  * (the writer keeps those of the document's runs). */
 json_t *scn_results_scenario(const struct scenario *sc);

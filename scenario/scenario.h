@@ -20,14 +20,15 @@
 #define SCN_NAME_MAX 32
 #define SCN_WHERE_MAX 96
 #define SCN_IF_NAME_MAX 16
-#define SCN_MAX_IFS 64        /* a switch has one per port */
+#define SCN_MAX_IFS 64        /* interfaces of the emulated director (a node in the simulator has any number) */
 #define SCN_MAX_ADDRS 4
 #define SCN_MAX_ROUTES 16
-#define SCN_MAX_SWEEP 32
+#define SCN_MAX_SWEEP 32       /* values of one swept parameter */
+#define SCN_MAX_DIMS 4         /* parameters swept at once */
 #define SCN_LINE_MAX 256
 
 enum scn_mode { SCN_NAT, SCN_TUN, SCN_DR, SCN_FULLNAT, SCN_MODES };
-#define SCN_MAX_RUNS (SCN_MODES * SCN_MAX_SWEEP)
+#define SCN_MAX_RUNS 1024      /* modes times the sweep's cross product */
 
 const char *scn_mode_name(enum scn_mode m);
 /* -1 when the name is not one of nat, tun, dr, fullnat. */
@@ -82,7 +83,7 @@ struct scn_node {
     enum scn_node_kind kind;
     struct scn_where where;
     struct scn_cpu cpu;
-    struct scn_iface ifs[SCN_MAX_IFS];
+    struct scn_iface *ifs;     /* a switch has one per port */
     int nifs;
     struct scn_route routes[SCN_MAX_ROUTES];
     int nroutes;
@@ -195,10 +196,26 @@ struct scn_topo {
     int nevents;
 };
 
-/* One run: a mode and a value of the swept parameter. */
+/* A swept parameter's value: a number, or a name (letters, digits, '.',
+ * '_', '-': it becomes part of a folder name). */
+struct scn_value {
+    bool is_string;
+    double num;
+    char str[SCN_NAME_MAX];
+};
+
+/* One swept parameter and its values, in the order the script lists them. */
+struct scn_dim {
+    char param[SCN_NAME_MAX];
+    struct scn_value values[SCN_MAX_SWEEP];
+    int nvalues;
+};
+
+/* One run: a mode and a value of each swept parameter (sweep[d] for the
+ * scenario's dimension d). */
 struct scn_run {
     enum scn_mode mode;
-    double sweep_value;        /* meaningful when the scenario sweeps */
+    struct scn_value sweep[SCN_MAX_DIMS];
 };
 
 struct scenario {
@@ -210,9 +227,8 @@ struct scenario {
     uint64_t seed;
     enum scn_mode modes[SCN_MODES];
     int nmodes;
-    char sweep_param[SCN_NAME_MAX];    /* "" when nothing is swept */
-    double sweep[SCN_MAX_SWEEP];
-    int nsweep;
+    struct scn_dim sweep[SCN_MAX_DIMS];    /* by parameter name */
+    int nsweep;                /* parameters swept; 0: none */
     struct lua_State *L;       /* holds build() and the params */
 };
 
@@ -227,8 +243,26 @@ void scenario_free(struct scenario *sc);
  * sorted, at most max; returns how many. They live as long as sc. */
 int scenario_param_names(const struct scenario *sc, const char **names, int max);
 
-/* The runs, modes outer and sweep values inner; returns how many. */
+/* The runs, modes outer, then the swept parameters in name order, the
+ * last varying fastest (the cross product); returns how many (all of
+ * them, even past max: only max are written). */
 int scenario_runs(const struct scenario *sc, struct scn_run *runs, int max);
+
+/* The run's swept values as text, "sched=rr servers=30" (sep between
+ * them), "" without a sweep. */
+void scn_run_label(const struct scenario *sc, const struct scn_run *run, const char *sep, char *out, size_t len);
+/* The run's folder below its mode's: "servers-30" for one swept parameter,
+ * "sched-rr_servers-30" for two; "" without a sweep. */
+void scn_run_folder(const struct scenario *sc, const struct scn_run *run, char *out, size_t len);
+/* Do a and b have the same mode and swept values? */
+bool scn_run_same(const struct scenario *sc, const struct scn_run *a, const struct scn_run *b);
+/* Parse text as a value of dimension d (a number if its values are
+ * numbers, a name if they are names): 0, or -1 with err. */
+int scn_value_parse(const struct scn_dim *d, const char *text, struct scn_value *v, char *err, size_t errlen);
+/* A value as text: the name, or the number as %.15g. */
+void scn_value_text(const struct scn_value *v, char *out, size_t len);
+/* The dimension sweeping param, or -1. */
+int scn_sweep_dim(const struct scenario *sc, const char *param);
 
 /* Call build(run) and check the result as a whole; 0, or -1 with err. */
 int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_topo *topo,

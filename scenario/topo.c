@@ -48,6 +48,8 @@ const struct scn_director *scn_topo_director(const struct scn_topo *topo, int no
 
 void scn_topo_free(struct scn_topo *topo)
 {
+    for (int i = 0; i < topo->nnodes; i++)
+        free(topo->nodes[i].ifs);
     free(topo->nodes);
     free(topo->links);
     for (int i = 0; i < topo->ndirectors; i++)

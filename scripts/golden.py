@@ -169,7 +169,8 @@ def claims(d):
     """What the sentence says besides its numbers; a list of the ones that fail."""
     bad = []
     sc = d["scenario"]
-    if (sc["file"], sc["modes"], sc["sweep"]) != (
+    sweep = {k: sc["sweep"][k] for k in ("param", "values")} if sc["sweep"] else None
+    if (sc["file"], sc["modes"], sweep) != (
             "scenarios/compare-modes.lua", ["nat", "tun", "dr", "fullnat"],
             {"param": "servers", "values": [1.0, 2.0, 4.0, 8.0]}) or sc["duration_s"] != 2.0:
         bad.append("the record is not the full default run of scenarios/compare-modes.lua")

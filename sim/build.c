@@ -11,6 +11,7 @@
 #include "engine/xalloc.h"
 #include "lvs/director.h"
 #include "lvs/ipvsadm.h"
+#include "net/host.h"
 #include "net/ipip.h"
 #include "sim/build_keepalived.h"
 #include "scenario/apply.h"
@@ -53,10 +54,12 @@ static int build_addrs(struct sim_build *b, const struct scn_topo *topo, char *e
         const struct scn_node *node = &topo->nodes[n];
         if (node->kind == SCN_SWITCH)
             continue;
-        struct netif *ifs[SCN_MAX_IFS];
+        struct netif **ifs = xcalloc((size_t)node->nifs + 1, sizeof *ifs);
         for (int i = 0; i < node->nifs; i++)
             ifs[i] = iface_netif(b, topo, n, i);
-        if (scn_apply_node(b->nodes[n]->host, node, ifs, err, errlen) < 0)
+        int rc = scn_apply_node(b->nodes[n]->host, node, ifs, err, errlen);
+        free(ifs);
+        if (rc < 0)
             return -1;
     }
     return 0;
@@ -136,8 +139,16 @@ int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, c
                                      .loss = l->loss, .mtu = l->mtu, .queue_pkts = l->queue_pkts };
         b->links[i] = sim_connect(b->w, b->nodes[l->node[0]], b->nodes[l->node[1]], &p);
         if (!b->links[i]) {
-            scn_fail(err, errlen, &l->where, "cannot join %s and %s", topo->nodes[l->node[0]].name,
-                 topo->nodes[l->node[1]].name);
+            const struct sim_node *full = b->nodes[l->node[0]]->host && b->nodes[l->node[0]]->host->nifs >= HOST_MAX_IFS
+                                              ? b->nodes[l->node[0]]
+                                              : b->nodes[l->node[1]];
+            if (full->host && full->host->nifs >= HOST_MAX_IFS)
+                scn_fail(err, errlen, &l->where, "cannot join %s and %s: %s has %d interfaces, the most a host or "
+                         "router takes (put a switch in between)", topo->nodes[l->node[0]].name,
+                         topo->nodes[l->node[1]].name, full->name, HOST_MAX_IFS);
+            else
+                scn_fail(err, errlen, &l->where, "cannot join %s and %s", topo->nodes[l->node[0]].name,
+                         topo->nodes[l->node[1]].name);
             sim_build_free(b);
             return -1;
         }

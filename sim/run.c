@@ -9,6 +9,7 @@
 #include "sim/build.h"
 #include "sim/run_apps.h"
 #include "scenario/bound.h"
+#include "scenario/plan.h"
 #include "scenario/results.h"
 #include "sim/run_events.h"
 #include "sim/run_measure.h"
@@ -135,19 +136,22 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
     app_stats_init(&st, sc->warmup, sc->warmup + sc->duration);
     sim_apps_totals(r->apps, &st);
     double s = sim_time_to_s(sc->duration), jain;
-    json_t *sweep = json_object();
-    if (sc->sweep_param[0])
-        json_object_set_new(sweep, sc->sweep_param, json_real(run->sweep_value));
+    json_t *sweep = scn_run_sweep_json(sc, run);
     json_t *srv = servers(r, &st, &jain);
-    return json_pack(
-        "{s:s, s:s, s:o, s:f, s:f, s:f, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+    json_t *rec = json_pack(
+        "{s:s, s:s, s:o, s:f, s:f, s:f, s:{s:I, s:I, s:o}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "mode", scn_mode_name(run->mode), "world", "sim", "sweep", sweep, "duration_s", s,
         "goodput_mbps", (double)st.win_bytes * 8 / s / 1e6, "requests_per_s", (double)st.win_completed / s,
         "requests", "completed", (json_int_t)st.win_completed, "failed", (json_int_t)st.failed,
+        "in_flight", st.issued >= st.completed + st.failed ? json_integer((json_int_t)(st.issued - st.completed - st.failed))
+                                                           : json_null(),
         "latency_ms", scn_latency_json(&st.latency), "servers", srv, "jain", jain > 0 ? json_real(jain) : json_null(),
         "director", sim_measure_director(r->measure), "links", sim_measure_links(r->measure),
         "bound", scn_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
+    json_object_set_new(rec, "params", scn_run_params_json(sc, run));
+    app_stats_free(&st);
+    return rec;
 }
 
 /* keepalived and VRRP report into the run's event log. */

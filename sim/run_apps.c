@@ -266,6 +266,17 @@ uint64_t sim_apps_completed(const struct sim_apps *a)
     return n;
 }
 
+uint64_t sim_apps_failed(const struct sim_apps *a, uint64_t *retries)
+{
+    uint64_t n = 0;
+    *retries = 0;
+    for (int i = 0; i < a->nclients; i++) {
+        n += client_stats(&a->clients[i])->failed;
+        *retries += client_stats(&a->clients[i])->retries;
+    }
+    return n;
+}
+
 void sim_apps_free(struct sim_apps *a)
 {
     if (!a)

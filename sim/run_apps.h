@@ -31,6 +31,8 @@ bool sim_apps_server_clients(const struct sim_apps *a, int i, int *sources, int 
 /* Bytes of payload delivered so far (all of the run, for time series). */
 uint64_t sim_apps_delivered(const struct sim_apps *a);
 uint64_t sim_apps_completed(const struct sim_apps *a);
+/* Requests failed so far over every client, and in *retries the attempts made again. */
+uint64_t sim_apps_failed(const struct sim_apps *a, uint64_t *retries);
 /* Stops and frees every application, before the world goes. */
 void sim_apps_free(struct sim_apps *a);
 

@@ -36,7 +36,7 @@ struct sim_measure {
     struct rt_timer window;
     size_t conns_max;
     struct timeseries ts;
-    uint64_t last_bytes, last_completed;   /* at the previous sample */
+    uint64_t last_bytes, last_completed, last_failed, last_retries;   /* at the previous sample */
     sim_time_t last_busy[SCN_MAX_DIRECTORS];
 };
 
@@ -113,6 +113,39 @@ static double sample_requests(void *arg)
     return (double)d / interval_s(m);
 }
 
+static double sample_failed(void *arg)
+{
+    struct sim_measure *m = arg;
+    uint64_t retries, now = sim_apps_failed(m->apps, &retries), d = now - m->last_failed;
+    m->last_failed = now;
+    return (double)d / interval_s(m);
+}
+
+static double sample_retries(void *arg)
+{
+    struct sim_measure *m = arg;
+    uint64_t retries;
+    sim_apps_failed(m->apps, &retries);
+    uint64_t d = retries - m->last_retries;
+    m->last_retries = retries;
+    return (double)d / interval_s(m);
+}
+
+/* The directors' connection tables at the sample: ActiveConn and InActConn
+ * summed over every real server of every service, as ipvsadm -L shows them. */
+static double director_conns(const struct sim_measure *m, bool active)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < m->b->nipvs; i++)
+        for (const struct ipvs_service *s = m->b->ipvs[i]->services; s; s = s->next)
+            for (const struct ipvs_dest *d = s->dests; d; d = d->next)
+                n += active ? d->activeconns : d->inactconns;
+    return (double)n;
+}
+
+static double sample_active(void *arg) { return director_conns(arg, true); }
+static double sample_inactive(void *arg) { return director_conns(arg, false); }
+
 /* The busiest director's CPU over the interval. */
 static double sample_cpu(void *arg)
 {
@@ -150,6 +183,10 @@ struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo
     ts_init(&m->ts, sim_world_rt(b->w), interval);
     ts_add_gauge(&m->ts, "goodput_mbps", sample_goodput, m);
     ts_add_gauge(&m->ts, "requests_per_s", sample_requests, m);
+    ts_add_gauge(&m->ts, "failed_per_s", sample_failed, m);
+    ts_add_gauge(&m->ts, "retries_per_s", sample_retries, m);
+    ts_add_gauge(&m->ts, "director_active_conns", sample_active, m);
+    ts_add_gauge(&m->ts, "director_inactive_conns", sample_inactive, m);
     if (m->cpu_model)
         ts_add_gauge(&m->ts, "director_cpu_util", sample_cpu, m);
     ts_start(&m->ts);
@@ -254,16 +291,25 @@ json_t *sim_measure_links(const struct sim_measure *m)
 json_t *sim_measure_timeseries(const struct sim_measure *m)
 {
     const struct timeseries *ts = &m->ts;
-    json_t *t = json_array(), *good = json_array(), *rps = json_array(), *cpu = json_array();
+    static const char *const more[] = { "failed_per_s", "retries_per_s", "director_active_conns",
+                                        "director_inactive_conns" };
+    json_t *t = json_array(), *good = json_array(), *rps = json_array(), *cpu = json_array(), *extra[4];
     int cpu_series = ts_find(ts, "director_cpu_util");
+    for (int k = 0; k < 4; k++)
+        extra[k] = json_array();
     for (size_t i = 0; i < ts->n; i++) {
         json_array_append_new(t, json_real(sim_time_to_s(ts->t[i] - ts->interval)));
         json_array_append_new(good, json_real(ts->series[0].values[i]));
         json_array_append_new(rps, json_real(ts->series[1].values[i]));
         json_array_append_new(cpu, cpu_series >= 0 ? json_real(ts->series[cpu_series].values[i]) : json_null());
+        for (int k = 0; k < 4; k++)
+            json_array_append_new(extra[k], json_real(ts->series[ts_find(ts, more[k])].values[i]));
     }
-    return json_pack("{s:f, s:o, s:o, s:o, s:o}", "interval_s", interval_s(m), "t_s", t, "goodput_mbps", good,
-                     "requests_per_s", rps, "director_cpu_util", cpu);
+    json_t *o = json_pack("{s:f, s:o, s:o, s:o, s:o}", "interval_s", interval_s(m), "t_s", t, "goodput_mbps", good,
+                          "requests_per_s", rps, "director_cpu_util", cpu);
+    for (int k = 0; k < 4; k++)
+        json_object_set_new(o, more[k], extra[k]);
+    return o;
 }
 
 void sim_measure_free(struct sim_measure *m)

@@ -36,6 +36,7 @@ size_t sim_world_free(struct sim_world *w)
     for (int i = 0; i < w->nnodes; i++) {
         for (int k = 0; k < w->nodes[i]->nnics; k++)
             sim_nic_free(w->nodes[i]->nics[k]);
+        free(w->nodes[i]->nics);
         free(w->nodes[i]);
     }
     free(w->nodes);
@@ -107,8 +108,6 @@ static void host_xmit(struct netif *nif, struct pkt *frame)
 
 static struct sim_nic *add_nic(struct sim_node *n, uint32_t mtu)
 {
-    if (n->nnics == 64)
-        return NULL;
     char ifname[16];
     snprintf(ifname, sizeof ifname, n->sw ? "port%d" : "eth%d", n->nnics);
     struct sim_nic *nic = sim_nic_new(n, ifname);
@@ -130,6 +129,8 @@ static struct sim_nic *add_nic(struct sim_node *n, uint32_t mtu)
         snprintf(path, sizeof path, "%s/%s.pcap", n->w->pcap_dir, nic->name);
         nic->pcap = scn_pcap_open(path);
     }
+    if ((n->nnics & (n->nnics - 1)) == 0)   /* doubled at each power of two */
+        n->nics = xrealloc(n->nics, (n->nnics ? 2 * (size_t)n->nnics : 1) * sizeof *n->nics);
     n->nics[n->nnics++] = nic;
     return nic;
 }
@@ -143,7 +144,8 @@ struct sim_link *sim_connect(struct sim_world *w, struct sim_node *a, struct sim
     if (!na || !nb)
         return NULL;
     struct sim_link *l = sim_link_new(w, na, nb, p);
-    w->links = xrealloc(w->links, ((size_t)w->nlinks + 1) * sizeof *w->links);
+    if ((w->nlinks & (w->nlinks - 1)) == 0)
+        w->links = xrealloc(w->links, (w->nlinks ? 2 * (size_t)w->nlinks : 1) * sizeof *w->links);
     w->links[w->nlinks++] = l;
     return l;
 }

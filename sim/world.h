@@ -47,7 +47,7 @@ struct sim_node {
     struct sim_world *w;
     struct host *host;         /* NULL for a switch */
     struct sim_switch *sw;
-    struct sim_nic *nics[64];
+    struct sim_nic **nics;     /* any number: a switch has one per port */
     int nnics;
     bool failed;
     struct sim_cpu *cpu;

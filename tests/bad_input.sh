@@ -17,13 +17,16 @@ for script in tests/bad/*.lua; do
 done
 # Every run is built before any is simulated: the second run's build error
 # stops all before the first run is simulated, so it captured nothing.
-set +e
-"$lvslab" run tests/bad/second_run_bad.lua --quiet --jobs 1 --pcap --out "$dir/pcap-out" >/dev/null 2>"$dir/err"
-rc=$?
-set -e
-[ "$rc" = 2 ] && cmp -s "$dir/err" tests/bad/second_run_bad.expect ||
-    { echo "bad_input: second_run_bad.lua --pcap: exit $rc"; cat "$dir/err"; exit 1; }
-[ -z "$(find "$dir/pcap-out" -type f 2>/dev/null)" ] ||
-    { echo "bad_input: second_run_bad.lua: the first run was simulated:"; find "$dir/pcap-out" -type f; exit 1; }
+# The same for the last of eight runs of a sweep of two parameters.
+for bad in second_run_bad last_run_bad; do
+    set +e
+    "$lvslab" run tests/bad/$bad.lua --quiet --jobs 1 --pcap --out "$dir/pcap-$bad" >/dev/null 2>"$dir/err"
+    rc=$?
+    set -e
+    [ "$rc" = 2 ] && cmp -s "$dir/err" tests/bad/$bad.expect ||
+        { echo "bad_input: $bad.lua --pcap: exit $rc"; cat "$dir/err"; exit 1; }
+    [ -z "$(find "$dir/pcap-$bad" -type f 2>/dev/null)" ] ||
+        { echo "bad_input: $bad.lua: the first run was simulated:"; find "$dir/pcap-$bad" -type f; exit 1; }
+done
 [ "$n" -ge 22 ] || { echo "bad_input: only $n bad scripts"; exit 1; }
 echo "bad_input: ok ($n scripts)"

@@ -52,8 +52,8 @@ assert mp[0]["jain"] > 0.95, mp[0]["jain"]
 assert sorted(reqs(mp[1]))[:3] == [0, 0, 0] and abs(mp[1]["jain"] - 0.25) < 1e-6, mp[1]["servers"]
 
 dr = runs("drain", "action")
-assert dr[0]["requests"] == {"completed": 4, "failed": 0}, dr[0]["requests"]
-assert dr[1]["requests"] == {"completed": 2, "failed": 2}, dr[1]["requests"]
+assert dr[0]["requests"] == {"completed": 4, "failed": 0, "in_flight": 0}, dr[0]["requests"]
+assert dr[1]["requests"] == {"completed": 2, "failed": 2, "in_flight": 0}, dr[1]["requests"]
 assert [e["kind"] for e in dr[1]["events"]] == ["ipvsadm"], dr[1]["events"]
 
 sc = runs("schedulers", "sched")

@@ -91,4 +91,9 @@ refused 2 '"x" is not K or K-L' run --only x --out "$tmp/x"
 refused 2 'run 5 is not among the runs --mode keeps' run --mode nat --only 5 --out "$tmp/x"
 refused 2 '--json goes with --plan' run --json
 [ ! -e "$tmp/x" ] || fail "a refused command wrote $tmp/x"
-echo "split_merge: three splits, and one with emulated runs, give the local run's bytes; 18 refusals"
+# A sweep of two parameters, one of names: split in two, the same bytes.
+cross() { "$lvslab" run tests/fixtures/scenarios/cross.lua --set warmup=50ms --set duration=200ms --quiet "$@"; }
+cross --out "$tmp/xfull" && cross --only 0-2 --out "$tmp/x1" && cross --only 3-7 --out "$tmp/x2" || fail "cross"
+"$lvslab" merge "$tmp/x2" "$tmp/x1" --out "$tmp/xm" --quiet || fail "cross merge"
+cmp "$tmp/xfull/results.json" "$tmp/xm/results.json" || fail "cross: the merged parts differ from the whole"
+echo "split_merge: three splits, one with emulated runs, and a two-parameter sweep give the local run's bytes; 18 refusals"

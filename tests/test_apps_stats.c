@@ -1,5 +1,5 @@
 /* Workload measurements: the window, goodput, the per-server table and its
- * overflow, merging clients, the rate series sampled for charts. */
+ * size, merging clients, the rate series sampled for charts. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -29,24 +29,30 @@ Test(apps_stats, window_and_goodput)
     cr_assert_eq(app_stats_server_count(&st, 3), 0);
 }
 
-Test(apps_stats, server_table_overflow_and_merge)
+/* A pool of 1,000 servers, each counted apart, and merged. */
+Test(apps_stats, server_table_of_any_size_and_merge)
 {
     static struct app_stats a, b;
     app_stats_init(&a, 0, SIM_NEVER);
     app_stats_init(&b, 0, SIM_NEVER);
-    for (uint32_t id = 0; id < APP_MAX_SERVERS + 5; id++)
-        app_stats_complete(&a, 0, 10, id);
-    cr_assert_eq(a.nservers, APP_MAX_SERVERS);
-    cr_assert_eq(a.servers_other, 5);
-    app_stats_complete(&b, 0, 30, 1);
+    for (uint32_t id = 0; id < 1000; id++)
+        for (uint32_t k = 0; k <= id % 3; k++)
+            app_stats_complete(&a, 0, 10, 0x0a000000 + id);
+    cr_assert_eq(a.nservers, 1000);
+    for (uint32_t id = 0; id < 1000; id++)
+        cr_assert_eq(app_stats_server_count(&a, 0x0a000000 + id), 1 + id % 3, "server %u", id);
+    cr_assert_eq(app_stats_server_count(&a, 0x0b000000), 0);
+    app_stats_complete(&b, 0, 30, 0x0a000001);
     b.fails[APP_FAIL_TIMEOUT] = 2;
     b.failed = 2;
     app_stats_merge(&b, &a);
-    cr_assert_eq(b.completed, APP_MAX_SERVERS + 6);
-    cr_assert_eq(app_stats_server_count(&b, 1), 2);
+    cr_assert_eq(b.completed, a.completed + 1);
+    cr_assert_eq(b.nservers, 1000);
+    cr_assert_eq(app_stats_server_count(&b, 0x0a000001), 3);
     cr_assert_eq(b.failed, 2);
-    cr_assert_eq(b.latency.count, APP_MAX_SERVERS + 6);
-    cr_assert_eq(b.servers_other, 5);
+    cr_assert_eq(b.latency.count, a.completed + 1);
+    app_stats_free(&a);
+    app_stats_free(&b);
 }
 
 static void tick(void *arg)

@@ -15,7 +15,7 @@ static json_t *bound_in(const char *script, enum scn_mode mode, double servers, 
     struct scenario sc;
     cr_assert_eq(scenario_load(&sc, script, sets, nsets, err, sizeof err), 0, "%s", err);
     struct scn_topo topo;
-    struct scn_run run = { .mode = mode, .sweep_value = servers };
+    struct scn_run run = { .mode = mode, .sweep = { { .num = servers } } };
     cr_assert_eq(scenario_build(&sc, &run, &topo, err, sizeof err), 0, "%s", err);
     json_t *b = scn_bound(&topo, mode, 1);
     scn_topo_free(&topo);

@@ -34,8 +34,8 @@ Test(scenario, good_script_gives_one_run_per_mode_and_sweep_value)
     int n = scenario_runs(&sc, runs, 16);
     cr_assert_eq(n, 4);
     cr_assert_eq(runs[0].mode, SCN_DR);
-    cr_assert_eq(runs[0].sweep_value, 1);
-    cr_assert_eq(runs[1].sweep_value, 3);
+    cr_assert_eq(runs[0].sweep[0].num, 1);
+    cr_assert_eq(runs[1].sweep[0].num, 3);
     cr_assert_eq(runs[3].mode, SCN_NAT);
     scenario_free(&sc);
 }
@@ -43,7 +43,7 @@ Test(scenario, good_script_gives_one_run_per_mode_and_sweep_value)
 Test(scenario, build_declares_the_lan_with_the_run_parameters)
 {
     load_ok("good.lua", NULL, 0);
-    struct scn_run run = { .mode = SCN_DR, .sweep_value = 3 };
+    struct scn_run run = { .mode = SCN_DR, .sweep = { { .num = 3 } } };
     struct scn_topo t;
     cr_assert_eq(scenario_build(&sc, &run, &t, err, sizeof err), 0, "%s", err);
     cr_assert_eq(t.nnodes, 8);          /* router, lan, director, 2 clients, 3 servers */
@@ -76,7 +76,7 @@ Test(scenario, set_overrides_a_parameter_and_fixes_the_sweep)
     load_ok("good.lua", set, 2);
     struct scn_run runs[16];
     cr_assert_eq(scenario_runs(&sc, runs, 16), 2);
-    cr_assert_eq(runs[0].sweep_value, 2);
+    cr_assert_eq(runs[0].sweep[0].num, 2);
     cr_assert_eq(sc.duration, 3 * SIM_S);
     scenario_free(&sc);
 
@@ -92,12 +92,12 @@ Test(scenario, the_main_scenario_builds_every_run)
                  "%s", err);
     struct scn_run runs[64];
     int n = scenario_runs(&sc, runs, 64);
-    cr_assert_eq(n, sc.nmodes * sc.nsweep);
+    cr_assert_eq(n, sc.nmodes * sc.sweep[0].nvalues);
     for (int i = 0; i < n; i++) {
         struct scn_topo t;
         cr_assert_eq(scenario_build(&sc, &runs[i], &t, err, sizeof err), 0, "run %d: %s", i, err);
-        cr_assert_eq(t.nrealservers, (int)runs[i].sweep_value);
-        cr_assert_eq(t.directors[0].nipvsadm, 1 + (int)runs[i].sweep_value);
+        cr_assert_eq(t.nrealservers, (int)runs[i].sweep[0].num);
+        cr_assert_eq(t.directors[0].nipvsadm, 1 + (int)runs[i].sweep[0].num);
         scn_topo_free(&t);
     }
     scenario_free(&sc);
@@ -213,4 +213,50 @@ Test(scenario, a_files_parser_warnings_are_gathered_once)
     cr_assert_eq(scenario_load(&sc, FIX "http_get.lua", NULL, 0, err, sizeof err), 0, "%s", err);
     cr_assert_null(scn_ka_warnings(&sc, runs, 1));
     scenario_free(&sc);
+}
+
+Test(scenario, a_sweep_of_two_parameters_runs_their_cross_product_in_name_order)
+{
+    cr_assert_eq(scenario_load(&sc, FIX "cross.lua", NULL, 0, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(sc.nsweep, 2);
+    cr_assert_str_eq(sc.sweep[0].param, "sched");
+    cr_assert_str_eq(sc.sweep[1].param, "servers");
+    struct scn_run runs[16];
+    cr_assert_eq(scenario_runs(&sc, runs, 16), 8);
+    static const char *const want[] = { "sched=rr servers=1", "sched=rr servers=2", "sched=wlc servers=1",
+                                        "sched=wlc servers=2" };
+    for (int i = 0; i < 8; i++) {
+        char label[64];
+        scn_run_label(&sc, &runs[i], " ", label, sizeof label);
+        cr_assert_str_eq(label, want[i % 4], "run %d: %s", i, label);
+        cr_assert_eq(runs[i].mode, i < 4 ? SCN_DR : SCN_NAT);
+        struct scn_topo t;
+        cr_assert_eq(scenario_build(&sc, &runs[i], &t, err, sizeof err), 0, "run %d: %s", i, err);
+        cr_assert_eq(t.nrealservers, (int)runs[i].sweep[1].num);
+        cr_assert(strstr(t.directors[0].ipvsadm[0], runs[i].sweep[0].str), "%s", t.directors[0].ipvsadm[0]);
+        cr_assert_eq(t.events[0].at, 1500 * SIM_MS);    /* run.warmup + run.duration / 2 */
+        scn_topo_free(&t);
+    }
+    char folder[64];
+    scn_run_folder(&sc, &runs[7], folder, sizeof folder);
+    cr_assert_str_eq(folder, "sched-wlc_servers-2");
+    scenario_free(&sc);
+}
+
+Test(scenario, set_pins_or_lists_a_swept_parameter_of_names_or_numbers)
+{
+    const char *pin[] = { "sched=wlc", "servers=3,4,5" };
+    cr_assert_eq(scenario_load(&sc, FIX "cross.lua", pin, 2, err, sizeof err), 0, "%s", err);
+    struct scn_run runs[16];
+    cr_assert_eq(scenario_runs(&sc, runs, 16), 6);
+    cr_assert_str_eq(runs[0].sweep[0].str, "wlc");
+    cr_assert_eq(runs[2].sweep[1].num, 5);
+    scenario_free(&sc);
+
+    const char *bad[] = { "servers=two" };
+    cr_assert_eq(scenario_load(&sc, FIX "cross.lua", bad, 1, err, sizeof err), -1);
+    cr_assert_str_eq(err, "--set servers=two: \"two\" is not a number (servers takes numbers)");
+    const char *badname[] = { "sched=w/lc" };
+    cr_assert_eq(scenario_load(&sc, FIX "cross.lua", badname, 1, err, sizeof err), -1);
+    cr_assert(strstr(err, "--set sched=w/lc: \"w/lc\" is not a name"), "%s", err);
 }

@@ -70,7 +70,7 @@ static const struct tcp_callbacks serve_cb = { .accepted = serve_accepted, .rece
 static void build_run(enum scn_mode mode, const char *const *set, int nset, struct scn_topo *t)
 {
     cr_assert_eq(scenario_load(&sc, "scenarios/compare-modes.lua", set, nset, err, sizeof err), 0, "%s", err);
-    struct scn_run run = { .mode = mode, .sweep_value = 3 };
+    struct scn_run run = { .mode = mode, .sweep = { { .num = 3 } } };
     cr_assert_eq(scenario_build(&sc, &run, t, err, sizeof err), 0, "%s", err);
 }
 

@@ -20,6 +20,11 @@
 -- of the director (replies go around it). Both default to true.
 -- service_times gives each server its own service time (unequal servers);
 -- service_time is every server's otherwise.
+-- Any number of clients and servers: more than parts.LINKED_CLIENTS
+-- clients share a switch behind one router link of client_uplink_rate
+-- (default 100Gbps, so that it never binds); server i is at
+-- 10.0.0.<10+i> (past the VIP, .101 on), and beyond one /24 on through
+-- 10.0.1.1 and so on, the whole LAN then a /16.
 -- returns {clients = {names}, servers = {names}, director = name, vip = addr,
 --          laddrs = {the director's LAN address, FULLNAT's local address},
 --          directors = {names}}
@@ -31,12 +36,21 @@ local ROUTER_LAN, DIRECTOR = "10.0.0.1", "10.0.0.2"
 
 local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
                 client_rate = true, uplink_rate = true, queue = true, backup_director = true,
-                arp_fix = true, nat_gateway = true,
+                arp_fix = true, nat_gateway = true, client_uplink_rate = true,
                 director_cpu = true,
                 server_cpu = true, service_time = true, service_times = true }
 
+-- Server i's address: 10.0.0.<10+i>, the VIP's .100 skipped.
+local function server_ip(i)
+  local k = 10 + i
+  if k >= 100 then k = k + 1 end
+  return parts.addr("10.0", k)
+end
+
 function lan.build(o)
   parts.check_keys("lan", o, known)
+  local nservers = o.servers or 4
+  local plen = "/" .. parts.prefix(10 + nservers + 1)
   local rate, delay = o.rate or "1Gbps", o.delay or "50us"
   local function wire(r) return { rate = r, delay = delay, queue = o.queue } end
   local out = { clients = {}, servers = {}, director = "director", vip = VIP, laddrs = { DIRECTOR },
@@ -48,30 +62,33 @@ function lan.build(o)
   router("router")
   switch("lan")
   local r_lan = link("router", "lan", wire(o.uplink_rate or rate))
-  addr("router", r_lan, ROUTER_LAN .. "/24")
+  addr("router", r_lan, ROUTER_LAN .. plen)
 
   host("director", o.director_cpu)
   local d_if = link("director", "lan", wire(rate))
-  addr("director", d_if, DIRECTOR .. "/24")
+  addr("director", d_if, DIRECTOR .. plen)
   route("director", "default", ROUTER_LAN)
   if o.mode == "nat" then
     sysctl("director", { ip_forward = true })   -- NAT replies pass through it
   end
   if o.backup_director then
     host("director2", o.director_cpu)
-    addr("director2", link("director2", "lan", wire(rate)), "10.0.0.3/24")
+    addr("director2", link("director2", "lan", wire(rate)), "10.0.0.3" .. plen)
     route("director2", "default", ROUTER_LAN)
     out.directors[2] = "director2"
   end
 
-  out.clients = parts.clients("router", o.clients or 4, wire(o.client_rate or rate))
+  out.clients = parts.clients("router", o.clients or 4, wire(o.client_rate or rate),
+                              wire(o.client_uplink_rate or "100Gbps"))
 
-  for i = 1, o.servers or 4 do
+  out.rips = {}
+  for i = 1, nservers do
     local s = "rs" .. i
-    local ip = ("10.0.0.%d"):format(10 + i)
+    local ip = server_ip(i)
+    out.rips[i] = ip
     host(s, o.server_cpu)
     local s_if = link(s, "lan", wire(rate))
-    addr(s, s_if, ip .. "/24")
+    addr(s, s_if, ip .. plen)
     local mode = o.mode
     if mode == "nat" then
       route(s, "default", o.nat_gateway == false and ROUTER_LAN or DIRECTOR)
@@ -88,11 +105,12 @@ function lan.build(o)
 end
 
 -- The ipvsadm lines for a service on the VIP with every real server in the
--- run's mode (-m NAT, -g DR, -i TUN, --fullnat FULLNAT).
-function lan.rules(t, mode, scheduler)
+-- run's mode (-m NAT, -g DR, -i TUN, --fullnat FULLNAT); weights[i], when
+-- given, is server i's weight (1 otherwise).
+function lan.rules(t, mode, scheduler, weights)
   local rips = {}
-  for i = 1, #t.servers do rips[i] = ("10.0.0.%d"):format(10 + i) end
-  return parts.rules(t.vip, rips, mode, scheduler)
+  for i = 1, #t.servers do rips[i] = server_ip(i) end
+  return parts.rules(t.vip, rips, mode, scheduler, weights)
 end
 
 return lan

@@ -20,7 +20,7 @@ local ROUTER, DIRECTOR_PUBLIC, DIRECTOR_PRIVATE = "10.1.0.1", "10.1.0.2", "10.2.
 
 local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
                 client_rate = true, queue = true, director_cpu = true, server_cpu = true,
-                service_time = true }
+                service_time = true, client_uplink_rate = true }
 
 function routed.build(o)
   parts.check_keys("routed", o, known)
@@ -40,16 +40,19 @@ function routed.build(o)
 
   host("director", o.director_cpu)
   addr("director", link("director", "public", wire(rate)), DIRECTOR_PUBLIC .. "/24")
-  addr("director", link("director", "private", wire(rate)), DIRECTOR_PRIVATE .. "/24")
+  local nservers = o.servers or 4
+  local plen = "/" .. parts.prefix(10 + nservers)   -- the private side: any number of servers
+  addr("director", link("director", "private", wire(rate)), DIRECTOR_PRIVATE .. plen)
   route("director", "default", ROUTER)
   sysctl("director", { ip_forward = true })
 
-  out.clients = parts.clients("router", o.clients or 4, wire(o.client_rate or rate))
+  out.clients = parts.clients("router", o.clients or 4, wire(o.client_rate or rate),
+                              wire(o.client_uplink_rate or "100Gbps"))
 
-  for i = 1, o.servers or 4 do
+  for i = 1, nservers do
     local s = "rs" .. i
     host(s, o.server_cpu)
-    addr(s, link(s, "private", wire(rate)), ("10.2.0.%d/24"):format(10 + i))
+    addr(s, link(s, "private", wire(rate)), parts.addr("10.2", 10 + i) .. plen)
     route(s, "default", DIRECTOR_PRIVATE)
     if o.mode == "nat" then
       realserver(s, { mode = "nat", vip = VIP, gateway = DIRECTOR_PRIVATE })
@@ -65,7 +68,7 @@ end
 -- The ipvsadm lines for a service on the VIP with every real server.
 function routed.rules(t, mode, scheduler)
   local rips = {}
-  for i = 1, #t.servers do rips[i] = ("10.2.0.%d"):format(10 + i) end
+  for i = 1, #t.servers do rips[i] = parts.addr("10.2", 10 + i) end
   return parts.rules(t.vip, rips, mode, scheduler)
 end
 

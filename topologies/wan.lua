@@ -17,7 +17,7 @@ local ROUTER_A, DIRECTOR, ROUTER_B = "10.10.0.1", "10.10.0.2", "10.20.0.1"
 
 local known = { mode = true, clients = true, servers = true, rate = true, wan_rate = true,
                 wan_delay = true, delay = true, queue = true, director_cpu = true,
-                server_cpu = true, service_time = true }
+                server_cpu = true, service_time = true, client_uplink_rate = true }
 
 function wan.build(o)
   parts.check_keys("wan", o, known)
@@ -37,20 +37,22 @@ function wan.build(o)
   addr("router_a", a_wan, "192.168.255.1/30")
   addr("router_b", b_wan, "192.168.255.2/30")
   addr("router_a", link("router_a", "site_a", wire(rate)), ROUTER_A .. "/24")
-  addr("router_b", link("router_b", "site_b", wire(rate)), ROUTER_B .. "/24")
-  route("router_a", "10.20.0.0/24", "192.168.255.2")
+  local nservers = o.servers or 2
+  local plen = parts.prefix(10 + nservers)   -- site B: any number of servers
+  addr("router_b", link("router_b", "site_b", wire(rate)), ("%s/%d"):format(ROUTER_B, plen))
+  route("router_a", ("10.20.0.0/%d"):format(plen), "192.168.255.2")
   route("router_b", "default", "192.168.255.1")
 
   host("director", o.director_cpu)
   addr("director", link("director", "site_a", wire(rate)), DIRECTOR .. "/24")
   route("director", "default", ROUTER_A)
 
-  out.clients = parts.clients("router_a", o.clients or 2, wire(rate))
+  out.clients = parts.clients("router_a", o.clients or 2, wire(rate), wire(o.client_uplink_rate or "100Gbps"))
 
-  for i = 1, o.servers or 2 do
+  for i = 1, nservers do
     local s = "rs" .. i
     host(s, o.server_cpu)
-    addr(s, link(s, "site_b", wire(rate)), ("10.20.0.%d/24"):format(10 + i))
+    addr(s, link(s, "site_b", wire(rate)), ("%s/%d"):format(parts.addr("10.20", 10 + i), plen))
     route(s, "default", ROUTER_B)
     realserver(s, { mode = o.mode, vip = VIP })
     serve(s, { kind = "http", port = 80, service_time = o.service_time or "0" })
@@ -62,7 +64,7 @@ end
 -- The ipvsadm lines for a service on the VIP with every real server.
 function wan.rules(t, mode, scheduler)
   local rips = {}
-  for i = 1, #t.servers do rips[i] = ("10.20.0.%d"):format(10 + i) end
+  for i = 1, #t.servers do rips[i] = parts.addr("10.20", 10 + i) end
   return parts.rules(t.vip, rips, mode, scheduler)
 end
 
