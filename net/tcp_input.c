@@ -94,9 +94,6 @@ static void listen_input(struct tcp_sock *l, struct pkt *p, const struct tcp_seg
         return;
     }
     struct tcp_sock *c = tcp_sock_alloc(st, NULL);
-    c->sndbuf = l->sndbuf;
-    c->rcvbuf = l->rcvbuf;
-    tcp_ring_init(&c->sbuf, c->sndbuf);
     c->mss_clamp = l->mss_clamp;
     c->nodelay = l->nodelay;
     c->cc_ops = l->cc_ops;
@@ -118,8 +115,6 @@ static void listen_input(struct tcp_sock *l, struct pkt *p, const struct tcp_seg
     c->ts_ok = st->cfg.timestamps;
     tcp_setup_mss(c);
     apply_syn_opts(c, g);
-    if (!c->ws_ok)
-        tcp_ring_init(&c->rbuf, c->rcvbuf);
     tcp_sock_hash(c);
     st->stats.passive_opens++;
     pkt_free(p);                   /* data on a SYN is not taken: it comes again */
@@ -158,8 +153,6 @@ static void syn_sent_input(struct tcp_sock *s, struct pkt *p, const struct tcp_s
     s->rcv_nxt = g->seq + 1;
     s->rcv_adv = s->rcv_nxt;   /* nothing announced yet: the first window is not measured from 0 */
     apply_syn_opts(s, g);
-    if (!s->ws_ok)
-        tcp_ring_init(&s->rbuf, s->rcvbuf);
     pkt_free(p);
     if (g->flags & TCP_ACK) {
         rtt_ack(s, g->ack);
@@ -296,6 +289,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
             if (limited)
                 s->cc_ops->cong_avoid(&s->cc, acked, now, s->rtt.srtt);
         }
+        tcp_sndbuf_new_space(s);
         if (s->snd_una == s->snd_max)
             tcp_stop_rtx(s);
         else if (!partial)
@@ -386,6 +380,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
         fin = false;
     }
     uint32_t end = seq + len;
+    uint32_t in_order = off == 0 ? len : 0;
     if (len && off == 0 && s->rbuf.len == 0 && tcp_reasm_empty(&s->ooo) && !s->paused &&
         s->cb && s->cb->received) {
         /* in order into an empty buffer: straight from the packet to the
@@ -397,6 +392,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
         size_t took = s->cb->received(s->ctx, s, d, len);
         if (s->dead)
             return;
+        s->copied += (uint32_t)(took < len ? took : len);
         if (took < len && tcp_ring_reserve(&s->rbuf, len - (uint32_t)took)) {
             tcp_ring_write_at(&s->rbuf, 0, d + took, len - (uint32_t)took);
             s->rbuf.len = len - (uint32_t)took;
@@ -432,6 +428,8 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
                 fin = false;
         }
     }
+    if (in_order)
+        tcp_rcv_rtt_measure(s, in_order, g->opt.ts, g->opt.tsecr);
     if (fin) {
         s->fin_rcvd = true;
         s->rcv_fin_seq = end;
@@ -448,6 +446,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
     tcp_deliver(s);
     if (s->dead)
         return;
+    tcp_rcv_space_adjust(s);
     if (fin_now && s->state == TCP_FIN_WAIT_2) {
         tcp_send_ack(s);
         tcp_enter_time_wait(s);

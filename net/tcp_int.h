@@ -12,10 +12,12 @@
 #include "net/tcp.h"
 #include "net/tcp_cc.h"
 #include "net/tcp_opts.h"
+#include "net/tcp_rcvbuf.h"
 #include "net/tcp_reasm.h"
 #include "net/tcp_ring.h"
 #include "net/tcp_rtt.h"
 #include "net/tcp_seq.h"
+#include "net/tcp_sndbuf.h"
 
 #define TCP_PROTO 6
 #define TCP_TS_OPT_LEN 12          /* NOP NOP TS */
@@ -50,13 +52,27 @@ struct tcp_sock {
     uint32_t fin_seq;              /* valid when fin_queued */
     bool fin_queued;
     struct tcp_ring sbuf;
-    uint32_t sndbuf;
+    uint32_t sndbuf;               /* payload bytes the send buffer may hold now */
+    bool snd_locked;               /* set per socket: no growth (tcp_sndbuf.c) */
     bool want_writable;
 
     /* receive side */
     uint32_t irs, rcv_nxt, rcv_adv;   /* rcv_adv: right edge advertised */
     struct tcp_ring rbuf;
-    uint32_t rcvbuf;
+    uint32_t rcvbuf;               /* Linux's sk_rcvbuf; the window is half of it (tcp_rcvbuf.c) */
+    bool rcv_locked;               /* set per socket: no autotuning */
+    uint16_t rcv_mss;              /* the peer's segment size as seen (Linux icsk_ack.rcv_mss) */
+    uint32_t copied;               /* bytes the app has taken (Linux copied_seq, relative) */
+    struct {
+        sim_time_t rtt8;           /* receiver's RTT estimate x 8, 0 none (rcv_rtt_est) */
+        uint32_t last_tsecr, seq;  /* last echo used; window-based measure's end */
+        sim_time_t time;           /* window-based measure's start */
+    } rcv_rtt;
+    struct {
+        uint32_t space;            /* bytes copied in the last measured RTT (rcvq_space) */
+        uint32_t copied;           /* `copied` when this measure began */
+        sim_time_t time;
+    } rcvq;
     struct tcp_reasm ooo;
     bool fin_rcvd;                 /* a FIN was seen at rcv_fin_seq */
     uint32_t rcv_fin_seq;
@@ -67,6 +83,7 @@ struct tcp_sock {
     /* options */
     uint16_t mss;                  /* send MSS (no options subtracted) */
     uint16_t adv_mss;              /* what we announced */
+    uint16_t syn_wnd;              /* the window in our SYN or SYN-ACK */
     uint16_t mss_clamp;
     uint8_t snd_wscale, rcv_wscale;
     bool ws_ok, sack_ok, ts_ok, nodelay;

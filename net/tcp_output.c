@@ -36,9 +36,10 @@ uint32_t tcp_seg_room(const struct tcp_sock *s)
 uint32_t tcp_rcv_window(struct tcp_sock *s)
 {
     uint32_t used = s->rbuf.len;
-    uint32_t free_ = s->rcvbuf > used ? s->rcvbuf - used : 0;
+    uint32_t full = tcp_rcvbuf_window_space(s);
+    uint32_t free_ = full > used ? full - used : 0;
     /* receiver silly window avoidance (RFC 1122 4.2.3.3) */
-    if (free_ < s->rcvbuf / 4 && free_ < s->mss)
+    if (free_ < full / 4 && free_ < s->mss)
         free_ = 0;
     uint32_t max = 65535u << s->rcv_wscale;
     if (free_ > max)
@@ -86,7 +87,7 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
     th->flags = flags;
     uint32_t wnd;
     if (flags & TCP_SYN) {
-        wnd = s->rcvbuf < 65535 ? s->rcvbuf : 65535;
+        wnd = s->syn_wnd;
         if (flags & TCP_ACK)
             s->rcv_adv = s->rcv_nxt + wnd;
     } else if (flags & TCP_RST) {

@@ -124,5 +124,5 @@ void tcp_schedule_ack(struct tcp_sock *s)
         return;
     }
     if (s->delack_segs && !rt_timer_armed(&s->delack_timer))
-        rt_timer_arm_in(tcp_rt(s), &s->delack_timer, s->st->cfg.delack);
+        rt_timer_arm_in(tcp_rt(s), &s->delack_timer, s->st->cfg.ato_min);
 }
