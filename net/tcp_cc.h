@@ -1,6 +1,6 @@
 /*
  * Congestion control behind an ops table, registered by name as Linux's
- * tcp_congestion_ops: "newreno" (RFC 5681 slow start and congestion
+ * tcp_congestion_ops: "reno" (RFC 5681 slow start and congestion
  * avoidance; the NewReno recovery of RFC 6582 is in tcp_input.c, shared by
  * every algorithm) and "cubic" (RFC 9438). Windows are in bytes.
  */

@@ -38,7 +38,7 @@ static uint32_t reno_ssthresh(struct tcp_cc *c, uint32_t in_flight, sim_time_t n
 }
 
 const struct tcp_cc_ops tcp_cc_newreno = {
-    .name = "newreno",
+    .name = "reno",             /* Linux's name */
     .init = reno_init,
     .cong_avoid = reno_cong_avoid,
     .ssthresh = reno_ssthresh,

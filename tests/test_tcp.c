@@ -582,7 +582,8 @@ static void transfer(const char *cc, double loss, size_t bytes)
 }
 
 Test(tcp, cubic_transfer_with_loss) { transfer("cubic", 0.01, 2 << 20); }
-Test(tcp, newreno_transfer_with_heavy_loss) { transfer(NULL, 0.05, 1 << 20); }
+Test(tcp, newreno_transfer_with_heavy_loss) { transfer("reno", 0.05, 1 << 20); }
+Test(tcp, default_cubic_transfer_with_heavy_loss) { transfer(NULL, 0.05, 1 << 20); }
 
 /* Many short connections at once: the tables grow, every one completes. */
 struct many {

@@ -14,7 +14,7 @@ static struct tcp_cc fresh(const struct tcp_cc_ops *ops)
 
 Test(tcp_cc, registry_by_name)
 {
-    cr_assert_eq(tcp_cc_find("newreno"), &tcp_cc_newreno);
+    cr_assert_eq(tcp_cc_find("reno"), &tcp_cc_newreno);
     cr_assert_eq(tcp_cc_find("cubic"), &tcp_cc_cubic);
     cr_assert_null(tcp_cc_find("bbr"));
     cr_assert_null(tcp_cc_find(NULL));
