@@ -262,6 +262,12 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         s->retries = 0;
         rtt_ack(s, ack);
         tcp_rtt_reset_backoff(&s->rtt);
+        sim_time_t sent_at = tcp_txlog_ack(&s->txlog, ack);
+        if (s->cc_ops->pkts_acked) {
+            struct tcp_cc_ack a = { .now = now, .rtt = sent_at >= 0 ? now - sent_at : -1,
+                                    .srtt = s->rtt.srtt, .snd_una = ack, .snd_nxt = s->snd_nxt };
+            s->cc_ops->pkts_acked(&s->cc, &a);
+        }
         bool partial = false;
         if (s->in_recovery) {
             if (tcp_seq_geq(ack, s->recover)) {

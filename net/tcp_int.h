@@ -18,6 +18,7 @@
 #include "net/tcp_rtt.h"
 #include "net/tcp_seq.h"
 #include "net/tcp_sndbuf.h"
+#include "net/tcp_txlog.h"
 
 #define TCP_PROTO 6
 #define TCP_TS_OPT_LEN 12          /* NOP NOP TS */
@@ -96,6 +97,7 @@ struct tcp_sock {
     sim_time_t rtt_start;
     const struct tcp_cc_ops *cc_ops;
     struct tcp_cc cc;
+    struct tcp_txlog txlog;        /* send times of new data, for per-ACK RTT samples */
     bool in_recovery;
     uint32_t recover;
     struct tcp_reasm sacked;       /* SACK scoreboard: ranges above snd_una */

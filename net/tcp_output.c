@@ -163,6 +163,7 @@ void tcp_retransmit_head(struct tcp_sock *s)
     if (len == avail && len)
         flags |= TCP_PSH;
     s->rtt_timing = false;         /* Karn */
+    tcp_txlog_clear(&s->txlog);
     s->stats.retransmits++;
     s->st->stats.retransmits++;
     tcp_xmit(s, s->snd_una, len, flags);
@@ -204,6 +205,7 @@ bool tcp_retransmit_next(struct tcp_sock *s)
     if (len && h + len == data_end)
         flags |= TCP_PSH;
     s->rtt_timing = false;
+    tcp_txlog_clear(&s->txlog);
     s->stats.retransmits++;
     s->st->stats.retransmits++;
     tcp_xmit(s, h, len, flags);
@@ -280,15 +282,18 @@ void tcp_output(struct tcp_sock *s)
             uint32_t fresh = end - (tcp_seq_gt(s->snd_nxt, s->snd_max) ? s->snd_nxt : s->snd_max);
             s->stats.bytes_sent += fresh;
             if (fresh < len) {
+                tcp_txlog_clear(&s->txlog);
                 s->stats.retransmits++;
                 s->st->stats.retransmits++;
             }
+            tcp_txlog_push(&s->txlog, end, tcp_now(s));
             if (!s->rtt_timing && !tcp_seq_lt(s->snd_nxt, s->snd_max) && len) {
                 s->rtt_timing = true;
                 s->rtt_seq = s->snd_nxt;
                 s->rtt_start = tcp_now(s);
             }
         } else if (len || (with_fin && tcp_seq_lt(s->snd_nxt, s->snd_max))) {
+            tcp_txlog_clear(&s->txlog);
             s->stats.retransmits++;
             s->st->stats.retransmits++;
         }

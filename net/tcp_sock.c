@@ -75,6 +75,7 @@ static struct tcp_stack *tcp_stack_of(struct host *h)
 static void sock_free_now(struct tcp_sock *s)
 {
     tcp_timers_cancel(s);
+    tcp_txlog_free(&s->txlog);
     tcp_ring_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     free(s);
@@ -240,6 +241,7 @@ void tcp_sock_destroy(struct tcp_sock *s)
     sock_unhash(s);
     tcp_detach_listener(s);
     tcp_timers_cancel(s);
+    tcp_txlog_free(&s->txlog);
     tcp_ring_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     s->st->stats.conns--;
@@ -269,6 +271,7 @@ void tcp_enter_time_wait(struct tcp_sock *s)
     s->cb = NULL;
     s->orphan = true;
     rt_timer_cancel(tcp_rt(s), &s->delack_timer);
+    tcp_txlog_free(&s->txlog);
     tcp_ring_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * s->st->cfg.msl);

@@ -33,6 +33,9 @@ static void rto_expired(struct tcp_sock *s)
     if (s->retries == 1 || s->in_recovery)
         s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, tcp_now(s));
     s->cc.cwnd = s->cc.mss;
+    if (s->cc_ops->loss)
+        s->cc_ops->loss(&s->cc);
+    tcp_txlog_clear(&s->txlog);
     s->in_recovery = false;
     s->dupacks = 0;
     s->recover = s->snd_max;
