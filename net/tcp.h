@@ -98,6 +98,8 @@ struct tcp_sock_stats {
     uint64_t bytes_received;   /* in-order payload bytes delivered or buffered */
     uint64_t segs_in, segs_out;
     uint64_t dupacks_in, ooo_segs_in, zero_window_probes;
+    uint64_t tlp_probes;       /* tail loss probes sent */
+    uint64_t tlp_recoveries;   /* probes that repaired a loss (window reduced once) */
     sim_time_t srtt, rttvar, rto;   /* rttvar: the mean deviation, as tcp_info's tcpi_rttvar */
     uint32_t cwnd, ssthresh, mss, snd_wnd, rcv_wnd;
     uint32_t sndbuf, rcvbuf;   /* the buffers now (they grow by autotuning) */

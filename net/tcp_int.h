@@ -25,7 +25,11 @@
 #define TCP_LISTEN_BUCKETS 256
 #define TCP_DEFAULT_MSS 536
 
-enum tcp_timer_mode { TCP_TM_NONE, TCP_TM_RTO, TCP_TM_PERSIST, TCP_TM_TIME_WAIT, TCP_TM_FIN_WAIT_2 };
+enum tcp_timer_mode {
+    TCP_TM_NONE, TCP_TM_RTO, TCP_TM_PERSIST, TCP_TM_TIME_WAIT, TCP_TM_FIN_WAIT_2,
+    TCP_TM_TLP,                    /* tail loss probe (tcp_rack.c) */
+    TCP_TM_REO,                    /* RACK's reordering window (tcp_rack.c) */
+};
 
 struct tcp_sock {
     struct tcp_stack *st;
@@ -79,6 +83,10 @@ struct tcp_sock {
     uint32_t rcv_fin_seq;
     bool eof_done, eof_pending, paused;
     unsigned delack_segs;          /* full segments not yet acked */
+    sim_time_t ato, lrcvtime;      /* delayed-ACK timeout, last data arrival (tcp_delack.c) */
+    unsigned quick;                /* ACKs still to send at once (quickack mode) */
+    bool pingpong;                 /* interactive: no quickacks */
+    sim_time_t lsndtime;           /* last new data sent (slow start after idle) */
     bool ack_now;
 
     /* options */
@@ -100,6 +108,10 @@ struct tcp_sock {
     struct tcp_txlog txlog;        /* send times of new data, for per-ACK RTT samples */
     bool in_recovery;
     uint32_t recover;
+    uint32_t prior_cwnd, prr_delivered, prr_out;   /* PRR (tcp_prr.c), bytes */
+    uint32_t tlp_high_seq;         /* snd_max when a probe went out, 0 none */
+    bool tlp_retrans;              /* that probe was a retransmission */
+    sim_time_t min_rtt;            /* smallest per-ACK RTT sample, 0 none */
     struct tcp_reasm sacked;       /* SACK scoreboard: ranges above snd_una */
     uint32_t rexmit_nxt;           /* holes below it were retransmitted this recovery */
     unsigned dupacks;
@@ -178,6 +190,10 @@ void tcp_retransmit_head(struct tcp_sock *s);
 /* Retransmit the next hole not yet retransmitted in this recovery: below
  * the highest SACKed byte, or at snd_una without SACK; false if none. */
 bool tcp_retransmit_next(struct tcp_sock *s);
+/* Send at most one segment of new data as tcp_output would. */
+void tcp_output_one(struct tcp_sock *s);
+/* Retransmit [seq, seq + len) (with the FIN if it ends there). */
+void tcp_retransmit_range(struct tcp_sock *s, uint32_t seq, uint32_t len);
 /* RST answering a segment that has no connection (data at the TCP header). */
 void tcp_send_reset_reply(struct tcp_stack *st, const struct pkt *in, uint32_t tcp_len);
 /* Payload room of a full segment now (MSS less the options). */
@@ -190,6 +206,45 @@ void tcp_arm_rto(struct tcp_sock *s);       /* (re)arm from now */
 void tcp_arm_mode(struct tcp_sock *s, enum tcp_timer_mode m, sim_time_t delay);
 void tcp_stop_rtx(struct tcp_sock *s);
 void tcp_schedule_ack(struct tcp_sock *s);  /* delayed ACK bookkeeping */
+
+/* tcp_prr.c */
+/* SACKed bytes from snd_una up to `below`. */
+uint32_t tcp_sacked_bytes(const struct tcp_sock *s, uint32_t below);
+/* Bytes in the network (Linux's tcp_packets_in_flight, in bytes). */
+uint32_t tcp_in_flight(const struct tcp_sock *s);
+/* snd_una plus what is SACKed (or dupacks x MSS without SACK): its growth
+ * over an ACK is what the ACK reports delivered. */
+uint32_t tcp_delivered_mark(const struct tcp_sock *s);
+void tcp_enter_recovery(struct tcp_sock *s);
+void tcp_end_recovery(struct tcp_sock *s);
+/* An ACK in recovery reported `delivered` bytes: set cwnd by PRR. */
+void tcp_prr_ack(struct tcp_sock *s, uint32_t delivered, bool una_advanced);
+
+/* tcp_rack.c */
+/* Data is outstanding: arm the tail loss probe, or else the RTO. */
+void tcp_set_xmit_timer(struct tcp_sock *s);
+void tcp_tlp_fire(struct tcp_sock *s);
+/* An ACK arrived while a probe may be out. */
+void tcp_tlp_ack(struct tcp_sock *s, uint32_t ack, bool una_advanced, bool dupack);
+/* Outside recovery: true when a loss is detected now (recovery should
+ * start); may arm the reordering timer. */
+bool tcp_rack_detect(struct tcp_sock *s);
+sim_time_t tcp_rack_reo_wnd(const struct tcp_sock *s);
+void tcp_rack_reo_fire(struct tcp_sock *s);
+
+/* tcp_idle.c */
+/* Before sending: after an idle RTO, back toward the initial window. */
+void tcp_cwnd_restart_check(struct tcp_sock *s);
+
+/* tcp_delack.c */
+/* Data arrived: ato, quickack mode (may set ack_now). */
+void tcp_event_data_recv(struct tcp_sock *s);
+void tcp_event_ack_sent(struct tcp_sock *s);
+/* New data left: a quick answer makes the connection interactive. */
+void tcp_event_data_sent(struct tcp_sock *s);
+sim_time_t tcp_delack_timeout(const struct tcp_sock *s);
+/* The delayed-ACK timer fired with an ACK pending. */
+void tcp_delack_fired(struct tcp_sock *s);
 
 /* tcp_input.c */
 void tcp_input(void *ctx, struct host *h, struct pkt *p);

@@ -496,7 +496,10 @@ Test(tcp, zero_window_probing_and_resume)
     finish(&P);
 }
 
-Test(tcp, delayed_ack_waits_40ms_for_a_lone_segment)
+/* Linux's delayed ACKs: the connection's first data starts quickack mode
+ * (16 ACKs at once here: the window over twice the initial rcv_mss of 536
+ * is more), then a lone segment waits ato, 40 ms. */
+Test(tcp, quickacks_at_start_then_delayed_ack_waits_40ms_for_a_lone_segment)
 {
     struct wire_pair P;
     wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
@@ -505,6 +508,13 @@ Test(tcp, delayed_ack_waits_40ms_for_a_lone_segment)
     struct tcp_sock_stats ss;
     tcp_sock_stats(sa.s, &ss);
     uint64_t acks = ss.segs_out;
+    for (int i = 0; i < 16; i++) {
+        cr_assert_eq(tcp_send(c, pattern, 100), 100);
+        sched_run_until(&s, sched_now(&s) + SIM_MS);
+        tcp_sock_stats(sa.s, &ss);
+        cr_assert_eq(ss.segs_out, acks + i + 1, "quickack %d sent at once", i + 1);
+    }
+    acks = ss.segs_out;
     sim_time_t t = sched_now(&s);
     cr_assert_eq(tcp_send(c, pattern, 100), 100);
     sched_run_until(&s, t + 39 * SIM_MS);
@@ -518,7 +528,7 @@ Test(tcp, delayed_ack_waits_40ms_for_a_lone_segment)
     sched_run_until(&s, sched_now(&s) + SIM_MS);
     tcp_sock_stats(sa.s, &ss);
     cr_assert_eq(ss.segs_out, acks + 2);
-    cr_assert_eq(sa.rx, 100 + 2 * 1448);
+    cr_assert_eq(sa.rx, 17 * 100 + 2 * 1448);
     tcp_abort(c);
     sched_run(&s);
     finish(&P);
@@ -925,10 +935,11 @@ Test(tcp, nagle_holds_small_writes_unless_nodelay)
             cr_assert_eq(SENT(), sent + 3, "three segments at once");
         } else {
             cr_assert_eq(SENT(), sent + 1, "one small segment in flight at a time");
-            /* the peer delays its ACK 40 ms; then the rest goes as one segment */
-            sched_run_until(&s, sched_now(&s) + 39 * SIM_MS);
+            /* the peer, in quickack mode at the start, ACKs at once (200 us
+             * round trip); then the rest goes as one segment */
+            sched_run_until(&s, sched_now(&s) + 150 * SIM_US);
             cr_assert_eq(SENT(), sent + 1);
-            sched_run_until(&s, sched_now(&s) + 2 * SIM_MS);
+            sched_run_until(&s, sched_now(&s) + SIM_MS);
             cr_assert_eq(SENT(), sent + 2);
 #undef SENT
         }
