@@ -4,6 +4,7 @@
  * (100-packet drop-tail queues), 32 bulk TCP flows from the servers to the
  * clients (flow f: server f % 8 to client (f / 8) % 4, started 10 ms + 100 us x f),
  * for 5 simulated seconds; once without and once with pcap on every link.
+ * The senders run Reno (not the default CUBIC), as the twin runs NewReno.
  *   sim_dumbbell [--sim-s=S] [--pcap=0|1]   one case; without --pcap both cases
  */
 #include <stdio.h>
@@ -97,6 +98,7 @@ static int run(double sim_s, int pcap)
         netif_add_addr(s[j]->nics[0]->nif, IP4(10, 2, j + 1, 1), 24);
         netif_add_addr(r->nics[r->nnics - 1]->nif, IP4(10, 2, j + 1, 2), 24);
         route_add(s[j]->host, 0, 0, IP4(10, 2, j + 1, 2), NULL);
+        strcpy(tcp_stack_config(s[j]->host)->cc, "reno");   /* as the ns-3 twin's TcpNewReno */
     }
     static struct start starts[FLOWS];
     for (int f = 0; f < FLOWS; f++) {

@@ -17,6 +17,7 @@
 #include "emu/exec.h"
 #include "emu/shape.h"
 #include "engine/xalloc.h"
+#include "scenario/tcp_sysctl.h"
 
 /* ---- the state file: one made thing per line ---- */
 
@@ -67,6 +68,11 @@ static int make_ns(struct emu_world *w, int n, char *err, size_t errlen)
         if (emu_execl(ns, err, errlen, "sysctl", "-qw", kv, NULL) < 0)
             return -1;
     }
+    char tcp[8][96];
+    int ntcp = scn_tcp_sysctl_lines(&node->tcp, tcp, 8);
+    for (int k = 0; k < ntcp; k++)
+        if (emu_execl(ns, err, errlen, "sysctl", "-qw", tcp[k], NULL) < 0)
+            return -1;
     return 0;
 }
 

@@ -59,8 +59,11 @@ struct tcp_callbacks {
 
 /* Settings for the whole stack; new sockets copy them. */
 struct tcp_config {
-    uint32_t sndbuf, rcvbuf;   /* bytes; default 256 KB each (> 1 Gbit/s x 1 ms) */
-    char cc[16];               /* congestion control name, default "newreno" */
+    uint32_t rmem[3];          /* net.ipv4.tcp_rmem: min, default, max (4096 131072 6291456) */
+    uint32_t wmem[3];          /* net.ipv4.tcp_wmem: min, default, max (4096 16384 4194304) */
+    bool moderate_rcvbuf;      /* receive-buffer autotuning (on, as Linux) */
+    bool slow_start_after_idle;   /* back to the initial window after an idle RTO (on) */
+    char cc[16];               /* congestion control name, default "cubic" */
     bool nodelay;              /* disable Nagle (default false) */
     uint16_t mss_clamp;        /* 0: none; else the largest MSS we announce and use */
     bool window_scaling, sack, timestamps;   /* all on, as Linux */
@@ -69,12 +72,14 @@ struct tcp_config {
     int retries2;              /* 15 data retransmissions before giving up */
     uint32_t init_cwnd_segs;   /* 10 (RFC 6928, Linux) */
     sim_time_t msl;            /* 30 s, so TIME_WAIT (2 MSL) lasts Linux's 60 s */
-    sim_time_t delack;         /* 40 ms (Linux TCP_DELACK_MIN) */
+    sim_time_t ato_min, delack_max;   /* delayed-ACK timeout bounds: 40 ms, 200 ms (Linux) */
     sim_time_t rto_init, rto_min, rto_max;   /* 1 s, 200 ms (Linux), 120 s */
     sim_time_t fin_timeout;    /* orphaned FIN_WAIT_2 lifetime, 60 s */
 };
 
-/* Per-socket overrides; zero fields take the stack's setting. */
+/* Per-socket overrides; zero fields take the stack's setting. A buffer size
+ * set here is fixed (no autotuning, as SO_SNDBUF/SO_RCVBUF lock it), in
+ * payload bytes. */
 struct tcp_sock_opts {
     uint32_t sndbuf, rcvbuf;
     uint16_t mss_clamp;
@@ -93,8 +98,11 @@ struct tcp_sock_stats {
     uint64_t bytes_received;   /* in-order payload bytes delivered or buffered */
     uint64_t segs_in, segs_out;
     uint64_t dupacks_in, ooo_segs_in, zero_window_probes;
+    uint64_t tlp_probes;       /* tail loss probes sent */
+    uint64_t tlp_recoveries;   /* probes that repaired a loss (window reduced once) */
     sim_time_t srtt, rttvar, rto;   /* rttvar: the mean deviation, as tcp_info's tcpi_rttvar */
     uint32_t cwnd, ssthresh, mss, snd_wnd, rcv_wnd;
+    uint32_t sndbuf, rcvbuf;   /* the buffers now (they grow by autotuning) */
 };
 
 /* Counters of the whole stack. */

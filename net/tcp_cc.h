@@ -1,8 +1,9 @@
 /*
  * Congestion control behind an ops table, registered by name as Linux's
- * tcp_congestion_ops: "newreno" (RFC 5681 slow start and congestion
+ * tcp_congestion_ops: "reno" (RFC 5681 slow start and congestion
  * avoidance; the NewReno recovery of RFC 6582 is in tcp_input.c, shared by
- * every algorithm) and "cubic" (RFC 9438). Windows are in bytes.
+ * every algorithm) and "cubic" (Linux's tcp_cubic.c with HyStart). Windows
+ * are in bytes.
  */
 #ifndef NET_TCP_CC_H
 #define NET_TCP_CC_H
@@ -11,7 +12,7 @@
 
 #include "engine/simtime.h"
 
-#define TCP_CC_PRIV 64
+#define TCP_CC_PRIV 128
 #define TCP_CC_NAME_MAX 16
 
 struct tcp_cc {
@@ -19,9 +20,21 @@ struct tcp_cc {
     _Alignas(8) unsigned char priv[TCP_CC_PRIV];
 };
 
+/* What an ACK tells the algorithm (Linux's ack_sample). */
+struct tcp_cc_ack {
+    sim_time_t now;
+    sim_time_t rtt;            /* this ACK's RTT sample, -1 without one */
+    sim_time_t srtt;
+    uint32_t snd_una, snd_nxt;
+};
+
 struct tcp_cc_ops {
     const char *name;
     void (*init)(struct tcp_cc *c);
+    /* Optional: every ACK of new data, before cong_avoid (Linux pkts_acked). */
+    void (*pkts_acked)(struct tcp_cc *c, const struct tcp_cc_ack *a);
+    /* Optional: a retransmission timeout (Linux's TCP_CA_Loss state). */
+    void (*loss)(struct tcp_cc *c);
     /* New data was acked (`acked` bytes) outside recovery: grow cwnd. */
     void (*cong_avoid)(struct tcp_cc *c, uint32_t acked, sim_time_t now, sim_time_t srtt);
     /* A loss was detected (three dupacks or a timeout): the new ssthresh. */
@@ -34,11 +47,16 @@ extern const struct tcp_cc_ops tcp_cc_cubic;
 /* The algorithm of that name, or NULL. */
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
 
-/* RFC 5681 slow start with appropriate byte counting (L = 2 SMSS), shared. */
-static inline void tcp_cc_slow_start(struct tcp_cc *c, uint32_t acked)
+/* Slow start as Linux's tcp_slow_start: cwnd grows by what was acked, up to
+ * ssthresh; returns the acked bytes left over for congestion avoidance. */
+static inline uint32_t tcp_cc_slow_start(struct tcp_cc *c, uint32_t acked)
 {
-    uint32_t inc = acked < 2 * c->mss ? acked : 2 * c->mss;
-    c->cwnd += inc;
+    uint32_t cwnd = c->cwnd + acked;
+    if (cwnd > c->ssthresh)
+        cwnd = c->ssthresh > c->cwnd ? c->ssthresh : c->cwnd;
+    acked -= cwnd - c->cwnd;
+    c->cwnd = cwnd;
+    return acked;
 }
 
 #endif

@@ -94,9 +94,6 @@ static void listen_input(struct tcp_sock *l, struct pkt *p, const struct tcp_seg
         return;
     }
     struct tcp_sock *c = tcp_sock_alloc(st, NULL);
-    c->sndbuf = l->sndbuf;
-    c->rcvbuf = l->rcvbuf;
-    tcp_ring_init(&c->sbuf, c->sndbuf);
     c->mss_clamp = l->mss_clamp;
     c->nodelay = l->nodelay;
     c->cc_ops = l->cc_ops;
@@ -118,8 +115,6 @@ static void listen_input(struct tcp_sock *l, struct pkt *p, const struct tcp_seg
     c->ts_ok = st->cfg.timestamps;
     tcp_setup_mss(c);
     apply_syn_opts(c, g);
-    if (!c->ws_ok)
-        tcp_ring_init(&c->rbuf, c->rcvbuf);
     tcp_sock_hash(c);
     st->stats.passive_opens++;
     pkt_free(p);                   /* data on a SYN is not taken: it comes again */
@@ -158,8 +153,6 @@ static void syn_sent_input(struct tcp_sock *s, struct pkt *p, const struct tcp_s
     s->rcv_nxt = g->seq + 1;
     s->rcv_adv = s->rcv_nxt;   /* nothing announced yet: the first window is not measured from 0 */
     apply_syn_opts(s, g);
-    if (!s->ws_ok)
-        tcp_ring_init(&s->rbuf, s->rcvbuf);
     pkt_free(p);
     if (g->flags & TCP_ACK) {
         rtt_ack(s, g->ack);
@@ -243,6 +236,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
     uint32_t win = (uint32_t)g->wnd << s->snd_wscale;
     sim_time_t now = tcp_now(s);
 
+    uint32_t prior_delivered = tcp_delivered_mark(s);
     /* SACK blocks into the scoreboard (only what lies in flight) */
     if (s->sack_ok) {
         for (unsigned i = 0; i < g->opt.nsack; i++) {
@@ -253,7 +247,9 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         }
     }
 
+    bool una_advanced = false, dupack = false;
     if (tcp_seq_gt(ack, s->snd_una)) {
+        una_advanced = true;
         uint32_t acked = ack - s->snd_una;
         uint32_t prior_flight = s->snd_max - s->snd_una;
         bool fin_acked = s->fin_queued && tcp_seq_gt(ack, s->fin_seq);
@@ -269,23 +265,22 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         s->retries = 0;
         rtt_ack(s, ack);
         tcp_rtt_reset_backoff(&s->rtt);
-        bool partial = false;
+        sim_time_t sent_at = tcp_txlog_ack(&s->txlog, ack);
+        if (sent_at >= 0 && (s->min_rtt == 0 || now - sent_at < s->min_rtt))
+            s->min_rtt = now - sent_at > 0 ? now - sent_at : 1;
+        if (s->cc_ops->pkts_acked) {
+            struct tcp_cc_ack a = { .now = now, .rtt = sent_at >= 0 ? now - sent_at : -1,
+                                    .srtt = s->rtt.srtt, .snd_una = ack, .snd_nxt = s->snd_nxt };
+            s->cc_ops->pkts_acked(&s->cc, &a);
+        }
         if (s->in_recovery) {
             if (tcp_seq_geq(ack, s->recover)) {
-                /* full ACK: deflate (RFC 6582 3.2 step 3, option 1) */
-                uint32_t flight = s->snd_max - s->snd_una;
-                uint32_t w = (flight > s->cc.mss ? flight : s->cc.mss) + s->cc.mss;
-                s->cc.cwnd = w < s->cc.ssthresh ? w : s->cc.ssthresh;
-                s->in_recovery = false;
-                s->dupacks = 0;
-            } else {
-                /* partial ACK: retransmit the next hole, partial deflation */
-                partial = true;
-                tcp_retransmit_next(s);
-                s->cc.cwnd = s->cc.cwnd > acked ? s->cc.cwnd - acked : s->cc.mss;
-                if (acked >= s->cc.mss)
-                    s->cc.cwnd += s->cc.mss;
-                tcp_arm_rto(s);
+                tcp_end_recovery(s);
+            } else if (!s->sack_ok) {
+                /* NewReno's partial ACK: the segments it covers leave the
+                 * duplicate count, the next hole is resent (tcp_output) */
+                uint32_t segs = acked / s->cc.mss;
+                s->dupacks = s->dupacks > segs ? s->dupacks - segs : 0;
             }
         } else {
             s->dupacks = 0;
@@ -296,10 +291,8 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
             if (limited)
                 s->cc_ops->cong_avoid(&s->cc, acked, now, s->rtt.srtt);
         }
-        if (s->snd_una == s->snd_max)
-            tcp_stop_rtx(s);
-        else if (!partial)
-            tcp_arm_rto(s);
+        tcp_sndbuf_new_space(s);
+        tcp_tlp_ack(s, ack, true, false);
         if (fin_acked) {
             switch (s->state) {
             case TCP_FIN_WAIT_1:
@@ -321,22 +314,27 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
                win == s->snd_wnd && s->snd_max != s->snd_una) {
         s->stats.dupacks_in++;
         s->dupacks++;
+        dupack = true;
+        tcp_tlp_ack(s, ack, false, true);
+    }
+
+    /* loss recovery: PRR sets the window from what this ACK delivered */
+    if (s->state != TCP_TIME_WAIT && s->snd_una != s->snd_max) {
+        uint32_t delivered = tcp_delivered_mark(s) - prior_delivered;
         if (s->in_recovery) {
-            /* a segment left the network: it pays for a hole's
-             * retransmission (SACK) or inflates the window (RFC 6582) */
-            if (!tcp_retransmit_next(s))
-                s->cc.cwnd += s->cc.mss;
-        } else if ((s->dupacks == 3 || tcp_reasm_bytes(&s->sacked) >= 3 * s->cc.mss) &&
-                   tcp_seq_geq(ack, s->recover)) {
-            s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, now);
-            s->recover = s->snd_max;
-            s->in_recovery = true;
-            s->stats.fast_retransmits++;
-            s->rexmit_nxt = s->snd_una;
-            tcp_retransmit_next(s);
-            s->cc.cwnd = s->cc.ssthresh + 3 * s->cc.mss;
-            tcp_arm_rto(s);
+            tcp_prr_ack(s, delivered, una_advanced);
+        } else if ((dupack || (una_advanced && !tcp_reasm_empty(&s->sacked))) && tcp_rack_detect(s)) {
+            tcp_enter_recovery(s);
+            tcp_prr_ack(s, delivered, una_advanced);
         }
+    }
+    if (una_advanced && s->tmode != TCP_TM_TIME_WAIT && s->tmode != TCP_TM_FIN_WAIT_2) {
+        if (s->snd_una == s->snd_max)
+            tcp_stop_rtx(s);
+        else if (s->in_recovery)
+            tcp_arm_rto(s);
+        else if (s->tmode != TCP_TM_REO)
+            tcp_set_xmit_timer(s);
     }
 
     /* send window update (RFC 9293 3.10.7.4) */
@@ -386,6 +384,9 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
         fin = false;
     }
     uint32_t end = seq + len;
+    uint32_t in_order = off == 0 ? len : 0;
+    if (len)
+        tcp_event_data_recv(s);
     if (len && off == 0 && s->rbuf.len == 0 && tcp_reasm_empty(&s->ooo) && !s->paused &&
         s->cb && s->cb->received) {
         /* in order into an empty buffer: straight from the packet to the
@@ -397,6 +398,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
         size_t took = s->cb->received(s->ctx, s, d, len);
         if (s->dead)
             return;
+        s->copied += (uint32_t)(took < len ? took : len);
         if (took < len && tcp_ring_reserve(&s->rbuf, len - (uint32_t)took)) {
             tcp_ring_write_at(&s->rbuf, 0, d + took, len - (uint32_t)took);
             s->rbuf.len = len - (uint32_t)took;
@@ -432,6 +434,8 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
                 fin = false;
         }
     }
+    if (in_order)
+        tcp_rcv_rtt_measure(s, in_order, g->opt.ts, g->opt.tsecr);
     if (fin) {
         s->fin_rcvd = true;
         s->rcv_fin_seq = end;
@@ -448,6 +452,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
     tcp_deliver(s);
     if (s->dead)
         return;
+    tcp_rcv_space_adjust(s);
     if (fin_now && s->state == TCP_FIN_WAIT_2) {
         tcp_send_ack(s);
         tcp_enter_time_wait(s);

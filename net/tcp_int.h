@@ -12,17 +12,24 @@
 #include "net/tcp.h"
 #include "net/tcp_cc.h"
 #include "net/tcp_opts.h"
+#include "net/tcp_rcvbuf.h"
 #include "net/tcp_reasm.h"
 #include "net/tcp_ring.h"
 #include "net/tcp_rtt.h"
 #include "net/tcp_seq.h"
+#include "net/tcp_sndbuf.h"
+#include "net/tcp_txlog.h"
 
 #define TCP_PROTO 6
 #define TCP_TS_OPT_LEN 12          /* NOP NOP TS */
 #define TCP_LISTEN_BUCKETS 256
 #define TCP_DEFAULT_MSS 536
 
-enum tcp_timer_mode { TCP_TM_NONE, TCP_TM_RTO, TCP_TM_PERSIST, TCP_TM_TIME_WAIT, TCP_TM_FIN_WAIT_2 };
+enum tcp_timer_mode {
+    TCP_TM_NONE, TCP_TM_RTO, TCP_TM_PERSIST, TCP_TM_TIME_WAIT, TCP_TM_FIN_WAIT_2,
+    TCP_TM_TLP,                    /* tail loss probe (tcp_rack.c) */
+    TCP_TM_REO,                    /* RACK's reordering window (tcp_rack.c) */
+};
 
 struct tcp_sock {
     struct tcp_stack *st;
@@ -50,23 +57,42 @@ struct tcp_sock {
     uint32_t fin_seq;              /* valid when fin_queued */
     bool fin_queued;
     struct tcp_ring sbuf;
-    uint32_t sndbuf;
+    uint32_t sndbuf;               /* payload bytes the send buffer may hold now */
+    bool snd_locked;               /* set per socket: no growth (tcp_sndbuf.c) */
     bool want_writable;
 
     /* receive side */
     uint32_t irs, rcv_nxt, rcv_adv;   /* rcv_adv: right edge advertised */
     struct tcp_ring rbuf;
-    uint32_t rcvbuf;
+    uint32_t rcvbuf;               /* Linux's sk_rcvbuf; the window is half of it (tcp_rcvbuf.c) */
+    bool rcv_locked;               /* set per socket: no autotuning */
+    uint16_t rcv_mss;              /* the peer's segment size as seen (Linux icsk_ack.rcv_mss) */
+    uint32_t copied;               /* bytes the app has taken (Linux copied_seq, relative) */
+    struct {
+        sim_time_t rtt8;           /* receiver's RTT estimate x 8, 0 none (rcv_rtt_est) */
+        uint32_t last_tsecr, seq;  /* last echo used; window-based measure's end */
+        sim_time_t time;           /* window-based measure's start */
+    } rcv_rtt;
+    struct {
+        uint32_t space;            /* bytes copied in the last measured RTT (rcvq_space) */
+        uint32_t copied;           /* `copied` when this measure began */
+        sim_time_t time;
+    } rcvq;
     struct tcp_reasm ooo;
     bool fin_rcvd;                 /* a FIN was seen at rcv_fin_seq */
     uint32_t rcv_fin_seq;
     bool eof_done, eof_pending, paused;
     unsigned delack_segs;          /* full segments not yet acked */
+    sim_time_t ato, lrcvtime;      /* delayed-ACK timeout, last data arrival (tcp_delack.c) */
+    unsigned quick;                /* ACKs still to send at once (quickack mode) */
+    bool pingpong;                 /* interactive: no quickacks */
+    sim_time_t lsndtime;           /* last new data sent (slow start after idle) */
     bool ack_now;
 
     /* options */
     uint16_t mss;                  /* send MSS (no options subtracted) */
     uint16_t adv_mss;              /* what we announced */
+    uint16_t syn_wnd;              /* the window in our SYN or SYN-ACK */
     uint16_t mss_clamp;
     uint8_t snd_wscale, rcv_wscale;
     bool ws_ok, sack_ok, ts_ok, nodelay;
@@ -79,8 +105,13 @@ struct tcp_sock {
     sim_time_t rtt_start;
     const struct tcp_cc_ops *cc_ops;
     struct tcp_cc cc;
+    struct tcp_txlog txlog;        /* send times of new data, for per-ACK RTT samples */
     bool in_recovery;
     uint32_t recover;
+    uint32_t prior_cwnd, prr_delivered, prr_out;   /* PRR (tcp_prr.c), bytes */
+    uint32_t tlp_high_seq;         /* snd_max when a probe went out, 0 none */
+    bool tlp_retrans;              /* that probe was a retransmission */
+    sim_time_t min_rtt;            /* smallest per-ACK RTT sample, 0 none */
     struct tcp_reasm sacked;       /* SACK scoreboard: ranges above snd_una */
     uint32_t rexmit_nxt;           /* holes below it were retransmitted this recovery */
     unsigned dupacks;
@@ -159,6 +190,10 @@ void tcp_retransmit_head(struct tcp_sock *s);
 /* Retransmit the next hole not yet retransmitted in this recovery: below
  * the highest SACKed byte, or at snd_una without SACK; false if none. */
 bool tcp_retransmit_next(struct tcp_sock *s);
+/* Send at most one segment of new data as tcp_output would. */
+void tcp_output_one(struct tcp_sock *s);
+/* Retransmit [seq, seq + len) (with the FIN if it ends there). */
+void tcp_retransmit_range(struct tcp_sock *s, uint32_t seq, uint32_t len);
 /* RST answering a segment that has no connection (data at the TCP header). */
 void tcp_send_reset_reply(struct tcp_stack *st, const struct pkt *in, uint32_t tcp_len);
 /* Payload room of a full segment now (MSS less the options). */
@@ -171,6 +206,45 @@ void tcp_arm_rto(struct tcp_sock *s);       /* (re)arm from now */
 void tcp_arm_mode(struct tcp_sock *s, enum tcp_timer_mode m, sim_time_t delay);
 void tcp_stop_rtx(struct tcp_sock *s);
 void tcp_schedule_ack(struct tcp_sock *s);  /* delayed ACK bookkeeping */
+
+/* tcp_prr.c */
+/* SACKed bytes from snd_una up to `below`. */
+uint32_t tcp_sacked_bytes(const struct tcp_sock *s, uint32_t below);
+/* Bytes in the network (Linux's tcp_packets_in_flight, in bytes). */
+uint32_t tcp_in_flight(const struct tcp_sock *s);
+/* snd_una plus what is SACKed (or dupacks x MSS without SACK): its growth
+ * over an ACK is what the ACK reports delivered. */
+uint32_t tcp_delivered_mark(const struct tcp_sock *s);
+void tcp_enter_recovery(struct tcp_sock *s);
+void tcp_end_recovery(struct tcp_sock *s);
+/* An ACK in recovery reported `delivered` bytes: set cwnd by PRR. */
+void tcp_prr_ack(struct tcp_sock *s, uint32_t delivered, bool una_advanced);
+
+/* tcp_rack.c */
+/* Data is outstanding: arm the tail loss probe, or else the RTO. */
+void tcp_set_xmit_timer(struct tcp_sock *s);
+void tcp_tlp_fire(struct tcp_sock *s);
+/* An ACK arrived while a probe may be out. */
+void tcp_tlp_ack(struct tcp_sock *s, uint32_t ack, bool una_advanced, bool dupack);
+/* Outside recovery: true when a loss is detected now (recovery should
+ * start); may arm the reordering timer. */
+bool tcp_rack_detect(struct tcp_sock *s);
+sim_time_t tcp_rack_reo_wnd(const struct tcp_sock *s);
+void tcp_rack_reo_fire(struct tcp_sock *s);
+
+/* tcp_idle.c */
+/* Before sending: after an idle RTO, back toward the initial window. */
+void tcp_cwnd_restart_check(struct tcp_sock *s);
+
+/* tcp_delack.c */
+/* Data arrived: ato, quickack mode (may set ack_now). */
+void tcp_event_data_recv(struct tcp_sock *s);
+void tcp_event_ack_sent(struct tcp_sock *s);
+/* New data left: a quick answer makes the connection interactive. */
+void tcp_event_data_sent(struct tcp_sock *s);
+sim_time_t tcp_delack_timeout(const struct tcp_sock *s);
+/* The delayed-ACK timer fired with an ACK pending. */
+void tcp_delack_fired(struct tcp_sock *s);
 
 /* tcp_input.c */
 void tcp_input(void *ctx, struct host *h, struct pkt *p);

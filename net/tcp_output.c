@@ -36,9 +36,10 @@ uint32_t tcp_seg_room(const struct tcp_sock *s)
 uint32_t tcp_rcv_window(struct tcp_sock *s)
 {
     uint32_t used = s->rbuf.len;
-    uint32_t free_ = s->rcvbuf > used ? s->rcvbuf - used : 0;
+    uint32_t full = tcp_rcvbuf_window_space(s);
+    uint32_t free_ = full > used ? full - used : 0;
     /* receiver silly window avoidance (RFC 1122 4.2.3.3) */
-    if (free_ < s->rcvbuf / 4 && free_ < s->mss)
+    if (free_ < full / 4 && free_ < s->mss)
         free_ = 0;
     uint32_t max = 65535u << s->rcv_wscale;
     if (free_ > max)
@@ -86,7 +87,7 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
     th->flags = flags;
     uint32_t wnd;
     if (flags & TCP_SYN) {
-        wnd = s->rcvbuf < 65535 ? s->rcvbuf : 65535;
+        wnd = s->syn_wnd;
         if (flags & TCP_ACK)
             s->rcv_adv = s->rcv_nxt + wnd;
     } else if (flags & TCP_RST) {
@@ -106,7 +107,11 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
 
     s->stats.segs_out++;
     s->st->stats.segs_out++;
+    if (s->in_recovery)
+        s->prr_out += len;
     if (flags & TCP_ACK) {
+        if (s->delack_segs || s->ack_now)
+            tcp_event_ack_sent(s);
         s->ack_now = false;
         s->delack_segs = 0;
         if (rt_timer_armed(&s->delack_timer))
@@ -148,23 +153,29 @@ void tcp_send_syn(struct tcp_sock *s)
     s->snd_nxt = s->snd_max = s->iss + 1;
 }
 
+void tcp_retransmit_range(struct tcp_sock *s, uint32_t seq, uint32_t len)
+{
+    uint32_t data_end = s->snd_una + s->sbuf.len;
+    uint8_t flags = TCP_ACK;
+    if (s->fin_queued && seq + len == s->fin_seq && tcp_seq_gt(s->snd_max, s->fin_seq))
+        flags |= TCP_FIN;
+    if (!len && !(flags & TCP_FIN))
+        return;
+    if (len && seq + len == data_end)
+        flags |= TCP_PSH;
+    s->rtt_timing = false;         /* Karn */
+    tcp_txlog_clear(&s->txlog);
+    s->stats.retransmits++;
+    s->st->stats.retransmits++;
+    tcp_xmit(s, seq, len, flags);
+}
+
 void tcp_retransmit_head(struct tcp_sock *s)
 {
     uint32_t data_end = s->snd_una + s->sbuf.len;
     uint32_t avail = tcp_seq_lt(s->snd_una, data_end) ? data_end - s->snd_una : 0;
     uint32_t room = tcp_seg_room(s);
-    uint32_t len = avail < room ? avail : room;
-    uint8_t flags = TCP_ACK;
-    if (s->fin_queued && s->snd_una + len == s->fin_seq && tcp_seq_gt(s->snd_max, s->fin_seq))
-        flags |= TCP_FIN;
-    if (!len && !(flags & TCP_FIN))
-        return;
-    if (len == avail && len)
-        flags |= TCP_PSH;
-    s->rtt_timing = false;         /* Karn */
-    s->stats.retransmits++;
-    s->st->stats.retransmits++;
-    tcp_xmit(s, s->snd_una, len, flags);
+    tcp_retransmit_range(s, s->snd_una, avail < room ? avail : room);
 }
 
 bool tcp_retransmit_next(struct tcp_sock *s)
@@ -195,18 +206,11 @@ bool tcp_retransmit_next(struct tcp_sock *s)
         len = room;
     if (len > limit - h)
         len = limit - h;
-    uint8_t flags = TCP_ACK;
-    if (s->fin_queued && h + len == s->fin_seq && tcp_seq_gt(s->snd_max, s->fin_seq))
-        flags |= TCP_FIN;
-    if (!len && !(flags & TCP_FIN))
+    bool fin = s->fin_queued && h + len == s->fin_seq && tcp_seq_gt(s->snd_max, s->fin_seq);
+    if (!len && !fin)
         return false;
-    if (len && h + len == data_end)
-        flags |= TCP_PSH;
-    s->rtt_timing = false;
-    s->stats.retransmits++;
-    s->st->stats.retransmits++;
-    tcp_xmit(s, h, len, flags);
-    s->rexmit_nxt = h + len + ((flags & TCP_FIN) ? 1 : 0);
+    tcp_retransmit_range(s, h, len);
+    s->rexmit_nxt = h + len + (fin ? 1 : 0);
     return true;
 }
 
@@ -226,11 +230,18 @@ static uint32_t skip_sacked(struct tcp_sock *s, uint32_t *len)
     return *len;
 }
 
-void tcp_output(struct tcp_sock *s)
+static void output(struct tcp_sock *s, unsigned max_segs)
 {
     if (!tcp_synchronized(s) || s->state == TCP_TIME_WAIT || s->dead)
         return;
-    for (;;) {
+    bool sent = false;
+    tcp_cwnd_restart_check(s);
+    /* in recovery the lost holes go first, as the window allows */
+    while (s->in_recovery && max_segs && tcp_in_flight(s) < s->cc.cwnd && tcp_retransmit_next(s)) {
+        sent = true;
+        max_segs--;
+    }
+    for (; max_segs; max_segs--) {
         uint32_t data_end = s->snd_una + s->sbuf.len;
         if (!tcp_reasm_empty(&s->sacked) && tcp_seq_lt(s->snd_nxt, s->snd_max)) {
             uint32_t dummy = UINT32_MAX;
@@ -240,14 +251,16 @@ void tcp_output(struct tcp_sock *s)
         uint32_t avail = tcp_seq_lt(s->snd_nxt, data_end) ? data_end - s->snd_nxt : 0;
         if (!avail && !fin_pending)
             break;
-        /* limited transmit (RFC 3042): each of the first two dupacks lets
-         * one new segment out */
-        uint32_t cwnd = s->cc.cwnd;
-        if (!s->in_recovery && s->dupacks && s->dupacks < 3)
-            cwnd += s->dupacks * s->cc.mss;
-        uint32_t wnd = cwnd < s->snd_wnd ? cwnd : s->snd_wnd;
+        /* the congestion window against what is in the network (SACKed
+         * bytes and, without SACK, duplicate ACKs are not: limited
+         * transmit, RFC 3042, follows), the peer's window against all that
+         * is outstanding */
+        uint32_t pipe = tcp_in_flight(s);
         uint32_t flight = s->snd_nxt - s->snd_una;
-        uint32_t usable = wnd > flight ? wnd - flight : 0;
+        uint32_t usable = s->cc.cwnd > pipe ? s->cc.cwnd - pipe : 0;
+        uint32_t rwnd_room = s->snd_wnd > flight ? s->snd_wnd - flight : 0;
+        if (usable > rwnd_room)
+            usable = rwnd_room;
         uint32_t room = tcp_seg_room(s);
         uint32_t len = avail < room ? avail : room;
         if (len > usable)
@@ -279,27 +292,42 @@ void tcp_output(struct tcp_sock *s)
             uint32_t fresh = end - (tcp_seq_gt(s->snd_nxt, s->snd_max) ? s->snd_nxt : s->snd_max);
             s->stats.bytes_sent += fresh;
             if (fresh < len) {
+                tcp_txlog_clear(&s->txlog);
                 s->stats.retransmits++;
                 s->st->stats.retransmits++;
             }
+            tcp_txlog_push(&s->txlog, end, tcp_now(s));
+            tcp_event_data_sent(s);
+            s->lsndtime = tcp_now(s);
             if (!s->rtt_timing && !tcp_seq_lt(s->snd_nxt, s->snd_max) && len) {
                 s->rtt_timing = true;
                 s->rtt_seq = s->snd_nxt;
                 s->rtt_start = tcp_now(s);
             }
         } else if (len || (with_fin && tcp_seq_lt(s->snd_nxt, s->snd_max))) {
+            tcp_txlog_clear(&s->txlog);
             s->stats.retransmits++;
             s->st->stats.retransmits++;
         }
         tcp_xmit(s, s->snd_nxt, len, flags);
         s->snd_nxt = end + (with_fin ? 1 : 0);
         s->snd_max = tcp_seq_max(s->snd_max, s->snd_nxt);
-        if (s->tmode != TCP_TM_RTO)
-            tcp_arm_rto(s);
+        sent = true;
         if (with_fin)
             break;
     }
+    if (sent && s->tmode != TCP_TM_REO) {
+        if (s->in_recovery || s->tmode == TCP_TM_PERSIST) {
+            if (s->tmode != TCP_TM_RTO)
+                tcp_arm_rto(s);
+        } else {
+            tcp_set_xmit_timer(s);
+        }
+    }
 }
+
+void tcp_output(struct tcp_sock *s) { output(s, UINT32_MAX); }
+void tcp_output_one(struct tcp_sock *s) { output(s, 1); }
 
 void tcp_send_reset_reply(struct tcp_stack *st, const struct pkt *in, uint32_t tcp_len)
 {

@@ -36,17 +36,18 @@ const char *tcp_close_reason_name(enum tcp_close_reason r)
 static void config_defaults(struct tcp_config *c)
 {
     *c = (struct tcp_config){
-        .sndbuf = 256 * 1024, .rcvbuf = 256 * 1024,
+        .rmem = { 4096, 131072, 6291456 }, .wmem = { 4096, 16384, 4194304 },
+        .moderate_rcvbuf = true, .slow_start_after_idle = true,
         .nodelay = false, .mss_clamp = 0,
         .window_scaling = true, .sack = true, .timestamps = true,
         .syn_retries = 6, .synack_retries = 5, .retries2 = 15,
         .init_cwnd_segs = 10,
         .msl = 30 * SIM_S,
-        .delack = 40 * SIM_MS,
+        .ato_min = 40 * SIM_MS, .delack_max = 200 * SIM_MS,
         .rto_init = TCP_RTO_INIT, .rto_min = TCP_RTO_MIN, .rto_max = TCP_RTO_MAX,
         .fin_timeout = 60 * SIM_S,
     };
-    strcpy(c->cc, "newreno");
+    strcpy(c->cc, "cubic");
 }
 
 void tcp_stack_init(struct host *h)
@@ -74,6 +75,7 @@ static struct tcp_stack *tcp_stack_of(struct host *h)
 static void sock_free_now(struct tcp_sock *s)
 {
     tcp_timers_cancel(s);
+    tcp_txlog_free(&s->txlog);
     tcp_ring_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     free(s);
@@ -202,19 +204,14 @@ struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_sock_opts
     const struct tcp_config *c = &st->cfg;
     struct tcp_sock *s = xcalloc(1, sizeof *s);
     s->st = st;
-    s->sndbuf = o && o->sndbuf ? o->sndbuf : c->sndbuf;
-    s->rcvbuf = o && o->rcvbuf ? o->rcvbuf : c->rcvbuf;
-    if (s->rcvbuf < 2048)
-        s->rcvbuf = 2048;
-    if (s->sndbuf < 2048)
-        s->sndbuf = 2048;
+    tcp_sndbuf_init(s, o ? o->sndbuf : 0);
+    tcp_rcvbuf_init(s, o ? o->rcvbuf : 0);
     s->mss_clamp = o && o->mss_clamp ? o->mss_clamp : c->mss_clamp;
     s->nodelay = o && o->nodelay ? o->nodelay > 0 : c->nodelay;
     const char *ccn = o && o->cc ? o->cc : c->cc;
     s->cc_ops = tcp_cc_find(ccn);
     if (!s->cc_ops)
-        s->cc_ops = &tcp_cc_newreno;
-    tcp_ring_init(&s->sbuf, s->sndbuf);
+        s->cc_ops = &tcp_cc_cubic;
     tcp_reasm_init(&s->ooo);
     tcp_rtt_init(&s->rtt, c->rto_init, c->rto_min, c->rto_max);
     tcp_timers_init(s);
@@ -244,6 +241,7 @@ void tcp_sock_destroy(struct tcp_sock *s)
     sock_unhash(s);
     tcp_detach_listener(s);
     tcp_timers_cancel(s);
+    tcp_txlog_free(&s->txlog);
     tcp_ring_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     s->st->stats.conns--;
@@ -273,6 +271,7 @@ void tcp_enter_time_wait(struct tcp_sock *s)
     s->cb = NULL;
     s->orphan = true;
     rt_timer_cancel(tcp_rt(s), &s->delack_timer);
+    tcp_txlog_free(&s->txlog);
     tcp_ring_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * s->st->cfg.msl);
@@ -297,11 +296,8 @@ void tcp_setup_mss(struct tcp_sock *s)
         mss = 88;
     s->adv_mss = (uint16_t)mss;
     s->mss = (uint16_t)mss;
-    s->rcv_wscale = 0;
-    if (s->st->cfg.window_scaling)
-        while (s->rcv_wscale < TCP_MAX_WSCALE && (s->rcvbuf >> s->rcv_wscale) > 65535)
-            s->rcv_wscale++;
-    tcp_ring_init(&s->rbuf, s->rcvbuf + (1u << s->rcv_wscale));
+    s->syn_wnd = tcp_select_initial_window(s, s->st->cfg.window_scaling, &s->rcv_wscale);
+    tcp_ring_init(&s->rbuf, tcp_rcvbuf_max_bytes(s) + (1u << s->rcv_wscale));
 }
 
 void tcp_cc_start(struct tcp_sock *s)
@@ -318,6 +314,8 @@ void tcp_become_established(struct tcp_sock *s)
     tcp_detach_listener(s);
     s->st->stats.established++;
     s->retries = 0;
+    tcp_rcvbuf_established(s);
+    tcp_sndbuf_expand(s);
     if (s->fin_queued) {
         s->fin_seq = s->snd_una + s->sbuf.len;
         s->state = TCP_FIN_WAIT_1;
@@ -341,6 +339,7 @@ void tcp_deliver(struct tcp_sock *s)
         if (took > n)
             took = n;
         tcp_ring_consume(&s->rbuf, (uint32_t)took);
+        s->copied += (uint32_t)took;
         if (took < n)
             s->paused = true;
     }
@@ -581,6 +580,8 @@ void tcp_recv_resume(struct tcp_sock *s)
     uint32_t before = s->rcv_adv - s->rcv_nxt;
     tcp_hold(s);
     tcp_deliver(s);
+    if (!s->dead)
+        tcp_rcv_space_adjust(s);
     /* a window that opens by two segments or from below one is announced */
     if (!s->dead && tcp_synchronized(s)) {
         uint32_t now = tcp_rcv_window(s);
@@ -610,6 +611,8 @@ void tcp_sock_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)
     out->mss = s->mss;
     out->snd_wnd = s->snd_wnd;
     out->rcv_wnd = s->rcv_adv - s->rcv_nxt;
+    out->sndbuf = s->sndbuf;
+    out->rcvbuf = s->rcvbuf;
 }
 
 enum tcp_state tcp_sock_state(const struct tcp_sock *s) { return s->state; }

@@ -1,8 +1,8 @@
 /*
  * TCP timers, two per socket (rt_timer embedded): the retransmission timer,
  * which by mode is the RTO (SYN retries included), the zero-window persist
- * probe, TIME_WAIT's 2 MSL or an orphan's FIN_WAIT_2 timeout; and the
- * delayed ACK (40 ms, as Linux's minimum).
+ * probe, TIME_WAIT's 2 MSL, an orphan's FIN_WAIT_2 timeout, the tail loss
+ * probe or RACK's reordering window; and the delayed ACK (tcp_delack.c).
  */
 #include "net/tcp_int.h"
 
@@ -33,6 +33,10 @@ static void rto_expired(struct tcp_sock *s)
     if (s->retries == 1 || s->in_recovery)
         s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, tcp_now(s));
     s->cc.cwnd = s->cc.mss;
+    if (s->cc_ops->loss)
+        s->cc_ops->loss(&s->cc);
+    tcp_txlog_clear(&s->txlog);
+    s->tlp_high_seq = 0;
     s->in_recovery = false;
     s->dupacks = 0;
     s->recover = s->snd_max;
@@ -73,6 +77,12 @@ static void rtx_fire(void *arg)
     case TCP_TM_RTO:
         rto_expired(s);
         break;
+    case TCP_TM_TLP:
+        tcp_tlp_fire(s);
+        break;
+    case TCP_TM_REO:
+        tcp_rack_reo_fire(s);
+        break;
     case TCP_TM_NONE:
         break;
     }
@@ -83,8 +93,10 @@ static void delack_fire(void *arg)
 {
     struct tcp_sock *s = arg;
     tcp_hold(s);
-    if (tcp_synchronized(s) && s->state != TCP_TIME_WAIT)
+    if (tcp_synchronized(s) && s->state != TCP_TIME_WAIT) {
+        tcp_delack_fired(s);
         tcp_send_ack(s);
+    }
     tcp_release(s);
 }
 
@@ -124,5 +136,5 @@ void tcp_schedule_ack(struct tcp_sock *s)
         return;
     }
     if (s->delack_segs && !rt_timer_armed(&s->delack_timer))
-        rt_timer_arm_in(tcp_rt(s), &s->delack_timer, s->st->cfg.delack);
+        rt_timer_arm_in(tcp_rt(s), &s->delack_timer, tcp_delack_timeout(s));
 }

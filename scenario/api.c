@@ -19,6 +19,7 @@
 #include "engine/units.h"
 #include "engine/xalloc.h"
 #include "lvs/ipvsadm.h"
+#include "scenario/tcp_sysctl.h"
 
 #define REG_SCENARIO "lvslab.scenario"
 #define REG_TOPO "lvslab.topo"
@@ -76,7 +77,7 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
         for (int i = 0; allowed[i]; i++)
             known |= !strcmp(key, allowed[i]);
         if (!known) {
-            char list[256] = "";
+            char list[512] = "";
             for (int i = 0; allowed[i]; i++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                          allowed[i]);
@@ -438,7 +439,7 @@ static int api_route(lua_State *L)
     return 0;
 }
 
-/* sysctl(node, {arp_ignore, arp_announce, rp_filter, ip_forward}) */
+/* sysctl(node, {arp_ignore, arp_announce, rp_filter, ip_forward, tcp_* (tcp_sysctl.h)}) */
 static int api_sysctl(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "sysctl");
@@ -446,7 +447,8 @@ static int api_sysctl(lua_State *L)
     struct scn_node *node = &t->nodes[n];
     char what[64];
     snprintf(what, sizeof what, "sysctl %s", node->name);
-    static const char *const keys[] = { "arp_ignore", "arp_announce", "rp_filter", "ip_forward", NULL };
+    static const char *const keys[] = { "arp_ignore", "arp_announce", "rp_filter", "ip_forward",
+                                        SCN_TCP_SYSCTL_KEYS, NULL };
     check_keys(L, 2, what, keys);
     node->arp_ignore = (int)opt_int(L, 2, "arp_ignore", what, node->arp_ignore, 0, 1);
     long announce = opt_int(L, 2, "arp_announce", what, node->arp_announce, 0, 2);
@@ -455,6 +457,10 @@ static int api_sysctl(lua_State *L)
     node->arp_announce = (int)announce;
     node->rp_filter = (int)opt_int(L, 2, "rp_filter", what, node->rp_filter, 0, 1);
     node->forward = opt_bool(L, 2, "ip_forward", what, node->forward);
+    /* TCP keys */
+    char err[160];
+    if (scn_tcp_sysctl_parse(L, 2, &node->tcp, err, sizeof err) < 0)
+        fail(L, "%s: %s", what, err);
     return 0;
 }
 

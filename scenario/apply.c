@@ -11,6 +11,7 @@
 #include "net/ipip.h"
 #include "net/mark.h"
 #include "net/route.h"
+#include "scenario/tcp_sysctl.h"
 
 struct netif *scn_apply_local_netif(struct host *h, const struct scn_iface *ifc)
 {
@@ -26,6 +27,7 @@ void scn_apply_sysctls(struct host *h, const struct scn_node *node)
     h->arp_ignore_all = node->arp_ignore;
     h->arp_announce_all = node->arp_announce;
     h->rp_filter_all = node->rp_filter;
+    scn_tcp_sysctl_apply(h, &node->tcp);
 }
 
 int scn_apply_node(struct host *h, const struct scn_node *node, struct netif *const *ifs, char *err,

@@ -19,7 +19,7 @@
  * first use, as tunl0). */
 struct netif *scn_apply_local_netif(struct host *h, const struct scn_iface *ifc);
 
-/* The host-wide sysctls (ip_forward, arp_ignore, arp_announce, rp_filter). */
+/* The host-wide sysctls (ip_forward, arp_ignore, arp_announce, rp_filter, tcp_*). */
 void scn_apply_sysctls(struct host *h, const struct scn_node *node);
 
 /* Addresses of every interface (ifs[i] is the netif of node->ifs[i]), then

@@ -78,6 +78,20 @@ struct scn_mark {
     struct scn_where where;
 };
 
+/* TCP settings of a node (sysctl net.ipv4.tcp_*); only those given in
+ * `set` apply, the others keep Linux's defaults. */
+enum {
+    SCN_TCP_RMEM = 1 << 0, SCN_TCP_WMEM = 1 << 1, SCN_TCP_MODERATE_RCVBUF = 1 << 2,
+    SCN_TCP_CONGESTION_CONTROL = 1 << 3, SCN_TCP_SACK = 1 << 4, SCN_TCP_TIMESTAMPS = 1 << 5,
+    SCN_TCP_WINDOW_SCALING = 1 << 6, SCN_TCP_SLOW_START_AFTER_IDLE = 1 << 7,
+};
+struct scn_tcp_sysctl {
+    unsigned set;
+    uint32_t rmem[3], wmem[3];
+    bool moderate_rcvbuf, sack, timestamps, window_scaling, slow_start_after_idle;
+    char congestion_control[16];
+};
+
 struct scn_node {
     char name[SCN_NAME_MAX];
     enum scn_node_kind kind;
@@ -95,6 +109,7 @@ struct scn_node {
     } icmp_drops[SCN_MAX_MARKS];   /* forwarded ICMP a firewall drops */
     int nicmp_drops;
     int arp_ignore, arp_announce, rp_filter;   /* host-wide ("all") values */
+    struct scn_tcp_sysctl tcp;
 };
 
 struct scn_link {

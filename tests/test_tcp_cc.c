@@ -1,5 +1,5 @@
-/* Unit tests: congestion control arithmetic (NewReno, CUBIC) and the RFC
- * 6298 RTO estimator. */
+/* Unit tests: congestion control arithmetic (Reno, CUBIC with HyStart) and
+ * the RTO estimator. */
 #include <criterion/criterion.h>
 
 #include "net/tcp_cc.h"
@@ -14,7 +14,7 @@ static struct tcp_cc fresh(const struct tcp_cc_ops *ops)
 
 Test(tcp_cc, registry_by_name)
 {
-    cr_assert_eq(tcp_cc_find("newreno"), &tcp_cc_newreno);
+    cr_assert_eq(tcp_cc_find("reno"), &tcp_cc_newreno);
     cr_assert_eq(tcp_cc_find("cubic"), &tcp_cc_cubic);
     cr_assert_null(tcp_cc_find("bbr"));
     cr_assert_null(tcp_cc_find(NULL));
@@ -23,14 +23,22 @@ Test(tcp_cc, registry_by_name)
 Test(tcp_cc, newreno_slow_start_then_linear)
 {
     struct tcp_cc c = fresh(&tcp_cc_newreno);
-    /* slow start: +acked, at most 2 SMSS per ACK (RFC 3465 L = 2) */
+    /* slow start: +acked, as Linux's tcp_slow_start (no L = 2 limit) */
     tcp_cc_newreno.cong_avoid(&c, 1000, 0, 0);
     cr_assert_eq(c.cwnd, 11000);
-    tcp_cc_newreno.cong_avoid(&c, 5000, 0, 0);
+    tcp_cc_newreno.cong_avoid(&c, 2000, 0, 0);
     cr_assert_eq(c.cwnd, 13000);
-    /* loss: ssthresh = max(flight / 2, 2 SMSS) */
-    cr_assert_eq(tcp_cc_newreno.ssthresh(&c, 13000, 0), 6500);
+    /* up to ssthresh only; the rest goes to congestion avoidance */
+    c.ssthresh = 14000;
+    tcp_cc_newreno.cong_avoid(&c, 5000, 0, 0);
+    cr_assert_eq(c.cwnd, 14000);
+    c.cwnd = 13000;
+    c.ssthresh = 0x7fffffff;
+    /* loss: ssthresh = max(cwnd / 2, 2 SMSS), as Linux's tcp_reno_ssthresh */
+    cr_assert_eq(tcp_cc_newreno.ssthresh(&c, 5000, 0), 6500);
+    c.cwnd = 3000;
     cr_assert_eq(tcp_cc_newreno.ssthresh(&c, 3000, 0), 2000);
+    c.cwnd = 13000;
     c.ssthresh = 6500;
     c.cwnd = 6500;
     /* congestion avoidance: one SMSS per cwnd of acked bytes */
@@ -83,6 +91,63 @@ Test(tcp_cc, cubic_backs_off_by_beta_and_regains_wmax_near_k)
 /* The numbers by hand from Linux's tcp_rtt_estimator and tcp_set_rto, with
  * rto_min 200 ms; each sample after the first ends a round trip unless
  * snd_una has not passed rtt_seq (the snd_nxt of the last round trip's end). */
+/* HyStart feeds: one ACK every `gap` with an RTT sample `rtt`, a round
+ * being each `per_round` ACKs (snd_una passes end_seq). */
+static void acks(struct tcp_cc *c, sim_time_t *now, uint32_t *una, int n, sim_time_t gap, sim_time_t rtt)
+{
+    for (int i = 0; i < n; i++) {
+        *now += gap;
+        *una += c->mss;
+        struct tcp_cc_ack a = { .now = *now, .rtt = rtt, .srtt = rtt, .snd_una = *una,
+                                .snd_nxt = *una + c->cwnd };
+        tcp_cc_cubic.pkts_acked(c, &a);
+        if (c->cwnd >= c->ssthresh)
+            return;
+    }
+}
+
+Test(tcp_cc, hystart_delay_increase_ends_slow_start)
+{
+    struct tcp_cc c = fresh(&tcp_cc_cubic);
+    c.cwnd = 20000;                     /* 20 segments: above hystart_low_window */
+    sim_time_t now = SIM_S;
+    uint32_t una = 0;
+    /* a round of 20 ms samples, ACKs 5 ms apart (no ACK train) */
+    acks(&c, &now, &una, 30, 5 * SIM_MS, 20 * SIM_MS);
+    cr_assert_eq(c.ssthresh, 0x7fffffff, "no exit while the RTT stays at its minimum");
+    /* the queue builds: 23 ms is within delay_min / 8 (clamped to 4 ms) */
+    acks(&c, &now, &una, 30, 5 * SIM_MS, 23 * SIM_MS);
+    cr_assert_eq(c.ssthresh, 0x7fffffff, "3 ms over the minimum is below the 4 ms threshold");
+    /* 25 ms: more than 4 ms over, after 8 samples of a new round */
+    acks(&c, &now, &una, 40, 5 * SIM_MS, 25 * SIM_MS);
+    cr_assert_eq(c.ssthresh, c.cwnd, "HyStart set ssthresh to cwnd (%u)", c.ssthresh);
+}
+
+Test(tcp_cc, hystart_ack_train_ends_slow_start)
+{
+    struct tcp_cc c = fresh(&tcp_cc_cubic);
+    c.cwnd = 200000;                    /* 200 segments: a round is 200 ACKs */
+    sim_time_t now = SIM_S;
+    uint32_t una = 0;
+    /* ACKs 100 us apart at a steady 20 ms RTT: the train spans half the
+     * minimum RTT (10 ms) after about 100 ACKs */
+    acks(&c, &now, &una, 95, 100 * SIM_US, 20 * SIM_MS);
+    cr_assert_eq(c.ssthresh, 0x7fffffff, "a train of 9.5 ms is not enough");
+    acks(&c, &now, &una, 20, 100 * SIM_US, 20 * SIM_MS);
+    cr_assert_eq(c.ssthresh, c.cwnd, "the ACK train ended slow start");
+}
+
+Test(tcp_cc, hystart_waits_for_16_segments)
+{
+    struct tcp_cc c = fresh(&tcp_cc_cubic);
+    c.cwnd = 15000;
+    sim_time_t now = SIM_S;
+    uint32_t una = 0;
+    acks(&c, &now, &una, 20, 5 * SIM_MS, 20 * SIM_MS);
+    acks(&c, &now, &una, 40, 5 * SIM_MS, 60 * SIM_MS);
+    cr_assert_eq(c.ssthresh, 0x7fffffff, "15 segments: HyStart does not look");
+}
+
 Test(tcp_rtt, linux_estimator)
 {
     struct tcp_rtt e;
