@@ -11,6 +11,7 @@
 #include "apps/udp_rr.h"
 #include "engine/dist.h"
 #include "engine/rng.h"
+#include "scenario/bound_proxy.h"
 #include "scenario/paths.h"
 
 #define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
@@ -192,9 +193,19 @@ static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const st
     int director = topo->directors[0].node, nservers = 0;
     for (int i = 0; i < topo->nrealservers; i++)
         nservers += node_link(topo, topo->realservers[i].node, NULL) != NULL;
-    if (nservers == 0 || (mode == SCN_FULLNAT && topo->directors[0].nladdrs == 0))
+    if (mode == SCN_FULLNAT && topo->directors[0].nladdrs == 0)
         return false;
     double c2s = t->c2s_bytes + WIRE_OVERHEAD * t->c2s_pkts, s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
+    if (nservers == 0) {       /* no LVS: the VIP's holder answers (keepalived in front of a proxy) */
+        for (int c = 0; c < w->nfrom; c++) {
+            uint32_t client;
+            if (!node_link(topo, w->from[c], &client) ||
+                !leg(topo, w->from[c], w->dst, director, c2s / w->nfrom, load) ||
+                !leg(topo, director, client, w->from[c], s2c / w->nfrom, load))
+                return false;
+        }
+        return true;
+    }
     double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0, share = 1.0 / (w->nfrom * nservers);
     for (int c = 0; c < w->nfrom; c++) {
         uint32_t client;
@@ -264,6 +275,12 @@ static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const 
                          struct resource *r)
 {
     const struct scn_cpu *c = &topo->nodes[topo->directors[0].node].cpu;
+    if (!topo->nrealservers) {  /* keepalived holds the VIP, no LVS rules: nothing to forward */
+        r->name = "director CPU";
+        r->rps = INFINITY;
+        snprintf(r->detail, sizeof r->detail, "no LVS director");
+        return;
+    }
     bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
     double pkts = t->c2s_pkts + (both_ways ? t->s2c_pkts : 0);
     double bytes = t->c2s_bytes + (both_ways ? t->s2c_bytes : 0);
@@ -284,7 +301,7 @@ static void server_cpus(const struct scn_topo *topo, const struct scn_workload *
         const struct scn_cpu *c = &topo->nodes[app->node].cpu;
         struct dist service;
         char err[160];
-        if (app->port != w->dport)
+        if (!scn_bound_is_backend(topo, w, app))
             continue;
         n++;
         if (c->cores > 0 && dist_parse(app->service_time, DIST_TIME, &service, err, sizeof err) == 0 &&
@@ -306,17 +323,22 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
     for (int i = 1; i < topo->nworkloads; i++)
         if (!same_shape(w, &topo->workloads[i]) || topo->workloads[i].dport != w->dport)
             return none;
+    if (topo->nrealservers)
+        mode = topo->realservers[0].mode;   /* what the director does (a stage may differ from the run's mode) */
     struct traffic t;
     double *load = calloc(2 * (size_t)topo->nlinks + 1, sizeof *load);
     if (!average_traffic(w, mode, first->mtu, seed, &t) || !load_paths(topo, mode, w, &t, load)) {
         free(load);
         return none;
     }
-    struct resource res[4] = { 0 };
+    struct resource res[5] = { 0 };
     int n = 0;
     busiest_link(topo, w, &t, load, &res[n++]);
     director_cpu(topo, mode, &t, &res[n++]);
     server_cpus(topo, w, &res[n++]);
+    if (scn_bound_proxy_cpus(topo, w, t.c2s_bytes - TCP_FRAME * t.c2s_pkts, t.payload, &res[n].rps, res[n].detail,
+                             sizeof res[n].detail))
+        res[n++].name = "proxy CPU";
     if (w->kind == SCN_LOAD_HTTP_OPEN || w->kind == SCN_LOAD_UDP) {
         double rate = 0;
         for (int i = 0; i < topo->nworkloads; i++)

@@ -10,6 +10,7 @@
 #include "sim/run_apps.h"
 #include "scenario/bound.h"
 #include "scenario/results.h"
+#include "scenario/results_proxy.h"
 #include "sim/run_events.h"
 #include "sim/run_measure.h"
 
@@ -53,6 +54,8 @@ static json_t *servers(const struct running *r, const struct app_stats *st, doub
     int n = sim_apps_nservers(r->apps), nodes = 0;
     int *node = calloc((size_t)n + 1, sizeof *node);
     for (int i = 0; i < n; i++) {          /* each node once, in the order it first serves */
+        if (sim_apps_proxy(r->apps, i))
+            continue;                      /* a proxy answers for its upstreams */
         int k = 0, nd = sim_apps_server_node(r->apps, i);
         while (k < nodes && node[k] != nd)
             k++;
@@ -89,6 +92,18 @@ static json_t *servers(const struct running *r, const struct app_stats *st, doub
     }
     free(node);
     *jain = nodes > 0 && sum_sq > 0 ? sum * sum / (nodes * sum_sq) : -1;
+    return list;
+}
+
+/* Each L7 proxy's own measurements (scenario/results.h). */
+static json_t *proxies(const struct running *r)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < sim_apps_nservers(r->apps); i++) {
+        const struct proxy *p = sim_apps_proxy(r->apps, i);
+        if (p)
+            json_array_append_new(list, scn_proxy_json(r->topo.nodes[sim_apps_server_node(r->apps, i)].name, p));
+    }
     return list;
 }
 
@@ -139,7 +154,7 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
     if (sc->sweep_param[0])
         json_object_set_new(sweep, sc->sweep_param, json_real(run->sweep_value));
     json_t *srv = servers(r, &st, &jain);
-    return json_pack(
+    json_t *rec = json_pack(
         "{s:s, s:s, s:o, s:f, s:f, s:f, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "mode", scn_mode_name(run->mode), "world", "sim", "sweep", sweep, "duration_s", s,
         "goodput_mbps", (double)st.win_bytes * 8 / s / 1e6, "requests_per_s", (double)st.win_completed / s,
@@ -148,6 +163,12 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "director", sim_measure_director(r->measure), "links", sim_measure_links(r->measure),
         "bound", scn_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
+    json_t *px = proxies(r);
+    if (json_array_size(px))
+        json_object_set_new(rec, "proxies", px);
+    else
+        json_decref(px);
+    return rec;
 }
 
 /* keepalived and VRRP report into the run's event log. */
@@ -212,7 +233,7 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
         stop(&r);
         return NULL;
     }
-    r.events = sim_events_start(&r.b, &r.topo);
+    r.events = sim_events_start(&r.b, &r.topo, r.apps);
     r.b.event = keepalived_event;
     r.b.event_ctx = r.events;
     struct misc_ctx misc = { .sc = sc, .b = &r.b };
