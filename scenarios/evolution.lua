@@ -23,11 +23,13 @@ scenario {
   params = { clients = 4, users = 64, proxy_cost = "100us", service = "exp(300us)" },
   lesson = [[
 Stage 1 is as fast as one proxy node's CPU: VRRP makes one node active, the
-other idles. Stage 2 spreads the connections over both proxies, but NAT
-sends every answer back through the node that directs: its NIC now carries
-all responses and the gain is bounded by it. Stage 3 takes the director off
-the answers' path (DR): both proxies' CPUs count, until the back-end
-servers are the limit.]],
+other idles. Stage 2 puts LVS NAT on the proxy nodes: every answer comes
+back through the node that directs, whose NIC now carries all responses
+(lvslab does not model IPVS scheduling to the director's own address, so
+px2's proxy alone serves and its CPU is still the limit). Stage 3 takes the
+director off the answers' path (DR): both proxies' CPUs count, the
+director's NIC carries only requests, and the back-end servers become the
+limit.]],
 }
 
 local parts = require "parts"
@@ -35,14 +37,15 @@ local VIP, ROUTER_LAN = "10.0.0.100", "10.0.0.1"
 local PROXIES = { px1 = "10.0.0.21", px2 = "10.0.0.22" }
 local BACKENDS = { "10.0.0.11:8080", "10.0.0.12:8080", "10.0.0.13:8080", "10.0.0.14:8080" }
 
-local function lan_link(node, ip, rate)
-  addr(node, link(node, "lan", { rate = rate or "1Gbps", delay = "50us", queue = 1000 }), ip .. "/24")
-  route(node, "default", ROUTER_LAN)
+local function lan_link(node, ip, gateway)
+  addr(node, link(node, "lan", { rate = "1Gbps", delay = "50us", queue = 1000 }), ip .. "/24")
+  route(node, "default", gateway or ROUTER_LAN)
 end
 
 local function proxy(node, run)
   host(node, { cores = 1 })
-  lan_link(node, PROXIES[node])
+  -- stage 2 (NAT): px2's answers go back through the director on px1
+  lan_link(node, PROXIES[node], run.stage == 2 and node == "px2" and PROXIES.px1 or nil)
   serve(node, { kind = "proxy", port = 80, upstream = BACKENDS, balance = "least_conn", keepalive = 32,
                 per_request = run.proxy_cost, per_byte = 0.5 })
 end
@@ -53,7 +56,6 @@ local function build_stage(run)
     director("px2", { vip = VIP, keepalived = "keepalived/evolution-backup.conf" })
   elseif run.stage == 2 then
     sysctl("px1", { ip_forward = true })
-    route("px2", "default", PROXIES.px1)       -- NAT: answers go back through the director
     director("px1", { vip = VIP, rules = {
       ("-A -t %s:80 -s rr"):format(VIP),
       ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px2) } })
