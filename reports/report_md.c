@@ -177,6 +177,7 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
             report_num(root, "scenario.duration_s"), report_str(root, "lvslab.version"));
     comparison(f, root);
     runs_table(f, root);
+    report_md_proxies(f, root);
     events_pcaps(f, root);
     if (ferror(f) | fclose(f)) {
         snprintf(err, errlen, "%s: write failed", path);
