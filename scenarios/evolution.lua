@@ -20,7 +20,7 @@ scenario {
   warmup = "500ms",
   modes = { "dr" },
   sweep = { stage = { 1, 2, 3 } },
-  params = { clients = 4, users = 64, proxy_cost = "100us", service = "exp(300us)" },
+  params = { clients = 4, users = 64, proxy_cost = "100us", service = "exp(300us)", keepalive = 1 },
   lesson = [[
 Stage 1 is as fast as one proxy node's CPU: VRRP makes one node active, the
 other idles. Stage 2 puts LVS NAT on the proxy nodes: every answer comes
@@ -85,6 +85,7 @@ function build(run)
     serve(s, { kind = "http", port = 8080, service_time = run.service })
   end
   build_stage(run)
-  load("web", { kind = "http", from = clients, to = VIP .. ":80", users = run.users, keepalive = true,
+  -- keepalive = 0 for lvslab emu run (python's http.server closes each connection)
+  load("web", { kind = "http", from = clients, to = VIP .. ":80", users = run.users, keepalive = run.keepalive == 1,
                 request = "300", response = "10KB", timeout = "2s", retries = 1 })
 end
