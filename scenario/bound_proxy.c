@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static bool proxied(const struct scn_topo *topo, const struct scn_workload *w)
 {
@@ -32,14 +33,35 @@ bool scn_bound_is_backend(const struct scn_topo *topo, const struct scn_workload
     return false;
 }
 
+/* Whether a director's rules name one of node's addresses as a real
+ * server ("-r a.b.c.d:"): a director scheduling to itself (LOCALNODE). */
+static bool rules_name(const struct scn_topo *topo, const struct scn_director *d, int node)
+{
+    const struct scn_node *n = &topo->nodes[node];
+    for (int f = 0; f < n->nifs; f++)
+        for (int a = 0; a < n->ifs[f].naddrs; a++) {
+            uint32_t x = n->ifs[f].addr[a];
+            char text[32];
+            snprintf(text, sizeof text, "-r %u.%u.%u.%u:", x >> 24, (x >> 16) & 255, (x >> 8) & 255, x & 255);
+            for (int i = 0; i < d->nipvsadm; i++)
+                if (strstr(d->ipvsadm[i], text))
+                    return true;
+        }
+    return false;
+}
+
 /* Proxies that take the workload's requests: on its port, and (with LVS in
- * front) on a real server's node, or else on the node holding the VIP. */
+ * front) on a real server's node or a director's own node its rules name,
+ * or else on the node holding the VIP. */
 static bool serves(const struct scn_topo *topo, const struct scn_server_app *app, uint16_t port)
 {
     if (app->kind != SCN_APP_PROXY || app->port != port)
         return false;
     for (int i = 0; i < topo->nrealservers; i++)
         if (topo->realservers[i].node == app->node)
+            return true;
+    for (int i = 0; i < topo->ndirectors; i++)
+        if (topo->directors[i].node == app->node && rules_name(topo, &topo->directors[i], app->node))
             return true;
     return !topo->nrealservers && topo->ndirectors && topo->directors[0].node == app->node;
 }

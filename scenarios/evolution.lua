@@ -2,11 +2,9 @@
 -- ends (the path in the LVS documentation and issue 21):
 --   stage 1  a keepalived pair in front of an L7 proxy pair alone: VRRP puts
 --            the VIP on px1, whose proxy takes every request (px2 waits);
---   stage 2  LVS NAT on the same nodes: px1 directs in NAT and every answer
---            leaves through it again. lvslab does not model IPVS's
---            local-node forwarding (a director scheduling to its own
---            address), so px1's own proxy takes no connections here: the
---            stage shows the NAT path with px2's proxy behind it;
+--   stage 2  LVS NAT on the same nodes: px1 directs, spreading the
+--            connections over both proxies (its own by IPVS's local-node
+--            delivery), and every answer leaves through px1 again;
 --   stage 3  a separate DR director in front of the proxy tier: the
 --            proxies answer the clients directly.
 -- Each stage's capacity is the analytic bound's; its limit (proxy CPU,
@@ -23,13 +21,11 @@ scenario {
   params = { clients = 4, users = 64, proxy_cost = "100us", service = "exp(300us)", keepalive = 1 },
   lesson = [[
 Stage 1 is as fast as one proxy node's CPU: VRRP makes one node active, the
-other idles. Stage 2 puts LVS NAT on the proxy nodes: every answer comes
-back through the node that directs, whose NIC now carries all responses
-(lvslab does not model IPVS scheduling to the director's own address, so
-px2's proxy alone serves and its CPU is still the limit). Stage 3 takes the
-director off the answers' path (DR): both proxies' CPUs count, the
-director's NIC carries only requests, and the back-end servers become the
-limit.]],
+other idles. Stage 2 puts LVS NAT on the proxy nodes and both proxies work,
+but every answer leaves through the node that directs: its NIC, carrying
+all responses, is the new limit. Stage 3 takes the director off the
+answers' path (DR): both proxies' CPUs count, the director's NIC carries
+only requests, and the back-end servers become the limit.]],
 }
 
 local parts = require "parts"
@@ -58,6 +54,7 @@ local function build_stage(run)
     sysctl("px1", { ip_forward = true })
     director("px1", { vip = VIP, rules = {
       ("-A -t %s:80 -s rr"):format(VIP),
+      ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px1),
       ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px2) } })
     realserver("px2", { mode = "nat", vip = VIP, gateway = PROXIES.px1 })
   elseif run.stage == 3 then
