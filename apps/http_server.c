@@ -248,9 +248,7 @@ struct http_server *http_server_new(struct host *h, const struct http_server_cfg
     char name[128];
     snprintf(name, sizeof name, "%s@%s", cfg->name, h->name);
     rng_init(&srv->rng, cfg->seed, name);
-    srv->listener = tcp_listen(h, cfg->addr, cfg->port, cfg->backlog > 0 ? cfg->backlog : 128,
-                               &server_cb, srv);
-    if (!srv->listener) {
+    if (!http_server_start(srv)) {
         free(srv->health_path);
         free(srv->health_body);
         free(srv);
@@ -261,18 +259,41 @@ struct http_server *http_server_new(struct host *h, const struct http_server_cfg
 
 const struct http_server_stats *http_server_stats(const struct http_server *s) { return &s->stats; }
 
+bool http_server_start(struct http_server *srv)
+{
+    if (!srv->listener)
+        srv->listener = tcp_listen(srv->h, srv->cfg.addr, srv->cfg.port, srv->cfg.backlog > 0 ? srv->cfg.backlog : 128,
+                                   &server_cb, srv);
+    return srv->listener != NULL;
+}
+
+bool http_server_running(const struct http_server *srv) { return srv->listener != NULL; }
+
+/* Every socket closed (abort: reset) and every connection let go of. */
+static void shut(struct http_server *srv, bool abort)
+{
+    if (srv->listener)
+        tcp_close(srv->listener);
+    srv->listener = NULL;
+    struct hs_conn *k;
+    while ((k = LIST_FIRST(&srv->conns))) {
+        app_cpu_cancel(srv->cfg.cpu, k);
+        struct tcp_sock *s = k->s;
+        conn_free(k);
+        if (s && abort)
+            tcp_abort(s);
+        else if (s)
+            tcp_close(s);
+    }
+}
+
+void http_server_stop(struct http_server *srv) { shut(srv, false); }
+
 void http_server_free(struct http_server *srv)
 {
     if (!srv)
         return;
-    tcp_close(srv->listener);
-    struct hs_conn *k;
-    while ((k = LIST_FIRST(&srv->conns))) {
-        app_cpu_cancel(srv->cfg.cpu, k);
-        if (k->s)
-            tcp_abort(k->s);
-        conn_free(k);
-    }
+    shut(srv, true);
     free(srv->health_path);
     free(srv->health_body);
     free(srv);

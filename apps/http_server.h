@@ -17,6 +17,7 @@
 #ifndef APPS_HTTP_SERVER_H
 #define APPS_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "apps/cpu.h"
@@ -64,6 +65,13 @@ struct http_server;
 /* NULL if the port is taken. */
 struct http_server *http_server_new(struct host *h, const struct http_server_cfg *cfg);
 const struct http_server_stats *http_server_stats(const struct http_server *s);
+/* The process dies: the listener and every connection closed as Linux
+ * closes a dead process's sockets (FIN, or RST when unread data is left;
+ * new SYNs meet no listener and get RST), CPU work cancelled; counts stay. */
+void http_server_stop(struct http_server *s);
+/* Listen again after a stop; false if the port is taken meanwhile. */
+bool http_server_start(struct http_server *s);
+bool http_server_running(const struct http_server *s);
 /* Stop listening, cancel CPU work, abort connections, free; before the host. */
 void http_server_free(struct http_server *s);
 

@@ -31,20 +31,28 @@ uint32_t http_len_clamp(double v)
     return (uint32_t)(v + 0.5);
 }
 
-/* The header up to Content-Length's value into out; its length. */
-static uint32_t header_start(char out[HTTP_WIRE_HDR_ROOM], enum http_kind kind, const struct http_msg *m)
+/* The header up to Content-Length's value into out; its length. A request
+ * forwarded by a proxy (xff non-NULL) names the client in X-Forwarded-For. */
+static uint32_t header_start_xff(char out[HTTP_WIRE_HDR_ROOM], enum http_kind kind, const struct http_msg *m,
+                                 const char *xff)
 {
     const char *conn = m->close ? "close" : "keep-alive";
     int n;
     if (kind == HTTP_REQUEST)
         n = snprintf(out, HTTP_WIRE_HDR_ROOM,
                      REQUEST_LINE "\r\nHost: lvslab\r\nX-Lvslab: seq=%" PRIu32 " resp=%" PRIu32
-                     "\r\nConnection: %s\r\n" CONTENT_TYPE CONTENT_LENGTH, m->seq, m->resp_len, conn);
+                     "\r\n%s%s%sConnection: %s\r\n" CONTENT_TYPE CONTENT_LENGTH, m->seq, m->resp_len,
+                     xff ? "X-Forwarded-For: " : "", xff ? xff : "", xff ? "\r\n" : "", conn);
     else
         n = snprintf(out, HTTP_WIRE_HDR_ROOM,
                      STATUS_LINE "\r\nServer: lvslab\r\nX-Lvslab: id=%" PRIu32 " seq=%" PRIu32
                      "\r\nConnection: %s\r\n" CONTENT_TYPE CONTENT_LENGTH, m->id, m->seq, conn);
     return (uint32_t)n;
+}
+
+static uint32_t header_start(char out[HTTP_WIRE_HDR_ROOM], enum http_kind kind, const struct http_msg *m)
+{
+    return header_start_xff(out, kind, m, NULL);
 }
 
 static uint32_t digits(uint32_t v)
@@ -93,6 +101,17 @@ void http_tx_init(struct http_tx *tx, enum http_kind kind, const struct http_msg
     tx->sent = 0;
 }
 
+void http_tx_init_forward(struct http_tx *tx, const struct http_msg *m, uint32_t body_len, const char *xff)
+{
+    uint32_t start = header_start_xff(tx->hdr, HTTP_REQUEST, m, xff);
+    int rest = snprintf(tx->hdr + start, HTTP_WIRE_HDR_ROOM - start, "%" PRIu32 HEADER_END, body_len);
+    tx->hdr_len = start + (uint32_t)rest;
+    tx->seq = m->seq;
+    tx->page = NULL;
+    tx->len = (uint64_t)tx->hdr_len + body_len;
+    tx->sent = 0;
+}
+
 static const char *reason(int code)
 {
     static const struct { int code; const char *text; } known[] = {
@@ -138,9 +157,17 @@ void http_tx_bytes(const struct http_tx *tx, uint64_t off, uint8_t *buf, size_t 
 
 bool http_tx_pump(struct http_tx *tx, struct tcp_sock *s)
 {
+    http_tx_pump_upto(tx, s, tx->len);
+    return tx->sent == tx->len;
+}
+
+bool http_tx_pump_upto(struct http_tx *tx, struct tcp_sock *s, uint64_t upto)
+{
     uint8_t buf[CHUNK];
-    while (tx->sent < tx->len) {
-        uint64_t left = tx->len - tx->sent;
+    if (upto > tx->len)
+        upto = tx->len;
+    while (tx->sent < upto) {
+        uint64_t left = upto - tx->sent;
         size_t n = left < CHUNK ? (size_t)left : CHUNK;
         size_t room = tcp_send_space(s);
         if (room && n > room)

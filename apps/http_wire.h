@@ -64,7 +64,7 @@ struct tcp_sock;
 
 #define HTTP_WIRE_MAX_LEN 0x7fffffffu   /* the longest message and body */
 #define HTTP_WIRE_MAX_HDR 1024          /* a longer header is BAD */
-#define HTTP_WIRE_HDR_ROOM 192          /* the longest header written (173) and its NUL */
+#define HTTP_WIRE_HDR_ROOM 256          /* the longest header written (208, forwarded) and its NUL */
 #define HTTP_WIRE_TARGET_MAX 256        /* a GET's request target, its NUL included */
 
 enum http_kind { HTTP_REQUEST, HTTP_RESPONSE };
@@ -93,6 +93,10 @@ struct http_tx {
 };
 
 void http_tx_init(struct http_tx *tx, enum http_kind kind, const struct http_msg *m, uint32_t asked);
+/* A request as a proxy passes it on: the same fields, an
+ * "X-Forwarded-For: <xff>" line before Connection, and the body the client
+ * sent (body_len bytes, pattern of m->seq), so the message grows by that line. */
+void http_tx_init_forward(struct http_tx *tx, const struct http_msg *m, uint32_t body_len, const char *xff);
 /* A page answering a GET: status `code` (200-599) and `body`, which must
  * stay put until the page is sent; 204 and 304 carry no body. */
 void http_tx_init_page(struct http_tx *tx, int code, bool close, const char *body, uint32_t body_len);
@@ -100,6 +104,9 @@ void http_tx_init_page(struct http_tx *tx, int code, bool close, const char *bod
 void http_tx_bytes(const struct http_tx *tx, uint64_t off, uint8_t *buf, size_t n);
 /* Send what the socket takes; true once the whole message is queued. */
 bool http_tx_pump(struct http_tx *tx, struct tcp_sock *s);
+/* The same for the message's first `upto` bytes only (a proxy relaying what
+ * has come in so far); true once those are queued. */
+bool http_tx_pump_upto(struct http_tx *tx, struct tcp_sock *s, uint64_t upto);
 
 /* A message arriving in pieces. */
 struct http_rx {

@@ -106,7 +106,7 @@ static json_t *realserver_json(const struct scn_topo *t, const struct scn_realse
 
 static const char *app_kind_name(enum scn_app_kind k)
 {
-    return k == SCN_APP_HTTP ? "http" : k == SCN_APP_BULK ? "bulk" : "udp";
+    return k == SCN_APP_HTTP ? "http" : k == SCN_APP_BULK ? "bulk" : k == SCN_APP_PROXY ? "proxy" : "udp";
 }
 
 static json_t *clients_json(const struct scn_topo *t)

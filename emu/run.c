@@ -20,16 +20,21 @@
 #include "scenario/plan.h"
 #include "scenario/results.h"
 
-/* Every real server's http.server says it is serving (bounded: 10 s). */
+/* Every real server's http.server says it is serving, and every proxy's
+ * nginx has written its pid file, which it does once it listens (bounded:
+ * 10 s). */
 static int wait_for_servers(const struct emu_world *w, char *err, size_t errlen)
 {
     for (int i = 0; i < w->topo->napps; i++) {
-        char log[192];
-        snprintf(log, sizeof log, "%s/%s-http.log", w->workdir, w->topo->nodes[w->topo->apps[i].node].name);
+        char log[192], pid[192];
+        const char *node = w->topo->nodes[w->topo->apps[i].node].name;
+        bool proxy = w->topo->apps[i].kind == SCN_APP_PROXY;
+        snprintf(log, sizeof log, "%s/%s-http.log", w->workdir, node);
+        snprintf(pid, sizeof pid, "%s/%s-nginx/nginx.pid", w->workdir, node);
         for (int k = 0;; k++) {
             char line[256];
-            bool ready = false;
-            FILE *f = fopen(log, "r");
+            bool ready = proxy && access(pid, F_OK) == 0;
+            FILE *f = proxy ? NULL : fopen(log, "r");
             while (f && !ready && fgets(line, sizeof line, f))
                 ready = strstr(line, "Serving HTTP") != NULL;
             if (f)
@@ -37,7 +42,10 @@ static int wait_for_servers(const struct emu_world *w, char *err, size_t errlen)
             if (ready)
                 break;
             if (k == 200) {
-                snprintf(err, errlen, "%s: http.server did not start within 10 s", log);
+                if (proxy)
+                    snprintf(err, errlen, "%s/%s-nginx/error.log: nginx did not start within 10 s", w->workdir, node);
+                else
+                    snprintf(err, errlen, "%s: http.server did not start within 10 s", log);
                 return -1;
             }
             struct timespec ts = { 0, 50 * 1000 * 1000 };
@@ -93,6 +101,8 @@ static int servers(const struct emu_world *w, const struct emu_loads *l, const s
     int nodes[64], n = 0;
     uint64_t total = 0;
     for (int i = 0; i < t->napps && n < 64; i++) {
+        if (t->apps[i].kind == SCN_APP_PROXY)
+            continue;          /* nginx answers for its upstreams, whose logs count */
         int k = 0;
         while (k < n && nodes[k] != t->apps[i].node)
             k++;

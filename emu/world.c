@@ -15,6 +15,7 @@
 
 #include "emu/delay_line.h"
 #include "emu/exec.h"
+#include "emu/nginx_conf.h"
 #include "emu/shape.h"
 #include "engine/xalloc.h"
 #include "scenario/tcp_sysctl.h"
@@ -368,9 +369,32 @@ static int setup_realserver(struct emu_world *w, const struct scn_realserver *rs
     return 0;
 }
 
+/* The proxy tier is the real nginx (emu/nginx_conf.h), its files under
+ * the run's directory; stopped with the other recorded processes. */
+static int start_nginx(struct emu_world *w, const struct scn_server_app *app, char *err, size_t errlen)
+{
+    const char *name = w->topo->nodes[app->node].name;
+    char dir[192], conf[256], log[256], elog[256], prefix[200];
+    snprintf(dir, sizeof dir, "%s/%s-nginx", w->workdir, name);
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (emu_nginx_conf(app, name, dir, err, errlen) < 0)
+        return -1;
+    snprintf(conf, sizeof conf, "%s/nginx.conf", dir);
+    snprintf(log, sizeof log, "%s/nginx.out", dir);
+    snprintf(elog, sizeof elog, "%s/error.log", dir);
+    snprintf(prefix, sizeof prefix, "%s/", dir);
+    char *argv[] = { "nginx", "-p", prefix, "-e", elog, "-c", conf, "-g", "daemon off;", NULL };
+    return spawn_recorded(w, w->ns[app->node], argv, log, err, errlen);
+}
+
 static int start_server_app(struct emu_world *w, const struct scn_server_app *app, char *err, size_t errlen)
 {
     const struct scn_node *node = &w->topo->nodes[app->node];
+    if (app->kind == SCN_APP_PROXY)
+        return start_nginx(w, app, err, errlen);
     if (app->kind != SCN_APP_HTTP) {
         snprintf(err, errlen, "%s: serve kind %s has no emulated server yet (http has)",
                  app->where.text, app->kind == SCN_APP_BULK ? "bulk" : "udp");

@@ -371,11 +371,16 @@ static enum host_verdict hook_in(void *ctx, struct host *h, struct pkt *p)
     if ((c->flags & IPVS_CONN_F_SYNPROXY) && !ipvs_synproxy_in(ipvs, c, p))
         return VERDICT_STOLEN;
     track(ipvs, c, IPVS_DIR_INPUT, flags);
-    ipvs_xmit_for(c->fwd)(ipvs, c, p);
+    /* a real server at one of the director's own addresses: the kernel's
+     * LOCALNODE (ip_vs_null_xmit), the packet goes on to the local stack
+     * unchanged, whatever the forwarding method */
+    bool local = host_is_local(ipvs->host, c->daddr);
+    if (!local)
+        ipvs_xmit_for(c->fwd)(ipvs, c, p);
     uint32_t pkts = ++c->in_pkts;
     if (ipvs->sync)
         ipvs_sync_conn(ipvs, c, pkts);
-    return VERDICT_STOLEN;
+    return local ? VERDICT_ACCEPT : VERDICT_STOLEN;
 }
 
 /* FORWARD: NAT replies from the real servers, on their way to the client. */

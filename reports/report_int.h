@@ -62,6 +62,8 @@ int report_file_close(FILE *f, const char *dir, const char *name, char *err, siz
 /* Writers; each returns 0 or -1 with err set. */
 int report_csv(json_t *root, const char *dir, char *err, size_t errlen);
 int report_md(json_t *root, const char *dir, char *err, size_t errlen);
+/* summary.md's table of the runs' L7 proxies (report_proxies.c); nothing without any. */
+void report_md_proxies(FILE *f, json_t *root);
 int report_html(json_t *root, const char *dir, char *err, size_t errlen);
 
 /* Runs gnuplot on script (which must not set the terminal or output) and

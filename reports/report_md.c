@@ -182,6 +182,7 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
     comparison(f, root);
     runs_table(f, root);
     report_cpu_table(f, root, false);
+    report_md_proxies(f, root);
     events_pcaps(f, root);
     return report_file_close(f, dir, "summary.md", err, errlen);
 }

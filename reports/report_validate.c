@@ -203,6 +203,21 @@ static int check_run(struct vctx *c, json_t *run, const char *rp)
                 return -1;
         }
     }
+    if (json_object_get(run, "proxies")) {     /* optional: runs with L7 proxies */
+        if (field(c, run, rp, "proxies", V_ARR, &a))
+            return -1;
+        json_array_foreach(a, i, v) {
+            snprintf(q, sizeof q, "%s.proxies[%zu]", rp, i);
+            if (!json_is_object(v))
+                return fail(c, "%s: expected object, got %s", q, type_name(v));
+            if (field(c, v, q, "name", V_STR, NULL) || field(c, v, q, "balance", V_STR, NULL) ||
+                fields(c, v, q, V_NUM, (const char *[]){ "requests", "responses", "bad_gateway", "gateway_timeout",
+                                                         "upstream_errors", "upstream_conns", "upstream_reused",
+                                                         NULL }) ||
+                field(c, v, q, "added_latency_ms", V_OBJ, NULL) || field(c, v, q, "upstreams", V_ARR, NULL))
+                return -1;
+        }
+    }
     if (field(c, run, rp, "pcaps", V_ARR, &a))
         return -1;
     json_array_foreach(a, i, v)

@@ -6,6 +6,7 @@
  */
 #include "scenario/api.h"
 #include "scenario/sweep.h"
+#include "scenario/api_int.h"
 
 #include <arpa/inet.h>
 #include <lauxlib.h>
@@ -217,6 +218,44 @@ static void parse_hostport(lua_State *L, const char *s, uint32_t *addr, uint16_t
         fail(L, "%s: \"%s\": the port must be 1..65535", what, s);
     *addr = parse_addr(L, buf, what);
     *port = (uint16_t)p;
+}
+
+/* ---- the readers shared with scenario/api_*.c (scenario/api_int.h) ---- */
+
+int scn_api_fail(lua_State *L, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fail(L, "%s", msg);
+}
+
+const char *scn_api_opt_string(lua_State *L, int idx, const char *key, const char *what, const char *dflt)
+{
+    return opt_string(L, idx, key, what, dflt);
+}
+
+sim_time_t scn_api_opt_time(lua_State *L, int idx, const char *key, const char *what, sim_time_t dflt)
+{
+    return opt_time(L, idx, key, what, dflt);
+}
+
+double scn_api_opt_number(lua_State *L, int idx, const char *key, const char *what, double dflt, double lo,
+                          double hi)
+{
+    return opt_number(L, idx, key, what, dflt, lo, hi);
+}
+
+long scn_api_opt_int(lua_State *L, int idx, const char *key, const char *what, long dflt, long lo, long hi)
+{
+    return opt_int(L, idx, key, what, dflt, lo, hi);
+}
+
+void scn_api_hostport(lua_State *L, const char *s, uint32_t *addr, uint16_t *port, const char *what)
+{
+    parse_hostport(L, s, addr, port, what);
 }
 
 /* ---- the topology being built ---- */
@@ -646,14 +685,17 @@ static void serve_health(lua_State *L, struct scn_server_app *app, const char *w
     lua_pop(L, 1);
 }
 
-/* serve(node, {kind = "http"|"bulk"|"udp", port, service_time, health = {path, status, body}}) */
+/* serve(node, {kind = "http"|"bulk"|"udp"|"proxy", port, service_time, health = {path, status, body},
+ *              and a proxy's options (scenario/api_proxy.c)}) */
 static int api_serve(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "serve");
     int n = node_arg(L, t, 1, "serve");
     char what[64];
     snprintf(what, sizeof what, "serve %s", t->nodes[n].name);
-    static const char *const keys[] = { "kind", "port", "service_time", "health", NULL };
+    static const char *const keys[] = { "kind", "port", "service_time", "health", "upstream", "balance",
+                                        "keepalive", "max_fails", "fail_timeout", "timeout", "per_request",
+                                        "per_byte", NULL };
     check_keys(L, 2, what, keys);
     struct scn_server_app app = { .node = n, .health_status = 200, .health_body = "OK\n" };
     script_where(L, &app.where);
@@ -664,9 +706,22 @@ static int api_serve(lua_State *L)
         app.kind = SCN_APP_BULK;
     else if (!strcmp(kind, "udp"))
         app.kind = SCN_APP_UDP;
+    else if (!strcmp(kind, "proxy"))
+        app.kind = SCN_APP_PROXY;
     else
-        fail(L, "%s: kind \"%s\" is not http, bulk or udp", what, kind);
+        fail(L, "%s: kind \"%s\" is not http, bulk, udp or proxy", what, kind);
     app.port = (uint16_t)opt_int(L, 2, "port", what, 80, 1, 65535);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        lua_pop(L, 1);
+        const char *key = lua_tostring(L, -1);
+        if (app.kind != SCN_APP_PROXY && scn_api_proxy_key(key))
+            fail(L, "%s: %s is an option of kind = \"proxy\"", what, key);
+        if (app.kind == SCN_APP_PROXY && !strcmp(key, "service_time"))
+            fail(L, "%s: a proxy's CPU cost is per_request and per_byte, not service_time", what);
+    }
+    if (app.kind == SCN_APP_PROXY)
+        scn_api_serve_proxy(L, t, &app, what);
     opt_dist(L, 2, "service_time", what, DIST_TIME, "0", app.service_time, sizeof app.service_time);
     serve_health(L, &app, what);
     *GROW(t->apps, t->napps) = app;
@@ -741,13 +796,14 @@ static int api_load(lua_State *L)
     return 0;
 }
 
-/* at(time, "fail"|"recover", node) | at(time, "link_down"|"link_up", a, b) | at(time, "ipvsadm", line) */
+/* at(time, "fail"|"recover", node) | at(time, "link_down"|"link_up", a, b) | at(time, "ipvsadm", line)
+ * | at(time, "stop"|"start", node, app) */
 static int api_at(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "at");
     const char *when = luaL_checkstring(L, 1);
     const char *kind = luaL_checkstring(L, 2);
-    struct scn_event ev = { .node = -1, .link = -1 };
+    struct scn_event ev = { .node = -1, .link = -1, .app = -1 };
     script_where(L, &ev.where);
     char uerr[160];
     if (units_parse_time(when, &ev.at, uerr, sizeof uerr) < 0)
@@ -774,8 +830,12 @@ static int api_at(lua_State *L)
         char perr[256];
         if (ipvsadm_parse(line, &cmd, perr, sizeof perr) < 0)
             fail(L, "at: ipvsadm: %s", perr);
+    } else if (!strcmp(kind, "stop") || !strcmp(kind, "start")) {
+        ev.kind = kind[2] == 'o' ? SCN_EV_APP_STOP : SCN_EV_APP_START;
+        ev.node = node_arg(L, t, 3, "at");
+        ev.app = scn_api_app_arg(L, t, ev.node, luaL_checkstring(L, 4), "at");
     } else {
-        fail(L, "at: \"%s\" is not fail, recover, link_down, link_up or ipvsadm", kind);
+        fail(L, "at: \"%s\" is not fail, recover, link_down, link_up, ipvsadm, stop or start", kind);
     }
     *GROW(t->events, t->nevents) = ev;
     return 0;

@@ -12,6 +12,7 @@
 #include "engine/dist.h"
 #include "engine/rng.h"
 #include "scenario/bound_shares.h"
+#include "scenario/bound_proxy.h"
 #include "scenario/paths.h"
 
 #define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
@@ -190,10 +191,22 @@ static bool is_server(const struct scn_topo *topo, int node)
 static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
                        const struct traffic *t, const double *shares, double *load)
 {
-    int director = topo->directors[0].node;
+    int director = topo->directors[0].node, nservers = 0;
+    for (int i = 0; i < topo->nrealservers; i++)
+        nservers += node_link(topo, topo->realservers[i].node, NULL) != NULL;
     if (mode == SCN_FULLNAT && topo->directors[0].nladdrs == 0)
         return false;
     double c2s = t->c2s_bytes + WIRE_OVERHEAD * t->c2s_pkts, s2c = t->s2c_bytes + WIRE_OVERHEAD * t->s2c_pkts;
+    if (nservers == 0) {       /* no LVS: the VIP's holder answers (keepalived in front of a proxy) */
+        for (int c = 0; c < w->nfrom; c++) {
+            uint32_t client;
+            if (!node_link(topo, w->from[c], &client) ||
+                !leg(topo, w->from[c], w->dst, director, c2s / w->nfrom, load) ||
+                !leg(topo, director, client, w->from[c], s2c / w->nfrom, load))
+                return false;
+        }
+        return true;
+    }
     double outer = mode == SCN_TUN ? IPIP_OUTER * t->c2s_pkts : 0;
     for (int c = 0; c < w->nfrom; c++) {
         uint32_t client;
@@ -206,7 +219,7 @@ static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const st
             if (share <= 0)
                 continue;
             if (!node_link(topo, rs, &rip))
-                return false;
+                continue;
             bool ok = leg(topo, w->from[c], w->dst, director, share * c2s, load) &&
                       leg(topo, director, rip, rs, share * (c2s + outer), load);
             if (mode == SCN_FULLNAT)
@@ -266,6 +279,12 @@ static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const 
                          struct resource *r)
 {
     const struct scn_cpu *c = &topo->nodes[topo->directors[0].node].cpu;
+    if (!topo->nrealservers) {  /* keepalived holds the VIP, no LVS rules: nothing to forward */
+        r->name = "director CPU";
+        r->rps = INFINITY;
+        snprintf(r->detail, sizeof r->detail, "no LVS director");
+        return;
+    }
     bool both_ways = mode == SCN_NAT || mode == SCN_FULLNAT;
     double pkts = t->c2s_pkts + (both_ways ? t->s2c_pkts : 0);
     double bytes = t->c2s_bytes + (both_ways ? t->s2c_bytes : 0);
@@ -324,6 +343,30 @@ static void server_cpus(const struct scn_topo *topo, const double *share, const 
              "with its share of the requests", n);
 }
 
+/* The back ends behind an L7 proxy tier, each taking an even share of the
+ * requests (the proxies balance them; LVS's weights are the proxies'). */
+static void backend_cpus(const struct scn_topo *topo, const struct scn_workload *w, struct resource *r)
+{
+    double slowest = INFINITY;
+    int n = 0;
+    for (int i = 0; i < topo->napps; i++) {
+        const struct scn_server_app *app = &topo->apps[i];
+        const struct scn_cpu *c = &topo->nodes[app->node].cpu;
+        struct dist service;
+        char err[160];
+        if (!scn_bound_is_backend(topo, w, app))
+            continue;
+        n++;
+        if (c->cores > 0 && dist_parse(app->service_time, DIST_TIME, &service, err, sizeof err) == 0 &&
+            dist_mean(&service) > 0)
+            slowest = fmin(slowest, c->cores * 1e9 / dist_mean(&service));
+    }
+    r->name = "servers";
+    r->rps = n * slowest;
+    snprintf(r->detail, sizeof r->detail, "the %d back ends' CPUs behind the proxies are busy with their service "
+             "time", n);
+}
+
 json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed)
 {
     json_t *none = json_pack("{s:n, s:n, s:n}", "goodput_mbps", "limited_by", "detail");
@@ -334,12 +377,14 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
     for (int i = 1; i < topo->nworkloads; i++)
         if (!same_shape(w, &topo->workloads[i]) || topo->workloads[i].dport != w->dport)
             return none;
+    if (topo->nrealservers)
+        mode = topo->realservers[0].mode;   /* what the director does (a stage may differ from the run's mode) */
     struct traffic t;
     double *load = calloc(2 * (size_t)topo->nlinks + 1, sizeof *load);
     double *share = calloc((size_t)topo->nrealservers + 1, sizeof *share);
     double *capacity = calloc((size_t)topo->nrealservers + 1, sizeof *capacity);
     char why[200];
-    if (scn_bound_shares(topo, w->dport, share, capacity, why, sizeof why) < 0) {
+    if (topo->nrealservers && scn_bound_shares(topo, w->dport, share, capacity, why, sizeof why) < 0) {
         free(load), free(share), free(capacity);
         json_decref(none);
         return json_pack("{s:n, s:n, s:s}", "goodput_mbps", "limited_by", "detail", why);
@@ -348,15 +393,21 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
         free(load), free(share), free(capacity);
         return none;
     }
-    struct resource res[4] = { 0 };
+    struct resource res[5] = { 0 };
     int n = 0;
     busiest_link(topo, w, &t, load, &res[n++]);
     if (topo->nodes[topo->directors[0].node].cpu.profile.set)
         director_cpu_profile(topo, mode, w, &t, &res[n++]);
     else
         director_cpu(topo, mode, &t, &res[n++]);
-    server_cpus(topo, share, capacity, &res[n++]);
+    if (scn_bound_proxied(topo, w))
+        backend_cpus(topo, w, &res[n++]);
+    else
+        server_cpus(topo, share, capacity, &res[n++]);
     free(share), free(capacity);
+    if (scn_bound_proxy_cpus(topo, w, t.c2s_bytes - TCP_FRAME * t.c2s_pkts, t.payload, &res[n].rps, res[n].detail,
+                             sizeof res[n].detail))
+        res[n++].name = "proxy CPU";
     if (w->kind == SCN_LOAD_HTTP_OPEN || w->kind == SCN_LOAD_UDP) {
         double rate = 0;
         for (int i = 0; i < topo->nworkloads; i++)

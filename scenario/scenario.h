@@ -147,7 +147,22 @@ struct scn_realserver {
     struct scn_where where;
 };
 
-enum scn_app_kind { SCN_APP_HTTP, SCN_APP_BULK, SCN_APP_UDP };
+enum scn_app_kind { SCN_APP_HTTP, SCN_APP_BULK, SCN_APP_UDP, SCN_APP_PROXY };
+
+#define SCN_MAX_UPSTREAMS 32
+
+/* serve(node, {kind = "proxy", ...}): an L7 proxy as nginx's proxy_pass. */
+struct scn_proxy {
+    uint32_t upstream_addr[SCN_MAX_UPSTREAMS];
+    uint16_t upstream_port[SCN_MAX_UPSTREAMS];
+    int nupstream;
+    int balance;               /* enum proxy_balance (apps/proxy_peers.h) */
+    int keepalive;             /* idle upstream connections cached */
+    int max_fails;
+    sim_time_t fail_timeout, timeout;
+    sim_time_t per_request;    /* CPU per request */
+    double per_byte_ns;        /* and per byte relayed */
+};
 
 struct scn_server_app {
     int node;
@@ -158,6 +173,7 @@ struct scn_server_app {
     char health_path[256];     /* the page a GET finds ("": every path) */
     int health_status;         /* its status (200) */
     char health_body[1024];    /* its body ("OK\n") */
+    struct scn_proxy proxy;    /* kind proxy */
     struct scn_where where;
 };
 
@@ -182,13 +198,14 @@ struct scn_workload {
 };
 
 enum scn_event_kind { SCN_EV_FAIL, SCN_EV_RECOVER, SCN_EV_LINK_DOWN, SCN_EV_LINK_UP,
-                      SCN_EV_IPVSADM };
+                      SCN_EV_IPVSADM, SCN_EV_APP_STOP, SCN_EV_APP_START };
 
 struct scn_event {
     sim_time_t at;
     enum scn_event_kind kind;
     int node;                  /* FAIL, RECOVER */
     int link;                  /* LINK_DOWN, LINK_UP */
+    int app;                   /* APP_STOP, APP_START: index in scn_topo.apps */
     char line[SCN_LINE_MAX];   /* IPVSADM */
     struct scn_where where;
 };

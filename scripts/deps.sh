@@ -14,7 +14,7 @@ set -eu
 
 packages="build-essential pkg-config clang libclang-rt-14-dev
 libcriterion-dev libev-dev libpcap-dev libnet1-dev liblua5.4-dev lua5.4
-libjansson-dev nettle-dev gnuplot-nox tshark python3
+libjansson-dev nettle-dev gnuplot-nox tshark python3 nginx
 iproute2 iputils-ping procps curl wrk iperf3 hping3 chromium ethtool
 mininet bridge-utils slurm-wlm munge"
 [ "${1:-}" = --bench ] && packages="$packages g++ libns3-dev libgsl-dev"

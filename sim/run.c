@@ -11,6 +11,7 @@
 #include "scenario/bound.h"
 #include "scenario/plan.h"
 #include "scenario/results.h"
+#include "scenario/results_proxy.h"
 #include "sim/run_events.h"
 #include "sim/run_measure.h"
 
@@ -54,6 +55,8 @@ static json_t *servers(const struct running *r, const struct app_stats *st, doub
     int n = sim_apps_nservers(r->apps), nodes = 0;
     int *node = calloc((size_t)n + 1, sizeof *node);
     for (int i = 0; i < n; i++) {          /* each node once, in the order it first serves */
+        if (sim_apps_proxy(r->apps, i))
+            continue;                      /* a proxy answers for its upstreams */
         int k = 0, nd = sim_apps_server_node(r->apps, i);
         while (k < nodes && node[k] != nd)
             k++;
@@ -90,6 +93,18 @@ static json_t *servers(const struct running *r, const struct app_stats *st, doub
     }
     free(node);
     *jain = nodes > 0 && sum_sq > 0 ? sum * sum / (nodes * sum_sq) : -1;
+    return list;
+}
+
+/* Each L7 proxy's own measurements (scenario/results.h). */
+static json_t *proxies(const struct running *r)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < sim_apps_nservers(r->apps); i++) {
+        const struct proxy *p = sim_apps_proxy(r->apps, i);
+        if (p)
+            json_array_append_new(list, scn_proxy_json(r->topo.nodes[sim_apps_server_node(r->apps, i)].name, p));
+    }
     return list;
 }
 
@@ -151,6 +166,11 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
     json_object_set_new(rec, "params", scn_run_params_json(sc, run));
     app_stats_free(&st);
+    json_t *px = proxies(r);
+    if (json_array_size(px))
+        json_object_set_new(rec, "proxies", px);
+    else
+        json_decref(px);
     return rec;
 }
 
@@ -216,7 +236,7 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
         stop(&r);
         return NULL;
     }
-    r.events = sim_events_start(&r.b, &r.topo);
+    r.events = sim_events_start(&r.b, &r.topo, r.apps);
     r.b.event = keepalived_event;
     r.b.event_ctx = r.events;
     struct misc_ctx misc = { .sc = sc, .b = &r.b };

@@ -9,6 +9,7 @@
 #include "apps/cpu.h"
 #include "apps/http_client.h"
 #include "apps/http_server.h"
+#include "apps/proxy.h"
 #include "apps/udp_rr.h"
 #include "engine/xalloc.h"
 
@@ -19,6 +20,7 @@ struct app_server {
         struct http_server *http;
         struct bulk_server *bulk;
         struct udprr_server *udp;
+        struct proxy *proxy;
     };
 };
 
@@ -88,6 +90,19 @@ static int start_server(struct sim_apps *a, struct sim_build *b, const struct sc
     case SCN_APP_BULK:
         made = (s->bulk = bulk_server_new(h, &(struct bulk_server_cfg){ .port = app->port, .id = id })) != NULL;
         break;
+    case SCN_APP_PROXY: {
+        const struct scn_proxy *px = &app->proxy;
+        struct proxy_cfg pc = {
+            .port = app->port, .balance = (enum proxy_balance)px->balance, .nupstream = px->nupstream,
+            .keepalive = px->keepalive, .max_fails = (uint32_t)px->max_fails, .fail_timeout = px->fail_timeout,
+            .timeout = px->timeout, .cpu_per_request = px->per_request, .cpu_per_byte_ns = px->per_byte_ns,
+            .cpu = node_cpu(a, b, topo, app->node),
+        };
+        memcpy(pc.upstream_addr, px->upstream_addr, sizeof px->upstream_addr);
+        memcpy(pc.upstream_port, px->upstream_port, sizeof px->upstream_port);
+        made = (s->proxy = proxy_new(h, &pc)) != NULL;
+        break;
+    }
     case SCN_APP_UDP: {
         uint32_t vip = 0;
         for (int i = 0; i < topo->nrealservers; i++)
@@ -223,6 +238,27 @@ void sim_apps_totals(const struct sim_apps *a, struct app_stats *into)
 
 int sim_apps_nservers(const struct sim_apps *a) { return a->nservers; }
 
+const struct proxy *sim_apps_proxy(const struct sim_apps *a, int i)
+{
+    return a->servers[i].kind == SCN_APP_PROXY ? a->servers[i].proxy : NULL;
+}
+
+bool sim_apps_set_running(struct sim_apps *a, int i, bool run)
+{
+    struct app_server *s = &a->servers[i];
+    if (s->kind == SCN_APP_HTTP) {
+        if (!run)
+            http_server_stop(s->http);
+        return !run || http_server_start(s->http);
+    }
+    if (s->kind == SCN_APP_PROXY) {
+        if (!run)
+            proxy_stop(s->proxy);
+        return !run || proxy_start(s->proxy);
+    }
+    return false;
+}
+
 int sim_apps_server_node(const struct sim_apps *a, int i) { return a->servers[i].node; }
 
 bool sim_apps_server_bytes(const struct sim_apps *a, int i, uint64_t *bytes)
@@ -232,7 +268,7 @@ bool sim_apps_server_bytes(const struct sim_apps *a, int i, uint64_t *bytes)
         *bytes = http_server_stats(s->http)->bytes_out;
     else if (s->kind == SCN_APP_BULK)
         *bytes = bulk_server_stats(s->bulk)->bytes_sent;
-    return s->kind != SCN_APP_UDP;
+    return s->kind == SCN_APP_HTTP || s->kind == SCN_APP_BULK;
 }
 
 bool sim_apps_server_clients(const struct sim_apps *a, int i, int *sources, int *toa)
@@ -294,6 +330,8 @@ void sim_apps_free(struct sim_apps *a)
         struct app_server *s = &a->servers[i];
         if (s->kind == SCN_APP_HTTP)
             http_server_free(s->http);
+        else if (s->kind == SCN_APP_PROXY)
+            proxy_free(s->proxy);
         else if (s->kind == SCN_APP_BULK)
             bulk_server_free(s->bulk);
         else

@@ -7,6 +7,7 @@
 #ifndef SIM_RUN_APPS_H
 #define SIM_RUN_APPS_H
 
+#include "apps/proxy.h"
 #include "apps/stats.h"
 #include "sim/build.h"
 
@@ -28,6 +29,11 @@ bool sim_apps_server_bytes(const struct sim_apps *a, int i, uint64_t *bytes);
 /* How many distinct client addresses server i saw as connections' sources,
  * and in TOA (false for servers that do not look: bulk and UDP). */
 bool sim_apps_server_clients(const struct sim_apps *a, int i, int *sources, int *toa);
+/* Server application i when it is an L7 proxy (its measurements), else NULL. */
+const struct proxy *sim_apps_proxy(const struct sim_apps *a, int i);
+/* at(t, "stop"|"start", node, app): the application (http or proxy) dies
+ * or runs again; false when it cannot (its port taken, another kind). */
+bool sim_apps_set_running(struct sim_apps *a, int i, bool run);
 /* Bytes of payload delivered so far (all of the run, for time series). */
 uint64_t sim_apps_delivered(const struct sim_apps *a);
 uint64_t sim_apps_completed(const struct sim_apps *a);

@@ -18,6 +18,7 @@ struct pending {
 struct sim_events {
     struct sim_build *b;
     const struct scn_topo *topo;
+    struct sim_apps *apps;
     struct pending *pending;
     int npending;
     struct sim_event_entry *log;
@@ -80,6 +81,18 @@ static void fire(void *arg)
         link_name(topo, ev->link, name, sizeof name);
         sim_events_log(e, ev->kind == SCN_EV_LINK_UP ? "link_up" : "link_down", name, ev->where.text);
         break;
+    case SCN_EV_APP_STOP:
+    case SCN_EV_APP_START: {
+        bool run = ev->kind == SCN_EV_APP_START;
+        const struct scn_server_app *app = &topo->apps[ev->app];
+        snprintf(name, sizeof name, "%s %s:%u", topo->nodes[app->node].name,
+                 app->kind == SCN_APP_PROXY ? "proxy" : "http", app->port);
+        if (!sim_apps_set_running(e->apps, ev->app, run) && !e->error[0])
+            snprintf(e->error, sizeof e->error, "%s: at start: port %u is taken on %s", ev->where.text, app->port,
+                     topo->nodes[app->node].name);
+        sim_events_log(e, run ? "app_start" : "app_stop", name, ev->where.text);
+        break;
+    }
     case SCN_EV_IPVSADM: {            /* on every director, configured alike */
         char msg[256];
         int rc = e->b->nipvs ? 0 : (snprintf(msg, sizeof msg, "%s: no director", ev->where.text), -1);
@@ -94,10 +107,11 @@ static void fire(void *arg)
     }
 }
 
-struct sim_events *sim_events_start(struct sim_build *b, const struct scn_topo *topo)
+struct sim_events *sim_events_start(struct sim_build *b, const struct scn_topo *topo, struct sim_apps *apps)
 {
     struct sim_events *e = xcalloc(1, sizeof *e);
     e->b = b;
+    e->apps = apps;
     e->topo = topo;
     e->pending = xcalloc((size_t)topo->nevents + 1, sizeof *e->pending);
     e->npending = topo->nevents;

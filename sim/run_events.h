@@ -8,6 +8,7 @@
 #define SIM_RUN_EVENTS_H
 
 #include "sim/build.h"
+#include "sim/run_apps.h"
 
 #define SIM_EVENT_TEXT 128
 
@@ -20,8 +21,8 @@ struct sim_event_entry {
 
 struct sim_events;
 
-/* Arms every event of topo on b's clock. */
-struct sim_events *sim_events_start(struct sim_build *b, const struct scn_topo *topo);
+/* Arms every event of topo on b's clock; apps stop and start in apps. */
+struct sim_events *sim_events_start(struct sim_build *b, const struct scn_topo *topo, struct sim_apps *apps);
 /* Adds an entry at the current time. */
 void sim_events_log(struct sim_events *e, const char *kind, const char *what, const char *detail);
 /* The first timed ipvsadm line the table refused (the run has failed), or NULL. */

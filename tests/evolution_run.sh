@@ -1,0 +1,73 @@
+#!/bin/sh
+# Integration: scenarios/evolution.lua, the HA growth stages side by side
+# (short runs): every stage completes requests through the proxies, the
+# bound names each stage's limit (stage 1 the one active proxy's CPU, stage
+# 2 the NAT director's NIC, stage 3 the back-end servers), stages 2 and 3
+# spread over both proxies (stage 2's px1 by IPVS's local-node delivery),
+# capacity grows stage by stage, and the pcaps of
+# the proxy run pass tshark. Then at(t, "stop"|"start", node, app) on a back
+# end behind a proxy: logged, the proxy counts the refusal, takes the server
+# out (max_fails) and requests keep completing.
+. "$(dirname "$0")/support/lvslab.sh"
+"$lvslab" run scenarios/evolution.lua --set duration=1s --set warmup=200ms --set users=16 --quiet \
+    --out "$dir" || { echo "evolution_run: the run failed"; exit 1; }
+python3 - "$dir/results.json" <<'PY'
+import json, sys
+runs = {r["sweep"]["stage"]: r for r in json.load(open(sys.argv[1]))["runs"]}
+assert sorted(runs) == [1, 2, 3], runs.keys()
+want = {1: "proxy CPU", 2: "director NIC", 3: "servers"}
+for stage, r in runs.items():
+    assert r["requests"]["completed"] > 1000, (stage, r["requests"])
+    assert r["requests"]["failed"] == 0, (stage, r["requests"])
+    assert r["bound"]["limited_by"] == want[stage], (stage, r["bound"])
+    px = {p["name"]: p for p in r["proxies"]}
+    assert sum(p["responses"] for p in px.values()) >= r["requests"]["completed"], (stage, px)
+    assert all(p["bad_gateway"] == 0 for p in px.values()), (stage, px)
+assert runs[1]["proxies"][1]["requests"] == 0, "stage 1: the backup's proxy idles"
+for stage in (2, 3):
+    assert all(p["requests"] > 1000 for p in runs[stage]["proxies"]), (stage, runs[stage]["proxies"])
+rps = [runs[s]["requests_per_s"] for s in (1, 2, 3)]
+assert rps[0] < rps[1] < rps[2], rps
+assert runs[2]["director"]["nic_util"] > 0.9, runs[2]["director"]
+PY
+[ $? -eq 0 ] || { echo "evolution_run: wrong results"; exit 1; }
+"$lvslab" run scenarios/evolution.lua --set stage=3 --set duration=200ms --set warmup=50ms --set users=2 --quiet \
+    --pcap --out "$dir/pcap-run" || { echo "evolution_run: the pcap run failed"; exit 1; }
+MIN_FRAMES=1 sh scripts/pcap-check.sh "$dir"/pcap-run/pcap/dr/stage-3/*.pcap >/dev/null ||
+    { echo "evolution_run: a pcap fails tshark"; exit 1; }
+xff=$(tshark -r "$dir/pcap-run/pcap/dr/stage-3/rs1-eth0.pcap" -Y 'http.x_forwarded_for == "10.101.0.2"' 2>/dev/null | wc -l)
+[ "$xff" -gt 10 ] || { echo "evolution_run: only $xff requests with X-Forwarded-For at rs1"; exit 1; }
+
+cat > "$dir/stop.lua" <<'LUA'
+scenario { name = "stop-start", duration = "2s", warmup = "0s", modes = { "nat" } }
+function build(run)
+  host("c"); host("px"); host("s1"); host("s2"); switch("sw")
+  addr("c", link("c", "sw"), "10.0.0.1/24")
+  addr("px", link("px", "sw"), "10.0.0.2/24")
+  addr("s1", link("s1", "sw"), "10.0.0.11/24")
+  addr("s2", link("s2", "sw"), "10.0.0.12/24")
+  serve("s1", { kind = "http", port = 8080 })
+  serve("s2", { kind = "http", port = 8080 })
+  serve("px", { kind = "proxy", port = 80, upstream = { "10.0.0.11:8080", "10.0.0.12:8080" }, fail_timeout = "1s" })
+  load("web", { from = { "c" }, to = "10.0.0.2:80", users = 4, keepalive = true, think = "1ms", retries = 0 })
+  at("500ms", "stop", "s1", "http")
+  at("1500ms", "start", "s1", "http")
+end
+LUA
+"$lvslab" run "$dir/stop.lua" --quiet --out "$dir/stop" || { echo "evolution_run: the stop/start run failed"; exit 1; }
+python3 - "$dir/stop/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+kinds = [(e["kind"], e["what"]) for e in r["events"]]
+assert ("app_stop", "s1 http:8080") in kinds and ("app_start", "s1 http:8080") in kinds, kinds
+p = r["proxies"][0]
+assert p["upstream_errors"] >= 1, p
+s1 = [u for u in p["upstreams"] if u["addr"] == "10.0.0.11:8080"][0]
+assert s1["failures"] >= 1, p
+assert r["requests"]["completed"] > 1000, r["requests"]
+ts = r["timeseries"]
+late = [v for t, v in zip(ts["t_s"], ts["requests_per_s"]) if 0.7 <= t < 1.4]
+assert late and min(late) > 0, ("requests while s1 was stopped", late)
+PY
+[ $? -eq 0 ] || { echo "evolution_run: stop/start results wrong"; exit 1; }
+echo "evolution_run: ok"
