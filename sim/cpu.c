@@ -51,9 +51,11 @@ void sim_cpu_free(struct sim_cpu *c)
     free(c);
 }
 
+bool sim_cpu_backlog_full(const struct sim_cpu *c) { return c->work.count >= c->p.backlog; }
+
 void sim_cpu_input(struct sim_cpu *c, struct netif *nif, struct pkt *frame)
 {
-    if (c->work.count >= c->p.backlog) {
+    if (sim_cpu_backlog_full(c)) {
         c->stats.dropped++;
         pkt_free(frame);
         return;

@@ -9,6 +9,7 @@
 #include "sim/build.h"
 #include "sim/run_apps.h"
 #include "scenario/bound.h"
+#include "scenario/plan.h"
 #include "scenario/results.h"
 #include "sim/run_events.h"
 #include "sim/run_measure.h"
@@ -116,7 +117,7 @@ static json_t *pcaps(const struct sim_run_opts *o)
 {
     json_t *list = json_array();
     struct dirent **names;
-    int n = o->pcap_dir ? scandir(o->pcap_dir, &names, is_pcap, by_name) : 0;
+    int n = o->capture && o->capture->dir[0] ? scandir(o->capture->dir, &names, is_pcap, by_name) : 0;
     for (int i = 0; i < n; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", o->pcap_rel, names[i]->d_name);
@@ -148,6 +149,22 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "director", sim_measure_director(r->measure), "links", sim_measure_links(r->measure),
         "bound", scn_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
+}
+
+/* The run as the captures' section comment names it: scenario, mode,
+ * swept value, parameters, seed. */
+static void capture_comment(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
+{
+    char sweep[96] = "";
+    if (sc->sweep_param[0])
+        snprintf(sweep, sizeof sweep, ", %s=%g", sc->sweep_param, run->sweep_value);
+    json_t *params = scn_plan_params(sc);
+    char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+    snprintf(out, len, "lvslab simulated run: scenario %s (%s), mode %s%s, seed %llu, duration %gs, params %s",
+             sc->name, sc->file, scn_mode_name(run->mode), sweep, (unsigned long long)sc->seed,
+             sim_time_to_s(sc->duration), p ? p : "{}");
+    free(p);
+    json_decref(params);
 }
 
 /* keepalived and VRRP report into the run's event log. */
@@ -202,7 +219,12 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
     struct running r = { 0 };
     if (scenario_build(sc, run, &r.topo, err, errlen) < 0)
         return NULL;
-    if (sim_build(&r.b, &r.topo, sc->seed, o->pcap_dir, err, errlen) < 0) {
+    struct scn_capture capture;
+    if (o->capture) {
+        capture = *o->capture;
+        capture_comment(sc, run, capture.comment, sizeof capture.comment);
+    }
+    if (sim_build(&r.b, &r.topo, sc->seed, o->capture ? &capture : NULL, err, errlen) < 0) {
         scn_topo_free(&r.topo);
         return NULL;
     }
