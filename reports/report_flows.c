@@ -16,8 +16,8 @@
 
 static int seq_after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 
-/* What identifies a row: the capture, the inner flow either way round, the
- * tunnel's endpoints either way round. */
+/* What identifies a flow: the capture and the (inner) flow either way
+ * round; a tunnel it came through is told, not part of it. */
 struct flow_key {
     int capture;
     uint8_t proto, tunnelled;
@@ -35,22 +35,19 @@ static uint64_t mix(uint64_t h, uint64_t v)
 static uint64_t key_hash(const struct flow_key *k)
 {
     uint64_t a = (uint64_t)k->sa << 16 | k->sp, b = (uint64_t)k->da << 16 | k->dp;
-    uint64_t oa = k->osa, ob = k->oda;
-    uint64_t h = mix(mix((uint64_t)k->capture, k->proto | (uint64_t)k->tunnelled << 8), a < b ? a : b);
-    h = mix(mix(h, a < b ? b : a), mix(oa < ob ? oa : ob, oa < ob ? ob : oa));
+    uint64_t h = mix(mix((uint64_t)k->capture, k->proto), a < b ? a : b);
+    h = mix(h, a < b ? b : a);
     return h ^ (h >> 31);
 }
 
 /* Which side of x sent a frame of k: 0, 1, or -1 if k is not x's. */
 static int side_of(const struct report_flow *x, const struct flow_key *k)
 {
-    if (x->capture != k->capture || x->proto != k->proto || x->tunnelled != k->tunnelled)
+    if (x->capture != k->capture || x->proto != k->proto)
         return -1;
-    if (x->addr[0] == k->sa && x->port[0] == k->sp && x->addr[1] == k->da && x->port[1] == k->dp &&
-        (!k->tunnelled || (x->outer[0] == k->osa && x->outer[1] == k->oda)))
+    if (x->addr[0] == k->sa && x->port[0] == k->sp && x->addr[1] == k->da && x->port[1] == k->dp)
         return 0;
-    if (x->addr[1] == k->sa && x->port[1] == k->sp && x->addr[0] == k->da && x->port[0] == k->dp &&
-        (!k->tunnelled || (x->outer[1] == k->osa && x->outer[0] == k->oda)))
+    if (x->addr[1] == k->sa && x->port[1] == k->sp && x->addr[0] == k->da && x->port[0] == k->dp)
         return 1;
     return -1;
 }
@@ -62,9 +59,8 @@ static void rehash(struct report_flows *f)
     f->buckets = xcalloc(f->nbuckets, sizeof *f->buckets);
     for (size_t i = 0; i < f->n; i++) {
         struct report_flow *x = &f->v[i];
-        const struct flow_key k = { .capture = x->capture, .proto = x->proto, .tunnelled = x->tunnelled,
-                                    .sa = x->addr[0], .da = x->addr[1], .sp = x->port[0], .dp = x->port[1],
-                                    .osa = x->outer[0], .oda = x->outer[1] };
+        const struct flow_key k = { .capture = x->capture, .proto = x->proto, .sa = x->addr[0],
+                                    .da = x->addr[1], .sp = x->port[0], .dp = x->port[1] };
         size_t b = key_hash(&k) & (f->nbuckets - 1);
         x->next = f->buckets[b];
         f->buckets[b] = (uint32_t)i + 1;
@@ -86,8 +82,8 @@ static struct report_flow *find(struct report_flows *f, const struct flow_key *k
         rehash(f);
     }
     struct report_flow *x = &f->v[f->n];
-    *x = (struct report_flow){ .capture = k->capture, .proto = k->proto, .tunnelled = k->tunnelled,
-                               .addr = { k->sa, k->da }, .port = { k->sp, k->dp }, .outer = { k->osa, k->oda } };
+    *x = (struct report_flow){ .capture = k->capture, .proto = k->proto, .addr = { k->sa, k->da },
+                               .port = { k->sp, k->dp } };
     size_t b = key_hash(k) & (f->nbuckets - 1);
     x->next = f->buckets[b];
     f->buckets[b] = (uint32_t)++f->n;
@@ -172,6 +168,11 @@ static void frame(struct report_flows *f, int capture, const struct pcap_file_fr
     k.dp = ntohs(ports[1]);
     int side, d = fr->dir == 1 ? FLOW_IN : fr->dir == 2 ? FLOW_OUT : FLOW_UNKNOWN;
     struct report_flow *x = find(f, &k, &side);
+    if (k.tunnelled && !x->tunnelled) {     /* the tunnel as side 0 would send through it */
+        x->tunnelled = 1;
+        x->outer[side] = k.osa;
+        x->outer[!side] = k.oda;
+    }
     if (!x->first_ns && !x->last_ns)
         x->first_ns = fr->t_ns;
     x->last_ns = fr->t_ns;

@@ -22,7 +22,7 @@ struct report_flow {
     uint8_t tunnelled, has_toa;
     uint32_t addr[2];          /* host order; [0] is the side that spoke first */
     uint16_t port[2];
-    uint32_t outer[2];         /* the tunnel's source and destination as [0] sent */
+    uint32_t outer[2];         /* the tunnel's ends, [0] on side 0's side, if it came through one */
     uint32_t toa_addr;
     uint16_t toa_port;
     uint64_t packets[2][FLOW_DIRS], bytes[2][FLOW_DIRS];
