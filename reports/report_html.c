@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reports/report_int.h"
+#include "reports/report_walk.h"
 
 static void hstr(FILE *f, const char *s)
 {
@@ -299,6 +300,7 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
                 k + 1, svg[k], captions[k]);
     runs_table(f, root);
     events_pcaps(f, root);
+    report_walk_html(f, root, dir);
     fputs("</body>\n</html>\n", f);
     if (ferror(f) | fclose(f)) {
         snprintf(err, errlen, "%s: write failed", path);

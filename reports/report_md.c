@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reports/report_int.h"
+#include "reports/report_walk.h"
 
 /* Markdown table cell text: | and newlines would break the row. */
 static void mstr(FILE *f, const char *s)
@@ -178,6 +179,7 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
     comparison(f, root);
     runs_table(f, root);
     events_pcaps(f, root);
+    report_walk_md(f, root, dir);
     if (ferror(f) | fclose(f)) {
         snprintf(err, errlen, "%s: write failed", path);
         return -1;
