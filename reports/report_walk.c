@@ -226,6 +226,22 @@ static int first_runs(json_t *root, json_t **runs, int max)
     return n;
 }
 
+/* "rs1-eth0 391, ..." of the run's links whose transmit queue dropped
+ * frames (none of them in a capture), or "none". */
+static void queue_drops(FILE *f, json_t *run)
+{
+    size_t i;
+    json_t *l;
+    int n = 0;
+    fputs("Frames the transmit queues dropped in the measured window, which no capture holds: ", f);
+    json_array_foreach(json_object_get(run, "links"), i, l) {
+        json_int_t d = json_integer_value(json_object_get(l, "queue_drops"));
+        if (d > 0)
+            fprintf(f, "%s%s %lld", n++ ? ", " : "", report_str(l, "name"), (long long)d);
+    }
+    fputs(n ? ".\n" : "none.\n", f);
+}
+
 static const char *dir_name(int d) { return d == 1 ? "in" : d == 2 ? "out" : "?"; }
 
 void report_walk_md(FILE *f, json_t *root, const char *dir)
@@ -247,7 +263,8 @@ void report_walk_md(FILE *f, json_t *root, const char *dir)
             free(w);
             continue;
         }
-        fputs("| packet | time (s) | capture | dir | Ethernet | outer IP (tunnel) | IP | ports | TTL | TOA |\n"
+        queue_drops(f, runs[r]);
+        fputs("\n| packet | time (s) | capture | dir | Ethernet | outer IP (tunnel) | IP | ports | TTL | TOA |\n"
               "|---|---|---|---|---|---|---|---|---|---|\n", f);
         for (int i = 0; i < w->n; i++) {
             const struct hop *h = &w->hops[i];
@@ -334,6 +351,9 @@ void report_walk_html(FILE *f, json_t *root, const char *dir)
             fputs("<p>No SYN-ACK in the captures.</p>\n", f);
         else
             walk_svg(f, w);
+        fputs("<p>", f);
+        queue_drops(f, runs[r]);
+        fputs("</p>\n", f);
         free(w);
     }
 }
