@@ -117,6 +117,10 @@ static void read_idb(struct pcap_file *f, const uint8_t *b, uint32_t total)
             snprintf(f->ifaces[i].name, sizeof f->ifaces[i].name, "%.*s", (int)len, (const char *)b + o + 4);
         if (code == 9 && len >= 1) {
             uint8_t r = b[o + 4];
+            if ((r & 0x7f) > (r & 0x80 ? 40 : 12)) {     /* finer than a picosecond: not a real one */
+                o += 4 + ((len + 3u) & ~3u);
+                continue;
+            }
             int64_t num = 1000000000, den = 1;
             for (int k = 0; k < (r & 0x7f); k++)
                 den *= r & 0x80 ? 2 : 10;
@@ -157,8 +161,8 @@ static int next_ng(struct pcap_file *f, struct pcap_file_frame *fr, char *err, s
             read_idb(f, b, total);
         } else if (type == 6 && total >= 32) {
             uint32_t iface = u32(f, b + 8), caplen = u32(f, b + 20);
-            if ((int)iface >= f->nifaces || caplen > total - 32)
-                return fail(f, err, errlen - 0, "a packet block of an unknown interface or cut short");
+            if (iface >= (uint32_t)f->nifaces || caplen > total - 32)
+                return fail(f, err, errlen, "a packet block of an unknown interface or cut short");
             if (f->ifaces[iface].link != LINK_ETHERNET)
                 continue;
             uint64_t ticks = (uint64_t)u32(f, b + 12) << 32 | u32(f, b + 16);
