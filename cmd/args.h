@@ -1,8 +1,9 @@
 /*
  * The options the subcommands share, parsed in one place so that each has
  * one spelling, one limit and one message wherever it is taken: --mode,
- * --set, --seed, --out, --jobs, --pcap (a flag, or --pcap DIR for the
- * emulated world's single-run commands), --tag, --quiet. A subcommand names
+ * --set, --seed, --out, --jobs, --pcap (a flag, --pcap=PATTERN,... for
+ * the simulator, or --pcap DIR for the emulated world's single-run
+ * commands), --snaplen, --pcap-frames, --tag, --quiet. A subcommand names
  * the ones it takes and handles its own options through a callback.
  */
 #ifndef CMD_ARGS_H
@@ -24,11 +25,24 @@ enum cmd_arg {
     CMD_ARG_PCAP_DIR = 1u << 6, /* --pcap DIR */
     CMD_ARG_TAG = 1u << 7,      /* --tag TAG */
     CMD_ARG_QUIET = 1u << 8,    /* --quiet */
+    CMD_ARG_PCAP_SELECT = 1u << 9, /* --pcap=PATTERN,...: which nodes or node-iface (globs) */
+    CMD_ARG_SNAPLEN = 1u << 10, /* --snaplen N: bytes kept of each frame, 0 all (tcpdump -s) */
+    CMD_ARG_PCAP_FRAMES = 1u << 11, /* --pcap-frames N: frames per capture at most (tcpdump -c), 0 all */
 };
+
+/* The simulator's captures when --snaplen and --pcap-frames are not given:
+ * whole frames, the first CMD_PCAP_FRAMES of each interface (full captures
+ * of a busy run are tens of GB). */
+#define CMD_PCAP_SNAPLEN 0
+#define CMD_PCAP_FRAMES 4000
+#define CMD_PCAP_FRAMES_MAX 1000000000L
 
 struct cmd_args {
     const char *script;         /* the one SCENARIO */
     const char *modes, *out, *tag, *pcap_dir;
+    const char *pcap_patterns;  /* --pcap=...'s; NULL: the default selection */
+    long snaplen;               /* -1 when not given */
+    long pcap_frames;           /* -1 when not given; 0: all */
     /* the --set values, then --seed's as seed=N; one more slot is left
      * free for a caller that pins a run's sweep value */
     const char *sets[CMD_MAX_SETS + 2];

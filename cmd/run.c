@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,12 +25,15 @@
 #include "scenario/results.h"
 
 #define MAX_RUNS SCN_MAX_RUNS
-#define RUN_ARGS (CMD_ARG_MODE | CMD_ARG_SET | CMD_ARG_SEED | CMD_ARG_OUT | CMD_ARG_JOBS | CMD_ARG_PCAP | CMD_ARG_QUIET)
+#define RUN_ARGS                                                                                     \
+    (CMD_ARG_MODE | CMD_ARG_SET | CMD_ARG_SEED | CMD_ARG_OUT | CMD_ARG_JOBS | CMD_ARG_PCAP | CMD_ARG_QUIET | \
+     CMD_ARG_PCAP_SELECT | CMD_ARG_SNAPLEN | CMD_ARG_PCAP_FRAMES)
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: lvslab run SCENARIO.lua [--mode MODE,...] [--set KEY=VALUE]... [--seed N]\n"
-               "                  [--out DIR] [--pcap] [--jobs N] [--quiet] [--plan [--json] | --only K[,K-L...]]\n"
+               "                  [--out DIR] [--pcap[=PATTERN,...] [--snaplen N] [--pcap-frames N]]\n"
+               "                  [--jobs N] [--quiet] [--plan [--json] | --only K[,K-L...]]\n"
                "  Simulates every run of the scenario (each mode it compares, each value of its\n"
                "  sweep) and writes DIR/results.json (default DIR: out/<scenario name>), CSV files,\n"
                "  summary.md and index.html, then prints a table of the runs and the full path of\n"
@@ -39,8 +43,15 @@ static void usage(FILE *f)
                "  --set     override a scenario parameter, or duration, warmup or seed; on a\n"
                "            swept parameter one value ends its sweep, V1,V2,... replaces it\n"
                "  --seed    the same as --set seed=N: same scenario and seed, same results\n"
-               "  --pcap    capture every NIC to DIR/pcap/<mode>[/<param>-<value>[_...]]/<node>-<iface>.pcap\n"
-               "            (DIR/pcap/ of an earlier run is removed first, with or without --pcap)\n"
+               "  --pcap    capture every host's NICs (not switch ports) to pcapng files\n"
+               "            DIR/pcap/<mode>[/<param>-<value>[_...]]/<node>-<iface>.pcap where Linux taps\n"
+               "            (sent frames as they leave the queue, received ones as the stack takes\n"
+               "            them); =PATTERN,... only the nodes or node-iface these globs match,\n"
+               "            switches too (--pcap='director,rs*,lan-port1'). DIR/pcap/ of an\n"
+               "            earlier run is removed first, with or without --pcap\n"
+               "  --snaplen bytes kept of each frame, as tcpdump -s (default 0: whole frames)\n"
+               "  --pcap-frames  frames per capture at most, as tcpdump -c (default %d;\n"
+               "            0: all, tens of GB for a busy run)\n"
                "  --jobs    runs simulated at once (default: the CPUs online); the results\n"
                "            do not depend on it\n"
                "  --quiet   no progress on stderr, no table of the runs\n"
@@ -48,7 +59,8 @@ static void usage(FILE *f)
                "            with --json as JSON; runs nothing\n"
                "  --only    run just these runs (indexes from --plan) into DIR/runs/, with\n"
                "            the plan in DIR/plan.json: a part for 'lvslab merge' (docs/cluster.md)\n"
-               "exit codes: 0 written, 1 the run or a write failed, 2 bad usage or a bad scenario\n");
+               "exit codes: 0 written, 1 the run or a write failed, 2 bad usage or a bad scenario\n",
+            CMD_PCAP_FRAMES);
 }
 
 static void run_label(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
@@ -76,6 +88,15 @@ static void plan_slot(const struct scenario *sc, const struct scn_run *run, cons
     snprintf(slot->file, sizeof slot->file, "%s/.run-%d.json", dir, i);
 }
 
+/* What --pcap, --snaplen and --pcap-frames ask of the slot's run. */
+static void slot_capture(const struct cmd_args *a, const struct run_slot *slot, struct scn_capture *c)
+{
+    *c = (struct scn_capture){ .snaplen = a->snaplen >= 0 ? (uint32_t)a->snaplen : CMD_PCAP_SNAPLEN,
+                               .max_frames = a->pcap_frames >= 0 ? (uint64_t)a->pcap_frames : CMD_PCAP_FRAMES };
+    snprintf(c->dir, sizeof c->dir, "%s", slot->pcap_dir);
+    snprintf(c->patterns, sizeof c->patterns, "%s", a->pcap_patterns ? a->pcap_patterns : "");
+}
+
 /* One run in this process: its record, or NULL with the message in err. */
 static json_t *run_one(struct scenario *sc, const struct run_slot *slot, const struct cmd_args *a,
                        struct progress *prog, int n, FILE *err)
@@ -86,7 +107,9 @@ static json_t *run_one(struct scenario *sc, const struct run_slot *slot, const s
         return NULL;
     }
     progress_run_begins(prog, n, slot->label);
-    struct sim_run_opts o = { .pcap_dir = a->pcap ? slot->pcap_dir : NULL, .pcap_rel = slot->rel,
+    struct scn_capture capture;
+    slot_capture(a, slot, &capture);
+    struct sim_run_opts o = { .capture = a->pcap ? &capture : NULL, .pcap_rel = slot->rel,
                               .progress = progress_update, .progress_ctx = prog };
     json_t *rec = sim_run(sc, &slot->run, &o, msg, sizeof msg);
     if (!rec)
@@ -111,7 +134,9 @@ static pid_t spawn(struct scenario *sc, const struct run_slot *slot, const struc
         fprintf(err, "lvslab run: %s: %s\n", slot->pcap_dir, strerror(errno));
     } else {
         struct progress_pipe pp = { .fd = fd, .run = n };
-        struct sim_run_opts o = { .pcap_dir = a->pcap ? slot->pcap_dir : NULL, .pcap_rel = slot->rel,
+        struct scn_capture capture;
+        slot_capture(a, slot, &capture);
+        struct sim_run_opts o = { .capture = a->pcap ? &capture : NULL, .pcap_rel = slot->rel,
                                   .progress = progress_pipe_update, .progress_ctx = &pp };
         rec = sim_run(sc, &slot->run, &o, msg, sizeof msg);
         if (!rec)
@@ -289,6 +314,47 @@ static void print_runs(json_t *list, FILE *out)
     }
 }
 
+/* The files under path and their bytes, added to *files and *bytes. */
+static void count_files(const char *path, size_t *files, uint64_t *bytes)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char sub[1024];
+        struct stat st;
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        if (e->d_name[0] == '.' || lstat(sub, &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            count_files(sub, files, bytes);
+        } else if (S_ISREG(st.st_mode)) {
+            (*files)++;
+            *bytes += (uint64_t)st.st_size;
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
+/* "wrote N captures (X MB) in DIR/pcap/", with how they were cut. */
+static void print_captures(const char *dir, const struct cmd_args *a, FILE *out)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/pcap", dir);
+    size_t files = 0;
+    uint64_t bytes = 0;
+    count_files(path, &files, &bytes);
+    long frames = a->pcap_frames >= 0 ? a->pcap_frames : CMD_PCAP_FRAMES;
+    long snap = a->snaplen >= 0 ? a->snaplen : CMD_PCAP_SNAPLEN;
+    char cut[96];
+    if (frames)
+        snprintf(cut, sizeof cut, "the first %ld frames of each (--pcap-frames 0: all)", frames);
+    else
+        snprintf(cut, sizeof cut, "every frame");
+    fprintf(out, "wrote %zu captures (%.1f MB) in %s/: %s, %s\n", files, (double)bytes / 1e6, path,
+            cut, snap ? "frames cut to --snaplen" : "whole frames");
+}
+
 /* The runs' records into DIR/results.json and the report, or into the part
  * folder of --only; CMD_OK or CMD_FAILED. */
 static int write_out(const char *dir, const struct scenario *sc, const struct cmd_args *a, const json_t *plan,
@@ -313,6 +379,8 @@ static int write_out(const char *dir, const struct scenario *sc, const struct cm
     if (!a->quiet) {
         print_runs(list, out);
         fprintf(out, "wrote %s/{results.json,summary.md,index.html}\n", dir);
+        if (a->pcap)
+            print_captures(dir, a, out);
         if (kept)
             fprintf(out, "kept the %zu emulated runs already in %s/results.json\n", kept, dir);
         char full[PATH_MAX], index_html[PATH_MAX + 16];

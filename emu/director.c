@@ -20,11 +20,11 @@
  * that is done: a GSO frame as its segments, a partial checksum completed. */
 static void capture(void *ctx, const struct pkt *frame, int inbound)
 {
-    (void)inbound;
     struct emu_director_capture *c = ctx;
+    enum scn_pcap_dir dir = inbound ? SCN_PCAP_IN : SCN_PCAP_OUT;
     sim_time_t now = (sim_time_t)(ev_time() * 1e9);
     if (!pkt_has_offload(frame)) {
-        scn_pcap_write(c->pcap, frame, now);
+        scn_pcap_write(c->pcap, frame, now, dir);
         return;
     }
     struct pkt_queue wire = { 0 };
@@ -39,7 +39,7 @@ static void capture(void *ctx, const struct pkt *frame, int inbound)
         pkt_queue_push(&wire, copy);
     }
     for (const struct pkt *p = wire.first; p; p = p->next)
-        scn_pcap_write(c->pcap, p, now);
+        scn_pcap_write(c->pcap, p, now, dir);
     pkt_queue_purge(&wire);
 }
 
@@ -67,11 +67,13 @@ static struct emu_director_capture *open_capture(struct emu_director *d, struct 
                                                  const struct scn_node *node, int i,
                                                  const struct emu_director_opts *o, char *err, size_t errlen)
 {
-    char path[512];
+    char path[512], name[80];
     snprintf(path, sizeof path, "%s/%s-%s.pcap", o->pcap_dir, node->name, node->ifs[i].name);
+    snprintf(name, sizeof name, "%s-%s", node->name, node->ifs[i].name);
     struct emu_director_capture *c = &d->caps[i];
     c->loop = loop;
-    c->pcap = scn_pcap_open(path);
+    const struct scn_pcap_opts po = { .if_name = name, .comment = "lvslab emulated director" };
+    c->pcap = scn_pcap_open(path, &po);
     if (!c->pcap)
         snprintf(err, errlen, "%s: cannot open the capture file", path);
     return c->pcap ? c : NULL;

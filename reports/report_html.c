@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reports/report_int.h"
+#include "reports/report_walk.h"
 
 static void hstr(FILE *f, const char *s)
 {
@@ -341,6 +342,7 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
     runs_table(f, root);
     report_cpu_table(f, root, true);
     events_pcaps(f, root);
+    report_walk_html(f, root, dir);
     fputs("</body>\n</html>\n", f);
     if (report_file_close(f, dir, "index.html", err, errlen) < 0)
         goto out;

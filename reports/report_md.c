@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reports/report_int.h"
+#include "reports/report_walk.h"
 
 /* Markdown table cell text: | and newlines would break the row. */
 static void mstr(FILE *f, const char *s)
@@ -184,5 +185,6 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
     report_cpu_table(f, root, false);
     report_md_proxies(f, root);
     events_pcaps(f, root);
+    report_walk_md(f, root, dir);
     return report_file_close(f, dir, "summary.md", err, errlen);
 }

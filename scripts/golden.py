@@ -106,6 +106,8 @@ def read_pcap(path):
     data = opener(path, "rb").read()
     if len(data) < 24:
         return data, []
+    if data[:4] == b"\x0a\x0d\x0d\x0a":
+        return read_pcapng(data)
     endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
     nano = data[:4] in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
     frames, off = [], 24
@@ -115,6 +117,36 @@ def read_pcap(path):
         frames.append((when, orig, data[off + 16:off + 16 + incl]))
         off += 16 + incl
     return data[:24], frames
+
+
+def read_pcapng(data):
+    """read_pcap of a pcapng file: the header is the blocks before the first
+    packet; times in the units of if_tsresol (lvslab writes nanoseconds)."""
+    endian = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+    frames, off, header, units = [], 0, b"", 10 ** 6
+    while off + 12 <= len(data):
+        kind, total = struct.unpack(endian + "II", data[off:off + 8])
+        if total < 12:
+            break
+        block = data[off:off + total]
+        if kind == 1:
+            o = 16
+            while o + 4 <= total - 4:
+                code, length = struct.unpack(endian + "HH", block[o:o + 4])
+                if code == 0:
+                    break
+                if code == 9 and length >= 1 and block[o + 4] < 128:
+                    units = 10 ** block[o + 4]
+                o += 4 + (length + 3) // 4 * 4
+        if kind == 6:
+            hi, lo, incl, orig = struct.unpack(endian + "IIII", block[12:28])
+            ticks = hi << 32 | lo
+            digits = len(str(units)) - 1
+            frames.append(("%d.%0*d" % (ticks // units, digits, ticks % units), orig, block[28:28 + incl]))
+        elif not frames:
+            header += block
+        off += total
+    return header, frames
 
 
 def cmd_pcap_diff(golden, fresh):

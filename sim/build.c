@@ -120,14 +120,14 @@ int sim_build_director_reboot(struct sim_build *b, int i, char *err, size_t errl
     return configure_director(b, i, err, errlen);
 }
 
-int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, const char *pcap_dir,
+int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, const struct scn_capture *capture,
               char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
     b->topo = topo;
     b->w = sim_world_new(seed);
-    if (pcap_dir && *pcap_dir)
-        sim_world_capture(b->w, pcap_dir);
+    if (capture && capture->dir[0])
+        sim_world_capture_with(b->w, capture);
     b->nnodes = topo->nnodes;
     b->nodes = xcalloc((size_t)topo->nnodes, sizeof *b->nodes);
     b->links = xcalloc((size_t)topo->nlinks + 1, sizeof *b->links);

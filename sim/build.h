@@ -45,9 +45,10 @@ struct sim_build {
     void *misc_ctx;
 };
 
-/* Build the world of topo with seed; pcap_dir non-empty captures every NIC
- * there. 0, or -1 with "file:line: message" in err (b is then empty). */
-int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, const char *pcap_dir,
+/* Build the world of topo with seed; capture (NULL or with dir "": none)
+ * says which NICs to capture and how. 0, or -1 with "file:line: message"
+ * in err (b is then empty). */
+int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, const struct scn_capture *capture,
               char *err, size_t errlen);
 /* Director i crashed: its keepalived dies with it (no goodbye on the wire;
  * the kernel's table is as it was while the node is down). */

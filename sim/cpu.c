@@ -94,7 +94,7 @@ static void push_work(struct sim_cpu *c, struct pkt *frame, struct netif *nif, s
 
 static void input_flat(struct sim_cpu *c, struct netif *nif, struct pkt *frame)
 {
-    if (c->work.count >= c->p.backlog) {
+    if (sim_cpu_backlog_full(c)) {
         c->stats.dropped++;
         pkt_free(frame);
         return;
@@ -117,6 +117,13 @@ static uint32_t in_work(struct sim_cpu *c, sim_time_t now)
         c->ends_n--;
     }
     return c->ends_n;
+}
+
+bool sim_cpu_backlog_full(struct sim_cpu *c)
+{
+    if (c->p.by_work)
+        return in_work(c, sched_now(&c->w->sched)) >= c->p.backlog;
+    return c->work.count >= c->p.backlog;
 }
 
 static void remember_end(struct sim_cpu *c, sim_time_t end)
@@ -157,7 +164,7 @@ static double charge(struct sim_cpu *c, struct host *h, uint32_t len, uint64_t s
 static void input_by_work(struct sim_cpu *c, struct netif *nif, struct pkt *frame)
 {
     sim_time_t now = sched_now(&c->w->sched);
-    if (in_work(c, now) >= c->p.backlog) {
+    if (sim_cpu_backlog_full(c)) {
         c->stats.dropped++;
         pkt_free(frame);
         return;

@@ -33,6 +33,8 @@ void sim_cpu_input(struct sim_cpu *c, struct netif *nif, struct pkt *frame);
 /* A frame the host sends on nic: true when the CPU holds it (by work,
  * while it handles a frame) and sends it once the work is done. */
 bool sim_cpu_hold(struct sim_cpu *c, struct sim_nic *nic, struct pkt *frame);
+/* Whether the backlog is full: the next frame given would be dropped. */
+bool sim_cpu_backlog_full(struct sim_cpu *c);
 const struct sim_cpu_stats *sim_cpu_stats(const struct sim_cpu *c);
 bool sim_cpu_by_work(const struct sim_cpu *c);
 

@@ -20,7 +20,10 @@ static void nic_receive(struct sim_nic *nic, struct pkt *p)
         pkt_free(p);
         return;
     }
-    scn_pcap_write(nic->pcap, p, sched_now(&n->w->sched));
+    /* the receive tap sees what the stack is given, as Linux's does
+     * (__netif_receive_skb): a frame the CPU's backlog drops never */
+    if (!n->cpu || !sim_cpu_backlog_full(n->cpu))
+        scn_pcap_write(nic->pcap, p, sched_now(&n->w->sched), SCN_PCAP_IN);
     if (n->sw)
         sim_switch_input(n->sw, nic, p);
     else if (n->cpu)
@@ -83,7 +86,10 @@ static void start_next(struct sim_nic *nic)
     nic->sending = p;
     nic->stats.tx_packets++;
     nic->stats.tx_bytes += p->len;
-    scn_pcap_write(nic->pcap, p, sched_now(&w->sched));
+    /* the transmit tap: the frame leaves the queue for the wire, as Linux's
+     * dev_queue_xmit_nit sees it when the driver takes it; a frame the full
+     * queue dropped never got here */
+    scn_pcap_write(nic->pcap, p, sched_now(&w->sched), SCN_PCAP_OUT);
     /* on the wire: the frame, its FCS, preamble and inter-frame gap */
     uint64_t bits = (uint64_t)(p->len + 24) * 8;
     sim_time_t t = (sim_time_t)((bits * (uint64_t)SIM_S + nic->out->link->p.rate_bps - 1) /

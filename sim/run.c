@@ -132,7 +132,7 @@ static json_t *pcaps(const struct sim_run_opts *o)
 {
     json_t *list = json_array();
     struct dirent **names;
-    int n = o->pcap_dir ? scandir(o->pcap_dir, &names, is_pcap, by_name) : 0;
+    int n = o->capture && o->capture->dir[0] ? scandir(o->capture->dir, &names, is_pcap, by_name) : 0;
     for (int i = 0; i < n; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", o->pcap_rel, names[i]->d_name);
@@ -172,6 +172,23 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
     else
         json_decref(px);
     return rec;
+}
+
+/* The run as the captures' section comment names it: scenario, mode,
+ * swept values, parameters, seed. */
+static void capture_comment(const struct scenario *sc, const struct scn_run *run, char *out, size_t len)
+{
+    char label[160], sweep[168] = "";
+    scn_run_label(sc, run, " ", label, sizeof label);
+    if (label[0])
+        snprintf(sweep, sizeof sweep, ", %s", label);
+    json_t *params = scn_run_params_json(sc, run);
+    char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+    snprintf(out, len, "lvslab simulated run: scenario %s (%s), mode %s%s, seed %llu, duration %gs, params %s",
+             sc->name, sc->file, scn_mode_name(run->mode), sweep, (unsigned long long)sc->seed,
+             sim_time_to_s(sc->duration), p ? p : "{}");
+    free(p);
+    json_decref(params);
 }
 
 /* keepalived and VRRP report into the run's event log. */
@@ -226,7 +243,12 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
     struct running r = { 0 };
     if (scenario_build(sc, run, &r.topo, err, errlen) < 0)
         return NULL;
-    if (sim_build(&r.b, &r.topo, sc->seed, o->pcap_dir, err, errlen) < 0) {
+    struct scn_capture capture;
+    if (o->capture) {
+        capture = *o->capture;
+        capture_comment(sc, run, capture.comment, sizeof capture.comment);
+    }
+    if (sim_build(&r.b, &r.topo, sc->seed, o->capture ? &capture : NULL, err, errlen) < 0) {
         scn_topo_free(&r.topo);
         return NULL;
     }

@@ -8,14 +8,15 @@
 
 #include <jansson.h>
 
+#include "scenario/pcap.h"
 #include "scenario/scenario.h"
 
 /* Called every few milliseconds of simulated time. */
 typedef void (*sim_run_progress_fn)(void *ctx, sim_time_t now, sim_time_t end, uint64_t events);
 
 struct sim_run_opts {
-    const char *pcap_dir;      /* where to capture every NIC; NULL: no capture */
-    const char *pcap_rel;      /* the same, relative to the results directory */
+    const struct scn_capture *capture; /* what to capture, and where; NULL: nothing */
+    const char *pcap_rel;      /* capture->dir relative to the results directory */
     sim_run_progress_fn progress;
     void *progress_ctx;
 };

@@ -280,10 +280,11 @@ json_t *sim_measure_links(const struct sim_measure *m)
             uint64_t drops = (z->queue_drops - a->queue_drops) + (z->loss_drops - a->loss_drops) +
                              (z->down_drops - a->down_drops);
             json_array_append_new(links, json_pack(
-                "{s:s, s:o, s:I, s:I}", "name", nic->name,
+                "{s:s, s:o, s:I, s:I, s:I}", "name", nic->name,
                 "util", s > 0 ? json_real(util(z->tx_bytes - a->tx_bytes, z->tx_packets - a->tx_packets,
                                               w->links[k]->p.rate_bps, s)) : json_null(),
-                "drops", (json_int_t)drops, "queue_max_pkts", (json_int_t)z->queue_max));
+                "drops", (json_int_t)drops, "queue_drops", (json_int_t)(z->queue_drops - a->queue_drops),
+                "queue_max_pkts", (json_int_t)z->queue_max));
         }
     return links;
 }

@@ -49,8 +49,12 @@ size_t sim_world_free(struct sim_world *w)
 
 void sim_world_capture(struct sim_world *w, const char *dir)
 {
-    snprintf(w->pcap_dir, sizeof w->pcap_dir, "%s", dir);
+    struct scn_capture c = { .patterns = "*" };
+    snprintf(c.dir, sizeof c.dir, "%s", dir);
+    sim_world_capture_with(w, &c);
 }
+
+void sim_world_capture_with(struct sim_world *w, const struct scn_capture *c) { w->capture = *c; }
 
 static struct sim_node *node_find(struct sim_world *w, const char *name)
 {
@@ -124,10 +128,13 @@ static struct sim_nic *add_nic(struct sim_node *n, uint32_t mtu)
         }
         nic->nif->mtu = mtu;
     }
-    if (n->w->pcap_dir[0]) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s.pcap", n->w->pcap_dir, nic->name);
-        nic->pcap = scn_pcap_open(path);
+    const struct scn_capture *c = &n->w->capture;
+    if (c->dir[0] && scn_capture_selects(c->patterns, n->name, nic->name, n->sw != NULL)) {
+        char path[800];
+        snprintf(path, sizeof path, "%s/%s.pcap", c->dir, nic->name);
+        const struct scn_pcap_opts o = { .if_name = nic->name, .comment = c->comment, .snaplen = c->snaplen,
+                                         .max_frames = c->max_frames };
+        nic->pcap = scn_pcap_open(path, &o);
     }
     if ((n->nnics & (n->nnics - 1)) == 0)   /* doubled at each power of two */
         n->nics = xrealloc(n->nics, (n->nnics ? 2 * (size_t)n->nnics : 1) * sizeof *n->nics);

@@ -12,6 +12,7 @@
 
 #include "engine/rng.h"
 #include "engine/sched.h"
+#include "scenario/pcap.h"
 #include "net/host.h"
 #include "scenario/cpu_profile.h"
 
@@ -61,7 +62,7 @@ struct sim_world {
     int nnodes;
     struct sim_link **links;
     int nlinks;
-    char pcap_dir[256];        /* "" : no capture */
+    struct scn_capture capture; /* capture.dir "" : none */
     uint64_t next_mac;
 };
 
@@ -70,8 +71,11 @@ struct sim_world *sim_world_new(uint64_t seed);
 size_t sim_world_free(struct sim_world *w);
 static inline struct rt *sim_world_rt(struct sim_world *w) { return sched_rt(&w->sched); }
 
-/* Capture every NIC made from now on to DIR/<node>-<iface>.pcap. */
+/* Capture every NIC made from now on, switch ports too, in full, to
+ * DIR/<node>-<iface>.pcap. */
 void sim_world_capture(struct sim_world *w, const char *dir);
+/* Capture the NICs made from now on that c selects, as c says. */
+void sim_world_capture_with(struct sim_world *w, const struct scn_capture *c);
 
 struct sim_node *sim_add_host(struct sim_world *w, const char *name);
 /* A router is a host that forwards. */

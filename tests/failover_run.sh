@@ -7,7 +7,7 @@
 # advert, which came at most 1 s before the crash; requests complete again
 # after the takeover; every pcap passes tshark, VRRP adverts decoded as such.
 . "$(dirname "$0")/support/lvslab.sh"
-"$lvslab" run scenarios/failover.lua --set users=1 --quiet --pcap --out "$dir" || { echo "failover_run: the run failed"; exit 1; }
+"$lvslab" run scenarios/failover.lua --set users=1 --quiet --pcap --pcap-frames 0 --out "$dir" || { echo "failover_run: the run failed"; exit 1; }
 python3 - "$dir/results.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]

@@ -93,7 +93,7 @@ static void fetch_through(enum scn_mode mode, bool fwmark)
     if (fwmark)
         use_fwmark(&t);
     struct sim_build b;
-    cr_assert_eq(sim_build(&b, &t, 1, "", err, sizeof err), 0, "%s: %s", scn_mode_name(mode), err);
+    cr_assert_eq(sim_build(&b, &t, 1, NULL, err, sizeof err), 0, "%s: %s", scn_mode_name(mode), err);
     for (int i = 1; i <= 3; i++) {
         char name[SCN_NAME_MAX];
         snprintf(name, sizeof name, "rs%d", i);
@@ -123,7 +123,7 @@ Test(sim_build, a_fwmark_service_carries_marked_fetches) { fetch_through(SCN_DR,
 static void refused(struct scn_topo *t, const char *expect)
 {
     struct sim_build b;
-    cr_assert_eq(sim_build(&b, t, 1, "", err, sizeof err), -1);
+    cr_assert_eq(sim_build(&b, t, 1, NULL, err, sizeof err), -1);
     cr_assert(strstr(err, expect), "error \"%s\" lacks \"%s\"", err, expect);
     cr_assert(strstr(err, "compare-modes.lua:"), "error \"%s\" names no script line", err);
     cr_assert_null(b.w);
@@ -154,7 +154,7 @@ Test(sim_build, a_bad_keepalived_conf_is_refused_with_its_line)
     snprintf(t.directors[0].keepalived, sizeof t.directors[0].keepalived,
              "tests/fixtures/keepalived/bad_unknown_keyword.conf");
     struct sim_build b;
-    cr_assert_eq(sim_build(&b, &t, 1, "", err, sizeof err), -1);
+    cr_assert_eq(sim_build(&b, &t, 1, NULL, err, sizeof err), -1);
     cr_assert(strstr(err, "tests/fixtures/keepalived/bad_unknown_keyword.conf:") == err, "%s", err);
     cr_assert_null(b.w);
     scn_topo_free(&t);
