@@ -15,6 +15,7 @@
 #include "scenario/bound_proxy.h"
 #include "scenario/paths.h"
 
+#define TCP_QUICKACKS 16       /* Linux's TCP_MAX_QUICKACKS */
 #define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
 #define SYN_FRAME 74           /* with MSS, SACK permitted, timestamps and window scale */
 #define SYNACK_NO_TS_FRAME 66  /* MSS, NOP, NOP, SACK permitted, NOP, window scale */
@@ -50,27 +51,42 @@ struct tcp_shape {
     bool ts, toa;
 };
 
+/* ACKs for n data segments received: Linux's receiver (net/tcp_delack.c)
+ * answers each of the first 16 of a new connection at once (quickack) and
+ * every second one after that; a kept-alive connection, whose ends answer
+ * within the delayed-ACK timeout (pingpong), every second one. */
+static double acks_for(double n, bool quick)
+{
+    double q = quick ? fmin(n, TCP_QUICKACKS) : 0;
+    return q + ceil((n - q) / 2);
+}
+
 /* A TCP exchange on a new connection (one per request or transfer): SYN,
- * SYN-ACK, the request (which carries the handshake's last ACK), the
- * response with a delayed ACK for every second segment, and the server
- * closing first (its FIN, the client's FIN+ACK, the last ACK), as the
- * stack's pcaps show. Kept-alive requests skip the handshake and the close
- * (and, acknowledging earlier responses, carry no TOA). TOA counts on the
- * whole path, though only the director's side towards the servers sees it. */
+ * SYN-ACK, the handshake's last ACK, the request (each segment acknowledged
+ * by the server at once, in quickack mode, before its answer is ready), the
+ * response with the client's ACKs (acks_for), and the server closing first
+ * (its FIN, the client's FIN+ACK, the last ACK), as the stack's pcaps show.
+ * Kept-alive requests skip the handshake and the close, and their ACKs are
+ * delayed (the request acknowledges the last response, the response the
+ * request). TOA goes on the SYN and on the client's segments that
+ * acknowledge only the server's SYN (the handshake's ACK and the request);
+ * it counts on the whole path, though only the director's side towards the
+ * servers sees it. */
 static void tcp_exchange(struct traffic *t, double req, double resp, const struct tcp_shape *sh, bool keepalive)
 {
     double opt = sh->ts ? TS_OPTION : 0, frame = TCP_FRAME - TS_OPTION + opt;
     double up = segments(req, sh->mss_c2s - opt), down = segments(resp, sh->mss_s2c - opt);
-    double up_acks = ceil(down / 2), down_acks = ceil(up / 2);
-    double c2s = up + up_acks, s2c = down + (up > 1 ? down_acks : 0);
+    double up_acks = acks_for(down, !keepalive);
+    double down_acks = keepalive ? (up > 1 ? ceil(up / 2) : 0) : acks_for(up, true);
+    double c2s = up + up_acks, s2c = down + down_acks;
     double c2s_bytes = req + frame * c2s, s2c_bytes = resp + frame * s2c;
     if (!keepalive) {
-        c2s += 2;              /* SYN, FIN */
+        c2s += 3;              /* SYN, the handshake's ACK, FIN */
         s2c += 3;              /* SYN-ACK, FIN, the last ACK */
-        c2s_bytes += SYN_FRAME + frame;
+        c2s_bytes += SYN_FRAME + 2 * frame;
         s2c_bytes += (sh->ts ? SYN_FRAME : SYNACK_NO_TS_FRAME) + 2 * frame;
         if (sh->toa)
-            c2s_bytes += TOA_BYTES * (1 + up);
+            c2s_bytes += TOA_BYTES * (2 + up);
     }
     t->c2s_pkts += c2s, t->c2s_bytes += c2s_bytes;
     t->s2c_pkts += s2c, t->s2c_bytes += s2c_bytes;
