@@ -31,6 +31,7 @@
 struct traffic {
     double c2s_pkts, c2s_bytes, s2c_pkts, s2c_bytes;
     double payload;            /* bytes delivered: the response (the upload) */
+    double toa_frames;         /* client frames that take FULLNAT's TOA */
 };
 
 struct resource {
@@ -85,8 +86,10 @@ static void tcp_exchange(struct traffic *t, double req, double resp, const struc
         s2c += 3;              /* SYN-ACK, FIN, the last ACK */
         c2s_bytes += SYN_FRAME + 2 * frame;
         s2c_bytes += (sh->ts ? SYN_FRAME : SYNACK_NO_TS_FRAME) + 2 * frame;
-        if (sh->toa)
+        if (sh->toa) {
             c2s_bytes += TOA_BYTES * (2 + up);
+            t->toa_frames += 2 + up;
+        }
     }
     t->c2s_pkts += c2s, t->c2s_bytes += c2s_bytes;
     t->s2c_pkts += s2c, t->s2c_bytes += s2c_bytes;
@@ -138,7 +141,7 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
         case SCN_LOAD_BULK_UP: {
             struct traffic up = { 0 };     /* the data goes client to server */
             tcp_exchange(&up, 24 + dist_mean(&resp), 16, &sh, false);
-            avg->c2s_pkts += up.c2s_pkts, avg->c2s_bytes += up.c2s_bytes;
+            avg->c2s_pkts += up.c2s_pkts, avg->c2s_bytes += up.c2s_bytes, avg->toa_frames += up.toa_frames;
             avg->s2c_pkts += up.s2c_pkts, avg->s2c_bytes += up.s2c_bytes;
             avg->payload += dist_mean(&resp);
             break;
@@ -151,6 +154,7 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
         }
     }
     avg->c2s_pkts /= n, avg->c2s_bytes /= n, avg->s2c_pkts /= n, avg->s2c_bytes /= n, avg->payload /= n;
+    avg->toa_frames /= n;
     return true;
 }
 
@@ -316,7 +320,7 @@ static void director_cpu(const struct scn_topo *topo, enum scn_mode mode, const 
  * the client-side table misses first), the mode's rewrite or encapsulation
  * one way and NAT's or FULLNAT's reply rewrite the other, its bytes; each
  * new connection a miss instead of a hit, a scheduler's pick and a new
- * entry; FULLNAT's TOA on the SYN and on the request's segment. */
+ * entry; FULLNAT's TOA on the SYN, the handshake's ACK and the request. */
 static void director_cpu_profile(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
                                  const struct traffic *t, struct resource *r)
 {
@@ -334,7 +338,7 @@ static void director_cpu_profile(const struct scn_topo *topo, enum scn_mode mode
     if (mode == SCN_NAT)
         cost += back * ns[WORK_REPLY_NAT];
     if (mode == SCN_FULLNAT)
-        cost += back * (ns[WORK_REPLY_FULLNAT] + ns[WORK_CONN_MISS]) + 2 * conns * ns[WORK_TOA];
+        cost += back * (ns[WORK_REPLY_FULLNAT] + ns[WORK_CONN_MISS]) + t->toa_frames * ns[WORK_TOA];
     cost /= c->speed;
     r->name = "director CPU";
     r->rps = c->cores > 0 && cost > 0 ? c->cores * 1e9 / cost : INFINITY;
