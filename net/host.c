@@ -80,7 +80,8 @@ struct host *host_new(const char *name, struct rt *rt, struct pkt_pool *pool, ui
     h->rt = rt;
     h->pool = pool;
     rng_init(&h->rng, seed, name);
-    h->ip_id = (uint16_t)rng_next(&h->rng);
+    h->ip_ident = xmalloc(sizeof *h->ip_ident);
+    ip_ident_init(h->ip_ident, rng_next(&h->rng));
     h->dst_gen = 1;
     h->routes = route_table_new();
     h->arp = arp_cache_new(h);
@@ -111,6 +112,7 @@ void host_free(struct host *h)
     ipv4_reasm_free(h->reasm);
     arp_cache_free(h->arp);
     route_table_free(h->routes);
+    free(h->ip_ident);
     for (int i = 0; i < h->nifs; i++)
         free(h->ifs[i]);
     free(h);

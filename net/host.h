@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "engine/rng.h"
+#include "net/ip_ident.h"
 #include "engine/runtime.h"
 #include "net/netif.h"
 #include "net/pkt.h"
@@ -116,7 +117,7 @@ struct host {
     char name[HOST_NAME_MAX_];
     struct rt *rt;             /* the clock seam */
     struct pkt_pool *pool;     /* shared with the world */
-    struct rng rng;            /* ISNs, ephemeral ports, IP ids */
+    struct rng rng;            /* ISNs, ephemeral ports, the IP ids' secret */
     struct netif *ifs[HOST_MAX_IFS];
     int nifs;
     /* every interface's addresses in one array (an address on two
@@ -129,7 +130,7 @@ struct host {
     bool ip_forward;           /* net.ipv4.ip_forward */
     /* net.ipv4.conf.all.*: the kernel applies max(all, interface) */
     int arp_ignore_all, arp_announce_all, rp_filter_all;
-    uint16_t ip_id;
+    struct ip_ident *ip_ident; /* the IP identification of what it sends */
     uint32_t groups[HOST_MAX_GROUPS];   /* multicast groups joined (VRRP, IPVS sync) */
     int ngroups;
     struct netif *lo;
