@@ -8,6 +8,7 @@
 #include "net/csum.h"
 #include "net/hdr.h"
 #include "net/ipv4.h"
+#include "net/redirect.h"
 #include "net/route.h"
 
 #define ICMP_HLEN 8
@@ -57,6 +58,10 @@ void icmp_send_error(struct host *h, const struct pkt *orig, uint8_t type, uint8
     ic->code = code;
     if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
         ic->un.frag.mtu = htons((uint16_t)info);
+    if (type == ICMP_REDIRECT) {
+        ic->un.gateway = htonl(info);
+        h->icmp->stats.redirects_sent++;
+    }
     memcpy(p->data + ICMP_HLEN, orig->data, quote);
     ic->check = csum_buf(p->data, p->len);
     /* from the address the packet came to on its interface, as Linux */
@@ -158,6 +163,11 @@ static void icmp_input(void *ctx, struct host *h, struct pkt *p)
     case ICMP_DEST_UNREACH:
     case ICMP_TIME_EXCEEDED:
         error_in(h, p);
+        return;
+    case ICMP_REDIRECT:
+        h->icmp->stats.errors_received++;
+        if (redirect_input(h, p))
+            h->icmp->stats.redirects_taken++;
         return;
     default:
         host_drop(h, p, DROP_ICMP_TYPE);

@@ -26,6 +26,8 @@ void scn_apply_sysctls(struct host *h, const struct scn_node *node)
     h->arp_ignore_all = node->arp_ignore;
     h->arp_announce_all = node->arp_announce;
     h->rp_filter_all = node->rp_filter;
+    h->send_redirects = node->send_redirects;
+    h->accept_redirects = node->accept_redirects;
 }
 
 int scn_apply_node(struct host *h, const struct scn_node *node, struct netif *const *ifs, char *err,
