@@ -96,7 +96,9 @@ static struct pkt *build_segment(struct ipvs *ipvs, const struct ipv4_tx *tx, ui
     }
     struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
     *ip = (struct ipv4_hdr){ .ver_ihl = 0x45, .tos = tx->tos, .tot_len = htons((uint16_t)(IPV4_HLEN + tcp_len)),
-                             .id = htons(ipvs->host->ip_id++), .frag_off = htons(tx->df ? IPV4_DF : 0),
+                             .id = htons(ip_ident_select(ipvs->host->ip_ident, rt_now(ipvs->rt), tx->src, tx->dst, IPPROTO_TCP,
+                                                                 tx->df, NULL, 0)),
+                             .frag_off = htons(tx->df ? IPV4_DF : 0),
                              .ttl = tx->ttl, .proto = IPPROTO_TCP, .saddr = htonl(tx->src),
                              .daddr = htonl(tx->dst) };
     ipv4_set_checksum(p->data);

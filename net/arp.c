@@ -200,6 +200,17 @@ void arp_announce_gratuitous(struct netif *nif, uint32_t addr)
     send_arp(nif, ARP_OP_REQUEST, eth_broadcast, addr, addr, eth_broadcast);
 }
 
+void arp_solicit(struct netif *nif, uint32_t ip)
+{
+    struct arp_cache *c = nif->host->arp;
+    if (find(c, ip))
+        return;
+    struct arp_entry *e = create(c, nif, ip);
+    e->probe_src = request_source(nif, ip, 0);
+    send_request(e);
+    rt_timer_arm_in(nif->host->rt, &e->timer, ARP_RETRANS_TIME);
+}
+
 bool arp_lookup(struct host *h, uint32_t ip, uint8_t mac[6])
 {
     struct arp_entry *e = find(h->arp, ip);

@@ -67,6 +67,9 @@ static inline void arp_output_hint(struct netif *nif, struct pkt *p, uint32_t nh
 }
 /* Announce addr on nif (a request with sender = target = addr). */
 void arp_announce_gratuitous(struct netif *nif, uint32_t addr);
+/* Start resolving ip on nif if nothing is known of it (the kernel's
+ * neigh_event_send without a packet). */
+void arp_solicit(struct netif *nif, uint32_t ip);
 /* The cached MAC for ip, if resolved. */
 bool arp_lookup(struct host *h, uint32_t ip, uint8_t mac[6]);
 

@@ -57,6 +57,7 @@ static inline unsigned ipv4_hdr_len(const struct ipv4_hdr *ip) { return (ip->ver
 
 #define ICMP_ECHOREPLY 0
 #define ICMP_DEST_UNREACH 3
+#define ICMP_REDIRECT 5
 #define ICMP_ECHO 8
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_NET_UNREACH 0
@@ -64,6 +65,8 @@ static inline unsigned ipv4_hdr_len(const struct ipv4_hdr *ip) { return (ip->ver
 #define ICMP_PROT_UNREACH 2
 #define ICMP_PORT_UNREACH 3
 #define ICMP_FRAG_NEEDED 4
+#define ICMP_REDIR_HOST 1      /* redirect codes: 0 net, 1 host, 2 and 3 with TOS */
+#define ICMP_REDIR_HOSTTOS 3
 
 struct icmp_hdr {
     uint8_t type;

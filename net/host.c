@@ -12,6 +12,7 @@
 #include "net/ipip.h"
 #include "net/ipv4.h"
 #include "net/ipv4_frag.h"
+#include "net/redirect.h"
 #include "net/filter.h"
 #include "net/mark.h"
 #include "net/route.h"
@@ -31,7 +32,8 @@ static const char *const drop_names[DROP_REASONS] = {
     [DROP_IP_FRAG_TOO_BIG] = "ip_frag_too_big", [DROP_IP_DF_TOO_BIG] = "ip_df_too_big",
     [DROP_IP_NO_PROTO] = "ip_no_proto",       [DROP_IP_MARTIAN] = "ip_martian",
     [DROP_ICMP_SHORT] = "icmp_short",         [DROP_ICMP_CSUM] = "icmp_csum",
-    [DROP_ICMP_TYPE] = "icmp_type",           [DROP_UDP_SHORT] = "udp_short",
+    [DROP_ICMP_TYPE] = "icmp_type",           [DROP_ICMP_REDIRECT] = "icmp_redirect_refused",
+              [DROP_UDP_SHORT] = "udp_short",
     [DROP_UDP_CSUM] = "udp_csum",             [DROP_UDP_NO_PORT] = "udp_no_port",
     [DROP_TCP_SHORT] = "tcp_short",           [DROP_TCP_CSUM] = "tcp_csum",
     [DROP_TCP_BAD_OFF] = "tcp_bad_off",       [DROP_TCP_NO_SOCKET] = "tcp_no_socket",
@@ -80,8 +82,11 @@ struct host *host_new(const char *name, struct rt *rt, struct pkt_pool *pool, ui
     h->rt = rt;
     h->pool = pool;
     rng_init(&h->rng, seed, name);
-    h->ip_id = (uint16_t)rng_next(&h->rng);
+    h->ip_ident = xmalloc(sizeof *h->ip_ident);
+    ip_ident_init(h->ip_ident, rng_next(&h->rng));
     h->dst_gen = 1;
+    h->send_redirects = h->accept_redirects = true;
+    h->redirects = redirect_state_new();
     h->routes = route_table_new();
     h->arp = arp_cache_new(h);
     h->reasm = ipv4_reasm_new(h);
@@ -111,6 +116,8 @@ void host_free(struct host *h)
     ipv4_reasm_free(h->reasm);
     arp_cache_free(h->arp);
     route_table_free(h->routes);
+    free(h->ip_ident);
+    redirect_state_free(h->redirects);
     for (int i = 0; i < h->nifs; i++)
         free(h->ifs[i]);
     free(h);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "engine/rng.h"
+#include "net/ip_ident.h"
 #include "engine/runtime.h"
 #include "net/netif.h"
 #include "net/pkt.h"
@@ -33,7 +34,7 @@ enum host_drop {
     DROP_IP_OPTIONS, DROP_IP_NOT_FOR_US, DROP_IP_NO_ROUTE, DROP_IP_TTL, DROP_IP_RP_FILTER,
     DROP_IP_FRAG_OVERLAP, DROP_IP_FRAG_TIMEOUT, DROP_IP_FRAG_TOO_BIG, DROP_IP_DF_TOO_BIG,
     DROP_IP_NO_PROTO, DROP_IP_MARTIAN,
-    DROP_ICMP_SHORT, DROP_ICMP_CSUM, DROP_ICMP_TYPE,
+    DROP_ICMP_SHORT, DROP_ICMP_CSUM, DROP_ICMP_TYPE, DROP_ICMP_REDIRECT,
     DROP_UDP_SHORT, DROP_UDP_CSUM, DROP_UDP_NO_PORT,
     DROP_TCP_SHORT, DROP_TCP_CSUM, DROP_TCP_BAD_OFF, DROP_TCP_NO_SOCKET, DROP_TCP_OUT_OF_WINDOW,
     DROP_TCP_BAD_RST, DROP_TCP_BAD_ACK, DROP_TCP_BACKLOG, DROP_TCP_BAD_FLAGS,
@@ -117,7 +118,7 @@ struct host {
     char name[HOST_NAME_MAX_];
     struct rt *rt;             /* the clock seam */
     struct pkt_pool *pool;     /* shared with the world */
-    struct rng rng;            /* ISNs, ephemeral ports, IP ids */
+    struct rng rng;            /* ISNs, ephemeral ports, the IP ids' secret */
     struct netif *ifs[HOST_MAX_IFS];
     int nifs;
     /* every interface's addresses in one array (an address on two
@@ -130,7 +131,11 @@ struct host {
     bool ip_forward;           /* net.ipv4.ip_forward */
     /* net.ipv4.conf.all.*: the kernel applies max(all, interface) */
     int arp_ignore_all, arp_announce_all, rp_filter_all;
-    uint16_t ip_id;
+    /* net.ipv4.conf.all.send_redirects and accept_redirects (both 1 by
+     * default; redirects are taken only when not forwarding) */
+    bool send_redirects, accept_redirects;
+    struct redirect_state *redirects;   /* the sources redirected (net/redirect.h) */
+    struct ip_ident *ip_ident; /* the IP identification of what it sends */
     uint32_t groups[HOST_MAX_GROUPS];   /* multicast groups joined (VRRP, IPVS sync) */
     int ngroups;
     struct netif *lo;

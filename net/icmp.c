@@ -8,10 +8,15 @@
 #include "net/csum.h"
 #include "net/hdr.h"
 #include "net/ipv4.h"
+#include "net/redirect.h"
 #include "net/route.h"
 
 #define ICMP_HLEN 8
-#define QUOTE_DATA 8           /* bytes of the offending datagram after its header */
+/* An error quotes as much of the offending datagram as fits in a 576-byte
+ * datagram (RFC 1812 4.3.2.3; Linux icmp_send: 576 less the IP and ICMP
+ * headers), not only its header and 8 bytes. */
+#define ICMP_ERR_DGRAM_MAX 576
+#define QUOTE_MAX (ICMP_ERR_DGRAM_MAX - IPV4_HLEN - ICMP_HLEN)
 
 struct icmp_state {
     icmp_echo_fn echo_cb;
@@ -43,7 +48,7 @@ void icmp_send_error(struct host *h, const struct pkt *orig, uint8_t type, uint8
         return;
     if (ip->proto == 1 && orig->len >= ihl + 1 && is_error_type(orig->data[ihl]))
         return;               /* never an error about an error */
-    uint32_t quote = orig->len < ihl + QUOTE_DATA ? orig->len : ihl + QUOTE_DATA;
+    uint32_t quote = orig->len < QUOTE_MAX ? orig->len : QUOTE_MAX;
     struct pkt *p = pkt_alloc(h->pool, ICMP_HLEN + quote);
     if (!p)
         return;
@@ -53,6 +58,10 @@ void icmp_send_error(struct host *h, const struct pkt *orig, uint8_t type, uint8
     ic->code = code;
     if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
         ic->un.frag.mtu = htons((uint16_t)info);
+    if (type == ICMP_REDIRECT) {
+        ic->un.gateway = htonl(info);
+        h->icmp->stats.redirects_sent++;
+    }
     memcpy(p->data + ICMP_HLEN, orig->data, quote);
     ic->check = csum_buf(p->data, p->len);
     /* from the address the packet came to on its interface, as Linux */
@@ -154,6 +163,11 @@ static void icmp_input(void *ctx, struct host *h, struct pkt *p)
     case ICMP_DEST_UNREACH:
     case ICMP_TIME_EXCEEDED:
         error_in(h, p);
+        return;
+    case ICMP_REDIRECT:
+        h->icmp->stats.errors_received++;
+        if (redirect_input(h, p))
+            h->icmp->stats.redirects_taken++;
         return;
     default:
         host_drop(h, p, DROP_ICMP_TYPE);

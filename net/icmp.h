@@ -29,6 +29,7 @@ int icmp_ping(struct host *h, uint32_t dst, uint16_t id, uint16_t seq, uint32_t 
 
 struct icmp_stats {
     uint64_t echo_requests, echo_replies, errors_sent, errors_received;
+    uint64_t redirects_sent, redirects_taken;   /* of the errors sent; redirects put into routes */
 };
 const struct icmp_stats *icmp_stats(const struct host *h);
 

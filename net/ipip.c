@@ -75,7 +75,7 @@ int ipip_encap(struct host *h, struct pkt *p, uint32_t outer_src, uint32_t outer
     ip->ver_ihl = 0x45;
     ip->tos = tos;
     ip->tot_len = htons((uint16_t)p->len);
-    ip->id = htons(h->ip_id++);
+    ip->id = htons(ip_ident_select(h->ip_ident, rt_now(h->rt), outer_src, outer_dst, 4, df != 0, NULL, 0));
     ip->frag_off = df;
     ip->ttl = IPV4_DEFAULT_TTL;
     ip->proto = 4;

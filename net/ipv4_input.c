@@ -13,6 +13,7 @@
 #include "net/icmp.h"
 #include "net/ipv4_frag.h"
 #include "net/ipv4_int.h"
+#include "net/redirect.h"
 #include "net/route.h"
 #include "net/sw_offload.h"
 
@@ -225,6 +226,8 @@ static void ipv4_local_deliver(struct host *h, struct pkt *p)
 
 static void ipv4_forward(struct host *h, struct pkt *p)
 {
+    if (h->send_redirects)
+        redirect_maybe_send(h, p);  /* before the FORWARD hooks change it, as ip_forward */
     enum host_verdict v = host_run_hooks(h, HOOK_FORWARD, p);
     if (v == VERDICT_STOLEN)
         return;

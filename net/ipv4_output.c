@@ -173,7 +173,9 @@ static inline int send_built(struct host *h, struct pkt *p, const struct ipv4_tx
         host_drop(h, p, DROP_NO_BUFFER);
         return -1;
     }
-    uint16_t len = (uint16_t)p->len, id = h->ip_id++, frag = tx->df ? IPV4_DF : 0;
+    uint16_t len = (uint16_t)p->len, frag = tx->df ? IPV4_DF : 0;
+    uint16_t id = ip_ident_select(h->ip_ident, rt_now(h->rt), src, tx->dst, tx->proto, tx->df,
+                                  (const uint8_t *)ip + IPV4_HLEN, len - IPV4_HLEN);
     uint8_t ttl = tx->ttl ? tx->ttl : IPV4_DEFAULT_TTL;
     ip->ver_ihl = 0x45;
     ip->tos = tx->tos;

@@ -1,7 +1,8 @@
 /*
  * A host's routing table: longest-prefix match over routes with an
- * optional gateway, connected routes added with each address, and the
- * path-MTU cache fed by ICMP fragmentation-needed.
+ * optional gateway, connected routes added with each address, the
+ * path-MTU cache fed by ICMP fragmentation-needed, and the exceptions
+ * ICMP redirects make.
  */
 #ifndef NET_ROUTE_H
 #define NET_ROUTE_H
@@ -38,6 +39,10 @@ uint32_t route_pmtu(struct host *h, uint32_t dst);
 /* route_pmtu, and when it is not 0, the time at which it lapses. */
 uint32_t route_pmtu_until(struct host *h, uint32_t dst, sim_time_t *expires);
 void route_pmtu_learn(struct host *h, uint32_t dst, uint32_t mtu);
+
+/* An ICMP redirect taken: dst goes through gateway on dev until expires
+ * (a host route that route_lookup prefers); bumps the host's dst_gen. */
+void route_redirect_learn(struct host *h, uint32_t dst, uint32_t gateway, struct netif *dev, sim_time_t expires);
 
 static inline uint32_t route_mask(uint8_t len) { return len ? ~0u << (32 - len) : 0; }
 

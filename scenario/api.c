@@ -362,6 +362,7 @@ static int declare_node(lua_State *L, enum scn_node_kind kind, const char *fn)
     snprintf(node->name, sizeof node->name, "%s", name);
     node->kind = kind;
     node->forward = kind == SCN_ROUTER;
+    node->send_redirects = node->accept_redirects = true;
     script_where(L, &node->where);
     node->cpu.cores = (int)opt_int(L, 2, "cores", what, 0, 0, 256);
     node->cpu.per_packet = opt_time(L, 2, "per_packet", what, 0);
@@ -478,7 +479,8 @@ static int api_route(lua_State *L)
     return 0;
 }
 
-/* sysctl(node, {arp_ignore, arp_announce, rp_filter, ip_forward, tcp_* (tcp_sysctl.h)}) */
+/* sysctl(node, {arp_ignore, arp_announce, rp_filter, ip_forward,
+ *               send_redirects, accept_redirects, tcp_* (tcp_sysctl.h)}) */
 static int api_sysctl(lua_State *L)
 {
     struct scn_topo *t = topo_of(L, "sysctl");
@@ -487,7 +489,7 @@ static int api_sysctl(lua_State *L)
     char what[64];
     snprintf(what, sizeof what, "sysctl %s", node->name);
     static const char *const keys[] = { "arp_ignore", "arp_announce", "rp_filter", "ip_forward",
-                                        SCN_TCP_SYSCTL_KEYS, NULL };
+                                        "send_redirects", "accept_redirects", SCN_TCP_SYSCTL_KEYS, NULL };
     check_keys(L, 2, what, keys);
     node->arp_ignore = (int)opt_int(L, 2, "arp_ignore", what, node->arp_ignore, 0, 1);
     long announce = opt_int(L, 2, "arp_announce", what, node->arp_announce, 0, 2);
@@ -496,6 +498,9 @@ static int api_sysctl(lua_State *L)
     node->arp_announce = (int)announce;
     node->rp_filter = (int)opt_int(L, 2, "rp_filter", what, node->rp_filter, 0, 1);
     node->forward = opt_bool(L, 2, "ip_forward", what, node->forward);
+    /* ICMP redirects (net/redirect.h): sent when forwarding, taken when not */
+    node->send_redirects = opt_bool(L, 2, "send_redirects", what, node->send_redirects);
+    node->accept_redirects = opt_bool(L, 2, "accept_redirects", what, node->accept_redirects);
     /* TCP keys */
     char err[160];
     if (scn_tcp_sysctl_parse(L, 2, &node->tcp, err, sizeof err) < 0)

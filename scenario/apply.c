@@ -27,6 +27,8 @@ void scn_apply_sysctls(struct host *h, const struct scn_node *node)
     h->arp_ignore_all = node->arp_ignore;
     h->arp_announce_all = node->arp_announce;
     h->rp_filter_all = node->rp_filter;
+    h->send_redirects = node->send_redirects;
+    h->accept_redirects = node->accept_redirects;
     scn_tcp_sysctl_apply(h, &node->tcp);
 }
 

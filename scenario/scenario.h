@@ -109,6 +109,7 @@ struct scn_node {
     } icmp_drops[SCN_MAX_MARKS];   /* forwarded ICMP a firewall drops */
     int nicmp_drops;
     int arp_ignore, arp_announce, rp_filter;   /* host-wide ("all") values */
+    bool send_redirects, accept_redirects;     /* host-wide; true by default, as Linux */
     struct scn_tcp_sysctl tcp;
 };
 

@@ -5,6 +5,9 @@
 #                the director sees nothing; with it the three share evenly
 #   tun-pmtu     large requests through TUN fail when ICMP frag-needed is dropped
 #   nat-gateway  without the director as gateway every request fails
+#   nat-redirects  a one-armed NAT director's ICMP redirects send the servers'
+#                replies around it: requests collapse, the clients see the
+#                real servers' addresses; send_redirects=0 completes them all
 #   megaproxy    persistence pins one proxy's users to one server of four
 #   drain        weight 0 lets rs1's downloads finish; deletion fails them
 #   fullnat-toa  NAT servers see the clients' addresses; FULLNAT's see one, and
@@ -18,8 +21,10 @@
 #                packets per second hardly depend on the packets' size
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
+. "$(dirname "$0")/support/needs.sh"
+need_tools tshark capinfos
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check packets-not-bytes; do
+for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check packets-not-bytes nat-redirects; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -42,6 +47,10 @@ assert pm[1]["requests"]["completed"] == 0 and pm[1]["requests"]["failed"] > 0, 
 gw = runs("nat-gateway", "gateway")
 assert gw[0]["requests"]["completed"] == 0 and gw[0]["requests"]["failed"] > 0, gw[0]["requests"]
 assert gw[1]["requests"]["completed"] > 1000 and gw[1]["requests"]["failed"] == 0, gw[1]["requests"]
+
+rd = runs("nat-redirects", "redirects")
+assert rd[0]["requests"]["completed"] > 10000 and rd[0]["requests"]["failed"] == 0, rd[0]["requests"]
+assert rd[1]["requests"]["completed"] < 0.1 * rd[0]["requests"]["completed"], rd[1]["requests"]
 
 toa = {r["mode"]: r["servers"][0] for r in json.load(open(sys.argv[1] + "/fullnat-toa/results.json"))["runs"]}
 assert (toa["nat"]["client_addrs"], toa["nat"]["toa_addrs"]) == (4, 0), toa["nat"]
@@ -80,4 +89,16 @@ for m in ("nat", "tun", "dr", "fullnat"):
 rps = [pnb[(m, 0)]["requests_per_s"] for m in ("fullnat", "nat", "tun", "dr")]
 assert rps == sorted(rps) and len(set(rps)) == 4, rps
 PY
+
+# the redirect lesson on the wire: the redirects decode (gateway the
+# router), every frame passes tshark, and the client sees the real servers'
+# own addresses
+"$lvslab" run scenarios/lessons/nat-redirects.lua --quiet --set redirects=1 --pcap --out "$dir/nr-pcap" ||
+    fail "nat-redirects: the pcap run failed"
+pc="$dir/nr-pcap/pcap/nat/redirects-1"
+n=$(tshark -r "$pc/rs1-eth0.pcap" -Y 'icmp.type == 5 && icmp.code == 1 && icmp.redir_gw == 10.0.0.1 && ip.src == 10.0.0.2' | wc -l)
+[ "$n" -gt 0 ] || fail "nat-redirects: no host redirect to the router in rs1's pcap"
+n=$(tshark -r "$pc/client1-eth0.pcap" -Y 'ip.src == 10.0.0.11 || ip.src == 10.0.0.12' | wc -l)
+[ "$n" -gt 0 ] || fail "nat-redirects: no reply from a real server's own address reached client1"
+sh scripts/pcap-check.sh "$pc"/*.pcap >"$dir/nr-check.txt" || { cat "$dir/nr-check.txt"; fail "nat-redirects: a pcap fails tshark"; }
 echo "lessons: ok"

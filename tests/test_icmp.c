@@ -80,6 +80,15 @@ static void count_error(void *ctx, struct host *h, uint8_t type, uint8_t code, u
         port_unreach++;
 }
 
+static uint32_t quoted_len;
+
+static void note_quote(void *ctx, struct host *h, uint8_t type, uint8_t code, uint32_t info,
+                       const uint8_t *quoted, uint32_t len)
+{
+    (void)ctx, (void)h, (void)type, (void)code, (void)info, (void)quoted;
+    quoted_len = len;
+}
+
 static void ignore(void *ctx, struct udp_sock *s, uint32_t src, uint16_t sport, uint32_t dst,
                    const uint8_t *data, size_t len)
 {
@@ -96,6 +105,24 @@ Test(icmp, udp_to_a_closed_port_is_answered_port_unreachable)
     sched_run(&s);
     cr_assert_eq(port_unreach, 1);
     cr_assert_eq(b->drops[DROP_UDP_NO_PORT], 1);
+    udp_close(u);
+}
+
+/* The error quotes the whole datagram when it fits in 576 bytes with the
+ * error's own headers, else its first 548 bytes (Linux icmp_send). */
+Test(icmp, an_error_quotes_up_to_576_bytes)
+{
+    static char payload[1000];
+    struct udp_sock *u = udp_bind(a, 0, 5000, ignore, NULL);
+    a->proto[17].error = note_quote;
+    quoted_len = 0;
+    udp_sendto(u, IP4(10, 0, 0, 2), 9999, payload, 100);
+    sched_run(&s);
+    cr_assert_eq(quoted_len, 20 + 8 + 100, "quoted %u bytes of a 128-byte datagram", quoted_len);
+    quoted_len = 0;
+    udp_sendto(u, IP4(10, 0, 0, 2), 9999, payload, sizeof payload);
+    sched_run(&s);
+    cr_assert_eq(quoted_len, 576 - 20 - 8, "quoted %u bytes of a 1028-byte datagram", quoted_len);
     udp_close(u);
 }
 

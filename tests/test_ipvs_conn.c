@@ -611,14 +611,15 @@ Test(ipvs_conn, tun_answers_frag_needed_for_a_df_packet_that_no_longer_fits)
     cr_assert_eq(csum_buf(outer, IPV4_HLEN), 0, "outer checksum");
 }
 
-/* The server's port unreachable about the client's SYN to its RIP, quoting
- * quote_l4 bytes of the segment, as the director forwards it to the client. */
-static const struct ipv4_hdr *nat_server_icmp_error(uint32_t quote_l4)
+/* The server's port unreachable about the client's segment to its RIP
+ * carrying payload bytes, quoting quote_l4 bytes of it, as the director
+ * forwards it to the client. */
+static const struct ipv4_hdr *nat_server_icmp_error_of(uint32_t quote_l4, uint32_t payload)
 {
     rig_init(&r, IPVS_FWD_MASQ, 1, "rr", true);
     rig_send(&r, 0, TCP_SYN);
     struct pkt *quoted = rig_frame(&r, r.back->mac, rig_client(0), rig_cport(0), RIG_RIP(0), RIG_PORT,
-                                   IPPROTO_TCP, TCP_SYN, 0);
+                                   IPPROTO_TCP, payload ? TCP_ACK : TCP_SYN, payload);
     uint32_t qlen = IPV4_HLEN + quote_l4, len = ETH_HLEN + IPV4_HLEN + 8 + qlen;
     struct pkt *p = rig_frame(&r, r.back->mac, RIG_RIP(0), 0, rig_client(0), 0, IPPROTO_UDP, 0, 0);
     pkt_put(p, len - p->len);
@@ -647,6 +648,11 @@ static const struct ipv4_hdr *nat_server_icmp_error(uint32_t quote_l4)
     return q;
 }
 
+static const struct ipv4_hdr *nat_server_icmp_error(uint32_t quote_l4)
+{
+    return nat_server_icmp_error_of(quote_l4, 0);
+}
+
 Test(ipvs_conn, nat_server_icmp_error_reaches_the_client_as_from_the_vip)
 {
     nat_server_icmp_error(8);
@@ -659,6 +665,18 @@ Test(ipvs_conn, icmp_error_quoting_a_whole_tcp_header_keeps_its_checksum_right)
     const struct ipv4_hdr *q = nat_server_icmp_error(TCP_HLEN);
     uint32_t sum = csum_pseudo(q->saddr, q->daddr, IPPROTO_TCP, TCP_HLEN);
     cr_assert_eq(csum_fold(csum_partial(q + 1, TCP_HLEN, sum)), 0, "quoted TCP checksum");
+}
+
+/* A long quote, as Linux sends (the whole 528-byte segment, within 576
+ * bytes): the ICMP checksum covers all of it after the rewrite, and the
+ * quoted TCP checksum is right over the whole segment. */
+Test(ipvs_conn, icmp_error_quoting_a_whole_segment_keeps_both_checksums_right)
+{
+    uint32_t seg = TCP_HLEN + 508;
+    const struct ipv4_hdr *q = nat_server_icmp_error_of(seg, 508);
+    cr_assert_eq(ntohs(q->tot_len), IPV4_HLEN + seg);
+    uint32_t sum = csum_pseudo(q->saddr, q->daddr, IPPROTO_TCP, (uint16_t)seg);
+    cr_assert_eq(csum_fold(csum_partial(q + 1, seg, sum)), 0, "quoted TCP checksum");
 }
 
 /* A firewall-mark service takes what the mangle rule marks: ports 80-81 of

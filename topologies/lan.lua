@@ -8,7 +8,8 @@
 --   fullnat  nothing special: replies go to the director's local address
 --
 -- lan.build{mode=, clients=, servers=, rate=, delay=, client_rate=, uplink_rate=,
---           queue=, backup_director=, arp_fix=, nat_gateway=, director_cpu={...},
+--           queue=, backup_director=, arp_fix=, nat_gateway=, send_redirects=,
+--           director_cpu={...},
 --           server_cpu={...}, service_time=, service_times={...}}
 -- rate is the director's and the servers' links, client_rate the clients'
 -- and uplink_rate the router's link to the LAN (each defaults to rate);
@@ -18,6 +19,10 @@
 -- arp_fix = false leaves DR servers answering ARP for the VIP (the ARP
 -- problem); nat_gateway = false routes NAT servers via the router instead
 -- of the director (replies go around it). Both default to true.
+-- The NAT director is one-armed (the replies leave by the interface they
+-- came in on), so it runs with send_redirects = 0, as the LVS-HOWTO says:
+-- send_redirects = true keeps Linux's default, and its ICMP redirects send
+-- the servers' replies around it (lessons/nat-redirects.lua).
 -- service_times gives each server its own service time (unequal servers);
 -- service_time is every server's otherwise.
 -- Any number of clients and servers: more than parts.LINKED_CLIENTS
@@ -37,6 +42,7 @@ local ROUTER_LAN, DIRECTOR = "10.0.0.1", "10.0.0.2"
 local known = { mode = true, clients = true, servers = true, rate = true, delay = true,
                 client_rate = true, uplink_rate = true, queue = true, backup_director = true,
                 arp_fix = true, nat_gateway = true, client_uplink_rate = true,
+                send_redirects = true,
                 director_cpu = true,
                 server_cpu = true, service_time = true, service_times = true }
 
@@ -69,7 +75,8 @@ function lan.build(o)
   addr("director", d_if, DIRECTOR .. plen)
   route("director", "default", ROUTER_LAN)
   if o.mode == "nat" then
-    sysctl("director", { ip_forward = true })   -- NAT replies pass through it
+    -- NAT replies pass through it, out by the interface they came in on
+    sysctl("director", { ip_forward = true, send_redirects = o.send_redirects == true })
   end
   if o.backup_director then
     host("director2", o.director_cpu)
