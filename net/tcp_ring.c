@@ -96,3 +96,9 @@ void tcp_ring_consume(struct tcp_ring *r, uint32_t n)
     if (r->cap)
         r->head = (r->head + n) & (r->cap - 1);
 }
+
+void tcp_ring_rewind(struct tcp_ring *r)
+{
+    if (!r->len)
+        r->head = 0;
+}
