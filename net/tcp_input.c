@@ -257,6 +257,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         if (data_acked > s->sbuf.len)
             data_acked = s->sbuf.len;
         tcp_ring_consume(&s->sbuf, data_acked);
+        tcp_ring_rewind(&s->sbuf);
         s->stats.bytes_acked += data_acked;
         s->snd_una = ack;
         tcp_reasm_drop_below(&s->sacked, ack);

@@ -1,4 +1,4 @@
-/* The TCP byte ring: power-of-two capacity, grows by re-linearising. */
+/* The TCP byte ring: power-of-two capacity, grows in place by realloc. */
 #include "net/tcp_ring.h"
 
 #include <stdlib.h>
@@ -37,17 +37,17 @@ bool tcp_ring_reserve(struct tcp_ring *r, uint32_t end)
         cap <<= 1;
     if (cap > r->max)
         cap = r->max;
-    uint8_t *nb = xmalloc(cap);
-    /* keep everything up to the old capacity (out-of-order bytes too) */
-    if (r->cap) {
-        uint32_t first = r->cap - r->head;
-        memcpy(nb, r->buf + r->head, first);
-        memcpy(nb + first, r->buf, r->head);
+    /* realloc keeps the old bytes in place (large blocks move by remapping,
+     * not copying); then the shorter side of the wrap moves to stay in order */
+    r->buf = xrealloc(r->buf, cap);
+    uint32_t tail = r->cap - r->head;          /* bytes from head to the old end */
+    if (r->head <= tail) {
+        memcpy(r->buf + r->cap, r->buf, r->head);
+    } else {
+        memcpy(r->buf + cap - tail, r->buf + r->head, tail);
+        r->head = cap - tail;
     }
-    free(r->buf);
-    r->buf = nb;
     r->cap = cap;
-    r->head = 0;
     return true;
 }
 
@@ -95,4 +95,10 @@ void tcp_ring_consume(struct tcp_ring *r, uint32_t n)
     r->len -= n;
     if (r->cap)
         r->head = (r->head + n) & (r->cap - 1);
+}
+
+void tcp_ring_rewind(struct tcp_ring *r)
+{
+    if (!r->len)
+        r->head = 0;
 }

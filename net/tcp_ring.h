@@ -35,6 +35,9 @@ uint32_t tcp_ring_append(struct tcp_ring *r, const void *src, uint32_t n, uint32
 
 /* Drop n bytes from the head. */
 void tcp_ring_consume(struct tcp_ring *r, uint32_t n);
+/* With nothing buffered (no bytes past len either, which the caller knows),
+ * restart at index 0 so the next bytes land in memory that is still warm. */
+void tcp_ring_rewind(struct tcp_ring *r);
 
 /* The first contiguous run of valid bytes at the head. */
 static inline uint32_t tcp_ring_contig(const struct tcp_ring *r, const uint8_t **p)

@@ -3,8 +3,10 @@
  * max(10, cwnd) segments, each counted at Linux's per-segment memory cost
  * (the MSS plus header room and skb overhead, rounded up to a power of two:
  * 4352 bytes for a 1460 MSS), up to tcp_wmem[2]. The buffer here holds
- * payload bytes: with TSO/GSO a Linux skb carries up to 64 KB, so its
- * overhead is small and sk_wmem_queued is close to the payload queued.
+ * payload bytes: TCP always builds GSO skbs (Linux 4.17, "tcp: switch to
+ * GSO being always on"), which carry up to 64 KB each in page fragments, so
+ * their overhead is small and sk_wmem_queued is close to the payload queued;
+ * the 4352-byte per_mss is Linux's worst case (one MSS per skb), kept as is.
  */
 #include "net/tcp_sndbuf.h"
 

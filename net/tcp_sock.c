@@ -343,6 +343,8 @@ void tcp_deliver(struct tcp_sock *s)
         if (took < n)
             s->paused = true;
     }
+    if (tcp_reasm_empty(&s->ooo))
+        tcp_ring_rewind(&s->rbuf);
     if (s->fin_rcvd && !s->eof_done && s->rbuf.len == 0 && s->rcv_nxt == s->rcv_fin_seq + 1) {
         s->eof_done = true;
         if (s->cb && s->cb->eof)

@@ -79,6 +79,29 @@ Test(tcp_ring, grows_wraps_and_keeps_bytes_past_len)
     tcp_ring_free(&r);
 }
 
+Test(tcp_ring, grows_with_the_wrap_near_the_start_and_rewinds_when_empty)
+{
+    struct tcp_ring r;
+    tcp_ring_init(&r, 1 << 16);
+    uint8_t src[12000], dst[12000];
+    for (unsigned i = 0; i < sizeof src; i++)
+        src[i] = (uint8_t)(i * 7 + 3);
+    cr_assert_eq(tcp_ring_append(&r, src, 1000, 1 << 16), 1000);
+    tcp_ring_consume(&r, 1000);
+    tcp_ring_rewind(&r);
+    cr_assert_eq(r.head, 0, "an empty ring restarts at index 0");
+    cr_assert_eq(tcp_ring_append(&r, src, 4000, 1 << 16), 4000);
+    tcp_ring_consume(&r, 1000);
+    tcp_ring_rewind(&r);
+    cr_assert_eq(r.head, 1000, "a ring holding bytes keeps its head");
+    /* 3096 bytes from the head to the end of the 4 KB ring, 904 wrapped */
+    cr_assert_eq(tcp_ring_append(&r, src + 4000, 1000, 1 << 16), 1000);
+    cr_assert_eq(tcp_ring_append(&r, src + 5000, 4000, 1 << 16), 4000, "grows past 4 KB");
+    tcp_ring_read_at(&r, 0, dst, 8000);
+    cr_assert_arr_eq(dst, src + 1000, 8000);
+    tcp_ring_free(&r);
+}
+
 Test(tcp_reasm, scoreboard_drop_below_and_bytes)
 {
     struct tcp_reasm q;
