@@ -901,6 +901,7 @@ void scn_api_register(lua_State *L, struct scenario *sc)
     lua_pushglobaltable(L);
     luaL_setfuncs(L, api, 0);
     lua_pop(L, 1);
+    scn_api_track_register(L);
 }
 
 void scn_api_begin(lua_State *L, struct scn_topo *topo)
@@ -909,6 +910,7 @@ void scn_api_begin(lua_State *L, struct scn_topo *topo)
     lua_setfield(L, LUA_REGISTRYINDEX, REG_TOPO);
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, REG_MISC);
+    scn_api_track_begin(L);
 }
 
 void scn_api_end(lua_State *L)

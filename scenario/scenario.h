@@ -245,6 +245,12 @@ int scenario_load_run(const char *script, const char *mode, const char *const *s
 int scenario_misc_check(struct scenario *sc, const char *path, uint32_t addr, uint16_t port, sim_time_t now,
                         char *err, size_t errlen);
 
+/* A keepalived vrrp_script during the run: the predicate the last
+ * build(run) declared with vrrp_script(script, fn), called as
+ * fn(director, seconds). 1 pass, 0 fail, -1 with "message" in err. */
+int scenario_vrrp_script(struct scenario *sc, const char *script, const char *director, sim_time_t now, char *err,
+                         size_t errlen);
+
 /* "where: message" into err, for errors about a declared element; -1. */
 int scn_fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
