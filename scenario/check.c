@@ -2,8 +2,9 @@
  * Checks on a whole run's topology, after build(run): gateways inside a
  * subnet, both ends of a link on one subnet, the VIP inside a subnet of the
  * director, DR real servers on the director's L2 segment (switches join
- * segments), NAT real servers routed back through the director, no address
- * twice. Each error names the script line that declared the culprit.
+ * segments), NAT real servers routed back through a director (its own
+ * address, or one its keepalived's VRRP moves between directors), no
+ * address twice. Each error names the script line that declared the culprit.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "engine/xalloc.h"
 #include "scenario/api.h"
+#include "scenario/keepalived.h"
 
 static const char *ip(uint32_t a, char *buf)
 {
@@ -215,9 +217,10 @@ static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, 
                             "realserver %s (dr): not on director %s's L2 segment; DR rewrites only "
                             "the MAC, so the director must reach it without a router",
                             rn->name, t->nodes[t->directors[k].node].name);
-        if (rs->mode == SCN_NAT && !is_director_addr(t, rs->gateway))
+        if (rs->mode == SCN_NAT && !is_director_addr(t, rs->gateway) && !scn_ka_floating(t, rs->gateway))
             return scn_fail(err, errlen, &rs->where,
-                        "realserver %s (nat): gateway %s is not an address of a director",
+                        "realserver %s (nat): gateway %s is not an address of a director, nor a "
+                        "virtual_ipaddress of a director's keepalived.conf",
                         rn->name, ip(rs->gateway, b1));
         if (rs->gateway && !node_reaches(rn, rs->gateway))
             return scn_fail(err, errlen, &rs->where,

@@ -12,10 +12,14 @@
 #   schedulers   rr's tail latency is several times wlc's and sed's with a slow server
 #   health-check rs2 is taken out within keepalived's bound for each
 #                delay_loop; delay_loop 1 follows the flaps, 6 loses the most
+#   nat-pair     a NAT pair whose master dies: with the servers' gateway
+#                floating (VRRP, in a sync group with the VIP) every download
+#                survives on the synced backup; with the master's own address
+#                as gateway every one fails
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check; do
+for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check nat-pair; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -63,5 +67,13 @@ for dl, r in hc.items():
     assert down and 4.0 < down[0] <= 4.0 + dl + 2 * 1 + 1, (dl, down)
 assert len([e for e in hc[1]["events"] if e["kind"] == "rs_down"]) == 3, hc[1]["events"]
 assert hc[6]["requests"]["completed"] < hc[1]["requests"]["completed"]
+
+np = runs("nat-pair", "floating")
+assert np[1]["requests"] == {"completed": 2, "failed": 0}, np[1]["requests"]
+assert np[0]["requests"] == {"completed": 0, "failed": 2}, np[0]["requests"]
+for r in np.values():
+    took = sorted((e["t_s"], e["detail"]) for e in r["events"] if e["kind"] == "vrrp_master" and e["what"] == "director2")
+    assert len(took) == 2 and took[0][0] == took[1][0] and 2.0 < took[0][0] <= 2.0 + 3.609375, took
+    assert any("VI_INT" in d and "sync_group" in d for _, d in took), took
 PY
 echo "lessons: ok"
