@@ -17,7 +17,9 @@
 # backup's master-down interval and takes it back after the rise; weight 0
 # puts the master in FAULT at 4 s, the backup taking over after its skew
 # time, and out of it at 7 s. A predicate that answers no boolean fails the
-# run naming it.
+# run naming it. A NAT pair's one instance holding the servers' gateway on
+# eth1 ("dev eth1") hands it to the backup with the VIP: the download
+# survives the master.
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "keepalived_run: $*"; exit 1; }
 
@@ -132,4 +134,10 @@ set -e
 [ "$rc" = 2 ] || fail "a broken vrrp_script predicate: exit $rc, not 2"
 printf '%s' "$out" | grep -q 'vrrp_script "pidof nginx": the predicate returned a number' ||
     fail "a broken vrrp_script predicate: $out"
+"$lvslab" run tests/fixtures/scenarios/nat_pair_dev.lua --quiet --out "$dir/natdev" || fail "nat_pair_dev run failed"
+python3 - "$dir/natdev/results.json" <<'PY' || fail "a VIP on dev eth1 does not follow the master"
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r["requests"] == {"completed": 1, "failed": 0}, r["requests"]
+PY
 echo "keepalived_run: ok"

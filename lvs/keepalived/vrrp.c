@@ -463,7 +463,14 @@ struct vrrp_instance *vrrp_instance_add(struct vrrp_daemon *d, const struct ka_v
         if (d->inst[i]->nif == nif && d->inst[i]->conf.vrid == c->vrid)
             return refuse(err, errlen, "%s: VRID %u is already used on %s by %s", c->name, c->vrid,
                           c->interface, d->inst[i]->conf.name);
+    struct netif *vip_nif[VRRP_MAX_VIPS];
+    for (int i = 0; i < c->nvips; i++) {
+        vip_nif[i] = c->vip_dev[i][0] ? host_netif(d->h, c->vip_dev[i]) : nif;
+        if (!vip_nif[i] || (vip_nif[i]->flags & NETIF_LOOPBACK))
+            return refuse(err, errlen, "%s: virtual_ipaddress dev %s: no such interface", c->name, c->vip_dev[i]);
+    }
     struct vrrp_instance *vi = xcalloc(1, sizeof *vi);
+    memcpy(vi->vip_nif, vip_nif, sizeof vip_nif[0] * (size_t)c->nvips);
     vi->d = d;
     vi->conf = *c;
     vi->nif = nif;

@@ -81,6 +81,7 @@ struct ka_vrrp_conf {
     char auth_pass[VRRP_AUTH_LEN];      /* AUTH_PASS: up to 8 bytes */
     uint32_t vips[VRRP_MAX_VIPS];
     uint8_t vip_prefix[VRRP_MAX_VIPS];  /* keepalived's default is /32 */
+    char vip_dev[VRRP_MAX_VIPS][NETIF_NAME_MAX];   /* "dev IFACE" ("": the instance's interface) */
     int nvips;
     unsigned garp_master_repeat;        /* GARPs per address in each burst */
     sim_time_t garp_master_delay;       /* second burst after this (0: none) */
@@ -124,6 +125,7 @@ struct vrrp_instance {
     struct vrrp_daemon *d;
     struct ka_vrrp_conf conf;
     struct netif *nif;
+    struct netif *vip_nif[VRRP_MAX_VIPS];   /* where each address goes (dev, else nif) */
     uint32_t saddr;                     /* primary address of the interface: adverts' source */
     enum vrrp_state state;
     enum vrrp_reason next_master_reason;

@@ -41,6 +41,12 @@ static bool to_engine(const struct ka_conf *conf, const struct ka_vrrp_instance 
     for (int i = 0; i < in->nvips; i++) {
         out->vips[i] = in->vips[i].addr;
         out->vip_prefix[i] = (uint8_t)in->vips[i].prefix;
+        if (strlen(in->vips[i].dev) >= sizeof out->vip_dev[i]) {
+            snprintf(err, errlen, "%s:%d: vrrp_instance %s: virtual_ipaddress dev %s: the name is too long",
+                     conf->file, in->line, in->name, in->vips[i].dev);
+            return false;
+        }
+        memcpy(out->vip_dev[i], in->vips[i].dev, strlen(in->vips[i].dev) + 1);
     }
     out->nvips = in->nvips;
     out->garp_master_repeat = (unsigned)in->garp_master_repeat;
