@@ -481,7 +481,7 @@ static int api_drop_icmp(lua_State *L)
     return 0;
 }
 
-/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}}),
+/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}, sloppy_tcp}),
  * once per director; several share the VIP under keepalived's VRRP. */
 static int api_director(lua_State *L)
 {
@@ -493,13 +493,14 @@ static int api_director(lua_State *L)
         fail(L, "%s: %s is a director already", what, t->nodes[n].name);
     if (t->ndirectors == SCN_MAX_DIRECTORS)
         fail(L, "%s: at most %d directors", what, SCN_MAX_DIRECTORS);
-    static const char *const keys[] = { "vip", "rules", "keepalived", "laddrs", NULL };
+    static const char *const keys[] = { "vip", "rules", "keepalived", "laddrs", "sloppy_tcp", NULL };
     check_keys(L, 2, what, keys);
     struct scn_director *d = GROW(t->directors, t->ndirectors);
     memset(d, 0, sizeof *d);
     d->node = n;
     script_where(L, &d->where);
     d->vip = parse_addr(L, opt_string(L, 2, "vip", what, ""), what);
+    d->sloppy_tcp = opt_bool(L, 2, "sloppy_tcp", what, false);
     const char *conf = opt_string(L, 2, "keepalived", what, "");
     if (*conf && *conf != '/') {       /* beside the script, as require finds modules */
         const char *colon = strrchr(d->where.text, ':'), *slash = strrchr(d->where.text, '/');
@@ -902,6 +903,7 @@ void scn_api_register(lua_State *L, struct scenario *sc)
     luaL_setfuncs(L, api, 0);
     lua_pop(L, 1);
     scn_api_track_register(L);
+    scn_api_route_register(L);
 }
 
 void scn_api_begin(lua_State *L, struct scn_topo *topo)

@@ -30,6 +30,9 @@ void scn_api_track_register(lua_State *L);
 void scn_api_track_begin(lua_State *L);
 int scn_api_vrrp_script(lua_State *L, const char *script, const char *director, double seconds, char *err,
                         size_t errlen);
+/* api_route.c: route(node, {dst, via = {...}, hash}) for multipath
+ * routes, wrapping the route() scn_api_register installed. */
+void scn_api_route_register(lua_State *L);
 /* Checks that need the whole topology (scenario/check.c). */
 int scn_topo_check(const struct scn_topo *topo, char *err, size_t errlen);
 

@@ -1,7 +1,8 @@
 /*
  * Checks on a whole run's topology, after build(run): gateways inside a
- * subnet, both ends of a link on one subnet, the VIP inside a subnet of the
- * director, DR real servers on the director's L2 segment (switches join
+ * subnet, both ends of a link on one subnet, each director's VIP inside one
+ * of its subnets or routed to it (directors sharing a VIP on a subnet under
+ * VRRP, or behind an ECMP route), each real server's VIP a director's, DR real servers on the director's L2 segment (switches join
  * segments), NAT real servers routed back through a director (its own
  * address, or one its keepalived's VRRP moves between directors), no
  * address twice. Each error names the script line that declared the culprit.
@@ -132,10 +133,13 @@ static int check_routes(const struct scn_topo *t, char *err, size_t errlen)
     for (int n = 0; n < t->nnodes; n++)
         for (int r = 0; r < t->nodes[n].nroutes; r++) {
             const struct scn_route *rt = &t->nodes[n].routes[r];
-            if (!node_reaches(&t->nodes[n], rt->via))
-                return scn_fail(err, errlen, &rt->where,
-                            "route on %s via %s: the gateway is outside every subnet of %s",
-                            t->nodes[n].name, ip(rt->via, b1), t->nodes[n].name);
+            for (int k = 0; k < (rt->nvias > 1 ? rt->nvias : 1); k++) {
+                uint32_t via = rt->nvias > 1 ? rt->vias[k] : rt->via;
+                if (!node_reaches(&t->nodes[n], via))
+                    return scn_fail(err, errlen, &rt->where,
+                                "route on %s via %s: the gateway is outside every subnet of %s",
+                                t->nodes[n].name, ip(via, b1), t->nodes[n].name);
+            }
         }
     return 0;
 }
@@ -162,25 +166,57 @@ static int check_duplicates(const struct scn_topo *t, char *err, size_t errlen)
     return 0;
 }
 
+/* Does a route of some node send the VIP to one of the director's
+ * addresses (an ECMP group of directors, or one director behind a route)? */
+static bool routed_to(const struct scn_topo *t, const struct scn_node *dn, uint32_t vip)
+{
+    for (int n = 0; n < t->nnodes; n++)
+        for (int r = 0; r < t->nodes[n].nroutes; r++) {
+            const struct scn_route *rt = &t->nodes[n].routes[r];
+            if (!in_subnet(vip, rt->prefix, rt->prefix_len) || !rt->prefix_len)
+                continue;
+            for (int k = 0; k < (rt->nvias > 1 ? rt->nvias : 1); k++)
+                if (node_has(dn, rt->nvias > 1 ? rt->vias[k] : rt->via))
+                    return true;
+        }
+    return false;
+}
+
+/* Each director holds its VIP: inside one of its subnets (announced by
+ * ARP), or routed to it. Directors sharing a VIP on a subnet need
+ * keepalived's VRRP to decide which holds it; directors sharing a routed
+ * VIP (ECMP) all hold it. */
 static int check_director(const struct scn_topo *t, const struct scn_director *d, char *err, size_t errlen)
 {
     char b1[INET_ADDRSTRLEN];
     const struct scn_node *dn = &t->nodes[d->node];
-    const struct scn_director *first = &t->directors[0];
     if (dn->kind != SCN_HOST)
         return scn_fail(err, errlen, &d->where, "director %s: the director is a host, not a %s",
                     dn->name, dn->kind == SCN_ROUTER ? "router" : "switch");
-    if (!node_reaches(dn, d->vip))
-        return scn_fail(err, errlen, &d->where, "director %s: VIP %s is outside every subnet of %s",
-                    dn->name, ip(d->vip, b1), dn->name);
-    if (d->vip != first->vip)
-        return scn_fail(err, errlen, &d->where, "director %s: VIP %s is not %s's; directors share the VIP",
-                    dn->name, ip(d->vip, b1), t->nodes[first->node].name);
-    if (t->ndirectors > 1 && !d->keepalived[0])
+    bool on_subnet = node_reaches(dn, d->vip);
+    if (!on_subnet && !routed_to(t, dn, d->vip))
         return scn_fail(err, errlen, &d->where,
-                    "director %s: with %d directors each needs keepalived = \"file\" (VRRP decides "
-                    "which holds the VIP)", dn->name, t->ndirectors);
+                    "director %s: VIP %s is outside every subnet of %s, and no route sends it there",
+                    dn->name, ip(d->vip, b1), dn->name);
+    for (int k = 0; k < t->ndirectors; k++) {
+        const struct scn_director *o = &t->directors[k];
+        if (o == d || o->vip != d->vip || !on_subnet)
+            continue;
+        if (!d->keepalived[0])
+            return scn_fail(err, errlen, &d->where,
+                        "director %s: VIP %s is also %s's, on a subnet: each needs keepalived = \"file\" (VRRP "
+                        "decides which holds it), or route the VIP to them (ECMP)", dn->name, ip(d->vip, b1),
+                        t->nodes[o->node].name);
+    }
     return 0;
+}
+
+static bool is_vip(const struct scn_topo *t, uint32_t vip)
+{
+    for (int k = 0; k < t->ndirectors; k++)
+        if (t->directors[k].vip == vip)
+            return true;
+    return false;
 }
 
 static bool is_director_addr(const struct scn_topo *t, uint32_t addr)
@@ -208,11 +244,12 @@ static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, 
         const struct scn_node *rn = &t->nodes[rs->node];
         if (scn_topo_director(t, rs->node))
             return scn_fail(err, errlen, &rs->where, "realserver %s is a director", rn->name);
-        if (rs->vip != t->directors[0].vip)
-            return scn_fail(err, errlen, &rs->where, "realserver %s: vip %s is not the director's VIP",
+        if (!is_vip(t, rs->vip))
+            return scn_fail(err, errlen, &rs->where, "realserver %s: vip %s is not a director's VIP",
                         rn->name, ip(rs->vip, b1));
         for (int k = 0; k < t->ndirectors; k++)
-            if (rs->mode == SCN_DR && !share_segment(seg, t, t->directors[k].node, rs->node))
+            if (rs->mode == SCN_DR && t->directors[k].vip == rs->vip &&
+                !share_segment(seg, t, t->directors[k].node, rs->node))
                 return scn_fail(err, errlen, &rs->where,
                             "realserver %s (dr): not on director %s's L2 segment; DR rewrites only "
                             "the MAC, so the director must reach it without a router",

@@ -55,10 +55,17 @@ struct scn_iface {
     bool noarp;                /* holds addresses without answering ARP (lo) */
 };
 
+#define SCN_MAX_NEXTHOPS 8
+
+enum scn_route_hash { SCN_HASH_L3, SCN_HASH_L4 };
+
 struct scn_route {
     uint32_t prefix;
     uint8_t prefix_len;
-    uint32_t via;              /* 0: on-link */
+    uint32_t via;              /* 0: on-link; a multipath route: its first next hop */
+    uint32_t vias[SCN_MAX_NEXTHOPS];   /* a multipath (ECMP) route's next hops, nvias >= 2 */
+    int nvias;                 /* 0: a single-path route */
+    enum scn_route_hash hash;  /* fib_multipath_hash_policy 0 (l3) or 1 (l4) */
     struct scn_where where;
 };
 
@@ -106,8 +113,9 @@ struct scn_link {
 #define SCN_MAX_LADDRS 8
 #define SCN_MAX_DIRECTORS 8
 
-/* A director; a run may have several sharing the VIP, when keepalived's
- * VRRP decides which holds it. */
+/* A director; a run may have several: with VIPs of their own, sharing one
+ * on a subnet (keepalived's VRRP decides which holds it), or sharing a VIP
+ * that routes send to them all (ECMP). */
 struct scn_director {
     int node;
     uint32_t vip;
@@ -116,6 +124,7 @@ struct scn_director {
     char (*ipvsadm)[SCN_LINE_MAX];  /* rules, in order */
     int nipvsadm;
     char keepalived[256];      /* path of a keepalived.conf, or "" */
+    bool sloppy_tcp;           /* net.ipv4.vs.sloppy_tcp: a connection from any TCP packet, not only SYN */
     struct scn_where where;
 };
 
@@ -163,14 +172,15 @@ struct scn_workload {
 };
 
 enum scn_event_kind { SCN_EV_FAIL, SCN_EV_RECOVER, SCN_EV_LINK_DOWN, SCN_EV_LINK_UP,
-                      SCN_EV_IPVSADM };
+                      SCN_EV_IPVSADM, SCN_EV_ROUTE };
 
 struct scn_event {
     sim_time_t at;
     enum scn_event_kind kind;
-    int node;                  /* FAIL, RECOVER */
+    int node;                  /* FAIL, RECOVER, ROUTE */
     int link;                  /* LINK_DOWN, LINK_UP */
     char line[SCN_LINE_MAX];   /* IPVSADM */
+    struct scn_route route;    /* ROUTE: replaces the node's routes to its prefix */
     struct scn_where where;
 };
 

@@ -16,10 +16,14 @@
 #                floating (VRRP, in a sync group with the VIP) every download
 #                survives on the synced backup; with the master's own address
 #                as gateway every one fails
+#   ecmp-rehash  three ECMP directors, one withdrawn: about half the
+#                downloads move to a director without their connection; with
+#                sh and rotated server lists each of those is reset, with mh
+#                none is
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check nat-pair; do
+for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check nat-pair ecmp-rehash; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
@@ -75,5 +79,10 @@ for r in np.values():
     took = sorted((e["t_s"], e["detail"]) for e in r["events"] if e["kind"] == "vrrp_master" and e["what"] == "director2")
     assert len(took) == 2 and took[0][0] == took[1][0] and 2.0 < took[0][0] <= 2.0 + 3.609375, took
     assert any("VI_INT" in d and "sync_group" in d for _, d in took), took
+
+ec = runs("ecmp-rehash", "mh")
+assert ec[1]["requests"] == {"completed": 32, "failed": 0}, ec[1]["requests"]
+assert ec[0]["requests"]["failed"] >= 8 and sum(ec[0]["requests"].values()) == 32, ec[0]["requests"]
+assert [e["kind"] for e in ec[0]["events"]] == ["route"], ec[0]["events"]
 PY
 echo "lessons: ok"
