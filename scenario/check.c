@@ -182,6 +182,18 @@ static bool routed_to(const struct scn_topo *t, const struct scn_node *dn, uint3
     return false;
 }
 
+/* A director that is also a DR or TUN real server of its own VIP (a NAT
+ * director behind a front director: cascading) holds the VIP on lo or
+ * tunl0, without ARP. */
+static bool cascaded(const struct scn_topo *t, const struct scn_director *d)
+{
+    for (int i = 0; i < t->nrealservers; i++)
+        if (t->realservers[i].node == d->node && t->realservers[i].vip == d->vip &&
+            (t->realservers[i].mode == SCN_DR || t->realservers[i].mode == SCN_TUN))
+            return true;
+    return false;
+}
+
 /* Each director holds its VIP: inside one of its subnets (announced by
  * ARP), or routed to it. Directors sharing a VIP on a subnet need
  * keepalived's VRRP to decide which holds it; directors sharing a routed
@@ -200,7 +212,7 @@ static int check_director(const struct scn_topo *t, const struct scn_director *d
                     dn->name, ip(d->vip, b1), dn->name);
     for (int k = 0; k < t->ndirectors; k++) {
         const struct scn_director *o = &t->directors[k];
-        if (o == d || o->vip != d->vip || !on_subnet)
+        if (o == d || o->vip != d->vip || !on_subnet || cascaded(t, d) || cascaded(t, o))
             continue;
         if (!d->keepalived[0])
             return scn_fail(err, errlen, &d->where,
@@ -242,14 +254,17 @@ static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, 
     for (int i = 0; i < t->nrealservers; i++) {
         const struct scn_realserver *rs = &t->realservers[i];
         const struct scn_node *rn = &t->nodes[rs->node];
-        if (scn_topo_director(t, rs->node))
-            return scn_fail(err, errlen, &rs->where, "realserver %s is a director", rn->name);
+        const struct scn_director *rd = scn_topo_director(t, rs->node);
+        if (rd && !cascaded(t, rd))
+            return scn_fail(err, errlen, &rs->where,
+                        "realserver %s is a director; a director behind another (cascading) is a dr or tun "
+                        "real server of its own VIP", rn->name);
         if (!is_vip(t, rs->vip))
             return scn_fail(err, errlen, &rs->where, "realserver %s: vip %s is not a director's VIP",
                         rn->name, ip(rs->vip, b1));
         for (int k = 0; k < t->ndirectors; k++)
-            if (rs->mode == SCN_DR && t->directors[k].vip == rs->vip &&
-                !share_segment(seg, t, t->directors[k].node, rs->node))
+            if (rs->mode == SCN_DR && t->directors[k].vip == rs->vip && t->directors[k].node != rs->node &&
+                !cascaded(t, &t->directors[k]) && !share_segment(seg, t, t->directors[k].node, rs->node))
                 return scn_fail(err, errlen, &rs->where,
                             "realserver %s (dr): not on director %s's L2 segment; DR rewrites only "
                             "the MAC, so the director must reach it without a router",
