@@ -125,6 +125,7 @@ struct scn_director {
     int nipvsadm;
     char keepalived[256];      /* path of a keepalived.conf, or "" */
     bool sloppy_tcp;           /* net.ipv4.vs.sloppy_tcp: a connection from any TCP packet, not only SYN */
+    char sync_if[SCN_IF_NAME_MAX];   /* "": no sync; else master and backup sync daemons there (syncid 0) */
     struct scn_where where;
 };
 

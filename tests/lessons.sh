@@ -19,7 +19,8 @@
 #   ecmp-rehash  three ECMP directors, one withdrawn: about half the
 #                downloads move to a director without their connection; with
 #                sh and rotated server lists each of those is reset, with mh
-#                none is
+#                none is; with connection sync among the directors (sync=1)
+#                none is with either
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "lessons: $*"; exit 1; }
@@ -28,6 +29,8 @@ for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
 done
+"$lvslab" run scenarios/lessons/ecmp-rehash.lua --quiet --set sync=1 --out "$dir/ecmp-sync" ||
+    fail "ecmp-rehash sync=1: the run failed"
 python3 - "$dir" <<'PY' || fail "a lesson does not show its effect"
 import json, sys
 def runs(name, param):
@@ -84,5 +87,7 @@ ec = runs("ecmp-rehash", "mh")
 assert ec[1]["requests"] == {"completed": 32, "failed": 0}, ec[1]["requests"]
 assert ec[0]["requests"]["failed"] >= 8 and sum(ec[0]["requests"].values()) == 32, ec[0]["requests"]
 assert [e["kind"] for e in ec[0]["events"]] == ["route"], ec[0]["events"]
+for r in runs("ecmp-sync", "mh").values():
+    assert r["requests"] == {"completed": 32, "failed": 0}, r["requests"]
 PY
 echo "lessons: ok"

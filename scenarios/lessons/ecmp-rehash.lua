@@ -24,12 +24,16 @@ The directors' real-server lists are the same servers in different orders
 - `mh=1` (mh): Maglev hashing places each server by its own address, so the
   lookup tables agree but for a few contested slots; almost every moved
   connection reaches its server again and goes on.
+
+With `--set sync=1` every director runs IPVS connection sync as master and
+backup on the servers' LAN: a moved connection finds the entry another
+director synced, whatever the scheduler, and sh loses nothing either.
 ]],
   duration = "6s",
   warmup = "0s",
   modes = { "dr" },
   sweep = { mh = { 0, 1 } },
-  params = { clients = 8, streams = 4, bytes = "8MB" },
+  params = { clients = 8, streams = 4, bytes = "8MB", sync = 0 },
 }
 
 function build(run)
@@ -44,7 +48,7 @@ function build(run)
       local rip = t.rips[(i - 1 + k) % #t.rips + 1]
       rules[#rules + 1] = ("-a -t %s:5201 -r %s:5201 -g -w 1"):format(t.vip, rip)
     end
-    director(d, { vip = t.vip, rules = rules, sloppy_tcp = true })
+    director(d, { vip = t.vip, rules = rules, sloppy_tcp = true, sync = run.sync == 1 and "eth1" or "" })
   end
   load("download", { kind = "download", from = t.clients, to = t.vip .. ":5201", response = run.bytes,
                      users = run.streams, start = "500ms", stop = "5800ms" })
