@@ -29,6 +29,21 @@ static uint32_t addr_of(lua_State *L, const char *text, const char *what)
     return ntohl(in.s_addr);
 }
 
+/* The script line that declared it: the first caller outside the
+ * topologies/ modules, as api.c's declarations record. */
+static void script_line(lua_State *L, struct scn_where *w)
+{
+    lua_Debug ar;
+    snprintf(w->text, sizeof w->text, "?");
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+            continue;
+        snprintf(w->text, sizeof w->text, "%s:%d", ar.short_src, ar.currentline);
+        if (!strstr(ar.short_src, "topologies/"))
+            return;
+    }
+}
+
 static void table_keys(lua_State *L, int idx, const char *what)
 {
     static const char *const keys[] = { "dst", "via", "hash", NULL };
@@ -113,10 +128,7 @@ static void parse_route(lua_State *L, int idx, const struct scn_node *node, int 
     if (!hash || (strcmp(hash, "l3") && strcmp(hash, "l4")))
         luaL_error(L, "%s: hash is \"l3\" (fib_multipath_hash_policy 0) or \"l4\" (1)", what);
     r.hash = strcmp(hash, "l4") ? SCN_HASH_L3 : SCN_HASH_L4;
-    lua_Debug ar;
-    snprintf(r.where.text, sizeof r.where.text, "?");
-    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar))
-        snprintf(r.where.text, sizeof r.where.text, "%s:%d", ar.short_src, ar.currentline);
+    script_line(L, &r.where);
     *out = r;
 }
 
