@@ -69,7 +69,8 @@ int emu_keepalived_start(struct emu_keepalived *k, const char *path, struct ipvs
         rc = k->checks ? 0 : -1;
     }
     if (rc == 0)
-        rc = ka_vrrp_start(&conf, ipvs->host, on_vrrp_event, k, &k->vrrp, err, errlen);
+        rc = ka_vrrp_start(&conf, ipvs->host, &(struct ka_vrrp_hooks){ .event = on_vrrp_event, .event_ctx = k },
+                           &k->vrrp, err, errlen);
     *vrrp = k->vrrp != NULL;
     ka_conf_free(&conf);
     return rc;

@@ -49,11 +49,17 @@ static json_t *routes_json(const struct scn_node *node)
     json_t *routes = json_array();
     for (int r = 0; r < node->nroutes; r++) {
         const struct scn_route *rt = &node->routes[r];
-        json_array_append_new(routes, json_pack("{s:o, s:o, s:s}",
-                                                "to", rt->prefix_len ? cidr_json(rt->prefix, rt->prefix_len)
-                                                                     : json_string("default"),
-                                                "via", rt->via ? ip_json(rt->via) : json_null(),
-                                                "where", rt->where.text));
+        json_t *o = json_pack("{s:o, s:o, s:s}", "to", rt->prefix_len ? cidr_json(rt->prefix, rt->prefix_len)
+                                                                    : json_string("default"),
+                              "via", rt->via ? ip_json(rt->via) : json_null(), "where", rt->where.text);
+        if (rt->nvias > 1) {           /* ECMP: every next hop, and fib_multipath_hash_policy */
+            json_t *hops = json_array();
+            for (int k = 0; k < rt->nvias; k++)
+                json_array_append_new(hops, ip_json(rt->vias[k]));
+            json_object_set_new(o, "nexthops", hops);
+            json_object_set_new(o, "hash_policy", json_integer(rt->hash == SCN_HASH_L4 ? 1 : 0));
+        }
+        json_array_append_new(routes, o);
     }
     return routes;
 }

@@ -294,6 +294,9 @@ static int add_addresses_and_routes(struct emu_world *w, int n, char *err, size_
     }
     for (int r = 0; r < node->nroutes; r++) {
         const struct scn_route *rt = &node->routes[r];
+        if (rt->nvias > 1)
+            return scn_fail(err, errlen, &rt->where, "%s: multipath (ECMP) routes are simulated only, not yet "
+                            "set up in the emulated world", node->name);
         if (rt->prefix_len == 0)
             snprintf(cidr, sizeof cidr, "default");
         else

@@ -243,7 +243,9 @@ static void ipv4_forward(struct host *h, struct pkt *p)
     }
     uint32_t dst = ntohl(ip->daddr);
     const struct route *r = route_lookup(h, dst);
-    if (!r) {
+    uint32_t gateway;
+    struct netif *dev;
+    if (!r || !route_select(r, p->data, p->len, &gateway, &dev)) {
         icmp_send_error(h, p, ICMP_DEST_UNREACH, ICMP_NET_UNREACH, 0);
         host_drop(h, p, DROP_IP_NO_ROUTE);
         return;
@@ -255,5 +257,5 @@ static void ipv4_forward(struct host *h, struct pkt *p)
     memcpy(&ip->ttl, &now, 2);
     csum_replace2(&check, old, now);
     ip->check = check;
-    ipv4_transmit(h, p, r->dev, r->gateway ? r->gateway : dst, true);
+    ipv4_transmit(h, p, dev, gateway ? gateway : dst, true);
 }

@@ -572,7 +572,7 @@ static int api_drop_icmp(lua_State *L)
     return 0;
 }
 
-/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}}),
+/* director(node, {vip, rules = {ipvsadm lines}, keepalived = "file", laddrs = {addresses}, sloppy_tcp, sync}),
  * once per director; several share the VIP under keepalived's VRRP. */
 static int api_director(lua_State *L)
 {
@@ -584,13 +584,18 @@ static int api_director(lua_State *L)
         fail(L, "%s: %s is a director already", what, t->nodes[n].name);
     if (t->ndirectors == SCN_MAX_DIRECTORS)
         fail(L, "%s: at most %d directors", what, SCN_MAX_DIRECTORS);
-    static const char *const keys[] = { "vip", "rules", "keepalived", "laddrs", NULL };
+    static const char *const keys[] = { "vip", "rules", "keepalived", "laddrs", "sloppy_tcp", "sync", NULL };
     check_keys(L, 2, what, keys);
     struct scn_director *d = GROW(t->directors, t->ndirectors);
     memset(d, 0, sizeof *d);
     d->node = n;
     script_where(L, &d->where);
     d->vip = parse_addr(L, opt_string(L, 2, "vip", what, ""), what);
+    d->sloppy_tcp = opt_bool(L, 2, "sloppy_tcp", what, false);
+    const char *sync = opt_string(L, 2, "sync", what, "");
+    if (strlen(sync) >= sizeof d->sync_if)
+        fail(L, "%s: sync is an interface name, at most %zu characters", what, sizeof d->sync_if - 1);
+    snprintf(d->sync_if, sizeof d->sync_if, "%s", sync);
     const char *conf = opt_string(L, 2, "keepalived", what, "");
     if (*conf && *conf != '/') {       /* beside the script, as require finds modules */
         const char *colon = strrchr(d->where.text, ':'), *slash = strrchr(d->where.text, '/');
@@ -998,6 +1003,8 @@ void scn_api_register(lua_State *L, struct scenario *sc)
     lua_pushglobaltable(L);
     luaL_setfuncs(L, api, 0);
     lua_pop(L, 1);
+    scn_api_track_register(L);
+    scn_api_route_register(L);
 }
 
 void scn_api_begin(lua_State *L, struct scn_topo *topo)
@@ -1006,6 +1013,7 @@ void scn_api_begin(lua_State *L, struct scn_topo *topo)
     lua_setfield(L, LUA_REGISTRYINDEX, REG_TOPO);
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, REG_MISC);
+    scn_api_track_begin(L);
 }
 
 void scn_api_end(lua_State *L)

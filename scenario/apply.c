@@ -7,6 +7,7 @@
 
 #include "lvs/director.h"
 #include "lvs/ipvsadm.h"
+#include "lvs/sync.h"
 #include "net/filter.h"
 #include "net/ipip.h"
 #include "net/mark.h"
@@ -55,7 +56,9 @@ int scn_apply_node(struct host *h, const struct scn_node *node, struct netif *co
             return scn_fail(err, errlen, &node->where, "%s: no room for another ICMP drop rule", node->name);
     for (int r = 0; r < node->nroutes; r++) {
         const struct scn_route *rt = &node->routes[r];
-        if (route_add(h, rt->prefix, rt->prefix_len, rt->via, NULL) < 0)
+        if (rt->nvias > 1 ? route_add_multipath(h, rt->prefix, rt->prefix_len, rt->vias, rt->nvias,
+                                                rt->hash == SCN_HASH_L4 ? ROUTE_HASH_L4 : ROUTE_HASH_L3) < 0
+                          : route_add(h, rt->prefix, rt->prefix_len, rt->via, NULL) < 0)
             return scn_fail(err, errlen, &rt->where, "%s: no interface reaches the gateway", node->name);
     }
     return 0;
@@ -85,6 +88,14 @@ int scn_apply_director(struct ipvs *ipvs, struct host *h, const struct scn_direc
 {
     if (!vrrp && put_vip(h, d->vip) < 0)
         return scn_fail(err, errlen, &d->where, "the director has no interface for the VIP");
+    ipvs->sysctl.sloppy_tcp = d->sloppy_tcp;
+    if (d->sync_if[0]) {           /* ipvsadm --start-daemon master and backup --mcast-interface IF */
+        struct ipvs_sync_conf c = { 0 };
+        snprintf(c.mcast_ifn, sizeof c.mcast_ifn, "%s", d->sync_if);
+        if (ipvs_sync_start(ipvs, IPVS_SYNC_MASTER, &c) < 0 || ipvs_sync_start(ipvs, IPVS_SYNC_BACKUP, &c) < 0)
+            return scn_fail(err, errlen, &d->where, "sync: the director has no interface %s with an address",
+                            d->sync_if);
+    }
     for (int k = 0; k < d->nipvsadm; k++) {
         char where[SCN_WHERE_MAX + 24], msg[512];
         snprintf(where, sizeof where, "%s: rules[%d]", d->where.text, k + 1);

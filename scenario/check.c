@@ -1,9 +1,11 @@
 /*
  * Checks on a whole run's topology, after build(run): gateways inside a
- * subnet, both ends of a link on one subnet, the VIP inside a subnet of the
- * director, DR real servers on the director's L2 segment (switches join
- * segments), NAT real servers routed back through the director, no address
- * twice. Each error names the script line that declared the culprit.
+ * subnet, both ends of a link on one subnet, each director's VIP inside one
+ * of its subnets or routed to it (directors sharing a VIP on a subnet under
+ * VRRP, or behind an ECMP route), each real server's VIP a director's, DR real servers on the director's L2 segment (switches join
+ * segments), NAT real servers routed back through a director (its own
+ * address, or one its keepalived's VRRP moves between directors), no
+ * address twice. Each error names the script line that declared the culprit.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "engine/xalloc.h"
 #include "scenario/api.h"
+#include "scenario/keepalived.h"
 
 static const char *ip(uint32_t a, char *buf)
 {
@@ -130,10 +133,13 @@ static int check_routes(const struct scn_topo *t, char *err, size_t errlen)
     for (int n = 0; n < t->nnodes; n++)
         for (int r = 0; r < t->nodes[n].nroutes; r++) {
             const struct scn_route *rt = &t->nodes[n].routes[r];
-            if (!node_reaches(&t->nodes[n], rt->via))
-                return scn_fail(err, errlen, &rt->where,
-                            "route on %s via %s: the gateway is outside every subnet of %s",
-                            t->nodes[n].name, ip(rt->via, b1), t->nodes[n].name);
+            for (int k = 0; k < (rt->nvias > 1 ? rt->nvias : 1); k++) {
+                uint32_t via = rt->nvias > 1 ? rt->vias[k] : rt->via;
+                if (!node_reaches(&t->nodes[n], via))
+                    return scn_fail(err, errlen, &rt->where,
+                                "route on %s via %s: the gateway is outside every subnet of %s",
+                                t->nodes[n].name, ip(via, b1), t->nodes[n].name);
+            }
         }
     return 0;
 }
@@ -160,25 +166,69 @@ static int check_duplicates(const struct scn_topo *t, char *err, size_t errlen)
     return 0;
 }
 
+/* Does a route of some node send the VIP to one of the director's
+ * addresses (an ECMP group of directors, or one director behind a route)? */
+static bool routed_to(const struct scn_topo *t, const struct scn_node *dn, uint32_t vip)
+{
+    for (int n = 0; n < t->nnodes; n++)
+        for (int r = 0; r < t->nodes[n].nroutes; r++) {
+            const struct scn_route *rt = &t->nodes[n].routes[r];
+            if (!in_subnet(vip, rt->prefix, rt->prefix_len) || !rt->prefix_len)
+                continue;
+            for (int k = 0; k < (rt->nvias > 1 ? rt->nvias : 1); k++)
+                if (node_has(dn, rt->nvias > 1 ? rt->vias[k] : rt->via))
+                    return true;
+        }
+    return false;
+}
+
+/* A director that is also a DR or TUN real server of its own VIP (a NAT
+ * director behind a front director: cascading) holds the VIP on lo or
+ * tunl0, without ARP. */
+static bool cascaded(const struct scn_topo *t, const struct scn_director *d)
+{
+    for (int i = 0; i < t->nrealservers; i++)
+        if (t->realservers[i].node == d->node && t->realservers[i].vip == d->vip &&
+            (t->realservers[i].mode == SCN_DR || t->realservers[i].mode == SCN_TUN))
+            return true;
+    return false;
+}
+
+/* Each director holds its VIP: inside one of its subnets (announced by
+ * ARP), or routed to it. Directors sharing a VIP on a subnet need
+ * keepalived's VRRP to decide which holds it; directors sharing a routed
+ * VIP (ECMP) all hold it. */
 static int check_director(const struct scn_topo *t, const struct scn_director *d, char *err, size_t errlen)
 {
     char b1[INET_ADDRSTRLEN];
     const struct scn_node *dn = &t->nodes[d->node];
-    const struct scn_director *first = &t->directors[0];
     if (dn->kind != SCN_HOST)
         return scn_fail(err, errlen, &d->where, "director %s: the director is a host, not a %s",
                     dn->name, dn->kind == SCN_ROUTER ? "router" : "switch");
-    if (!node_reaches(dn, d->vip))
-        return scn_fail(err, errlen, &d->where, "director %s: VIP %s is outside every subnet of %s",
-                    dn->name, ip(d->vip, b1), dn->name);
-    if (d->vip != first->vip)
-        return scn_fail(err, errlen, &d->where, "director %s: VIP %s is not %s's; directors share the VIP",
-                    dn->name, ip(d->vip, b1), t->nodes[first->node].name);
-    if (t->ndirectors > 1 && !d->keepalived[0])
+    bool on_subnet = node_reaches(dn, d->vip);
+    if (!on_subnet && !routed_to(t, dn, d->vip))
         return scn_fail(err, errlen, &d->where,
-                    "director %s: with %d directors each needs keepalived = \"file\" (VRRP decides "
-                    "which holds the VIP)", dn->name, t->ndirectors);
+                    "director %s: VIP %s is outside every subnet of %s, and no route sends it there",
+                    dn->name, ip(d->vip, b1), dn->name);
+    for (int k = 0; k < t->ndirectors; k++) {
+        const struct scn_director *o = &t->directors[k];
+        if (o == d || o->vip != d->vip || !on_subnet || cascaded(t, d) || cascaded(t, o))
+            continue;
+        if (!d->keepalived[0])
+            return scn_fail(err, errlen, &d->where,
+                        "director %s: VIP %s is also %s's, on a subnet: each needs keepalived = \"file\" (VRRP "
+                        "decides which holds it), or route the VIP to them (ECMP)", dn->name, ip(d->vip, b1),
+                        t->nodes[o->node].name);
+    }
     return 0;
+}
+
+static bool is_vip(const struct scn_topo *t, uint32_t vip)
+{
+    for (int k = 0; k < t->ndirectors; k++)
+        if (t->directors[k].vip == vip)
+            return true;
+    return false;
 }
 
 static bool is_director_addr(const struct scn_topo *t, uint32_t addr)
@@ -204,20 +254,25 @@ static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, 
     for (int i = 0; i < t->nrealservers; i++) {
         const struct scn_realserver *rs = &t->realservers[i];
         const struct scn_node *rn = &t->nodes[rs->node];
-        if (scn_topo_director(t, rs->node))
-            return scn_fail(err, errlen, &rs->where, "realserver %s is a director", rn->name);
-        if (rs->vip != t->directors[0].vip)
-            return scn_fail(err, errlen, &rs->where, "realserver %s: vip %s is not the director's VIP",
+        const struct scn_director *rd = scn_topo_director(t, rs->node);
+        if (rd && !cascaded(t, rd))
+            return scn_fail(err, errlen, &rs->where,
+                        "realserver %s is a director; a director behind another (cascading) is a dr or tun "
+                        "real server of its own VIP", rn->name);
+        if (!is_vip(t, rs->vip))
+            return scn_fail(err, errlen, &rs->where, "realserver %s: vip %s is not a director's VIP",
                         rn->name, ip(rs->vip, b1));
         for (int k = 0; k < t->ndirectors; k++)
-            if (rs->mode == SCN_DR && !share_segment(seg, t, t->directors[k].node, rs->node))
+            if (rs->mode == SCN_DR && t->directors[k].vip == rs->vip && t->directors[k].node != rs->node &&
+                !cascaded(t, &t->directors[k]) && !share_segment(seg, t, t->directors[k].node, rs->node))
                 return scn_fail(err, errlen, &rs->where,
                             "realserver %s (dr): not on director %s's L2 segment; DR rewrites only "
                             "the MAC, so the director must reach it without a router",
                             rn->name, t->nodes[t->directors[k].node].name);
-        if (rs->mode == SCN_NAT && !is_director_addr(t, rs->gateway))
+        if (rs->mode == SCN_NAT && !is_director_addr(t, rs->gateway) && !scn_ka_floating(t, rs->gateway))
             return scn_fail(err, errlen, &rs->where,
-                        "realserver %s (nat): gateway %s is not an address of a director",
+                        "realserver %s (nat): gateway %s is not an address of a director, nor a "
+                        "virtual_ipaddress of a director's keepalived.conf",
                         rn->name, ip(rs->gateway, b1));
         if (rs->gateway && !node_reaches(rn, rs->gateway))
             return scn_fail(err, errlen, &rs->where,

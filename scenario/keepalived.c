@@ -154,3 +154,21 @@ char *scn_ka_warnings(struct scenario *sc, const struct scn_run *runs, int nruns
     scn_runs_check(sc, runs, nruns, &notes, &bad, err, sizeof err);
     return notes;
 }
+
+bool scn_ka_floating(const struct scn_topo *t, uint32_t addr)
+{
+    for (int d = 0; d < t->ndirectors; d++) {
+        struct ka_conf conf;
+        char err[512];
+        if (!t->directors[d].keepalived[0] || ka_conf_parse_file(t->directors[d].keepalived, &conf, err, sizeof err) < 0)
+            continue;
+        bool found = false;
+        for (int v = 0; v < conf.nvrrp && !found; v++)
+            for (int a = 0; a < conf.vrrp[v].nvips; a++)
+                found |= conf.vrrp[v].vips[a].addr == addr;
+        ka_conf_free(&conf);
+        if (found)
+            return true;
+    }
+    return false;
+}

@@ -20,6 +20,10 @@
  * grown; a line already there is not added again). */
 void scn_ka_wiring(const struct scn_topo *t, const struct ka_conf *conf, char **out);
 
+/* Whether addr is a virtual_ipaddress of a vrrp_instance in a director's
+ * keepalived.conf (a file that does not parse is passed over). */
+bool scn_ka_floating(const struct scn_topo *t, uint32_t addr);
+
 /* Every such warning of the files the runs' directors read: each file's
  * parser warnings once, then each wiring line once, whichever runs give
  * it. NULL when there is none. A run that does not build, or a file that

@@ -325,3 +325,9 @@ int scenario_misc_check(struct scenario *sc, const char *path, uint32_t addr, ui
 {
     return scn_api_misc(sc->L, path, addr, port, sim_time_to_s(now), err, errlen);
 }
+
+int scenario_vrrp_script(struct scenario *sc, const char *script, const char *director, sim_time_t now, char *err,
+                         size_t errlen)
+{
+    return scn_api_vrrp_script(sc->L, script, director, sim_time_to_s(now), err, errlen);
+}

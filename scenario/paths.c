@@ -18,14 +18,23 @@ static bool holds(const struct scn_iface *f, uint32_t addr)
     return false;
 }
 
-/* The director holds the VIP too, though the world adds it only when built. */
+/* Whether node is a director of addr (the world adds VIPs only when built). */
+static bool director_vip(const struct scn_topo *t, int node, uint32_t addr)
+{
+    for (int d = 0; d < t->ndirectors; d++)
+        if (node == t->directors[d].node && addr == t->directors[d].vip)
+            return true;
+    return false;
+}
+
+/* The director holds the VIP too. */
 static bool node_holds(const struct scn_topo *t, int node, uint32_t addr)
 {
     const struct scn_node *n = &t->nodes[node];
     for (int i = 0; i < n->nifs; i++)
         if (holds(&n->ifs[i], addr))
             return true;
-    return t->ndirectors && node == t->directors[0].node && addr == t->directors[0].vip;
+    return director_vip(t, node, addr);
 }
 
 /* The interface on a link whose subnet holds addr, or -1. */
@@ -81,7 +90,7 @@ static int across_segment(const struct scn_topo *t, int first, int first_end, ui
         const struct scn_node *node = &t->nodes[at];
         if (node->kind != SCN_SWITCH) {
             const struct scn_iface *f = &node->ifs[t->links[l].iface[end]];
-            if ((!f->noarp && holds(f, addr)) || (t->ndirectors && at == t->directors[0].node && addr == t->directors[0].vip))
+            if ((!f->noarp && holds(f, addr)) || director_vip(t, at, addr))
                 found = l;
             continue;
         }

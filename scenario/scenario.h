@@ -59,10 +59,17 @@ struct scn_iface {
     bool noarp;                /* holds addresses without answering ARP (lo) */
 };
 
+#define SCN_MAX_NEXTHOPS 8
+
+enum scn_route_hash { SCN_HASH_L3, SCN_HASH_L4 };
+
 struct scn_route {
     uint32_t prefix;
     uint8_t prefix_len;
-    uint32_t via;              /* 0: on-link */
+    uint32_t via;              /* 0: on-link; a multipath route: its first next hop */
+    uint32_t vias[SCN_MAX_NEXTHOPS];   /* a multipath (ECMP) route's next hops, nvias >= 2 */
+    int nvias;                 /* 0: a single-path route */
+    enum scn_route_hash hash;  /* fib_multipath_hash_policy 0 (l3) or 1 (l4) */
     struct scn_where where;
 };
 
@@ -126,8 +133,9 @@ struct scn_link {
 #define SCN_MAX_LADDRS 8
 #define SCN_MAX_DIRECTORS 8
 
-/* A director; a run may have several sharing the VIP, when keepalived's
- * VRRP decides which holds it. */
+/* A director; a run may have several: with VIPs of their own, sharing one
+ * on a subnet (keepalived's VRRP decides which holds it), or sharing a VIP
+ * that routes send to them all (ECMP). */
 struct scn_director {
     int node;
     uint32_t vip;
@@ -136,6 +144,8 @@ struct scn_director {
     char (*ipvsadm)[SCN_LINE_MAX];  /* rules, in order */
     int nipvsadm;
     char keepalived[256];      /* path of a keepalived.conf, or "" */
+    bool sloppy_tcp;           /* net.ipv4.vs.sloppy_tcp: a connection from any TCP packet, not only SYN */
+    char sync_if[SCN_IF_NAME_MAX];   /* "": no sync; else master and backup sync daemons there (syncid 0) */
     struct scn_where where;
 };
 
@@ -199,15 +209,16 @@ struct scn_workload {
 };
 
 enum scn_event_kind { SCN_EV_FAIL, SCN_EV_RECOVER, SCN_EV_LINK_DOWN, SCN_EV_LINK_UP,
-                      SCN_EV_IPVSADM, SCN_EV_APP_STOP, SCN_EV_APP_START };
+                      SCN_EV_IPVSADM, SCN_EV_APP_STOP, SCN_EV_APP_START, SCN_EV_ROUTE };
 
 struct scn_event {
     sim_time_t at;
     enum scn_event_kind kind;
-    int node;                  /* FAIL, RECOVER */
+    int node;                  /* FAIL, RECOVER, ROUTE */
     int link;                  /* LINK_DOWN, LINK_UP */
     int app;                   /* APP_STOP, APP_START: index in scn_topo.apps */
     char line[SCN_LINE_MAX];   /* IPVSADM */
+    struct scn_route route;    /* ROUTE: replaces the node's routes to its prefix */
     struct scn_where where;
 };
 
@@ -314,6 +325,12 @@ int scenario_load_run(const char *script, const char *mode, const char *const *s
  * port, seconds). 1 pass, 0 fail, -1 with "message" in err. */
 int scenario_misc_check(struct scenario *sc, const char *path, uint32_t addr, uint16_t port, sim_time_t now,
                         char *err, size_t errlen);
+
+/* A keepalived vrrp_script during the run: the predicate the last
+ * build(run) declared with vrrp_script(script, fn), called as
+ * fn(director, seconds). 1 pass, 0 fail, -1 with "message" in err. */
+int scenario_vrrp_script(struct scenario *sc, const char *script, const char *director, sim_time_t now, char *err,
+                         size_t errlen);
 
 /* "where: message" into err, for errors about a declared element; -1. */
 int scn_fail(char *err, size_t errlen, const struct scn_where *where, const char *fmt, ...)

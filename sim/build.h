@@ -21,6 +21,9 @@ typedef void (*sim_build_event_fn)(void *ctx, const char *kind, const char *what
 /* A MISC_CHECK predicate: does the real server at addr:port pass `path`? */
 typedef bool (*sim_build_misc_fn)(void *ctx, const char *path, uint32_t addr, uint16_t port);
 
+/* A keepalived vrrp_script on a director (by node name): does it pass now? */
+typedef bool (*sim_build_script_fn)(void *ctx, const char *director, const char *script);
+
 /* Where one director's keepalived reports (sim/build_keepalived.c). */
 struct sim_ka_sink {
     struct sim_build *b;
@@ -43,6 +46,8 @@ struct sim_build {
     void *event_ctx;
     sim_build_misc_fn misc;    /* set before running to answer MISC_CHECKs (else they fail) */
     void *misc_ctx;
+    sim_build_script_fn script; /* set before running to answer vrrp_scripts (else they fail) */
+    void *script_ctx;
 };
 
 /* Build the world of topo with seed; capture (NULL or with dir "": none)

@@ -71,6 +71,14 @@ static enum ka_misc_verdict on_misc(void *ctx, const struct ka_misc_req *req)
     return k->b->misc(k->b->misc_ctx, req->path, req->rs_addr, req->rs_port) ? KA_MISC_PASS : KA_MISC_FAIL;
 }
 
+static bool on_vrrp_script(void *ctx, const char *script)
+{
+    const struct sim_ka_sink *k = ctx;
+    if (!k->b->script)
+        return false;
+    return k->b->script(k->b->script_ctx, director_name(k), script);
+}
+
 int sim_keepalived_start(struct sim_build *b, const struct scn_topo *topo, int i, bool *vrrp, char *err,
                          size_t errlen)
 {
@@ -93,7 +101,10 @@ int sim_keepalived_start(struct sim_build *b, const struct scn_topo *topo, int i
     if (!b->checks[i])
         rc = -1;
     if (rc == 0)
-        rc = ka_vrrp_start(&conf, b->nodes[d->node]->host, on_vrrp_event, k, &b->vrrp[i], err, errlen);
+        rc = ka_vrrp_start(&conf, b->nodes[d->node]->host,
+                           &(struct ka_vrrp_hooks){ .event = on_vrrp_event, .event_ctx = k,
+                                                    .script = on_vrrp_script, .script_ctx = k },
+                           &b->vrrp[i], err, errlen);
     *vrrp = b->vrrp[i] != NULL;
     ka_conf_free(&conf);
     return rc;

@@ -215,6 +215,18 @@ static bool misc_predicate(void *ctx, const char *path, uint32_t addr, uint16_t 
     return pass == 1;
 }
 
+/* keepalived's vrrp_scripts ask the scenario's vrrp_script predicates,
+ * through the same context: a missing or failing one fails the run. */
+static bool script_predicate(void *ctx, const char *director, const char *script)
+{
+    struct misc_ctx *m = ctx;
+    char msg[256];
+    int pass = scenario_vrrp_script(m->sc, script, director, sched_now(&m->b->w->sched), msg, sizeof msg);
+    if (pass < 0 && !m->error[0])
+        snprintf(m->error, sizeof m->error, "%s", msg);
+    return pass == 1;
+}
+
 static void simulate(struct running *r, sim_time_t end, const struct sim_run_opts *o)
 {
     struct sched *s = &r->b.w->sched;
@@ -264,6 +276,8 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
     struct misc_ctx misc = { .sc = sc, .b = &r.b };
     r.b.misc = misc_predicate;
     r.b.misc_ctx = &misc;
+    r.b.script = script_predicate;
+    r.b.script_ctx = &misc;
     r.measure = sim_measure_start(&r.b, &r.topo, r.apps, sc->warmup, sample_interval(end));
     simulate(&r, end, o);
     sim_measure_finish(r.measure);

@@ -7,6 +7,7 @@
 
 #include "engine/xalloc.h"
 #include "lvs/ipvsadm.h"
+#include "net/route.h"
 #include "sim/nic.h"
 
 struct pending {
@@ -91,6 +92,17 @@ static void fire(void *arg)
             snprintf(e->error, sizeof e->error, "%s: at start: port %u is taken on %s", ev->where.text, app->port,
                      topo->nodes[app->node].name);
         sim_events_log(e, run ? "app_start" : "app_stop", name, ev->where.text);
+        break;
+    }
+    case SCN_EV_ROUTE: {
+        const struct scn_route *r = &ev->route;
+        uint32_t one = r->via;
+        int rc = route_replace(e->b->nodes[ev->node]->host, r->prefix, r->prefix_len, r->nvias > 1 ? r->vias : &one,
+                               r->nvias > 1 ? r->nvias : 1, r->hash == SCN_HASH_L4 ? ROUTE_HASH_L4 : ROUTE_HASH_L3);
+        if (rc < 0 && !e->error[0])
+            snprintf(e->error, sizeof e->error, "%s: %s: no interface reaches a gateway", ev->where.text,
+                     topo->nodes[ev->node].name);
+        sim_events_log(e, "route", topo->nodes[ev->node].name, ev->where.text);
         break;
     }
     case SCN_EV_IPVSADM: {            /* on every director, configured alike */

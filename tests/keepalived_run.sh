@@ -12,6 +12,14 @@
 # and names every typo of a bad file. With
 # lvs_sync_daemon the downloads through a director that dies survive on
 # the backup; without it every one is reset.
+# A vrrp_script answered by the scenario's vrrp_script predicate (failing
+# from 3 s to 6 s, fall 2, rise 2): weight -60 hands the VIP over at the
+# backup's master-down interval and takes it back after the rise; weight 0
+# puts the master in FAULT at 4 s, the backup taking over after its skew
+# time, and out of it at 7 s. A predicate that answers no boolean fails the
+# run naming it. A NAT pair's one instance holding the servers' gateway on
+# eth1 ("dev eth1") hands it to the backup with the VIP: the download
+# survives the master.
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "keepalived_run: $*"; exit 1; }
 
@@ -99,5 +107,41 @@ assert runs[0]["requests"] == {"completed": 0, "failed": 2, "in_flight": 0}, run
 for r in runs.values():
     t = [e["t_s"] for e in r["events"] if e["kind"] == "vrrp_master" and e["what"] == "director2"]
     assert t and 2.0 < t[0] <= 2.0 + 3.609375, r["events"]
+PY
+"$lvslab" run tests/fixtures/scenarios/track_script.lua --quiet --out "$dir/track" || fail "track_script run failed"
+python3 - "$dir/track/results.json" <<'PY' || fail "tracked scripts do not move the VIP as keepalived"
+import json, sys
+runs = {r["sweep"]["weight"]: r for r in json.load(open(sys.argv[1]))["runs"]}
+def ev(r):
+    return [(round(e["t_s"], 3), e["kind"], e["what"], e["detail"].split(" (")[1].rstrip(")")) for e in r["events"]]
+neg, zero = ev(runs[-60]), ev(runs[0])
+# weight -60: 150 - 60 = 90 < 100 from the second failure at 4 s; the backup
+# ignores the adverts of 90 and takes over 3 + (256-100)/256 s after the
+# last one of 150 (3.004 s)
+assert [e[1:] for e in neg] == [("vrrp_master", "director", "master_down"), ("vrrp_master", "director2", "preempt"),
+                                ("vrrp_backup", "director", "higher_priority"), ("vrrp_master", "director", "preempt"),
+                                ("vrrp_backup", "director2", "higher_priority")], neg
+assert neg[1][0] == round(3.00390625 + 3 + 156 / 256, 3), neg
+assert neg[3][0] > 7.0, neg
+# weight 0: FAULT, priority 0 sent, the backup master after its skew time
+assert zero[1] == (4.0, "vrrp_fault", "director", "track_script"), zero
+assert zero[2][1:] == ("vrrp_master", "director2", "priority_zero") and zero[2][0] == round(4.0 + 156 / 256, 3), zero
+assert zero[3] == (7.0, "vrrp_backup", "director", "track_script_ok"), zero
+assert zero[4][1:] == ("vrrp_master", "director", "preempt"), zero
+for r in runs.values():
+    assert r["requests"]["failed"] == 0 and r["requests"]["completed"] > 1000, r["requests"]
+PY
+set +e
+out=$("$lvslab" run tests/fixtures/scenarios/track_script.lua --quiet --set broken=true --out "$dir/track-broken" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "a broken vrrp_script predicate: exit $rc, not 2"
+printf '%s' "$out" | grep -q 'vrrp_script "pidof nginx": the predicate returned a number' ||
+    fail "a broken vrrp_script predicate: $out"
+"$lvslab" run tests/fixtures/scenarios/nat_pair_dev.lua --quiet --out "$dir/natdev" || fail "nat_pair_dev run failed"
+python3 - "$dir/natdev/results.json" <<'PY' || fail "a VIP on dev eth1 does not follow the master"
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r["requests"] == {"completed": 1, "failed": 0}, r["requests"]
 PY
 echo "keepalived_run: ok"

@@ -19,16 +19,27 @@
 #                mode, large downloads do not (the NIC or the servers stop
 #                them); FULLNAT saturates first, then NAT, TUN, DR; a core's
 #                packets per second hardly depend on the packets' size
+#   nat-pair     a NAT pair whose master dies: with the servers' gateway
+#                floating (VRRP, in a sync group with the VIP) every download
+#                survives on the synced backup; with the master's own address
+#                as gateway every one fails
+#   ecmp-rehash  three ECMP directors, one withdrawn: about half the
+#                downloads move to a director without their connection; with
+#                sh and rotated server lists each of those is reset, with mh
+#                none is; with connection sync among the directors (sync=1)
+#                none is with either
 #   failover-sync  (tests/keepalived_run.sh)
 . "$(dirname "$0")/support/lvslab.sh"
 . "$(dirname "$0")/support/needs.sh"
 need_tools tshark capinfos
 fail() { echo "lessons: $*"; exit 1; }
-for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check packets-not-bytes nat-redirects; do
+for lesson in dr-arp tun-pmtu nat-gateway fullnat-toa megaproxy drain schedulers health-check packets-not-bytes nat-redirects nat-pair ecmp-rehash; do
     "$lvslab" run "scenarios/lessons/$lesson.lua" --quiet --out "$dir/$lesson" || fail "$lesson: the run failed"
     grep -q '^## What this shows' "$dir/$lesson/summary.md" || fail "$lesson: no lesson in summary.md"
     grep -q '<h2>What this shows</h2>' "$dir/$lesson/index.html" || fail "$lesson: no lesson in index.html"
 done
+"$lvslab" run scenarios/lessons/ecmp-rehash.lua --quiet --set sync=1 --out "$dir/ecmp-sync" ||
+    fail "ecmp-rehash sync=1: the run failed"
 python3 - "$dir" <<'PY' || fail "a lesson does not show its effect"
 import json, sys
 def runs(name, param):
@@ -88,6 +99,21 @@ for m in ("nat", "tun", "dr", "fullnat"):
     assert abs(ws["pkts_per_s_per_core"] / wl["pkts_per_s_per_core"] - 1) < 0.15, (m, ws, wl)
 rps = [pnb[(m, 0)]["requests_per_s"] for m in ("fullnat", "nat", "tun", "dr")]
 assert rps == sorted(rps) and len(set(rps)) == 4, rps
+
+np = runs("nat-pair", "floating")
+assert np[1]["requests"] == {"completed": 2, "failed": 0}, np[1]["requests"]
+assert np[0]["requests"] == {"completed": 0, "failed": 2}, np[0]["requests"]
+for r in np.values():
+    took = sorted((e["t_s"], e["detail"]) for e in r["events"] if e["kind"] == "vrrp_master" and e["what"] == "director2")
+    assert len(took) == 2 and took[0][0] == took[1][0] and 2.0 < took[0][0] <= 2.0 + 3.609375, took
+    assert any("VI_INT" in d and "sync_group" in d for _, d in took), took
+
+ec = runs("ecmp-rehash", "mh")
+assert ec[1]["requests"] == {"completed": 32, "failed": 0}, ec[1]["requests"]
+assert ec[0]["requests"]["failed"] >= 8 and sum(ec[0]["requests"].values()) == 32, ec[0]["requests"]
+assert [e["kind"] for e in ec[0]["events"]] == ["route"], ec[0]["events"]
+for r in runs("ecmp-sync", "mh").values():
+    assert r["requests"] == {"completed": 32, "failed": 0}, r["requests"]
 PY
 
 # the redirect lesson on the wire: the redirects decode (gateway the

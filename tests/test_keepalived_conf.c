@@ -454,3 +454,66 @@ Test(keepalived_conf, lvs_sync_daemon_follows_an_instance)
     snprintf(text, sizeof text, "global_defs {\n lvs_sync_daemon eth0\n}\n%s", vrrp);
     bad_text(text, "t.conf:2: lvs_sync_daemon: expects an interface, a vrrp_instance and option pairs");
 }
+
+Test(keepalived_conf, vrrp_script_track_script_and_sync_group)
+{
+    struct ka_conf c = parse_ok(FIX "track_sync.conf");
+    cr_assert_eq(c.nscripts, 2);
+    const struct ka_vrrp_script *p = &c.scripts[0], *n = &c.scripts[1];
+    cr_assert_str_eq(p->name, "chk_proxy");
+    cr_assert_str_eq(p->script, "killall -0 nginx");
+    cr_assert_eq(p->interval, 2 * SIM_S);
+    cr_assert_eq(p->timeout, 2 * SIM_S, "the timeout defaults to the interval");
+    cr_assert_eq(p->weight, -60);
+    cr_assert_eq(p->rise, 3);
+    cr_assert_eq(p->fall, 2);
+    cr_assert(!p->init_fail);
+    cr_assert_eq(n->interval, SIM_S);
+    cr_assert_eq(n->weight, 0);
+    cr_assert_eq(n->rise, 1);
+    cr_assert_eq(n->fall, 1);
+    cr_assert(n->init_fail);
+
+    cr_assert_eq(c.nvrrp, 2);
+    const struct ka_vrrp_instance *ext = &c.vrrp[0], *in = &c.vrrp[1];
+    cr_assert_eq(ext->ntrack, 2, "the unknown script is dropped; the group's chk_node is the instance's own");
+    cr_assert_eq(ext->track[0].script, 0);
+    cr_assert_eq(ext->track[0].weight, -60);
+    cr_assert_eq(ext->track[1].script, 1);
+    cr_assert_eq(ext->track[1].weight, 5, "the instance's weight wins over the script's");
+    cr_assert_eq(in->ntrack, 1);
+    cr_assert_eq(in->track[0].script, 1);
+    cr_assert_eq(in->track[0].weight, 0, "the group's line: the script's weight");
+
+    cr_assert_eq(c.ngroups, 1);
+    cr_assert_str_eq(c.groups[0].name, "VG_1");
+    cr_assert_eq(c.groups[0].nmembers, 2);
+    cr_assert_eq(c.groups[0].members[0], 0);
+    cr_assert_eq(c.groups[0].members[1], 1);
+    cr_assert_eq(ext->sync_group, 0);
+    cr_assert_eq(in->sync_group, 0);
+
+    cr_assert_not_null(c.warnings);
+    cr_assert_not_null(strstr(c.warnings, "track_sync.conf:43: track_script: VI_EXT: no vrrp_script named "
+                                          "chk_missing: ignored"), "%s", c.warnings);
+    cr_assert_not_null(strstr(c.warnings, "notify_master (line 15)"), "%s", c.warnings);
+    cr_assert_not_null(strstr(c.warnings, "user (line 24)"), "%s", c.warnings);
+    ka_conf_free(&c);
+}
+
+Test(keepalived_conf, bad_tracking_and_groups)
+{
+    bad("bad_script_weight.conf", "bad_script_weight.conf:3: weight: '-300' is not a whole number from -253 to 253");
+    bad("bad_sync_twice.conf", "bad_sync_twice.conf:16: group: A is already in vrrp_sync_group G1");
+    bad_text("vrrp_script s {\n    interval 2\n}\n", "t.conf:1: vrrp_script: s has no script");
+    bad_text("vrrp_script s {\n    script x\n    weight 10 reverse\n}\n",
+             "t.conf:3: weight: 'reverse': weight reverse is not modelled (only weight N)");
+    bad_text("vrrp_script s {\n    script x\n    interval 0\n}\n",
+             "t.conf:3: interval: '0' is not a whole number from 1 to 86400");
+    bad_text("vrrp_script s {\n    script x\n    fal 2\n}\n",
+             "t.conf:3: unknown keyword `fal` in vrrp_script (did you mean fall?)");
+    bad_text("vrrp_instance A {\n    interface eth0\n    virtual_router_id 1\n    virtual_ipaddress {\n"
+             "        10.0.0.1\n    }\n    track_script {\n        s weight\n    }\n}\n",
+             "t.conf:8: track_script: s: after the name only \"weight N\" may follow");
+    bad_text("vrrp_sync_group G {\n    group {\n    }\n}\n", "t.conf:1: vrrp_sync_group: G has no group { instances }");
+}

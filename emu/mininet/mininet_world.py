@@ -235,6 +235,14 @@ class MininetWorld:
             if route["via"] is None:
                 raise WorldError("%s: on-link route %s has no emulated form (give a via)"
                                  % (route["where"], route["to"]))
+            if route.get("nexthops"):
+                # ECMP: the kernel's own hash-threshold over these next hops
+                self.sysctl(host, "net.ipv4.fib_multipath_hash_policy", route["hash_policy"])
+                hops = []
+                for gw in route["nexthops"]:
+                    hops += ["nexthop", "via", gw]
+                self.run(host, "ip", "route", "add", route["to"], *hops)
+                continue
             self.run(host, "ip", "route", "add", route["to"], "via", route["via"])
 
     def arp_fix(self, host, node):

@@ -33,6 +33,8 @@
 #define KA_MAX_STATUS_RANGES 8
 #define KA_MAX_CHECKERS 4         /* per real server */
 #define KA_MD5_LEN 16
+#define KA_MAX_TRACK 8            /* track_script entries per instance (its group's included) */
+#define KA_MAX_SYNC_MEMBERS 8     /* instances in one vrrp_sync_group */
 
 /* lvs_sync_daemon IFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group A]:
  * IPVS's connection sync, master where the instance is MASTER, backup
@@ -64,6 +66,30 @@ struct ka_vip {
     char dev[KA_IFNAME_MAX];              /* "" : the instance's interface */
 };
 
+/* vrrp_script NAME { script "...", interval, timeout, weight, rise, fall,
+ * init_fail }: keepalived runs the command every interval; here the
+ * embedder answers it (lvs/keepalived/vrrp.h, vrrp_script_fn). */
+struct ka_vrrp_script {
+    char name[KA_NAME_MAX];
+    int line;
+    char script[KA_PATH_MAX];             /* required */
+    sim_time_t interval;                  /* whole seconds, at least 1; default 1 s */
+    sim_time_t timeout;                   /* whole seconds, at least 1; default: the interval */
+    int weight;                           /* -253..253, default 0 (failure means FAULT) */
+    unsigned rise, fall;                  /* default 1 each */
+    bool init_fail;                       /* start as failed */
+};
+
+/* One line of a track_script block: a vrrp_script and the weight it
+ * applies to this instance (the script's unless "weight N" is given). */
+struct ka_track {
+    char name[KA_NAME_MAX];
+    int script;                           /* index in ka_conf.scripts */
+    int weight;
+    bool has_weight;                      /* "weight N" on the line */
+    int line;
+};
+
 struct ka_vrrp_instance {
     char name[KA_NAME_MAX];
     int line;
@@ -81,6 +107,23 @@ struct ka_vrrp_instance {
     int garp_master_repeat;
     struct ka_vip vips[KA_MAX_VIPS];
     int nvips;
+    struct ka_track track[KA_MAX_TRACK];  /* its own track_script lines, then its sync group's */
+    int ntrack;
+    int sync_group;                       /* index in ka_conf.groups, or -1 */
+};
+
+/* vrrp_sync_group NAME { group { VI ... } track_script { ... } }:
+ * instances that change state together. */
+struct ka_sync_group {
+    char name[KA_NAME_MAX];
+    int line;
+    char names[KA_MAX_SYNC_MEMBERS][KA_NAME_MAX];
+    int lines[KA_MAX_SYNC_MEMBERS];
+    int nnames;
+    int members[KA_MAX_SYNC_MEMBERS];     /* the names found: indexes in ka_conf.vrrp */
+    int nmembers;
+    struct ka_track track[KA_MAX_TRACK];  /* added to every member's */
+    int ntrack;
 };
 
 enum ka_check_kind { KA_CHECK_TCP, KA_CHECK_HTTP, KA_CHECK_MISC };
@@ -154,6 +197,10 @@ struct ka_conf {
     struct ka_global global;
     struct ka_vrrp_instance *vrrp;
     int nvrrp;
+    struct ka_vrrp_script *scripts;
+    int nscripts;
+    struct ka_sync_group *groups;
+    int ngroups;
     struct ka_virtual_server *vs;
     int nvs;
 };

@@ -99,6 +99,14 @@ int ka_string(struct ka_parser *p, const struct ka_stmt *st, int i, char *out, s
 int ka_parse_vrrp_instance(struct ka_parser *p, const struct ka_stmt *st, struct ka_conf *conf);
 int ka_parse_virtual_server(struct ka_parser *p, const struct ka_stmt *st, struct ka_conf *conf);
 
+/* conf_track.c: vrrp_script and vrrp_sync_group blocks, a track_script
+ * block into track[*ntrack] (names resolved later), and the resolution of
+ * every name once the file is read. */
+int ka_parse_vrrp_script(struct ka_parser *p, const struct ka_stmt *st, struct ka_conf *conf);
+int ka_parse_sync_group(struct ka_parser *p, const struct ka_stmt *st, struct ka_conf *conf);
+int ka_parse_track_script(struct ka_parser *p, const struct ka_stmt *st, struct ka_track *track, int *ntrack);
+int ka_track_resolve(struct ka_parser *p, struct ka_conf *conf);
+
 /* Values a level may set and lower levels inherit (checker from real
  * server from virtual server), unset until given. */
 #define KA_UNSET_TIME ((sim_time_t)-1)

@@ -1,6 +1,7 @@
 /*
- * keepalived.conf: the file's top level (global_defs, vrrp_instance,
- * virtual_server; anything else is an error), global_defs itself, and the
+ * keepalived.conf: the file's top level (global_defs, vrrp_script,
+ * vrrp_sync_group, vrrp_instance, virtual_server; anything else is an
+ * error), global_defs itself, and the
  * value checks the sections share.
  */
 #include <arpa/inet.h>
@@ -239,8 +240,9 @@ void ka_vs_name(const struct ka_virtual_server *vs, char *buf, size_t len)
 
 static const struct ka_section top_section = {
     .name = "the file",
-    .known = (const char *const[]){ "global_defs", "vrrp_instance", "virtual_server", NULL },
-    .unmodelled = (const char *const[]){ "include", "virtual_server_group", "vrrp_sync_group", "vrrp_script",
+    .known = (const char *const[]){ "global_defs", "vrrp_instance", "virtual_server", "vrrp_script",
+                                    "vrrp_sync_group", NULL },
+    .unmodelled = (const char *const[]){ "include", "virtual_server_group",
                                          "track_file", "vrrp_track_process", "static_ipaddress", "static_routes",
                                          "static_rules", "garp_group", "linkbeat_use_polling", "bfd_instance",
                                          "net_namespace", "SSL", NULL },
@@ -264,6 +266,10 @@ static int top_stmt(struct ka_parser *p, const struct ka_stmt *st, struct ka_con
         return ka_parse_vrrp_instance(p, st, conf);
     if (!strcmp(kw, "virtual_server"))
         return ka_parse_virtual_server(p, st, conf);
+    if (!strcmp(kw, "vrrp_script"))
+        return ka_parse_vrrp_script(p, st, conf);
+    if (!strcmp(kw, "vrrp_sync_group"))
+        return ka_parse_sync_group(p, st, conf);
     return ka_fail(p, st->line, kw, "unknown keyword");
 }
 
@@ -341,6 +347,8 @@ int ka_conf_parse_string(const char *text, const char *name, struct ka_conf *con
         r = vrrp_check(&p, conf);
         if (r == 0)
             r = lvs_sync_resolve(&p, conf);
+        if (r == 0)
+            r = ka_track_resolve(&p, conf);
     }
     if (r < 0) {
         ka_conf_free(conf);
@@ -396,7 +404,11 @@ void ka_conf_free(struct ka_conf *conf)
         free(conf->vs[i].rs);
     free(conf->vs);
     free(conf->vrrp);
+    free(conf->scripts);
+    free(conf->groups);
     conf->vs = NULL;
     conf->vrrp = NULL;
-    conf->nvs = conf->nvrrp = 0;
+    conf->scripts = NULL;
+    conf->groups = NULL;
+    conf->nvs = conf->nvrrp = conf->nscripts = conf->ngroups = 0;
 }

@@ -2,7 +2,8 @@
  * vrrp_instance blocks of keepalived.conf into struct ka_vrrp_instance:
  * state, interface, virtual_router_id, priority, advert_int, nopreempt,
  * preempt_delay, version, garp_master_delay/repeat, authentication and
- * virtual_ipaddress ("a.b.c.d[/len] [dev IFACE]" per line).
+ * virtual_ipaddress ("a.b.c.d[/len] [dev IFACE]" per line) and
+ * track_script (conf_track.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -85,12 +86,12 @@ static const struct ka_section vrrp_section = {
     .known = (const char *const[]){ "virtual_ipaddress", "authentication", "nopreempt", "state", "interface",
                                     "virtual_router_id", "priority", "version", "garp_master_repeat",
                                     "advert_int", "preempt_delay", "garp_master_delay",
-                                    "lvs_sync_daemon_interface", NULL },
+                                    "lvs_sync_daemon_interface", "track_script", NULL },
     .ignored = (const char *const[]){ "notify_master", "notify_backup", "notify_fault", "notify_stop",
                                       "notify_deleted", "notify", "notify_master_rx_lower_pri",
                                       "notify_priority_changes", "smtp_alert", "debug", "skip_check_adv_addr",
                                       "garp_interval", "gna_interval", NULL },
-    .unmodelled = (const char *const[]){ "track_interface", "track_script", "track_file", "track_process",
+    .unmodelled = (const char *const[]){ "track_interface", "track_file", "track_process",
                                          "unicast_peer", "unicast_src_ip", "mcast_src_ip", "use_vmac",
                                          "virtual_ipaddress_excluded", "virtual_routes", "virtual_rules",
                                          "accept", "no_accept", "strict_mode", "preempt", "dont_track_primary",
@@ -127,6 +128,8 @@ static int vrrp_stmt(struct ka_parser *p, const struct ka_stmt *st, void *ctx)
         return sorted < 0 ? -1 : 0;
     if (!strcmp(kw, "virtual_ipaddress"))
         return ka_args(p, st, 0, 0) < 0 || ka_want_block(p, st) < 0 ? -1 : ka_block(p, st, vip_stmt, v);
+    if (!strcmp(kw, "track_script"))
+        return ka_parse_track_script(p, st, v->track, &v->ntrack);
     if (!strcmp(kw, "authentication")) {
         if (ka_args(p, st, 0, 0) < 0 || ka_want_block(p, st) < 0 || ka_block(p, st, auth_stmt, v) < 0)
             return -1;

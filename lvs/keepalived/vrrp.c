@@ -2,9 +2,10 @@
  * The VRRP daemon and its instances' state machine: start-up, the advert
  * and master-down timers, received adverts demultiplexed by interface and
  * VRID and checked, the BACKUP and MASTER rules of RFC 3768 §6.4 as
- * keepalived applies them, and the report of every transition.
+ * keepalived applies them, FAULT while a tracked script fails, sync groups
+ * moving together, and the report of every transition.
  */
-#include "lvs/keepalived/vrrp.h"
+#include "lvs/keepalived/vrrp_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,21 +16,10 @@
 #include "net/hdr.h"
 #include "net/ipv4.h"
 
-#define VRRP_MAX_INSTANCES 32
-
-struct vrrp_daemon {
-    struct host *h;
-    vrrp_event_fn fn;
-    void *ctx;
-    struct vrrp_instance *inst[VRRP_MAX_INSTANCES];
-    int ninst;
-    uint64_t drops[VRRP_DROP_REASONS];
-};
-
 const char *vrrp_state_name(enum vrrp_state s)
 {
-    static const char *const names[] = { "INIT", "BACKUP", "MASTER" };
-    return (unsigned)s < 3 ? names[s] : "?";
+    static const char *const names[] = { "INIT", "BACKUP", "MASTER", "FAULT" };
+    return (unsigned)s < 4 ? names[s] : "?";
 }
 
 const char *vrrp_reason_name(enum vrrp_reason r)
@@ -39,6 +29,8 @@ const char *vrrp_reason_name(enum vrrp_reason r)
         [VRRP_REASON_MASTER_DOWN] = "master_down", [VRRP_REASON_PRIORITY_ZERO] = "priority_zero",
         [VRRP_REASON_PREEMPT] = "preempt", [VRRP_REASON_HIGHER_PRIORITY] = "higher_priority",
         [VRRP_REASON_SHUTDOWN] = "shutdown", [VRRP_REASON_HALT] = "halt",
+        [VRRP_REASON_FAULT] = "track_script", [VRRP_REASON_FAULT_CLEARED] = "track_script_ok",
+        [VRRP_REASON_SYNC] = "sync_group",
     };
     return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
 }
@@ -56,7 +48,7 @@ void vrrp_conf_defaults(struct ka_vrrp_conf *c)
 
 /* ---- timing ---- */
 
-static uint8_t own_priority(const struct vrrp_instance *vi) { return vi->conf.priority; }
+static uint8_t own_priority(const struct vrrp_instance *vi) { return vi->priority; }
 
 static sim_time_t skew_of(const struct vrrp_instance *vi, unsigned weight)
 {
@@ -122,6 +114,8 @@ static void arm_master_down(struct vrrp_instance *vi, sim_time_t after)
     rt_timer_arm_in(rt_of(vi), &vi->timer, after);
 }
 
+static void sync_group(struct vrrp_instance *vi, enum vrrp_state to);
+
 static void become_master(struct vrrp_instance *vi, enum vrrp_reason why)
 {
     vi->master_adver_int = vi->conf.advert_int;
@@ -131,6 +125,7 @@ static void become_master(struct vrrp_instance *vi, enum vrrp_reason why)
     vi->stats.become_master++;
     vrrp_vips_take(vi);
     rt_timer_arm_in(rt_of(vi), &vi->timer, vi->conf.advert_int);
+    sync_group(vi, VRRP_STATE_MASTER);
 }
 
 static void become_backup(struct vrrp_instance *vi, enum vrrp_reason why)
@@ -142,6 +137,74 @@ static void become_backup(struct vrrp_instance *vi, enum vrrp_reason why)
     vi->next_master_reason = VRRP_REASON_MASTER_DOWN;
     report(vi, VRRP_STATE_BACKUP, why);
     arm_master_down(vi, vrrp_master_down_interval(vi));
+    sync_group(vi, VRRP_STATE_BACKUP);
+}
+
+/* keepalived leaving MASTER for FAULT: priority 0 first, so the backup
+ * takes over after its skew time, then the addresses go. */
+static void become_fault(struct vrrp_instance *vi, enum vrrp_reason why)
+{
+    rt_timer_cancel(rt_of(vi), &vi->timer);
+    if (vi->state == VRRP_STATE_MASTER) {
+        vi->stats.release_master++;
+        send_advert(vi, 0);
+    }
+    vrrp_vips_release(vi);
+    vi->preempt_time = 0;
+    report(vi, VRRP_STATE_FAULT, why);
+    sync_group(vi, VRRP_STATE_FAULT);
+}
+
+/* Whether the instance, or another of its sync group, has a fault of its own. */
+static bool group_faulty(const struct vrrp_instance *vi)
+{
+    if (vi->faulty)
+        return true;
+    for (int i = 0; vi->group >= 0 && i < vi->d->ninst; i++)
+        if (vi->d->inst[i]->group == vi->group && vi->d->inst[i]->faulty)
+            return true;
+    return false;
+}
+
+/* keepalived's sync groups: an instance that becomes MASTER takes the
+ * group's BACKUPs with it, one that becomes BACKUP brings its MASTERs
+ * down, one in FAULT puts them all in FAULT, and they leave FAULT together
+ * when no member has a fault of its own. */
+static void sync_group(struct vrrp_instance *vi, enum vrrp_state to)
+{
+    struct vrrp_daemon *d = vi->d;
+    if (vi->group < 0 || d->syncing)
+        return;
+    d->syncing = true;
+    for (int i = 0; i < d->ninst; i++) {
+        struct vrrp_instance *m = d->inst[i];
+        if (m == vi || m->group != vi->group)
+            continue;
+        if (to == VRRP_STATE_MASTER && m->state == VRRP_STATE_BACKUP)
+            become_master(m, VRRP_REASON_SYNC);
+        else if (to == VRRP_STATE_BACKUP && (m->state == VRRP_STATE_MASTER || m->state == VRRP_STATE_FAULT))
+            become_backup(m, VRRP_REASON_SYNC);
+        else if (to == VRRP_STATE_FAULT && (m->state == VRRP_STATE_MASTER || m->state == VRRP_STATE_BACKUP))
+            become_fault(m, VRRP_REASON_SYNC);
+    }
+    d->syncing = false;
+}
+
+void vrrp_track_changed(struct vrrp_daemon *d, int script)
+{
+    for (int i = 0; i < d->ninst; i++) {
+        struct vrrp_instance *vi = d->inst[i];
+        bool tracks = false;
+        for (int t = 0; t < vi->conf.ntracks; t++)
+            tracks |= vi->conf.tracks[t].script == script;
+        if (!tracks)
+            continue;
+        vrrp_track_eval(vi);
+        if (vi->faulty && (vi->state == VRRP_STATE_MASTER || vi->state == VRRP_STATE_BACKUP))
+            become_fault(vi, VRRP_REASON_FAULT);
+        else if (vi->state == VRRP_STATE_FAULT && !group_faulty(vi))
+            become_backup(vi, VRRP_REASON_FAULT_CLEARED);
+    }
 }
 
 static void on_timer(void *arg)
@@ -164,6 +227,10 @@ static void instance_start(struct vrrp_instance *vi)
     vi->last_advert = 0;
     vi->preempt_time = 0;
     vrrp_vips_release(vi);                /* keepalived clears them at start */
+    if (group_faulty(vi)) {
+        report(vi, VRRP_STATE_FAULT, VRRP_REASON_FAULT);
+        return;
+    }
     if (vi->conf.state == VRRP_STATE_MASTER && own_priority(vi) == 255) {
         become_master(vi, VRRP_REASON_OWNER);
         return;
@@ -313,6 +380,8 @@ static void vrrp_input(void *ctx, struct host *h, struct pkt *p)
     vi->stats.adverts_rcvd++;
     if (!vips_match(vi, &a))
         vi->stats.addr_list_err++;    /* keepalived counts it and goes on */
+    if (vi->state == VRRP_STATE_FAULT)
+        return;                       /* heard, and nothing decided until the fault clears */
     if (vi->state == VRRP_STATE_BACKUP)
         backup_rx(vi, &a, saddr);
     else
@@ -338,6 +407,7 @@ void vrrp_daemon_free(struct vrrp_daemon *d)
         return;
     d->fn = NULL;
     vrrp_daemon_stop(d, false);
+    vrrp_scripts_free(d);
     for (int i = 0; i < d->ninst; i++)
         free(d->inst[i]);
     host_set_proto(d->h, VRRP_PROTO, NULL, NULL, NULL);
@@ -382,16 +452,32 @@ struct vrrp_instance *vrrp_instance_add(struct vrrp_daemon *d, const struct ka_v
     } else {
         return refuse(err, errlen, "%s: version must be 2 or 3", c->name);
     }
+    if (c->ntracks < 0 || c->ntracks > VRRP_MAX_TRACK)
+        return refuse(err, errlen, "%s: 0 to %d tracked scripts", c->name, VRRP_MAX_TRACK);
+    for (int t = 0; t < c->ntracks; t++)
+        if (c->tracks[t].script < 0 || c->tracks[t].script >= d->nscripts || c->tracks[t].weight < -254 ||
+            c->tracks[t].weight > 254)
+            return refuse(err, errlen, "%s: tracked script %d is not one of the daemon's, or its weight is not "
+                          "-254..254", c->name, c->tracks[t].script);
     for (int i = 0; i < d->ninst; i++)
         if (d->inst[i]->nif == nif && d->inst[i]->conf.vrid == c->vrid)
             return refuse(err, errlen, "%s: VRID %u is already used on %s by %s", c->name, c->vrid,
                           c->interface, d->inst[i]->conf.name);
+    struct netif *vip_nif[VRRP_MAX_VIPS];
+    for (int i = 0; i < c->nvips; i++) {
+        vip_nif[i] = c->vip_dev[i][0] ? host_netif(d->h, c->vip_dev[i]) : nif;
+        if (!vip_nif[i] || (vip_nif[i]->flags & NETIF_LOOPBACK))
+            return refuse(err, errlen, "%s: virtual_ipaddress dev %s: no such interface", c->name, c->vip_dev[i]);
+    }
     struct vrrp_instance *vi = xcalloc(1, sizeof *vi);
+    memcpy(vi->vip_nif, vip_nif, sizeof vip_nif[0] * (size_t)c->nvips);
     vi->d = d;
     vi->conf = *c;
     vi->nif = nif;
     vi->saddr = nif->addrs[0].addr;
     vi->state = VRRP_STATE_INIT;
+    vi->priority = c->priority;
+    vi->group = -1;
     vi->master_adver_int = c->advert_int;
     rt_timer_init(&vi->timer, on_timer, vi);
     rt_timer_init(&vi->garp_timer, vrrp_garp_burst, vi);
@@ -399,14 +485,36 @@ struct vrrp_instance *vrrp_instance_add(struct vrrp_daemon *d, const struct ka_v
     return vi;
 }
 
+int vrrp_sync_group_add(struct vrrp_daemon *d, struct vrrp_instance *const *members, int n, char *err,
+                        size_t errlen)
+{
+    if (d->ngroups == VRRP_MAX_GROUPS) {
+        snprintf(err, errlen, "more than %d sync groups", VRRP_MAX_GROUPS);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (members[i]->d != d || members[i]->group >= 0) {
+            snprintf(err, errlen, "%s is already in a sync group", members[i]->conf.name);
+            return -1;
+        }
+    for (int i = 0; i < n; i++)
+        members[i]->group = d->ngroups;
+    d->ngroups++;
+    return 0;
+}
+
 void vrrp_daemon_start(struct vrrp_daemon *d)
 {
+    vrrp_scripts_start(d);
+    for (int i = 0; i < d->ninst; i++)
+        vrrp_track_eval(d->inst[i]);
     for (int i = 0; i < d->ninst; i++)
         instance_start(d->inst[i]);
 }
 
 void vrrp_daemon_stop(struct vrrp_daemon *d, bool graceful)
 {
+    vrrp_scripts_stop(d);
     for (int i = 0; i < d->ninst; i++)
         instance_stop(d->inst[i], graceful);
 }

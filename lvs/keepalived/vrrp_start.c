@@ -1,8 +1,12 @@
-/* Starting keepalived.conf's vrrp_instance blocks on a director's host. */
+/* Starting keepalived.conf's vrrp_script, vrrp_instance and
+ * vrrp_sync_group blocks on a director's host. */
 #include "lvs/keepalived/vrrp_start.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "engine/xalloc.h"
 
 /* One parsed instance as the VRRP engine takes it; false with err if it
  * asks for what the engine does not model. */
@@ -37,33 +41,101 @@ static bool to_engine(const struct ka_conf *conf, const struct ka_vrrp_instance 
     for (int i = 0; i < in->nvips; i++) {
         out->vips[i] = in->vips[i].addr;
         out->vip_prefix[i] = (uint8_t)in->vips[i].prefix;
+        if (strlen(in->vips[i].dev) >= sizeof out->vip_dev[i]) {
+            snprintf(err, errlen, "%s:%d: vrrp_instance %s: virtual_ipaddress dev %s: the name is too long",
+                     conf->file, in->line, in->name, in->vips[i].dev);
+            return false;
+        }
+        memcpy(out->vip_dev[i], in->vips[i].dev, strlen(in->vips[i].dev) + 1);
     }
     out->nvips = in->nvips;
     out->garp_master_repeat = (unsigned)in->garp_master_repeat;
     out->garp_master_delay = in->garp_master_delay;
+    out->ntracks = in->ntrack;
+    for (int t = 0; t < in->ntrack; t++)
+        out->tracks[t] = (struct vrrp_track){ .script = in->track[t].script, .weight = in->track[t].weight };
     return true;
 }
 
-int ka_vrrp_start(const struct ka_conf *conf, struct host *h, vrrp_event_fn fn, void *ctx, struct vrrp_daemon **out,
-                  char *err, size_t errlen)
+static int add_scripts(const struct ka_conf *conf, struct vrrp_daemon *d, char *err, size_t errlen)
+{
+    for (int i = 0; i < conf->nscripts; i++) {
+        const struct ka_vrrp_script *in = &conf->scripts[i];
+        struct vrrp_script_conf c = { .interval = in->interval, .rise = in->rise, .fall = in->fall,
+                                      .init_fail = in->init_fail };
+        char msg[256];
+        if (strlen(in->name) >= sizeof c.name || strlen(in->script) >= sizeof c.script) {
+            snprintf(err, errlen, "%s:%d: vrrp_script %s: the name or the script is longer than kept here",
+                     conf->file, in->line, in->name);
+            return -1;
+        }
+        memcpy(c.name, in->name, strlen(in->name) + 1);
+        memcpy(c.script, in->script, strlen(in->script) + 1);
+        if (vrrp_script_add(d, &c, msg, sizeof msg) != i) {
+            snprintf(err, errlen, "%s:%d: vrrp_script %s: %s", conf->file, in->line, in->name, msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int add_groups(const struct ka_conf *conf, struct vrrp_daemon *d, struct vrrp_instance *const *inst,
+                      char *err, size_t errlen)
+{
+    for (int g = 0; g < conf->ngroups; g++) {
+        const struct ka_sync_group *in = &conf->groups[g];
+        struct vrrp_instance *members[KA_MAX_SYNC_MEMBERS];
+        char msg[256];
+        for (int m = 0; m < in->nmembers; m++)
+            members[m] = inst[in->members[m]];
+        if (vrrp_sync_group_add(d, members, in->nmembers, msg, sizeof msg) < 0) {
+            snprintf(err, errlen, "%s:%d: vrrp_sync_group %s: %s", conf->file, in->line, in->name, msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int ka_vrrp_start(const struct ka_conf *conf, struct host *h, const struct ka_vrrp_hooks *hooks,
+                  struct vrrp_daemon **out, char *err, size_t errlen)
 {
     *out = NULL;
     if (conf->nvrrp == 0)
         return 0;
-    struct vrrp_daemon *d = vrrp_daemon_new(h, fn, ctx);
+    if (conf->nscripts && !hooks->script) {
+        snprintf(err, errlen, "%s:%d: vrrp_script %s: nothing here answers vrrp_scripts (the simulation asks "
+                 "the scenario's vrrp_script predicates)", conf->file, conf->scripts[0].line, conf->scripts[0].name);
+        return -1;
+    }
+    struct vrrp_daemon *d = vrrp_daemon_new(h, hooks->event, hooks->event_ctx);
+    struct vrrp_instance **inst = xcalloc((size_t)conf->nvrrp, sizeof *inst);
+    vrrp_daemon_set_script_fn(d, hooks->script, hooks->script_ctx);
+    if (add_scripts(conf, d, err, errlen) < 0) {
+        free(inst);
+        vrrp_daemon_free(d);
+        return -1;
+    }
     for (int i = 0; i < conf->nvrrp; i++) {
         const struct ka_vrrp_instance *in = &conf->vrrp[i];
         struct ka_vrrp_conf c;
         char msg[256];
         if (!to_engine(conf, in, &c, err, errlen)) {
+            free(inst);
             vrrp_daemon_free(d);
             return -1;
         }
-        if (!vrrp_instance_add(d, &c, msg, sizeof msg)) {
+        if (!(inst[i] = vrrp_instance_add(d, &c, msg, sizeof msg))) {
             snprintf(err, errlen, "%s:%d: vrrp_instance %s: %s", conf->file, in->line, in->name, msg);
+            free(inst);
             vrrp_daemon_free(d);
             return -1;
         }
+    }
+    int rc = add_groups(conf, d, inst, err, errlen);
+    free(inst);
+    if (rc < 0) {
+        vrrp_daemon_free(d);
+        return -1;
     }
     vrrp_daemon_start(d);
     *out = d;

@@ -1,5 +1,6 @@
 /*
- * An instance's virtual addresses: added to its interface when it becomes
+ * An instance's virtual addresses: added to its interface (or the one
+ * "dev IFACE" names) when it becomes
  * MASTER and announced with gratuitous ARP, garp_master_repeat per address
  * at once and as many again garp_master_delay later (keepalived's
  * vrrp_send_link_update and its delayed thread); removed when it leaves
@@ -16,7 +17,7 @@ void vrrp_garp_burst(void *arg)
         return;
     for (unsigned rep = 0; rep < vi->conf.garp_master_repeat; rep++)
         for (int i = 0; i < vi->conf.nvips; i++) {
-            arp_announce_gratuitous(vi->nif, vi->conf.vips[i]);
+            arp_announce_gratuitous(vi->vip_nif[i], vi->conf.vips[i]);
             vi->stats.garps_sent++;
         }
 }
@@ -24,7 +25,7 @@ void vrrp_garp_burst(void *arg)
 void vrrp_vips_take(struct vrrp_instance *vi)
 {
     for (int i = 0; i < vi->conf.nvips; i++)
-        netif_add_addr(vi->nif, vi->conf.vips[i], vi->conf.vip_prefix[i]);
+        netif_add_addr(vi->vip_nif[i], vi->conf.vips[i], vi->conf.vip_prefix[i]);
     vi->vips_set = true;
     vrrp_garp_burst(vi);
     if (vi->conf.garp_master_delay)
@@ -35,6 +36,6 @@ void vrrp_vips_release(struct vrrp_instance *vi)
 {
     rt_timer_cancel(vi->nif->host->rt, &vi->garp_timer);
     for (int i = 0; i < vi->conf.nvips; i++)
-        netif_del_addr(vi->nif, vi->conf.vips[i]);
+        netif_del_addr(vi->vip_nif[i], vi->conf.vips[i]);
     vi->vips_set = false;
 }
