@@ -10,10 +10,15 @@
 #include "emu/exec.h"
 #include "emu/world.h"
 
-static int add_node(struct scn_topo *t, const char *name, enum scn_node_kind kind)
+#define TEST_NODE_IFS 8
+
+/* A node whose interfaces live in ifs (TEST_NODE_IFS of them). */
+static int add_node(struct scn_topo *t, const char *name, enum scn_node_kind kind, struct scn_iface *ifs)
 {
     struct scn_node *n = &t->nodes[t->nnodes];
     memset(n, 0, sizeof *n);
+    memset(ifs, 0, TEST_NODE_IFS * sizeof *ifs);
+    n->ifs = ifs;
     snprintf(n->name, sizeof n->name, "%s", name);
     n->kind = kind;
     n->forward = kind == SCN_ROUTER;
@@ -64,11 +69,12 @@ Test(emu_world, namespaces_bridge_router_and_dr_server_then_nothing_left, .timeo
     struct scn_link links[4];
     struct scn_realserver rs[1];
     struct scn_topo t = { .nodes = nodes, .links = links, .realservers = rs };
-    int h1 = add_node(&t, "h1", SCN_HOST);
-    int r1 = add_node(&t, "r1", SCN_ROUTER);
-    int sw = add_node(&t, "sw", SCN_SWITCH);
-    int h2 = add_node(&t, "h2", SCN_HOST);
-    int h3 = add_node(&t, "h3", SCN_HOST);
+    struct scn_iface ifs[5][TEST_NODE_IFS];
+    int h1 = add_node(&t, "h1", SCN_HOST, ifs[0]);
+    int r1 = add_node(&t, "r1", SCN_ROUTER, ifs[1]);
+    int sw = add_node(&t, "sw", SCN_SWITCH, ifs[2]);
+    int h2 = add_node(&t, "h2", SCN_HOST, ifs[3]);
+    int h3 = add_node(&t, "h3", SCN_HOST, ifs[4]);
     add_link(&t, h1, r1, IP(10, 201, 1, 2), IP(10, 201, 1, 1));
     add_link(&t, r1, sw, IP(10, 201, 2, 1), 0);
     add_link(&t, h2, sw, IP(10, 201, 2, 2), 0);
