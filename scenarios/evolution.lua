@@ -15,7 +15,7 @@ scenario {
   name = "evolution",
   description = "The HA growth path: keepalived + proxy pair, LVS NAT on the proxies, a DR director in front",
   duration = "2s",
-  warmup = "500ms",
+  warmup = "1500ms",         -- stage 1's MASTER takes the VIP after one advert interval (1 s)
   modes = { "dr" },
   sweep = { stage = { 1, 2, 3 } },
   params = { clients = 4, users = 64, proxy_cost = "100us", service = "exp(300us)", keepalive = 1 },
@@ -51,7 +51,8 @@ local function build_stage(run)
     director("px1", { vip = VIP, keepalived = "keepalived/evolution-master.conf" })
     director("px2", { vip = VIP, keepalived = "keepalived/evolution-backup.conf" })
   elseif run.stage == 2 then
-    sysctl("px1", { ip_forward = true })
+    -- a one-armed NAT director: no ICMP redirects (the LVS-HOWTO's advice)
+    sysctl("px1", { ip_forward = true, send_redirects = false })
     director("px1", { vip = VIP, rules = {
       ("-A -t %s:80 -s rr"):format(VIP),
       ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px1),

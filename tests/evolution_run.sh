@@ -9,7 +9,7 @@
 # end behind a proxy: logged, the proxy counts the refusal, takes the server
 # out (max_fails) and requests keep completing.
 . "$(dirname "$0")/support/lvslab.sh"
-"$lvslab" run scenarios/evolution.lua --set duration=1s --set warmup=200ms --set users=16 --quiet \
+"$lvslab" run scenarios/evolution.lua --set duration=1s --set warmup=1200ms --set users=16 --quiet \
     --out "$dir" || { echo "evolution_run: the run failed"; exit 1; }
 python3 - "$dir/results.json" <<'PY'
 import json, sys

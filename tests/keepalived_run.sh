@@ -142,6 +142,6 @@ printf '%s' "$out" | grep -q 'vrrp_script "pidof nginx": the predicate returned 
 python3 - "$dir/natdev/results.json" <<'PY' || fail "a VIP on dev eth1 does not follow the master"
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
-assert r["requests"] == {"completed": 1, "failed": 0}, r["requests"]
+assert r["requests"] == {"completed": 1, "failed": 0, "in_flight": 0}, r["requests"]
 PY
 echo "keepalived_run: ok"

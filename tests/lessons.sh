@@ -101,19 +101,19 @@ rps = [pnb[(m, 0)]["requests_per_s"] for m in ("fullnat", "nat", "tun", "dr")]
 assert rps == sorted(rps) and len(set(rps)) == 4, rps
 
 np = runs("nat-pair", "floating")
-assert np[1]["requests"] == {"completed": 2, "failed": 0}, np[1]["requests"]
-assert np[0]["requests"] == {"completed": 0, "failed": 2}, np[0]["requests"]
+assert np[1]["requests"] == {"completed": 2, "failed": 0, "in_flight": 0}, np[1]["requests"]
+assert np[0]["requests"] == {"completed": 0, "failed": 2, "in_flight": 0}, np[0]["requests"]
 for r in np.values():
     took = sorted((e["t_s"], e["detail"]) for e in r["events"] if e["kind"] == "vrrp_master" and e["what"] == "director2")
     assert len(took) == 2 and took[0][0] == took[1][0] and 2.0 < took[0][0] <= 2.0 + 3.609375, took
     assert any("VI_INT" in d and "sync_group" in d for _, d in took), took
 
 ec = runs("ecmp-rehash", "mh")
-assert ec[1]["requests"] == {"completed": 32, "failed": 0}, ec[1]["requests"]
-assert ec[0]["requests"]["failed"] >= 8 and sum(ec[0]["requests"].values()) == 32, ec[0]["requests"]
+assert ec[1]["requests"] == {"completed": 32, "failed": 0, "in_flight": 0}, ec[1]["requests"]
+assert ec[0]["requests"]["failed"] >= 8 and ec[0]["requests"]["completed"] + ec[0]["requests"]["failed"] == 32 and ec[0]["requests"]["in_flight"] == 0, ec[0]["requests"]
 assert [e["kind"] for e in ec[0]["events"]] == ["route"], ec[0]["events"]
 for r in runs("ecmp-sync", "mh").values():
-    assert r["requests"] == {"completed": 32, "failed": 0}, r["requests"]
+    assert r["requests"] == {"completed": 32, "failed": 0, "in_flight": 0}, r["requests"]
 PY
 
 # the redirect lesson on the wire: the redirects decode (gateway the

@@ -11,7 +11,7 @@ local lan = require "lan"
 scenario {
   name = "failover-sync",
   description = "Downloads through a DR director that dies at 2 s, with and without IPVS connection sync",
-  duration = "8s",
+  duration = "10s",
   warmup = "0s",
   modes = { "dr" },
   sweep = { sync = { 0, 1 } },
