@@ -38,6 +38,6 @@ static int pcap_main(int argc, char **argv, FILE *out, FILE *err)
 
 const struct cmd_command cmd_pcap = {
     .name = "pcap",
-    .summary = "per-flow table of capture files: endpoints, packets, frame bytes, duration, retransmissions",
+    .summary = "per-flow table of capture files: endpoints, packets, frame bytes, duration, segments resent or out of order",
     .main = pcap_main,
 };

@@ -192,7 +192,7 @@ static void frame(struct report_flows *f, int capture, const struct pcap_file_fr
         return;
     uint32_t seq = ntohl(th->seq), stop = seq + payload;
     if (x->seq_known[side][d] && !seq_after(stop, x->next_seq[side][d]))
-        x->retransmits[side][d]++;        /* nothing new in it: sent before */
+        x->retransmits[side][d]++;        /* nothing new in it: sent before, or out of order */
     if (!x->seq_known[side][d] || seq_after(stop, x->next_seq[side][d])) {
         x->next_seq[side][d] = stop;
         x->seq_known[side][d] = 1;

@@ -2,8 +2,10 @@
 # Integration: lvslab pcap against tshark on captures of all four modes (a
 # client, the director, a real server): for each TCP flow of each capture
 # the same packets and frame bytes each way, the same duration and the same
-# segments sent again (tshark's retransmission, fast and spurious
-# retransmission flags, but for the director, whose forwarded copies tshark
+# segments that bring nothing new (tshark's retransmission, fast and
+# spurious retransmission and out-of-order flags: a hole filled after
+# later data is a retransmission the capture never saw first), but for
+# the director, whose forwarded copies tshark
 # takes for retransmissions); on a TUN real server the flows are the inner ones,
 # with the tunnel's endpoints, and on a FULLNAT one the TOA names a client.
 # Needs tshark (scripts/deps.sh installs it): skips without it.
@@ -17,7 +19,7 @@ for mode in nat tun dr fullnat; do
         "$lvslab" pcap --json "$f" >"$f.json" || { echo "pcap_flows: lvslab pcap $f failed"; exit 1; }
         tshark -r "$f" -Y tcp -T fields -E separator=' ' -e ip.src -e tcp.srcport -e ip.dst \
             -e tcp.dstport -e frame.len -e frame.time_epoch -e tcp.analysis.retransmission \
-            -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission >"$f.tshark" 2>/dev/null ||
+            -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission -e tcp.analysis.out_of_order >"$f.tshark" 2>/dev/null ||
             { echo "pcap_flows: tshark $f failed"; exit 1; }
     done
 done
