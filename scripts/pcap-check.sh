@@ -36,7 +36,10 @@ for f in "$@"; do
     if [ "$frames" -lt "$min" ] || [ "$flagged" -ne 0 ]; then
         echo "$f: $frames frames, $flagged flagged: FAILED"
         # shellcheck disable=SC2086
-        [ "$flagged" -ne 0 ] && tshark -r "$f" $opts -Y "$bad" 2>/dev/null | head -5
+        # shellcheck disable=SC2086
+        [ "$flagged" -ne 0 ] && tshark -r "$f" $opts -Y "$bad" -T fields -E header=y -e frame.number \
+            -e frame.time_relative -e ip.src -e ip.dst -e ip.checksum.status -e tcp.checksum \
+            -e tcp.checksum.status -e udp.checksum.status -e _ws.malformed -e _ws.expert.message 2>/dev/null | head -6
         status=1
     else
         echo "$f: $frames frames, none flagged"
