@@ -78,7 +78,8 @@ static int calibrate_main(int argc, char **argv, FILE *out, FILE *err)
 {
     const char *path = DEFAULT_OUT, *from_emu = NULL, *base = NULL;
     unsigned long conns = 1000, pkts = 200000, repeats = 5;
-    for (int i = 1; i < argc; i++) {
+    /* every option but --help takes one value */
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -96,6 +97,9 @@ static int calibrate_main(int argc, char **argv, FILE *out, FILE *err)
             rc = number_arg(a, v, 1000, 100000000, &pkts, err);
         } else if (!strcmp(a, "--repeats")) {
             rc = number_arg(a, v, 1, 63, &repeats, err);
+        } else if (!v && (!strcmp(a, "--out") || !strcmp(a, "--from-emu") || !strcmp(a, "--base"))) {
+            fprintf(err, "lvslab calibrate: %s needs a value\n", a);
+            return CMD_USAGE;
         } else {
             fprintf(err, "lvslab calibrate: unknown option \"%s\"\n", a);
             usage(err);
@@ -103,7 +107,6 @@ static int calibrate_main(int argc, char **argv, FILE *out, FILE *err)
         }
         if (rc < 0)
             return CMD_USAGE;
-        i++;
     }
     struct scn_cpu_profile p;
     char model[256], header[2048], date[32], note[1024];
