@@ -226,8 +226,13 @@ static void ipv4_local_deliver(struct host *h, struct pkt *p)
 
 static void ipv4_forward(struct host *h, struct pkt *p)
 {
-    if (h->send_redirects)
-        redirect_maybe_send(h, p);  /* before the FORWARD hooks change it, as ip_forward */
+    /* the route is chosen on input, as ip_route_input's; looked up again
+     * only if a FORWARD hook moved the destination */
+    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    uint32_t dst = ntohl(ip->daddr);
+    const struct route *r = route_lookup(h, dst);
+    if (r && h->send_redirects)
+        redirect_maybe_send(h, p, r);  /* before the FORWARD hooks change it, as ip_forward */
     enum host_verdict v = host_run_hooks(h, HOOK_FORWARD, p);
     if (v == VERDICT_STOLEN)
         return;
@@ -235,14 +240,16 @@ static void ipv4_forward(struct host *h, struct pkt *p)
         host_drop(h, p, DROP_HOOK);
         return;
     }
-    struct ipv4_hdr *ip = (struct ipv4_hdr *)p->data;
+    ip = (struct ipv4_hdr *)p->data;
     if (ip->ttl <= 1) {
         icmp_send_error(h, p, ICMP_TIME_EXCEEDED, 0, 0);
         host_drop(h, p, DROP_IP_TTL);
         return;
     }
-    uint32_t dst = ntohl(ip->daddr);
-    const struct route *r = route_lookup(h, dst);
+    if (ntohl(ip->daddr) != dst) {
+        dst = ntohl(ip->daddr);
+        r = route_lookup(h, dst);
+    }
     uint32_t gateway;
     struct netif *dev;
     if (!r || !route_select(r, p->data, p->len, &gateway, &dev)) {

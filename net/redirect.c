@@ -69,20 +69,17 @@ static bool on_link(const struct netif *dev, uint32_t addr)
     return false;
 }
 
-void redirect_maybe_send(struct host *h, const struct pkt *p)
+void redirect_maybe_send(struct host *h, const struct pkt *p, const struct route *r)
 {
     struct netif *in = p->in_if;
     const struct ipv4_hdr *ip = (const struct ipv4_hdr *)p->data;
-    if (!h->send_redirects || !in || ip->ttl <= 1)
-        return;
+    if (!in || r->dev != in || ip->ttl <= 1)
+        return;                 /* the common case: it leaves by another link */
     uint32_t src = ntohl(ip->saddr), dst = ntohl(ip->daddr);
     if (!on_link(in, src))
         return;
     const struct route *back = route_lookup(h, src);
     if (!back || back->gateway || back->dev != in)
-        return;
-    const struct route *r = route_lookup(h, dst);
-    if (!r || r->dev != in)
         return;
     uint32_t gw = r->gateway ? r->gateway : dst;
     if (gw == src)

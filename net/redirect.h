@@ -14,13 +14,16 @@
 
 #include "net/host.h"
 #include "net/pkt.h"
+#include "net/route.h"
 
 struct redirect_state *redirect_state_new(void);
 void redirect_state_free(struct redirect_state *r);
 
-/* A packet about to be forwarded (data at its IP header, in_if set), before
- * the FORWARD hooks as in ip_forward: send its source a redirect if due. */
-void redirect_maybe_send(struct host *h, const struct pkt *p);
+/* A packet about to be forwarded by route r (data at its IP header, in_if
+ * set), before the FORWARD hooks as in ip_forward: send its source a
+ * redirect if due. Only a packet that leaves by its input link costs more
+ * than a compare (the route back to its source). */
+void redirect_maybe_send(struct host *h, const struct pkt *p, const struct route *r);
 
 /* An ICMP redirect received (data at the ICMP header, checksum checked);
  * takes ownership. True when it went into a route exception. */
