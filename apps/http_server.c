@@ -126,15 +126,22 @@ static void page(struct hs_conn *k)
         http_tx_init_page(&k->tx, 404, k->close_after, not_found, (uint32_t)strlen(not_found));
 }
 
-static bool request_done(struct hs_conn *k)
+static void request_broken(void *ctx)
 {
+    struct hs_conn *k = ctx;
+    k->srv->stats.bad++;
+    conn_reset(k);
+}
+
+static enum http_serve request_done(void *ctx)
+{
+    struct hs_conn *k = ctx;
     struct http_server *srv = k->srv;
     if (!k->counted && !k->rx.get)
         count_client(k);
     if (k->rx.bad) {
-        srv->stats.bad++;
-        conn_reset(k);
-        return false;
+        request_broken(k);
+        return HTTP_SERVE_GONE;
     }
     k->close_after = k->rx.msg.close;
     if (k->rx.get) {
@@ -149,32 +156,18 @@ static bool request_done(struct hs_conn *k)
     if (!app_cpu_run(srv->cfg.cpu, cost, served, k)) {
         srv->stats.refused++;
         conn_reset(k);
-        return false;
+        return HTTP_SERVE_GONE;
     }
-    return true;
+    return k->state == HS_READING ? HTTP_SERVE_NEXT : HTTP_SERVE_WAIT;
 }
 
-/* Requests are read one at a time: bytes after a request stay in the
- * socket (returning less pauses delivery) until its answer is queued. */
 static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *data, size_t len)
 {
     (void)s;
     struct hs_conn *k = ctx;
-    size_t off = 0;
-    while (off < len && k->state == HS_READING) {
-        size_t used;
-        enum http_rx_status st = http_rx_feed(&k->rx, data + off, len - off, &used);
-        k->srv->stats.bytes_in += used;
-        off += used;
-        if (st == HTTP_RX_BAD) {
-            k->srv->stats.bad++;
-            conn_reset(k);
-            return len;
-        }
-        if (st == HTTP_RX_DONE && !request_done(k))
-            return len;
-    }
-    return off;
+    if (k->state != HS_READING)
+        return 0;
+    return http_rx_serve(&k->rx, data, len, &k->srv->stats.bytes_in, request_done, request_broken, k);
 }
 
 static void on_writable(void *ctx, struct tcp_sock *s)

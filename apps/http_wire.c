@@ -404,3 +404,27 @@ enum http_rx_status http_rx_feed(struct http_rx *rx, const uint8_t *data, size_t
     *used = i + take;
     return rx->got == (uint64_t)rx->hdr_len + rx->body_len ? HTTP_RX_DONE : HTTP_RX_MORE;
 }
+
+size_t http_rx_serve(struct http_rx *rx, const uint8_t *data, size_t len, uint64_t *bytes_in,
+                     enum http_serve (*request)(void *ctx), void (*broken)(void *ctx), void *ctx)
+{
+    size_t off = 0;
+    while (off < len) {
+        size_t used;
+        enum http_rx_status st = http_rx_feed(rx, data + off, len - off, &used);
+        *bytes_in += used;
+        off += used;
+        if (st == HTTP_RX_BAD) {
+            broken(ctx);
+            return len;
+        }
+        if (st == HTTP_RX_DONE) {
+            enum http_serve next = request(ctx);
+            if (next == HTTP_SERVE_GONE)
+                return len;
+            if (next == HTTP_SERVE_WAIT)
+                break;
+        }
+    }
+    return off;
+}

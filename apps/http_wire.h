@@ -137,4 +137,16 @@ static inline void http_rx_reset(struct http_rx *rx) { http_rx_init(rx, rx->kind
  * BAD as soon as its header breaks the rules above. */
 enum http_rx_status http_rx_feed(struct http_rx *rx, const uint8_t *data, size_t len, size_t *used);
 
+/* What a server's handler made of a whole request. */
+enum http_serve { HTTP_SERVE_NEXT, HTTP_SERVE_WAIT, HTTP_SERVE_GONE };
+/* Requests read one at a time, as a server or a proxy reads them: each
+ * whole request goes to `request`, which answers NEXT to read on, WAIT
+ * while its answer is pending, GONE once the connection was let go of; a
+ * header that breaks the rules goes to `broken`, which lets it go. Returns
+ * the bytes taken: all of them once the connection is gone (the socket
+ * drops the rest), fewer while an answer is pending (the rest stays in the
+ * socket, pausing delivery). *bytes_in counts what was read. */
+size_t http_rx_serve(struct http_rx *rx, const uint8_t *data, size_t len, uint64_t *bytes_in,
+                     enum http_serve (*request)(void *ctx), void (*broken)(void *ctx), void *ctx);
+
 #endif

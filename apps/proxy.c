@@ -129,14 +129,21 @@ static void request_paid(void *arg)
     px_dispatch(k);
 }
 
-/* A whole request is in; false when the connection was let go of. */
-static bool request_done(struct px_conn *k)
+static void request_broken(void *ctx)
 {
+    struct px_conn *k = ctx;
+    k->p->stats.bad++;
+    px_conn_abort(k);
+}
+
+/* A whole request is in: pay its CPU, then answer or go upstream. */
+static enum http_serve request_done(void *ctx)
+{
+    struct px_conn *k = ctx;
     struct proxy *p = k->p;
     if (k->rx.bad) {
-        p->stats.bad++;
-        px_conn_abort(k);
-        return false;
+        request_broken(k);
+        return HTTP_SERVE_GONE;
     }
     k->close_after = k->rx.msg.close;
     k->state = PX_WORKING;
@@ -155,9 +162,9 @@ static bool request_done(struct px_conn *k)
     if (!app_cpu_run(p->cfg.cpu, cost, done, k)) {
         p->stats.refused++;
         px_conn_abort(k);
-        return false;
+        return HTTP_SERVE_GONE;
     }
-    return true;
+    return k->state == PX_READING ? HTTP_SERVE_NEXT : HTTP_SERVE_WAIT;
 }
 
 /* One request at a time, as the HTTP server reads them. */
@@ -165,21 +172,9 @@ static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *data, si
 {
     (void)s;
     struct px_conn *k = ctx;
-    size_t off = 0;
-    while (off < len && k->state == PX_READING) {
-        size_t used;
-        enum http_rx_status st = http_rx_feed(&k->rx, data + off, len - off, &used);
-        k->p->stats.bytes_in += used;
-        off += used;
-        if (st == HTTP_RX_BAD) {
-            k->p->stats.bad++;
-            px_conn_abort(k);
-            return len;
-        }
-        if (st == HTTP_RX_DONE && !request_done(k))
-            return len;
-    }
-    return off;
+    if (k->state != PX_READING)
+        return 0;
+    return http_rx_serve(&k->rx, data, len, &k->p->stats.bytes_in, request_done, request_broken, k);
 }
 
 static void on_writable(void *ctx, struct tcp_sock *s)
