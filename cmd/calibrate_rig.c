@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lvs/director.h"
+#include "net/arp.h"
 #include "net/csum.h"
 #include "net/hdr.h"
 #include "net/ipip.h"
@@ -73,17 +74,7 @@ struct pkt *cal_ipip_frame(struct cal_rig *r, struct netif *nif, uint32_t src, u
 /* A neighbour the host learns from an ARP request it answers. */
 static void introduce(struct cal_rig *r, struct netif *nif, uint32_t ip, uint8_t last)
 {
-    struct pkt *p = pkt_alloc(r->pool, ETH_HLEN + sizeof(struct arp_hdr));
-    struct eth_hdr *eth = (struct eth_hdr *)p->data;
-    uint8_t mac[6] = { 2, 0, 0, 0, 1, last };
-    memset(eth->dst, 0xff, 6);
-    memcpy(eth->src, mac, 6);
-    eth->type = htons(ETH_P_ARP);
-    struct arp_hdr *a = (struct arp_hdr *)(eth + 1);
-    *a = (struct arp_hdr){ .hrd = htons(ARP_HRD_ETHER), .pro = htons(ETH_P_IP), .hln = 6, .pln = 4,
-                           .op = htons(ARP_OP_REQUEST), .spa = htonl(ip), .tpa = htonl(nif->addrs[0].addr) };
-    memcpy(a->sha, mac, 6);
-    netif_input(nif, p);
+    netif_input(nif, arp_request_frame(r->pool, (uint8_t[ETH_ALEN]){ 2, 0, 0, 0, 1, last }, ip, nif->addrs[0].addr));
 }
 
 static void host_init(struct cal_rig *r)

@@ -66,6 +66,20 @@ static int eff(int all, int iface) { return all > iface ? all : iface; }
 
 /* ---- sending ---- */
 
+static void arp_fill(struct arp_hdr *a, uint16_t op, const uint8_t *sha, uint32_t sip, const uint8_t *tha,
+                     uint32_t tip)
+{
+    a->hrd = htons(ARP_HRD_ETHER);
+    a->pro = htons(ETH_P_IP);
+    a->hln = ETH_ALEN;
+    a->pln = 4;
+    a->op = htons(op);
+    memcpy(a->sha, sha, ETH_ALEN);
+    a->spa = htonl(sip);
+    memcpy(a->tha, tha, ETH_ALEN);
+    a->tpa = htonl(tip);
+}
+
 static void send_arp(struct netif *nif, uint16_t op, const uint8_t *tha, uint32_t tip, uint32_t sip,
                      const uint8_t *eth_dst)
 {
@@ -75,17 +89,22 @@ static void send_arp(struct netif *nif, uint16_t op, const uint8_t *tha, uint32_
         h->drops[DROP_NO_BUFFER]++;
         return;
     }
-    struct arp_hdr *a = (struct arp_hdr *)p->data;
-    a->hrd = htons(ARP_HRD_ETHER);
-    a->pro = htons(ETH_P_IP);
-    a->hln = ETH_ALEN;
-    a->pln = 4;
-    a->op = htons(op);
-    memcpy(a->sha, nif->mac, ETH_ALEN);
-    a->spa = htonl(sip);
-    memcpy(a->tha, tha, ETH_ALEN);
-    a->tpa = htonl(tip);
+    arp_fill((struct arp_hdr *)p->data, op, nif->mac, sip, tha, tip);
     eth_output(nif, p, eth_dst, ETH_P_ARP);
+}
+
+struct pkt *arp_request_frame(struct pkt_pool *pool, const uint8_t mac[ETH_ALEN], uint32_t sip, uint32_t tip)
+{
+    static const uint8_t unknown[ETH_ALEN], broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    struct pkt *p = pkt_alloc(pool, ETH_HLEN + ARP_PLEN);
+    if (!p)
+        return NULL;
+    struct eth_hdr *eth = (struct eth_hdr *)p->data;
+    memcpy(eth->dst, broadcast, ETH_ALEN);
+    memcpy(eth->src, mac, ETH_ALEN);
+    eth->type = htons(ETH_P_ARP);
+    arp_fill((struct arp_hdr *)(eth + 1), ARP_OP_REQUEST, mac, sip, unknown, tip);
+    return p;
 }
 
 /* The sender address of a request for tip (arp_announce). */

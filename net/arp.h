@@ -25,6 +25,9 @@ void arp_cache_free(struct arp_cache *c);
 
 /* An ARP packet (data at the ARP header); takes ownership. */
 void arp_input(struct netif *nif, struct pkt *p);
+/* The frame (data at its Ethernet header) a neighbour with this MAC and
+ * address sip sends to ask for tip: what a host learns the neighbour from. */
+struct pkt *arp_request_frame(struct pkt_pool *pool, const uint8_t mac[ETH_ALEN], uint32_t sip, uint32_t tip);
 /* Send p (data at its IPv4 header) to the next hop nh on nif, resolving it
  * first if needed; takes ownership. */
 void arp_output(struct netif *nif, struct pkt *p, uint32_t nh);

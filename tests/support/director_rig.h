@@ -15,6 +15,7 @@
 #include "engine/sched.h"
 #include "lvs/conn.h"
 #include "lvs/director.h"
+#include "net/arp.h"
 #include "net/csum.h"
 #include "net/hdr.h"
 #include "net/host.h"
@@ -123,17 +124,7 @@ static inline void rig_reply(struct rig *r, int i, uint32_t k, uint8_t flags)
 /* A neighbour the director learns from an ARP request it answers. */
 static inline void rig_introduce(struct rig *r, struct netif *nif, uint32_t ip, uint8_t last)
 {
-    struct pkt *p = pkt_alloc(r->pool, ETH_HLEN + sizeof(struct arp_hdr));
-    struct eth_hdr *eth = (struct eth_hdr *)p->data;
-    uint8_t mac[6] = { 2, 0, 0, 0, 1, last };
-    memset(eth->dst, 0xff, 6);
-    memcpy(eth->src, mac, 6);
-    eth->type = htons(ETH_P_ARP);
-    struct arp_hdr *a = (struct arp_hdr *)(eth + 1);
-    *a = (struct arp_hdr){ .hrd = htons(ARP_HRD_ETHER), .pro = htons(ETH_P_IP), .hln = 6, .pln = 4,
-                           .op = htons(ARP_OP_REQUEST), .spa = htonl(ip), .tpa = htonl(nif->addrs[0].addr) };
-    memcpy(a->sha, mac, 6);
-    netif_input(nif, p);
+    netif_input(nif, arp_request_frame(r->pool, (uint8_t[ETH_ALEN]){ 2, 0, 0, 0, 1, last }, ip, nif->addrs[0].addr));
 }
 
 /* The director with one TCP service VIP:80 on sched and `dests` real
