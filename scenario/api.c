@@ -971,13 +971,19 @@ int scn_api_misc(lua_State *L, const char *path, uint32_t addr, uint16_t port, d
     lua_pushstring(L, text);
     lua_pushinteger(L, port);
     lua_pushnumber(L, seconds);
-    if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
-        snprintf(err, errlen, "misc_check \"%s\": %s", path, lua_tostring(L, -1));
+    return scn_api_call_predicate(L, 3, "misc_check", path, err, errlen);
+}
+
+int scn_api_call_predicate(lua_State *L, int nargs, const char *what, const char *name, char *err,
+                           size_t errlen)
+{
+    if (lua_pcall(L, nargs, 1, 0) != LUA_OK) {
+        snprintf(err, errlen, "%s \"%s\": %s", what, name, lua_tostring(L, -1));
         lua_pop(L, 2);
         return -1;
     }
     if (!lua_isboolean(L, -1)) {
-        snprintf(err, errlen, "misc_check \"%s\": the predicate returned a %s, not true or false", path,
+        snprintf(err, errlen, "%s \"%s\": the predicate returned a %s, not true or false", what, name,
                  luaL_typename(L, -1));
         lua_pop(L, 2);
         return -1;

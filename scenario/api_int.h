@@ -29,4 +29,11 @@ int scn_api_proxy_key(const char *key);
  * of the node; its index in t->apps. */
 int scn_api_app_arg(lua_State *L, struct scn_topo *t, int node, const char *app, const char *what);
 
+/* A declared Lua predicate called: the function under nargs arguments on
+ * top of the stack, a table below it (both popped). 1 or 0 for its true or
+ * false; -1 with err "<what> \"<name>\": ..." when it raised or returned
+ * anything else. */
+int scn_api_call_predicate(lua_State *L, int nargs, const char *what, const char *name, char *err,
+                           size_t errlen);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "scenario/api.h"
+#include "scenario/api_int.h"
 
 #define REG_VSCRIPT "lvslab.vrrp_script"   /* script text -> predicate, for the run built last */
 
@@ -59,18 +60,5 @@ int scn_api_vrrp_script(lua_State *L, const char *script, const char *director, 
     }
     lua_pushstring(L, director);
     lua_pushnumber(L, seconds);
-    if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
-        snprintf(err, errlen, "vrrp_script \"%s\": %s", script, lua_tostring(L, -1));
-        lua_pop(L, 2);
-        return -1;
-    }
-    if (!lua_isboolean(L, -1)) {
-        snprintf(err, errlen, "vrrp_script \"%s\": the predicate returned a %s, not true or false", script,
-                 luaL_typename(L, -1));
-        lua_pop(L, 2);
-        return -1;
-    }
-    int pass = lua_toboolean(L, -1);
-    lua_pop(L, 2);
-    return pass;
+    return scn_api_call_predicate(L, 2, "vrrp_script", script, err, errlen);
 }
