@@ -18,6 +18,7 @@ struct hs_conn {
     struct tcp_sock *s;        /* NULL once the socket is gone while serving */
     enum hs_state state;
     bool close_after, peer_eof, counted;   /* counted: its client seen */
+    bool reading, gone;        /* in on_received; let go of meanwhile (freed on the way out) */
     uint32_t id;
     struct http_rx rx;
     struct http_tx tx;
@@ -37,7 +38,10 @@ struct http_server {
 static void conn_free(struct hs_conn *k)
 {
     LIST_REMOVE(k, link);
-    free(k);
+    if (k->reading)
+        k->gone = true;        /* on_received still holds it */
+    else
+        free(k);
 }
 
 static void conn_reset(struct hs_conn *k)
@@ -158,6 +162,8 @@ static enum http_serve request_done(void *ctx)
         conn_reset(k);
         return HTTP_SERVE_GONE;
     }
+    if (k->gone)
+        return HTTP_SERVE_GONE;    /* answered at once (no CPU model) and closed */
     return k->state == HS_READING ? HTTP_SERVE_NEXT : HTTP_SERVE_WAIT;
 }
 
@@ -167,7 +173,14 @@ static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *data, si
     struct hs_conn *k = ctx;
     if (k->state != HS_READING)
         return 0;
-    return http_rx_serve(&k->rx, data, len, &k->srv->stats.bytes_in, request_done, request_broken, k);
+    k->reading = true;
+    size_t took = http_rx_serve(&k->rx, data, len, &k->srv->stats.bytes_in, request_done, request_broken, k);
+    k->reading = false;
+    if (k->gone) {
+        free(k);
+        return len;
+    }
+    return took;
 }
 
 static void on_writable(void *ctx, struct tcp_sock *s)

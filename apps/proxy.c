@@ -17,7 +17,10 @@ static void conn_free(struct px_conn *k)
     app_cpu_cancel(k->p->cfg.cpu, k);
     px_up_detach(k);
     LIST_REMOVE(k, link);
-    free(k);
+    if (k->reading)
+        k->gone = true;        /* on_received still holds it */
+    else
+        free(k);
 }
 
 void px_conn_abort(struct px_conn *k)
@@ -164,6 +167,8 @@ static enum http_serve request_done(void *ctx)
         px_conn_abort(k);
         return HTTP_SERVE_GONE;
     }
+    if (k->gone)
+        return HTTP_SERVE_GONE;    /* answered at once (no CPU model) and closed */
     return k->state == PX_READING ? HTTP_SERVE_NEXT : HTTP_SERVE_WAIT;
 }
 
@@ -174,7 +179,14 @@ static size_t on_received(void *ctx, struct tcp_sock *s, const uint8_t *data, si
     struct px_conn *k = ctx;
     if (k->state != PX_READING)
         return 0;
-    return http_rx_serve(&k->rx, data, len, &k->p->stats.bytes_in, request_done, request_broken, k);
+    k->reading = true;
+    size_t took = http_rx_serve(&k->rx, data, len, &k->p->stats.bytes_in, request_done, request_broken, k);
+    k->reading = false;
+    if (k->gone) {
+        free(k);
+        return len;
+    }
+    return took;
 }
 
 static void on_writable(void *ctx, struct tcp_sock *s)

@@ -19,6 +19,7 @@ struct px_conn {
     struct tcp_sock *s;
     enum px_state state;
     bool close_after, peer_eof;
+    bool reading, gone;        /* in on_received; let go of meanwhile (freed on the way out) */
     uint32_t client;
     struct http_rx rx;         /* the client's request */
     struct http_msg req;       /* what it asked, once read */

@@ -184,9 +184,11 @@ static void capture_comment(const struct scenario *sc, const struct scn_run *run
         snprintf(sweep, sizeof sweep, ", %s", label);
     json_t *params = scn_run_params_json(sc, run);
     char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
-    snprintf(out, len, "lvslab simulated run: scenario %s (%s), mode %s%s, seed %llu, duration %gs, params %s",
-             sc->name, sc->file, scn_mode_name(run->mode), sweep, (unsigned long long)sc->seed,
-             sim_time_to_s(sc->duration), p ? p : "{}");
+    int n = snprintf(out, len, "lvslab simulated run: scenario %s (%s), mode %s%s, seed %llu, duration %gs, params %s",
+                     sc->name, sc->file, scn_mode_name(run->mode), sweep, (unsigned long long)sc->seed,
+                     sim_time_to_s(sc->duration), p ? p : "{}");
+    if (n >= (int)len && len > 4)
+        memcpy(out + len - 4, "...", 4);        /* a comment too long is cut, and says so */
     free(p);
     json_decref(params);
 }

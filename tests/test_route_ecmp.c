@@ -24,7 +24,7 @@ static struct host *router(struct netif *nif[3])
     struct host *r = host_new("r", sched_rt(&s), pool, 1);
     for (int i = 0; i < 3; i++) {
         const uint8_t mac[6] = { 2, 0, 0, 0, 9, (uint8_t)i };
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "eth%d", i);
         nif[i] = host_add_netif(r, name, mac, NULL, NULL);
         netif_add_addr(nif[i], IP4(172, 16, i + 1, 1), 30);
