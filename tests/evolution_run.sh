@@ -62,6 +62,16 @@ kinds = [(e["kind"], e["what"]) for e in runs[4]["events"]]
 assert ("director_crash", "d3") in kinds and ("route", "router") in kinds, kinds
 PY
 [ $? -eq 0 ] || { echo "evolution_run: failover results wrong"; exit 1; }
+for want in "dr stage=1 | .* | proxy CPU | 1.5 |" "dr stage=2 | .* | director NIC | 1.5 |" \
+            "dr stage=3 | .* | director CPU | 1.5 |" "dr stage=4 | .* | servers | 1.5 |"; do
+    grep -q "^| $want" "$dir/failover/summary.md" ||
+        { echo "evolution_run: summary.md's capacity and failover table lacks '$want'"; exit 1; }
+done
+for fig in stage-capacity stage-failover; do
+    python3 -c "import sys; s = open(sys.argv[1]).read(); i = s.index('id=\"' + sys.argv[2] + '\"'); \
+assert s.index('<svg', i) < s.index('</figure>', i)" "$dir/failover/index.html" "$fig" ||
+        { echo "evolution_run: index.html lacks the $fig chart"; exit 1; }
+done
 
 cat > "$dir/stop.lua" <<'LUA'
 scenario { name = "stop-start", duration = "2s", warmup = "0s", modes = { "nat" } }
