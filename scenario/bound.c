@@ -468,8 +468,9 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
     }
     struct resource res[5] = { 0 };
     int n = 0;
+    int front_node = topo->directors[0].node;
     for (int k = 0; k < 2 * topo->nlinks; k++)   /* the first director's links carry its share (ECMP) */
-        if (topo->links[k / 2].node[0] == topo->directors[0].node || topo->links[k / 2].node[1] == topo->directors[0].node)
+        if (topo->links[k / 2].node[0] == front_node || topo->links[k / 2].node[1] == front_node)
             load[k] /= front;
     busiest_link(topo, w, &t, load, &res[n++]);
     if (topo->nodes[topo->directors[0].node].cpu.profile.set)

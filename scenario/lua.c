@@ -168,7 +168,8 @@ static int apply_override(struct scenario *sc, const char *kv, char *err, size_t
     if (type == LUA_TNIL) {
         char names[256];
         param_list(sc, names, sizeof names);
-        snprintf(err, errlen, "--set %s: the scenario has no parameter \"%s\" (it has %s%sduration, warmup, after and seed)",
+        snprintf(err, errlen,
+                 "--set %s: the scenario has no parameter \"%s\" (it has %s%sduration, warmup, after and seed)",
                  kv, key, names, names[0] ? "; and " : "");
         lua_pop(L, 1);
         return -1;
