@@ -34,12 +34,15 @@ static double lost(json_t *r)
     return isnan(d) ? d : fmax(d, 0);
 }
 
-/* A gnuplot string literal of text (quotes and backslashes dropped). */
+/* A gnuplot string literal of text (quotes and backslashes dropped, a
+ * newline as gnuplot's \n). */
 static void gstr(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; s && *s; s++)
-        if (*s != '"' && *s != '\\' && *s != '\n')
+        if (*s == '\n')
+            fputs("\\n", f);
+        else if (*s != '"' && *s != '\\')
             fputc(*s, f);
     fputc('"', f);
 }
@@ -65,7 +68,7 @@ static char *chart_script(json_t *root, bool capacity)
         report_run_name(root, r, name, sizeof name);
         snprintf(limit, sizeof limit, "%s", report_str(r, "bound.limited_by") ? report_str(r, "bound.limited_by") : "");
         char label[420];
-        snprintf(label, sizeof label, capacity && limit[0] ? "%s\\n(%s)" : "%s", name, limit);
+        snprintf(label, sizeof label, capacity && limit[0] ? "%s\n(%s)" : "%s", name, limit);
         gstr(f, label);
         if (capacity)
             fprintf(f, " %.6g %.6g\n", report_num(r, "requests_per_s"), bound_rps(r));

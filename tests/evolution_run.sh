@@ -67,6 +67,8 @@ for want in "dr stage=1 | .* | proxy CPU | 1.5 |" "dr stage=2 | .* | director NI
     grep -q "^| $want" "$dir/failover/summary.md" ||
         { echo "evolution_run: summary.md's capacity and failover table lacks '$want'"; exit 1; }
 done
+grep -q ">(director CPU)</text>" "$dir/failover/index.html" ||
+    { echo "evolution_run: the capacity chart does not name stage 3's limit under it"; exit 1; }
 for fig in stage-capacity stage-failover; do
     python3 -c "import sys; s = open(sys.argv[1]).read(); i = s.index('id=\"' + sys.argv[2] + '\"'); \
 assert s.index('<svg', i) < s.index('</figure>', i)" "$dir/failover/index.html" "$fig" ||
