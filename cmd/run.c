@@ -115,7 +115,7 @@ static json_t *run_one(struct scenario *sc, const struct run_slot *slot, const s
     if (!rec)
         fprintf(err, "%slvslab run: %s: %s\n", prog->drawn ? "\n" : "", slot->label, msg);
     else
-        progress_run_ends(prog, sc->warmup + sc->duration);
+        progress_run_ends(prog, sc->warmup + sc->duration + sc->after);
     return rec;
 }
 
@@ -172,7 +172,7 @@ static int run_side_by_side(struct scenario *sc, struct run_slot *slots, int nru
     }
     fcntl(fds[1], F_SETFL, O_NONBLOCK);    /* a run never waits on its progress */
     struct progress_board board;
-    progress_board_init(&board, err, a->quiet, nruns, sc->warmup + sc->duration);
+    progress_board_init(&board, err, a->quiet, nruns, sc->warmup + sc->duration + sc->after);
     int rc = CMD_OK, started = 0, running = 0;
     while (started < nruns || running > 0) {
         if (rc == CMD_OK && started < nruns && running < a->jobs) {

@@ -180,6 +180,11 @@ json_t *emu_run(const struct scenario *sc, const struct scn_run *run, const stru
 {
     struct emu_world w;
     json_t *rec = NULL;
+    if (sc->after > 0) {
+        snprintf(err, errlen, "%s: after = %gs (a time after the measured window) is simulated only; "
+                 "--set after=0 to emulate the scenario", sc->file, sim_time_to_s(sc->after));
+        return NULL;
+    }
     if (emu_world_up(&w, topo, o->tag, o->self, o->director_argv, true, sc->seed, err, errlen) < 0)
         return NULL;
     double secs = ceil(sim_time_to_s(sc->duration));

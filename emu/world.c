@@ -278,6 +278,28 @@ static int make_link(struct emu_world *w, int l, char *err, size_t errlen)
     return 0;
 }
 
+/* A multipath route as `ip route add DST nexthop via A nexthop via B ...`,
+ * with the node's net.ipv4.fib_multipath_hash_policy (0 l3, 1 l4); the
+ * kernel's own flow hash picks the next hop. */
+static int add_multipath(struct emu_world *w, int n, const struct scn_route *rt, char *cidr, char *err,
+                         size_t errlen)
+{
+    char vias[SCN_MAX_NEXTHOPS][INET_ADDRSTRLEN], nexthop[] = "nexthop", via[] = "via";
+    char ip[] = "ip", route[] = "route", add[] = "add";
+    char *argv[4 + 3 * SCN_MAX_NEXTHOPS + 1] = { ip, route, add, cidr };
+    int k = 4;
+    for (int i = 0; i < rt->nvias; i++) {
+        ip_text(rt->vias[i], vias[i]);
+        argv[k++] = nexthop, argv[k++] = via, argv[k++] = vias[i];
+    }
+    argv[k] = NULL;
+    const char *policy = rt->hash == SCN_HASH_L4 ? "net.ipv4.fib_multipath_hash_policy=1"
+                                                 : "net.ipv4.fib_multipath_hash_policy=0";
+    if (emu_execl(w->ns[n], err, errlen, "sysctl", "-qw", policy, NULL) < 0)
+        return -1;
+    return emu_exec(w->ns[n], argv, err, errlen);
+}
+
 static int add_addresses_and_routes(struct emu_world *w, int n, char *err, size_t errlen)
 {
     const struct scn_node *node = &w->topo->nodes[n];
@@ -294,16 +316,17 @@ static int add_addresses_and_routes(struct emu_world *w, int n, char *err, size_
     }
     for (int r = 0; r < node->nroutes; r++) {
         const struct scn_route *rt = &node->routes[r];
-        if (rt->nvias > 1)
-            return scn_fail(err, errlen, &rt->where, "%s: multipath (ECMP) routes are simulated only, not yet "
-                            "set up in the emulated world", node->name);
         if (rt->prefix_len == 0)
             snprintf(cidr, sizeof cidr, "default");
         else
             snprintf(cidr, sizeof cidr, "%s/%u", ip_text(rt->prefix, a), rt->prefix_len);
-        if (emu_execl(w->ns[n], err, errlen, "ip", "route", "add", cidr, "via",
-                      ip_text(rt->via, via), NULL) < 0)
+        if (rt->nvias > 1) {
+            if (add_multipath(w, n, rt, cidr, err, errlen) < 0)
+                return -1;
+        } else if (emu_execl(w->ns[n], err, errlen, "ip", "route", "add", cidr, "via", ip_text(rt->via, via),
+                             NULL) < 0) {
             return -1;
+        }
     }
     return 0;
 }

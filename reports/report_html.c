@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reports/report_int.h"
+#include "reports/report_stages.h"
 #include "reports/report_walk.h"
 
 static void hstr(FILE *f, const char *s)
@@ -281,7 +282,10 @@ static void caption(FILE *f, json_t *root, int k)
 int report_html(json_t *root, const char *dir, char *err, size_t errlen)
 {
     char *svg[REPORT_NCHARTS] = { 0 };
+    struct report_stages stages = { 0 };
     int rc = -1;
+    if (report_stages_svg(root, &stages, err, errlen) < 0)
+        return -1;
     for (int k = 0; k < REPORT_NCHARTS; k++) {
         size_t points = 0;
         char *script = report_chart_script(root, k, &points);
@@ -339,6 +343,7 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         caption(f, root, k);
         fputs("</figcaption>\n</figure>\n", f);
     }
+    report_stages_html(f, root, &stages);
     runs_table(f, root);
     report_cpu_table(f, root, true);
     events_pcaps(f, root);
@@ -350,5 +355,6 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
 out:
     for (int k = 0; k < REPORT_NCHARTS; k++)
         free(svg[k]);
+    report_stages_free(&stages);
     return rc;
 }

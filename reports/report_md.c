@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "reports/report_int.h"
+#include "reports/report_stages.h"
 #include "reports/report_walk.h"
 
 /* Markdown table cell text: | and newlines would break the row. */
@@ -182,6 +183,7 @@ int report_md(json_t *root, const char *dir, char *err, size_t errlen)
             report_num(root, "scenario.duration_s"), report_str(root, "lvslab.version"));
     comparison(f, root);
     runs_table(f, root);
+    report_stages_md(f, root);
     report_cpu_table(f, root, false);
     report_md_proxies(f, root);
     events_pcaps(f, root);

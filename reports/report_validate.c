@@ -218,6 +218,14 @@ static int check_run(struct vctx *c, json_t *run, const char *rp)
                 return -1;
         }
     }
+    if (json_object_get(run, "after")) {       /* optional: the scenario's after */
+        if (field(c, run, rp, "after", V_OBJ, &o))
+            return -1;
+        snprintf(p, sizeof p, "%s.after", rp);
+        if (fields(c, o, p, V_NUM, (const char *[]){ "start_s", "duration_s", "completed", "failed", "retries",
+                                                     "requests_per_s", "outage_s", "outage_start_s", NULL }))
+            return -1;
+    }
     if (field(c, run, rp, "pcaps", V_ARR, &a))
         return -1;
     json_array_foreach(a, i, v)

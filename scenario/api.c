@@ -866,7 +866,7 @@ static int api_scenario(lua_State *L)
     if (in_build)
         fail(L, "scenario{} belongs at the top of the script, not in build(run)");
     lua_settop(L, 1);
-    static const char *const keys[] = { "name", "description", "lesson", "duration", "warmup", "seed",
+    static const char *const keys[] = { "name", "description", "lesson", "duration", "warmup", "after", "seed",
                                         "modes", "sweep", "params", NULL };
     check_keys(L, 1, "scenario", keys);
     const char *name = opt_string(L, 1, "name", "scenario", NULL);
@@ -886,6 +886,9 @@ static int api_scenario(lua_State *L)
     sc->warmup = opt_time(L, 1, "warmup", "scenario", 0);
     if (sc->warmup >= sc->duration)
         fail(L, "scenario: warmup must be shorter than duration");
+    sc->after = opt_time(L, 1, "after", "scenario", 0);
+    if (sc->after < 0)
+        fail(L, "scenario: after is a time of 0 or more");
     sc->seed = (uint64_t)opt_int(L, 1, "seed", "scenario", 1, 0, (1l << 53));
     if (!opt(L, 1, "modes") || !lua_istable(L, -1))
         fail(L, "scenario: modes = {\"nat\", \"tun\", \"dr\", \"fullnat\"} (any of them) is required");

@@ -69,15 +69,19 @@ static double acks_for(double n, bool quick)
  * (its FIN, the client's FIN+ACK, the last ACK), as the stack's pcaps show.
  * Kept-alive requests skip the handshake and the close, and their ACKs are
  * delayed (the request acknowledges the last response, the response the
- * request). TOA goes on the SYN and on the client's segments that
+ * request; with no think time between them, the client's delayed ACK of
+ * the response's tail rides the next request). TOA goes on the SYN and on the client's segments that
  * acknowledge only the server's SYN (the handshake's ACK and the request);
  * it counts on the whole path, though only the director's side towards the
  * servers sees it. */
-static void tcp_exchange(struct traffic *t, double req, double resp, const struct tcp_shape *sh, bool keepalive)
+static void tcp_exchange(struct traffic *t, double req, double resp, const struct tcp_shape *sh, bool keepalive,
+                         bool next_at_once)
 {
     double opt = sh->ts ? TS_OPTION : 0, frame = TCP_FRAME - TS_OPTION + opt;
     double up = segments(req, sh->mss_c2s - opt), down = segments(resp, sh->mss_s2c - opt);
     double up_acks = acks_for(down, !keepalive);
+    if (keepalive && next_at_once && up_acks > 0)
+        up_acks--;             /* the delayed ACK of the response's tail rides the next request */
     double down_acks = keepalive ? (up > 1 ? ceil(up / 2) : 0) : acks_for(up, true);
     double c2s = up + up_acks, s2c = down + down_acks;
     double c2s_bytes = req + frame * c2s, s2c_bytes = resp + frame * s2c;
@@ -130,17 +134,17 @@ static bool average_traffic(const struct scn_workload *w, enum scn_mode mode, do
                                   .id = REPRESENTATIVE_ID, .close = !w->keepalive };
             q = http_wire_len(HTTP_REQUEST, &m, http_len_clamp(q));
             a = http_wire_len(HTTP_RESPONSE, &m, m.resp_len);
-            tcp_exchange(avg, q, a, &sh, w->keepalive);
+            tcp_exchange(avg, q, a, &sh, w->keepalive, w->kind == SCN_LOAD_HTTP_CLOSED && !strcmp(w->think, "0"));
             avg->payload += a;
             break;
         }
         case SCN_LOAD_BULK_DOWN:
-            tcp_exchange(avg, 24, 8 + dist_mean(&resp), &sh, false);
+            tcp_exchange(avg, 24, 8 + dist_mean(&resp), &sh, false, false);
             avg->payload += dist_mean(&resp);
             break;
         case SCN_LOAD_BULK_UP: {
             struct traffic up = { 0 };     /* the data goes client to server */
-            tcp_exchange(&up, 24 + dist_mean(&resp), 16, &sh, false);
+            tcp_exchange(&up, 24 + dist_mean(&resp), 16, &sh, false, false);
             avg->c2s_pkts += up.c2s_pkts, avg->c2s_bytes += up.c2s_bytes, avg->toa_frames += up.toa_frames;
             avg->s2c_pkts += up.s2c_pkts, avg->s2c_bytes += up.s2c_bytes;
             avg->payload += dist_mean(&resp);
@@ -387,6 +391,53 @@ static void backend_cpus(const struct scn_topo *topo, const struct scn_workload 
              "time", n);
 }
 
+static bool has_addr(const struct scn_node *n, uint32_t addr)
+{
+    for (int f = 0; f < n->nifs; f++)
+        for (int a = 0; a < n->ifs[f].naddrs; a++)
+            if (n->ifs[f].addr[a] == addr)
+                return true;
+    return false;
+}
+
+/* How many directors share the workload's VIP actively: 1 for one
+ * director, or a keepalived group (VRRP gives it to one: the bound takes
+ * the first declared); n for n directors without VRRP that an ECMP route
+ * lists as its next hops (the flows hash evenly over them). 0 with why
+ * for what the bound does not model: directors behind directors
+ * (cascading), or several directors sharing the VIP otherwise. */
+static int active_directors(const struct scn_topo *topo, uint32_t vip, char *why, size_t len)
+{
+    int n = 0;
+    bool vrrp = false;
+    for (int i = 0; i < topo->ndirectors; i++) {
+        for (int k = 0; k < topo->nrealservers; k++)
+            if (topo->realservers[k].node == topo->directors[i].node && topo->realservers[k].mode != SCN_NAT) {
+                snprintf(why, len, "director %s is a real server of another (cascading): the bound models one "
+                         "tier of directors", topo->nodes[topo->directors[i].node].name);
+                return 0;
+            }
+        if (topo->directors[i].vip == vip)
+            n++, vrrp |= topo->directors[i].keepalived[0] != '\0';
+    }
+    if (n <= 1 || vrrp)
+        return 1;
+    for (int i = 0; i < topo->nnodes; i++)
+        for (int r = 0; r < topo->nodes[i].nroutes; r++) {
+            const struct scn_route *rt = &topo->nodes[i].routes[r];
+            int listed = 0;
+            for (int k = 0; k < rt->nvias; k++)
+                for (int d = 0; d < topo->ndirectors; d++)
+                    listed += topo->directors[d].vip == vip && has_addr(&topo->nodes[topo->directors[d].node],
+                                                                        rt->vias[k]);
+            if (rt->nvias > 1 && listed == rt->nvias && listed == n &&
+                has_addr(&topo->nodes[topo->directors[0].node], rt->via))
+                return n;
+        }
+    snprintf(why, len, "%d directors share the VIP without VRRP and no ECMP route lists them all first to last", n);
+    return 0;
+}
+
 json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed)
 {
     json_t *none = json_pack("{s:n, s:n, s:n}", "goodput_mbps", "limited_by", "detail");
@@ -404,7 +455,9 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
     double *share = calloc((size_t)topo->nrealservers + 1, sizeof *share);
     double *capacity = calloc((size_t)topo->nrealservers + 1, sizeof *capacity);
     char why[200];
-    if (topo->nrealservers && scn_bound_shares(topo, w->dport, share, capacity, why, sizeof why) < 0) {
+    int front = active_directors(topo, w->dst, why, sizeof why);
+    if (front == 0 ||
+        (topo->nrealservers && scn_bound_shares(topo, w->dport, share, capacity, why, sizeof why) < 0)) {
         free(load), free(share), free(capacity);
         json_decref(none);
         return json_pack("{s:n, s:n, s:s}", "goodput_mbps", "limited_by", "detail", why);
@@ -415,11 +468,21 @@ json_t *scn_bound(const struct scn_topo *topo, enum scn_mode mode, uint64_t seed
     }
     struct resource res[5] = { 0 };
     int n = 0;
+    int front_node = topo->directors[0].node;
+    for (int k = 0; k < 2 * topo->nlinks; k++)   /* the first director's links carry its share (ECMP) */
+        if (topo->links[k / 2].node[0] == front_node || topo->links[k / 2].node[1] == front_node)
+            load[k] /= front;
     busiest_link(topo, w, &t, load, &res[n++]);
     if (topo->nodes[topo->directors[0].node].cpu.profile.set)
-        director_cpu_profile(topo, mode, w, &t, &res[n++]);
+        director_cpu_profile(topo, mode, w, &t, &res[n]);
     else
-        director_cpu(topo, mode, &t, &res[n++]);
+        director_cpu(topo, mode, &t, &res[n]);
+    if (front > 1) {
+        res[n].rps *= front;
+        size_t used = strlen(res[n].detail);
+        snprintf(res[n].detail + used, sizeof res[n].detail - used, ", each of %d directors behind ECMP", front);
+    }
+    n++;
     if (scn_bound_proxied(topo, w))
         backend_cpus(topo, w, &res[n++]);
     else

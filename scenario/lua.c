@@ -128,13 +128,13 @@ static int apply_override(struct scenario *sc, const char *kv, char *err, size_t
     snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
     const char *value = eq + 1;
     char uerr[160];
-    if (!strcmp(key, "duration") || !strcmp(key, "warmup")) {
+    if (!strcmp(key, "duration") || !strcmp(key, "warmup") || !strcmp(key, "after")) {
         sim_time_t t;
         if (units_parse_time(value, &t, uerr, sizeof uerr) < 0) {
             snprintf(err, errlen, "--set %s: %s", kv, uerr);
             return -1;
         }
-        *(!strcmp(key, "duration") ? &sc->duration : &sc->warmup) = t;
+        *(!strcmp(key, "duration") ? &sc->duration : !strcmp(key, "warmup") ? &sc->warmup : &sc->after) = t;
         return 0;
     }
     if (!strcmp(key, "seed")) {
@@ -168,7 +168,8 @@ static int apply_override(struct scenario *sc, const char *kv, char *err, size_t
     if (type == LUA_TNIL) {
         char names[256];
         param_list(sc, names, sizeof names);
-        snprintf(err, errlen, "--set %s: the scenario has no parameter \"%s\" (it has %s%sduration, warmup and seed)",
+        snprintf(err, errlen,
+                 "--set %s: the scenario has no parameter \"%s\" (it has %s%sduration, warmup, after and seed)",
                  kv, key, names, names[0] ? "; and " : "");
         lua_pop(L, 1);
         return -1;
@@ -264,7 +265,7 @@ int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_to
     scn_api_begin(L, topo);
 
     lua_getglobal(L, "build");
-    lua_newtable(L);       /* run = copy of params + mode, seed, the swept values, duration, warmup */
+    lua_newtable(L);       /* run = copy of params + mode, seed, the swept values, duration, warmup, after */
     lua_getfield(L, LUA_REGISTRYINDEX, "lvslab.params");
     lua_pushnil(L);
     while (lua_next(L, -2)) {
@@ -285,6 +286,8 @@ int scenario_build(struct scenario *sc, const struct scn_run *run, struct scn_to
     lua_setfield(L, -2, "duration");
     lua_pushnumber(L, sim_time_to_s(sc->warmup));
     lua_setfield(L, -2, "warmup");
+    lua_pushnumber(L, sim_time_to_s(sc->after));      /* simulated after the measured window */
+    lua_setfield(L, -2, "after");
     int rc = call_protected(L, 1, err, errlen);
     scn_api_end(L);
     if (rc == 0)

@@ -26,6 +26,8 @@ json_t *scn_plan_params(const struct scenario *sc)
     }
     lua_pop(L, 1);
     json_object_set_new(params, "warmup_s", json_real(sim_time_to_s(sc->warmup)));
+    if (sc->after > 0)
+        json_object_set_new(params, "after_s", json_real(sim_time_to_s(sc->after)));
     return params;
 }
 

@@ -268,6 +268,7 @@ struct scenario {
     char lesson[4096];         /* Markdown: what the runs show and why ("" : none) */
     char file[256];
     sim_time_t duration, warmup;
+    sim_time_t after;          /* simulated after the measured window, measured apart (0: none) */
     uint64_t seed;
     enum scn_mode modes[SCN_MODES];
     int nmodes;
@@ -278,7 +279,7 @@ struct scenario {
 
 /* Load a scenario script; 0, or -1 with "file:line: message" in err.
  * overrides are "key=value" strings (lvslab run --set) applied to params and
- * to duration, warmup, seed; a key the scenario does not have is an error. */
+ * to duration, warmup, after, seed; a key the scenario does not have is an error. */
 int scenario_load(struct scenario *sc, const char *path, const char *const *overrides,
                   int noverrides, char *err, size_t errlen);
 void scenario_free(struct scenario *sc);

@@ -4,34 +4,63 @@
 --            the VIP on px1, whose proxy takes every request (px2 waits);
 --   stage 2  LVS NAT on the same nodes: px1 directs, spreading the
 --            connections over both proxies (its own by IPVS's local-node
---            delivery), and every answer leaves through px1 again;
---   stage 3  a separate DR director in front of the proxy tier: the
---            proxies answer the clients directly.
--- Each stage's capacity is the analytic bound's; its limit (proxy CPU,
--- director NIC, director CPU, servers) is named in the report.
--- stage is numeric (a string sweep is for later); a further stage is one
--- more value and one more branch of build_stage below.
+--            delivery), and every answer leaves through px1 again (no
+--            backup: px2 cannot yet be both the backup director and a NAT
+--            real server, so px1's failure takes the site down);
+--   stage 3  a separate DR director in front of the proxy tier, with a
+--            VRRP backup and connection sync: the proxies answer the
+--            clients directly;
+--   stage 4  the director scaled out: three active DR directors behind the
+--            router's ECMP route (an L4 hash), each scheduling by Maglev
+--            hashing (mh, with the client's port) so that they agree, and
+--            syncing connections among themselves.
+-- Each stage's capacity is measured over `duration` after the warm-up and
+-- set against the analytic bound, whose limit (proxy CPU, director NIC,
+-- director CPU, servers) the report names. Then, for `after`, the active
+-- node fails (stage 1 px1, stage 2 px1, stage 3 the director, stage 4 d3,
+-- which the router's routing daemon withdraws 300 ms later, as BFD's
+-- 3 x 100 ms would): the report charts what each stage loses meanwhile
+-- (requests failed, the longest time without a completion).
+-- --set after=0 leaves the failure out (and stage 3's backup director:
+-- lvslab emu run needs it so).
 scenario {
   name = "evolution",
-  description = "The HA growth path: keepalived + proxy pair, LVS NAT on the proxies, a DR director in front",
+  description = "The HA growth path: keepalived + proxy pair, LVS NAT on the proxies, a DR director in front, "
+                .. "ECMP over active directors; capacity, then a failover",
   duration = "2s",
-  warmup = "1500ms",         -- stage 1's MASTER takes the VIP after one advert interval (1 s)
+  warmup = "1500ms",         -- stage 1's MASTER takes the VIP after an advert interval, the caches fill
+  after = "2500ms",          -- the active node fails when the measured window ends
   modes = { "dr" },
-  sweep = { stage = { 1, 2, 3 } },
-  params = { clients = 4, users = 64, proxy_cost = "100us", service = "exp(300us)", keepalive = 1 },
+  sweep = { stage = { 1, 2, 3, 4 } },
+  params = { clients = 4, users = 64, proxy_cost = "100us", service = "exp(250us)", director_cost = "18us",
+             keepalive = 1 },
   lesson = [[
 Stage 1 is as fast as one proxy node's CPU: VRRP makes one node active, the
 other idles. Stage 2 puts LVS NAT on the proxy nodes and both proxies work,
 but every answer leaves through the node that directs: its NIC, carrying
 all responses, is the new limit. Stage 3 takes the director off the
-answers' path (DR): both proxies' CPUs count, the director's NIC carries
-only requests, and the back-end servers become the limit.]],
+answers' path (DR): the director's NIC carries only requests, and its CPU,
+handling every packet from the clients, is the limit. Stage 4 spreads the
+clients over three directors by ECMP: the back-end servers are the limit.
+
+When the active node fails, stages 1 to 3 are down until VRRP's backup
+takes the VIP (3 adverts and the skew) and the clients' TCP retransmits
+find it: the connections held by the dead proxy are lost (stage 1), those
+only passing through the dead director carry on from the synced entries
+(stage 3). Stage 2 has no backup director here: with px1 gone nothing
+answers for the rest of the run. In stage 4 the other directors keep serving while the
+router still hashes some flows to the dead one; once it withdraws the
+route, those flows land on directors that hold their synced entries, and
+mh would have picked the same proxy anyway.]],
 }
 
 local parts = require "parts"
 local VIP, ROUTER_LAN = "10.0.0.100", "10.0.0.1"
+-- stage 4's VIP lies outside the LAN: the router routes it to the directors
+local ROUTED_VIP = "10.1.0.100"
 local PROXIES = { px1 = "10.0.0.21", px2 = "10.0.0.22" }
 local BACKENDS = { "10.0.0.11:8080", "10.0.0.12:8080", "10.0.0.13:8080", "10.0.0.14:8080" }
+local DIRECTORS = { "10.0.0.2", "10.0.0.3", "10.0.0.4" }
 
 local function lan_link(node, ip, gateway)
   addr(node, link(node, "lan", { rate = "1Gbps", delay = "50us", queue = 1000 }), ip .. "/24")
@@ -40,16 +69,34 @@ end
 
 local function proxy(node, run)
   host(node, { cores = 1 })
-  -- stage 2 (NAT): px2's answers go back through the director on px1
+  -- stage 2 (NAT): px2's answers go back through the director
   lan_link(node, PROXIES[node], run.stage == 2 and node == "px2" and PROXIES.px1 or nil)
   serve(node, { kind = "proxy", port = 80, upstream = BACKENDS, balance = "least_conn", keepalive = 32,
                 per_request = run.proxy_cost, per_byte = 0.5 })
+end
+
+local function director_host(node, ip, run)
+  host(node, { cores = 1, per_packet = run.director_cost })
+  lan_link(node, ip)
+end
+
+local function vip_of(run) return run.stage == 4 and ROUTED_VIP or VIP end
+
+-- What fails when the measured window ends (nothing without `after`).
+local function failover(run, node, withdraw)
+  if run.after <= 0 then return end
+  local t = (run.warmup + run.duration) * 1000
+  at(("%gms"):format(t), "fail", node)
+  if withdraw then
+    at(("%gms"):format(t + 300), "route", "router", { dst = ROUTED_VIP .. "/32", via = withdraw, hash = "l4" })
+  end
 end
 
 local function build_stage(run)
   if run.stage == 1 then
     director("px1", { vip = VIP, keepalived = "keepalived/evolution-master.conf" })
     director("px2", { vip = VIP, keepalived = "keepalived/evolution-backup.conf" })
+    failover(run, "px1")
   elseif run.stage == 2 then
     -- a one-armed NAT director: no ICMP redirects (the LVS-HOWTO's advice)
     sysctl("px1", { ip_forward = true, send_redirects = false })
@@ -58,14 +105,34 @@ local function build_stage(run)
       ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px1),
       ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px2) } })
     realserver("px2", { mode = "nat", vip = VIP, gateway = PROXIES.px1 })
+    failover(run, "px1")
   elseif run.stage == 3 then
-    host("director", { cores = 1, per_packet = "2us" })
-    lan_link("director", "10.0.0.2")
-    director("director", { vip = VIP, rules = parts.rules(VIP, { PROXIES.px1, PROXIES.px2 }, "dr", "rr") })
+    director_host("director", DIRECTORS[1], run)
     realserver("px1", { mode = "dr", vip = VIP })
     realserver("px2", { mode = "dr", vip = VIP })
+    if run.after <= 0 then
+      director("director", { vip = VIP, rules = parts.rules(VIP, { PROXIES.px1, PROXIES.px2 }, "dr", "rr") })
+      return
+    end
+    director_host("director2", DIRECTORS[2], run)
+    director("director", { vip = VIP, keepalived = "keepalived/evolution-dr-master.conf" })
+    director("director2", { vip = VIP, keepalived = "keepalived/evolution-dr-backup.conf" })
+    failover(run, "director")
+  elseif run.stage == 4 then
+    for i, ip in ipairs(DIRECTORS) do
+      director_host("d" .. i, ip, run)
+      local rules = { ("-A -t %s:80 -s mh -b mh-port"):format(ROUTED_VIP) }
+      for _, px in ipairs({ PROXIES.px1, PROXIES.px2 }) do
+        rules[#rules + 1] = ("-a -t %s:80 -r %s:80 -g -w 1"):format(ROUTED_VIP, px)
+      end
+      director("d" .. i, { vip = ROUTED_VIP, rules = rules, sync = "eth0" })
+    end
+    route("router", { dst = ROUTED_VIP .. "/32", via = DIRECTORS, hash = "l4" })
+    realserver("px1", { mode = "dr", vip = ROUTED_VIP })
+    realserver("px2", { mode = "dr", vip = ROUTED_VIP })
+    failover(run, "d3", { DIRECTORS[1], DIRECTORS[2] })
   else
-    error(("stage = %s: 1, 2 or 3"):format(tostring(run.stage)), 0)
+    error(("stage = %s: 1, 2, 3 or 4"):format(tostring(run.stage)), 0)
   end
 end
 
@@ -84,6 +151,6 @@ function build(run)
   end
   build_stage(run)
   -- keepalive = 0 for lvslab emu run (python's http.server closes each connection)
-  load("web", { kind = "http", from = clients, to = VIP .. ":80", users = run.users, keepalive = run.keepalive == 1,
+  load("web", { kind = "http", from = clients, to = vip_of(run) .. ":80", users = run.users, keepalive = run.keepalive == 1,
                 request = "300", response = "10KB", timeout = "2s", retries = 1 })
 end

@@ -12,6 +12,7 @@
 #include "scenario/plan.h"
 #include "scenario/results.h"
 #include "scenario/results_proxy.h"
+#include "sim/run_after.h"
 #include "sim/run_events.h"
 #include "sim/run_measure.h"
 
@@ -23,6 +24,7 @@ struct running {
     struct sim_apps *apps;
     struct sim_events *events;
     struct sim_measure *measure;
+    struct sim_after *after;       /* scenario key after: the time after the window */
 };
 
 /* About a hundred samples a run, on a round number of milliseconds. */
@@ -165,6 +167,8 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "bound", scn_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
     json_object_set_new(rec, "params", scn_run_params_json(sc, run));
+    if (r->after)
+        json_object_set_new(rec, "after", sim_after_json(r->after));
     app_stats_free(&st);
     json_t *px = proxies(r);
     if (json_array_size(px))
@@ -229,11 +233,12 @@ static bool script_predicate(void *ctx, const char *director, const char *script
     return pass == 1;
 }
 
-static void simulate(struct running *r, sim_time_t end, const struct sim_run_opts *o)
+/* From the scheduler's present to until, reporting progress towards end. */
+static void simulate(struct running *r, sim_time_t until, sim_time_t end, const struct sim_run_opts *o)
 {
     struct sched *s = &r->b.w->sched;
-    for (sim_time_t t = 0; t < end;) {
-        t = t + PROGRESS_STEP < end ? t + PROGRESS_STEP : end;
+    for (sim_time_t t = sched_now(s); t < until;) {
+        t = t + PROGRESS_STEP < until ? t + PROGRESS_STEP : until;
         sched_run_until(s, t);
         if (o->progress)
             o->progress(o->progress_ctx, t, end, sched_executed(s));
@@ -242,6 +247,7 @@ static void simulate(struct running *r, sim_time_t end, const struct sim_run_opt
 
 static void stop(struct running *r)
 {
+    sim_after_free(r->after);
     sim_measure_free(r->measure);
     sim_events_free(r->events);
     sim_apps_free(r->apps);
@@ -266,8 +272,8 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
         scn_topo_free(&r.topo);
         return NULL;
     }
-    sim_time_t end = sc->warmup + sc->duration;
-    r.apps = sim_apps_start(&r.b, &r.topo, sc->seed, sc->warmup, end, err, errlen);
+    sim_time_t window_end = sc->warmup + sc->duration, end = window_end + sc->after;
+    r.apps = sim_apps_start(&r.b, &r.topo, sc->seed, sc->warmup, window_end, err, errlen);
     if (!r.apps) {
         stop(&r);
         return NULL;
@@ -281,7 +287,11 @@ json_t *sim_run(struct scenario *sc, const struct scn_run *run, const struct sim
     r.b.script = script_predicate;
     r.b.script_ctx = &misc;
     r.measure = sim_measure_start(&r.b, &r.topo, r.apps, sc->warmup, sample_interval(end));
-    simulate(&r, end, o);
+    if (sc->after > 0)
+        r.after = sim_after_start(&r.b, r.apps, window_end, end);
+    simulate(&r, window_end, end, o);
+    sim_measure_close_window(r.measure);
+    simulate(&r, end, end, o);
     sim_measure_finish(r.measure);
     json_t *rec = NULL;
     if (sim_events_error(r.events))

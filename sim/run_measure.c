@@ -193,14 +193,15 @@ struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo
     return m;
 }
 
-void sim_measure_finish(struct sim_measure *m)
+void sim_measure_close_window(struct sim_measure *m)
 {
-    ts_stop(&m->ts);
     take(m, &m->end);
     for (int i = 0; i < m->b->nipvs; i++)
         if (ipvs_conn_count_max(m->b->ipvs[i]) > m->conns_max)
             m->conns_max = ipvs_conn_count_max(m->b->ipvs[i]);
 }
+
+void sim_measure_finish(struct sim_measure *m) { ts_stop(&m->ts); }
 
 static double seconds(const struct sim_measure *m) { return sim_time_to_s(m->end.t - m->start.t); }
 

@@ -19,7 +19,9 @@ struct sim_measure;
 /* Arms the window's start at warmup and the sampler every interval. */
 struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo *topo,
                                       const struct sim_apps *apps, sim_time_t warmup, sim_time_t interval);
-/* Closes the window now. */
+/* Closes the window now (the director's and the links' figures end here). */
+void sim_measure_close_window(struct sim_measure *m);
+/* Ends the time series now (the run's end, after the window). */
 void sim_measure_finish(struct sim_measure *m);
 /* The "director" object, the "links" array and the "timeseries" object. */
 json_t *sim_measure_director(const struct sim_measure *m);

@@ -14,7 +14,7 @@ tag=n$(( $$ % 1000 ))
 trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 trap 'exit 1' INT TERM
 
-"$lvslab" emu run scenarios/evolution.lua --set stage=3 --set keepalive=0 --set duration=3s --set warmup=1s \
+"$lvslab" emu run scenarios/evolution.lua --set stage=3 --set keepalive=0 --set after=0 --set duration=3s --set warmup=1s \
     --set users=4 --out "$dir/out" --tag "$tag" >/dev/null || { echo "emu_proxy_nginx: the run failed"; exit 1; }
 
 python3 - "$dir/out/results.json" <<'PY'

@@ -2,32 +2,38 @@
 # Integration: scenarios/evolution.lua, the HA growth stages side by side
 # (short runs): every stage completes requests through the proxies, the
 # bound names each stage's limit (stage 1 the one active proxy's CPU, stage
-# 2 the NAT director's NIC, stage 3 the back-end servers), stages 2 and 3
-# spread over both proxies (stage 2's px1 by IPVS's local-node delivery),
-# capacity grows stage by stage, and the pcaps of
-# the proxy run pass tshark. Then at(t, "stop"|"start", node, app) on a back
-# end behind a proxy: logged, the proxy counts the refusal, takes the server
-# out (max_fails) and requests keep completing.
+# 2 the NAT director's NIC, stage 3 the DR director's CPU, stage 4, three
+# directors behind ECMP, the back-end servers) and the measured capacity is
+# within 5% of it, stages 2 to 4 spread over both proxies (stage 2's px1 by
+# IPVS's local-node delivery), capacity grows stage by stage, and the pcaps
+# of the proxy run pass tshark. Then the failover after the measured
+# window (after=): stage 1 and 3 are down for VRRP's takeover and no more,
+# stage 3 loses no request (synced), stage 4 never stops and keeps its
+# capacity, stage 2 (no backup) stays down. Then at(t, "stop"|"start",
+# node, app) on a back end behind a proxy: logged, the proxy counts the
+# refusal, takes the server out (max_fails) and requests keep completing.
 . "$(dirname "$0")/support/lvslab.sh"
-"$lvslab" run scenarios/evolution.lua --set duration=1s --set warmup=1200ms --set users=16 --quiet \
+"$lvslab" run scenarios/evolution.lua --set duration=1s --set warmup=1200ms --set users=16 --set after=0 --quiet \
     --out "$dir" || { echo "evolution_run: the run failed"; exit 1; }
 python3 - "$dir/results.json" <<'PY'
 import json, sys
 runs = {r["sweep"]["stage"]: r for r in json.load(open(sys.argv[1]))["runs"]}
-assert sorted(runs) == [1, 2, 3], runs.keys()
-want = {1: "proxy CPU", 2: "director NIC", 3: "servers"}
+assert sorted(runs) == [1, 2, 3, 4], runs.keys()
+want = {1: "proxy CPU", 2: "director NIC", 3: "director CPU", 4: "servers"}
 for stage, r in runs.items():
     assert r["requests"]["completed"] > 1000, (stage, r["requests"])
     assert r["requests"]["failed"] == 0, (stage, r["requests"])
     assert r["bound"]["limited_by"] == want[stage], (stage, r["bound"])
+    assert abs(r["goodput_mbps"] / r["bound"]["goodput_mbps"] - 1) < 0.05, (stage, r["goodput_mbps"], r["bound"])
     px = {p["name"]: p for p in r["proxies"]}
     assert sum(p["responses"] for p in px.values()) >= r["requests"]["completed"], (stage, px)
     assert all(p["bad_gateway"] == 0 for p in px.values()), (stage, px)
 assert runs[1]["proxies"][1]["requests"] == 0, "stage 1: the backup's proxy idles"
-for stage in (2, 3):
+for stage in (2, 3, 4):
     assert all(p["requests"] > 1000 for p in runs[stage]["proxies"]), (stage, runs[stage]["proxies"])
-rps = [runs[s]["requests_per_s"] for s in (1, 2, 3)]
-assert rps[0] < rps[1] < rps[2], rps
+rps = [runs[s]["requests_per_s"] for s in (1, 2, 3, 4)]
+assert rps[0] < rps[1] < rps[2] < rps[3], rps
+assert rps[3] > 1.1 * rps[2], ("stage 4's directors are not the limit", rps)
 assert runs[2]["director"]["nic_util"] > 0.9, runs[2]["director"]
 PY
 [ $? -eq 0 ] || { echo "evolution_run: wrong results"; exit 1; }
@@ -37,6 +43,37 @@ MIN_FRAMES=1 sh scripts/pcap-check.sh "$dir"/pcap-run/pcap/dr/stage-3/*.pcap >/d
     { echo "evolution_run: a pcap fails tshark"; exit 1; }
 xff=$(tshark -r "$dir/pcap-run/pcap/dr/stage-3/rs1-eth0.pcap" -Y 'http.x_forwarded_for == "10.101.0.2"' 2>/dev/null | wc -l)
 [ "$xff" -gt 10 ] || { echo "evolution_run: only $xff requests with X-Forwarded-For at rs1"; exit 1; }
+
+"$lvslab" run scenarios/evolution.lua --set duration=500ms --set warmup=1200ms --set after=1500ms --quiet \
+    --out "$dir/failover" || { echo "evolution_run: the failover run failed"; exit 1; }
+python3 - "$dir/failover/results.json" <<'PY'
+import json, sys
+runs = {r["sweep"]["stage"]: r for r in json.load(open(sys.argv[1]))["runs"]}
+a = {s: r["after"] for s, r in runs.items()}
+for s in (1, 3):    # VRRPv3 at 200 ms: 3 adverts and the skew, then the clients' retransmissions
+    assert 0.6 < a[s]["outage_s"] < 1.2, (s, a[s])
+    assert a[s]["completed"] > 1000 and a[s]["failed"] == 0, (s, a[s])
+assert a[1]["retries"] > 0, ("stage 1: the dead proxy's requests are asked again", a[1])
+assert a[3]["retries"] == 0, ("stage 3: synced connections carry on through director2", a[3])
+assert a[2]["outage_s"] > 1.4 and a[2]["completed"] < 200, ("stage 2 has no backup", a[2])
+assert a[4]["outage_s"] < 0.01 and a[4]["failed"] == 0 and a[4]["retries"] == 0, a[4]
+assert a[4]["requests_per_s"] > 0.9 * runs[4]["requests_per_s"], (a[4], runs[4]["requests_per_s"])
+kinds = [(e["kind"], e["what"]) for e in runs[4]["events"]]
+assert ("director_crash", "d3") in kinds and ("route", "router") in kinds, kinds
+PY
+[ $? -eq 0 ] || { echo "evolution_run: failover results wrong"; exit 1; }
+for want in "dr stage=1 | .* | proxy CPU | 1.5 |" "dr stage=2 | .* | director NIC | 1.5 |" \
+            "dr stage=3 | .* | director CPU | 1.5 |" "dr stage=4 | .* | servers | 1.5 |"; do
+    grep -q "^| $want" "$dir/failover/summary.md" ||
+        { echo "evolution_run: summary.md's capacity and failover table lacks '$want'"; exit 1; }
+done
+grep -q ">(director CPU)</text>" "$dir/failover/index.html" ||
+    { echo "evolution_run: the capacity chart does not name stage 3's limit under it"; exit 1; }
+for fig in stage-capacity stage-failover; do
+    python3 -c "import sys; s = open(sys.argv[1]).read(); i = s.index('id=\"' + sys.argv[2] + '\"'); \
+assert s.index('<svg', i) < s.index('</figure>', i)" "$dir/failover/index.html" "$fig" ||
+        { echo "evolution_run: index.html lacks the $fig chart"; exit 1; }
+done
 
 cat > "$dir/stop.lua" <<'LUA'
 scenario { name = "stop-start", duration = "2s", warmup = "0s", modes = { "nat" } }

@@ -41,6 +41,6 @@ refused '--time needs a value' scenarios/compare-modes.lua --time
 mkdir "$tmp/o/parts"
 refused 'parts of an earlier submission' scenarios/compare-modes.lua --out "$tmp/o"
 refused "--mode xyz: not one of the scenario's modes (nat, tun, dr, fullnat)" scenarios/compare-modes.lua --mode xyz --out "$tmp/x"
-refused 'no parameter "nope" (it has clients, servers, users; and duration, warmup and seed)' scenarios/compare-modes.lua --set nope=1 --out "$tmp/x"
+refused 'no parameter "nope" (it has clients, servers, users; and duration, warmup, after and seed)' scenarios/compare-modes.lua --set nope=1 --out "$tmp/x"
 [ ! -e "$tmp/x" ] || fail "a refused command wrote $tmp/x"
 echo "slurm_jobs: the array, its tasks' runs, the merge and submit.sh as planned; 7 refusals"

@@ -257,6 +257,11 @@ Test(report, wrong_type, .fini = cleanup)
     bad("bad-type.json", "runs[2].servers[1].share: expected number or null, got string");
 }
 
+Test(report, after_wrong_type, .fini = cleanup)
+{
+    bad("bad-after.json", "runs[1].after.outage_s: expected number, got string");
+}
+
 Test(report, not_json, .fini = cleanup)
 {
     stage("bad-notjson.json");

@@ -83,7 +83,7 @@ Test(scenario, set_overrides_a_parameter_and_fixes_the_sweep)
     const char *unknown[] = { "nosuch=1" };
     cr_assert_eq(scenario_load(&sc, FIX "good.lua", unknown, 1, err, sizeof err), -1);
     cr_assert_str_eq(err, "--set nosuch=1: the scenario has no parameter \"nosuch\" (it has clients, servers; and "
-                          "duration, warmup and seed)");
+                          "duration, warmup, after and seed)");
 }
 
 Test(scenario, the_main_scenario_builds_every_run)

@@ -1,0 +1,2 @@
+scenario { name = "bad", duration = "1s", after = "soon", modes = { "dr" } }
+function build(run) end
