@@ -75,6 +75,10 @@ static uint64_t gso_bytes(const struct tcp_sock *s, uint64_t rate)
 
 bool tcp_tsq_throttle(struct tcp_sock *s, unsigned factor)
 {
+    /* below the smallest limit there is nothing to work out */
+    uint32_t floor = 2 * (2 * tcp_seg_room(s) + TCP_TSQ_SKB_OVERHEAD);
+    if (s->tsq.wmem <= floor && s->tsq.wmem <= s->st->cfg.limit_output_bytes)
+        return false;
     uint64_t rate = pacing_rate(s);
     uint64_t gso = gso_bytes(s, rate);
     uint64_t limit = 2 * (gso + TCP_TSQ_SKB_OVERHEAD);
