@@ -125,8 +125,6 @@ struct tcp_sock {
     struct {                       /* TCP Small Queues (tcp_tsq.c) */
         struct pkt_owner owner;    /* the socket's charge on its segments */
         uint32_t wmem;             /* charged bytes below the socket (Linux sk_wmem_alloc) */
-        uint32_t gso_left;         /* payload left in the GSO packet being sent (tcp_output) */
-        bool gso_first;            /* the next segment starts that packet */
         bool throttled;            /* held back: a completion sends again */
         bool in_output;            /* inside tcp_output: no wake from a completion */
     } tsq;

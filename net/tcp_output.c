@@ -325,7 +325,6 @@ static void output(struct tcp_sock *s, unsigned max_segs)
             break;
     }
     s->tsq.in_output = false;
-    s->tsq.gso_left = 0;           /* a GSO packet never spans two calls */
     if (sent && s->tmode != TCP_TM_REO) {
         if (s->in_recovery || s->tmode == TCP_TM_PERSIST) {
             if (s->tmode != TCP_TM_RTO)

@@ -6,10 +6,9 @@
  * overflowing) the queue with its whole window.
  *
  * Each data segment is charged to its socket (pkt_set_owner) with about
- * Linux's skb truesize, until the device completes it (pkt_orphan) or it
- * is freed on the way: its payload, and on a GSO packet's first segment
- * TCP_TSQ_SKB_OVERHEAD (the sk_buff, its shared info and header room, once
- * per packet as Linux charges it). Pure ACKs are not charged (Linux charges them
+ * Linux's skb truesize, payload plus TCP_TSQ_SKB_OVERHEAD (the sk_buff, its
+ * shared info and header room), until the device completes it (pkt_orphan)
+ * or it is freed on the way. Pure ACKs are not charged (Linux charges them
  * next to nothing). Before sending a segment the socket compares what it
  * has below (Linux's sk_wmem_alloc) with
  *
@@ -23,9 +22,8 @@
  * tcp_pacing_ca_ratio); unbounded before the first RTT sample. Linux always
  * sends GSO packets (since 4.17) sized by tcp_tso_autosize: the pacing rate
  * >> 10 plus 64 KB >> (min RTT / 512 us), at most 64 KB, at least two
- * segments; lvslab sends their segments one by one, checking at each GSO
- * packet's first one, so the limit and its overshoot (one packet) are
- * Linux's. A completion gives the
+ * segments; lvslab sends their segments one by one but takes the limit's
+ * packet size from that rule, so the limit is Linux's. A completion gives the
  * charge back; a throttled socket then sends at once (Linux queues it for
  * its TSQ tasklet, which runs in the same softirq).
  *
@@ -77,8 +75,9 @@ static uint64_t gso_bytes(const struct tcp_sock *s, uint64_t rate)
 
 bool tcp_tsq_throttle(struct tcp_sock *s, unsigned factor)
 {
-    /* Linux checks once per GSO packet: its segments go together */
-    if (s->tsq.gso_left)
+    /* below the smallest limit there is nothing to work out */
+    uint32_t floor = 2 * (2 * tcp_seg_room(s) + TCP_TSQ_SKB_OVERHEAD);
+    if (s->tsq.wmem <= floor && s->tsq.wmem <= s->st->cfg.limit_output_bytes)
         return false;
     uint64_t rate = pacing_rate(s);
     uint64_t gso = gso_bytes(s, rate);
@@ -88,15 +87,14 @@ bool tcp_tsq_throttle(struct tcp_sock *s, unsigned factor)
     if (limit > s->st->cfg.limit_output_bytes)
         limit = s->st->cfg.limit_output_bytes;
     limit <<= factor;
+    if (s->tsq.wmem <= limit)
+        return false;
     /* an empty retransmission queue or a single packet in it: send anyway */
-    if (s->tsq.wmem > limit && s->snd_max - s->snd_una > gso) {
-        s->tsq.throttled = true;
-        s->stats.tsq_throttled++;
-        return true;
-    }
-    s->tsq.gso_left = (uint32_t)gso;
-    s->tsq.gso_first = true;
-    return false;
+    if (s->snd_max - s->snd_una <= gso)
+        return false;
+    s->tsq.throttled = true;
+    s->stats.tsq_throttled++;
+    return true;
 }
 
 static void tsq_release(struct pkt_owner *o, uint32_t charge, bool sent)
@@ -128,11 +126,7 @@ void tcp_tsq_init(struct tcp_sock *s) { s->tsq.owner.release = tsq_release; }
 
 void tcp_tsq_charge(struct tcp_sock *s, struct pkt *p, uint32_t payload)
 {
-    /* the skb overhead once per GSO packet: on its first segment, or on a
-     * segment sent alone (a timer's retransmission, a SYN, a bare FIN) */
-    uint32_t charge = payload + (s->tsq.gso_first || !s->tsq.gso_left ? TCP_TSQ_SKB_OVERHEAD : 0);
-    s->tsq.gso_first = false;
-    s->tsq.gso_left = s->tsq.gso_left > payload ? s->tsq.gso_left - payload : 0;
+    uint32_t charge = payload + TCP_TSQ_SKB_OVERHEAD;
     s->tsq.wmem += charge;
     pkt_set_owner(p, &s->tsq.owner, charge);
 }

@@ -53,12 +53,21 @@ static void tx_done(void *arg)
     struct sim_nic *nic = arg;
     struct pkt *p = nic->sending;
     nic->sending = NULL;
+    /* the next frame goes on the wire first; then the transmit completion
+     * gives the sender its charge back (TCP Small Queues), and what it
+     * sends then queues behind */
+    start_next(nic);
+    pkt_orphan(p);
     struct sim_dir *d = nic->out;
     struct sim_world *w = nic->node->w;
     sim_time_t now = sched_now(&w->sched);
-    bool down = !d->link->up;
-    bool lost = !down && d->link->p.loss > 0 && rng_unit(&d->rng) < d->link->p.loss;
-    if (!down && !lost) {
+    if (!d->link->up) {
+        nic->stats.down_drops++;
+        pkt_free(p);
+    } else if (d->link->p.loss > 0 && rng_unit(&d->rng) < d->link->p.loss) {
+        nic->stats.loss_drops++;
+        pkt_free(p);
+    } else {
         sim_time_t at = now + d->link->p.delay;
         if (d->link->p.jitter)
             at += (sim_time_t)rng_below(&d->rng, (uint64_t)d->link->p.jitter + 1);
@@ -70,19 +79,6 @@ static void tx_done(void *arg)
         pkt_queue_push(&d->flight, p);
         if (idle)
             rt_timer_arm(sched_rt(&w->sched), &d->arrive, at);
-    }
-    start_next(nic);
-    /* the transmit completion, once the next frame is on the wire: the
-     * sender gets its charge back (TCP Small Queues) and what it sends
-     * then queues behind; the frame itself is in flight or lost on the
-     * link (the arrival cannot come before this returns) */
-    pkt_orphan(p);
-    if (down) {
-        nic->stats.down_drops++;
-        pkt_free(p);
-    } else if (lost) {
-        nic->stats.loss_drops++;
-        pkt_free(p);
     }
 }
 
