@@ -199,6 +199,7 @@ static void pcap_dev_xmit(struct netif *nif, struct pkt *frame)
         dev->tx_frames++;
     else
         dev->tx_errors++;     /* a full socket buffer drops, as a full NIC ring would */
+    pkt_orphan(frame);        /* the transmit completion */
     pkt_free(frame);
 }
 

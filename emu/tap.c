@@ -116,6 +116,7 @@ static void tap_xmit(struct netif *nif, struct pkt *frame)
     } else {
         tap->tx_errors++;     /* a full TAP queue drops, as a full NIC ring would */
     }
+    pkt_orphan(frame);        /* the transmit completion, as tun's xmit orphans */
     pkt_free(frame);
 }
 

@@ -52,6 +52,7 @@ static int loopback(struct host *h, struct pkt *p)
 {
     h->lo->stats.tx_packets++;
     h->lo->stats.tx_bytes += p->len;
+    pkt_orphan(p);                 /* as Linux's loopback_xmit */
     pkt_queue_push(&h->lo_queue, p);
     if (!rt_timer_armed(&h->lo_timer))
         rt_timer_arm_in(h->rt, &h->lo_timer, 0);

@@ -84,6 +84,7 @@ struct pkt *pkt_alloc(struct pkt_pool *pool, uint32_t len)
     p->hint = 0;
     p->stamp = 0;
     p->off = (struct pkt_offload){ 0 };
+    p->owner = NULL;
     pool->live++;
     return p;
 }
@@ -92,6 +93,11 @@ void pkt_free(struct pkt *p)
 {
     if (!p)
         return;
+    if (p->owner) {
+        struct pkt_owner *o = p->owner;
+        p->owner = NULL;
+        o->release(o, p->charge, false);
+    }
     struct pkt_pool *pool = p->pool;
     struct pkt_class *c = p->size == PKT_SMALL_SIZE ? &pool->small : &pool->large;
     p->next = c->free;

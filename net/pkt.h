@@ -19,6 +19,16 @@
 
 struct netif;
 struct pkt_pool;
+struct pkt;
+
+/* A sender that charges its packets to itself until the device is done
+ * with them (Linux's skb->sk and its destructor, which TCP Small Queues
+ * rests on). release() gets the charge back once: when the device
+ * completes the frame (pkt_orphan, sent true), or when the packet is freed
+ * before that (dropped on the way, sent false). */
+struct pkt_owner {
+    void (*release)(struct pkt_owner *o, uint32_t charge, bool sent);
+};
 
 /* The work a NIC would finish for the packet: a transport checksum left
  * partial (the pseudo-header sum stored in its field, the rest to add) and
@@ -55,6 +65,8 @@ struct pkt {
                                   for its hooks to check, never to trust; 0: nothing */
     sim_time_t stamp;          /* free for the holder: enqueue time, send time */
     struct pkt_offload off;
+    struct pkt_owner *owner;   /* charged to a sender until sent or freed, or NULL */
+    uint32_t charge;           /* what the owner gets back */
 };
 
 struct pkt_pool *pkt_pool_new(void);
@@ -65,8 +77,29 @@ size_t pkt_pool_live(const struct pkt_pool *pool);
 /* A packet with `len` bytes of (uninitialised) data after PKT_HEADROOM. */
 struct pkt *pkt_alloc(struct pkt_pool *pool, uint32_t len);
 void pkt_free(struct pkt *p);
-/* A full copy with the same headroom and metadata. */
+/* A full copy with the same headroom and metadata (no owner: the copy is
+ * not charged to the sender). */
 struct pkt *pkt_clone(const struct pkt *p);
+
+/* Charge p to owner until it is sent or freed. */
+static inline void pkt_set_owner(struct pkt *p, struct pkt_owner *o, uint32_t charge)
+{
+    p->owner = o;
+    p->charge = charge;
+}
+
+/* The device is done with the frame (its transmit completion, Linux's
+ * skb_orphan at TX completion or in a virtual device's xmit): the owner
+ * gets its charge back and may send more at once, so the world calls it
+ * when its transmit queue is ready for another frame. */
+static inline void pkt_orphan(struct pkt *p)
+{
+    struct pkt_owner *o = p->owner;
+    if (o) {
+        p->owner = NULL;
+        o->release(o, p->charge, true);
+    }
+}
 
 static inline bool pkt_is_gso(const struct pkt *p) { return p->off.gso_size != 0; }
 /* A checksum or segmentation left for the device to finish. */

@@ -75,6 +75,7 @@ struct tcp_config {
     sim_time_t ato_min, delack_max;   /* delayed-ACK timeout bounds: 40 ms, 200 ms (Linux) */
     sim_time_t rto_init, rto_min, rto_max;   /* 1 s, 200 ms (Linux), 120 s */
     sim_time_t fin_timeout;    /* orphaned FIN_WAIT_2 lifetime, 60 s */
+    uint32_t limit_output_bytes;   /* net.ipv4.tcp_limit_output_bytes: TCP Small Queues' cap, 4 MiB */
 };
 
 /* Per-socket overrides; zero fields take the stack's setting. A buffer size
@@ -100,6 +101,7 @@ struct tcp_sock_stats {
     uint64_t dupacks_in, ooo_segs_in, zero_window_probes;
     uint64_t tlp_probes;       /* tail loss probes sent */
     uint64_t tlp_recoveries;   /* probes that repaired a loss (window reduced once) */
+    uint64_t tsq_throttled;    /* times TCP Small Queues held sending back */
     sim_time_t srtt, rttvar, rto;   /* rttvar: the mean deviation, as tcp_info's tcpi_rttvar */
     uint32_t cwnd, ssthresh, mss, snd_wnd, rcv_wnd;
     uint32_t sndbuf, rcvbuf;   /* the buffers now (they grow by autotuning) */

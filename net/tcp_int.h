@@ -122,6 +122,12 @@ struct tcp_sock {
     struct rt_timer delack_timer;
 
     sim_time_t last_oow_ack;       /* rate limit of ACKs to invalid segments */
+    struct {                       /* TCP Small Queues (tcp_tsq.c) */
+        struct pkt_owner owner;    /* the socket's charge on its segments */
+        uint32_t wmem;             /* charged bytes below the socket (Linux sk_wmem_alloc) */
+        bool throttled;            /* held back: a completion sends again */
+        bool in_output;            /* inside tcp_output: no wake from a completion */
+    } tsq;
     unsigned busy;                 /* inside stack code: defer the free */
     bool dead;
     struct tcp_sock_stats stats;
@@ -231,6 +237,19 @@ void tcp_tlp_ack(struct tcp_sock *s, uint32_t ack, bool una_advanced, bool dupac
 bool tcp_rack_detect(struct tcp_sock *s);
 sim_time_t tcp_rack_reo_wnd(const struct tcp_sock *s);
 void tcp_rack_reo_fire(struct tcp_sock *s);
+
+/* tcp_tsq.c */
+/* About what Linux's skb truesize adds to the payload: the sk_buff, its
+ * shared info and the header room. */
+#define TCP_TSQ_SKB_OVERHEAD 768u
+void tcp_tsq_init(struct tcp_sock *s);
+/* Charge a data segment to s until the device completes it or it is freed. */
+void tcp_tsq_charge(struct tcp_sock *s, struct pkt *p, uint32_t payload);
+/* Before sending a segment (factor 1 for a retransmission): true when s has
+ * too much below it already and must wait for a completion. */
+bool tcp_tsq_throttle(struct tcp_sock *s, unsigned factor);
+/* Whether the socket's memory must wait for its segments' completions. */
+static inline bool tcp_tsq_holds(const struct tcp_sock *s) { return s->tsq.wmem != 0; }
 
 /* tcp_idle.c */
 /* Before sending: after an idle RTO, back toward the initial window. */

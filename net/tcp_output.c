@@ -105,6 +105,8 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
     th->check = csum_fold(csum_partial(p->data, hlen + len, sum));
     pkt_set_l4(p);
 
+    if (len || (flags & (TCP_SYN | TCP_FIN)))
+        tcp_tsq_charge(s, p, len);
     s->stats.segs_out++;
     s->st->stats.segs_out++;
     if (s->in_recovery)
@@ -235,9 +237,12 @@ static void output(struct tcp_sock *s, unsigned max_segs)
     if (!tcp_synchronized(s) || s->state == TCP_TIME_WAIT || s->dead)
         return;
     bool sent = false;
+    s->tsq.in_output = true;
     tcp_cwnd_restart_check(s);
-    /* in recovery the lost holes go first, as the window allows */
-    while (s->in_recovery && max_segs && tcp_in_flight(s) < s->cc.cwnd && tcp_retransmit_next(s)) {
+    /* in recovery the lost holes go first, as the window and TCP Small
+     * Queues (twice the limit for retransmissions) allow */
+    while (s->in_recovery && max_segs && tcp_in_flight(s) < s->cc.cwnd && !tcp_tsq_throttle(s, 1) &&
+           tcp_retransmit_next(s)) {
         sent = true;
         max_segs--;
     }
@@ -281,6 +286,9 @@ static void output(struct tcp_sock *s, unsigned max_segs)
         /* Nagle: a small last piece waits for the ACK of what is in flight */
         if (len && len == avail && len < room && !s->nodelay && flight > 0 && !fin_pending)
             break;
+        /* what the socket has in the queues below it (tcp_tsq.c) */
+        if (tcp_tsq_throttle(s, 0))
+            break;
         bool with_fin = fin_pending && len == avail;
         uint8_t flags = TCP_ACK;
         if (len && len == avail)
@@ -316,6 +324,7 @@ static void output(struct tcp_sock *s, unsigned max_segs)
         if (with_fin)
             break;
     }
+    s->tsq.in_output = false;
     if (sent && s->tmode != TCP_TM_REO) {
         if (s->in_recovery || s->tmode == TCP_TM_PERSIST) {
             if (s->tmode != TCP_TM_RTO)

@@ -46,6 +46,7 @@ static void config_defaults(struct tcp_config *c)
         .ato_min = 40 * SIM_MS, .delack_max = 200 * SIM_MS,
         .rto_init = TCP_RTO_INIT, .rto_min = TCP_RTO_MIN, .rto_max = TCP_RTO_MAX,
         .fin_timeout = 60 * SIM_S,
+        .limit_output_bytes = 4u << 20,
     };
     strcpy(c->cc, "cubic");
 }
@@ -78,7 +79,10 @@ static void sock_free_now(struct tcp_sock *s)
     tcp_txlog_free(&s->txlog);
     tcp_ring_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
-    free(s);
+    s->dead = true;
+    s->cb = NULL;
+    if (!tcp_tsq_holds(s))
+        free(s);
 }
 
 void tcp_stack_free(struct host *h)
@@ -215,13 +219,14 @@ struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_sock_opts
     tcp_reasm_init(&s->ooo);
     tcp_rtt_init(&s->rtt, c->rto_init, c->rto_min, c->rto_max);
     tcp_timers_init(s);
+    tcp_tsq_init(s);
     s->st->stats.conns++;
     return s;
 }
 
 void tcp_release(struct tcp_sock *s)
 {
-    if (--s->busy == 0 && s->dead)
+    if (--s->busy == 0 && s->dead && !tcp_tsq_holds(s))
         free(s);
 }
 
@@ -248,7 +253,7 @@ void tcp_sock_destroy(struct tcp_sock *s)
     s->state = TCP_CLOSED;
     s->cb = NULL;
     s->dead = true;
-    if (!s->busy)
+    if (!s->busy && !tcp_tsq_holds(s))
         free(s);
 }
 

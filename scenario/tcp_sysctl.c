@@ -94,6 +94,14 @@ int scn_tcp_sysctl_parse(lua_State *L, int idx, struct scn_tcp_sysctl *t, char *
         }
         lua_pop(L, 1);
     }
+    if (rc == 0 && lua_getfield(L, idx, "tcp_limit_output_bytes") != LUA_TNIL) {
+        double v = lua_tonumber(L, -1);
+        if (lua_type(L, -1) != LUA_TNUMBER || v != floor(v) || v < 0 || v > 2147483647.0)
+            rc = perr(err, errlen, "%s must be a whole number of bytes from 0 to 2147483647", "tcp_limit_output_bytes");
+        t->limit_output_bytes = rc == 0 ? (uint32_t)v : 0;
+        t->set |= SCN_TCP_LIMIT_OUTPUT_BYTES;
+    }
+    lua_pop(L, 1);
     if (rc == 0 && lua_getfield(L, idx, "tcp_congestion_control") != LUA_TNIL) {
         const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
         if (!v || (strcmp(v, "cubic") && strcmp(v, "reno"))) {
@@ -130,6 +138,8 @@ void scn_tcp_sysctl_apply(struct host *h, const struct scn_tcp_sysctl *t)
         c->slow_start_after_idle = t->slow_start_after_idle;
     if (t->set & SCN_TCP_CONGESTION_CONTROL)
         snprintf(c->cc, sizeof c->cc, "%s", t->congestion_control);
+    if (t->set & SCN_TCP_LIMIT_OUTPUT_BYTES)
+        c->limit_output_bytes = t->limit_output_bytes;
 }
 
 int scn_tcp_sysctl_lines(const struct scn_tcp_sysctl *t, char (*lines)[96], int max)
@@ -156,6 +166,8 @@ int scn_tcp_sysctl_lines(const struct scn_tcp_sysctl *t, char (*lines)[96], int 
         LINE("net.ipv4.tcp_window_scaling=%d", t->window_scaling);
     if (t->set & SCN_TCP_SLOW_START_AFTER_IDLE)
         LINE("net.ipv4.tcp_slow_start_after_idle=%d", t->slow_start_after_idle);
+    if (t->set & SCN_TCP_LIMIT_OUTPUT_BYTES)
+        LINE("net.ipv4.tcp_limit_output_bytes=%u", t->limit_output_bytes);
 #undef LINE
     return n;
 }

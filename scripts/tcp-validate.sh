@@ -20,6 +20,7 @@
 set -eu
 build=build
 print=0 secs=5 rates="100 1000" rtts="1 10 50" losses="0 1"
+SEEDS="2 3 4 5 6 7 8"       # the lossy rows' simulated spread (the table's row is seed 1)
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) rates=100 rtts="1 10" losses=0 ;;
@@ -105,12 +106,14 @@ print(end["sum_received"]["bits_per_second"] / 1e6)
 PY
 }
 
-# sim RATE_MBPS RTT_MS LOSS_PCT: lvslab's goodput in Mbit/s
+# sim RATE_MBPS RTT_MS LOSS_PCT [QUEUE [SEED]]: lvslab's goodput in Mbit/s and
+# the frames the sender's NIC queue (100 frames, or QUEUE) dropped
 sim() {
     rm -rf "$work/sim"
     "$lvslab" run scenarios/tcp-download.lua --quiet --out "$work/sim" --set "rate_mbps=$1" --set "rtt_ms=$2" \
-        --set "loss_pct=$3" >/dev/null
-    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['runs'][0]['goodput_mbps'])" "$work/sim/results.json"
+        --set "loss_pct=$3" --set "queue=${4:-100}" --seed "${5:-1}" >/dev/null
+    python3 -c "import json,sys; r = json.load(open(sys.argv[1]))['runs'][0]
+print(r['goodput_mbps'], max(l['queue_drops'] for l in r['links']))" "$work/sim/results.json"
 }
 
 : >"$work/rows"
@@ -119,9 +122,17 @@ for rate in $rates; do
     for rtt in $rtts; do
         for loss in $losses; do
             s=$(sim "$rate" "$rtt" "$loss")
+            # the same with a queue of 1000 frames: what Linux's 100-packet
+            # pfifo holds when its packets are GSO packets (TSO on, no loss)
+            big=$(sim "$rate" "$rtt" "$loss" 1000)
+            # with loss, one seed is one loss pattern: the spread over seeds
+            seeds=-
+            if [ "$loss" != 0 ]; then
+                seeds=$(for seed in $SEEDS; do sim "$rate" "$rtt" "$loss" 100 "$seed" | cut -d' ' -f1; done | paste -sd, -)
+            fi
             e=$(emu "$rate" "$rtt" "$loss")
-            echo "$rate $rtt $loss $s $e" >>"$work/rows"
-            echo "tcp-validate: $rate Mbit/s, RTT $rtt ms, loss $loss %: sim $s, emu $e Mbit/s" >&2
+            echo "$rate $rtt $loss $s $e $big $seeds" >>"$work/rows"
+            echo "tcp-validate: $rate Mbit/s, RTT $rtt ms, loss $loss %: sim $s (1000-frame queue: $big), emu $e Mbit/s" >&2
         done
     done
 done
@@ -132,29 +143,37 @@ import math, re, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 do_print, secs, cores = sys.argv[2] == "1", sys.argv[3], sys.argv[4]
 MSS = 1448                 # 1500 less IP, TCP and the timestamp option
-QUEUE = 100 * 1514         # the sender's NIC queue, bytes (both worlds)
 out = ["| rate | RTT | loss | sim (Mbit/s) | emu, Linux (Mbit/s) | sim/emu | within 10% | Mathis | why |",
        "|---|---|---|---|---|---|---|---|---|"]
-for rate, rtt, loss, s, e in rows:
-    rate, rtt, loss, s, e = int(rate), float(rtt), float(loss), float(s), float(e)
+for rate, rtt, loss, s, drops, e, s_big, drops_big, seeds in rows:
+    rate, rtt, loss, s, e, s_big = int(rate), float(rtt), float(loss), float(s), float(e), float(s_big)
+    drops, drops_big = int(drops), int(drops_big)
     ratio = s / e if e else float("inf")
     ok = abs(ratio - 1) <= 0.10
-    bdp = rate * 1e6 / 8 * rtt / 1e3
     mathis = ""
     why = []
     if loss:
         m = MSS * 8 / (rtt / 1e3) * math.sqrt(1.5) / math.sqrt(loss / 100) / 1e6
         mathis = "%.1f" % min(m, rate)
-        if not ok and rate >= 1000:
-            why.append("emulated with GSO off (seeded loss) through a userspace delay line on %s cores: "
-                       "Linux stays below Mathis; the simulated side's is not explained yet" % cores)
-        elif not ok:
-            why.append("not explained yet")
-    elif not ok and s < e and bdp > QUEUE:
-        why.append("the sender's own NIC queue (100 packets) is the bottleneck and BDP %.0f KB passes it: "
-                   "lvslab's sender overflows it in slow start (no TCP Small Queues) and recovers by an "
-                   "RTO from a low W_max; Linux's TSQ holds the flow back in the qdisc without loss"
-                   % (bdp / 1024))
+        spread = sorted([s] + [float(v) for v in seeds.split(",")])
+        med = spread[len(spread) // 2]
+        if not ok:
+            # one loss pattern against another: the sim's spread over seeds 1-8
+            why.append("seeds 1-%d: %.1f-%.1f, median %.1f (%.2f of Linux's)"
+                       % (len(spread), spread[0], spread[-1], med, med / e if e else float("inf")))
+            if spread[0] <= e <= spread[-1] and abs(med / e - 1) <= 0.10:
+                why.append("seed 1's loss pattern is the outlier: Linux's figure is within the spread and the median within 10%")
+            elif med < e and med <= float(mathis) * 1.1:
+                why.append("the sim stays near Mathis where Linux gets %.1fx it: not explained" % (e / float(mathis)))
+            else:
+                why.append("not explained: the emulated 1 Gbit/s rows run without GSO (loss) through a userspace "
+                           "delay line on %s cores, and vary from run to run" % cores)
+    elif not ok and drops:
+        why.append("the sim's sender dropped %d frames at its 100-frame NIC queue in slow start, where TCP "
+                   "Small Queues lets through about 1 ms at twice the rate; Linux's 100-packet pfifo counts "
+                   "GSO packets (TSO on without loss, up to 64 KB each) and holds that; with a 1000-frame "
+                   "queue the sim drops %d and gives %.1f Mbit/s (%.2f of Linux's)"
+                   % (drops, drops_big, s_big, s_big / e if e else float("inf")))
     if rate >= 1000 and e < 0.8 * rate and not loss:
         why.append("emulated path below the rate: the userspace delay line and iperf3 share %s cores" % cores)
     if not ok and not why:

@@ -1,4 +1,5 @@
-/* NIC transmit queues, serialization, propagation, loss, delivery. */
+/* NIC transmit queues, serialization, propagation, loss, delivery; a
+ * frame's transmit completion (pkt_orphan) when it has left the NIC. */
 #include "sim/nic.h"
 
 #include <stdio.h>
@@ -52,6 +53,11 @@ static void tx_done(void *arg)
     struct sim_nic *nic = arg;
     struct pkt *p = nic->sending;
     nic->sending = NULL;
+    /* the next frame goes on the wire first; then the transmit completion
+     * gives the sender its charge back (TCP Small Queues), and what it
+     * sends then queues behind */
+    start_next(nic);
+    pkt_orphan(p);
     struct sim_dir *d = nic->out;
     struct sim_world *w = nic->node->w;
     sim_time_t now = sched_now(&w->sched);
@@ -74,7 +80,6 @@ static void tx_done(void *arg)
         if (idle)
             rt_timer_arm(sched_rt(&w->sched), &d->arrive, at);
     }
-    start_next(nic);
 }
 
 static void start_next(struct sim_nic *nic)

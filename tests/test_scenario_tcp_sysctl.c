@@ -98,3 +98,33 @@ Test(scenario_tcp_sysctl, bad_keys_and_values_name_what_is_valid)
     cr_assert(strstr(e, "sysctl h: unknown key \"tcp_rmen\" (known: ") == e, "%s", e);
     cr_assert(strstr(e, "tcp_rmem, tcp_wmem, tcp_moderate_rcvbuf, tcp_congestion_control") != NULL, "%s", e);
 }
+
+Test(scenario_tcp_sysctl, tcp_limit_output_bytes_reaches_the_host_and_is_checked)
+{
+    struct scn_topo t;
+    cr_assert_eq(build_with("{ tcp_limit_output_bytes = 262144 }", &t), 0, "%s", err);
+    const struct scn_tcp_sysctl *x = &t.nodes[scn_topo_node(&t, "h")].tcp;
+    cr_assert_eq(x->limit_output_bytes, 262144);
+
+    struct sched s;
+    sched_init(&s);
+    struct pkt_pool *pool = pkt_pool_new();
+    struct wire_pair P;
+    wire_pair(&P, &s, pool, 50 * SIM_US, 1);
+    cr_assert_eq(tcp_stack_config(P.a)->limit_output_bytes, 4194304, "Linux 6.x's default");
+    scn_tcp_sysctl_apply(P.a, x);
+    cr_assert_eq(tcp_stack_config(P.a)->limit_output_bytes, 262144);
+    wire_pair_free(&P);
+    pkt_pool_free(pool);
+    sched_destroy(&s);
+
+    char lines[8][96];
+    cr_assert_eq(scn_tcp_sysctl_lines(x, lines, 8), 1);
+    cr_assert_str_eq(lines[0], "net.ipv4.tcp_limit_output_bytes=262144");
+    scn_topo_free(&t);
+
+    cr_assert_str_eq(error_of("{ tcp_limit_output_bytes = -1 }"),
+                     "sysctl h: tcp_limit_output_bytes must be a whole number of bytes from 0 to 2147483647");
+    cr_assert_str_eq(error_of("{ tcp_limit_output_bytes = \"1MB\" }"),
+                     "sysctl h: tcp_limit_output_bytes must be a whole number of bytes from 0 to 2147483647");
+}

@@ -46,6 +46,7 @@ static void wire_xmit(struct netif *nif, struct pkt *p)
     struct wire *w = nif->xmit_ctx;
     int side = nif == w->end[1];
     sim_time_t now = sched_now(w->sched);
+    pkt_orphan(p);                 /* the wire takes it at once: its transmit completion */
     if (w->capture)
         w->capture(w->capture_ctx, p, now);
     w->frames[side]++;
