@@ -281,6 +281,7 @@ static void caption(FILE *f, json_t *root, int k)
 int report_html(json_t *root, const char *dir, char *err, size_t errlen)
 {
     char *svg[REPORT_NCHARTS] = { 0 };
+    char **run_svg = NULL;
     int rc = -1;
     for (int k = 0; k < REPORT_NCHARTS; k++) {
         size_t points = 0;
@@ -305,6 +306,8 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         if (!svg[k])
             goto out;
     }
+    if (!(run_svg = report_run_svgs(root, err, errlen)))
+        goto out;
     FILE *f = report_file_open(dir, "index.html", err, errlen);
     if (!f)
         goto out;
@@ -340,6 +343,7 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         fputs("</figcaption>\n</figure>\n", f);
     }
     runs_table(f, root);
+    report_html_runs(f, root, run_svg);
     report_cpu_table(f, root, true);
     events_pcaps(f, root);
     report_walk_html(f, root, dir);
@@ -350,5 +354,6 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
 out:
     for (int k = 0; k < REPORT_NCHARTS; k++)
         free(svg[k]);
+    report_run_svgs_free(run_svg, json_array_size(json_object_get(root, "runs")));
     return rc;
 }
