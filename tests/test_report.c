@@ -1,6 +1,7 @@
 /* Reports: from fixture results.json files (a 4-mode x 3-point comparison,
  * an emulated run with nulls, and bad records) to the CSV files, summary.md
- * and index.html (the comparison table the same in both); bad input gives
+ * and index.html (the comparison table the same in both, each run's own
+ * chart in a section of its own); bad input gives
  * the exact error with file and JSON path. */
 #include <criterion/criterion.h>
 #include <jansson.h>
