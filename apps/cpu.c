@@ -21,9 +21,9 @@ struct cpu_core {
 struct app_cpu_fifo {
     struct rt *rt;
     int ncores;
-    struct cpu_core cores[APP_CPU_MAX_CORES];
-    struct cpu_job *ring;      /* backlog slots */
-    uint32_t cap, head, len;
+    struct cpu_core *cores;    /* ncores of them */
+    struct cpu_job *ring;      /* slots of them, grown up to cap (the backlog) as work waits */
+    uint32_t cap, slots, head, len;
     struct app_cpu_stats stats;
 };
 
@@ -61,7 +61,7 @@ static void core_done(void *arg)
     k->busy = false;
     while (c->len) {
         struct cpu_job next = c->ring[c->head];
-        c->head = (c->head + 1) % c->cap;
+        c->head = (c->head + 1) % c->slots;
         c->len--;
         if (next.done) {
             core_start(k, next);
@@ -72,6 +72,23 @@ static void core_done(void *arg)
         c->stats.run++;
         finished.done(finished.arg);
     }
+}
+
+/* More room in the ring (a full one, len == slots), its work kept in order
+ * from slot 0: a server of a thousand-frame backlog that never queues more
+ * than a few holds a few slots. */
+static void grow(struct app_cpu_fifo *c)
+{
+    uint32_t slots = c->slots ? 2 * c->slots : 16;
+    if (slots > c->cap)
+        slots = c->cap;
+    struct cpu_job *ring = xcalloc(slots, sizeof *ring);
+    for (uint32_t i = 0; i < c->len; i++)
+        ring[i] = c->ring[(c->head + i) % c->slots];
+    free(c->ring);
+    c->ring = ring;
+    c->slots = slots;
+    c->head = 0;
 }
 
 static bool fifo_run(void *ctx, sim_time_t cost, app_cpu_done_fn done, void *arg)
@@ -88,7 +105,9 @@ static bool fifo_run(void *ctx, sim_time_t cost, app_cpu_done_fn done, void *arg
         c->stats.refused++;
         return false;
     }
-    c->ring[(c->head + c->len) % c->cap] = job;
+    if (c->len == c->slots)
+        grow(c);
+    c->ring[(c->head + c->len) % c->slots] = job;
     c->len++;
     if (c->len > c->stats.queued_max)
         c->stats.queued_max = c->len;
@@ -104,7 +123,7 @@ static void fifo_cancel(void *ctx, void *arg)
         if (c->cores[i].busy && c->cores[i].job.arg == arg)
             c->cores[i].job.done = NULL;
     for (uint32_t i = 0; i < c->len; i++) {
-        struct cpu_job *j = &c->ring[(c->head + i) % c->cap];
+        struct cpu_job *j = &c->ring[(c->head + i) % c->slots];
         if (j->arg == arg)
             j->done = NULL;
     }
@@ -117,12 +136,12 @@ struct app_cpu_fifo *app_cpu_fifo_new(struct rt *rt, int cores, uint32_t backlog
     struct app_cpu_fifo *c = xcalloc(1, sizeof *c);
     c->rt = rt;
     c->ncores = cores < 1 ? 1 : cores > APP_CPU_MAX_CORES ? APP_CPU_MAX_CORES : cores;
+    c->cores = xcalloc((size_t)c->ncores, sizeof *c->cores);
     for (int i = 0; i < c->ncores; i++) {
         c->cores[i].c = c;
         rt_timer_init(&c->cores[i].timer, core_done, &c->cores[i]);
     }
     c->cap = backlog;
-    c->ring = xcalloc(backlog ? backlog : 1, sizeof *c->ring);
     return c;
 }
 
@@ -133,6 +152,7 @@ void app_cpu_fifo_free(struct app_cpu_fifo *c)
     for (int i = 0; i < c->ncores; i++)
         rt_timer_cancel(c->rt, &c->cores[i].timer);
     free(c->ring);
+    free(c->cores);
     free(c);
 }
 

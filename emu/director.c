@@ -46,17 +46,13 @@ static void capture(void *ctx, const struct pkt *frame, int inbound)
 /* The netif of the director's interface i, with a MAC made from the tag
  * and its place: the same on a TAP or an existing interface. */
 static struct netif *add_netif(struct emu_director *d, const struct scn_node *node, int index, int i,
-                               uint32_t mtu, const struct emu_director_opts *o, char *err, size_t errlen)
+                               uint32_t mtu, const struct emu_director_opts *o)
 {
     unsigned h = 0;
     for (const char *c = o->tag; *c; c++)
         h = h * 31 + (unsigned char)*c;
     const uint8_t mac[6] = { 0x02, 0x4c, 0x56, (uint8_t)h, (uint8_t)index, (uint8_t)i };
     struct netif *nif = host_add_netif(d->host, node->ifs[i].name, mac, NULL, NULL);
-    if (!nif) {
-        snprintf(err, errlen, "%s: no room for interface %s", node->name, node->ifs[i].name);
-        return NULL;
-    }
     nif->mtu = mtu;
     return nif;
 }
@@ -93,9 +89,9 @@ static struct netif *open_tap(struct emu_director *d, struct ev_loop *loop, cons
         return NULL;
     d->ntaps++;
     uint32_t mtu = t->links[l].mtu ? t->links[l].mtu : 1500;
-    struct netif *nif;
-    if (emu_tap_up(tap, mtu, bridge, err, errlen) < 0 || !(nif = add_netif(d, node, index, i, mtu, o, err, errlen)))
+    if (emu_tap_up(tap, mtu, bridge, err, errlen) < 0)
         return NULL;
+    struct netif *nif = add_netif(d, node, index, i, mtu, o);
     emu_tap_bind(tap, loop, nif);
     if (o->pcap_dir) {
         if (!(tap->capture_ctx = open_capture(d, loop, node, i, o, err, errlen)))
@@ -124,9 +120,7 @@ static struct netif *open_device(struct emu_director *d, struct ev_loop *loop, c
                  dev->mtu, node->name, node->ifs[i].name, mtu, t->links[l].where.text);
         return NULL;
     }
-    struct netif *nif = add_netif(d, node, index, i, mtu, o, err, errlen);
-    if (!nif)
-        return NULL;
+    struct netif *nif = add_netif(d, node, index, i, mtu, o);
     emu_pcap_dev_bind(dev, loop, nif);
     if (o->pcap_dir) {
         if (!(dev->capture_ctx = open_capture(d, loop, node, i, o, err, errlen)))

@@ -28,8 +28,16 @@ static void sample(void *arg)
             s->last = now;
         }
     }
+    if (ts->on_sample)
+        ts->on_sample(ts->on_sample_ctx, ts->n);
     ts->n++;
     rt_timer_arm_in(ts->rt, &ts->timer, ts->interval);
+}
+
+void ts_on_sample(struct timeseries *ts, void (*fn)(void *ctx, size_t i), void *ctx)
+{
+    ts->on_sample = fn;
+    ts->on_sample_ctx = ctx;
 }
 
 void ts_init(struct timeseries *ts, struct rt *rt, sim_time_t interval)

@@ -34,6 +34,8 @@ struct timeseries {
     sim_time_t interval;
     struct ts_series series[TS_MAX_SERIES];
     int nseries;
+    void (*on_sample)(void *ctx, size_t i);   /* after the series' sample i, if set */
+    void *on_sample_ctx;
     sim_time_t *t;             /* sample times */
     size_t n, cap;
     bool running;
@@ -44,6 +46,9 @@ void ts_free(struct timeseries *ts);
 /* Register before ts_start; -1 when the table is full. */
 int ts_add_gauge(struct timeseries *ts, const char *name, ts_probe_fn probe, void *ctx);
 int ts_add_rate(struct timeseries *ts, const char *name, const uint64_t *counter, double scale);
+/* Call fn after every sample, with its index (for observations that are
+ * not one number: a value per server, per state). */
+void ts_on_sample(struct timeseries *ts, void (*fn)(void *ctx, size_t i), void *ctx);
 /* First sample one interval from now; stop cancels the timer. */
 void ts_start(struct timeseries *ts);
 void ts_stop(struct timeseries *ts);

@@ -63,8 +63,10 @@ static void lo_xmit(struct netif *nif, struct pkt *frame)
 
 static struct netif *netif_new(struct host *h, const char *name, uint32_t flags)
 {
-    if (h->nifs == HOST_MAX_IFS)
-        return NULL;
+    if (h->nifs == h->cap_ifs) {
+        h->cap_ifs = h->cap_ifs ? 2 * h->cap_ifs : 4;
+        h->ifs = xrealloc(h->ifs, (size_t)h->cap_ifs * sizeof *h->ifs);
+    }
     struct netif *nif = xcalloc(1, sizeof *nif);
     snprintf(nif->name, sizeof nif->name, "%s", name);
     nif->host = h;
@@ -87,6 +89,8 @@ struct host *host_new(const char *name, struct rt *rt, struct pkt_pool *pool, ui
     h->dst_gen = 1;
     h->send_redirects = h->accept_redirects = true;
     h->redirects = redirect_state_new();
+    h->local_bits = HOST_LOCAL_MIN_BITS;
+    h->local_hash = xcalloc((size_t)1 << h->local_bits, sizeof *h->local_hash);
     h->routes = route_table_new();
     h->arp = arp_cache_new(h);
     h->reasm = ipv4_reasm_new(h);
@@ -120,6 +124,9 @@ void host_free(struct host *h)
     redirect_state_free(h->redirects);
     for (int i = 0; i < h->nifs; i++)
         free(h->ifs[i]);
+    free(h->ifs);
+    free(h->local);
+    free(h->local_hash);
     free(h);
 }
 
@@ -174,11 +181,20 @@ enum host_verdict host_run_later_hooks(struct host *h, enum host_hook_point at, 
  * the probe chains through it). */
 static void local_hash_rebuild(struct host *h)
 {
-    memset(h->local_hash, 0, sizeof h->local_hash);
+    unsigned bits = h->local_bits;
+    while ((size_t)h->nlocal * 2 > (size_t)1 << bits)
+        bits++;
+    if (bits != h->local_bits) {
+        free(h->local_hash);
+        h->local_hash = xmalloc(((size_t)1 << bits) * sizeof *h->local_hash);
+        h->local_bits = bits;
+    }
+    const unsigned mask = (1u << bits) - 1;
+    memset(h->local_hash, 0, ((size_t)1 << bits) * sizeof *h->local_hash);
     for (int k = 0; k < h->nlocal; k++) {
-        unsigned i = host_local_slot_of(h->local[k]);
+        unsigned i = host_local_slot_of(h->local[k], bits);
         while (h->local_hash[i].used && h->local_hash[i].addr != h->local[k])
-            i = (i + 1) % HOST_LOCAL_SLOTS;
+            i = (i + 1) & mask;
         h->local_hash[i] = (struct host_local_slot){ .addr = h->local[k], .used = true };
     }
 }
@@ -186,6 +202,10 @@ static void local_hash_rebuild(struct host *h)
 void host_add_local(struct host *h, uint32_t addr)
 {
     h->dst_gen++;
+    if (h->nlocal == h->cap_local) {
+        h->cap_local = h->cap_local ? 2 * h->cap_local : 8;
+        h->local = xrealloc(h->local, (size_t)h->cap_local * sizeof *h->local);
+    }
     h->local[h->nlocal++] = addr;
     local_hash_rebuild(h);
 }

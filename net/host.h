@@ -23,7 +23,6 @@
 #include "net/work.h"
 
 #define HOST_NAME_MAX_ 32
-#define HOST_MAX_IFS 16
 #define HOST_MAX_HOOKS 4
 
 /* Why a packet was dropped; counted per host in host->drops[]. */
@@ -98,20 +97,18 @@ struct mark_table;
 
 #define HOST_MAX_GROUPS 8
 
-/* A host's addresses in an open-addressed hash (linear probing), at most
- * half full so that a probe meets an empty slot soon. */
-#define HOST_MAX_LOCAL (HOST_MAX_IFS * NETIF_MAX_ADDRS)
-#define HOST_LOCAL_SLOT_BITS 8
-#define HOST_LOCAL_SLOTS (1u << HOST_LOCAL_SLOT_BITS)
-_Static_assert(HOST_LOCAL_SLOTS >= 2 * HOST_MAX_LOCAL, "the local address hash stays half empty");
+/* A host's addresses in an open-addressed hash (linear probing) of 2^bits
+ * slots, at most half full so that a probe meets an empty slot soon: it
+ * starts at HOST_LOCAL_MIN_BITS and doubles when addresses outgrow it. */
+#define HOST_LOCAL_MIN_BITS 8
 struct host_local_slot {
     uint32_t addr;
     bool used;
 };
 
-static inline unsigned host_local_slot_of(uint32_t addr)
+static inline unsigned host_local_slot_of(uint32_t addr, unsigned bits)
 {
-    return (addr * 2654435761u) >> (32 - HOST_LOCAL_SLOT_BITS);   /* Knuth's multiplicative hash */
+    return (addr * 2654435761u) >> (32 - bits);   /* Knuth's multiplicative hash */
 }
 
 struct host {
@@ -119,15 +116,16 @@ struct host {
     struct rt *rt;             /* the clock seam */
     struct pkt_pool *pool;     /* shared with the world */
     struct rng rng;            /* ISNs, ephemeral ports, the IP ids' secret */
-    struct netif *ifs[HOST_MAX_IFS];
-    int nifs;
+    struct netif **ifs;        /* nifs of them, room for cap_ifs (grown as interfaces come) */
+    int nifs, cap_ifs;
     /* every interface's addresses in one array (an address on two
      * interfaces twice), and the same addresses hashed, which
      * host_is_local on each packet probes instead of scanning the array:
      * the hash is rebuilt from the array whenever an address comes or goes */
-    uint32_t local[HOST_MAX_LOCAL];
-    int nlocal;
-    struct host_local_slot local_hash[HOST_LOCAL_SLOTS];
+    uint32_t *local;           /* nlocal of them, room for cap_local */
+    int nlocal, cap_local;
+    struct host_local_slot *local_hash;   /* 1 << local_bits slots */
+    unsigned local_bits;
     bool ip_forward;           /* net.ipv4.ip_forward */
     /* net.ipv4.conf.all.*: the kernel applies max(all, interface) */
     int arp_ignore_all, arp_announce_all, rp_filter_all;
@@ -164,7 +162,8 @@ struct host {
 struct host *host_new(const char *name, struct rt *rt, struct pkt_pool *pool, uint64_t seed);
 void host_free(struct host *h);
 
-/* A new Ethernet interface (UP, MTU 1500) whose frames leave through xmit. */
+/* A new Ethernet interface (UP, MTU 1500) whose frames leave through xmit;
+ * a host takes any number (the array grows). */
 struct netif *host_add_netif(struct host *h, const char *name, const uint8_t mac[6],
                              netif_xmit_fn xmit, void *xmit_ctx);
 struct netif *host_netif(struct host *h, const char *name);
@@ -185,8 +184,10 @@ static inline bool host_is_local(const struct host *h, uint32_t addr)
 {
     if ((addr >> 24) == 127)
         return h->lo != NULL;
-    for (unsigned i = host_local_slot_of(addr); h->local_hash[i].used; i = (i + 1) % HOST_LOCAL_SLOTS)
-        if (h->local_hash[i].addr == addr)
+    const struct host_local_slot *slots = h->local_hash;
+    const unsigned mask = (1u << h->local_bits) - 1;
+    for (unsigned i = host_local_slot_of(addr, h->local_bits); slots[i].used; i = (i + 1) & mask)
+        if (slots[i].addr == addr)
             return true;
     return false;
 }

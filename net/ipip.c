@@ -56,8 +56,6 @@ struct netif *ipip_add_tunnel(struct host *h, const char *name)
     if (h->ipip->tunnel)
         return NULL;
     struct netif *nif = host_add_netif(h, name, no_mac, tunnel_xmit, NULL);
-    if (!nif)
-        return NULL;
     nif->flags |= NETIF_TUNNEL | NETIF_NOARP;
     nif->mtu = 1480;
     h->ipip->tunnel = nif;

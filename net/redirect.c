@@ -28,15 +28,22 @@ struct redirect_peer {
 };
 
 struct redirect_state {
-    struct redirect_peer peers[PEER_SLOTS];
+    struct redirect_peer *peers;   /* PEER_SLOTS, from the first redirect a host considers sending */
 };
 
 struct redirect_state *redirect_state_new(void) { return xcalloc(1, sizeof(struct redirect_state)); }
 
-void redirect_state_free(struct redirect_state *r) { free(r); }
+void redirect_state_free(struct redirect_state *r)
+{
+    if (r)
+        free(r->peers);
+    free(r);
+}
 
 static struct redirect_peer *peer_of(struct redirect_state *r, uint32_t addr)
 {
+    if (!r->peers)
+        r->peers = xcalloc(PEER_SLOTS, sizeof *r->peers);
     struct redirect_peer *e = &r->peers[(addr * 2654435761u) >> 26];
     if (e->addr != addr)
         *e = (struct redirect_peer){ .addr = addr };

@@ -9,7 +9,6 @@
 #include "engine/xalloc.h"
 #include "net/hdr.h"
 
-#define ROUTES_MAX 256
 #define PMTU_SLOTS 64
 #define PMTU_LIFETIME (600 * SIM_S)
 #define EXCEPTION_SLOTS 64
@@ -27,12 +26,14 @@ struct route_exception {
     sim_time_t expires;
 };
 
+/* Sized on demand: a simulation holds a thousand hosts of two or three
+ * routes each, and few ever take a redirect. */
 struct route_table {
-    struct route r[ROUTES_MAX];
-    int n;
+    struct route *r;           /* n of them, room for cap (grown as routes come) */
+    int n, cap;
     struct pmtu_entry pmtu[PMTU_SLOTS];
     int nexceptions;           /* slots ever filled: 0 spares the lookup a probe */
-    struct route_exception exceptions[EXCEPTION_SLOTS];
+    struct route_exception *exceptions;   /* EXCEPTION_SLOTS, from the first redirect taken */
 };
 
 static struct route_exception *exception_slot(struct route_table *t, uint32_t dst)
@@ -42,7 +43,14 @@ static struct route_exception *exception_slot(struct route_table *t, uint32_t ds
 
 struct route_table *route_table_new(void) { return xcalloc(1, sizeof(struct route_table)); }
 
-void route_table_free(struct route_table *t) { free(t); }
+void route_table_free(struct route_table *t)
+{
+    if (!t)
+        return;
+    free(t->r);
+    free(t->exceptions);
+    free(t);
+}
 
 int route_add(struct host *h, uint32_t prefix, uint8_t len, uint32_t gateway, struct netif *dev)
 {
@@ -53,8 +61,12 @@ int route_add(struct host *h, uint32_t prefix, uint8_t len, uint32_t gateway, st
             if (!t->r[i].gateway && ((gateway ^ t->r[i].prefix) & route_mask(t->r[i].prefix_len)) == 0)
                 dev = t->r[i].dev;
     }
-    if (!dev || t->n == ROUTES_MAX || len > 32)
+    if (!dev || len > 32)
         return -1;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 4;
+        t->r = xrealloc(t->r, (size_t)t->cap * sizeof *t->r);
+    }
     struct route nr = { .prefix = prefix & route_mask(len), .prefix_len = len, .gateway = gateway,
                         .dev = dev };
     int i = t->n;
@@ -237,6 +249,8 @@ void route_pmtu_learn(struct host *h, uint32_t dst, uint32_t mtu)
 
 void route_redirect_learn(struct host *h, uint32_t dst, uint32_t gateway, struct netif *dev, sim_time_t expires)
 {
+    if (!h->routes->exceptions)
+        h->routes->exceptions = xcalloc(EXCEPTION_SLOTS, sizeof *h->routes->exceptions);
     struct route_exception *e = exception_slot(h->routes, dst);
     if (!e->r.dev)
         h->routes->nexceptions++;

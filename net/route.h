@@ -40,11 +40,11 @@ void route_table_free(struct route_table *t);
 
 /* Add a route through gateway (0: on-link) on dev; dev NULL picks the
  * interface whose subnet holds the gateway. 0, or -1 when no interface
- * reaches the gateway or the table is full. */
+ * reaches the gateway (the table grows as routes come). */
 int route_add(struct host *h, uint32_t prefix, uint8_t prefix_len, uint32_t gateway, struct netif *dev);
 /* A multipath route through n gateways (2..ROUTE_MAX_NEXTHOPS, each on the
  * interface whose subnet holds it) picked per flow with the hash policy.
- * 0, or -1 when no interface reaches a gateway or the table is full. */
+ * 0, or -1 when no interface reaches a gateway. */
 int route_add_multipath(struct host *h, uint32_t prefix, uint8_t prefix_len, const uint32_t *gateways, int n,
                         enum route_hash hash);
 /* Replace every route through a gateway to exactly prefix/len by one

@@ -22,7 +22,7 @@
 
 #define TCP_PROTO 6
 #define TCP_TS_OPT_LEN 12          /* NOP NOP TS */
-#define TCP_LISTEN_BUCKETS 256
+#define TCP_LISTEN_BUCKETS 16      /* by port: a host listens on a few (2 KB in every host at 256) */
 #define TCP_DEFAULT_MSS 536
 
 enum tcp_timer_mode {

@@ -81,6 +81,12 @@ static char *prefix_ids(const char *svg, const char *prefix)
 
 char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, size_t errlen)
 {
+    return report_gnuplot_svg_sized(script, idprefix, 760, 420, err, errlen);
+}
+
+char *report_gnuplot_svg_sized(const char *script, const char *idprefix, int width, int height, char *err,
+                               size_t errlen)
+{
     char svg[] = "/tmp/lvslab-plot-XXXXXX", cmd[128], errpath[64];
     int fd = mkstemp(svg);
     if (fd < 0) {
@@ -101,8 +107,8 @@ char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, si
         unlink(svg);
         return NULL;
     }
-    fprintf(p, "set terminal svg size 760,420 dynamic noenhanced font 'Helvetica,13' "
-               "background '#ffffff'\nset output '%s'\n%s\nset output\n", svg, script);
+    fprintf(p, "set terminal svg size %d,%d dynamic noenhanced font 'Helvetica,13' "
+               "background '#ffffff'\nset output '%s'\n%s\nset output\n", width, height, svg, script);
     int st = pclose(p);
     sigaction(SIGPIPE, &old, NULL);
     char *out = NULL;

@@ -283,6 +283,7 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
 {
     char *svg[REPORT_NCHARTS] = { 0 };
     struct report_stages stages = { 0 };
+    char **run_svg = NULL;
     int rc = -1;
     if (report_stages_svg(root, &stages, err, errlen) < 0)
         return -1;
@@ -309,6 +310,8 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
         if (!svg[k])
             goto out;
     }
+    if (!(run_svg = report_run_svgs(root, err, errlen)))
+        goto out;
     FILE *f = report_file_open(dir, "index.html", err, errlen);
     if (!f)
         goto out;
@@ -345,6 +348,7 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen)
     }
     report_stages_html(f, root, &stages);
     runs_table(f, root);
+    report_html_runs(f, root, run_svg);
     report_cpu_table(f, root, true);
     events_pcaps(f, root);
     report_walk_html(f, root, dir);
@@ -356,5 +360,6 @@ out:
     for (int k = 0; k < REPORT_NCHARTS; k++)
         free(svg[k]);
     report_stages_free(&stages);
+    report_run_svgs_free(run_svg, json_array_size(json_object_get(root, "runs")));
     return rc;
 }

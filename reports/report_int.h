@@ -70,12 +70,24 @@ int report_html(json_t *root, const char *dir, char *err, size_t errlen);
  * returns the malloc'd <svg>...</svg> text, its ids prefixed with idprefix,
  * or NULL with err set. */
 char *report_gnuplot_svg(const char *script, const char *idprefix, char *err, size_t errlen);
+/* The same at another size (pixels). */
+char *report_gnuplot_svg_sized(const char *script, const char *idprefix, int width, int height, char *err,
+                               size_t errlen);
 
 /* The gnuplot script of chart k (0 throughput, 1 latency CDF, 2 server
  * share, 3 director CPU, 4 time series), malloc'd; *points (if not NULL)
  * the number of measured points it plots: 0 when there is none. */
 #define REPORT_NCHARTS 5
 char *report_chart_script(json_t *root, int k, size_t *points);
+/* One run's own chart (report_run_charts.c): six panels of its time
+ * series, latency CDF and shares, malloc'd; *points as above. */
+char *report_run_chart_script(json_t *root, json_t *run, size_t *points);
+/* Every run's own chart as SVG (or a note when it measured nothing), an
+ * array of as many as runs, or NULL with err; freed by report_run_svgs_free.
+ * report_html_runs writes index.html's section of them (report_html_runs.c). */
+char **report_run_svgs(json_t *root, char *err, size_t errlen);
+void report_run_svgs_free(char **svg, size_t n);
+void report_html_runs(FILE *f, json_t *root, char *const *svg);
 /* The series that chart k (0 or 3) draws on top of each other, as text
  * ("nat and fullnat; tun and dr") into out; how many such groups. */
 size_t report_coinciding(json_t *root, int chart, char *out, size_t len);

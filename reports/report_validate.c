@@ -87,6 +87,59 @@ static int num_array(struct vctx *c, json_t *a, const char *path, int nullable)
     return 0;
 }
 
+/* An array of n numbers (or nulls) at path. */
+static int series_of(struct vctx *c, json_t *a, const char *path, size_t n)
+{
+    if (!json_is_array(a))
+        return fail(c, "%s: expected array, got %s", path, type_name(a));
+    if (json_array_size(a) != n)
+        return fail(c, "%s: %zu values for %zu times", path, json_array_size(a), n);
+    return num_array(c, a, path, 1);
+}
+
+/* The time series the simulator adds (each optional): per second and
+ * connection-table counts, each server's share, the entries per state. */
+static int optional_series(struct vctx *c, json_t *ts, const char *p, size_t n)
+{
+    static const char *const plain[] = { "failed_per_s", "retries_per_s", "director_active_conns",
+                                         "director_inactive_conns" };
+    char q[512];
+    json_t *a, *v;
+    size_t i;
+    const char *key;
+    for (size_t k = 0; k < sizeof plain / sizeof *plain; k++) {
+        snprintf(q, sizeof q, "%s.%s", p, plain[k]);
+        if ((a = json_object_get(ts, plain[k])) && series_of(c, a, q, n))
+            return -1;
+    }
+    if ((a = json_object_get(ts, "server_share"))) {
+        snprintf(q, sizeof q, "%s.server_share", p);
+        if (!json_is_array(a))
+            return fail(c, "%s: expected array, got %s", q, type_name(a));
+        json_array_foreach(a, i, v) {
+            snprintf(q, sizeof q, "%s.server_share[%zu]", p, i);
+            if (!json_is_object(v))
+                return fail(c, "%s: expected object, got %s", q, type_name(v));
+            if (field(c, v, q, "name", V_STR, NULL))
+                return -1;
+            snprintf(q, sizeof q, "%s.server_share[%zu].share", p, i);
+            if (series_of(c, json_object_get(v, "share"), q, n))
+                return -1;
+        }
+    }
+    if ((a = json_object_get(ts, "director_conn_states"))) {
+        snprintf(q, sizeof q, "%s.director_conn_states", p);
+        if (!json_is_object(a))
+            return fail(c, "%s: expected object, got %s", q, type_name(a));
+        json_object_foreach(a, key, v) {
+            snprintf(q, sizeof q, "%s.director_conn_states.%s", p, key);
+            if (series_of(c, v, q, n))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* A sweep's values: all numbers or all strings. */
 static int value_array(struct vctx *c, json_t *a, const char *path)
 {
@@ -202,6 +255,8 @@ static int check_run(struct vctx *c, json_t *run, const char *rp)
             if (num_array(c, a, q, 1))
                 return -1;
         }
+        if (optional_series(c, o, p, n))
+            return -1;
     }
     if (json_object_get(run, "proxies")) {     /* optional: runs with L7 proxies */
         if (field(c, run, rp, "proxies", V_ARR, &a))

@@ -139,16 +139,8 @@ int sim_build(struct sim_build *b, const struct scn_topo *topo, uint64_t seed, c
                                      .loss = l->loss, .mtu = l->mtu, .queue_pkts = l->queue_pkts };
         b->links[i] = sim_connect(b->w, b->nodes[l->node[0]], b->nodes[l->node[1]], &p);
         if (!b->links[i]) {
-            const struct sim_node *full = b->nodes[l->node[0]]->host && b->nodes[l->node[0]]->host->nifs >= HOST_MAX_IFS
-                                              ? b->nodes[l->node[0]]
-                                              : b->nodes[l->node[1]];
-            if (full->host && full->host->nifs >= HOST_MAX_IFS)
-                scn_fail(err, errlen, &l->where, "cannot join %s and %s: %s has %d interfaces, the most a host or "
-                         "router takes (put a switch in between)", topo->nodes[l->node[0]].name,
-                         topo->nodes[l->node[1]].name, full->name, HOST_MAX_IFS);
-            else
-                scn_fail(err, errlen, &l->where, "cannot join %s and %s", topo->nodes[l->node[0]].name,
-                         topo->nodes[l->node[1]].name);
+            scn_fail(err, errlen, &l->where, "cannot join %s and %s", topo->nodes[l->node[0]].name,
+                     topo->nodes[l->node[1]].name);
             sim_build_free(b);
             return -1;
         }

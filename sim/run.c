@@ -54,17 +54,9 @@ static int64_t scheduled_conns(const struct sim_build *b, const struct scn_node 
  * scheduled to it, and Jain's index. */
 static json_t *servers(const struct running *r, const struct app_stats *st, double *jain)
 {
-    int n = sim_apps_nservers(r->apps), nodes = 0;
+    int n = sim_apps_nservers(r->apps);
     int *node = calloc((size_t)n + 1, sizeof *node);
-    for (int i = 0; i < n; i++) {          /* each node once, in the order it first serves */
-        if (sim_apps_proxy(r->apps, i))
-            continue;                      /* a proxy answers for its upstreams */
-        int k = 0, nd = sim_apps_server_node(r->apps, i);
-        while (k < nodes && node[k] != nd)
-            k++;
-        if (k == nodes)
-            node[nodes++] = nd;
-    }
+    int nodes = sim_apps_answering_nodes(r->apps, node);
     uint64_t total = 0;
     for (int k = 0; k < nodes; k++)
         total += app_stats_server_count(st, sim_apps_server_id(&r->topo, node[k]));

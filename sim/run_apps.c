@@ -302,6 +302,29 @@ uint64_t sim_apps_completed(const struct sim_apps *a)
     return n;
 }
 
+int sim_apps_answering_nodes(const struct sim_apps *a, int *node)
+{
+    int nodes = 0;
+    for (int i = 0; i < a->nservers; i++) {
+        if (sim_apps_proxy(a, i))
+            continue;                      /* a proxy answers for its upstreams */
+        int k = 0, nd = sim_apps_server_node(a, i);
+        while (k < nodes && node[k] != nd)
+            k++;
+        if (k == nodes)
+            node[nodes++] = nd;
+    }
+    return nodes;
+}
+
+uint64_t sim_apps_answered_by(const struct sim_apps *a, uint32_t id)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < a->nclients; i++)
+        n += app_stats_server_count(client_stats(&a->clients[i]), id);
+    return n;
+}
+
 uint64_t sim_apps_failed(const struct sim_apps *a, uint64_t *retries)
 {
     uint64_t n = 0;

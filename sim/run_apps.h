@@ -29,6 +29,13 @@ bool sim_apps_server_bytes(const struct sim_apps *a, int i, uint64_t *bytes);
 /* How many distinct client addresses server i saw as connections' sources,
  * and in TOA (false for servers that do not look: bulk and UDP). */
 bool sim_apps_server_clients(const struct sim_apps *a, int i, int *sources, int *toa);
+/* The nodes whose servers answer for themselves (not proxies), each once,
+ * in the order each first serves, into node (room for sim_apps_nservers);
+ * returns how many. */
+int sim_apps_answering_nodes(const struct sim_apps *a, int *node);
+/* The requests the node whose id this is answered so far, as the clients
+ * counted them (all of the run). */
+uint64_t sim_apps_answered_by(const struct sim_apps *a, uint32_t id);
 /* Server application i when it is an L7 proxy (its measurements), else NULL. */
 const struct proxy *sim_apps_proxy(const struct sim_apps *a, int i);
 /* at(t, "stop"|"start", node, app): the application (http or proxy) dies

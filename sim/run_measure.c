@@ -11,6 +11,7 @@
 #include "lvs/conn.h"
 #include "sim/cpu.h"
 #include "sim/nic.h"
+#include "sim/run_samples.h"
 
 #define WIRE_OVERHEAD 24       /* FCS, preamble and inter-frame gap, as sim/nic.c serialises */
 
@@ -36,6 +37,7 @@ struct sim_measure {
     struct rt_timer window;
     size_t conns_max;
     struct timeseries ts;
+    struct sim_samples *samples;   /* per server, per state */
     uint64_t last_bytes, last_completed, last_failed, last_retries;   /* at the previous sample */
     sim_time_t last_busy[SCN_MAX_DIRECTORS];
 };
@@ -189,6 +191,8 @@ struct sim_measure *sim_measure_start(struct sim_build *b, const struct scn_topo
     ts_add_gauge(&m->ts, "director_inactive_conns", sample_inactive, m);
     if (m->cpu_model)
         ts_add_gauge(&m->ts, "director_cpu_util", sample_cpu, m);
+    m->samples = sim_samples_new(b, topo, apps);
+    ts_on_sample(&m->ts, sim_samples_take, m->samples);
     ts_start(&m->ts);
     return m;
 }
@@ -311,6 +315,7 @@ json_t *sim_measure_timeseries(const struct sim_measure *m)
                           "requests_per_s", rps, "director_cpu_util", cpu);
     for (int k = 0; k < 4; k++)
         json_object_set_new(o, more[k], extra[k]);
+    sim_samples_json(m->samples, o);
     return o;
 }
 
@@ -320,6 +325,7 @@ void sim_measure_free(struct sim_measure *m)
         return;
     rt_timer_cancel(sim_world_rt(m->b->w), &m->window);
     ts_free(&m->ts);
+    sim_samples_free(m->samples);
     free(m->start.nics);
     free(m->end.nics);
     free(m);

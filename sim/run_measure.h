@@ -2,8 +2,9 @@
  * What a run measures of the world itself, over the window that follows
  * the warm-up: the director's packet and bit rates, CPU and busiest NIC,
  * the largest connection table, every link direction's utilisation, drops
- * and queue high-water mark, and time series of goodput, requests/s and
- * director CPU over the whole run. Results come out as the JSON fields of
+ * and queue high-water mark, and time series over the whole run: goodput,
+ * requests/s, failures and retries, director CPU, the connection table
+ * (active, inactive, per state) and each server's share (run_samples.h). Results come out as the JSON fields of
  * docs/results-schema.md.
  */
 #ifndef SIM_RUN_MEASURE_H

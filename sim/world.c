@@ -122,10 +122,6 @@ static struct sim_nic *add_nic(struct sim_node *n, uint32_t mtu)
         const uint8_t mac[6] = { 0x02, 0x00, (uint8_t)(id >> 24), (uint8_t)(id >> 16),
                                  (uint8_t)(id >> 8), (uint8_t)id };
         nic->nif = host_add_netif(n->host, ifname, mac, host_xmit, nic);
-        if (!nic->nif) {
-            sim_nic_free(nic);
-            return NULL;
-        }
         nic->nif->mtu = mtu;
     }
     const struct scn_capture *c = &n->w->capture;
@@ -148,8 +144,6 @@ struct sim_link *sim_connect(struct sim_world *w, struct sim_node *a, struct sim
     if (a == b || !p->rate_bps)
         return NULL;
     struct sim_nic *na = add_nic(a, p->mtu), *nb = add_nic(b, p->mtu);
-    if (!na || !nb)
-        return NULL;
     struct sim_link *l = sim_link_new(w, na, nb, p);
     if ((w->nlinks & (w->nlinks - 1)) == 0)
         w->links = xrealloc(w->links, (w->nlinks ? 2 * (size_t)w->nlinks : 1) * sizeof *w->links);

@@ -83,7 +83,8 @@ struct sim_node *sim_add_router(struct sim_world *w, const char *name);
 struct sim_node *sim_add_switch(struct sim_world *w, const char *name);
 
 /* Join two nodes with a full-duplex link; each end gets a NIC (a host
- * interface ethN, or a switch port). Returns the link, or NULL with err. */
+ * interface ethN, or a switch port; a node takes any number). Returns the
+ * link, or NULL when a == b or the rate is 0. */
 struct sim_link *sim_connect(struct sim_world *w, struct sim_node *a, struct sim_node *b,
                              const struct sim_link_params *p);
 

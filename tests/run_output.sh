@@ -3,7 +3,8 @@
 # earlier scenario's report, captures and a half-written file) it writes its
 # own report and removes the rest; stdout ends with a table of the eight
 # runs of a two-parameter sweep and the full path of index.html; a run where
-# nothing completed is reported, its charts saying so, never a crash.
+# nothing completed is reported, its charts (and each run's own) saying so,
+# never a crash.
 . "$(dirname "$0")/support/lvslab.sh"
 fail() { echo "run_output: $*"; exit 1; }
 out=$dir/stale
@@ -31,4 +32,6 @@ grep -q '"in_flight": ' "$out/results.json" || fail "no requests.in_flight"
 "$lvslab" run tests/fixtures/scenarios/cross.lua --set duration=1us --set warmup=1us --quiet --jobs 1 \
     --out "$dir/empty" 2>"$dir/err" || { cat "$dir/err"; fail "a run with nothing completed failed"; }
 grep -q "No data to plot" "$dir/empty/index.html" || fail "no 'No data to plot'"
+[ "$(grep -c 'No data to plot: this run measured nothing' "$dir/empty/index.html")" = 8 ] ||
+    fail "the 8 runs' own charts do not each say they measured nothing"
 echo "run_output: a stale folder cleaned, the table and the report's path printed, an empty run reported"

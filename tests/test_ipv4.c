@@ -174,10 +174,10 @@ Test(ipv4, host_is_local_follows_addresses_as_they_come_and_go)
     addrs[n++] = 0;
     addrs[n++] = IP4(10, 0, 0, 1);
     for (uint32_t a = IP4(10, 0, 0, 2); n < 8; a++)
-        if (host_local_slot_of(a) == host_local_slot_of(IP4(10, 0, 0, 1)))
+        if (host_local_slot_of(a, h->local_bits) == host_local_slot_of(IP4(10, 0, 0, 1), h->local_bits))
             addrs[n++] = a;
     for (uint32_t a = IP4(10, 0, 0, 2); n < 12; a++)
-        if (host_local_slot_of(a) == (host_local_slot_of(IP4(10, 0, 0, 1)) + 1) % HOST_LOCAL_SLOTS)
+        if (host_local_slot_of(a, h->local_bits) == ((host_local_slot_of(IP4(10, 0, 0, 1), h->local_bits) + 1) & ((1u << h->local_bits) - 1)))
             addrs[n++] = a;
     uint64_t x = 88172645463325252ull;                      /* xorshift64 */
     for (int step = 0; step < 5000; step++) {

@@ -1,6 +1,7 @@
 /* Reports: from fixture results.json files (a 4-mode x 3-point comparison,
  * an emulated run with nulls, and bad records) to the CSV files, summary.md
- * and index.html (the comparison table the same in both); bad input gives
+ * and index.html (the comparison table the same in both, each run's own
+ * chart in a section of its own); bad input gives
  * the exact error with file and JSON path. */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -57,6 +58,16 @@ static size_t count(const char *s, const char *needle)
     for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
         n++;
     return n;
+}
+
+/* index.html cut in two at its section of each run: *per_run gets that
+ * section (malloc'd), html keeps the page before it (the five charts). */
+static void split_runs(char *html, char **per_run)
+{
+    char *at = strstr(html, "<h2>Each run</h2>");
+    cr_assert(at, "no section of each run");
+    *per_run = strdup(at);
+    *at = 0;
 }
 
 static void cleanup(void)
@@ -157,7 +168,18 @@ Test(report, comparison_writes_every_file, .fini = cleanup)
     cr_assert(strstr(md, "rs\\_down"), "%s", md);
     free(md);
 
-    char *html = slurp("index.html");
+    char *html = slurp("index.html"), *per_run;
+    split_runs(html, &per_run);
+    /* each of the 12 runs its own chart, named after the run, its ids its own */
+    cr_assert_eq(count(per_run, "<svg"), 12);
+    cr_assert_eq(count(per_run, "<details id=\"run"), 12);
+    cr_assert(strstr(per_run, "<summary>Run 0: nat servers=1</summary>"), "%s", per_run);
+    cr_assert(strstr(per_run, "<summary>Run 11: fullnat servers=4</summary>"), "%s", per_run);
+    cr_assert_eq(count(per_run, "id=\"run11-gnuplot_canvas\""), 1);
+    cr_assert(strstr(per_run, "director connection table") && strstr(per_run, "share of requests over time"));
+    cr_assert(!strstr(per_run, " open>"), "12 runs start folded");
+    cr_assert(strstr(per_run, "<a href=\"pcap/nat/director-eth0.pcap\">"));   /* after it, the captures */
+    free(per_run);
     cr_assert_eq(count(html, "<svg"), 5);
     cr_assert_eq(count(html, "</svg>"), 5);
     cr_assert_eq(count(html, "<figure"), 5);
@@ -172,7 +194,6 @@ Test(report, comparison_writes_every_file, .fini = cleanup)
         snprintf(id, sizeof id, "id=\"fig%d-gnuplot_canvas\"", k);
         cr_assert_eq(count(html, id), 1, "%s", id);
     }
-    cr_assert(strstr(html, "<a href=\"pcap/nat/director-eth0.pcap\">"));
     cr_assert(strstr(html, "nat bound"), "bound line titled");
     cr_assert(strstr(html, "rs_down rs2"), "event marked on the time series");
     free(html);
@@ -224,7 +245,12 @@ Test(report, emulated_run_with_nulls, .fini = cleanup)
     cr_assert(!strstr(md, "Servers supported"), "no servers sweep, no servers row: %s", md);
     cr_assert(strstr(md, "| Director CPU at peak | n/a |"), "%s", md);
     free(md);
-    char *html = slurp("index.html");
+    char *html = slurp("index.html"), *per_run;
+    split_runs(html, &per_run);
+    cr_assert_eq(count(per_run, "<details id=\"run0\" open>"), 1, "one run, shown open");
+    cr_assert_eq(count(per_run, "<svg"), 1, "its latency and shares are measured");
+    cr_assert_eq(count(per_run, "not measured"), 4, "its four time-series panels are not: %s", per_run);
+    free(per_run);
     cr_assert_eq(count(html, "<svg"), 3);   /* director CPU and time series: not measured, said in words */
     cr_assert_eq(count(html, "No data to plot"), 2, "%s", html);
     cr_assert(strstr(html, "<figure id=\"fig4\">\n<p class=\"nodata\">"));
@@ -375,7 +401,11 @@ Test(report, nothing_measured_still_reports, .fini = cleanup)
     stage("compare-modes.json");
     unmeasure(false);
     cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
-    char *html = slurp("index.html");
+    char *html = slurp("index.html"), *per_run;
+    split_runs(html, &per_run);
+    cr_assert_eq(count(per_run, "<p class=\"nodata\">No data to plot: this run measured nothing"), 12, "%s", per_run);
+    cr_assert_eq(count(per_run, "<svg"), 0);
+    free(per_run);
     cr_assert_eq(count(html, "<p class=\"nodata\">No data to plot"), REPORT_NCHARTS, "%s", html);
     cr_assert_eq(count(html, "<svg"), 0);
     free(html);
@@ -391,11 +421,29 @@ Test(report, no_share_measured, .fini = cleanup)
     stage("compare-modes.json");
     unmeasure(true);
     cr_assert_eq(report_write(path, err, sizeof err), 0, "%s", err);
-    char *html = slurp("index.html");
+    char *html = slurp("index.html"), *per_run;
+    split_runs(html, &per_run);
+    cr_assert_eq(count(per_run, "<svg"), 12, "each run still charted");
+    free(per_run);
     cr_assert_eq(count(html, "No data to plot"), 1, "%s", html);
     cr_assert_eq(count(html, "<svg"), REPORT_NCHARTS - 1);
     cr_assert(strstr(html, "<figure id=\"fig3\">\n<p class=\"nodata\">"));
     free(html);
+}
+
+/* A per-server share series of the wrong length is refused with its path. */
+Test(report, server_share_of_the_wrong_length, .fini = cleanup)
+{
+    stage("compare-modes.json");
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert(root, "%s", jerr.text);
+    json_t *ts = json_object_get(json_array_get(json_object_get(root, "runs"), 1), "timeseries");
+    json_object_set_new(ts, "server_share", json_pack("[{s:s, s:[f]}]", "name", "rs1", "share", 0.5));
+    cr_assert_eq(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+    cr_assert_eq(report_write(path, err, sizeof err), -1);
+    cr_assert(strstr(err, "runs[1].timeseries.server_share[0].share: 1 values for 21 times"), "%s", err);
 }
 
 static bool exists(const char *name)

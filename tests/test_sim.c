@@ -1,6 +1,7 @@
 /* The simulated network: exact serialization and propagation, queues that
  * build and drop at a rate mismatch, a switch that learns and stops
- * flooding, a router between subnets, the CPU model, a TCP flow near line
+ * flooding, a router between subnets, a router of 40 interfaces and a
+ * host of 40 addresses' worth of interfaces, the CPU model, a TCP flow near line
  * rate, two flows sharing a bottleneck fairly, recovery from drops, and the
  * same world twice giving the same pcaps and counters. */
 #include <criterion/criterion.h>
@@ -102,6 +103,41 @@ Test(sim, a_queue_builds_and_drops_at_a_rate_mismatch)
     cr_assert_eq(st->queue_max, 100, "high-water mark %u", st->queue_max);
     cr_assert_gt(st->queue_drops, 700, "%llu drops", (unsigned long long)st->queue_drops);
     cr_assert_eq(got / sizeof payload + st->queue_drops, 1000, "every datagram arrived or was dropped");
+    cr_assert_eq(sim_world_free(w), 0);
+}
+
+/* A router of 40 interfaces (no fixed cap), a subnet and a host on each:
+ * every host reaches the host on the next subnet and the router's address
+ * on its farthest interface, and the router knows all its addresses. */
+Test(sim, a_router_of_forty_interfaces_forwards_between_all)
+{
+    enum { N = 40 };
+    struct sim_world *w = sim_world_new(1);
+    struct sim_node *r = sim_add_router(w, "r"), *h[N];
+    for (int i = 0; i < N; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "h%d", i);
+        h[i] = sim_add_host(w, name);
+        cr_assert_not_null(sim_connect(w, h[i], r, &gig), "link %d", i);
+        addr(h[i], 0, IP4(10, i, 0, 2), 24);
+        addr(r, i, IP4(10, i, 0, 1), 24);
+        route_add(h[i]->host, 0, 0, IP4(10, i, 0, 1), NULL);
+    }
+    cr_assert_eq(r->host->nifs, N + 1, "lo and %d interfaces", N);
+    for (int i = 0; i < N; i++) {
+        cr_assert(host_is_local(r->host, IP4(10, i, 0, 1)), "router address %d", i);
+        cr_assert(!host_is_local(r->host, IP4(10, i, 0, 2)), "host address %d", i);
+    }
+    replies = 0;
+    for (int i = 0; i < N; i++) {
+        icmp_set_echo_handler(h[i]->host, on_reply, NULL);
+        icmp_ping(h[i]->host, IP4(10, (i + 1) % N, 0, 2), 1, 1, 64, false);
+        icmp_ping(h[i]->host, IP4(10, N - 1 - i, 0, 1), 1, 2, 64, false);
+    }
+    sched_run(&w->sched);
+    cr_assert_eq(replies, 2 * N, "%d of %d echo replies", replies, 2 * N);
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(r->nics[i]->stats.tx_packets >= 2, true, "the router sent on interface %d", i);
     cr_assert_eq(sim_world_free(w), 0);
 }
 
