@@ -16,6 +16,9 @@
 #include "scenario/paths.h"
 
 #define TCP_QUICKACKS 16       /* Linux's TCP_MAX_QUICKACKS */
+/* Segments a socket sends before TCP Small Queues weighs its limit
+ * (net/tcp_tsq.c: two GSO packets of two segments, with their overhead) */
+#define TSQ_FREE_SEGS 4
 #define TCP_FRAME 66           /* Ethernet 14 + IPv4 20 + TCP 20 + timestamps 12 */
 #define SYN_FRAME 74           /* with MSS, SACK permitted, timestamps and window scale */
 #define SYNACK_NO_TS_FRAME 66  /* MSS, NOP, NOP, SACK permitted, NOP, window scale */
@@ -86,10 +89,14 @@ static void tcp_exchange(struct traffic *t, double req, double resp, const struc
     double c2s = up + up_acks, s2c = down + down_acks;
     double c2s_bytes = req + frame * c2s, s2c_bytes = resp + frame * s2c;
     if (!keepalive) {
-        c2s += 3;              /* SYN, the handshake's ACK, FIN */
-        s2c += 3;              /* SYN-ACK, FIN, the last ACK */
-        c2s_bytes += SYN_FRAME + 2 * frame;
-        s2c_bytes += (sh->ts ? SYN_FRAME : SYNACK_NO_TS_FRAME) + 2 * frame;
+        /* a response of more than TSQ_FREE_SEGS segments still has its tail
+         * unsent when the server closes (tcp_send_fin): the FIN rides it,
+         * and the client's FIN is its ACK of both, one frame fewer each way */
+        double closing = down > TSQ_FREE_SEGS ? 1 : 2;
+        c2s += 1 + closing;    /* SYN, the handshake's ACK, FIN; less the tail's own ACK when it rides */
+        s2c += 1 + closing;    /* SYN-ACK, FIN unless it rides, the last ACK */
+        c2s_bytes += SYN_FRAME + closing * frame;
+        s2c_bytes += (sh->ts ? SYN_FRAME : SYNACK_NO_TS_FRAME) + closing * frame;
         if (sh->toa) {
             c2s_bytes += TOA_BYTES * (2 + up);
             t->toa_frames += 2 + up;
