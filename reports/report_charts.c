@@ -19,17 +19,6 @@
     "set linetype cycle 6\nset datafile missing '?'\nset grid lc rgb '#dddddd'\n" \
     "set border lc rgb '#444444'\nset key outside right top\n"
 
-/* Single-quoted gnuplot string: ' doubles, control characters become spaces. */
-static void gq(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; s && *s; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc((unsigned char)*s < ' ' ? ' ' : *s, f);
-    }
-    fputc('\'', f);
-}
 
 static void gnum(FILE *f, double v)
 {
@@ -198,7 +187,7 @@ static size_t versus_names(FILE *f, json_t *root, int what)
     fputs("plot ", f);
     for (size_t b = 0; b < nb; b++) {
         fprintf(f, "%s$d using %zu:xtic(1) lt %zu fs pattern %zu title ", b ? ", " : "", b + 2, b + 1, b % 8);
-        gq(f, bars[b]);
+        report_gnuplot_string(f, bars[b]);
     }
     fputc('\n', f);
     return points;
@@ -218,7 +207,7 @@ static size_t versus_axis(FILE *f, json_t *root, int what)
         fputs("set xlabel 'real servers'\n", f);
     else {
         fputs("set xlabel ", f);
-        gq(f, axis);
+        report_gnuplot_string(f, axis);
         fputc('\n', f);
     }
     if (what) {
@@ -265,13 +254,13 @@ static size_t versus_axis(FILE *f, json_t *root, int what)
         if (i < MAX_SERIES && ok2[i]) {
             fprintf(f, ", $d index %zu using 1:2 with linespoints pt %d ps %.1f dt %zu lt %zu title ", i,
                     markers[i % 10], 0.8 + 0.3 * (double)(i % 4), i % 5 + 1, i + 1);
-            gq(f, json_string_value(m));
+            report_gnuplot_string(f, json_string_value(m));
         }
         if (!what && i < MAX_SERIES && ok3[i]) {
             fprintf(f, ", $d index %zu using 1:3 with lines dt 2 lw 1.5 lt %zu title ", i, i + 1);
             char t[200];
             snprintf(t, sizeof t, "%s bound", json_string_value(m));
-            gq(f, t);
+            report_gnuplot_string(f, t);
         }
     }
     fputc('\n', f);
@@ -283,7 +272,7 @@ static void run_title(FILE *f, json_t *root, json_t *run)
 {
     char t[256];
     report_run_name(root, run, t, sizeof t);
-    gq(f, t);
+    report_gnuplot_string(f, t);
 }
 
 static size_t latency_cdf(FILE *f, json_t *root)
@@ -374,7 +363,7 @@ static size_t timeseries(FILE *f, json_t *root)
             snprintf(lab, sizeof lab, " %s %s %s", report_str(r, "mode"), report_str(e, "kind"),
                      report_str(e, "what"));
             fprintf(f, "set label %zu ", narrow);
-            gq(f, lab);
+            report_gnuplot_string(f, lab);
             fprintf(f, " at %.9g, graph %.2f left font ',10' tc lt %zu front\n", t,
                     0.95 - 0.06 * (double)((narrow - 1) % 8), i + 1);
         }

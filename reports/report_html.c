@@ -14,19 +14,10 @@
 
 static void hstr(FILE *f, const char *s)
 {
-    if (!s) {
+    if (s)
+        report_html_text(f, s);
+    else
         fputs("n/a", f);
-        return;
-    }
-    for (; *s; s++)
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
 }
 
 /* The lesson's Markdown, plainly: blank lines end paragraphs, "- " lines

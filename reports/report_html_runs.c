@@ -49,17 +49,6 @@ void report_run_svgs_free(char **svg, size_t n)
     free(svg);
 }
 
-static void escaped(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-}
 
 void report_html_runs(FILE *f, json_t *root, char *const *svg)
 {
@@ -78,9 +67,9 @@ void report_html_runs(FILE *f, json_t *root, char *const *svg)
         char name[256];
         report_run_name(root, r, name, sizeof name);
         fprintf(f, "<details id=\"run%zu\"%s><summary>Run %zu: ", i, n <= OPEN_RUNS_MAX ? " open" : "", i);
-        escaped(f, name);
+        report_html_text(f, name);
         fprintf(f, "</summary>\n<figure>\n%s\n<figcaption><b>Run %zu</b> (", svg[i], i);
-        escaped(f, name);
+        report_html_text(f, name);
         fputs("): goodput, failures and retries, the director's connection table and each server's share over "
               "time; its latency CDF and each server's share.</figcaption>\n</figure>\n</details>\n", f);
     }

@@ -64,6 +64,11 @@ int report_csv(json_t *root, const char *dir, char *err, size_t errlen);
 int report_md(json_t *root, const char *dir, char *err, size_t errlen);
 /* summary.md's table of the runs' L7 proxies (report_proxies.c); nothing without any. */
 void report_md_proxies(FILE *f, json_t *root);
+/* s as HTML text (& < > " ' escaped); nothing for NULL. */
+void report_html_text(FILE *f, const char *s);
+/* s as a single-quoted gnuplot string: ' doubles, control characters become spaces. */
+void report_gnuplot_string(FILE *f, const char *s);
+
 int report_html(json_t *root, const char *dir, char *err, size_t errlen);
 
 /* Runs gnuplot on script (which must not set the terminal or output) and

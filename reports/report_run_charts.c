@@ -37,17 +37,6 @@ static double at(json_t *array, size_t i)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* A single-quoted gnuplot string (' doubled, control characters dropped). */
-static void quoted(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; s && *s; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc((unsigned char)*s < ' ' ? ' ' : *s, f);
-    }
-    fputc('\'', f);
-}
 
 /* Starts a panel; when it has no point, draws empty axes with a note and
  * returns false (the caller plots nothing more). */
@@ -128,7 +117,7 @@ static size_t conn_table(FILE *f, json_t *ts)
     fputs("set yrange [0:*]\nplot ", f);
     for (size_t c = 0; c < n; c++) {
         fprintf(f, "%s$conns using 1:%zu with lines lt %zu dt %d title ", c ? ", " : "", c + 2, c + 1, c < 2 ? 1 : 2);
-        quoted(f, names[c]);
+        report_gnuplot_string(f, names[c]);
     }
     fputc('\n', f);
     return ok;
@@ -167,7 +156,7 @@ static size_t share_over_time(FILE *f, json_t *ts)
     if (ns <= SHARE_LINES_MAX) {
         for (size_t k = 0; k < ns; k++) {
             fprintf(f, "%s$share using 1:%zu with lines lt %zu title ", k ? ", " : "", k + 2, k + 1);
-            quoted(f, report_str(json_array_get(servers, k), "name"));
+            report_gnuplot_string(f, report_str(json_array_get(servers, k), "name"));
         }
     } else {
         fprintf(f, "$share using 1:2:3 with filledcurves lc rgb '#c6dbef' title 'least to most of %zu servers', "

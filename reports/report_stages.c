@@ -167,25 +167,13 @@ void report_stages_md(FILE *f, json_t *root)
     fputc('\n', f);
 }
 
-static void hstr(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else
-            fputc(*s, f);
-}
 
 void report_stages_html(FILE *f, json_t *root, const struct report_stages *s)
 {
     if (!s->svg[0])
         return;
     fputs("<h2 id=\"capacity-failover\">Capacity and failover</h2>\n<p>", f);
-    hstr(f, INTRO);
+    report_html_text(f, INTRO);
     fprintf(f, "</p>\n<figure id=\"stage-capacity\">\n%s\n<figcaption><b>Capacity per run.</b> Requests per "
             "second measured in the window, and the analytic bound; under each run, the resource the bound names "
             "as its limit.</figcaption>\n</figure>\n", s->svg[0]);
@@ -195,7 +183,7 @@ void report_stages_html(FILE *f, json_t *root, const struct report_stages *s)
     fputs("<table>\n<tr>", f);
     for (int k = 0; HEADS[k]; k++) {
         fputs("<th>", f);
-        hstr(f, HEADS[k]);
+        report_html_text(f, HEADS[k]);
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
@@ -209,7 +197,7 @@ void report_stages_html(FILE *f, json_t *root, const struct report_stages *s)
         fputs("<tr>", f);
         for (int k = 0; HEADS[k]; k++) {
             fputs("<td>", f);
-            hstr(f, cell[k]);
+            report_html_text(f, cell[k]);
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);

@@ -61,3 +61,27 @@ void report_fpct(FILE *f, double v)
     char buf[REPORT_NUM_LEN];
     fputs(report_spct(buf, v), f);
 }
+
+void report_html_text(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+void report_gnuplot_string(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; s && *s; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        fputc((unsigned char)*s < ' ' ? ' ' : *s, f);
+    }
+    fputc('\'', f);
+}
