@@ -405,14 +405,17 @@ static bool has_addr(const struct scn_node *n, uint32_t addr)
  * the first declared); n for n directors without VRRP that an ECMP route
  * lists as its next hops (the flows hash evenly over them). 0 with why
  * for what the bound does not model: directors behind directors
- * (cascading), or several directors sharing the VIP otherwise. */
+ * (cascading), or several directors sharing the VIP otherwise. A director
+ * that is a FULLNAT real server of its own VIP serves it itself (local-node
+ * delivery) or for its VRRP peer: one tier. */
 static int active_directors(const struct scn_topo *topo, uint32_t vip, char *why, size_t len)
 {
     int n = 0;
     bool vrrp = false;
     for (int i = 0; i < topo->ndirectors; i++) {
         for (int k = 0; k < topo->nrealservers; k++)
-            if (topo->realservers[k].node == topo->directors[i].node && topo->realservers[k].mode != SCN_NAT) {
+            if (topo->realservers[k].node == topo->directors[i].node && topo->realservers[k].mode != SCN_NAT &&
+                !(topo->realservers[k].mode == SCN_FULLNAT && topo->realservers[k].vip == topo->directors[i].vip)) {
                 snprintf(why, len, "director %s is a real server of another (cascading): the bound models one "
                          "tier of directors", topo->nodes[topo->directors[i].node].name);
                 return 0;
