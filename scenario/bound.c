@@ -215,10 +215,46 @@ static bool is_server(const struct scn_topo *topo, int node)
     return false;
 }
 
+static bool has_addr(const struct scn_node *n, uint32_t addr)
+{
+    for (int f = 0; f < n->nifs; f++)
+        for (int a = 0; a < n->ifs[f].naddrs; a++)
+            if (n->ifs[f].addr[a] == addr)
+                return true;
+    return false;
+}
+
+/* A proxy on the node taking the workload's port relays each of its
+ * requests to its upstreams (taken evenly), the request and the response
+ * as the client's: share of them on the node's links and the back ends'. */
+static bool upstream_legs(const struct scn_topo *topo, const struct scn_workload *w, int node, double share,
+                          double c2s, double s2c, double *load)
+{
+    for (int i = 0; i < topo->napps; i++) {
+        const struct scn_server_app *app = &topo->apps[i];
+        if (app->node != node || app->kind != SCN_APP_PROXY || app->port != w->dport || !app->proxy.nupstream)
+            continue;
+        double each = share / app->proxy.nupstream;
+        for (int k = 0; k < app->proxy.nupstream; k++) {
+            int backend = -1;
+            for (int n = 0; n < topo->nnodes && backend < 0; n++)
+                if (has_addr(&topo->nodes[n], app->proxy.upstream_addr[k]))
+                    backend = n;
+            uint32_t from;
+            if (backend < 0 || !node_link(topo, node, &from) ||
+                !leg(topo, node, app->proxy.upstream_addr[k], backend, each * c2s, load) ||
+                !leg(topo, backend, from, node, each * s2c, load))
+                return false;
+        }
+    }
+    return true;
+}
+
 /* Every request's packets along their paths, clients taken evenly and
  * real server i for share[i] of the requests: to the VIP, on to the real server (in IP-in-IP for TUN), and the
  * reply back (through the director's local address for FULLNAT; NAT's
- * routes take it through the director anyway). */
+ * routes take it through the director anyway), and a proxy's relaying to
+ * its upstreams. */
 static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const struct scn_workload *w,
                        const struct traffic *t, const double *shares, double *load)
 {
@@ -233,7 +269,8 @@ static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const st
             uint32_t client;
             if (!node_link(topo, w->from[c], &client) ||
                 !leg(topo, w->from[c], w->dst, director, c2s / w->nfrom, load) ||
-                !leg(topo, director, client, w->from[c], s2c / w->nfrom, load))
+                !leg(topo, director, client, w->from[c], s2c / w->nfrom, load) ||
+                !upstream_legs(topo, w, director, 1.0 / w->nfrom, c2s, s2c, load))
                 return false;
         }
         return true;
@@ -258,7 +295,7 @@ static bool load_paths(const struct scn_topo *topo, enum scn_mode mode, const st
                      leg(topo, director, client, w->from[c], share * s2c, load);
             else
                 ok = ok && leg(topo, rs, client, w->from[c], share * s2c, load);
-            if (!ok)
+            if (!ok || !upstream_legs(topo, w, rs, share, c2s, s2c, load))
                 return false;
         }
     }
@@ -398,28 +435,23 @@ static void backend_cpus(const struct scn_topo *topo, const struct scn_workload 
              "time", n);
 }
 
-static bool has_addr(const struct scn_node *n, uint32_t addr)
-{
-    for (int f = 0; f < n->nifs; f++)
-        for (int a = 0; a < n->ifs[f].naddrs; a++)
-            if (n->ifs[f].addr[a] == addr)
-                return true;
-    return false;
-}
 
 /* How many directors share the workload's VIP actively: 1 for one
  * director, or a keepalived group (VRRP gives it to one: the bound takes
  * the first declared); n for n directors without VRRP that an ECMP route
  * lists as its next hops (the flows hash evenly over them). 0 with why
  * for what the bound does not model: directors behind directors
- * (cascading), or several directors sharing the VIP otherwise. */
+ * (cascading), or several directors sharing the VIP otherwise. A director
+ * that is a FULLNAT real server of its own VIP serves it itself (local-node
+ * delivery) or for its VRRP peer: one tier. */
 static int active_directors(const struct scn_topo *topo, uint32_t vip, char *why, size_t len)
 {
     int n = 0;
     bool vrrp = false;
     for (int i = 0; i < topo->ndirectors; i++) {
         for (int k = 0; k < topo->nrealservers; k++)
-            if (topo->realservers[k].node == topo->directors[i].node && topo->realservers[k].mode != SCN_NAT) {
+            if (topo->realservers[k].node == topo->directors[i].node && topo->realservers[k].mode != SCN_NAT &&
+                !(topo->realservers[k].mode == SCN_FULLNAT && topo->realservers[k].vip == topo->directors[i].vip)) {
                 snprintf(why, len, "director %s is a real server of another (cascading): the bound models one "
                          "tier of directors", topo->nodes[topo->directors[i].node].name);
                 return 0;

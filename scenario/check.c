@@ -4,7 +4,9 @@
  * of its subnets or routed to it (directors sharing a VIP on a subnet under
  * VRRP, or behind an ECMP route), each real server's VIP a director's, DR real servers on the director's L2 segment (switches join
  * segments), NAT real servers routed back through a director (its own
- * address, or one its keepalived's VRRP moves between directors), no
+ * address, or one its keepalived's VRRP moves between directors), a
+ * director a real server only of a director in front (cascading, DR or
+ * TUN) or FULLNAT of its own VIP (directors serving it themselves), no
  * address twice. Each error names the script line that declared the culprit.
  */
 #include <arpa/inet.h>
@@ -255,10 +257,11 @@ static int check_lvs(const struct scn_topo *t, struct segments *seg, char *err, 
         const struct scn_realserver *rs = &t->realservers[i];
         const struct scn_node *rn = &t->nodes[rs->node];
         const struct scn_director *rd = scn_topo_director(t, rs->node);
-        if (rd && !cascaded(t, rd))
+        if (rd && !cascaded(t, rd) && !(rs->mode == SCN_FULLNAT && rs->vip == rd->vip))
             return scn_fail(err, errlen, &rs->where,
                         "realserver %s is a director; a director behind another (cascading) is a dr or tun "
-                        "real server of its own VIP", rn->name);
+                        "real server of its own VIP, and directors that serve their VIP themselves (each "
+                        "other's real servers) are fullnat ones", rn->name);
         if (!is_vip(t, rs->vip))
             return scn_fail(err, errlen, &rs->where, "realserver %s: vip %s is not a director's VIP",
                         rn->name, ip(rs->vip, b1));

@@ -2,11 +2,12 @@
 -- ends (the path in the LVS documentation and issue 21):
 --   stage 1  a keepalived pair in front of an L7 proxy pair alone: VRRP puts
 --            the VIP on px1, whose proxy takes every request (px2 waits);
---   stage 2  LVS NAT on the same nodes: px1 directs, spreading the
---            connections over both proxies (its own by IPVS's local-node
---            delivery), and every answer leaves through px1 again (no
---            backup: px2 cannot yet be both the backup director and a NAT
---            real server, so px1's failure takes the site down);
+--   stage 2  LVS FULLNAT on the same nodes, a keepalived pair: VRRP
+--            puts the VIP on px1, which spreads the connections over both
+--            proxies (its own by IPVS's local-node delivery, px2's answering
+--            to px1's address, its FULLNAT local address), and every answer
+--            leaves through px1 again; px2 runs the same virtual_server
+--            and takes over (FULLNAT needs no floating gateway);
 --   stage 3  a separate DR director in front of the proxy tier, with a
 --            VRRP backup and connection sync: the proxies answer the
 --            clients directly;
@@ -25,7 +26,7 @@
 -- lvslab emu run needs it so).
 scenario {
   name = "evolution",
-  description = "The HA growth path: keepalived + proxy pair, LVS NAT on the proxies, a DR director in front, "
+  description = "The HA growth path: keepalived + proxy pair, LVS FULLNAT on the proxies, a DR director in front, "
                 .. "ECMP over active directors; capacity, then a failover",
   duration = "2s",
   warmup = "1500ms",         -- stage 1's MASTER takes the VIP after an advert interval, the caches fill
@@ -36,19 +37,21 @@ scenario {
              keepalive = 1 },
   lesson = [[
 Stage 1 is as fast as one proxy node's CPU: VRRP makes one node active, the
-other idles. Stage 2 puts LVS NAT on the proxy nodes and both proxies work,
-but every answer leaves through the node that directs: its NIC, carrying
-all responses, is the new limit. Stage 3 takes the director off the
+other idles. Stage 2 puts LVS (FULLNAT) on the proxy nodes and both proxies
+work, but every answer leaves through the node that directs: its NIC,
+carrying all responses, is the new limit. Stage 3 takes the director off the
 answers' path (DR): the director's NIC carries only requests, and its CPU,
 handling every packet from the clients, is the limit. Stage 4 spreads the
 clients over three directors by ECMP: the back-end servers are the limit.
 
 When the active node fails, stages 1 to 3 are down until VRRP's backup
 takes the VIP (3 adverts and the skew) and the clients' TCP retransmits
-find it: the connections held by the dead proxy are lost (stage 1), those
-only passing through the dead director carry on from the synced entries
-(stage 3). Stage 2 has no backup director here: with px1 gone nothing
-answers for the rest of the run. In stage 4 the other directors keep serving while the
+find it: the connections held by the dead proxy are lost (stage 1), and
+in stage 2 also those px1 passed on to px2, which answered to px1's own
+address (FULLNAT connections are not synced, and the local address does
+not float); px2's health checks have taken px1 out of its pool by then.
+Those only passing through the dead director carry on from the synced
+entries (stage 3). In stage 4 the other directors keep serving while the
 router still hashes some flows to the dead one; once it withdraws the
 route, those flows land on directors that hold their synced entries, and
 mh would have picked the same proxy anyway.]],
@@ -69,8 +72,7 @@ end
 
 local function proxy(node, run)
   host(node, { cores = 1 })
-  -- stage 2 (NAT): px2's answers go back through the director
-  lan_link(node, PROXIES[node], run.stage == 2 and node == "px2" and PROXIES.px1 or nil)
+  lan_link(node, PROXIES[node])
   serve(node, { kind = "proxy", port = 80, upstream = BACKENDS, balance = "least_conn", keepalive = 32,
                 per_request = run.proxy_cost, per_byte = 0.5 })
 end
@@ -98,13 +100,16 @@ local function build_stage(run)
     director("px2", { vip = VIP, keepalived = "keepalived/evolution-backup.conf" })
     failover(run, "px1")
   elseif run.stage == 2 then
-    -- a one-armed NAT director: no ICMP redirects (the LVS-HOWTO's advice)
-    sysctl("px1", { ip_forward = true, send_redirects = false })
-    director("px1", { vip = VIP, rules = {
-      ("-A -t %s:80 -s rr"):format(VIP),
-      ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px1),
-      ("-a -t %s:80 -r %s:80 -m"):format(VIP, PROXIES.px2) } })
-    realserver("px2", { mode = "nat", vip = VIP, gateway = PROXIES.px1 })
+    -- FULLNAT on both proxy nodes, a keepalived pair: VRRP puts the VIP on
+    -- one, which spreads the connections over both proxies (its own by
+    -- local-node delivery); the other proxy answers to the director's own
+    -- address (its local address), so nothing needs a floating gateway
+    for _, d in ipairs({ { "px1", "master" }, { "px2", "backup" } }) do
+      local node, role = d[1], d[2]
+      director(node, { vip = VIP, keepalived = ("keepalived/evolution-fnat-%s.conf"):format(role),
+                       laddrs = { PROXIES[node] } })
+      realserver(node, { mode = "fullnat", vip = VIP })
+    end
     failover(run, "px1")
   elseif run.stage == 3 then
     director_host("director", DIRECTORS[1], run)

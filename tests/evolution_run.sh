@@ -2,14 +2,16 @@
 # Integration: scenarios/evolution.lua, the HA growth stages side by side
 # (short runs): every stage completes requests through the proxies, the
 # bound names each stage's limit (stage 1 the one active proxy's CPU, stage
-# 2 the NAT director's NIC, stage 3 the DR director's CPU, stage 4, three
+# 2 the FULLNAT director's NIC, stage 3 the DR director's CPU, stage 4, three
 # directors behind ECMP, the back-end servers) and the measured capacity is
 # within 5% of it, stages 2 to 4 spread over both proxies (stage 2's px1 by
 # IPVS's local-node delivery), capacity grows stage by stage, and the pcaps
-# of the proxy run pass tshark. Then the failover after the measured
-# window (after=): stage 1 and 3 are down for VRRP's takeover and no more,
-# stage 3 loses no request (synced), stage 4 never stops and keeps its
-# capacity, stage 2 (no backup) stays down. Then at(t, "stop"|"start",
+# of the proxy runs (stages 2 and 3) pass tshark. Then the failover after
+# the measured window (after=): stages 1 to 3 are down for VRRP's takeover
+# and no more, stage 3 loses no request (synced), stage 2's backup has
+# taken the dead proxy out of its pool by then and the connections through
+# the dead node are asked again, stage 4 never stops and keeps its
+# capacity. Then at(t, "stop"|"start",
 # node, app) on a back end behind a proxy: logged, the proxy counts the
 # refusal, takes the server out (max_fails) and requests keep completing.
 . "$(dirname "$0")/support/lvslab.sh"
@@ -41,6 +43,15 @@ PY
     --pcap --out "$dir/pcap-run" || { echo "evolution_run: the pcap run failed"; exit 1; }
 MIN_FRAMES=1 sh scripts/pcap-check.sh "$dir"/pcap-run/pcap/dr/stage-3/*.pcap >/dev/null ||
     { echo "evolution_run: a pcap fails tshark"; exit 1; }
+"$lvslab" run scenarios/evolution.lua --set stage=2 --set duration=200ms --set warmup=300ms --set users=2 --quiet \
+    --pcap --out "$dir/pcap-run2" || { echo "evolution_run: the stage 2 pcap run failed"; exit 1; }
+MIN_FRAMES=1 sh scripts/pcap-check.sh "$dir"/pcap-run2/pcap/dr/stage-2/*.pcap >/dev/null ||
+    { echo "evolution_run: a stage 2 pcap fails tshark"; exit 1; }
+# FULLNAT: px2 sees the requests from px1's address (its local address), the VIP nowhere
+fnat=$(tshark -r "$dir/pcap-run2/pcap/dr/stage-2/px2-eth0.pcap" -Y 'ip.src == 10.0.0.21 && tcp.dstport == 80 && http.request' 2>/dev/null | wc -l)
+vip=$(tshark -r "$dir/pcap-run2/pcap/dr/stage-2/px2-eth0.pcap" -Y 'ip.addr == 10.0.0.100 && tcp' 2>/dev/null | wc -l)
+[ "$fnat" -gt 10 ] && [ "$vip" -eq 0 ] ||
+    { echo "evolution_run: px2 saw $fnat requests from px1's local address, $vip frames of the VIP"; exit 1; }
 xff=$(tshark -r "$dir/pcap-run/pcap/dr/stage-3/rs1-eth0.pcap" -Y 'http.x_forwarded_for == "10.101.0.2"' 2>/dev/null | wc -l)
 [ "$xff" -gt 10 ] || { echo "evolution_run: only $xff requests with X-Forwarded-For at rs1"; exit 1; }
 
@@ -50,12 +61,20 @@ python3 - "$dir/failover/results.json" <<'PY'
 import json, sys
 runs = {r["sweep"]["stage"]: r for r in json.load(open(sys.argv[1]))["runs"]}
 a = {s: r["after"] for s, r in runs.items()}
-for s in (1, 3):    # VRRPv3 at 200 ms: 3 adverts and the skew, then the clients' retransmissions
+for s in (1, 2, 3):    # VRRPv3 at 200 ms: 3 adverts and the skew, then the clients' retransmissions
     assert 0.6 < a[s]["outage_s"] < 1.2, (s, a[s])
     assert a[s]["completed"] > 1000 and a[s]["failed"] == 0, (s, a[s])
 assert a[1]["retries"] > 0, ("stage 1: the dead proxy's requests are asked again", a[1])
 assert a[3]["retries"] == 0, ("stage 3: synced connections carry on through director2", a[3])
-assert a[2]["outage_s"] > 1.4 and a[2]["completed"] < 200, ("stage 2 has no backup", a[2])
+assert a[2]["retries"] > 0, ("stage 2: FULLNAT connections are not synced, those through px1 are asked again", a[2])
+ev2 = {(e["kind"], e["what"]): e["t_s"] for e in runs[2]["events"]}
+crash = ev2[("director_crash", "px1")]
+# VRRP: 3 x 0.2 s and the skew after the last advert; px2's checkers (every 200 ms after the last
+# ended, 200 ms to connect, one retry 200 ms later) take px1 out at most 4 x 0.2 s after the last
+# check that passed, plus its round trip
+assert ev2[("vrrp_master", "px2")] - crash < 0.8 and ev2[("rs_down", "px1")] - crash < 0.85, ev2
+px2 = [p for p in runs[2]["proxies"] if p["name"] == "px2"][0]
+assert px2["bad_gateway"] == 0, px2
 assert a[4]["outage_s"] < 0.01 and a[4]["failed"] == 0 and a[4]["retries"] == 0, a[4]
 assert a[4]["requests_per_s"] > 0.9 * runs[4]["requests_per_s"], (a[4], runs[4]["requests_per_s"])
 kinds = [(e["kind"], e["what"]) for e in runs[4]["events"]]
