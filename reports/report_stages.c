@@ -91,13 +91,12 @@ int report_stages_svg(json_t *root, struct report_stages *out, char *err, size_t
     if (!any_after(root))
         return 0;
     for (int k = 0; k < 2; k++) {
-        char *script = chart_script(root, k == 0), prefix[16];
+        char *script = chart_script(root, k == 0);
         if (!script) {
             snprintf(err, errlen, "capacity and failover charts: out of memory");
             return -1;
         }
-        snprintf(prefix, sizeof prefix, "stage%d-", k + 1);
-        out->svg[k] = report_gnuplot_svg(script, prefix, err, errlen);
+        out->svg[k] = report_gnuplot_svg(script, k == 0 ? "stage1-" : "stage2-", err, errlen);
         free(script);
         if (!out->svg[k]) {
             report_stages_free(out);
