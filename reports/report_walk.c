@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/xalloc.h"
 #include "net/hdr.h"
 #include "reports/pcap_file.h"
 #include "reports/report_int.h"
@@ -256,9 +257,9 @@ void report_walk_md(FILE *f, json_t *root, const char *dir)
     }
     fputs("The first connection answered in each mode's first run, hop by hop in time order, as the captures saw it.\n", f);
     for (int r = 0; r < n; r++) {
-        struct walk *w = malloc(sizeof *w);
+        struct walk *w = xmalloc(sizeof *w);
         fprintf(f, "\n### %s (%s)\n\n", report_str(runs[r], "mode"), report_str(runs[r], "world"));
-        if (!w || walk_run(runs[r], dir, w) < 0) {
+        if (walk_run(runs[r], dir, w) < 0) {
             fputs("No SYN-ACK in the captures.\n", f);
             free(w);
             continue;
@@ -345,9 +346,9 @@ void report_walk_html(FILE *f, json_t *root, const char *dir)
           "and ports the receiving hop saw (the tunnel's outer header, the TOA option where there is one). "
           "summary.md has the full table (MACs, TTLs).</p>\n", f);
     for (int r = 0; r < n; r++) {
-        struct walk *w = malloc(sizeof *w);
+        struct walk *w = xmalloc(sizeof *w);
         fprintf(f, "<h3>%s (%s)</h3>\n", report_str(runs[r], "mode"), report_str(runs[r], "world"));
-        if (!w || walk_run(runs[r], dir, w) < 0)
+        if (walk_run(runs[r], dir, w) < 0)
             fputs("<p>No SYN-ACK in the captures.</p>\n", f);
         else
             walk_svg(f, w);
