@@ -28,7 +28,7 @@ uint64_t bulk_get64(const uint8_t *p) { return (uint64_t)bulk_get32(p) << 32 | b
 bool bulk_send_data(struct tcp_sock *s, struct rt *rt, uint64_t *off, uint64_t limit,
                     sim_time_t deadline, uint64_t *count)
 {
-    uint8_t buf[CHUNK];
+    const struct tcp_gen pattern = { app_pattern_fill, 0 };
     for (;;) {
         if (limit ? *off >= limit : rt_now(rt) >= deadline)
             return true;
@@ -38,9 +38,7 @@ bool bulk_send_data(struct tcp_sock *s, struct rt *rt, uint64_t *off, uint64_t l
         size_t room = tcp_send_space(s);
         if (room && n > room)
             n = room;
-        for (size_t i = 0; i < n; i++)
-            buf[i] = app_pattern(0, *off + i);
-        size_t took = tcp_send(s, buf, n);
+        size_t took = tcp_send_gen(s, &pattern, *off, n);
         *off += took;
         *count += took;
         if (took < n)

@@ -161,9 +161,28 @@ bool http_tx_pump(struct http_tx *tx, struct tcp_sock *s)
     return tx->sent == tx->len;
 }
 
+/* Queue the n bytes of tx from offset off: the header and a page's body
+ * copied, pattern bodies made by the socket as it sends them. */
+static size_t tx_queue(const struct http_tx *tx, struct tcp_sock *s, uint64_t off, size_t n)
+{
+    if (tx->page || off + n <= tx->hdr_len) {
+        uint8_t buf[CHUNK];
+        http_tx_bytes(tx, off, buf, n);
+        return tcp_send(s, buf, n);
+    }
+    size_t took = 0;
+    if (off < tx->hdr_len) {
+        size_t head = (size_t)(tx->hdr_len - off);
+        took = tcp_send_more(s, tx->hdr + off, head);
+        if (took < head)
+            return took;
+    }
+    const struct tcp_gen pattern = { app_pattern_fill, tx->seq };
+    return took + tcp_send_gen(s, &pattern, off + took - tx->hdr_len, n - took);
+}
+
 bool http_tx_pump_upto(struct http_tx *tx, struct tcp_sock *s, uint64_t upto)
 {
-    uint8_t buf[CHUNK];
     if (upto > tx->len)
         upto = tx->len;
     while (tx->sent < upto) {
@@ -172,8 +191,7 @@ bool http_tx_pump_upto(struct http_tx *tx, struct tcp_sock *s, uint64_t upto)
         size_t room = tcp_send_space(s);
         if (room && n > room)
             n = room;     /* a full buffer still gets the call: it arms writable() */
-        http_tx_bytes(tx, tx->sent, buf, n);
-        size_t took = tcp_send(s, buf, n);
+        size_t took = tx_queue(tx, s, tx->sent, n);
         tx->sent += took;
         if (took < n)
             return false;

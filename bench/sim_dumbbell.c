@@ -43,7 +43,7 @@ static size_t sink(void *ctx, struct tcp_sock *s, const uint8_t *d, size_t len)
 static void fill(void *ctx, struct tcp_sock *s)
 {
     (void)ctx;
-    while (tcp_send(s, chunk, sizeof chunk) == sizeof chunk)
+    while (tcp_send_ref(s, chunk, sizeof chunk) == sizeof chunk)
         ;
 }
 

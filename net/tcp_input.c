@@ -256,8 +256,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         uint32_t data_acked = acked - (fin_acked ? 1 : 0);
         if (data_acked > s->sbuf.len)
             data_acked = s->sbuf.len;
-        tcp_ring_consume(&s->sbuf, data_acked);
-        tcp_ring_rewind(&s->sbuf);
+        tcp_sndq_consume(&s->sbuf, data_acked);
         s->stats.bytes_acked += data_acked;
         s->snd_una = ack;
         tcp_reasm_drop_below(&s->sacked, ack);

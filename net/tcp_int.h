@@ -15,6 +15,7 @@
 #include "net/tcp_rcvbuf.h"
 #include "net/tcp_reasm.h"
 #include "net/tcp_ring.h"
+#include "net/tcp_sndq.h"
 #include "net/tcp_rtt.h"
 #include "net/tcp_seq.h"
 #include "net/tcp_sndbuf.h"
@@ -56,7 +57,7 @@ struct tcp_sock {
     uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
     uint32_t fin_seq;              /* valid when fin_queued */
     bool fin_queued;
-    struct tcp_ring sbuf;
+    struct tcp_sndq sbuf;
     uint32_t sndbuf;               /* payload bytes the send buffer may hold now */
     bool snd_locked;               /* set per socket: no growth (tcp_sndbuf.c) */
     bool want_writable;

@@ -100,7 +100,7 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
     th->urg = 0;
     memcpy(p->data + TCP_HLEN, optbuf, olen);
     if (len)
-        tcp_ring_read_at(&s->sbuf, seq - s->snd_una, p->data + hlen, len);
+        tcp_sndq_read(&s->sbuf, seq - s->snd_una, p->data + hlen, len);
     uint32_t sum = csum_pseudo(htonl(s->laddr), htonl(s->raddr), TCP_PROTO, (uint16_t)(hlen + len));
     th->check = csum_fold(csum_partial(p->data, hlen + len, sum));
     pkt_set_l4(p);

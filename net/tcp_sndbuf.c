@@ -23,7 +23,7 @@ void tcp_sndbuf_init(struct tcp_sock *s, uint32_t locked_bytes)
     s->sndbuf = locked_bytes ? locked_bytes : c->wmem[1];
     if (s->sndbuf < 2048)
         s->sndbuf = 2048;
-    tcp_ring_init(&s->sbuf, s->snd_locked ? s->sndbuf : (c->wmem[2] > s->sndbuf ? c->wmem[2] : s->sndbuf));
+    tcp_sndq_init(&s->sbuf, s->snd_locked ? s->sndbuf : (c->wmem[2] > s->sndbuf ? c->wmem[2] : s->sndbuf));
 }
 
 void tcp_sndbuf_expand(struct tcp_sock *s)

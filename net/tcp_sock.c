@@ -77,7 +77,7 @@ static void sock_free_now(struct tcp_sock *s)
 {
     tcp_timers_cancel(s);
     tcp_txlog_free(&s->txlog);
-    tcp_ring_free(&s->sbuf);
+    tcp_sndq_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     s->dead = true;
     s->cb = NULL;
@@ -247,7 +247,7 @@ void tcp_sock_destroy(struct tcp_sock *s)
     tcp_detach_listener(s);
     tcp_timers_cancel(s);
     tcp_txlog_free(&s->txlog);
-    tcp_ring_free(&s->sbuf);
+    tcp_sndq_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     s->st->stats.conns--;
     s->state = TCP_CLOSED;
@@ -277,7 +277,7 @@ void tcp_enter_time_wait(struct tcp_sock *s)
     s->orphan = true;
     rt_timer_cancel(tcp_rt(s), &s->delack_timer);
     tcp_txlog_free(&s->txlog);
-    tcp_ring_free(&s->sbuf);
+    tcp_sndq_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * s->st->cfg.msl);
     if (cb && cb->closed) {
@@ -480,15 +480,21 @@ size_t tcp_send_space(const struct tcp_sock *s)
     return s->sndbuf - s->sbuf.len;
 }
 
-size_t tcp_send(struct tcp_sock *s, const void *data, size_t len)
+/* Whether the socket takes data now; if not, writable() will say when. */
+static bool send_open(struct tcp_sock *s, size_t len)
 {
-    if (!tcp_send_space(s) || s->state > TCP_CLOSE_WAIT) {
-        if (len)
-            s->want_writable = true;
-        return 0;
-    }
-    uint32_t n = tcp_ring_append(&s->sbuf, data, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
-                                 s->sndbuf);
+    if (tcp_send_space(s) && s->state <= TCP_CLOSE_WAIT)
+        return true;
+    if (len)
+        s->want_writable = true;
+    return false;
+}
+
+static uint32_t clamp_len(size_t len) { return len > UINT32_MAX ? UINT32_MAX : (uint32_t)len; }
+
+/* n of len bytes were queued: send what the windows allow. */
+static size_t queued(struct tcp_sock *s, uint32_t n, size_t len)
+{
     if (n < len)
         s->want_writable = true;
     if (tcp_synchronized(s) && n) {
@@ -497,6 +503,37 @@ size_t tcp_send(struct tcp_sock *s, const void *data, size_t len)
         tcp_release(s);
     }
     return n;
+}
+
+size_t tcp_send(struct tcp_sock *s, const void *data, size_t len)
+{
+    if (!send_open(s, len))
+        return 0;
+    return queued(s, tcp_sndq_copy(&s->sbuf, data, clamp_len(len), s->sndbuf), len);
+}
+
+size_t tcp_send_more(struct tcp_sock *s, const void *data, size_t len)
+{
+    if (!send_open(s, len))
+        return 0;
+    uint32_t n = tcp_sndq_copy(&s->sbuf, data, clamp_len(len), s->sndbuf);
+    if (n < len)
+        s->want_writable = true;
+    return n;
+}
+
+size_t tcp_send_ref(struct tcp_sock *s, const void *data, size_t len)
+{
+    if (!send_open(s, len))
+        return 0;
+    return queued(s, tcp_sndq_lend(&s->sbuf, data, clamp_len(len), s->sndbuf), len);
+}
+
+size_t tcp_send_gen(struct tcp_sock *s, const struct tcp_gen *gen, uint64_t off, size_t len)
+{
+    if (!send_open(s, len))
+        return 0;
+    return queued(s, tcp_sndq_make(&s->sbuf, gen, off, clamp_len(len), s->sndbuf), len);
 }
 
 void tcp_shutdown(struct tcp_sock *s)

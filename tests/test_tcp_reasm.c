@@ -1,9 +1,10 @@
-/* Unit tests: the TCP out-of-order range queue and the byte ring. */
+/* Unit tests: the TCP out-of-order range queue, the byte ring and the send queue. */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "net/tcp_reasm.h"
 #include "net/tcp_ring.h"
+#include "net/tcp_sndq.h"
 
 Test(tcp_reasm, merges_and_advances)
 {
@@ -117,4 +118,86 @@ Test(tcp_reasm, scoreboard_drop_below_and_bytes)
     cr_assert_eq(q.r[0].start, 350);
     tcp_reasm_drop_below(&q, 400);
     cr_assert(tcp_reasm_empty(&q));
+}
+
+/* The send queue against a plain array of the same bytes: copied, lent and
+ * made pieces in turn, read back at every offset and length that crosses a
+ * seam, consumed a piece at a time so the extents' ring wraps and grows. */
+static void byte_fill(uint64_t arg, uint64_t off, uint8_t *dst, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = (uint8_t)(arg + off + i);
+}
+
+Test(tcp_sndq, reads_what_was_queued_across_kinds)
+{
+    static uint8_t lent[4096], want[1 << 16];
+    for (unsigned i = 0; i < sizeof lent; i++)
+        lent[i] = (uint8_t)(i * 7 + 3);
+    const struct tcp_gen gen = { byte_fill, 40 };
+    struct tcp_sndq q;
+    tcp_sndq_init(&q, 1 << 16);
+    uint32_t head = 0, tail = 0;        /* want[] holds the stream's bytes [head, tail) */
+    uint8_t tmp[700];
+    for (unsigned round = 0; round < 60; round++) {
+        uint32_t n = 100 + round * 13 % 600;
+        switch (round % 3) {
+        case 0:
+            for (uint32_t i = 0; i < n; i++)
+                tmp[i] = (uint8_t)(round + i * 3);
+            cr_assert_eq(tcp_sndq_copy(&q, tmp, n, 1 << 16), n);
+            memcpy(want + tail % sizeof want, tmp, n);
+            break;
+        case 1:
+            cr_assert_eq(tcp_sndq_lend(&q, lent + round, n, 1 << 16), n);
+            memcpy(want + tail % sizeof want, lent + round, n);
+            break;
+        default:
+            cr_assert_eq(tcp_sndq_make(&q, &gen, tail, n, 1 << 16), n);
+            byte_fill(40, tail, want + tail % sizeof want, n);
+            break;
+        }
+        tail += n;
+        cr_assert_eq(q.len, tail - head);
+        for (uint32_t off = 0; off < q.len; off += 37) {
+            uint32_t len = q.len - off < 1500 ? q.len - off : 1500;
+            uint8_t got[1500];
+            tcp_sndq_read(&q, off, got, len);
+            for (uint32_t i = 0; i < len; i++)
+                cr_assert_eq(got[i], want[(head + off + i) % sizeof want], "round %u: byte %u", round,
+                             head + off + i);
+        }
+        if (round % 2) {                 /* acknowledge a part, seams included */
+            uint32_t acked = (tail - head) / 2 + 1;
+            tcp_sndq_consume(&q, acked);
+            head += acked;
+        }
+    }
+    cr_assert_gt(q.cap, 4, "the extents' ring grew");
+    tcp_sndq_consume(&q, q.len);
+    cr_assert_eq(q.len, 0);
+    cr_assert_eq(q.n, 0);
+    cr_assert_eq(q.copied.len, 0);
+    tcp_sndq_free(&q);
+}
+
+Test(tcp_sndq, joins_neighbours_and_keeps_the_limit)
+{
+    static const uint8_t lent[300];
+    const struct tcp_gen gen = { byte_fill, 0 };
+    struct tcp_sndq q;
+    tcp_sndq_init(&q, 4096);
+    cr_assert_eq(tcp_sndq_lend(&q, lent, 100, 1000), 100);
+    cr_assert_eq(tcp_sndq_lend(&q, lent + 100, 100, 1000), 100);   /* the next bytes: one extent */
+    cr_assert_eq(q.n, 1);
+    cr_assert_eq(tcp_sndq_make(&q, &gen, 500, 100, 1000), 100);
+    cr_assert_eq(tcp_sndq_make(&q, &gen, 600, 100, 1000), 100);   /* the next offsets: one extent */
+    cr_assert_eq(tcp_sndq_make(&q, &gen, 900, 100, 1000), 100);   /* a gap: a new one */
+    cr_assert_eq(q.n, 3);
+    cr_assert_eq(tcp_sndq_copy(&q, lent, 300, 1000), 300);
+    cr_assert_eq(tcp_sndq_copy(&q, lent, 300, 1000), 200, "the limit takes 200 of 300");
+    cr_assert_eq(tcp_sndq_lend(&q, lent, 10, 1000), 0);
+    cr_assert_eq(q.n, 4);
+    cr_assert_eq(q.len, 1000);
+    tcp_sndq_free(&q);
 }
