@@ -37,6 +37,9 @@ struct tcp_cc_ops {
     void (*loss)(struct tcp_cc *c);
     /* New data was acked (`acked` bytes) outside recovery: grow cwnd. */
     void (*cong_avoid)(struct tcp_cc *c, uint32_t acked, sim_time_t now, sim_time_t srtt);
+    /* Optional: new data leaves with nothing in flight, `idle` after the
+     * last data sent (Linux's CA_EVENT_TX_START). */
+    void (*tx_start)(struct tcp_cc *c, sim_time_t idle, sim_time_t now);
     /* A loss was detected (three dupacks or a timeout): the new ssthresh. */
     uint32_t (*ssthresh)(struct tcp_cc *c, uint32_t in_flight, sim_time_t now);
 };

@@ -5,7 +5,8 @@
  * the TCP-friendly estimate, growth at most 1.5x per RTT and, before any
  * loss, at least 5% per RTT. Slow start ends by HyStart (Ha and Rhee):
  * an ACK train spanning half the minimum RTT, or a round's RTT rising by
- * delay_min/8 (4 to 16 ms) above the minimum. A timeout forgets everything.
+ * delay_min/8 (4 to 16 ms) above the minimum. A timeout forgets everything;
+ * time spent idle (app-limited, nothing in flight) does not move the curve.
  * Windows in segments inside, bytes outside; no jiffy granularity.
  */
 #include "net/tcp_cc.h"
@@ -185,6 +186,18 @@ static uint32_t cubic_ssthresh(struct tcp_cc *c, uint32_t in_flight, sim_time_t 
     return th > 2 * c->mss ? th : 2 * c->mss;
 }
 
+static void cubic_tx_start(struct tcp_cc *c, sim_time_t idle, sim_time_t now)
+{
+    /* Linux's cubictcp_cwnd_event: the epoch moves by the idle time, so the
+     * window resumes on the curve where it left it, not further along */
+    struct cubic_priv *p = priv(c);
+    if (p->epoch && idle > 0) {
+        p->epoch += idle;
+        if (p->epoch > now)
+            p->epoch = now;
+    }
+}
+
 static void cubic_loss(struct tcp_cc *c)
 {
     /* Linux's bictcp_reset on TCP_CA_Loss: the curve and delay_min go */
@@ -196,6 +209,7 @@ const struct tcp_cc_ops tcp_cc_cubic = {
     .name = "cubic",
     .init = cubic_init,
     .pkts_acked = cubic_pkts_acked,
+    .tx_start = cubic_tx_start,
     .loss = cubic_loss,
     .cong_avoid = cubic_cong_avoid,
     .ssthresh = cubic_ssthresh,

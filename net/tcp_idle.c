@@ -3,8 +3,9 @@
  * tcp_slow_start_after_idle_check and tcp_cwnd_restart: when a sender
  * with nothing in flight has sent no new data for longer than the RTO,
  * ssthresh keeps at least 3/4 of the window, and the window halves for
- * every RTO of idleness, down to the initial window.
- * (Linux's CUBIC also shifts its epoch by the idle time; not modelled.)
+ * every RTO of idleness, down to the initial window. And as
+ * tcp_event_data_sent, new data leaving with nothing in flight tells the
+ * congestion control how long the sender was idle (CA_EVENT_TX_START).
  */
 #include "net/tcp_int.h"
 
@@ -29,5 +30,12 @@ void tcp_cwnd_restart_check(struct tcp_sock *s)
     while ((delta -= rto) > 0 && cwnd > restart)
         cwnd >>= 1;
     s->cc.cwnd = cwnd > restart ? cwnd : restart;
-    s->lsndtime = tcp_now(s);
+}
+
+void tcp_idle_data_sent(struct tcp_sock *s)
+{
+    sim_time_t now = tcp_now(s);
+    if (s->cc_ops->tx_start && s->snd_una == s->snd_max && s->lsndtime)
+        s->cc_ops->tx_start(&s->cc, now - s->lsndtime, now);
+    s->lsndtime = now;
 }

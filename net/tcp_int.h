@@ -255,6 +255,9 @@ static inline bool tcp_tsq_holds(const struct tcp_sock *s) { return s->tsq.wmem 
 /* tcp_idle.c */
 /* Before sending: after an idle RTO, back toward the initial window. */
 void tcp_cwnd_restart_check(struct tcp_sock *s);
+/* New data left: tell the congestion control an idle spell ended
+ * (CA_EVENT_TX_START), and stamp lsndtime. */
+void tcp_idle_data_sent(struct tcp_sock *s);
 
 /* tcp_delack.c */
 /* Data arrived: ato, quickack mode (may set ack_now). */

@@ -306,7 +306,7 @@ static void output(struct tcp_sock *s, unsigned max_segs)
             }
             tcp_txlog_push(&s->txlog, end, tcp_now(s));
             tcp_event_data_sent(s);
-            s->lsndtime = tcp_now(s);
+            tcp_idle_data_sent(s);
             if (!s->rtt_timing && !tcp_seq_lt(s->snd_nxt, s->snd_max) && len) {
                 s->rtt_timing = true;
                 s->rtt_seq = s->snd_nxt;

@@ -88,6 +88,38 @@ Test(tcp_cc, cubic_backs_off_by_beta_and_regains_wmax_near_k)
     cr_assert_leq(c.cwnd, 80000, "%u", c.cwnd);
 }
 
+/* Idle time does not move CUBIC's curve (Linux's CA_EVENT_TX_START): two
+ * senders back off alike; one then pauses 10 s. Without the shift its
+ * next ACKs would find t far past K and jump to the window the curve gives
+ * at 10 s (its growth capped only by 1.5x per RTT); with it, both grow alike. */
+Test(tcp_cc, cubic_idle_time_shifts_the_epoch)
+{
+    struct tcp_cc busy = fresh(&tcp_cc_cubic), idle;
+    busy.cwnd = 100000;
+    busy.ssthresh = busy.cwnd = tcp_cc_cubic.ssthresh(&busy, 100000, 0);
+    sim_time_t rtt = 100 * SIM_MS;
+    tcp_cc_cubic.cong_avoid(&busy, busy.mss, SIM_S, rtt);    /* the epoch starts */
+    idle = busy;
+    tcp_cc_cubic.tx_start(&idle, 10 * SIM_S, 11 * SIM_S);
+    for (sim_time_t t = SIM_S + rtt; t < 2 * SIM_S; t += rtt) {
+        for (uint32_t w = busy.cwnd, acked = 0; acked < w; acked += busy.mss)
+            tcp_cc_cubic.cong_avoid(&busy, busy.mss, t, rtt);
+        for (uint32_t w = idle.cwnd, acked = 0; acked < w; acked += idle.mss)
+            tcp_cc_cubic.cong_avoid(&idle, idle.mss, t + 10 * SIM_S, rtt);
+    }
+    cr_assert_lt(busy.cwnd, 90000, "a second after the loss, still below W_max (%u)", busy.cwnd);
+    cr_assert_eq(idle.cwnd, busy.cwnd, "idle %u, busy %u", idle.cwnd, busy.cwnd);
+    /* without a shift the same 10 s gap lets the window run ahead */
+    struct tcp_cc jump = fresh(&tcp_cc_cubic);
+    jump.cwnd = 100000;
+    jump.ssthresh = jump.cwnd = tcp_cc_cubic.ssthresh(&jump, 100000, 0);
+    tcp_cc_cubic.cong_avoid(&jump, jump.mss, SIM_S, rtt);
+    for (sim_time_t t = SIM_S + rtt; t < 2 * SIM_S; t += rtt)
+        for (uint32_t w = jump.cwnd, acked = 0; acked < w; acked += jump.mss)
+            tcp_cc_cubic.cong_avoid(&jump, jump.mss, t + 10 * SIM_S, rtt);
+    cr_assert_gt(jump.cwnd, busy.cwnd + 20000, "unshifted %u, busy %u", jump.cwnd, busy.cwnd);
+}
+
 /* The numbers by hand from Linux's tcp_rtt_estimator and tcp_set_rto, with
  * rto_min 200 ms; each sample after the first ends a round trip unless
  * snd_una has not passed rtt_seq (the snd_nxt of the last round trip's end). */
