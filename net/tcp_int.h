@@ -87,7 +87,7 @@ struct tcp_sock {
     sim_time_t ato, lrcvtime;      /* delayed-ACK timeout, last data arrival (tcp_delack.c) */
     unsigned quick;                /* ACKs still to send at once (quickack mode) */
     bool pingpong;                 /* interactive: no quickacks */
-    sim_time_t lsndtime;           /* last new data sent (slow start after idle) */
+    sim_time_t lsndtime;           /* last data sent (slow start after idle, CUBIC's epoch) */
     bool ack_now;
 
     /* options */
@@ -255,8 +255,8 @@ static inline bool tcp_tsq_holds(const struct tcp_sock *s) { return s->tsq.wmem 
 /* tcp_idle.c */
 /* Before sending: after an idle RTO, back toward the initial window. */
 void tcp_cwnd_restart_check(struct tcp_sock *s);
-/* New data left: tell the congestion control an idle spell ended
- * (CA_EVENT_TX_START), and stamp lsndtime. */
+/* Data left, new or resent: tell the congestion control an idle spell
+ * ended (CA_EVENT_TX_START) and stamp lsndtime, as tcp_event_data_sent. */
 void tcp_idle_data_sent(struct tcp_sock *s);
 
 /* tcp_delack.c */

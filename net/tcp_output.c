@@ -105,6 +105,8 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
     th->check = csum_fold(csum_partial(p->data, hlen + len, sum));
     pkt_set_l4(p);
 
+    if (len)
+        tcp_idle_data_sent(s);
     if (len || (flags & (TCP_SYN | TCP_FIN)))
         tcp_tsq_charge(s, p, len);
     s->stats.segs_out++;
@@ -306,7 +308,6 @@ static void output(struct tcp_sock *s, unsigned max_segs)
             }
             tcp_txlog_push(&s->txlog, end, tcp_now(s));
             tcp_event_data_sent(s);
-            tcp_idle_data_sent(s);
             if (!s->rtt_timing && !tcp_seq_lt(s->snd_nxt, s->snd_max) && len) {
                 s->rtt_timing = true;
                 s->rtt_seq = s->snd_nxt;
