@@ -69,8 +69,8 @@ static int make_ns(struct emu_world *w, int n, char *err, size_t errlen)
         if (emu_execl(ns, err, errlen, "sysctl", "-qw", kv, NULL) < 0)
             return -1;
     }
-    char tcp[8][96];
-    int ntcp = scn_tcp_sysctl_lines(&node->tcp, tcp, 8);
+    char tcp[SCN_TCP_SYSCTL_MAX_LINES][96];
+    int ntcp = scn_tcp_sysctl_lines(&node->tcp, tcp, SCN_TCP_SYSCTL_MAX_LINES);
     for (int k = 0; k < ntcp; k++)
         if (emu_execl(ns, err, errlen, "sysctl", "-qw", tcp[k], NULL) < 0)
             return -1;

@@ -67,6 +67,7 @@ struct tcp_config {
     bool nodelay;              /* disable Nagle (default false) */
     uint16_t mss_clamp;        /* 0: none; else the largest MSS we announce and use */
     bool window_scaling, sack, timestamps;   /* all on, as Linux */
+    bool dsack;                /* report duplicates in SACK blocks (RFC 2883; on, as Linux) */
     int syn_retries;           /* 6, as Linux net.ipv4.tcp_syn_retries */
     int synack_retries;        /* 5, as Linux */
     int retries2;              /* 15 data retransmissions before giving up */
@@ -101,6 +102,7 @@ struct tcp_sock_stats {
     uint64_t dupacks_in, ooo_segs_in, zero_window_probes;
     uint64_t tlp_probes;       /* tail loss probes sent */
     uint64_t tlp_recoveries;   /* probes that repaired a loss (window reduced once) */
+    uint64_t dsacks_sent;      /* duplicates reported (Linux TCPDSACKOldSent + TCPDSACKOfoSent) */
     uint64_t tsq_throttled;    /* times TCP Small Queues held sending back */
     sim_time_t srtt, rttvar, rto;   /* rttvar: the mean deviation, as tcp_info's tcpi_rttvar */
     uint32_t cwnd, ssthresh, mss, snd_wnd, rcv_wnd;

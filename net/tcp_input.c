@@ -33,6 +33,27 @@ static bool seg_has_data(const struct tcp_seg *g)
     return (g->len || (g->flags & TCP_FIN)) && !(g->flags & TCP_SYN);
 }
 
+/* A duplicate came in: report it at the head of the next SACK option
+ * (RFC 2883; Linux's tcp_dsack_set: the latest one wins). */
+static void dsack_set(struct tcp_sock *s, uint32_t start, uint32_t end)
+{
+    if (!s->sack_ok || !s->st->cfg.dsack)
+        return;
+    s->dsack = (struct tcp_range){ start, end };
+    s->dsack_pending = true;
+    s->stats.dsacks_sent++;
+}
+
+/* Data or a FIN from before rcv_nxt: its old part is a duplicate (Linux's
+ * tcp_send_dupack and tcp_data_queue). */
+static void dsack_old(struct tcp_sock *s, const struct tcp_seg *g)
+{
+    if (!seg_has_data(g) || !tcp_seq_lt(g->seq, s->rcv_nxt))
+        return;
+    uint32_t end = g->seq + g->len + ((g->flags & TCP_FIN) ? 1 : 0);
+    dsack_set(s, g->seq, tcp_seq_leq(end, s->rcv_nxt) ? end : s->rcv_nxt);
+}
+
 static void rtt_ack(struct tcp_sock *s, uint32_t ack)
 {
     if (s->rtt_timing && tcp_seq_gt(ack, s->rtt_seq)) {
@@ -365,6 +386,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
 
     if (tcp_seq_lt(seq, s->rcv_nxt)) {
         uint32_t cut = s->rcv_nxt - seq;
+        dsack_old(s, g);
         if (cut >= len) {
             if (cut > len)
                 fin = false;       /* an old FIN */
@@ -428,6 +450,9 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
         } else {
             s->stats.ooo_segs_in++;
             s->ack_now = true;
+            struct tcp_range dup;
+            if (tcp_reasm_overlap(&s->ooo, seq, seq + len, &dup))
+                dsack_set(s, dup.start, dup.end);
             if (tcp_reasm_add(&s->ooo, seq, seq + len))
                 tcp_ring_write_at(&s->rbuf, at, d, len);
             else
@@ -505,11 +530,13 @@ static void conn_input(struct tcp_sock *s, struct pkt *p, const struct tcp_seg *
      * an old duplicate */
     if (s->ts_ok && g->opt.ts && tcp_seq_lt(g->opt.tsval, s->ts_recent)) {
         st->stats.paws_rejects++;
+        dsack_old(s, g);
         tcp_send_oow_ack(s, seg_has_data(g));
         host_drop(h, p, DROP_TCP_OUT_OF_WINDOW);
         return;
     }
     if (!acceptable(s, g, wnd)) {
+        dsack_old(s, g);
         tcp_send_oow_ack(s, seg_has_data(g));
         host_drop(h, p, DROP_TCP_OUT_OF_WINDOW);
         return;

@@ -69,6 +69,8 @@ struct tcp_sock {
     bool rcv_locked;               /* set per socket: no autotuning */
     uint16_t rcv_mss;              /* the peer's segment size as seen (Linux icsk_ack.rcv_mss) */
     uint32_t copied;               /* bytes the app has taken (Linux copied_seq, relative) */
+    bool dsack_pending;            /* the next SACK option reports `dsack` first (RFC 2883) */
+    struct tcp_range dsack;
     struct {
         sim_time_t rtt8;           /* receiver's RTT estimate x 8, 0 none (rcv_rtt_est) */
         uint32_t last_tsecr, seq;  /* last echo used; window-based measure's end */

@@ -18,10 +18,26 @@ static inline uint32_t ts_clock(const struct tcp_sock *s)
 
 static unsigned sack_blocks_to_send(const struct tcp_sock *s)
 {
-    if (!s->sack_ok || tcp_reasm_empty(&s->ooo))
+    if (!s->sack_ok)
         return 0;
     unsigned max = s->ts_ok ? 3 : 4;
-    return s->ooo.n < max ? s->ooo.n : max;
+    unsigned n = s->ooo.n + (s->dsack_pending ? 1 : 0);
+    return n < max ? n : max;
+}
+
+/* The SACK blocks of the next segment: a pending D-SACK first, once, then
+ * the out-of-order ranges, the most recent first (Linux's duplicate_sack
+ * ahead of selective_acks, tcp_options_write). */
+static uint8_t sack_blocks(struct tcp_sock *s, struct tcp_range *out)
+{
+    unsigned max = sack_blocks_to_send(s), n = 0;
+    if (!max)
+        return 0;
+    if (s->dsack_pending) {
+        out[n++] = s->dsack;
+        s->dsack_pending = false;
+    }
+    return (uint8_t)(n + tcp_reasm_sack(&s->ooo, out + n, max - n));
 }
 
 uint32_t tcp_seg_room(const struct tcp_sock *s)
@@ -70,7 +86,7 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
         o.tsecr = (flags & TCP_ACK) ? s->ts_recent : 0;
     }
     if (!(flags & (TCP_SYN | TCP_RST)))
-        o.nsack = (uint8_t)tcp_reasm_sack(&s->ooo, o.sack, sack_blocks_to_send(s));
+        o.nsack = sack_blocks(s, o.sack);
     uint8_t optbuf[TCP_MAX_OPT_LEN];
     unsigned olen = tcp_opts_build(optbuf, &o);
     unsigned hlen = TCP_HLEN + olen;

@@ -83,3 +83,15 @@ uint32_t tcp_reasm_bytes(const struct tcp_reasm *q)
         b += q->r[i].end - q->r[i].start;
     return b;
 }
+
+bool tcp_reasm_overlap(const struct tcp_reasm *q, uint32_t start, uint32_t end, struct tcp_range *out)
+{
+    for (uint32_t i = 0; i < q->n; i++) {
+        const struct tcp_range *r = &q->r[i];
+        if (tcp_seq_lt(start, r->end) && tcp_seq_lt(r->start, end)) {
+            *out = (struct tcp_range){ tcp_seq_max(start, r->start), tcp_seq_lt(end, r->end) ? end : r->end };
+            return true;
+        }
+    }
+    return false;
+}

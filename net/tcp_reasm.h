@@ -36,6 +36,10 @@ uint32_t tcp_reasm_advance(struct tcp_reasm *q, uint32_t nxt);
 /* Forget everything below seq (a sender's scoreboard after a cumulative ACK). */
 void tcp_reasm_drop_below(struct tcp_reasm *q, uint32_t seq);
 
+/* The part of [start, end) the first range it meets already covers; false
+ * when none does. */
+bool tcp_reasm_overlap(const struct tcp_reasm *q, uint32_t start, uint32_t end, struct tcp_range *out);
+
 /* Bytes covered by the ranges. */
 uint32_t tcp_reasm_bytes(const struct tcp_reasm *q);
 

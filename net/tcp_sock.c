@@ -39,7 +39,7 @@ static void config_defaults(struct tcp_config *c)
         .rmem = { 4096, 131072, 6291456 }, .wmem = { 4096, 16384, 4194304 },
         .moderate_rcvbuf = true, .slow_start_after_idle = true,
         .nodelay = false, .mss_clamp = 0,
-        .window_scaling = true, .sack = true, .timestamps = true,
+        .window_scaling = true, .sack = true, .timestamps = true, .dsack = true,
         .syn_retries = 6, .synack_retries = 5, .retries2 = 15,
         .init_cwnd_segs = 10,
         .msl = 30 * SIM_S,

@@ -91,13 +91,14 @@ enum {
     SCN_TCP_RMEM = 1 << 0, SCN_TCP_WMEM = 1 << 1, SCN_TCP_MODERATE_RCVBUF = 1 << 2,
     SCN_TCP_CONGESTION_CONTROL = 1 << 3, SCN_TCP_SACK = 1 << 4, SCN_TCP_TIMESTAMPS = 1 << 5,
     SCN_TCP_WINDOW_SCALING = 1 << 6, SCN_TCP_SLOW_START_AFTER_IDLE = 1 << 7,
-    SCN_TCP_LIMIT_OUTPUT_BYTES = 1 << 8,
+    SCN_TCP_LIMIT_OUTPUT_BYTES = 1 << 8, SCN_TCP_DSACK = 1 << 9,
+    SCN_TCP_SYSCTL_MAX_LINES = 10, /* one sysctl line a key at most */
 };
 struct scn_tcp_sysctl {
     unsigned set;
     uint32_t rmem[3], wmem[3];
     uint32_t limit_output_bytes;
-    bool moderate_rcvbuf, sack, timestamps, window_scaling, slow_start_after_idle;
+    bool moderate_rcvbuf, sack, dsack, timestamps, window_scaling, slow_start_after_idle;
     char congestion_control[16];
 };
 

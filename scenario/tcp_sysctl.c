@@ -71,6 +71,7 @@ int scn_tcp_sysctl_parse(lua_State *L, int idx, struct scn_tcp_sysctl *t, char *
     } bools[] = {
         { "tcp_moderate_rcvbuf", SCN_TCP_MODERATE_RCVBUF, offsetof(struct scn_tcp_sysctl, moderate_rcvbuf) },
         { "tcp_sack", SCN_TCP_SACK, offsetof(struct scn_tcp_sysctl, sack) },
+        { "tcp_dsack", SCN_TCP_DSACK, offsetof(struct scn_tcp_sysctl, dsack) },
         { "tcp_timestamps", SCN_TCP_TIMESTAMPS, offsetof(struct scn_tcp_sysctl, timestamps) },
         { "tcp_window_scaling", SCN_TCP_WINDOW_SCALING, offsetof(struct scn_tcp_sysctl, window_scaling) },
         { "tcp_slow_start_after_idle", SCN_TCP_SLOW_START_AFTER_IDLE,
@@ -130,6 +131,8 @@ void scn_tcp_sysctl_apply(struct host *h, const struct scn_tcp_sysctl *t)
         c->moderate_rcvbuf = t->moderate_rcvbuf;
     if (t->set & SCN_TCP_SACK)
         c->sack = t->sack;
+    if (t->set & SCN_TCP_DSACK)
+        c->dsack = t->dsack;
     if (t->set & SCN_TCP_TIMESTAMPS)
         c->timestamps = t->timestamps;
     if (t->set & SCN_TCP_WINDOW_SCALING)
@@ -160,6 +163,8 @@ int scn_tcp_sysctl_lines(const struct scn_tcp_sysctl *t, char (*lines)[96], int 
         LINE("net.ipv4.tcp_congestion_control=%s", t->congestion_control);
     if (t->set & SCN_TCP_SACK)
         LINE("net.ipv4.tcp_sack=%d", t->sack);
+    if (t->set & SCN_TCP_DSACK)
+        LINE("net.ipv4.tcp_dsack=%d", t->dsack);
     if (t->set & SCN_TCP_TIMESTAMPS)
         LINE("net.ipv4.tcp_timestamps=%d", t->timestamps);
     if (t->set & SCN_TCP_WINDOW_SCALING)

@@ -13,8 +13,9 @@
 #include "scenario/scenario.h"
 
 #define SCN_TCP_SYSCTL_KEYS                                                                        \
-    "tcp_rmem", "tcp_wmem", "tcp_moderate_rcvbuf", "tcp_congestion_control", "tcp_sack",          \
-        "tcp_timestamps", "tcp_window_scaling", "tcp_slow_start_after_idle", "tcp_limit_output_bytes"
+    "tcp_rmem", "tcp_wmem", "tcp_moderate_rcvbuf", "tcp_congestion_control", "tcp_sack",           \
+        "tcp_dsack", "tcp_timestamps", "tcp_window_scaling", "tcp_slow_start_after_idle",          \
+        "tcp_limit_output_bytes"
 
 /* Read the TCP keys present in the table at idx into t; -1 with a message
  * naming the key and what is valid. */

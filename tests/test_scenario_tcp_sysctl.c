@@ -51,7 +51,7 @@ Test(scenario_tcp_sysctl, values_reach_the_node_the_host_and_the_sysctl_lines)
     struct scn_topo t;
     int rc = build_with("{ tcp_rmem = {4096, 87380, 1048576}, tcp_wmem = \"4096 65536 2097152\", "
                         "tcp_congestion_control = \"reno\", tcp_sack = false, tcp_timestamps = 0, "
-                        "tcp_moderate_rcvbuf = false, tcp_slow_start_after_idle = false }", &t);
+                        "tcp_dsack = false, tcp_moderate_rcvbuf = false, tcp_slow_start_after_idle = false }", &t);
     cr_assert_eq(rc, 0, "%s", err);
     const struct scn_tcp_sysctl *x = &t.nodes[scn_topo_node(&t, "h")].tcp;
     cr_assert_eq(x->rmem[2], 1048576);
@@ -69,19 +69,20 @@ Test(scenario_tcp_sysctl, values_reach_the_node_the_host_and_the_sysctl_lines)
     cr_assert_eq(c->rmem[1], 87380);
     cr_assert_eq(c->wmem[2], 2097152);
     cr_assert_str_eq(c->cc, "reno");
-    cr_assert(!c->sack && !c->timestamps && !c->moderate_rcvbuf && !c->slow_start_after_idle);
+    cr_assert(!c->sack && !c->dsack && !c->timestamps && !c->moderate_rcvbuf && !c->slow_start_after_idle);
     cr_assert(c->window_scaling, "left at Linux's default");
     cr_assert_str_eq(tcp_stack_config(P.b)->cc, "cubic", "the default elsewhere");
     wire_pair_free(&P);
     pkt_pool_free(pool);
     sched_destroy(&s);
 
-    char lines[8][96];
-    int n = scn_tcp_sysctl_lines(x, lines, 8);
-    cr_assert_eq(n, 7);
+    char lines[9][96];
+    int n = scn_tcp_sysctl_lines(x, lines, 9);
+    cr_assert_eq(n, 8);
     cr_assert_str_eq(lines[0], "net.ipv4.tcp_rmem=4096 87380 1048576");
     cr_assert_str_eq(lines[3], "net.ipv4.tcp_congestion_control=reno");
-    cr_assert_str_eq(lines[5], "net.ipv4.tcp_timestamps=0");
+    cr_assert_str_eq(lines[5], "net.ipv4.tcp_dsack=0");
+    cr_assert_str_eq(lines[6], "net.ipv4.tcp_timestamps=0");
     scn_topo_free(&t);
 }
 

@@ -380,6 +380,90 @@ Test(tcp, out_of_window_segment_dropped_with_ack)
     finish(&P);
 }
 
+/* The SACK blocks of the last segment the server sent. */
+struct last_sack {
+    struct tcp_opts o;
+    unsigned segs;
+};
+
+static void last_sack(void *ctx, const struct pkt *frame, sim_time_t t)
+{
+    (void)t;
+    struct last_sack *ls = ctx;
+    const uint8_t *ip = frame->data + ETH_HLEN;
+    const struct tcp_hdr *th = (const struct tcp_hdr *)(ip + IPV4_HLEN);
+    if (frame->len < ETH_HLEN + IPV4_HLEN + TCP_HLEN || ip[9] != 6 || ntohs(th->sport) != 80)
+        return;
+    ls->o = (struct tcp_opts){ 0 };
+    cr_assert(tcp_opts_parse((const uint8_t *)(th + 1), (unsigned)((th->doff >> 4) * 4 - TCP_HLEN), &ls->o));
+    ls->segs++;
+
+}
+
+/* RFC 2883 as Linux: a duplicate is reported once, as the first SACK block
+ * of the ACK it draws: old data (all of it before rcv_nxt, or its old part),
+ * and out-of-order data already held, ahead of the ordinary SACK block. */
+Test(tcp, duplicates_are_reported_as_dsack_blocks)
+{
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct app ca = { 0 }, sa = { 0 };
+    struct tcp_sock *c = establish(&P, &ca, &sa);
+    struct tcp_sock *srv = sa.s;
+    struct last_sack ls = { 0 };
+    P.w.cut[0] = true;             /* the client's own answers to what it never sent stay out */
+    P.w.capture = last_sack;
+    P.w.capture_ctx = &ls;
+    uint32_t nxt = srv->rcv_nxt, ack = srv->snd_nxt;
+    uint8_t opt[12] = { 1, 1, 8, 10 };          /* NOP NOP TS: tsval and tsecr as the client's */
+    uint32_t tsval = htonl(c->ts_recent + 1000000), tsecr = htonl(srv->ts_recent);
+    memcpy(opt + 4, &tsval, 4);
+    memcpy(opt + 8, &tsecr, 4);
+    uint8_t data[300] = { 0 };
+    /* in order, then again: the whole segment is old */
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, nxt, ack, TCP_ACK, 1000, opt, 12,
+                          data, 100));
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, nxt, ack, TCP_ACK, 1000, opt, 12,
+                          data, 100));
+    sched_run_until(&s, sched_now(&s) + 50 * SIM_US);
+    cr_assert_eq(ls.o.nsack, 1, "one D-SACK block (%u)", ls.o.nsack);
+    cr_assert(ls.o.sack[0].start == nxt && ls.o.sack[0].end == nxt + 100, "D-SACK %u-%u, want %u-%u",
+              ls.o.sack[0].start, ls.o.sack[0].end, nxt, nxt + 100);
+    /* a segment half old: only that half is the duplicate */
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, nxt + 50, ack, TCP_ACK, 1000, opt, 12,
+                          data, 100));
+    sched_run_until(&s, sched_now(&s) + 50 * SIM_US);
+    cr_assert(ls.o.nsack == 1 && ls.o.sack[0].start == nxt + 50 && ls.o.sack[0].end == nxt + 100);
+    /* out of order, twice: the second copy is reported, then the range it lies in */
+    nxt = srv->rcv_nxt;
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, nxt + 1000, ack, TCP_ACK, 1000, opt,
+                          12, data, 200));
+    sched_run_until(&s, sched_now(&s) + 50 * SIM_US);
+    cr_assert(ls.o.nsack == 1 && ls.o.sack[0].start == nxt + 1000 && ls.o.sack[0].end == nxt + 1200);
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, nxt + 1100, ack, TCP_ACK, 1000, opt,
+                          12, data, 200));
+    sched_run_until(&s, sched_now(&s) + 50 * SIM_US);
+    cr_assert_eq(ls.o.nsack, 2);
+    cr_assert(ls.o.sack[0].start == nxt + 1100 && ls.o.sack[0].end == nxt + 1200, "D-SACK %u-%u",
+              ls.o.sack[0].start - nxt, ls.o.sack[0].end - nxt);
+    cr_assert(ls.o.sack[1].start == nxt + 1000 && ls.o.sack[1].end == nxt + 1300);
+    /* reported once: the next ACK has the SACK block alone */
+    unsigned segs = ls.segs;
+    inject(P.b, craft_opt(pool, WIRE_PAIR_A, WIRE_PAIR_B, c->lport, 80, nxt + 2000, ack, TCP_ACK, 1000, opt,
+                          12, data, 100));
+    sched_run_until(&s, sched_now(&s) + 50 * SIM_US);
+    cr_assert_gt(ls.segs, segs);
+    cr_assert_eq(ls.o.nsack, 2, "two ordinary blocks");
+    cr_assert(ls.o.sack[0].start == nxt + 2000 && ls.o.sack[1].start == nxt + 1000);
+    struct tcp_sock_stats st;
+    tcp_sock_stats(srv, &st);
+    cr_assert_eq(st.dsacks_sent, 3);
+    P.w.capture = NULL;
+    tcp_abort(c);
+    sched_run(&s);
+    finish(&P);
+}
+
 Test(tcp, rst_sequence_checks_rfc5961)
 {
     struct wire_pair P;
