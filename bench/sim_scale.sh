@@ -5,14 +5,13 @@
 # wall time, CPU time (user + system: what to compare on a shared machine),
 # events, events per CPU second and the peak memory of the process, as a
 # Markdown table (the README's performance section). One run per case, no
-# warm-up, everything on one job. The LAN switch takes 64 interfaces
-# today, so servers stop at 60; SERVERS=... goes further where it allows.
-#   bench/sim_scale.sh                  SERVERS="1 8 32 60" USERS="32 128 512" SIMS="0.1 0.2 0.4"
+# warm-up, everything on one job.
+#   bench/sim_scale.sh                  SERVERS="1 8 32 128 512 1000" USERS="32 128 512" SIMS="0.1 0.2 0.4"
 #   SERVERS=... USERS=... SIMS=... BASE_SERVERS=8 BASE_USERS=32 BASE_SIM=0.1 bench/sim_scale.sh
 set -eu
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
-SERVERS=${SERVERS:-1 8 32 60}
+SERVERS=${SERVERS:-1 8 32 128 512 1000}
 USERS=${USERS:-32 128 512}
 SIMS=${SIMS:-0.1 0.2 0.4}
 BASE_SERVERS=${BASE_SERVERS:-8}

@@ -415,10 +415,7 @@ static int api_link(lua_State *L)
     for (int end = 0; end < 2; end++) {
         struct scn_node *node = &t->nodes[l.node[end]];
         char name[SCN_IF_NAME_MAX];
-        int k = 0;
-        do
-            snprintf(name, sizeof name, "eth%d", k++);
-        while (iface_of(node, name) >= 0);
+        snprintf(name, sizeof name, "eth%d", node->links++);   /* link() alone names eth* */
         l.iface[end] = node->nifs;
         add_iface(node, name, index);
         lua_pushstring(L, name);

@@ -109,6 +109,7 @@ struct scn_node {
     struct scn_cpu cpu;
     struct scn_iface *ifs;     /* a switch has one per port */
     int nifs;
+    int links;                 /* its links so far: the next is named eth<links> */
     struct scn_route routes[SCN_MAX_ROUTES];
     int nroutes;
     bool forward;              /* routers forward; hosts do not */
