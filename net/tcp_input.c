@@ -258,6 +258,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
     sim_time_t now = tcp_now(s);
 
     uint32_t prior_delivered = tcp_delivered_mark(s);
+    bool dsack = tcp_undo_dsack(s, &g->opt, ack, s->snd_una);
     /* SACK blocks into the scoreboard (only what lies in flight) */
     if (s->sack_ok) {
         for (unsigned i = 0; i < g->opt.nsack; i++) {
@@ -296,7 +297,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         }
         if (s->in_recovery) {
             if (tcp_seq_geq(ack, s->recover)) {
-                tcp_end_recovery(s);
+                tcp_end_recovery(s, g->opt.ts ? g->opt.tsecr : 0);
             } else if (!s->sack_ok) {
                 /* NewReno's partial ACK: the segments it covers leave the
                  * duplicate count, the next hole is resent (tcp_output) */
@@ -344,10 +345,18 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         uint32_t delivered = tcp_delivered_mark(s) - prior_delivered;
         if (s->in_recovery) {
             tcp_prr_ack(s, delivered, una_advanced);
-        } else if ((dupack || (una_advanced && !tcp_reasm_empty(&s->sacked))) && tcp_rack_detect(s)) {
+        } else if ((dupack || (delivered && !tcp_reasm_empty(&s->sacked))) && tcp_rack_detect(s)) {
+            /* an ACK that SACKs more is looked at whatever else changed, a
+             * window update included (Linux's FLAG_DATA_SACKED is dubious) */
             tcp_enter_recovery(s);
             tcp_prr_ack(s, delivered, una_advanced);
         }
+    }
+    /* every retransmission came back D-SACKed: the reduction is taken
+     * back, and recovery ends (tcp_try_undo_dsack, tcp_try_to_open) */
+    if (dsack && tcp_undo_by_dsack(s) && s->in_recovery) {
+        s->in_recovery = false;
+        s->dupacks = 0;
     }
     if (una_advanced && s->tmode != TCP_TM_TIME_WAIT && s->tmode != TCP_TM_FIN_WAIT_2) {
         if (s->snd_una == s->snd_max)

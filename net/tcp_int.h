@@ -32,6 +32,17 @@ enum tcp_timer_mode {
     TCP_TM_REO,                    /* RACK's reordering window (tcp_rack.c) */
 };
 
+/* A window reduction that may yet be taken back (tcp_undo.c). */
+struct tcp_undo {
+    bool armed;                    /* Linux's undo_marker is set */
+    bool high_valid;
+    uint32_t marker;               /* snd_una when recovery began */
+    int32_t retrans;               /* segments resent not yet shown spurious; -1 none */
+    uint32_t stamp;                /* TS clock of the first retransmission, 0 none */
+    uint32_t high;                 /* end of the highest retransmission */
+    uint32_t prior_cwnd, prior_ssthresh;
+};
+
 struct tcp_sock {
     struct tcp_stack *st;
     struct tcp_sock *hnext;        /* hash chain (connections or listeners) */
@@ -112,6 +123,7 @@ struct tcp_sock {
     bool in_recovery;
     uint32_t recover;
     uint32_t prior_cwnd, prr_delivered, prr_out;   /* PRR (tcp_prr.c), bytes */
+    struct tcp_undo undo;
     uint32_t tlp_high_seq;         /* snd_max when a probe went out, 0 none */
     bool tlp_retrans;              /* that probe was a retransmission */
     sim_time_t min_rtt;            /* smallest per-ACK RTT sample, 0 none */
@@ -225,7 +237,9 @@ uint32_t tcp_in_flight(const struct tcp_sock *s);
  * over an ACK is what the ACK reports delivered. */
 uint32_t tcp_delivered_mark(const struct tcp_sock *s);
 void tcp_enter_recovery(struct tcp_sock *s);
-void tcp_end_recovery(struct tcp_sock *s);
+/* snd_una passed the recovery point: the window to ssthresh, unless the
+ * reduction is undone (tsecr: the ACK's timestamp echo, 0 none). */
+void tcp_end_recovery(struct tcp_sock *s, uint32_t tsecr);
 /* An ACK in recovery reported `delivered` bytes: set cwnd by PRR. */
 void tcp_prr_ack(struct tcp_sock *s, uint32_t delivered, bool una_advanced);
 
@@ -253,6 +267,26 @@ void tcp_tsq_charge(struct tcp_sock *s, struct pkt *p, uint32_t payload);
 bool tcp_tsq_throttle(struct tcp_sock *s, unsigned factor);
 /* Whether the socket's memory must wait for its segments' completions. */
 static inline bool tcp_tsq_holds(const struct tcp_sock *s) { return s->tsq.wmem != 0; }
+
+/* tcp_undo.c */
+/* Fast recovery begins (before the window is cut): remember what to restore. */
+void tcp_undo_start(struct tcp_sock *s);
+/* [seq, seq + len) was sent again. */
+void tcp_undo_retransmitted(struct tcp_sock *s, uint32_t seq, uint32_t len);
+/* Whether the first SACK block of an ACK (options o, cumulative ack) is a
+ * D-SACK (counted, and set against the retransmissions); prior_una:
+ * snd_una before this ACK. */
+bool tcp_undo_dsack(struct tcp_sock *s, const struct tcp_opts *o, uint32_t ack, uint32_t prior_una);
+/* Undo if every retransmission was D-SACKed; true if it did. */
+bool tcp_undo_by_dsack(struct tcp_sock *s);
+/* Recovery ends: undo if the retransmissions were all D-SACKed or the ACK's
+ * timestamp echo predates the first (tsecr 0: none); true if it did. */
+bool tcp_undo_at_recovery_end(struct tcp_sock *s, uint32_t tsecr);
+/* A timeout: this episode can no longer be undone. */
+void tcp_undo_forget(struct tcp_sock *s);
+
+/* TCP's timestamp clock: 1 ms ticks, as Linux. */
+static inline uint32_t tcp_ts_clock(const struct tcp_sock *s) { return (uint32_t)(tcp_now(s) / SIM_MS); }
 
 /* tcp_idle.c */
 /* Before sending: after an idle RTO, back toward the initial window. */

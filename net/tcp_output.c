@@ -11,11 +11,6 @@
 #include "net/csum.h"
 #include "net/ipv4.h"
 
-static inline uint32_t ts_clock(const struct tcp_sock *s)
-{
-    return (uint32_t)(tcp_now(s) / SIM_MS);  /* 1 ms ticks, as Linux */
-}
-
 static unsigned sack_blocks_to_send(const struct tcp_sock *s)
 {
     if (!s->sack_ok)
@@ -82,7 +77,7 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
     }
     if (s->ts_ok && !(flags & TCP_RST)) {
         o.ts = true;
-        o.tsval = ts_clock(s);
+        o.tsval = tcp_ts_clock(s);
         o.tsecr = (flags & TCP_ACK) ? s->ts_recent : 0;
     }
     if (!(flags & (TCP_SYN | TCP_RST)))
@@ -123,6 +118,8 @@ void tcp_xmit(struct tcp_sock *s, uint32_t seq, uint32_t len, uint8_t flags)
 
     if (len)
         tcp_idle_data_sent(s);
+    if (len && tcp_seq_lt(seq, s->snd_max))
+        tcp_undo_retransmitted(s, seq, len);
     if (len || (flags & (TCP_SYN | TCP_FIN)))
         tcp_tsq_charge(s, p, len);
     s->stats.segs_out++;

@@ -63,6 +63,7 @@ uint32_t tcp_delivered_mark(const struct tcp_sock *s)
 
 void tcp_enter_recovery(struct tcp_sock *s)
 {
+    tcp_undo_start(s);
     s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, tcp_now(s));
     s->prior_cwnd = s->cc.cwnd;
     s->prr_delivered = 0;
@@ -76,11 +77,11 @@ void tcp_enter_recovery(struct tcp_sock *s)
     tcp_arm_rto(s);
 }
 
-void tcp_end_recovery(struct tcp_sock *s)
+void tcp_end_recovery(struct tcp_sock *s, uint32_t tsecr)
 {
     s->in_recovery = false;
     s->dupacks = 0;
-    if (s->cc.ssthresh < 0x7fffffff)
+    if (!tcp_undo_at_recovery_end(s, tsecr) && s->cc.ssthresh < 0x7fffffff)
         s->cc.cwnd = s->cc.ssthresh;
 }
 

@@ -35,6 +35,7 @@ static void rto_expired(struct tcp_sock *s)
     s->cc.cwnd = s->cc.mss;
     if (s->cc_ops->loss)
         s->cc_ops->loss(&s->cc);
+    tcp_undo_forget(s);
     tcp_txlog_clear(&s->txlog);
     s->tlp_high_seq = 0;
     s->in_recovery = false;

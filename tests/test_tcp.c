@@ -464,6 +464,93 @@ Test(tcp, duplicates_are_reported_as_dsack_blocks)
     finish(&P);
 }
 
+/* The options of an ACK from the server: timestamps, then SACK blocks. */
+static uint32_t ack_options(uint8_t *o, uint32_t tsval, uint32_t tsecr, const struct tcp_range *b, unsigned n)
+{
+    uint32_t len = 0;
+    o[len++] = 1, o[len++] = 1, o[len++] = 8, o[len++] = 10;
+    uint32_t v = htonl(tsval), e = htonl(tsecr);
+    memcpy(o + len, &v, 4), memcpy(o + len + 4, &e, 4);
+    len += 8;
+    if (n) {
+        o[len++] = 1, o[len++] = 1, o[len++] = 5, o[len++] = (uint8_t)(2 + 8 * n);
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t a = htonl(b[i].start), z = htonl(b[i].end);
+            memcpy(o + len, &a, 4), memcpy(o + len + 4, &z, 4);
+            len += 8;
+        }
+    }
+    return len;
+}
+
+enum proof { BY_DSACK, BY_LATE_DSACK, BY_TIMESTAMP, NONE };
+
+/* A fast recovery that was not needed is taken back (Linux's
+ * tcp_try_undo_dsack, tcp_try_undo_recovery): ten segments leave, ACKs say
+ * the first is missing and three beyond it arrived, the first is resent;
+ * then everything is acknowledged, with a D-SACK for the first (it came
+ * twice) or a timestamp echo older than the resend (the original got
+ * there), and the window and ssthresh are as before; a D-SACK that comes
+ * after recovery ended undoes it too. Without either proof the window
+ * stays cut. */
+static void spurious_recovery(enum proof proof)
+{
+    struct wire_pair P;
+    wire_pair_seeded(&P, &s, pool, 100 * SIM_US, 1, 1);
+    struct app ca = { 0 }, sa = { 0 };
+    struct tcp_sock *c = establish(&P, &ca, &sa);
+    struct tcp_sock *srv = sa.s;
+    P.w.cut[0] = P.w.cut[1] = true;   /* the ACKs below are the server's only word */
+    uint32_t mss = c->cc.mss, una = c->snd_una, cwnd = c->cc.cwnd, ssthresh = c->cc.ssthresh;
+    uint32_t sent_ts = (uint32_t)(sched_now(&s) / SIM_MS);
+    static uint8_t data[10 * 1448];
+    cr_assert_eq(tcp_send(c, data, 10 * mss), 10 * mss);
+    cr_assert_eq(c->snd_nxt - una, 10 * mss, "IW10 out");
+    sched_run_until(&s, sched_now(&s) + 1500 * SIM_US);   /* a timestamp tick later, before a probe */
+    uint8_t o[40];
+    struct tcp_range sack = { una + mss, una + 4 * mss };
+    uint32_t olen = ack_options(o, tcp_ts_clock(srv), sent_ts, &sack, 1);
+    inject(P.a, craft_opt(pool, WIRE_PAIR_B, WIRE_PAIR_A, 80, c->lport, srv->snd_nxt, una, TCP_ACK, 1000, o,
+                          olen, NULL, 0));
+    cr_assert(c->in_recovery, "three segments SACKed above a hole");
+    cr_assert_eq(c->stats.retransmits, 1, "the first segment resent");
+    cr_assert_lt(c->cc.cwnd, cwnd);
+    struct tcp_range dsack = { una, una + mss };
+    uint32_t echo = proof == BY_TIMESTAMP ? sent_ts : tcp_ts_clock(c);
+    olen = ack_options(o, tcp_ts_clock(srv), echo, &dsack, proof == BY_DSACK ? 1 : 0);
+    inject(P.a, craft_opt(pool, WIRE_PAIR_B, WIRE_PAIR_A, 80, c->lport, srv->snd_nxt, una + 10 * mss, TCP_ACK,
+                          1000, o, olen, NULL, 0));
+    cr_assert(!c->in_recovery);
+    if (proof == BY_LATE_DSACK) {
+        cr_assert_eq(c->stats.undos, 0, "recovery ended with the window cut");
+        cr_assert_eq(c->cc.cwnd, c->cc.ssthresh);
+        olen = ack_options(o, tcp_ts_clock(srv), echo, &dsack, 1);
+        inject(P.a, craft_opt(pool, WIRE_PAIR_B, WIRE_PAIR_A, 80, c->lport, srv->snd_nxt, una + 10 * mss,
+                              TCP_ACK, 1000, o, olen, NULL, 0));
+    }
+    struct tcp_sock_stats st;
+    tcp_sock_stats(c, &st);
+    cr_assert_eq(st.dsacks_received, proof == BY_DSACK || proof == BY_LATE_DSACK ? 1 : 0);
+    if (proof == NONE) {
+        cr_assert_eq(st.undos, 0);
+        cr_assert_lt(c->cc.cwnd, cwnd, "the window stays cut (%u of %u)", c->cc.cwnd, cwnd);
+        cr_assert_eq(c->cc.cwnd, c->cc.ssthresh);
+    } else {
+        cr_assert_eq(st.undos, 1);
+        cr_assert_geq(c->cc.cwnd, cwnd, "the window back (%u of %u)", c->cc.cwnd, cwnd);
+        cr_assert_eq(c->cc.ssthresh, ssthresh, "ssthresh back");
+    }
+    P.w.cut[0] = P.w.cut[1] = false;
+    tcp_abort(c);
+    sched_run(&s);
+    finish(&P);
+}
+
+Test(tcp, a_recovery_dsacked_in_full_is_undone) { spurious_recovery(BY_DSACK); }
+Test(tcp, a_recovery_dsacked_after_it_ended_is_undone) { spurious_recovery(BY_LATE_DSACK); }
+Test(tcp, a_recovery_ended_by_the_originals_is_undone) { spurious_recovery(BY_TIMESTAMP); }
+Test(tcp, a_recovery_without_proof_stays) { spurious_recovery(NONE); }
+
 Test(tcp, rst_sequence_checks_rfc5961)
 {
     struct wire_pair P;
