@@ -103,6 +103,7 @@ struct tcp_sock_stats {
     uint64_t tlp_probes;       /* tail loss probes sent */
     uint64_t tlp_recoveries;   /* probes that repaired a loss (window reduced once) */
     uint64_t dsacks_sent;      /* duplicates reported (Linux TCPDSACKOldSent + TCPDSACKOfoSent) */
+    uint64_t lost_retransmits; /* retransmissions RACK found lost (Linux TCPLostRetransmit) */
     uint64_t tsq_throttled;    /* times TCP Small Queues held sending back */
     sim_time_t srtt, rttvar, rto;   /* rttvar: the mean deviation, as tcp_info's tcpi_rttvar */
     uint32_t cwnd, ssthresh, mss, snd_wnd, rcv_wnd;

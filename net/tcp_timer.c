@@ -42,6 +42,7 @@ static void rto_expired(struct tcp_sock *s)
     s->recover = s->snd_max;
     s->rtt_timing = false;
     s->rexmit_nxt = s->snd_una;
+    tcp_rack_rexmit_clear(s);
     /* a second timeout in a row: the peer may have reneged on its SACKs */
     if (s->retries > 1)
         tcp_reasm_init(&s->sacked);
