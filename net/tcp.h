@@ -115,6 +115,10 @@ struct tcp_stack_stats {
     uint64_t active_opens, passive_opens, established;
     uint64_t resets_sent, resets_received, challenge_acks;
     uint64_t segs_in, segs_out, retransmits;
+    /* as Linux's MIB: TCPTimeouts, TCPLossProbes, TCPLossProbeRecovery,
+     * TCPSackRecovery (with TCPRenoRecovery: every recovery begun) and
+     * TCPLostRetransmit */
+    uint64_t timeouts, loss_probes, loss_probe_recoveries, recoveries, lost_retransmits;
     uint64_t backlog_drops;
     uint64_t time_wait_reuse;
     uint64_t paws_rejects;     /* old timestamps (RFC 7323 PAWS) */

@@ -73,6 +73,7 @@ void tcp_enter_recovery(struct tcp_sock *s)
     tcp_rack_rexmit_clear(s);
     s->tlp_high_seq = 0;
     s->stats.fast_retransmits++;
+    s->st->stats.recoveries++;
     tcp_stop_rtx(s);               /* the RTO, not a probe, guards recovery */
     tcp_arm_rto(s);
 }

@@ -67,6 +67,7 @@ void tcp_tlp_fire(struct tcp_sock *s)
         s->tlp_retrans = true;
     }
     s->stats.tlp_probes++;
+    s->st->stats.loss_probes++;
     s->tlp_high_seq = s->snd_max;
     tcp_arm_rto(s);
 }
@@ -83,6 +84,7 @@ void tcp_tlp_ack(struct tcp_sock *s, uint32_t ack, bool una_advanced, bool dupac
         s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, tcp_now(s));
         s->cc.cwnd = s->cc.ssthresh;
         s->stats.tlp_recoveries++;
+        s->st->stats.loss_probe_recoveries++;
     } else if (!una_advanced && dupack) {
         s->tlp_high_seq = 0;       /* original and probe both arrived: no loss */
     }

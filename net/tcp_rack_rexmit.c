@@ -82,6 +82,7 @@ void tcp_rack_rexmit_detect(struct tcp_sock *s)
         if (now - e->t >= wait) {
             e->lost = true;
             s->stats.lost_retransmits++;
+            s->st->stats.lost_retransmits++;
         } else if (!l->wait || e->t + wait - now < l->wait) {
             l->wait = e->t + wait - now;
         }

@@ -10,6 +10,7 @@ static void rto_expired(struct tcp_sock *s)
 {
     const struct tcp_config *c = &s->st->cfg;
     s->stats.timeouts++;
+    s->st->stats.timeouts++;
     s->retries++;
     tcp_rtt_backoff(&s->rtt);
     if (s->state == TCP_SYN_SENT || s->state == TCP_SYN_RECEIVED) {

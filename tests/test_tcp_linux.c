@@ -344,6 +344,10 @@ Test(tcp_linux, a_lost_retransmission_is_found_by_rack_not_the_rto)
     cr_assert_eq(dr.seen, 3, "sent %u times", dr.seen);
     cr_assert_eq(d.srv_end.timeouts, 0, "no RTO");
     cr_assert_eq(d.srv_end.lost_retransmits, 1);
+    /* the stack's MIB counts it too (TCPLostRetransmit), in one recovery */
+    cr_assert_eq(tcp_stack_stats(P.b)->lost_retransmits, 1);
+    cr_assert_eq(tcp_stack_stats(P.b)->recoveries, 1);
+    cr_assert_eq(tcp_stack_stats(P.b)->timeouts, 0);
     /* first loss found one RTT and a quarter after the burst; the lost
      * retransmission one RTT and a quarter after it: about 50 ms, well
      * below the RTO's 200 ms */
