@@ -18,7 +18,8 @@
 # lasts 400 round trips (20 s at 50 ms) and compares the medians of 8
 # simulated seeds and 5 emulated ones (the delay line's --seed). Each
 # emulated run also records the sender's smoothed RTT (tcp_info, from
-# iperf3) and its MIB counters (nstat); when a row differs by more than 10%
+# iperf3) and its MIB counters (nstat), set beside the sim's (results.json's
+# tcp); when a row differs by more than 10%
 # while the emulated link ran well below its rate and Linux's RTT exceeded
 # the one set, the sim runs again at Linux's RTT. About 10 minutes.
 # --quick: 100 Mbit/s, RTT 1 and 10 ms, no loss (tests/tcp_validate.sh).
@@ -138,13 +139,18 @@ PY
 }
 
 # sim RATE_MBPS RTT_MS LOSS_PCT [QUEUE [SEED [SECS]]]: lvslab's goodput in
-# Mbit/s and the frames the sender's NIC queue (100 frames, or QUEUE) dropped
+# Mbit/s, the frames the sender's NIC queue (100 frames, or QUEUE) dropped,
+# and its TCP's counters (results.json's tcp: RetransSegs TCPTimeouts
+# TCPLossProbes TCPRecoveries TCPLostRetransmit)
 sim() {
     rm -rf "$work/sim"
     "$lvslab" run scenarios/tcp-download.lua --quiet --out "$work/sim" --set "rate_mbps=$1" --set "rtt_ms=$2" \
         --set "loss_pct=$3" --set "queue=${4:-100}" --set "duration=${6:-$secs}s" --seed "${5:-1}" >/dev/null
     python3 -c "import json,sys; r = json.load(open(sys.argv[1]))['runs'][0]
-print(r['goodput_mbps'], max(l['queue_drops'] for l in r['links']))" "$work/sim/results.json"
+t = r['tcp']
+print(r['goodput_mbps'], max(l['queue_drops'] for l in r['links']),
+      *(t[k] for k in ('RetransSegs', 'TCPTimeouts', 'TCPLossProbes', 'TCPRecoveries', 'TCPLostRetransmit')))" \
+        "$work/sim/results.json"
 }
 
 # the median of the numbers on stdin
@@ -167,7 +173,7 @@ for rate in $rates; do
             for seed in $sim_seeds; do sim "$rate" "$rtt" "$loss" 100 "$seed" "$t" >>"$work/sims"; done
             # the same with a queue of 1000 frames: what Linux's 100-packet
             # pfifo holds when its packets are GSO packets (TSO on, no loss)
-            big=$(sim "$rate" "$rtt" "$loss" 1000 1 "$t")
+            big=$(sim "$rate" "$rtt" "$loss" 1000 1 "$t" | cut -d' ' -f1,2)
             : >"$work/emus"
             for seed in $emu_seeds; do
                 emu "$rate" "$rtt" "$loss" "$seed" "$t" >>"$work/emus"
@@ -190,10 +196,15 @@ sys.exit(not (abs(s / e - 1) > 0.10 and e < 0.8 * $rate and r > 1.1 * $rtt))"; t
                              shift
                          done | median)
             fi
+            # the counters, medians per run: retransmitted segments, RTOs,
+            # probes, recoveries, lost retransmissions; and the delay line's
+            # frames lost and dropped against Linux's segments, summed
+            sim_c=$(for f in 3 4 5 6 7; do cut -d' ' -f$f "$work/sims" | median; done | paste -sd, -)
+            emu_c=$(for f in 4 5 6 7 8; do cut -d' ' -f$f "$work/emus" | median; done | paste -sd, -)
+            line=$(awk '{ o += $3; l += $9; d += $10 } END { printf "%d,%d,%d", o, l, d }' "$work/emus")
             echo "$rate $rtt $loss $t $s $(cut -d' ' -f2 "$work/sims" | median) $e $big" \
                 "$(cut -d' ' -f1 "$work/sims" | paste -sd, -) $(cut -d' ' -f1 "$work/emus" | paste -sd, -)" \
-                "$e_rtt $at_rtt $(awk '{ for (i = 3; i <= NF; i++) c[i] += $i } END { for (i = 3; i <= NF; i++) printf "%d%s", c[i], i < NF ? "," : "" }' "$work/emus")" \
-                >>"$work/rows"
+                "$e_rtt $at_rtt $sim_c $emu_c $line" >>"$work/rows"
             echo "tcp-validate: $rate Mbit/s, RTT $rtt ms, loss $loss %, $t s: sim $s (1000-frame queue: $big)," \
                 "emu $e Mbit/s (medians)" >&2
         done
@@ -223,19 +234,20 @@ def rank_sum_p(a, b):
     splits = [abs(sum(c) - mean) >= seen - 1e-9 for c in itertools.combinations(ranks, len(a))]
     return sum(splits) / len(splits)
 out = ["| rate | RTT | loss | length | sim (Mbit/s) | emu, Linux (Mbit/s) | sim/emu | within 10% | Mathis "
-       "| Linux's sRTT | Linux's counters | why |",
+       "| Linux's sRTT | TCP counters, sim / Linux | why |",
        "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-for (rate, rtt, loss, t, s, drops, e, s_big, drops_big, sims, emus, e_rtt, at_rtt, mib) in rows:
+for (rate, rtt, loss, t, s, drops, e, s_big, drops_big, sims, emus, e_rtt, at_rtt, sim_c, emu_c, line) in rows:
     rate, rtt, loss, s, e, s_big, e_rtt = int(rate), float(rtt), float(loss), float(s), float(e), float(s_big), float(e_rtt)
     drops, drops_big = float(drops), int(drops_big)
     sims, emus = [float(v) for v in sims.split(",")], [float(v) for v in emus.split(",")]
-    out_segs, retrans, rtos, probes, recoveries, lost_retrans, line_lost, line_dropped = (int(v) for v in mib.split(","))
+    sim_c, emu_c = [float(v) for v in sim_c.split(",")], [float(v) for v in emu_c.split(",")]
+    out_segs, line_lost, line_dropped = (int(v) for v in line.split(","))
     ratio = s / e if e else float("inf")
     ok = abs(ratio - 1) <= 0.10
     mathis = ""
     why = []
-    counters = "%.2f%% retransmitted, %d RTOs, %d TLPs, %d SACK recoveries" % (
-        100.0 * retrans / out_segs if out_segs else 0, rtos, probes, recoveries)
+    counters = "; ".join("%s %g / %g" % (n, a, b) for n, a, b in zip(
+        ("retransmitted", "RTOs", "TLPs", "recoveries", "lost retransmissions"), sim_c, emu_c))
     if len(sims) > 1:
         why.append("medians over seeds, sim %d runs %.1f-%.1f, Linux %d runs %.1f-%.1f"
                    % (len(sims), min(sims), max(sims), len(emus), min(emus), max(emus)))
@@ -281,8 +293,8 @@ begin, end = "<!-- tcp-validate:begin -->\n", "<!-- tcp-validate:end -->"
 if begin not in doc or end not in doc:
     sys.exit("tcp-validate: docs/fidelity.md lacks the markers %r and %r" % (begin.strip(), end))
 note = ("Made by `scripts/tcp-validate.sh` (downloads of %s s, lossy ones of 400 round trips at least and medians "
-        "over seeds; Linux's sRTT: the sender's tcp_info every 0.1 s, averaged; counters: its MIB, summed over the "
-        "seeds; Mathis: MSS/RTT x sqrt(3/2)/sqrt(p), at most the rate).\n\n" % secs)
+        "over seeds; Linux's sRTT: the sender's tcp_info every 0.1 s, averaged; counters: lvslab's results.json `tcp` "
+        "and Linux's MIB (nstat), medians per run; Mathis: MSS/RTT x sqrt(3/2)/sqrt(p), at most the rate).\n\n" % secs)
 doc = doc[:doc.index(begin) + len(begin)] + note + table + doc[doc.index(end):]
 open(path, "w").write(doc)
 print("tcp-validate: the table is in docs/fidelity.md")
