@@ -230,8 +230,8 @@ bool tcp_retransmit_next(struct tcp_sock *s)
     if (!len && !fin)
         return false;
     tcp_retransmit_range(s, h, len);
-    if (s->in_recovery)
-        tcp_rack_rexmit_note(s, h, len + (fin ? 1 : 0));
+    if (s->in_recovery && len)
+        tcp_rack_rexmit_note(s, h, len);   /* data only: a FIN lost again waits for the RTO */
     s->rexmit_nxt = h + len + (fin ? 1 : 0);
     return true;
 }
