@@ -43,7 +43,7 @@ struct tcp_rexmit {
 struct tcp_rexmit_log {
     uint32_t n;
     sim_time_t wait;               /* until the next may be judged lost, 0 none */
-    struct tcp_rexmit e[TCP_REXMIT_LOG_MAX];
+    struct tcp_rexmit *e;          /* TCP_REXMIT_LOG_MAX, allocated at the first use */
 };
 
 struct tcp_sock {
@@ -258,6 +258,7 @@ void tcp_rack_reo_fire(struct tcp_sock *s);
 
 /* tcp_rack_rexmit.c */
 void tcp_rack_rexmit_clear(struct tcp_sock *s);
+void tcp_rack_rexmit_free(struct tcp_sock *s);
 /* [seq, seq + len) was retransmitted in recovery. */
 void tcp_rack_rexmit_note(struct tcp_sock *s, uint32_t seq, uint32_t len);
 /* An ACK in recovery: mark the retransmissions it shows lost. */

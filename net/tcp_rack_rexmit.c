@@ -16,6 +16,10 @@
  */
 #include "net/tcp_int.h"
 
+#include <stdlib.h>
+
+#include "engine/xalloc.h"
+
 /* The first run of [from, end) that the scoreboard lacks; its length, 0 if all SACKed. */
 static uint32_t unsacked_run(const struct tcp_sock *s, uint32_t from, uint32_t end, uint32_t *at)
 {
@@ -48,9 +52,17 @@ void tcp_rack_rexmit_clear(struct tcp_sock *s)
     s->rexmits.wait = 0;
 }
 
+void tcp_rack_rexmit_free(struct tcp_sock *s)
+{
+    free(s->rexmits.e);
+    s->rexmits = (struct tcp_rexmit_log){ 0 };
+}
+
 void tcp_rack_rexmit_note(struct tcp_sock *s, uint32_t seq, uint32_t len)
 {
     struct tcp_rexmit_log *l = &s->rexmits;
+    if (!l->e)
+        l->e = xmalloc(TCP_REXMIT_LOG_MAX * sizeof *l->e);   /* most connections never need it */
     sim_time_t now = tcp_now(s);
     if (l->n && l->e[l->n - 1].end == seq && l->e[l->n - 1].nxt == s->snd_nxt && !l->e[l->n - 1].lost) {
         l->e[l->n - 1].end = seq + len;
