@@ -105,6 +105,7 @@ struct tcp_sock_stats {
     uint64_t dsacks_sent;      /* duplicates reported (Linux TCPDSACKOldSent + TCPDSACKOfoSent) */
     uint64_t dsacks_received;  /* D-SACK blocks that came (Linux TCPDSACKRecv) */
     uint64_t undos;            /* recoveries taken back (TCPDSACKUndo + TCPFullUndo) */
+    uint64_t lost_retransmits; /* retransmissions RACK found lost (Linux TCPLostRetransmit) */
     uint64_t tsq_throttled;    /* times TCP Small Queues held sending back */
     sim_time_t srtt, rttvar, rto;   /* rttvar: the mean deviation, as tcp_info's tcpi_rttvar */
     uint32_t cwnd, ssthresh, mss, snd_wnd, rcv_wnd;
@@ -116,6 +117,10 @@ struct tcp_stack_stats {
     uint64_t active_opens, passive_opens, established;
     uint64_t resets_sent, resets_received, challenge_acks;
     uint64_t segs_in, segs_out, retransmits;
+    /* as Linux's MIB: TCPTimeouts, TCPLossProbes, TCPLossProbeRecovery,
+     * TCPSackRecovery (with TCPRenoRecovery: every recovery begun) and
+     * TCPLostRetransmit */
+    uint64_t timeouts, loss_probes, loss_probe_recoveries, recoveries, lost_retransmits;
     uint64_t backlog_drops;
     uint64_t time_wait_reuse;
     uint64_t paws_rejects;     /* old timestamps (RFC 7323 PAWS) */

@@ -7,7 +7,11 @@
  * an ACK train spanning half the minimum RTT, or a round's RTT rising by
  * delay_min/8 (4 to 16 ms) above the minimum. A timeout forgets everything;
  * time spent idle (app-limited, nothing in flight) does not move the curve.
- * Windows in segments inside, bytes outside; no jiffy granularity.
+ * As Linux, the growth rate (cnt) is computed again only when the window
+ * has changed or HZ/32 jiffies have passed, and at most once a jiffy (with
+ * HZ 250, Debian's): at a few ms of RTT the window can stay put for 32 ms.
+ * Windows in segments inside, bytes outside; the curve's time is not in
+ * jiffies.
  */
 #include "net/tcp_cc.h"
 
@@ -24,6 +28,8 @@
 #define HYSTART_DELAY_MIN (4 * SIM_MS)
 #define HYSTART_DELAY_MAX (16 * SIM_MS)
 #define GSO_MAX_SIZE 65536.0
+#define CUBIC_HZ 250               /* the kernel's CONFIG_HZ (Debian's) */
+#define JIFFY (SIM_S / CUBIC_HZ)
 
 struct cubic_priv {
     double last_max;       /* W_max, segments; 0 before the first loss */
@@ -33,6 +39,8 @@ struct cubic_priv {
     double cnt;            /* segments to ack for one segment of growth */
     double cwnd_cnt;       /* segments acked toward the next growth */
     sim_time_t epoch;      /* start of this epoch, 0 none */
+    double last_cwnd;      /* the window when cnt was last computed */
+    int64_t last_jiffy;    /* and when, in jiffies */
     sim_time_t delay_min;  /* smallest RTT seen, 0 none */
     /* HyStart */
     bool found, round_valid;
@@ -107,10 +115,10 @@ static void cubic_pkts_acked(struct tcp_cc *c, const struct tcp_cc_ack *a)
         hystart_update(c, p, a);
 }
 
-static void cubic_update(struct tcp_cc *c, struct cubic_priv *p, double cwnd, double acked,
-                         sim_time_t now)
+/* The cubic curve's growth rate now (Linux's bictcp_update before its
+ * TCP-friendly part). */
+static void cubic_curve(struct cubic_priv *p, double cwnd, double acked, sim_time_t now)
 {
-    p->ack_cnt += acked;
     if (p->epoch == 0) {
         p->epoch = now > 0 ? now : 1;
         p->ack_cnt = acked;
@@ -128,6 +136,19 @@ static void cubic_update(struct tcp_cc *c, struct cubic_priv *p, double cwnd, do
     p->cnt = target > cwnd ? cwnd / (target - cwnd) : 100 * cwnd;
     if (p->last_max == 0 && p->cnt > 20)
         p->cnt = 20;               /* no loss yet: at least 5% per RTT */
+}
+
+static void cubic_update(struct cubic_priv *p, double cwnd, double acked, sim_time_t now)
+{
+    p->ack_cnt += acked;
+    int64_t jiffy = now / JIFFY;
+    if (p->last_cwnd == cwnd && jiffy - p->last_jiffy <= CUBIC_HZ / 32)
+        return;
+    if (!p->epoch || jiffy != p->last_jiffy) {
+        p->last_cwnd = cwnd;
+        p->last_jiffy = jiffy;
+        cubic_curve(p, cwnd, acked, now);
+    }
     /* TCP friendliness */
     double delta = cwnd * BETA_SCALE / 8;
     while (p->ack_cnt > delta) {
@@ -141,7 +162,6 @@ static void cubic_update(struct tcp_cc *c, struct cubic_priv *p, double cwnd, do
     }
     if (p->cnt < 2)
         p->cnt = 2;                /* at most 1.5x per RTT */
-    (void)c;
 }
 
 static void cubic_cong_avoid(struct tcp_cc *c, uint32_t acked, sim_time_t now, sim_time_t srtt)
@@ -156,7 +176,7 @@ static void cubic_cong_avoid(struct tcp_cc *c, uint32_t acked, sim_time_t now, s
     double mss = c->mss;
     double cwnd = floor(c->cwnd / mss);
     double segs = acked / mss;
-    cubic_update(c, p, cwnd, segs, now);
+    cubic_update(p, cwnd, segs, now);
     /* tcp_cong_avoid_ai with w = cnt */
     if (p->cwnd_cnt >= p->cnt) {
         p->cwnd_cnt = 0;

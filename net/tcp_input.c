@@ -344,6 +344,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
     if (s->state != TCP_TIME_WAIT && s->snd_una != s->snd_max) {
         uint32_t delivered = tcp_delivered_mark(s) - prior_delivered;
         if (s->in_recovery) {
+            tcp_rack_rexmit_detect(s);
             tcp_prr_ack(s, delivered, una_advanced);
         } else if ((dupack || (delivered && !tcp_reasm_empty(&s->sacked))) && tcp_rack_detect(s)) {
             /* an ACK that SACKs more is looked at whatever else changed, a
@@ -366,6 +367,7 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
         else if (s->tmode != TCP_TM_REO)
             tcp_set_xmit_timer(s);
     }
+    tcp_rack_rexmit_arm(s);
 
     /* send window update (RFC 9293 3.10.7.4) */
     if (tcp_seq_lt(s->snd_wl1, g->seq) || (s->snd_wl1 == g->seq && tcp_seq_leq(s->snd_wl2, ack))) {

@@ -43,6 +43,20 @@ struct tcp_undo {
     uint32_t prior_cwnd, prior_ssthresh;
 };
 
+/* One retransmission in recovery (tcp_rack_rexmit.c). */
+struct tcp_rexmit {
+    uint32_t start, end;           /* [start, end) sent again */
+    uint32_t nxt;                  /* snd_nxt then: new data from here left after it */
+    sim_time_t t;
+    bool lost;                     /* something sent later arrived: to send again */
+};
+#define TCP_REXMIT_LOG_MAX 32      /* twice the scoreboard's ranges */
+struct tcp_rexmit_log {
+    uint32_t n;
+    sim_time_t wait;               /* until the next may be judged lost, 0 none */
+    struct tcp_rexmit *e;          /* TCP_REXMIT_LOG_MAX, allocated at the first use */
+};
+
 struct tcp_sock {
     struct tcp_stack *st;
     struct tcp_sock *hnext;        /* hash chain (connections or listeners) */
@@ -129,6 +143,7 @@ struct tcp_sock {
     sim_time_t min_rtt;            /* smallest per-ACK RTT sample, 0 none */
     struct tcp_reasm sacked;       /* SACK scoreboard: ranges above snd_una */
     uint32_t rexmit_nxt;           /* holes below it were retransmitted this recovery */
+    struct tcp_rexmit_log rexmits; /* this recovery's retransmissions, for RACK */
     unsigned dupacks;
     unsigned retries;              /* consecutive timeouts */
 
@@ -254,6 +269,20 @@ void tcp_tlp_ack(struct tcp_sock *s, uint32_t ack, bool una_advanced, bool dupac
 bool tcp_rack_detect(struct tcp_sock *s);
 sim_time_t tcp_rack_reo_wnd(const struct tcp_sock *s);
 void tcp_rack_reo_fire(struct tcp_sock *s);
+
+/* tcp_rack_rexmit.c */
+void tcp_rack_rexmit_clear(struct tcp_sock *s);
+void tcp_rack_rexmit_free(struct tcp_sock *s);
+/* [seq, seq + len) was retransmitted in recovery. */
+void tcp_rack_rexmit_note(struct tcp_sock *s, uint32_t seq, uint32_t len);
+/* An ACK in recovery: mark the retransmissions it shows lost. */
+void tcp_rack_rexmit_detect(struct tcp_sock *s);
+/* After an ACK's timers: arm the reordering timer if detect left one waiting. */
+void tcp_rack_rexmit_arm(struct tcp_sock *s);
+/* Bytes of lost retransmissions not yet sent again (not in flight). */
+uint32_t tcp_rack_rexmit_lost_bytes(const struct tcp_sock *s);
+/* Send the first lost retransmission again (one segment); false if none. */
+bool tcp_rack_rexmit_resend(struct tcp_sock *s);
 
 /* tcp_tsq.c */
 /* About what Linux's skb truesize adds to the payload: the sk_buff, its

@@ -227,6 +227,8 @@ bool tcp_retransmit_next(struct tcp_sock *s)
     if (!len && !fin)
         return false;
     tcp_retransmit_range(s, h, len);
+    if (s->in_recovery && len)
+        tcp_rack_rexmit_note(s, h, len);   /* data only: a FIN lost again waits for the RTO */
     s->rexmit_nxt = h + len + (fin ? 1 : 0);
     return true;
 }
@@ -254,10 +256,11 @@ static void output(struct tcp_sock *s, unsigned max_segs)
     bool sent = false;
     s->tsq.in_output = true;
     tcp_cwnd_restart_check(s);
-    /* in recovery the lost holes go first, as the window and TCP Small
+    /* in recovery the lost holes go first (lost retransmissions before
+     * them), as the window and TCP Small
      * Queues (twice the limit for retransmissions) allow */
     while (s->in_recovery && max_segs && tcp_in_flight(s) < s->cc.cwnd && !tcp_tsq_throttle(s, 1) &&
-           tcp_retransmit_next(s)) {
+           (tcp_rack_rexmit_resend(s) || tcp_retransmit_next(s))) {
         sent = true;
         max_segs--;
     }

@@ -51,7 +51,7 @@ uint32_t tcp_in_flight(const struct tcp_sock *s)
         uint32_t rx_end = tcp_seq_lt(s->rexmit_nxt, fack) ? s->rexmit_nxt : fack;
         uint32_t retrans = tcp_seq_gt(rx_end, s->snd_una)
                                ? (rx_end - s->snd_una) - tcp_sacked_bytes(s, rx_end) : 0;
-        pipe = pipe - lost + retrans;
+        pipe = pipe - lost + retrans - tcp_rack_rexmit_lost_bytes(s);
     }
     return pipe;
 }
@@ -71,8 +71,10 @@ void tcp_enter_recovery(struct tcp_sock *s)
     s->recover = s->snd_max;
     s->in_recovery = true;
     s->rexmit_nxt = s->snd_una;
+    tcp_rack_rexmit_clear(s);
     s->tlp_high_seq = 0;
     s->stats.fast_retransmits++;
+    s->st->stats.recoveries++;
     tcp_stop_rtx(s);               /* the RTO, not a probe, guards recovery */
     tcp_arm_rto(s);
 }
@@ -81,6 +83,7 @@ void tcp_end_recovery(struct tcp_sock *s, uint32_t tsecr)
 {
     s->in_recovery = false;
     s->dupacks = 0;
+    tcp_rack_rexmit_clear(s);
     if (!tcp_undo_at_recovery_end(s, tsecr) && s->cc.ssthresh < 0x7fffffff)
         s->cc.cwnd = s->cc.ssthresh;
 }

@@ -11,8 +11,8 @@
  * - RACK's reordering window: a hole below SACKed data is lost, and
  *   recovery starts, once a quarter of the minimum RTT has passed since the
  *   SACK showed it (at once when three segments' worth are SACKed). The
- *   segments' send order is taken as their sequence order, so a
- *   retransmission lost again waits for the RTO (Linux's RACK sees it).
+ *   segments' send order is taken as their sequence order; a retransmission
+ *   lost again is found by its own log (tcp_rack_rexmit.c).
  */
 #include "net/tcp_int.h"
 
@@ -67,6 +67,7 @@ void tcp_tlp_fire(struct tcp_sock *s)
         s->tlp_retrans = true;
     }
     s->stats.tlp_probes++;
+    s->st->stats.loss_probes++;
     s->tlp_high_seq = s->snd_max;
     tcp_arm_rto(s);
 }
@@ -83,6 +84,7 @@ void tcp_tlp_ack(struct tcp_sock *s, uint32_t ack, bool una_advanced, bool dupac
         s->cc.ssthresh = s->cc_ops->ssthresh(&s->cc, s->snd_max - s->snd_una, tcp_now(s));
         s->cc.cwnd = s->cc.ssthresh;
         s->stats.tlp_recoveries++;
+        s->st->stats.loss_probe_recoveries++;
     } else if (!una_advanced && dupack) {
         s->tlp_high_seq = 0;       /* original and probe both arrived: no loss */
     }
@@ -109,6 +111,16 @@ bool tcp_rack_detect(struct tcp_sock *s)
 
 void tcp_rack_reo_fire(struct tcp_sock *s)
 {
+    if (s->in_recovery) {
+        /* a retransmission's wait is over (tcp_rack_rexmit.c) */
+        tcp_rack_rexmit_detect(s);
+        tcp_output(s);
+        if (s->rexmits.wait)
+            tcp_rack_rexmit_arm(s);
+        else
+            tcp_arm_rto(s);
+        return;
+    }
     if (!s->in_recovery && !tcp_reasm_empty(&s->sacked) && tcp_seq_lt(s->snd_una, s->sacked.r[0].start) &&
         tcp_seq_geq(s->snd_una, s->recover)) {
         tcp_enter_recovery(s);

@@ -77,6 +77,7 @@ static void sock_free_now(struct tcp_sock *s)
 {
     tcp_timers_cancel(s);
     tcp_txlog_free(&s->txlog);
+    tcp_rack_rexmit_free(s);
     tcp_sndq_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     s->dead = true;
@@ -247,6 +248,7 @@ void tcp_sock_destroy(struct tcp_sock *s)
     tcp_detach_listener(s);
     tcp_timers_cancel(s);
     tcp_txlog_free(&s->txlog);
+    tcp_rack_rexmit_free(s);
     tcp_sndq_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     s->st->stats.conns--;
@@ -277,6 +279,7 @@ void tcp_enter_time_wait(struct tcp_sock *s)
     s->orphan = true;
     rt_timer_cancel(tcp_rt(s), &s->delack_timer);
     tcp_txlog_free(&s->txlog);
+    tcp_rack_rexmit_free(s);
     tcp_sndq_free(&s->sbuf);
     tcp_ring_free(&s->rbuf);
     tcp_arm_mode(s, TCP_TM_TIME_WAIT, 2 * s->st->cfg.msl);

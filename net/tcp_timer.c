@@ -10,6 +10,7 @@ static void rto_expired(struct tcp_sock *s)
 {
     const struct tcp_config *c = &s->st->cfg;
     s->stats.timeouts++;
+    s->st->stats.timeouts++;
     s->retries++;
     tcp_rtt_backoff(&s->rtt);
     if (s->state == TCP_SYN_SENT || s->state == TCP_SYN_RECEIVED) {
@@ -43,6 +44,7 @@ static void rto_expired(struct tcp_sock *s)
     s->recover = s->snd_max;
     s->rtt_timing = false;
     s->rexmit_nxt = s->snd_una;
+    tcp_rack_rexmit_clear(s);
     /* a second timeout in a row: the peer may have reneged on its SACKs */
     if (s->retries > 1)
         tcp_reasm_init(&s->sacked);

@@ -1,5 +1,6 @@
 -- One TCP download over one shaped link, for the sim-vs-emu TCP check
--- (scripts/tcp-validate.sh runs the same path with Linux's TCP).
+-- (scripts/tcp-validate.sh runs the same path with Linux's TCP); the download
+-- lasts the run (--set duration=20s for a longer one).
 scenario {
   name = "tcp-download",
   description = "one bulk download from a server to a client over one link of the given rate, RTT and loss",
@@ -20,5 +21,5 @@ function build(run)
   addr("server", s_if, "10.9.0.2/24")
   serve("server", { kind = "bulk", port = 5201 })
   load("download", { kind = "download", from = { "client" }, to = "10.9.0.2:5201", response = "100GB",
-                     stop = "5s" })
+                     stop = ("%.0fms"):format((run.warmup + run.duration) * 1e3) })
 end

@@ -159,6 +159,7 @@ static json_t *record(const struct scenario *sc, const struct scn_run *run, cons
         "bound", scn_bound(&r->topo, run->mode, sc->seed), "events", events(r->events),
         "timeseries", sim_measure_timeseries(r->measure), "pcaps", pcaps(o));
     json_object_set_new(rec, "params", scn_run_params_json(sc, run));
+    json_object_set_new(rec, "tcp", sim_measure_tcp(r->measure));
     if (r->after)
         json_object_set_new(rec, "after", sim_after_json(r->after));
     app_stats_free(&st);

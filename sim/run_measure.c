@@ -9,6 +9,7 @@
 #include "engine/timeseries.h"
 #include "engine/xalloc.h"
 #include "lvs/conn.h"
+#include "net/tcp.h"
 #include "sim/cpu.h"
 #include "sim/nic.h"
 #include "sim/run_samples.h"
@@ -22,6 +23,7 @@ struct counters {
     uint64_t ipvs_pkts;            /* all directors */
     double work_ns[SCN_COSTS];     /* directors whose CPU has a cost profile: core time by operation */
     uint64_t work_frames;          /* and the frames they handled */
+    struct tcp_stack_stats tcp;    /* every host's TCP, summed */
 };
 
 struct sim_measure {
@@ -66,6 +68,19 @@ static void take(struct sim_measure *m, struct counters *c)
     for (int i = 0; i < m->ndirectors; i++)
         c->cpu_busy[i] = cpu_busy(m->directors[i]);
     c->ipvs_pkts = ipvs_pkts(m->b);
+    memset(&c->tcp, 0, sizeof c->tcp);
+    for (int i = 0; i < w->nnodes; i++) {
+        if (!w->nodes[i]->host)
+            continue;
+        const struct tcp_stack_stats *t = tcp_stack_stats(w->nodes[i]->host);
+        c->tcp.segs_out += t->segs_out;
+        c->tcp.retransmits += t->retransmits;
+        c->tcp.timeouts += t->timeouts;
+        c->tcp.loss_probes += t->loss_probes;
+        c->tcp.loss_probe_recoveries += t->loss_probe_recoveries;
+        c->tcp.recoveries += t->recoveries;
+        c->tcp.lost_retransmits += t->lost_retransmits;
+    }
     memset(c->work_ns, 0, sizeof c->work_ns);
     c->work_frames = 0;
     for (int i = 0; i < m->ndirectors; i++) {
@@ -292,6 +307,18 @@ json_t *sim_measure_links(const struct sim_measure *m)
                 "queue_max_pkts", (json_int_t)z->queue_max));
         }
     return links;
+}
+
+json_t *sim_measure_tcp(const struct sim_measure *m)
+{
+    const struct tcp_stack_stats *a = &m->start.tcp, *z = &m->end.tcp;
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "OutSegs", (json_int_t)(z->segs_out - a->segs_out),
+                     "RetransSegs", (json_int_t)(z->retransmits - a->retransmits),
+                     "TCPTimeouts", (json_int_t)(z->timeouts - a->timeouts),
+                     "TCPLossProbes", (json_int_t)(z->loss_probes - a->loss_probes),
+                     "TCPLossProbeRecovery", (json_int_t)(z->loss_probe_recoveries - a->loss_probe_recoveries),
+                     "TCPRecoveries", (json_int_t)(z->recoveries - a->recoveries),
+                     "TCPLostRetransmit", (json_int_t)(z->lost_retransmits - a->lost_retransmits));
 }
 
 json_t *sim_measure_timeseries(const struct sim_measure *m)

@@ -27,6 +27,10 @@ void sim_measure_finish(struct sim_measure *m);
 /* The "director" object, the "links" array and the "timeseries" object. */
 json_t *sim_measure_director(const struct sim_measure *m);
 json_t *sim_measure_links(const struct sim_measure *m);
+/* Every host's TCP over the window, summed, by Linux's MIB names
+ * (TCPRecoveries: recoveries begun, Linux's TCPSackRecovery plus
+ * TCPRenoRecovery). */
+json_t *sim_measure_tcp(const struct sim_measure *m);
 json_t *sim_measure_timeseries(const struct sim_measure *m);
 void sim_measure_free(struct sim_measure *m);
 

@@ -120,6 +120,34 @@ Test(tcp_cc, cubic_idle_time_shifts_the_epoch)
     cr_assert_gt(jump.cwnd, busy.cwnd + 20000, "unshifted %u, busy %u", jump.cwnd, busy.cwnd);
 }
 
+/* Linux's bictcp_update computes the growth rate again only when the window
+ * has changed or more than HZ/32 jiffies (7 at HZ 250: 28 to 32 ms) have
+ * passed. Right after a loss the curve asks for almost nothing, and the
+ * TCP-friendly estimate that would grow the window is not looked at again
+ * for those 32 ms: at 1 ms of RTT the window stays put for about 30 RTTs. */
+Test(tcp_cc, cubic_computes_its_rate_again_at_most_every_hz_over_32)
+{
+    struct tcp_cc c = fresh(&tcp_cc_cubic);
+    c.cwnd = 20000;
+    c.ssthresh = c.cwnd = tcp_cc_cubic.ssthresh(&c, 20000, 0);
+    cr_assert_eq(c.cwnd, 14000);
+    sim_time_t rtt = SIM_MS, t = 10 * SIM_S;   /* a window acked every 1 ms */
+    for (; t < 10 * SIM_S + 27 * SIM_MS; t += rtt) {
+        uint32_t w = c.cwnd;
+        for (uint32_t acked = 0; acked < w; acked += c.mss)
+            tcp_cc_cubic.cong_avoid(&c, c.mss, t, rtt);
+    }
+    cr_assert_eq(c.cwnd, 14000, "no growth within HZ/32 (%u)", c.cwnd);
+    for (; t < 10 * SIM_S + 60 * SIM_MS; t += rtt) {
+        uint32_t w = c.cwnd;
+        for (uint32_t acked = 0; acked < w; acked += c.mss)
+            tcp_cc_cubic.cong_avoid(&c, c.mss, t, rtt);
+    }
+    /* then Reno-friendly growth: the estimate gained a segment per 15/8
+     * windows acked, and the window catches up with it */
+    cr_assert_gt(c.cwnd, 20000, "grown after HZ/32 (%u)", c.cwnd);
+}
+
 /* The numbers by hand from Linux's tcp_rtt_estimator and tcp_set_rto, with
  * rto_min 200 ms; each sample after the first ends a round trip unless
  * snd_una has not passed rtt_seq (the snd_nxt of the last round trip's end). */

@@ -291,3 +291,68 @@ Test(tcp_linux, slow_start_after_idle)
         wire_pair_free(&P);
     }
 }
+
+/* Drops the first `copies` frames from b that carry the sequence number
+ * `seq` (relative to b's first data byte), and notes when b sent it the
+ * last time. */
+struct seq_dropper {
+    struct wire *w;
+    uint32_t seq, copies, seen, isn;
+    bool have_isn;
+    sim_time_t first_sent, last_sent;
+};
+
+static void seq_drop_capture(void *ctx, const struct pkt *frame, sim_time_t t)
+{
+    struct seq_dropper *d = ctx;
+    const uint8_t *ip = frame->data + 14;
+    const uint8_t *th = ip + (ip[0] & 15) * 4;
+    uint32_t saddr = (uint32_t)ip[12] << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
+    uint32_t tot = (uint32_t)ip[2] << 8 | ip[3];
+    uint32_t payload = tot - (ip[0] & 15) * 4 - (th[12] >> 4) * 4;
+    d->w->cut[1] = false;
+    if (saddr != WIRE_PAIR_B || ip[9] != 6 || !payload)
+        return;
+    uint32_t seq = (uint32_t)th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7];
+    if (!d->have_isn) {
+        d->isn = seq;
+        d->have_isn = true;
+    }
+    if (seq - d->isn != d->seq)
+        return;
+    if (!d->seen)
+        d->first_sent = t;
+    d->last_sent = t;
+    if (d->seen++ < d->copies)
+        d->w->cut[1] = true;
+}
+
+/* RACK on a retransmission (Linux's tcp_rack_detect_loss): the 3rd segment
+ * and its fast retransmission are both lost. The new data sent after the
+ * retransmission is SACKed one RTT later, which shows it lost: it goes out
+ * a third time then, not after an RTO of 200 ms and a slow start. */
+Test(tcp_linux, a_lost_retransmission_is_found_by_rack_not_the_rto)
+{
+    struct dl d = { 0 };
+    struct wire_pair P;
+    download(&d, &P, 100000000ull, 10 * SIM_MS, 200 * 1448);
+    struct seq_dropper dr = { .w = &P.w, .seq = 2 * 1448, .copies = 2 };
+    P.w.capture = seq_drop_capture;
+    P.w.capture_ctx = &dr;
+    sched_run(&s);
+    cr_assert_eq(d.rx, d.total);
+    cr_assert_eq(dr.seen, 3, "sent %u times", dr.seen);
+    cr_assert_eq(d.srv_end.timeouts, 0, "no RTO");
+    cr_assert_eq(d.srv_end.lost_retransmits, 1);
+    /* the stack's MIB counts it too (TCPLostRetransmit), in one recovery */
+    cr_assert_eq(tcp_stack_stats(P.b)->lost_retransmits, 1);
+    cr_assert_eq(tcp_stack_stats(P.b)->recoveries, 1);
+    cr_assert_eq(tcp_stack_stats(P.b)->timeouts, 0);
+    /* first loss found one RTT and a quarter after the burst; the lost
+     * retransmission one RTT and a quarter after it: about 50 ms, well
+     * below the RTO's 200 ms */
+    sim_time_t third = dr.last_sent - dr.first_sent;
+    cr_assert(third >= 45 * SIM_MS && third <= 60 * SIM_MS, "sent the third time after %.1f ms",
+              sim_time_to_s(third) * 1e3);
+    wire_pair_free(&P);
+}
