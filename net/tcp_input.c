@@ -355,10 +355,8 @@ static bool process_ack(struct tcp_sock *s, const struct tcp_seg *g)
     }
     /* every retransmission came back D-SACKed: the reduction is taken
      * back, and recovery ends (tcp_try_undo_dsack, tcp_try_to_open) */
-    if (dsack && tcp_undo_by_dsack(s) && s->in_recovery) {
-        s->in_recovery = false;
-        s->dupacks = 0;
-    }
+    if (dsack && tcp_undo_by_dsack(s) && s->in_recovery)
+        tcp_leave_recovery(s);
     if (una_advanced && s->tmode != TCP_TM_TIME_WAIT && s->tmode != TCP_TM_FIN_WAIT_2) {
         if (s->snd_una == s->snd_max)
             tcp_stop_rtx(s);

@@ -255,6 +255,8 @@ void tcp_enter_recovery(struct tcp_sock *s);
 /* snd_una passed the recovery point: the window to ssthresh, unless the
  * reduction is undone (tsecr: the ACK's timestamp echo, 0 none). */
 void tcp_end_recovery(struct tcp_sock *s, uint32_t tsecr);
+/* Out of recovery, the window as it is (an undo set it). */
+void tcp_leave_recovery(struct tcp_sock *s);
 /* An ACK in recovery reported `delivered` bytes: set cwnd by PRR. */
 void tcp_prr_ack(struct tcp_sock *s, uint32_t delivered, bool una_advanced);
 

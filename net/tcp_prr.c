@@ -79,11 +79,16 @@ void tcp_enter_recovery(struct tcp_sock *s)
     tcp_arm_rto(s);
 }
 
-void tcp_end_recovery(struct tcp_sock *s, uint32_t tsecr)
+void tcp_leave_recovery(struct tcp_sock *s)
 {
     s->in_recovery = false;
     s->dupacks = 0;
     tcp_rack_rexmit_clear(s);
+}
+
+void tcp_end_recovery(struct tcp_sock *s, uint32_t tsecr)
+{
+    tcp_leave_recovery(s);
     if (!tcp_undo_at_recovery_end(s, tsecr) && s->cc.ssthresh < 0x7fffffff)
         s->cc.cwnd = s->cc.ssthresh;
 }
