@@ -27,7 +27,7 @@
 #   emu iperf round=<r> mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<x/y>
 #   emu iperf round=<r> arrangement=director1 mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<x/y>
 #       kernel_softirq_cpu1=<f> kernel_net_rx_cpu1=<f> lvslab_softirq_cpu1=<f> lvslab_net_rx_cpu1=<f>
-#       director_cpus=<list> director_util=<u> director_preempted_per_s=<p>
+#       director_cpus=<list> director_util=<u> director_waited=<w>
 #   emu iperf median mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<r> rounds=<n>
 #   emu iperf median arrangement=director1 mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<r>
 #       kernel_softirq_cpu1=<f> ... director_util=<u> rounds=<n>
@@ -35,11 +35,11 @@
 # share of both cores' softirq time (/proc/stat), net_rx_cpu1 its share of
 # the NET_RX softirqs run (/proc/softirqs), for the kernel's and for lvslab's
 # run; director_cpus is the director's affinity (taskset), director_util
-# its CPU use in cores (/proc/PID/stat) and director_preempted_per_s how
-# often the scheduler gave its core to another process while it had work
-# (nonvoluntary_ctxt_switches): the kernel's forwarding, a softirq, yields
-# to no process, the director does. The load average is printed first and
-# last: figures taken on a loaded machine measure the load.
+# its CPU use in cores (/proc/PID/stat) and director_waited the share of
+# the download it spent runnable but waiting for its core, behind other
+# processes (/proc/PID/schedstat): the kernel's forwarding, a softirq,
+# waits for no process, the director does. The load average is printed
+# first and last: figures taken on a loaded machine measure the load.
 set -eu
 cd "$(dirname "$0")/.."
 lvslab=$(realpath "${BUILD:-build}/lvslab")
@@ -61,11 +61,11 @@ softirq() {
     awk '$1 == "NET_RX:" { printf "%s %s ", $2, $3 }' /proc/softirqs
 }
 
-# cpu_ticks PID: the process's user + system clock ticks, then the times
-# the scheduler took the CPU from it while it could run
+# cpu_ticks PID: the process's user + system clock ticks, then the
+# nanoseconds it has waited, runnable, for a CPU (/proc/PID/schedstat)
 cpu_ticks() {
     awk '{ printf "%s ", $14 + $15 }' "/proc/$1/stat"
-    awk '$1 == "nonvoluntary_ctxt_switches:" { print $2 }' "/proc/$1/status"
+    awk '{ print $2 }' "/proc/$1/schedstat"
 }
 
 # gbps MODE ADDR ARRANGEMENT: iperf3 -R from rs1 (its http.server replaced by
@@ -99,9 +99,9 @@ gbps() {
     case $bps in ''|null|0) echo "iperf3 through $2 in $1 mode measured nothing" >&2; exit 1 ;; esac
     echo "$s0 $s1 $t0 $t1 $w0 $w1 $(getconf CLK_TCK) $cpus" | awk '{
         d0 = $5 - $1; d1 = $6 - $2; n0 = $7 - $3; n1 = $8 - $4; secs = $14 - $13
-        printf "softirq_cpu1=%.2f net_rx_cpu1=%.2f util=%.2f preempted=%.0f cpus=%s\n",
+        printf "softirq_cpu1=%.2f net_rx_cpu1=%.2f util=%.2f waited=%.3f cpus=%s\n",
                (d0 + d1) ? d1 / (d0 + d1) : 0, (n0 + n1) ? n1 / (n0 + n1) : 0, ($11 - $9) / $15 / secs,
-               ($12 - $10) / secs, $16 }' >"$where"
+               ($12 - $10) / 1e9 / secs, $16 }' >"$where"
     echo "$bps" | awk '{ printf "%.3f", $1 / 1e9 }'
 }
 
@@ -125,7 +125,7 @@ while [ "$r" -le "$REPS" ]; do
         echo "emu iperf round=$r arrangement=director1 mode=$m lvslab_gbps=$x kernel_gbps=$kernel1" \
              "ratio=$(ratio "$x" "$kernel1") $kwhere lvslab_softirq_cpu1=$(get softirq_cpu1 "$where")" \
              "lvslab_net_rx_cpu1=$(get net_rx_cpu1 "$where") director_cpus=$(get cpus "$where")" \
-             "director_util=$(get util "$where") director_preempted_per_s=$(get preempted "$where")" |
+             "director_util=$(get util "$where") director_waited=$(get waited "$where")" |
             tee -a "$rounds"
     done
     r=$((r + 1))
@@ -140,7 +140,7 @@ for m in $MODES; do
          "kernel_gbps=$(field kernel_gbps) ratio=$(field ratio) kernel_softirq_cpu1=$(field kernel_softirq_cpu1)" \
          "kernel_net_rx_cpu1=$(field kernel_net_rx_cpu1) lvslab_softirq_cpu1=$(field lvslab_softirq_cpu1)" \
          "lvslab_net_rx_cpu1=$(field lvslab_net_rx_cpu1) director_util=$(field director_util)" \
-         "director_preempted_per_s=$(field director_preempted_per_s) rounds=$REPS"
+         "director_waited=$(field director_waited) rounds=$REPS"
 done
 echo "emu iperf load_average=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)"
 rm -f "$rounds.m"
