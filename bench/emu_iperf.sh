@@ -25,16 +25,18 @@
 # the medians (core0 lines have no arrangement=; the long lines are one line
 # each here, wrapped):
 #   emu iperf round=<r> mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<x/y>
+#       kernel_net_rx_cpu1=<f> lvslab_net_rx_cpu1=<f>
 #   emu iperf round=<r> arrangement=director1 mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<x/y>
 #       kernel_softirq_cpu1=<f> kernel_net_rx_cpu1=<f> lvslab_softirq_cpu1=<f> lvslab_net_rx_cpu1=<f>
 #       director_cpus=<list> director_util=<u> director_waited=<w>
 #   emu iperf median mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<r> rounds=<n>
 #   emu iperf median arrangement=director1 mode=<m> lvslab_gbps=<x> kernel_gbps=<y> ratio=<r>
 #       kernel_softirq_cpu1=<f> ... director_util=<u> rounds=<n>
-# Where the director1 work ran, during the download: softirq_cpu1 is core 1's
+# Where the work ran, during the download: softirq_cpu1 is core 1's
 # share of both cores' softirq time (/proc/stat), net_rx_cpu1 its share of
 # the NET_RX softirqs run (/proc/softirqs), for the kernel's and for lvslab's
-# run; director_cpus is the director's affinity (taskset), director_util
+# run (in the core0 arrangement core 1 should see next to none);
+# director_cpus is the director's affinity (taskset), director_util
 # its CPU use in cores (/proc/PID/stat) and director_waited the share of
 # the download it spent runnable but waiting for its core, behind other
 # processes (/proc/PID/schedstat): the kernel's forwarding, a softirq,
@@ -115,12 +117,13 @@ echo "emu iperf load_average=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)"
 r=1
 while [ "$r" -le "$REPS" ]; do
     kernel=$(gbps dr 10.0.0.11 core0)
+    knet=$(get net_rx_cpu1 "$where")
     kernel1=$(gbps dr 10.0.0.11 director1)
     kwhere="kernel_softirq_cpu1=$(get softirq_cpu1 "$where") kernel_net_rx_cpu1=$(get net_rx_cpu1 "$where")"
     for m in $MODES; do
         x=$(gbps "$m" 10.0.0.100 core0)
-        echo "emu iperf round=$r mode=$m lvslab_gbps=$x kernel_gbps=$kernel ratio=$(ratio "$x" "$kernel")" |
-            tee -a "$rounds"
+        echo "emu iperf round=$r mode=$m lvslab_gbps=$x kernel_gbps=$kernel ratio=$(ratio "$x" "$kernel")" \
+             "kernel_net_rx_cpu1=$knet lvslab_net_rx_cpu1=$(get net_rx_cpu1 "$where")" | tee -a "$rounds"
         x=$(gbps "$m" 10.0.0.100 director1)
         echo "emu iperf round=$r arrangement=director1 mode=$m lvslab_gbps=$x kernel_gbps=$kernel1" \
              "ratio=$(ratio "$x" "$kernel1") $kwhere lvslab_softirq_cpu1=$(get softirq_cpu1 "$where")" \
