@@ -49,6 +49,7 @@ SECS=${SECS:-3}
 REPS=${REPS:-3}
 MODES=${MODES:-nat dr tun fullnat}
 tag=ip$(( $$ % 100 ))
+[ "$(nproc)" -ge 2 ] || { echo "bench/emu_iperf.sh: needs cores 0 and 1 (nproc: $(nproc))" >&2; exit 1; }
 trap '"$lvslab" emu down "$tag" >/dev/null 2>&1 || true' EXIT
 trap 'exit 1' INT TERM
 
