@@ -148,18 +148,26 @@ struct dropper {
     uint32_t resent_seq;
 };
 
-static void drop_capture(void *ctx, const struct pkt *frame, sim_time_t t)
+/* A data segment from the server (b): its sequence number and payload
+ * length; false for anything else. */
+static bool server_data(const struct pkt *frame, uint32_t *seq, uint32_t *payload)
 {
-    struct dropper *d = ctx;
     const uint8_t *ip = frame->data + 14;
     const uint8_t *th = ip + (ip[0] & 15) * 4;
     uint32_t saddr = (uint32_t)ip[12] << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
     uint32_t tot = (uint32_t)ip[2] << 8 | ip[3];
-    uint32_t payload = tot - (ip[0] & 15) * 4 - (th[12] >> 4) * 4;
+    *payload = tot - (ip[0] & 15) * 4 - (th[12] >> 4) * 4;
+    *seq = (uint32_t)th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7];
+    return saddr == WIRE_PAIR_B && ip[9] == 6 && *payload;
+}
+
+static void drop_capture(void *ctx, const struct pkt *frame, sim_time_t t)
+{
+    struct dropper *d = ctx;
+    uint32_t seq, payload;
     d->w->cut[1] = false;
-    if (saddr != WIRE_PAIR_B || ip[9] != 6 || !payload)
+    if (!server_data(frame, &seq, &payload))
         return;
-    uint32_t seq = (uint32_t)th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7];
     if (d->max_end && !tcp_seq_gt(seq + payload, d->max_end) && !d->first_resend) {
         d->first_resend = t;
         d->resent_seq = seq;
@@ -305,15 +313,10 @@ struct seq_dropper {
 static void seq_drop_capture(void *ctx, const struct pkt *frame, sim_time_t t)
 {
     struct seq_dropper *d = ctx;
-    const uint8_t *ip = frame->data + 14;
-    const uint8_t *th = ip + (ip[0] & 15) * 4;
-    uint32_t saddr = (uint32_t)ip[12] << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
-    uint32_t tot = (uint32_t)ip[2] << 8 | ip[3];
-    uint32_t payload = tot - (ip[0] & 15) * 4 - (th[12] >> 4) * 4;
+    uint32_t seq, payload;
     d->w->cut[1] = false;
-    if (saddr != WIRE_PAIR_B || ip[9] != 6 || !payload)
+    if (!server_data(frame, &seq, &payload))
         return;
-    uint32_t seq = (uint32_t)th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7];
     if (!d->have_isn) {
         d->isn = seq;
         d->have_isn = true;
