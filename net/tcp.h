@@ -119,8 +119,10 @@ struct tcp_stack_stats {
     uint64_t segs_in, segs_out, retransmits;
     /* as Linux's MIB: TCPTimeouts, TCPLossProbes, TCPLossProbeRecovery,
      * TCPSackRecovery (with TCPRenoRecovery: every recovery begun) and
-     * TCPLostRetransmit */
+     * TCPLostRetransmit; TCPDSACKOldSent, TCPDSACKOfoSent, TCPDSACKRecv,
+     * TCPDSACKUndo and TCPFullUndo */
     uint64_t timeouts, loss_probes, loss_probe_recoveries, recoveries, lost_retransmits;
+    uint64_t dsack_old_sent, dsack_ofo_sent, dsack_recv, dsack_undos, full_undos;
     uint64_t backlog_drops;
     uint64_t time_wait_reuse;
     uint64_t paws_rejects;     /* old timestamps (RFC 7323 PAWS) */

@@ -33,15 +33,20 @@ static bool seg_has_data(const struct tcp_seg *g)
     return (g->len || (g->flags & TCP_FIN)) && !(g->flags & TCP_SYN);
 }
 
-/* A duplicate came in: report it at the head of the next SACK option
- * (RFC 2883; Linux's tcp_dsack_set: the latest one wins). */
-static void dsack_set(struct tcp_sock *s, uint32_t start, uint32_t end)
+/* A duplicate came in, old data or out-of-order data already held: report
+ * it at the head of the next SACK option (RFC 2883; Linux's tcp_dsack_set:
+ * the latest one wins). */
+static void dsack_set(struct tcp_sock *s, uint32_t start, uint32_t end, bool old)
 {
     if (!s->sack_ok || !s->st->cfg.dsack)
         return;
     s->dsack = (struct tcp_range){ start, end };
     s->dsack_pending = true;
     s->stats.dsacks_sent++;
+    if (old)
+        s->st->stats.dsack_old_sent++;
+    else
+        s->st->stats.dsack_ofo_sent++;
 }
 
 /* Data or a FIN from before rcv_nxt: its old part is a duplicate (Linux's
@@ -51,7 +56,7 @@ static void dsack_old(struct tcp_sock *s, const struct tcp_seg *g)
     if (!seg_has_data(g) || !tcp_seq_lt(g->seq, s->rcv_nxt))
         return;
     uint32_t end = g->seq + g->len + ((g->flags & TCP_FIN) ? 1 : 0);
-    dsack_set(s, g->seq, tcp_seq_leq(end, s->rcv_nxt) ? end : s->rcv_nxt);
+    dsack_set(s, g->seq, tcp_seq_leq(end, s->rcv_nxt) ? end : s->rcv_nxt, true);
 }
 
 static void rtt_ack(struct tcp_sock *s, uint32_t ack)
@@ -461,7 +466,7 @@ static void process_data(struct tcp_sock *s, const struct tcp_seg *g)
             s->ack_now = true;
             struct tcp_range dup;
             if (tcp_reasm_overlap(&s->ooo, seq, seq + len, &dup))
-                dsack_set(s, dup.start, dup.end);
+                dsack_set(s, dup.start, dup.end, false);
             if (tcp_reasm_add(&s->ooo, seq, seq + len))
                 tcp_ring_write_at(&s->rbuf, at, d, len);
             else

@@ -50,6 +50,7 @@ bool tcp_undo_dsack(struct tcp_sock *s, const struct tcp_opts *o, uint32_t ack, 
     if (!dup || !tcp_seq_lt(d.start, d.end))
         return false;
     s->stats.dsacks_received++;
+    s->st->stats.dsack_recv++;
     struct tcp_undo *u = &s->undo;
     if (!u->armed || u->retrans <= 0 || !tcp_seq_gt(d.end, u->marker))
         return true;
@@ -80,6 +81,7 @@ bool tcp_undo_by_dsack(struct tcp_sock *s)
     if (!s->undo.armed || s->undo.retrans != 0)
         return false;
     undo(s);
+    s->st->stats.dsack_undos++;
     return true;
 }
 
@@ -90,6 +92,7 @@ bool tcp_undo_at_recovery_end(struct tcp_sock *s, uint32_t tsecr)
     if (!u->armed || (u->retrans != 0 && !delayed))
         return false;
     undo(s);
+    s->st->stats.full_undos++;
     return true;
 }
 

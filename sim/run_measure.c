@@ -80,6 +80,11 @@ static void take(struct sim_measure *m, struct counters *c)
         c->tcp.loss_probe_recoveries += t->loss_probe_recoveries;
         c->tcp.recoveries += t->recoveries;
         c->tcp.lost_retransmits += t->lost_retransmits;
+        c->tcp.dsack_old_sent += t->dsack_old_sent;
+        c->tcp.dsack_ofo_sent += t->dsack_ofo_sent;
+        c->tcp.dsack_recv += t->dsack_recv;
+        c->tcp.dsack_undos += t->dsack_undos;
+        c->tcp.full_undos += t->full_undos;
     }
     memset(c->work_ns, 0, sizeof c->work_ns);
     c->work_frames = 0;
@@ -312,13 +317,19 @@ json_t *sim_measure_links(const struct sim_measure *m)
 json_t *sim_measure_tcp(const struct sim_measure *m)
 {
     const struct tcp_stack_stats *a = &m->start.tcp, *z = &m->end.tcp;
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "OutSegs", (json_int_t)(z->segs_out - a->segs_out),
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                     "OutSegs", (json_int_t)(z->segs_out - a->segs_out),
                      "RetransSegs", (json_int_t)(z->retransmits - a->retransmits),
                      "TCPTimeouts", (json_int_t)(z->timeouts - a->timeouts),
                      "TCPLossProbes", (json_int_t)(z->loss_probes - a->loss_probes),
                      "TCPLossProbeRecovery", (json_int_t)(z->loss_probe_recoveries - a->loss_probe_recoveries),
                      "TCPRecoveries", (json_int_t)(z->recoveries - a->recoveries),
-                     "TCPLostRetransmit", (json_int_t)(z->lost_retransmits - a->lost_retransmits));
+                     "TCPLostRetransmit", (json_int_t)(z->lost_retransmits - a->lost_retransmits),
+                     "TCPDSACKOldSent", (json_int_t)(z->dsack_old_sent - a->dsack_old_sent),
+                     "TCPDSACKOfoSent", (json_int_t)(z->dsack_ofo_sent - a->dsack_ofo_sent),
+                     "TCPDSACKRecv", (json_int_t)(z->dsack_recv - a->dsack_recv),
+                     "TCPDSACKUndo", (json_int_t)(z->dsack_undos - a->dsack_undos),
+                     "TCPFullUndo", (json_int_t)(z->full_undos - a->full_undos));
 }
 
 json_t *sim_measure_timeseries(const struct sim_measure *m)

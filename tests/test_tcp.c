@@ -458,6 +458,8 @@ Test(tcp, duplicates_are_reported_as_dsack_blocks)
     struct tcp_sock_stats st;
     tcp_sock_stats(srv, &st);
     cr_assert_eq(st.dsacks_sent, 3);
+    cr_assert_eq(tcp_stack_stats(P.b)->dsack_old_sent, 2, "the MIB: TCPDSACKOldSent");
+    cr_assert_eq(tcp_stack_stats(P.b)->dsack_ofo_sent, 1, "TCPDSACKOfoSent");
     P.w.capture = NULL;
     tcp_abort(c);
     sched_run(&s);
@@ -531,6 +533,10 @@ static void spurious_recovery(enum proof proof)
     struct tcp_sock_stats st;
     tcp_sock_stats(c, &st);
     cr_assert_eq(st.dsacks_received, proof == BY_DSACK || proof == BY_LATE_DSACK ? 1 : 0);
+    const struct tcp_stack_stats *mib = tcp_stack_stats(P.a);
+    cr_assert_eq(mib->dsack_recv, st.dsacks_received, "TCPDSACKRecv");
+    cr_assert_eq(mib->dsack_undos, proof == BY_LATE_DSACK ? 1 : 0, "TCPDSACKUndo");
+    cr_assert_eq(mib->full_undos, proof == BY_DSACK || proof == BY_TIMESTAMP ? 1 : 0, "TCPFullUndo");
     if (proof == NONE) {
         cr_assert_eq(st.undos, 0);
         cr_assert_lt(c->cc.cwnd, cwnd, "the window stays cut (%u of %u)", c->cc.cwnd, cwnd);
