@@ -281,6 +281,16 @@ static int check_run(struct vctx *c, json_t *run, const char *rp)
                                                      "requests_per_s", "outage_s", "outage_start_s", NULL }))
             return -1;
     }
+    if (json_object_get(run, "tcp")) {         /* optional: simulated runs' TCP counters */
+        if (field(c, run, rp, "tcp", V_OBJ, &o))
+            return -1;
+        snprintf(p, sizeof p, "%s.tcp", rp);
+        if (fields(c, o, p, V_NUM, (const char *[]){ "OutSegs", "RetransSegs", "TCPTimeouts", "TCPLossProbes",
+                                                     "TCPLossProbeRecovery", "TCPRecoveries", "TCPLostRetransmit",
+                                                     "TCPDSACKOldSent", "TCPDSACKOfoSent", "TCPDSACKRecv",
+                                                     "TCPDSACKUndo", "TCPFullUndo", NULL }))
+            return -1;
+    }
     if (field(c, run, rp, "pcaps", V_ARR, &a))
         return -1;
     json_array_foreach(a, i, v)

@@ -288,6 +288,11 @@ Test(report, after_wrong_type, .fini = cleanup)
     bad("bad-after.json", "runs[1].after.outage_s: expected number, got string");
 }
 
+Test(report, tcp_counter_missing, .fini = cleanup)
+{
+    bad("bad-tcp.json", "runs[2].tcp.TCPFullUndo: missing (expected number)");
+}
+
 Test(report, not_json, .fini = cleanup)
 {
     stage("bad-notjson.json");
