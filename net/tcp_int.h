@@ -35,11 +35,10 @@ enum tcp_timer_mode {
 /* A window reduction that may yet be taken back (tcp_undo.c). */
 struct tcp_undo {
     bool armed;                    /* Linux's undo_marker is set */
-    bool high_valid;
     uint32_t marker;               /* snd_una when recovery began */
     int32_t retrans;               /* segments resent not yet shown spurious; -1 none */
     uint32_t stamp;                /* TS clock of the first retransmission, 0 none */
-    uint32_t high;                 /* end of the highest retransmission */
+    uint32_t high;                 /* end of the highest retransmission, else marker */
     uint32_t prior_cwnd, prior_ssthresh;
 };
 

@@ -17,6 +17,7 @@ void tcp_undo_start(struct tcp_sock *s)
     s->undo = (struct tcp_undo){
         .armed = true,
         .marker = s->snd_una,
+        .high = s->snd_una,
         .retrans = -1,
         .prior_cwnd = cwnd,
         .prior_ssthresh = s->cc.ssthresh > three_quarters ? s->cc.ssthresh : three_quarters,
@@ -33,10 +34,8 @@ void tcp_undo_retransmitted(struct tcp_sock *s, uint32_t seq, uint32_t len)
     u->retrans += (int32_t)((len + s->cc.mss - 1) / s->cc.mss);
     if (!u->stamp)
         u->stamp = tcp_ts_clock(s) ? tcp_ts_clock(s) : 1;
-    if (!u->high_valid || tcp_seq_gt(seq + len, u->high)) {
+    if (tcp_seq_gt(seq + len, u->high))
         u->high = seq + len;
-        u->high_valid = true;
-    }
 }
 
 bool tcp_undo_dsack(struct tcp_sock *s, const struct tcp_opts *o, uint32_t ack, uint32_t prior_una)
@@ -56,7 +55,7 @@ bool tcp_undo_dsack(struct tcp_sock *s, const struct tcp_opts *o, uint32_t ack, 
         return true;
     if (!tcp_seq_gt(d.end, prior_una)) {
         u->retrans--;                  /* below snd_una: one a block, as tcp_check_dsack */
-    } else if (u->high_valid && tcp_seq_lt(d.start, u->high)) {
+    } else if (tcp_seq_lt(d.start, u->high)) {
         uint32_t end = tcp_seq_lt(d.end, u->high) ? d.end : u->high;
         int32_t segs = (int32_t)((end - d.start + s->cc.mss - 1) / s->cc.mss);
         u->retrans = u->retrans > segs ? u->retrans - segs : 0;

@@ -9,6 +9,11 @@
 
 #include "net/tcp.h"
 
+/* a line per key at most: the callers' arrays are sized by the constant */
+_Static_assert(sizeof(const char *[]){ SCN_TCP_SYSCTL_KEYS } / sizeof(const char *) ==
+                   SCN_TCP_SYSCTL_MAX_LINES,
+               "SCN_TCP_SYSCTL_MAX_LINES must count SCN_TCP_SYSCTL_KEYS");
+
 static int perr(char *err, size_t errlen, const char *fmt, const char *key)
 {
     snprintf(err, errlen, fmt, key);
