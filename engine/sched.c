@@ -184,29 +184,40 @@ static void insertion_sort(sched_key_t *a, uint32_t n)
     }
 }
 
-/* The run was filled from one window. A stable counting sort on the top
+/* The run's entries come from one window. A stable counting sort on the top
  * bits of the times' offsets in the window, with about as many digits as
  * entries, leaves only neighbours out of order; the insertion pass puts them
- * in place by (time, arm order), re-queued timers among them. */
-static void run_sort(struct sched *s)
+ * in place by (time, arm order), re-queued timers among them. The number of
+ * digit bits for n entries, or 0 when too few to pay for counting. */
+static unsigned run_digit_bits(const struct sched *s, uint32_t n)
 {
-    uint32_t n = s->run_len;
     unsigned bits = 32 - (unsigned)__builtin_clz(n);
     if (bits > 8)
         bits = 8;
     if (bits > s->shift)
         bits = s->shift;
-    if (bits >= 3) {
-        uint64_t offset = low_bits(s->shift);
-        unsigned down = s->shift - bits;
+    return bits >= 3 ? bits : 0;
+}
+
+static inline unsigned run_digit(const struct sched *s, unsigned bits, sched_key_t k)
+{
+    return (unsigned)(((uint64_t)key_time(k) & low_bits(s->shift)) >> (s->shift - bits));
+}
+
+/* Sorts a run filled by cascades from above level 1. */
+static void run_sort(struct sched *s)
+{
+    uint32_t n = s->run_len;
+    unsigned bits = run_digit_bits(s, n);
+    if (bits) {
         uint32_t count[SCHED_BUCKETS + 1];
         memset(count, 0, ((1u << bits) + 1) * sizeof *count);
         for (uint32_t i = 0; i < n; i++)
-            count[(((uint64_t)key_time(s->run[i]) & offset) >> down) + 1]++;
+            count[run_digit(s, bits, s->run[i]) + 1]++;
         for (uint32_t d = 1; d <= 1u << bits; d++)
             count[d] += count[d - 1];
         for (uint32_t i = 0; i < n; i++)
-            s->spare[count[((uint64_t)key_time(s->run[i]) & offset) >> down]++] = s->run[i];
+            s->spare[count[run_digit(s, bits, s->run[i])]++] = s->run[i];
         sched_key_t *t = s->run;
         s->run = s->spare;
         s->spare = t;
@@ -312,6 +323,40 @@ static void cascade(struct sched *s, unsigned level, unsigned byte, uint64_t sta
     }
 }
 
+/* A level-1 bucket holds exactly the next window: `last` moves to its start
+ * and its keys become the run, counted and scattered into sorted place
+ * straight from the chunks (the same sort as run_sort's, one pass fewer). */
+static void take_window(struct sched *s, unsigned byte, uint64_t start)
+{
+    struct sched_bucket b = s->wheel[0][byte];
+    s->wheel[0][byte] = (struct sched_bucket){ 0 };
+    unmark(s, 1, byte);
+    s->last = start;
+    uint32_t n = b.end;
+    for (struct sched_chunk *c = b.head; c != b.tail; c = c->next)
+        n += SCHED_CHUNK_KEYS;
+    while (s->run_cap < n)
+        run_grow(s);
+    unsigned bits = run_digit_bits(s, n);
+    uint32_t count[SCHED_BUCKETS + 1];
+    memset(count, 0, ((1u << bits) + 1) * sizeof *count);
+    if (bits) {
+        BUCKET_FOR_EACH(&b, c, i)
+            count[run_digit(s, bits, c->key[i]) + 1]++;
+        for (uint32_t d = 1; d <= 1u << bits; d++)
+            count[d] += count[d - 1];
+    }
+    for (struct sched_chunk *c = b.head, *next; c; c = next) {
+        uint32_t end = c == b.tail ? b.end : SCHED_CHUNK_KEYS;
+        for (uint32_t i = 0; i < end; i++)
+            s->run[count[bits ? run_digit(s, bits, c->key[i]) : 0]++] = c->key[i];
+        next = c->next;
+        chunk_put(s, c);
+    }
+    s->run_len = n;
+    insertion_sort(s->run, n);
+}
+
 /* Places every queued entry anew after the window changed. The run is
  * empty; a bucket may be visited twice, which only moves its keys again. */
 static void rebuild(struct sched *s, unsigned shift)
@@ -344,6 +389,7 @@ static void size_window(struct sched *s)
  * before `limit`, never moving `last` past `limit`. */
 static bool refill(struct sched *s, sim_time_t limit)
 {
+    bool sorted = false;
     s->run_head = s->run_len = 0;
     if (s->refilled > s->pending / 16 && s->refills >= WINDOW_SAMPLES)
         size_window(s);
@@ -354,13 +400,18 @@ static bool refill(struct sched *s, sim_time_t limit)
                          (uint64_t)byte << level_bit(s, level);
         if ((sim_time_t)start > limit)
             break;
-        cascade(s, level, byte, start);
+        if (level == 1) {
+            take_window(s, byte, start);
+            sorted = true;
+        } else {
+            cascade(s, level, byte, start);
+        }
     }
     if (!s->run_len)
         return false;
     s->refills++;
     s->refilled += s->run_len;
-    if (s->run_len > 1)
+    if (!sorted && s->run_len > 1)
         run_sort(s);
     for (uint32_t i = 0; i < s->run_len && i < PREFETCH_SLOTS; i++)
         __builtin_prefetch(&s->slots[key_slot(s->run[i])]);

@@ -10,7 +10,7 @@
  * byte above the window, in 256 buckets indexed by that byte, unsorted. When
  * the run is used up, `last` moves to the start of the first non-empty bucket
  * of the lowest level, whose entries spread over the levels below and into
- * the run, which is then sorted. An entry moves about twice, by sequential
+ * the run, which is then sorted (a level-1 bucket is sorted as it is taken). An entry moves about twice, by sequential
  * copies, so large queues stay cache-friendly, and runs are long enough to
  * fetch timers ahead of their events. The window follows the event density,
  * so that a run holds some tens of events whatever the load. Buckets are
