@@ -79,7 +79,7 @@ MODES=${MODES:-nat dr tun fullnat}
 tag=ip$(( $$ % 100 ))
 lnx=lvslab-$tag-lnx   # the Linux twin's namespace
 [ "$(nproc)" -ge 2 ] || { echo "bench/emu_iperf.sh: needs cores 0 and 1 (nproc: $(nproc))" >&2; exit 1; }
-trap 'ip netns del "$lnx" 2>/dev/null; "$lvslab" emu down "$tag" >/dev/null 2>&1 || true' EXIT
+trap 'ip netns del "$lnx" 2>/dev/null || true; "$lvslab" emu down "$tag" >/dev/null 2>&1 || true' EXIT
 trap 'exit 1' INT TERM
 
 # rps NS IF MASK: RPS of the interface's receive queue inside the namespace
@@ -168,11 +168,11 @@ twin_bytes() {
 twin_check() {
     received=$(jq '.end.sum_received.bytes' "$2")
     dnat=$(twin_bytes pre); fwd=$(twin_bytes replies)
-    snat=1
+    snat=none   # nat has no SNAT rule
     if [ "$1" = fullnat ]; then snat=$(twin_bytes post); fi
-    if [ "${dnat:-0}" -eq 0 ] || [ "${snat:-0}" -eq 0 ] || [ "${fwd:-0}" -lt "$received" ]; then
-        echo "the $1 download did not pass the Linux twin: DNAT rule $dnat bytes, SNAT rule $snat," \
-             "forwarded from rs1 $fwd bytes, iperf3 received $received" >&2
+    if [ "${dnat:-0}" -eq 0 ] || [ "${snat:-0}" = 0 ] || [ "${fwd:-0}" -lt "$received" ]; then
+        echo "the $1 download did not pass the Linux twin: its DNAT rule counted ${dnat:-0} bytes," \
+             "its SNAT rule ${snat:-0}, its forward chain ${fwd:-0} bytes from rs1; iperf3 received $received" >&2
         exit 1
     fi
 }
@@ -229,7 +229,7 @@ get() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$2"; }
 rounds=$(mktemp)
 where=$(mktemp)
 json=$(mktemp)
-trap 'rm -f "$rounds" "$rounds.m" "$where" "$json"; ip netns del "$lnx" 2>/dev/null
+trap 'rm -f "$rounds" "$rounds.m" "$where" "$json"; ip netns del "$lnx" 2>/dev/null || true
       "$lvslab" emu down "$tag" >/dev/null 2>&1 || true' EXIT
 echo "emu iperf load_average=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)"
 r=1
