@@ -8,7 +8,8 @@
 #                             test that turns a veth's TSO off and on;
 #                             clang and its runtimes: make fuzz;
 #                             slurm-wlm and munge: the single-node cluster
-#                             of tests/slurm.sh)
+#                             of tests/slurm.sh; nftables and jq:
+#                             bench/emu_iperf.sh and its Linux twin)
 #   scripts/deps.sh --bench   also ns-3, to run bench/vs-ns3.sh
 set -eu
 
@@ -16,7 +17,7 @@ packages="build-essential pkg-config clang libclang-rt-14-dev
 libcriterion-dev libev-dev libpcap-dev libnet1-dev liblua5.4-dev lua5.4
 libjansson-dev nettle-dev gnuplot-nox tshark python3 nginx
 iproute2 iputils-ping procps curl wrk iperf3 hping3 chromium ethtool
-mininet bridge-utils slurm-wlm munge"
+mininet bridge-utils slurm-wlm munge nftables jq"
 [ "${1:-}" = --bench ] && packages="$packages g++ libns3-dev libgsl-dev"
 
 missing=""
